@@ -1,0 +1,105 @@
+import cookie from '@fastify/cookie';
+import cors from '@fastify/cors';
+import helmet from '@fastify/helmet';
+import type { PrismaClient } from '@slipway/db';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
+import type { AppConfig } from './config.ts';
+import { createRequestId } from './lib/request-id.ts';
+import { createAuthRepo } from './modules/auth/auth.repo.ts';
+import { registerAuthRoutes } from './modules/auth/auth.routes.ts';
+import { type AuthService, createAuthService } from './modules/auth/auth.service.ts';
+import { registerHealthRoutes } from './modules/health/health.routes.ts';
+import { createProjectsRepo } from './modules/projects/projects.repo.ts';
+import { registerProjectRoutes } from './modules/projects/projects.routes.ts';
+import { createProjectsService } from './modules/projects/projects.service.ts';
+import { createWorkspacesRepo } from './modules/workspaces/workspaces.repo.ts';
+import { registerWorkspaceRoutes } from './modules/workspaces/workspaces.routes.ts';
+import { createWorkspacesService } from './modules/workspaces/workspaces.service.ts';
+import { registerAuthentication } from './plugins/authentication.ts';
+import { registerConsole } from './plugins/console-static.ts';
+import { registerErrorHandler } from './plugins/error-handler.ts';
+import { registerOpenApi, registerOpenApiDocuments } from './plugins/openapi.ts';
+
+export interface AppDeps {
+  config: Pick<AppConfig, 'session' | 'consoleDir' | 'trustProxy' | 'corsOrigins' | 'bodyLimitBytes'>;
+  db: { prisma: PrismaClient; checkReady: () => Promise<void> };
+  /** A pino logger; none in tests. */
+  logger?: FastifyBaseLogger;
+}
+
+export interface SlipwayApp {
+  app: FastifyInstance;
+  services: { auth: AuthService };
+}
+
+/** Log redaction: credentials must never reach a log line. */
+export const REDACTED_LOG_PATHS = [
+  'req.headers.cookie',
+  'req.headers.authorization',
+  'req.headers["x-csrf-token"]',
+  'res.headers["set-cookie"]',
+  '*.password',
+  '*.passwordHash',
+  '*.token',
+  '*.kubeconfig',
+];
+
+/** Builds the whole application without listening: the server and the tests both use it. */
+export async function buildApp(deps: AppDeps): Promise<SlipwayApp> {
+  const { config, db } = deps;
+  const app = Fastify({
+    ...(deps.logger ? { loggerInstance: deps.logger } : { logger: false }),
+    genReqId: createRequestId,
+    requestIdHeader: false,
+    trustProxy: config.trustProxy,
+    bodyLimit: config.bodyLimitBytes,
+    forceCloseConnections: 'idle',
+    routerOptions: { ignoreTrailingSlash: true },
+  });
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  app.addHook('onRequest', async (request, reply) => {
+    reply.header('x-request-id', request.id);
+  });
+
+  // External plugins.
+  await app.register(cookie);
+  await app.register(helmet, {
+    contentSecurityPolicy: {
+      directives: {
+        'default-src': ["'self'"],
+        'script-src': ["'self'"],
+        'style-src': ["'self'", "'unsafe-inline'"],
+        'img-src': ["'self'", 'data:'],
+        'worker-src': ["'self'", 'blob:'],
+        'connect-src': ["'self'"],
+        'frame-ancestors': ["'none'"],
+        // Slipway is often reached over plain http on a private address; upgrading would break it.
+        'upgrade-insecure-requests': null,
+      },
+    },
+  });
+  if (config.corsOrigins.length > 0) {
+    await app.register(cors, { origin: config.corsOrigins, credentials: true });
+  }
+  await registerOpenApi(app);
+  const consoleFallback = await registerConsole(app, config.consoleDir);
+
+  // Application plugins.
+  registerErrorHandler(app, consoleFallback ? { notFoundFallback: consoleFallback } : {});
+  const auth = createAuthService({ repo: createAuthRepo(db.prisma), policy: config.session });
+  registerAuthentication(app, { auth });
+
+  // Modules.
+  const workspaces = createWorkspacesService({ workspaces: createWorkspacesRepo(db.prisma) });
+  const projects = createProjectsService({ projects: createProjectsRepo(db.prisma), workspaces });
+  registerHealthRoutes(app, { checkReady: db.checkReady });
+  registerAuthRoutes(app, { auth });
+  registerWorkspaceRoutes(app, { workspaces });
+  registerProjectRoutes(app, { projects });
+
+  await registerOpenApiDocuments(app);
+
+  return { app, services: { auth } };
+}

@@ -1,0 +1,50 @@
+import type { ErrorBody } from '@slipway/contracts';
+
+type Detail = NonNullable<ErrorBody['details']>[number];
+
+/** The API's error taxonomy: every error a service throws on purpose is one of these. */
+export abstract class AppError extends Error {
+  abstract readonly statusCode: number;
+  readonly details: Detail[] | undefined;
+
+  constructor(message: string, details?: Detail[]) {
+    super(message);
+    this.details = details;
+  }
+}
+
+export class BadRequestError extends AppError {
+  override name = 'BadRequestError';
+  readonly statusCode = 400;
+}
+
+export class UnauthorizedError extends AppError {
+  override name = 'UnauthorizedError';
+  readonly statusCode = 401;
+}
+
+export class ForbiddenError extends AppError {
+  override name = 'ForbiddenError';
+  readonly statusCode = 403;
+}
+
+export class NotFoundError extends AppError {
+  override name = 'NotFoundError';
+  readonly statusCode = 404;
+}
+
+export class ConflictError extends AppError {
+  override name = 'ConflictError';
+  readonly statusCode = 409;
+}
+
+/** A dependency outside Slipway (Kubernetes, a git host) failed or timed out. */
+export class UpstreamError extends AppError {
+  override name = 'UpstreamError';
+  readonly statusCode: 502 | 504;
+
+  constructor(message: string, options: { timeout?: boolean; details?: Detail[] } = {}) {
+    super(message, options.details);
+    this.statusCode = options.timeout ? 504 : 502;
+  }
+}

@@ -1,0 +1,60 @@
+import { type Endpoint, type EndpointResponse, ErrorBodySchema } from '@slipway/contracts';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { z } from 'zod';
+
+type Out<T> = T extends z.ZodType ? z.output<T> : unknown;
+
+export type EndpointRequest<E extends Endpoint> = FastifyRequest<{
+  Params: Out<E['params']>;
+  Querystring: Out<E['query']>;
+  Body: Out<E['body']>;
+}>;
+
+export type EndpointHandler<E extends Endpoint> = (
+  request: EndpointRequest<E>,
+  reply: FastifyReply,
+) => Promise<EndpointResponse<E>>;
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /** Set by `registerEndpoint`; routes without it (static files, health) are public. */
+    auth?: 'public' | 'session';
+  }
+}
+
+/**
+ * Registers one contract endpoint: its schemas validate the request and filter the
+ * response (fields not in the schema never leave the server), and its metadata feeds OpenAPI.
+ */
+export function registerEndpoint<E extends Endpoint>(
+  app: FastifyInstance,
+  endpoint: E,
+  handler: EndpointHandler<E>,
+): void {
+  const errorResponses = { '4xx': ErrorBodySchema, '5xx': ErrorBodySchema };
+  app.route({
+    method: endpoint.method,
+    url: endpoint.path.replace(/\{(\w+)\}/g, ':$1'),
+    config: { auth: endpoint.auth },
+    schema: {
+      operationId: endpoint.operationId,
+      summary: endpoint.summary,
+      tags: [endpoint.tag],
+      ...(endpoint.auth === 'session' ? { security: [{ session: [] }] } : {}),
+      ...(endpoint.params ? { params: endpoint.params } : {}),
+      ...(endpoint.query ? { querystring: endpoint.query } : {}),
+      ...(endpoint.body ? { body: endpoint.body } : {}),
+      response: {
+        [endpoint.successStatus]: endpoint.response ?? z.null().describe('No Content'),
+        ...errorResponses,
+      },
+    },
+    // The request was validated against these very schemas, so the cast only restores
+    // the types that a route built from a runtime value cannot infer.
+    handler: async (request, reply) => {
+      const result = await handler(request as unknown as EndpointRequest<E>, reply);
+      reply.code(endpoint.successStatus);
+      return endpoint.successStatus === 204 ? reply.send(undefined) : result;
+    },
+  });
+}

@@ -1,0 +1,151 @@
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import type { CurrentUser, LoginBody, SessionInfo } from '@slipway/contracts';
+import { isUniqueViolation } from '@slipway/db';
+import type { Actor } from '../../lib/actor.ts';
+import { UnauthorizedError } from '../../lib/errors.ts';
+import type { AuthRepo } from './auth.repo.ts';
+import { burnPasswordCheck, hashPassword, verifyPassword } from './password.ts';
+
+export interface SessionPolicy {
+  idleTimeoutMs: number;
+  absoluteTimeoutMs: number;
+}
+
+/** Refreshing `lastSeenAt` on every request would turn each read into a write. */
+const TOUCH_INTERVAL_MS = 60_000;
+const INVALID_CREDENTIALS = 'invalid username or password';
+
+function sha256(value: string): string {
+  return createHash('sha256').update(value).digest('hex');
+}
+
+function newToken(bytes: number): string {
+  return randomBytes(bytes).toString('base64url');
+}
+
+function toCurrentUser(user: {
+  id: string;
+  username: string;
+  displayName: string | null;
+  email: string | null;
+  platformAdmin: boolean;
+}): CurrentUser {
+  return {
+    id: user.id,
+    username: user.username,
+    displayName: user.displayName,
+    email: user.email,
+    platformAdmin: user.platformAdmin,
+  };
+}
+
+export interface ResolvedSession {
+  sessionId: string;
+  actor: Actor;
+  info: SessionInfo;
+}
+
+export function createAuthService(deps: { repo: AuthRepo; policy: SessionPolicy; now?: () => Date }) {
+  const { repo, policy } = deps;
+  const now = deps.now ?? (() => new Date());
+
+  return {
+    /** Checks credentials and opens a session; the returned token goes into the cookie only. */
+    async login(
+      credentials: LoginBody,
+      client: { ipAddress: string; userAgent: string | undefined },
+    ): Promise<{ token: string; info: SessionInfo }> {
+      const user = await repo.findUserByUsername(credentials.username);
+      const valid = user?.passwordHash
+        ? await verifyPassword(user.passwordHash, credentials.password)
+        : await burnPasswordCheck(credentials.password);
+      if (!user || !valid || user.disabled) throw new UnauthorizedError(INVALID_CREDENTIALS);
+
+      const token = newToken(32);
+      const csrfToken = newToken(24);
+      const expiresAt = new Date(now().getTime() + policy.absoluteTimeoutMs);
+      await repo.createSession({
+        tokenHash: sha256(token),
+        csrfToken,
+        userId: user.id,
+        expiresAt,
+        ipAddress: client.ipAddress.slice(0, 64),
+        userAgent: client.userAgent?.slice(0, 512) ?? null,
+      });
+      return { token, info: { user: toCurrentUser(user), csrfToken, expiresAt: expiresAt.toISOString() } };
+    },
+
+    /** The session behind a cookie token, or null when it is unknown, expired, idle or its user disabled. */
+    async resolveSession(token: string, ipAddress: string): Promise<ResolvedSession | null> {
+      const session = await repo.findSessionWithUser(sha256(token));
+      if (!session) return null;
+      const at = now();
+      const idleDeadline = session.lastSeenAt.getTime() + policy.idleTimeoutMs;
+      if (session.expiresAt <= at || idleDeadline <= at.getTime() || session.user.disabled) {
+        await repo.deleteSession(session.id);
+        return null;
+      }
+      if (at.getTime() - session.lastSeenAt.getTime() > TOUCH_INTERVAL_MS) {
+        await repo.touchSession(session.id, at);
+      }
+      return {
+        sessionId: session.id,
+        actor: {
+          userId: session.user.id,
+          username: session.user.username,
+          platformAdmin: session.user.platformAdmin,
+          via: 'session',
+          ipAddress,
+        },
+        info: {
+          user: toCurrentUser(session.user),
+          csrfToken: session.csrfToken,
+          expiresAt: session.expiresAt.toISOString(),
+        },
+      };
+    },
+
+    csrfTokenMatches(expected: string, presented: string | undefined): boolean {
+      if (!presented) return false;
+      const a = Buffer.from(expected);
+      const b = Buffer.from(presented);
+      return a.length === b.length && timingSafeEqual(a, b);
+    },
+
+    async logout(sessionId: string): Promise<void> {
+      await repo.deleteSession(sessionId);
+    },
+
+    async purgeExpiredSessions(): Promise<number> {
+      const at = now();
+      const result = await repo.deleteExpiredSessions(at, new Date(at.getTime() - policy.idleTimeoutMs));
+      return result.count;
+    },
+
+    /**
+     * On an empty database, creates the `admin` user. Returns the generated password when
+     * none was configured, so the caller can show it once.
+     */
+    async ensureBootstrapAdmin(
+      configuredPassword: string | undefined,
+    ): Promise<{ created: boolean; generatedPassword?: string }> {
+      if ((await repo.countUsers()) > 0) return { created: false };
+      const password = configuredPassword ?? newToken(18);
+      try {
+        await repo.createUser({
+          username: 'admin',
+          passwordHash: await hashPassword(password),
+          platformAdmin: true,
+          displayName: 'Administrator',
+        });
+      } catch (error) {
+        // Another replica created it at the same moment.
+        if (isUniqueViolation(error)) return { created: false };
+        throw error;
+      }
+      return configuredPassword ? { created: true } : { created: true, generatedPassword: password };
+    },
+  };
+}
+
+export type AuthService = ReturnType<typeof createAuthService>;

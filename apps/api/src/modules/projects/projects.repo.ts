@@ -1,0 +1,47 @@
+import type { Prisma, PrismaClient } from '@slipway/db';
+
+type Db = PrismaClient | Prisma.TransactionClient;
+
+export function createProjectsRepo(prisma: PrismaClient) {
+  return {
+    list(page: { workspaceId: string; afterSlug: string | undefined; take: number }, db: Db = prisma) {
+      return db.project.findMany({
+        where: {
+          workspaceId: page.workspaceId,
+          ...(page.afterSlug === undefined ? {} : { slug: { gt: page.afterSlug } }),
+        },
+        orderBy: { slug: 'asc' },
+        take: page.take,
+      });
+    },
+    findBySlug(workspaceId: string, slug: string, db: Db = prisma) {
+      return db.project.findUnique({ where: { workspaceId_slug: { workspaceId, slug } } });
+    },
+    create(
+      data: {
+        workspaceId: string;
+        slug: string;
+        name: string;
+        description: string | null;
+        repoUrl: string | null;
+        defaultBranch?: string | undefined;
+      },
+      db: Db = prisma,
+    ) {
+      return db.project.create({ data });
+    },
+    update(
+      id: string,
+      data: { name?: string; description?: string | null; repoUrl?: string | null; defaultBranch?: string },
+      db: Db = prisma,
+    ) {
+      return db.project.update({ where: { id }, data });
+    },
+    delete(id: string, db: Db = prisma) {
+      return db.project.delete({ where: { id } });
+    },
+  };
+}
+
+export type ProjectsRepo = ReturnType<typeof createProjectsRepo>;
+export type ProjectRow = NonNullable<Awaited<ReturnType<ProjectsRepo['findBySlug']>>>;

@@ -1,0 +1,87 @@
+import { STATUS_CODES } from 'node:http';
+import type { ErrorBody } from '@slipway/contracts';
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { hasZodFastifySchemaValidationErrors, isResponseSerializationError } from 'fastify-type-provider-zod';
+import { AppError } from '../lib/errors.ts';
+
+type Detail = NonNullable<ErrorBody['details']>[number];
+
+const CONTEXT_NAMES: Record<string, string> = {
+  body: 'body',
+  querystring: 'query',
+  params: 'path',
+  headers: 'header',
+};
+
+/** Turns the type provider's validation errors into `{ field, message }` pairs. */
+function validationDetails(error: FastifyError & { validation: unknown[] }): Detail[] {
+  if (!hasZodFastifySchemaValidationErrors(error)) return [{ message: error.message }];
+  const context = CONTEXT_NAMES[error.validationContext ?? 'body'] ?? 'body';
+  return error.validation.flatMap((issue): Detail[] => {
+    const at = issue.instancePath
+      .split('/')
+      .filter(Boolean)
+      .map((segment) => (/^\d+$/.test(segment) ? `[${segment}]` : `.${segment}`))
+      .join('');
+    const keys = (issue.params as { keys?: unknown }).keys;
+    if (issue.keyword === 'unrecognized_keys' && Array.isArray(keys)) {
+      return keys.map((key) => ({ field: `${context}${at}.${String(key)}`, message: 'unknown field' }));
+    }
+    const message =
+      issue.keyword === 'invalid_type' && /received undefined/.test(issue.message ?? '')
+        ? 'is required'
+        : (issue.message ?? 'is invalid');
+    return [{ field: `${context}${at}`, message }];
+  });
+}
+
+function body(request: FastifyRequest, statusCode: number, message: string, details?: Detail[]): ErrorBody {
+  return {
+    requestId: request.id,
+    statusCode,
+    error: STATUS_CODES[statusCode] ?? 'Error',
+    message,
+    ...(details && details.length > 0 ? { details } : {}),
+  };
+}
+
+/** The one place errors become HTTP responses: `{ requestId, statusCode, error, message, details? }`. */
+export function registerErrorHandler(
+  app: FastifyInstance,
+  options: {
+    /** Gets first go at unknown routes (the console's client-side routes); returns true when it answered. */
+    notFoundFallback?: (request: FastifyRequest, reply: FastifyReply) => boolean;
+  } = {},
+): void {
+  app.setErrorHandler((error: FastifyError, request, reply: FastifyReply) => {
+    if (error instanceof AppError) {
+      return reply.code(error.statusCode).send(body(request, error.statusCode, error.message, error.details));
+    }
+    if (error.validation) {
+      const details = validationDetails(error as FastifyError & { validation: unknown[] });
+      const summary = details.map((d) => (d.field ? `${d.field}: ${d.message}` : d.message)).join('; ');
+      return reply.code(400).send(body(request, 400, `invalid request: ${summary}`, details));
+    }
+    if (isResponseSerializationError(error)) {
+      request.log.error({ err: error, issues: error.cause.issues }, 'response did not match its schema');
+      return reply.code(500).send(body(request, 500, 'internal error'));
+    }
+    const statusCode = error.statusCode ?? 500;
+    if (statusCode >= 400 && statusCode < 500) {
+      const message =
+        error.code === 'FST_ERR_CTP_INVALID_JSON_BODY' || error instanceof SyntaxError
+          ? `malformed JSON body: ${error.message}`
+          : error.message;
+      return reply.code(statusCode).send(body(request, statusCode, message));
+    }
+    request.log.error({ err: error }, 'request failed');
+    return reply.code(500).send(body(request, 500, 'internal error'));
+  });
+
+  app.setNotFoundHandler((request, reply) => {
+    if (options.notFoundFallback?.(request, reply)) return;
+    reply
+      .code(404)
+      .send(body(request, 404, `no route for ${request.method} ${request.url.split('?')[0] ?? ''}`));
+  });
+}

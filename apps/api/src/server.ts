@@ -1,0 +1,75 @@
+import { openDatabase } from '@slipway/db';
+import pino from 'pino';
+import { buildApp, REDACTED_LOG_PATHS } from './app.ts';
+import { ConfigError, loadConfig } from './config.ts';
+
+/** How long in-flight requests may take to finish after SIGTERM before their connections are cut. */
+const DRAIN_TIMEOUT_MS = 8_000;
+
+async function main(): Promise<void> {
+  let config: ReturnType<typeof loadConfig>;
+  try {
+    config = loadConfig();
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      process.stderr.write(`slipway: ${error.message}\n`);
+      process.exit(78); // EX_CONFIG
+    }
+    throw error;
+  }
+
+  const logger = pino({
+    level: config.logLevel,
+    redact: { paths: REDACTED_LOG_PATHS, censor: '[redacted]' },
+  });
+  const db = await openDatabase({
+    databaseUrl: config.databaseUrl,
+    dataDir: config.dataDir,
+    log: (message) => logger.info(message),
+  });
+  const { app, services } = await buildApp({ config, db, logger });
+
+  const bootstrap = await services.auth.ensureBootstrapAdmin(config.adminPassword);
+  if (bootstrap.generatedPassword) {
+    // Shown once: only its hash is stored.
+    logger.warn(
+      `created the first user "admin" with the generated password: ${bootstrap.generatedPassword} ` +
+        '(shown only this once; set SLIPWAY_ADMIN_PASSWORD to choose it)',
+    );
+  } else if (bootstrap.created) {
+    logger.info('created the first user "admin" with the password from SLIPWAY_ADMIN_PASSWORD');
+  }
+
+  let shuttingDown = false;
+  const shutdown = async (signal: string) => {
+    if (shuttingDown) return;
+    shuttingDown = true;
+    logger.info({ signal }, 'shutting down: no new connections, draining requests');
+    const forceClose = setTimeout(() => {
+      logger.warn('drain timeout reached: closing remaining connections');
+      app.server.closeAllConnections();
+    }, DRAIN_TIMEOUT_MS);
+    try {
+      await app.close();
+      await db.close();
+      logger.info('stopped');
+    } catch (error) {
+      logger.error({ err: error }, 'error while shutting down');
+    } finally {
+      clearTimeout(forceClose);
+    }
+    process.exit(0);
+  };
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+  process.on('SIGINT', () => void shutdown('SIGINT'));
+
+  const address = await app.listen({ port: config.port, host: config.host });
+  logger.info(`Slipway is listening on ${address} (${db.embedded ? 'embedded database' : 'DATABASE_URL'})`);
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(
+    `slipway: failed to start: ${error instanceof Error ? error.message : String(error)}\n`,
+  );
+  process.exit(1);
+});

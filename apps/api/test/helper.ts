@@ -1,0 +1,76 @@
+// Builds the real application on a fresh PostgreSQL database (from the test harness) and
+// signs in through the real login route. Used by the API's *.int.test.ts files.
+import { CSRF_HEADER, SESSION_COOKIE } from '@slipway/contracts';
+import { type Database, openDatabase } from '@slipway/db';
+import { createTestDatabase, type TestDatabase } from '@slipway/testing';
+import type { InjectOptions, LightMyRequestResponse } from 'fastify';
+import { buildApp, type SlipwayApp } from '../src/app.ts';
+
+export const ADMIN_PASSWORD = 'correct-horse-battery-staple';
+
+export interface TestApp extends SlipwayApp {
+  db: Database;
+  database: TestDatabase;
+  close(): Promise<void>;
+}
+
+export async function buildTestApp(overrides: { consoleDir?: string } = {}): Promise<TestApp> {
+  const database = await createTestDatabase();
+  const db = await openDatabase({ databaseUrl: database.url, dataDir: '/nonexistent' });
+  const built = await buildApp({
+    db,
+    config: {
+      session: { idleTimeoutMs: 30 * 60_000, absoluteTimeoutMs: 24 * 3_600_000 },
+      consoleDir: overrides.consoleDir ?? '/nonexistent-console',
+      trustProxy: false,
+      corsOrigins: [],
+      bodyLimitBytes: 64 * 1024,
+    },
+  });
+  await built.services.auth.ensureBootstrapAdmin(ADMIN_PASSWORD);
+  await built.app.ready();
+  return {
+    ...built,
+    db,
+    database,
+    async close() {
+      await built.app.close();
+      await db.close();
+      await database.drop();
+    },
+  };
+}
+
+export interface SignedInClient {
+  csrfToken: string;
+  cookie: string;
+  /** A request carrying the session cookie and, unless `csrf: false`, the CSRF header. */
+  request(options: InjectOptions & { csrf?: boolean }): Promise<LightMyRequestResponse>;
+}
+
+export async function signIn(
+  app: TestApp['app'],
+  username = 'admin',
+  password = ADMIN_PASSWORD,
+): Promise<SignedInClient> {
+  const response = await app.inject({
+    method: 'POST',
+    url: '/api/v1/auth/login',
+    payload: { username, password },
+  });
+  if (response.statusCode !== 200) throw new Error(`sign-in failed: ${response.statusCode} ${response.body}`);
+  const session = response.cookies.find((c) => c.name === SESSION_COOKIE);
+  if (!session) throw new Error('sign-in set no session cookie');
+  const csrfToken = (response.json() as { csrfToken: string }).csrfToken;
+  const cookie = `${SESSION_COOKIE}=${session.value}`;
+  return {
+    csrfToken,
+    cookie,
+    request({ csrf = true, headers, ...options }) {
+      return app.inject({
+        ...options,
+        headers: { ...headers, cookie, ...(csrf ? { [CSRF_HEADER]: csrfToken } : {}) },
+      });
+    },
+  };
+}

@@ -1,0 +1,46 @@
+import { type CreateProjectBody, projectEndpoints, type UpdateProjectBody } from '@slipway/contracts';
+import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { callEndpoint } from '../../../api/client.ts';
+import { workspaceKeys } from '../../workspaces/api/keys.ts';
+import { projectKeys } from './keys.ts';
+
+export function useCreateProject(workspace: string) {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: (body: CreateProjectBody) =>
+      callEndpoint(projectEndpoints.create, { params: { workspace }, body }),
+    onSuccess: async (project) => {
+      queryClient.setQueryData(projectKeys.detail(workspace, project.slug), project);
+      await Promise.all([
+        queryClient.invalidateQueries({ queryKey: projectKeys.lists(workspace) }),
+        queryClient.invalidateQueries({ queryKey: workspaceKeys.all }),
+      ]);
+    },
+  });
+}
+
+export function useUpdateProject(workspace: string, project: string) {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: (body: UpdateProjectBody) =>
+      callEndpoint(projectEndpoints.update, { params: { workspace, project }, body }),
+    onSuccess: (updated) => {
+      queryClient.setQueryData(projectKeys.detail(workspace, project), updated);
+      return queryClient.invalidateQueries({ queryKey: projectKeys.lists(workspace) });
+    },
+  });
+}
+
+export function useDeleteProject(workspace: string, project: string) {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: () => callEndpoint(projectEndpoints.delete, { params: { workspace, project } }),
+    onSuccess: async () => {
+      queryClient.removeQueries({ queryKey: projectKeys.detail(workspace, project) });
+      await Promise.all([
+        queryClient.invalidateQueries({ queryKey: projectKeys.lists(workspace) }),
+        queryClient.invalidateQueries({ queryKey: workspaceKeys.all }),
+      ]);
+    },
+  });
+}

@@ -1,0 +1,106 @@
+import { useState } from 'react';
+import { Link, useNavigate, useParams } from 'react-router';
+import { ConfirmDialog } from '../../components/ConfirmDialog.tsx';
+import { ErrorNotice } from '../../components/ErrorNotice.tsx';
+import { Loading } from '../../components/Loading.tsx';
+import { Modal } from '../../components/Modal.tsx';
+import { useDeleteProject, useUpdateProject } from '../../features/projects/api/mutations.ts';
+import { useProject } from '../../features/projects/api/queries.ts';
+import { ProjectForm } from '../../features/projects/components/ProjectForm.tsx';
+
+export function ProjectPage() {
+  const params = useParams();
+  const workspace = params.workspace ?? '';
+  const slug = params.project ?? '';
+  const navigate = useNavigate();
+  const project = useProject(workspace, slug);
+  const update = useUpdateProject(workspace, slug);
+  const remove = useDeleteProject(workspace, slug);
+  const [dialog, setDialog] = useState<'edit' | 'delete' | null>(null);
+  const close = () => {
+    setDialog(null);
+    update.reset();
+    remove.reset();
+  };
+
+  if (project.isPending) return <Loading />;
+  if (project.error) return <ErrorNotice error={project.error} title="Cannot open project" />;
+  const p = project.data;
+
+  return (
+    <section aria-labelledby="project-title">
+      <nav className="breadcrumbs" aria-label="Breadcrumbs">
+        <Link to="/workspaces">Workspaces</Link> / <Link to={`/workspaces/${workspace}`}>{workspace}</Link> /{' '}
+        <span>{p.name}</span>
+      </nav>
+      <div className="page-header">
+        <div>
+          <h1 id="project-title">{p.name}</h1>
+          <p className="muted">{p.description}</p>
+        </div>
+        <div className="actions">
+          <button type="button" className="button" onClick={() => setDialog('edit')}>
+            Edit
+          </button>
+          <button type="button" className="button button-danger-outline" onClick={() => setDialog('delete')}>
+            Delete
+          </button>
+        </div>
+      </div>
+      <dl className="properties">
+        <dt>Slug</dt>
+        <dd>
+          <code>{p.slug}</code>
+        </dd>
+        <dt>Repository</dt>
+        <dd>{p.repoUrl ?? <span className="muted">not set</span>}</dd>
+        <dt>Default branch</dt>
+        <dd>{p.defaultBranch}</dd>
+        <dt>Created</dt>
+        <dd>{new Date(p.createdAt).toLocaleString()}</dd>
+        <dt>Updated</dt>
+        <dd>{new Date(p.updatedAt).toLocaleString()}</dd>
+      </dl>
+      <Modal title="Edit project" open={dialog === 'edit'} onClose={close}>
+        <ProjectForm
+          mode="edit"
+          initial={{
+            slug: p.slug,
+            name: p.name,
+            description: p.description ?? '',
+            repoUrl: p.repoUrl ?? '',
+            defaultBranch: p.defaultBranch,
+          }}
+          pending={update.isPending}
+          error={update.error}
+          onCancel={close}
+          onSubmit={(values) =>
+            update.mutate(
+              {
+                name: values.name,
+                description: values.description || null,
+                repoUrl: values.repoUrl || null,
+                ...(values.defaultBranch ? { defaultBranch: values.defaultBranch } : {}),
+              },
+              { onSuccess: close },
+            )
+          }
+        />
+      </Modal>
+      <ConfirmDialog
+        title="Delete project"
+        message={`Delete project “${p.name}”? This cannot be undone.`}
+        confirmLabel="Delete project"
+        open={dialog === 'delete'}
+        pending={remove.isPending}
+        error={remove.error}
+        onClose={close}
+        onConfirm={() =>
+          remove.mutate(undefined, {
+            onSuccess: () => navigate(`/workspaces/${workspace}`, { replace: true }),
+          })
+        }
+      />
+    </section>
+  );
+}

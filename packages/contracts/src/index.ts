@@ -1,0 +1,6 @@
+export * from './auth.ts';
+export * from './common.ts';
+export * from './endpoint.ts';
+export * from './endpoints.ts';
+export * from './projects.ts';
+export * from './workspaces.ts';

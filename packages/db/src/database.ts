@@ -1,0 +1,60 @@
+import { PrismaPg } from '@prisma/adapter-pg';
+import { startEmbeddedPostgres } from './embedded.ts';
+import { PrismaClient } from './generated/prisma/client.ts';
+import { migrate, readMigrationFiles } from './migrator.ts';
+
+export interface DatabaseConfig {
+  /** A real Postgres; when absent the embedded PGlite database in `dataDir` is used. */
+  databaseUrl?: string | undefined;
+  dataDir: string;
+  log?: (message: string) => void;
+}
+
+export interface Database {
+  prisma: PrismaClient;
+  embedded: boolean;
+  /** Throws with the reason when the database is unreachable or has pending migrations. */
+  checkReady(): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** Connects (starting PGlite first when no URL is given), applies migrations, returns Prisma. */
+export async function openDatabase(config: DatabaseConfig): Promise<Database> {
+  const embedded = config.databaseUrl ? undefined : await startEmbeddedPostgres(config.dataDir);
+  const connectionString = config.databaseUrl ?? embedded?.connectionString;
+  if (!connectionString) throw new Error('no database connection string');
+  try {
+    if (embedded) config.log?.(`embedded database (PGlite) in ${embedded.dataDir}`);
+    const result = await migrate(connectionString, { log: config.log });
+    config.log?.(`migrations: ${result.applied.length} applied now, ${result.alreadyApplied} applied before`);
+  } catch (error) {
+    await embedded?.stop();
+    throw error;
+  }
+
+  const expectedMigrations = (await readMigrationFiles()).map((file) => file.name);
+  const adapter = new PrismaPg({
+    connectionString,
+    // PGlite serves one connection at a time.
+    max: embedded ? 1 : 10,
+    connectionTimeoutMillis: 5_000,
+  });
+  const prisma = new PrismaClient({ adapter });
+
+  return {
+    prisma,
+    embedded: Boolean(embedded),
+    async checkReady() {
+      const rows = await prisma.$queryRaw<{ migration_name: string }[]>`
+        SELECT migration_name FROM "_prisma_migrations"
+        WHERE finished_at IS NOT NULL AND rolled_back_at IS NULL`;
+      const applied = new Set(rows.map((row) => row.migration_name));
+      const missing = expectedMigrations.filter((name) => !applied.has(name));
+      if (missing.length > 0) throw new Error(`migrations not applied: ${missing.join(', ')}`);
+    },
+    async close() {
+      await prisma.$disconnect();
+      await embedded?.stop();
+    },
+  };
+}

@@ -1,0 +1,6 @@
+export { type Database, type DatabaseConfig, openDatabase } from './database.ts';
+export { DataDirectoryInUseError } from './embedded.ts';
+export { isForeignKeyViolation, isUniqueViolation } from './errors.ts';
+export type { Project, Session, User, Workspace } from './generated/prisma/client.ts';
+export { Prisma, PrismaClient } from './generated/prisma/client.ts';
+export { MigrationError } from './migrator.ts';

@@ -1,0 +1,14 @@
+export {
+  findPostgresBin,
+  freeLoopbackPort,
+  PostgresUnavailableError,
+  startPostgresServer,
+} from './postgres-server.ts';
+export {
+  createTestDatabase,
+  postgresSkipReason,
+  TEMPLATE_DATABASE,
+  TEST_PG_SKIP_ENV,
+  TEST_PG_URL_ENV,
+  type TestDatabase,
+} from './test-database.ts';

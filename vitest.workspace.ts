@@ -1,0 +1,38 @@
+// The one list of test tiers. `vitest.config.ts` passes it to `test.projects`, so
+// `vitest run --project <name>` and a plain `vitest run` see the same tiers.
+import type { TestProjectConfiguration } from 'vitest/config';
+
+export const testProjects: TestProjectConfiguration[] = [
+  {
+    test: {
+      name: 'unit',
+      include: ['apps/*/src/**/*.test.ts', 'packages/*/src/**/*.test.ts'],
+      exclude: ['**/*.int.test.ts', '**/node_modules/**'],
+      environment: 'node',
+    },
+  },
+  {
+    test: {
+      name: 'integration',
+      include: ['apps/*/src/**/*.int.test.ts', 'packages/*/src/**/*.int.test.ts'],
+      exclude: ['**/node_modules/**'],
+      environment: 'node',
+      globalSetup: ['packages/db/test/postgres-global-setup.ts'],
+      testTimeout: 30_000,
+      hookTimeout: 60_000,
+    },
+  },
+  {
+    test: {
+      name: 'browser',
+      include: ['apps/console/e2e/**/*.e2e.test.ts'],
+      environment: 'node',
+      globalSetup: ['packages/db/test/postgres-global-setup.ts'],
+      testTimeout: 60_000,
+      hookTimeout: 120_000,
+      fileParallelism: false,
+    },
+  },
+];
+
+export default testProjects;
