@@ -63,7 +63,15 @@ async function main(): Promise<void> {
   process.on('SIGTERM', () => void shutdown('SIGTERM'));
   process.on('SIGINT', () => void shutdown('SIGINT'));
 
-  const address = await app.listen({ port: config.port, host: config.host });
+  let address: string;
+  try {
+    address = await app.listen({ port: config.port, host: config.host });
+  } catch (error) {
+    // Release the embedded database's lock before giving up (e.g. the port is taken).
+    await app.close().catch(() => undefined);
+    await db.close().catch(() => undefined);
+    throw error;
+  }
   logger.info(`Slipway is listening on ${address} (${db.embedded ? 'embedded database' : 'DATABASE_URL'})`);
 }
 

@@ -45,9 +45,12 @@ export async function openDatabase(config: DatabaseConfig): Promise<Database> {
     prisma,
     embedded: Boolean(embedded),
     async checkReady() {
+      // The reason is shown by /readyz: keep connection details out of it.
       const rows = await prisma.$queryRaw<{ migration_name: string }[]>`
         SELECT migration_name FROM "_prisma_migrations"
-        WHERE finished_at IS NOT NULL AND rolled_back_at IS NULL`;
+        WHERE finished_at IS NOT NULL AND rolled_back_at IS NULL`.catch(() => {
+        throw new Error('database unreachable');
+      });
       const applied = new Set(rows.map((row) => row.migration_name));
       const missing = expectedMigrations.filter((name) => !applied.has(name));
       if (missing.length > 0) throw new Error(`migrations not applied: ${missing.join(', ')}`);

@@ -74,7 +74,7 @@ async function appliedMigrations(client: pg.ClientBase): Promise<AppliedRow[]> {
 }
 
 /** Checks applied migrations against the files; returns the ones still to apply. */
-function planMigrations(files: MigrationFile[], applied: AppliedRow[]): MigrationFile[] {
+export function planMigrations(files: MigrationFile[], applied: AppliedRow[]): MigrationFile[] {
   const byName = new Map(files.map((file) => [file.name, file]));
   for (const row of applied) {
     const file = byName.get(row.migration_name);

@@ -4,6 +4,7 @@ export {
   PostgresUnavailableError,
   startPostgresServer,
 } from './postgres-server.ts';
+export { type ServerProcess, startServerProcess } from './server-process.ts';
 export {
   createTestDatabase,
   postgresSkipReason,

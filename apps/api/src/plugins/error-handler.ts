@@ -17,7 +17,7 @@ const CONTEXT_NAMES: Record<string, string> = {
 function validationDetails(error: FastifyError & { validation: unknown[] }): Detail[] {
   if (!hasZodFastifySchemaValidationErrors(error)) return [{ message: error.message }];
   const context = CONTEXT_NAMES[error.validationContext ?? 'body'] ?? 'body';
-  return error.validation.flatMap((issue): Detail[] => {
+  const details = error.validation.flatMap((issue): Detail[] => {
     const at = issue.instancePath
       .split('/')
       .filter(Boolean)
@@ -32,6 +32,14 @@ function validationDetails(error: FastifyError & { validation: unknown[] }): Det
         ? 'is required'
         : (issue.message ?? 'is invalid');
     return [{ field: `${context}${at}`, message }];
+  });
+  // One value can break several rules with the same message (a slug both too long and malformed).
+  const seen = new Set<string>();
+  return details.filter((detail) => {
+    const key = `${detail.field}\u0000${detail.message}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
   });
 }
 

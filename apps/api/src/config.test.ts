@@ -1,0 +1,80 @@
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from './config.ts';
+
+describe('loadConfig', () => {
+  it('defaults to the embedded setup on 127.0.0.1:8080', () => {
+    const config = loadConfig({});
+    expect(config).toMatchObject({
+      port: 8080,
+      host: '127.0.0.1',
+      databaseUrl: undefined,
+      trustProxy: false,
+    });
+    expect(config.dataDir).toMatch(new RegExp(`${path.sep}\\.slipway${path.sep}data$`));
+    expect(config.session).toEqual({ idleTimeoutMs: 12 * 3_600_000, absoluteTimeoutMs: 7 * 24 * 3_600_000 });
+  });
+
+  it('reads every variable', () => {
+    const config = loadConfig({
+      PORT: '9000',
+      HOST: '0.0.0.0',
+      DATABASE_URL: 'postgresql://u:p@db:5432/slipway',
+      SLIPWAY_DATA_DIR: '/var/lib/slipway',
+      SLIPWAY_ADMIN_PASSWORD: 'twelve-chars-or-more',
+      SLIPWAY_CONSOLE_DIR: '/srv/console',
+      SLIPWAY_LOG_LEVEL: 'debug',
+      SLIPWAY_SESSION_IDLE_MINUTES: '30',
+      SLIPWAY_SESSION_MAX_HOURS: '8',
+      SLIPWAY_TRUST_PROXY: 'true',
+      SLIPWAY_CORS_ORIGINS: 'https://a.example, https://b.example',
+      SLIPWAY_BODY_LIMIT_BYTES: '2048',
+    });
+    expect(config).toEqual({
+      port: 9000,
+      host: '0.0.0.0',
+      databaseUrl: 'postgresql://u:p@db:5432/slipway',
+      dataDir: '/var/lib/slipway',
+      adminPassword: 'twelve-chars-or-more',
+      consoleDir: '/srv/console',
+      logLevel: 'debug',
+      session: { idleTimeoutMs: 30 * 60_000, absoluteTimeoutMs: 8 * 3_600_000 },
+      trustProxy: true,
+      corsOrigins: ['https://a.example', 'https://b.example'],
+      bodyLimitBytes: 2048,
+    });
+  });
+
+  it('treats empty variables as unset', () => {
+    expect(loadConfig({ DATABASE_URL: '', PORT: '' }).databaseUrl).toBeUndefined();
+  });
+
+  it('names every malformed variable', () => {
+    expect(() =>
+      loadConfig({
+        PORT: '99999',
+        DATABASE_URL: 'mysql://x',
+        SLIPWAY_TRUST_PROXY: 'maybe',
+        SLIPWAY_ADMIN_PASSWORD: 'short',
+      }),
+    ).toThrow(ConfigError);
+    try {
+      loadConfig({
+        PORT: '99999',
+        DATABASE_URL: 'mysql://x',
+        SLIPWAY_TRUST_PROXY: 'maybe',
+        SLIPWAY_ADMIN_PASSWORD: 'short',
+      });
+    } catch (error) {
+      const message = (error as Error).message;
+      for (const name of [
+        'PORT',
+        'DATABASE_URL: must be a postgres',
+        'SLIPWAY_TRUST_PROXY: must be true or false',
+        'SLIPWAY_ADMIN_PASSWORD: must be at least 12',
+      ]) {
+        expect(message).toContain(name);
+      }
+    }
+  });
+});

@@ -1,0 +1,92 @@
+import { postgresSkipReason } from '@slipway/testing';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildTestApp, type SignedInClient, signIn, type TestApp } from '../../../test/helper.ts';
+
+describe.skipIf(postgresSkipReason())('projects API', () => {
+  let t: TestApp;
+  let client: SignedInClient;
+  const base = '/api/v1/workspaces/team/projects';
+  beforeAll(async () => {
+    t = await buildTestApp();
+    client = await signIn(t.app);
+    await client.request({
+      method: 'POST',
+      url: '/api/v1/workspaces',
+      payload: { slug: 'team', name: 'Team' },
+    });
+    await client.request({
+      method: 'POST',
+      url: '/api/v1/workspaces',
+      payload: { slug: 'other', name: 'Other' },
+    });
+  });
+  afterAll(async () => {
+    await t?.close();
+  });
+
+  it('creates a project with defaults and reads it back', async () => {
+    const created = await client.request({
+      method: 'POST',
+      url: base,
+      payload: { slug: 'shop-api', name: 'Shop API', repoUrl: 'https://git.example.com/shop/api.git' },
+    });
+    expect(created.statusCode).toBe(201);
+    expect(created.json()).toMatchObject({
+      workspace: 'team',
+      slug: 'shop-api',
+      defaultBranch: 'main',
+      repoUrl: 'https://git.example.com/shop/api.git',
+      description: null,
+    });
+    const fetched = await client.request({ method: 'GET', url: `${base}/shop-api` });
+    expect(fetched.json()).toEqual(created.json());
+  });
+
+  it('scopes slugs to their workspace', async () => {
+    const again = await client.request({
+      method: 'POST',
+      url: base,
+      payload: { slug: 'shop-api', name: 'Again' },
+    });
+    expect(again.statusCode).toBe(409);
+    expect(again.json().message).toBe('project "shop-api" already exists in workspace "team"');
+    const elsewhere = await client.request({
+      method: 'POST',
+      url: '/api/v1/workspaces/other/projects',
+      payload: { slug: 'shop-api', name: 'Same slug, other workspace' },
+    });
+    expect(elsewhere.statusCode).toBe(201);
+  });
+
+  it('updates and deletes', async () => {
+    const updated = await client.request({
+      method: 'PATCH',
+      url: `${base}/shop-api`,
+      payload: { defaultBranch: 'release/1.x', description: 'Checkout service' },
+    });
+    expect(updated.json()).toMatchObject({ defaultBranch: 'release/1.x', description: 'Checkout service' });
+    expect((await client.request({ method: 'DELETE', url: `${base}/shop-api` })).statusCode).toBe(204);
+    expect((await client.request({ method: 'GET', url: `${base}/shop-api` })).statusCode).toBe(404);
+  });
+
+  it('validates repository address and branch, naming the field', async () => {
+    const response = await client.request({
+      method: 'POST',
+      url: base,
+      payload: { slug: 'bad', name: 'Bad', repoUrl: 'not a url', defaultBranch: 'a..b' },
+    });
+    expect(response.statusCode).toBe(400);
+    expect(
+      response
+        .json()
+        .details.map((d: { field: string }) => d.field)
+        .sort(),
+    ).toEqual(['body.defaultBranch', 'body.repoUrl']);
+  });
+
+  it('answers 404 for a project of an unknown workspace', async () => {
+    const response = await client.request({ method: 'GET', url: '/api/v1/workspaces/nope/projects' });
+    expect(response.statusCode).toBe(404);
+    expect(response.json().message).toBe('workspace "nope" not found');
+  });
+});

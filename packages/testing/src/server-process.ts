@@ -1,0 +1,63 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import os from 'node:os';
+import { fileURLToPath } from 'node:url';
+
+const API_DIR = fileURLToPath(new URL('../../../apps/api/', import.meta.url));
+
+export interface ServerProcess {
+  child: ChildProcess;
+  port: number;
+  baseUrl: string;
+  /** Everything the process printed so far (stdout and stderr). */
+  output(): string;
+  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+  waitUntilReady(timeoutMs?: number): Promise<void>;
+  /** SIGTERM and wait; resolves with the exit code and how long it took. */
+  stop(): Promise<{ code: number | null; elapsedMs: number }>;
+}
+
+/** Runs the real API server (`apps/api/src/server.ts`) as a child process with only the given env. */
+export function startServerProcess(env: Record<string, string> & { PORT: string }): ServerProcess {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
+    cwd: API_DIR,
+    env: { PATH: process.env.PATH ?? '', HOME: os.tmpdir(), SLIPWAY_LOG_LEVEL: 'info', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  const collect = (chunk: Buffer) => {
+    output += chunk.toString();
+  };
+  child.stdout?.on('data', collect);
+  child.stderr?.on('data', collect);
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.once('exit', (code, signal) => resolve({ code, signal })),
+  );
+  const port = Number(env.PORT);
+  const baseUrl = `http://127.0.0.1:${port}`;
+  return {
+    child,
+    port,
+    baseUrl,
+    output: () => output,
+    exited,
+    async waitUntilReady(timeoutMs = 30_000) {
+      const deadline = Date.now() + timeoutMs;
+      while (Date.now() < deadline) {
+        if (child.exitCode !== null) throw new Error(`server exited early:\n${output}`);
+        try {
+          if ((await fetch(`${baseUrl}/readyz`)).status === 200) return;
+        } catch {
+          // not listening yet
+        }
+        await new Promise((resolve) => setTimeout(resolve, 200));
+      }
+      throw new Error(`server not ready after ${timeoutMs} ms:\n${output}`);
+    },
+    async stop() {
+      const started = Date.now();
+      if (child.exitCode === null) child.kill('SIGTERM');
+      const { code } = await exited;
+      return { code, elapsedMs: Date.now() - started };
+    },
+  };
+}
