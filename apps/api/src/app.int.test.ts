@@ -4,7 +4,14 @@ import path from 'node:path';
 import { authEndpoints, projectEndpoints, workspaceEndpoints } from '@slipway/contracts';
 import { postgresSkipReason } from '@slipway/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildTestApp, type SignedInClient, signIn, type TestApp } from '../test/helper.ts';
+import {
+  ADMIN_PASSWORD,
+  buildTestApp,
+  type SignedInClient,
+  signIn,
+  type TestApp,
+  testAppConfig,
+} from '../test/helper.ts';
 
 const ERROR_SHAPE = {
   requestId: expect.any(String),
@@ -86,13 +93,7 @@ describe.skipIf(postgresSkipReason())('the application shell', () => {
         prisma: t.db.prisma,
         checkReady: () => Promise.reject(new Error('down')),
       },
-      config: {
-        session: { idleTimeoutMs: 60_000, absoluteTimeoutMs: 3_600_000 },
-        consoleDir: '/nonexistent',
-        trustProxy: false,
-        corsOrigins: [],
-        bodyLimitBytes: 1024,
-      },
+      config: testAppConfig({ trustProxy: false, bodyLimitBytes: 1024 }),
     });
     broken.app.get('/api/v1/explode', async () => {
       throw new Error('password=hunter2 at /srv/secret/path');
@@ -105,6 +106,46 @@ describe.skipIf(postgresSkipReason())('the application shell', () => {
     expect(notReady.statusCode).toBe(503);
     expect(notReady.json()).toEqual({ status: 'unavailable', reason: 'down' });
     await broken.app.close();
+  });
+
+  it('keeps passwords, cookies and CSRF tokens out of the logs', async () => {
+    const { Writable } = await import('node:stream');
+    const { default: pino } = await import('pino');
+    const { buildApp, REDACTED_LOG_PATHS } = await import('./app.ts');
+    let logged = '';
+    const sink = new Writable({
+      write(chunk, _encoding, done) {
+        logged += chunk.toString();
+        done();
+      },
+    });
+    const logger = pino(
+      { level: 'trace', redact: { paths: REDACTED_LOG_PATHS, censor: '[redacted]' } },
+      sink,
+    );
+    const logging = await buildApp({
+      db: t.db,
+      logger,
+      config: testAppConfig({ trustProxy: false, bodyLimitBytes: 4096 }),
+    });
+    const login = await logging.app.inject({
+      method: 'POST',
+      url: '/api/v1/auth/login',
+      payload: { username: 'admin', password: ADMIN_PASSWORD },
+    });
+    const cookie = login.headers['set-cookie']?.toString().split(';')[0] ?? '';
+    const { csrfToken } = login.json() as { csrfToken: string };
+    await logging.app.inject({
+      method: 'POST',
+      url: '/api/v1/workspaces',
+      headers: { cookie, 'x-csrf-token': csrfToken, authorization: 'Bearer secret-token-value' },
+      payload: { slug: 'logged', name: 'Logged' },
+    });
+    await logging.app.close();
+    expect(logged).toContain('"url":"/api/v1/workspaces"');
+    for (const secret of [ADMIN_PASSWORD, cookie.split('=')[1], csrfToken, 'secret-token-value']) {
+      expect(secret && logged.includes(secret), `leaked ${secret}`).toBe(false);
+    }
   });
 
   it('sends security headers and no CORS unless configured', async () => {

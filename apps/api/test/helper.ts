@@ -4,7 +4,7 @@ import { CSRF_HEADER, SESSION_COOKIE } from '@slipway/contracts';
 import { type Database, openDatabase } from '@slipway/db';
 import { createTestDatabase, type TestDatabase } from '@slipway/testing';
 import type { InjectOptions, LightMyRequestResponse } from 'fastify';
-import { buildApp, type SlipwayApp } from '../src/app.ts';
+import { type AppDeps, buildApp, type SlipwayApp } from '../src/app.ts';
 
 export const ADMIN_PASSWORD = 'correct-horse-battery-staple';
 
@@ -14,18 +14,24 @@ export interface TestApp extends SlipwayApp {
   close(): Promise<void>;
 }
 
+/** The app configuration tests use; override what a test is about. */
+export function testAppConfig(overrides: Partial<AppDeps['config']> = {}): AppDeps['config'] {
+  return {
+    session: { idleTimeoutMs: 30 * 60_000, absoluteTimeoutMs: 24 * 3_600_000 },
+    consoleDir: '/nonexistent-console',
+    trustProxy: false,
+    corsOrigins: [],
+    bodyLimitBytes: 64 * 1024,
+    ...overrides,
+  };
+}
+
 export async function buildTestApp(overrides: { consoleDir?: string } = {}): Promise<TestApp> {
   const database = await createTestDatabase();
   const db = await openDatabase({ databaseUrl: database.url, dataDir: '/nonexistent' });
   const built = await buildApp({
     db,
-    config: {
-      session: { idleTimeoutMs: 30 * 60_000, absoluteTimeoutMs: 24 * 3_600_000 },
-      consoleDir: overrides.consoleDir ?? '/nonexistent-console',
-      trustProxy: false,
-      corsOrigins: [],
-      bodyLimitBytes: 64 * 1024,
-    },
+    config: testAppConfig(overrides.consoleDir ? { consoleDir: overrides.consoleDir } : {}),
   });
   await built.services.auth.ensureBootstrapAdmin(ADMIN_PASSWORD);
   await built.app.ready();

@@ -9,7 +9,7 @@ import {
   type TestDatabase,
 } from '@slipway/testing';
 import type { Browser, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, onTestFailed } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { CHROMIUM_PATH, launchChromium, saveFailureScreenshot } from './browser.ts';
 
 const CONSOLE_DIR = fileURLToPath(new URL('../dist/', import.meta.url));
@@ -51,15 +51,16 @@ describe.skipIf(missing.length > 0)('console in a browser', () => {
     await database?.drop();
   });
 
-  beforeEach(async (context) => {
+  beforeEach(async () => {
     page = await browser.newPage({ baseURL: server.baseUrl });
-    onTestFailed(async () => {
-      const file = await saveFailureScreenshot(page, context.task.name);
-      console.error(`screenshot of the failure: ${file}`);
-    });
   });
 
-  afterEach(async () => {
+  // Screenshot before the page closes (onTestFailed would run after this hook).
+  afterEach(async (context) => {
+    if (context.task.result?.state === 'fail') {
+      const file = await saveFailureScreenshot(page, context.task.name);
+      console.error(`screenshot of the failure: ${file}`);
+    }
     await page?.close();
   });
 

@@ -1,7 +1,7 @@
 import { CSRF_HEADER, SESSION_COOKIE } from '@slipway/contracts';
 import { postgresSkipReason } from '@slipway/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ADMIN_PASSWORD, buildTestApp, signIn, type TestApp } from '../../../test/helper.ts';
+import { ADMIN_PASSWORD, buildTestApp, signIn, type TestApp, testAppConfig } from '../../../test/helper.ts';
 import { hashPassword } from './password.ts';
 
 describe.skipIf(postgresSkipReason())('sign-in and sessions', () => {
@@ -32,13 +32,7 @@ describe.skipIf(postgresSkipReason())('sign-in and sessions', () => {
     const { buildApp } = await import('../../app.ts');
     const built = await buildApp({
       db: t.db,
-      config: {
-        session: { idleTimeoutMs: 60_000, absoluteTimeoutMs: 3_600_000 },
-        consoleDir: '/nonexistent',
-        trustProxy: true,
-        corsOrigins: [],
-        bodyLimitBytes: 1024,
-      },
+      config: testAppConfig({ trustProxy: true, bodyLimitBytes: 1024 }),
     });
     const response = await built.app.inject({
       method: 'POST',
