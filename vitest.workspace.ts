@@ -15,10 +15,25 @@ export const testProjects: TestProjectConfiguration[] = [
     test: {
       name: 'integration',
       include: ['apps/*/src/**/*.int.test.ts', 'packages/*/src/**/*.int.test.ts'],
-      exclude: ['**/node_modules/**'],
+      exclude: ['**/node_modules/**', '**/*.kube.int.test.ts'],
       environment: 'node',
       globalSetup: ['packages/db/test/postgres-global-setup.ts'],
       testTimeout: 30_000,
+      hookTimeout: 60_000,
+    },
+  },
+  {
+    // Integration tests that also need the local Kubernetes control plane.
+    test: {
+      name: 'cluster',
+      include: ['apps/*/src/**/*.kube.int.test.ts', 'packages/*/src/**/*.kube.int.test.ts'],
+      exclude: ['**/node_modules/**'],
+      environment: 'node',
+      globalSetup: [
+        'packages/db/test/postgres-global-setup.ts',
+        'packages/kube/test/cluster-global-setup.ts',
+      ],
+      testTimeout: 60_000,
       hookTimeout: 60_000,
     },
   },

@@ -1,4 +1,5 @@
 # shellcheck shell=bash
+# shellcheck disable=SC2034 # variables are used by the scripts that source this
 # Common settings for build.sh / up.sh / down.sh / smoke.sh. Sourced, not run.
 
 TC_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"

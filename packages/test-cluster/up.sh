@@ -165,16 +165,27 @@ start() {
   local name="$1" bin="$KUBE_BIN_DIR/$2" pid
   shift 2
   log "starting $name"
-  setsid "$bin" "$@" </dev/null >>"$LOGS/$name.log" 2>&1 &
+  (
+    # The daemons must not inherit any descriptor but 0-2: not the state-dir
+    # lock (fd 8, see lock_state_dir) and not pipes of whoever runs up.sh
+    # (else a caller reading our output would never see EOF).
+    for fd_path in /proc/self/fd/*; do
+      fd="${fd_path##*/}"
+      if [[ "$fd" =~ ^[0-9]+$ ]] && ((fd > 2)); then
+        eval "exec ${fd}>&-" 2>/dev/null || true
+      fi
+    done
+    exec setsid "$bin" "$@" </dev/null >>"$LOGS/$name.log" 2>&1
+  ) &
   pid=$!
   echo "$pid" >"$RUN/$name.pid"
 }
 
-# wait_for NAME TIMEOUT COMMAND... : until COMMAND succeeds; fails early if
-# the component died.
+# wait_for NAME WHAT TIMEOUT COMMAND... : until COMMAND succeeds; fails early
+# if the component NAME died.
 wait_for() {
-  local name="$1" timeout="$2" deadline
-  shift 2
+  local name="$1" what="$2" timeout="$3" deadline
+  shift 3
   deadline=$((SECONDS + timeout))
   until "$@"; do
     if ! pid_alive "$RUN/$name.pid"; then
@@ -185,11 +196,11 @@ wait_for() {
     if ((SECONDS >= deadline)); then
       log "last lines of $LOGS/$name.log:"
       tail -n 30 "$LOGS/$name.log" >&2 || true
-      die "timed out after ${timeout}s waiting for $name"
+      die "timed out after ${timeout}s waiting for: $what"
     fi
     sleep 0.5
   done
-  log "$name is ready"
+  log "$what"
 }
 
 http_ok() { curl -fsS --max-time 3 -o /dev/null "$@" 2>/dev/null; }
@@ -208,7 +219,7 @@ start etcd etcd \
   --auto-compaction-retention=1 \
   --unsafe-no-fsync=true \
   --log-level=warn
-wait_for etcd 60 etcd_healthy
+wait_for etcd "etcd is healthy" 60 etcd_healthy
 
 start kube-apiserver kube-apiserver \
   --etcd-servers="$ETCD_URL" \
@@ -232,7 +243,7 @@ start kube-apiserver kube-apiserver \
   --endpoint-reconciler-type=none \
   --allow-privileged=true \
   --profiling=false
-wait_for kube-apiserver 180 api_ready "$API_URL"
+wait_for kube-apiserver "kube-apiserver is ready (/readyz)" 180 api_ready "$API_URL"
 
 cat >"$STATE/cluster.env" <<EOF
 # Written by up.sh; sourced by up.sh (reuse) and smoke.sh.
@@ -263,7 +274,7 @@ start kube-controller-manager kube-controller-manager \
   --kube-api-qps=200 \
   --kube-api-burst=400 \
   --profiling=false
-wait_for kube-controller-manager 120 http_ok -k "https://127.0.0.1:$SLIPWAY_KCM_PORT/healthz"
+wait_for kube-controller-manager "kube-controller-manager is healthy" 120 http_ok -k "https://127.0.0.1:$SLIPWAY_KCM_PORT/healthz"
 
 start kube-scheduler kube-scheduler \
   --kubeconfig="$STATE/scheduler.kubeconfig" \
@@ -273,7 +284,7 @@ start kube-scheduler kube-scheduler \
   --kube-api-qps=200 \
   --kube-api-burst=400 \
   --profiling=false
-wait_for kube-scheduler 120 http_ok -k "https://127.0.0.1:$SLIPWAY_SCHEDULER_PORT/healthz"
+wait_for kube-scheduler "kube-scheduler is healthy" 120 http_ok -k "https://127.0.0.1:$SLIPWAY_SCHEDULER_PORT/healthz"
 
 # kwok: stages (copied so the running cluster does not depend on the work
 # tree) + ClusterLogs serving a fixed log file for every container.
@@ -316,17 +327,15 @@ start kwok kwok \
   --tls-private-key-file="$PKI/kwok-serving.key" \
   --node-lease-duration-seconds=40 \
   --cidr=10.244.0.0/16
-wait_for kwok 60 http_ok "http://127.0.0.1:$SLIPWAY_KWOK_SERVER_PORT/healthz"
+wait_for kwok "kwok is healthy" 60 http_ok "http://127.0.0.1:$SLIPWAY_KWOK_SERVER_PORT/healthz"
 
 k apply -f "$TC_DIR/kwok/node.yaml" >&2
 node_ready() {
   [[ "$(k get node "$KUBE_NODE_NAME" -o jsonpath='{.status.conditions[?(@.type=="Ready")].status}' 2>/dev/null)" == True ]]
 }
-wait_for kwok 120 node_ready
-log "node $KUBE_NODE_NAME is Ready"
+wait_for kwok "node $KUBE_NODE_NAME is Ready" 120 node_ready
 default_sa() { k -n default get serviceaccount default >/dev/null 2>&1; }
-wait_for kube-controller-manager 120 default_sa
-log "service account default/default exists"
+wait_for kube-controller-manager "service account default/default exists" 120 default_sa
 
 STARTED_OK=1
 log "cluster is up (state: $STATE, logs: $LOGS)"

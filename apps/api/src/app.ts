@@ -6,9 +6,17 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import type { AppConfig } from './config.ts';
 import { createRequestId } from './lib/request-id.ts';
+import { createSecretBox } from './lib/secret-box.ts';
 import { createAuthRepo } from './modules/auth/auth.repo.ts';
 import { registerAuthRoutes } from './modules/auth/auth.routes.ts';
 import { type AuthService, createAuthService } from './modules/auth/auth.service.ts';
+import { createClusterClients } from './modules/clusters/cluster-clients.ts';
+import { createClustersRepo } from './modules/clusters/clusters.repo.ts';
+import { registerClusterRoutes } from './modules/clusters/clusters.routes.ts';
+import { createClustersService } from './modules/clusters/clusters.service.ts';
+import { createEnvironmentsRepo } from './modules/environments/environments.repo.ts';
+import { registerEnvironmentRoutes } from './modules/environments/environments.routes.ts';
+import { createEnvironmentsService } from './modules/environments/environments.service.ts';
 import { registerHealthRoutes } from './modules/health/health.routes.ts';
 import { createProjectsRepo } from './modules/projects/projects.repo.ts';
 import { registerProjectRoutes } from './modules/projects/projects.routes.ts';
@@ -22,7 +30,13 @@ import { registerErrorHandler } from './plugins/error-handler.ts';
 import { registerOpenApi, registerOpenApiDocuments } from './plugins/openapi.ts';
 
 export interface AppDeps {
-  config: Pick<AppConfig, 'session' | 'consoleDir' | 'trustProxy' | 'corsOrigins' | 'bodyLimitBytes'>;
+  config: Pick<
+    AppConfig,
+    'session' | 'consoleDir' | 'trustProxy' | 'corsOrigins' | 'bodyLimitBytes' | 'kubeTimeoutMs'
+  > & {
+    /** 32 bytes: encrypts kubeconfigs and other secrets at rest. */
+    secretKey: Buffer;
+  };
   db: { prisma: PrismaClient; checkReady: () => Promise<void> };
   /** A pino logger; none in tests. */
   logger?: FastifyBaseLogger;
@@ -94,10 +108,28 @@ export async function buildApp(deps: AppDeps): Promise<SlipwayApp> {
   // Modules.
   const workspaces = createWorkspacesService({ workspaces: createWorkspacesRepo(db.prisma) });
   const projects = createProjectsService({ projects: createProjectsRepo(db.prisma), workspaces });
+  const clusterClients = createClusterClients({
+    secrets: createSecretBox(config.secretKey),
+    timeoutMs: config.kubeTimeoutMs,
+  });
+  const clustersRepo = createClustersRepo(db.prisma);
+  const clusters = createClustersService({
+    clusters: clustersRepo,
+    secrets: createSecretBox(config.secretKey),
+    clients: clusterClients,
+  });
+  const environments = createEnvironmentsService({
+    environments: createEnvironmentsRepo(db.prisma),
+    clusters: clustersRepo,
+    workspaces,
+    clients: clusterClients,
+  });
   registerHealthRoutes(app, { checkReady: db.checkReady });
   registerAuthRoutes(app, { auth });
   registerWorkspaceRoutes(app, { workspaces });
   registerProjectRoutes(app, { projects });
+  registerClusterRoutes(app, { clusters });
+  registerEnvironmentRoutes(app, { environments });
 
   await registerOpenApiDocuments(app);
 

@@ -29,6 +29,8 @@ describe('loadConfig', () => {
       SLIPWAY_TRUST_PROXY: 'true',
       SLIPWAY_CORS_ORIGINS: 'https://a.example, https://b.example',
       SLIPWAY_BODY_LIMIT_BYTES: '2048',
+      SLIPWAY_SECRET_KEY: 'ab'.repeat(32),
+      SLIPWAY_KUBE_TIMEOUT_SECONDS: '5',
     });
     expect(config).toEqual({
       port: 9000,
@@ -42,6 +44,8 @@ describe('loadConfig', () => {
       trustProxy: true,
       corsOrigins: ['https://a.example', 'https://b.example'],
       bodyLimitBytes: 2048,
+      secretKey: Buffer.alloc(32, 0xab),
+      kubeTimeoutMs: 5000,
     });
   });
 

@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
+import { parseSecretKey } from './lib/secret-box.ts';
 
 const REPO_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 
@@ -46,6 +47,21 @@ export const EnvSchema = z.object({
     .pipe(z.array(z.url({ message: 'must be a comma-separated list of origins (https://host:port)' })))
     .optional(),
   SLIPWAY_BODY_LIMIT_BYTES: positiveInt(1024 * 1024),
+  SLIPWAY_SECRET_KEY: z
+    .string()
+    .transform((value, ctx) => {
+      const key = parseSecretKey(value);
+      if (!key) {
+        ctx.addIssue({
+          code: 'custom',
+          message: 'must be 32 bytes, base64 (44 characters) or hex (64 characters)',
+        });
+        return z.NEVER;
+      }
+      return key;
+    })
+    .optional(),
+  SLIPWAY_KUBE_TIMEOUT_SECONDS: positiveInt(10),
 });
 
 export interface AppConfig {
@@ -60,6 +76,9 @@ export interface AppConfig {
   trustProxy: boolean;
   corsOrigins: string[];
   bodyLimitBytes: number;
+  /** From SLIPWAY_SECRET_KEY; when absent the server uses `<dataDir>/secret.key`. */
+  secretKey: Buffer | undefined;
+  kubeTimeoutMs: number;
 }
 
 export class ConfigError extends Error {
@@ -91,5 +110,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     trustProxy: e.SLIPWAY_TRUST_PROXY,
     corsOrigins: e.SLIPWAY_CORS_ORIGINS ?? [],
     bodyLimitBytes: e.SLIPWAY_BODY_LIMIT_BYTES,
+    secretKey: e.SLIPWAY_SECRET_KEY,
+    kubeTimeoutMs: e.SLIPWAY_KUBE_TIMEOUT_SECONDS * 1000,
   };
 }

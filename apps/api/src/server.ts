@@ -2,6 +2,7 @@ import { openDatabase } from '@slipway/db';
 import pino from 'pino';
 import { buildApp, REDACTED_LOG_PATHS } from './app.ts';
 import { ConfigError, loadConfig } from './config.ts';
+import { loadOrCreateSecretKey } from './lib/secret-box.ts';
 
 /** How long in-flight requests may take to finish after SIGTERM before their connections are cut. */
 const DRAIN_TIMEOUT_MS = 8_000;
@@ -27,7 +28,13 @@ async function main(): Promise<void> {
     dataDir: config.dataDir,
     log: (message) => logger.info(message),
   });
-  const { app, services } = await buildApp({ config, db, logger });
+  const secret = await loadOrCreateSecretKey(config.secretKey, config.dataDir);
+  if (secret.source === 'generated')
+    logger.info(`generated the secret key for stored credentials in ${secret.file}`);
+  if (secret.source !== 'environment' && !db.embedded) {
+    logger.warn('SLIPWAY_SECRET_KEY is not set: every replica sharing this database must use the same key');
+  }
+  const { app, services } = await buildApp({ config: { ...config, secretKey: secret.key }, db, logger });
 
   const bootstrap = await services.auth.ensureBootstrapAdmin(config.adminPassword);
   if (bootstrap.generatedPassword) {

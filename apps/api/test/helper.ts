@@ -1,5 +1,6 @@
 // Builds the real application on a fresh PostgreSQL database (from the test harness) and
 // signs in through the real login route. Used by the API's *.int.test.ts files.
+import { randomBytes } from 'node:crypto';
 import { CSRF_HEADER, SESSION_COOKIE } from '@slipway/contracts';
 import { type Database, openDatabase } from '@slipway/db';
 import { createTestDatabase, type TestDatabase } from '@slipway/testing';
@@ -7,6 +8,7 @@ import type { InjectOptions, LightMyRequestResponse } from 'fastify';
 import { type AppDeps, buildApp, type SlipwayApp } from '../src/app.ts';
 
 export const ADMIN_PASSWORD = 'correct-horse-battery-staple';
+export const TEST_SECRET_KEY = randomBytes(32);
 
 export interface TestApp extends SlipwayApp {
   db: Database;
@@ -22,6 +24,8 @@ export function testAppConfig(overrides: Partial<AppDeps['config']> = {}): AppDe
     trustProxy: false,
     corsOrigins: [],
     bodyLimitBytes: 64 * 1024,
+    kubeTimeoutMs: 5_000,
+    secretKey: TEST_SECRET_KEY,
     ...overrides,
   };
 }

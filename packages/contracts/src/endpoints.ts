@@ -1,7 +1,24 @@
 import { z } from 'zod';
 import { LoginBodySchema, SessionInfoSchema } from './auth.ts';
+import {
+  ClusterCheckSchema,
+  ClusterPageSchema,
+  ClusterParamsSchema,
+  ClusterSchema,
+  CreateClusterBodySchema,
+  UpdateClusterBodySchema,
+} from './clusters.ts';
 import { PageQuerySchema } from './common.ts';
 import { defineEndpoint } from './endpoint.ts';
+import {
+  CreateEnvironmentBodySchema,
+  DeleteEnvironmentQuerySchema,
+  EnvironmentListSchema,
+  EnvironmentParamsSchema,
+  EnvironmentSchema,
+  EnvironmentWorkloadsSchema,
+  UpdateEnvironmentBodySchema,
+} from './environments.ts';
 import {
   CreateProjectBodySchema,
   ProjectPageSchema,
@@ -145,6 +162,126 @@ export const projectEndpoints = {
     tag: 'projects',
     params: ProjectParamsSchema,
     response: null,
+  }),
+};
+
+export const clusterEndpoints = {
+  list: defineEndpoint({
+    operationId: 'listClusters',
+    method: 'GET',
+    path: '/api/v1/clusters',
+    summary: 'List registered clusters (platform admins)',
+    tag: 'clusters',
+    query: PageQuerySchema,
+    response: ClusterPageSchema,
+  }),
+  create: defineEndpoint({
+    operationId: 'createCluster',
+    method: 'POST',
+    path: '/api/v1/clusters',
+    summary: 'Register a cluster from a kubeconfig, or the one Slipway runs in',
+    tag: 'clusters',
+    body: CreateClusterBodySchema,
+    successStatus: 201,
+    response: ClusterSchema,
+  }),
+  get: defineEndpoint({
+    operationId: 'getCluster',
+    method: 'GET',
+    path: '/api/v1/clusters/{cluster}',
+    summary: 'Get a cluster (never its credentials)',
+    tag: 'clusters',
+    params: ClusterParamsSchema,
+    response: ClusterSchema,
+  }),
+  update: defineEndpoint({
+    operationId: 'updateCluster',
+    method: 'PATCH',
+    path: '/api/v1/clusters/{cluster}',
+    summary: 'Change a cluster’s description, kubeconfig or context',
+    tag: 'clusters',
+    params: ClusterParamsSchema,
+    body: UpdateClusterBodySchema,
+    response: ClusterSchema,
+  }),
+  delete: defineEndpoint({
+    operationId: 'deleteCluster',
+    method: 'DELETE',
+    path: '/api/v1/clusters/{cluster}',
+    summary: 'Unregister a cluster no environment uses',
+    tag: 'clusters',
+    params: ClusterParamsSchema,
+    response: null,
+  }),
+  check: defineEndpoint({
+    operationId: 'checkCluster',
+    method: 'POST',
+    path: '/api/v1/clusters/{cluster}/check',
+    summary: 'Check reachability, version, nodes and the permissions Slipway needs',
+    tag: 'clusters',
+    params: ClusterParamsSchema,
+    response: ClusterCheckSchema,
+  }),
+};
+
+export const environmentEndpoints = {
+  list: defineEndpoint({
+    operationId: 'listEnvironments',
+    method: 'GET',
+    path: '/api/v1/workspaces/{workspace}/environments',
+    summary: 'List a workspace’s environments in promotion order',
+    tag: 'environments',
+    params: WorkspaceParamsSchema,
+    response: EnvironmentListSchema,
+  }),
+  create: defineEndpoint({
+    operationId: 'createEnvironment',
+    method: 'POST',
+    path: '/api/v1/workspaces/{workspace}/environments',
+    summary: 'Create an environment; ensures its namespace exists on its cluster',
+    tag: 'environments',
+    params: WorkspaceParamsSchema,
+    body: CreateEnvironmentBodySchema,
+    successStatus: 201,
+    response: EnvironmentSchema,
+  }),
+  get: defineEndpoint({
+    operationId: 'getEnvironment',
+    method: 'GET',
+    path: '/api/v1/workspaces/{workspace}/environments/{environment}',
+    summary: 'Get an environment',
+    tag: 'environments',
+    params: EnvironmentParamsSchema,
+    response: EnvironmentSchema,
+  }),
+  update: defineEndpoint({
+    operationId: 'updateEnvironment',
+    method: 'PATCH',
+    path: '/api/v1/workspaces/{workspace}/environments/{environment}',
+    summary: 'Change an environment’s cluster, namespace, order, production flag, policy or lock',
+    tag: 'environments',
+    params: EnvironmentParamsSchema,
+    body: UpdateEnvironmentBodySchema,
+    response: EnvironmentSchema,
+  }),
+  delete: defineEndpoint({
+    operationId: 'deleteEnvironment',
+    method: 'DELETE',
+    path: '/api/v1/workspaces/{workspace}/environments/{environment}',
+    summary: 'Delete an environment; its namespace stays unless deleteNamespace=true',
+    tag: 'environments',
+    params: EnvironmentParamsSchema,
+    query: DeleteEnvironmentQuerySchema,
+    response: null,
+  }),
+  workloads: defineEndpoint({
+    operationId: 'getEnvironmentWorkloads',
+    method: 'GET',
+    path: '/api/v1/workspaces/{workspace}/environments/{environment}/workloads',
+    summary: 'Deployments, their pods and recent events in the environment’s namespace, read live',
+    tag: 'environments',
+    params: EnvironmentParamsSchema,
+    response: EnvironmentWorkloadsSchema,
   }),
 };
 

@@ -1,5 +1,6 @@
 import { STATUS_CODES } from 'node:http';
 import type { ErrorBody } from '@slipway/contracts';
+import { KubeError } from '@slipway/kube';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors, isResponseSerializationError } from 'fastify-type-provider-zod';
 import { AppError } from '../lib/errors.ts';
@@ -62,6 +63,10 @@ export function registerErrorHandler(
   } = {},
 ): void {
   app.setErrorHandler((error: FastifyError, request, reply: FastifyReply) => {
+    if (error instanceof KubeError) {
+      if (error.statusCode >= 500) request.log.warn({ err: error.cause ?? error }, 'cluster request failed');
+      return reply.code(error.statusCode).send(body(request, error.statusCode, error.message, error.details));
+    }
     if (error instanceof AppError) {
       return reply.code(error.statusCode).send(body(request, error.statusCode, error.message, error.details));
     }

@@ -1,0 +1,196 @@
+import type {
+  Cluster,
+  ClusterCheck,
+  CreateClusterBody,
+  PageQuery,
+  UpdateClusterBody,
+} from '@slipway/contracts';
+import { isForeignKeyViolation, isUniqueViolation } from '@slipway/db';
+import { type AccessCheck, KubeError, loadKubeConfig } from '@slipway/kube';
+import type { Actor } from '../../lib/actor.ts';
+import { decodeCursor, toPage } from '../../lib/cursor.ts';
+import { ConflictError, ForbiddenError, NotFoundError } from '../../lib/errors.ts';
+import type { SecretBox } from '../../lib/secret-box.ts';
+import type { ClusterClients } from './cluster-clients.ts';
+import type { ClusterRow, ClustersRepo } from './clusters.repo.ts';
+
+/** What Slipway does in a cluster: manage namespaces, run Jobs, read logs, deploy. */
+export const REQUIRED_ACCESS: AccessCheck[] = [
+  { verb: 'create', resource: 'namespaces' },
+  { verb: 'create', resource: 'jobs', group: 'batch' },
+  { verb: 'get', resource: 'pods', subresource: 'log' },
+  { verb: 'patch', resource: 'deployments', group: 'apps' },
+  { verb: 'create', resource: 'configmaps' },
+  { verb: 'create', resource: 'secrets' },
+];
+
+function toCluster(row: ClusterRow): Cluster {
+  return {
+    id: row.id,
+    name: row.name,
+    description: row.description,
+    inCluster: row.inCluster,
+    server: row.server,
+    context: row.context,
+    environmentCount: row._count.environments,
+    lastCheck: (row.lastCheck as ClusterCheck | null) ?? null,
+    createdAt: row.createdAt.toISOString(),
+    updatedAt: row.updatedAt.toISOString(),
+  };
+}
+
+function requirePlatformAdmin(actor: Actor): void {
+  if (!actor.platformAdmin) throw new ForbiddenError('only platform admins manage clusters');
+}
+
+/** Validates a kubeconfig (and context) and returns what is stored: encrypted text, server. */
+function sealKubeconfig(secrets: SecretBox, kubeconfig: string, context: string | undefined) {
+  const kc = loadKubeConfig({ kubeconfig, context });
+  return {
+    kubeconfigEncrypted: secrets.encrypt(kubeconfig),
+    server: kc.getCurrentCluster()?.server ?? null,
+    context: context ?? kc.getCurrentContext(),
+  };
+}
+
+export function createClustersService(deps: {
+  clusters: ClustersRepo;
+  secrets: SecretBox;
+  clients: ClusterClients;
+}) {
+  const { clusters, secrets, clients } = deps;
+
+  async function findOrThrow(name: string): Promise<ClusterRow> {
+    const row = await clusters.findByName(name);
+    if (!row) throw new NotFoundError(`cluster "${name}" not found`);
+    return row;
+  }
+
+  return {
+    findOrThrow,
+
+    async list(actor: Actor, query: PageQuery) {
+      requirePlatformAdmin(actor);
+      const rows = await clusters.list({ afterName: decodeCursor(query.cursor), take: query.limit + 1 });
+      return toPage(rows, query.limit, (row) => row.name, toCluster);
+    },
+
+    async get(actor: Actor, name: string): Promise<Cluster> {
+      requirePlatformAdmin(actor);
+      return toCluster(await findOrThrow(name));
+    },
+
+    async create(actor: Actor, body: CreateClusterBody): Promise<Cluster> {
+      requirePlatformAdmin(actor);
+      const credentials = body.kubeconfig
+        ? sealKubeconfig(secrets, body.kubeconfig, body.context)
+        : { kubeconfigEncrypted: null, server: null, context: null };
+      try {
+        const row = await clusters.create({
+          name: body.name,
+          description: body.description ?? null,
+          inCluster: body.inCluster ?? false,
+          ...credentials,
+        });
+        return toCluster(row);
+      } catch (error) {
+        if (isUniqueViolation(error)) {
+          throw new ConflictError(`cluster "${body.name}" already exists`, [
+            { field: 'body.name', message: 'already taken' },
+          ]);
+        }
+        throw error;
+      }
+    },
+
+    async update(actor: Actor, name: string, body: UpdateClusterBody): Promise<Cluster> {
+      requirePlatformAdmin(actor);
+      const existing = await findOrThrow(name);
+      const changesCredentials = body.kubeconfig !== undefined || body.context !== undefined;
+      let credentials = {};
+      if (changesCredentials) {
+        const kubeconfig =
+          body.kubeconfig ??
+          (existing.kubeconfigEncrypted ? secrets.decrypt(existing.kubeconfigEncrypted) : undefined);
+        if (!kubeconfig) {
+          throw new ForbiddenError(
+            `cluster "${name}" uses in-cluster credentials; it has no kubeconfig to change`,
+          );
+        }
+        credentials = {
+          ...sealKubeconfig(secrets, kubeconfig, body.context ?? undefined),
+          inCluster: false,
+          // New credentials make the last check meaningless.
+          lastCheck: null as never,
+        };
+      }
+      const row = await clusters.update(existing.id, {
+        ...(body.description !== undefined ? { description: body.description } : {}),
+        ...credentials,
+      });
+      clients.forget(existing.id);
+      return toCluster(row);
+    },
+
+    async delete(actor: Actor, name: string): Promise<void> {
+      requirePlatformAdmin(actor);
+      const existing = await findOrThrow(name);
+      const refuse = (count: number) =>
+        new ConflictError(
+          `cluster "${name}" is used by ${count} environment${count === 1 ? '' : 's'}; move or delete them first`,
+        );
+      if (existing._count.environments > 0) throw refuse(existing._count.environments);
+      try {
+        await clusters.delete(existing.id);
+      } catch (error) {
+        if (isForeignKeyViolation(error)) throw refuse(1);
+        throw error;
+      }
+      clients.forget(existing.id);
+    },
+
+    /**
+     * Connects with the stored credentials and records what it found. An unreachable or
+     * under-privileged cluster is a normal answer (`ok: false` with the reason), not an error.
+     */
+    async check(actor: Actor, name: string): Promise<ClusterCheck> {
+      requirePlatformAdmin(actor);
+      const existing = await findOrThrow(name);
+      const result: ClusterCheck = {
+        checkedAt: new Date().toISOString(),
+        reachable: false,
+        serverVersion: null,
+        nodeCount: null,
+        permissions: [],
+        ok: false,
+        error: null,
+      };
+      try {
+        const kube = clients.clientFor(existing);
+        result.serverVersion = (await kube.serverVersion()).gitVersion;
+        result.reachable = true;
+        const access = await kube.canI(REQUIRED_ACCESS);
+        result.permissions = access.map((a) => ({
+          verb: a.verb,
+          resource: a.subresource ? `${a.resource}/${a.subresource}` : a.resource,
+          allowed: a.allowed,
+        }));
+        result.nodeCount = await kube.listNodes().then(
+          (nodes) => nodes.length,
+          () => null,
+        );
+        const denied = result.permissions.filter((p) => !p.allowed);
+        result.ok = denied.length === 0;
+        if (denied.length > 0) {
+          result.error = `the credentials may not: ${denied.map((p) => `${p.verb} ${p.resource}`).join(', ')}`;
+        }
+      } catch (error) {
+        result.error = error instanceof KubeError || error instanceof Error ? error.message : String(error);
+      }
+      await clusters.update(existing.id, { lastCheck: result });
+      return result;
+    },
+  };
+}
+
+export type ClustersService = ReturnType<typeof createClustersService>;

@@ -1,0 +1,222 @@
+import type {
+  ApprovalPolicy,
+  CreateEnvironmentBody,
+  Environment,
+  EnvironmentWorkloads,
+  UpdateEnvironmentBody,
+} from '@slipway/contracts';
+import { isUniqueViolation } from '@slipway/db';
+import type { Actor } from '../../lib/actor.ts';
+import { BadRequestError, ConflictError, NotFoundError } from '../../lib/errors.ts';
+import type { ClusterClients } from '../clusters/cluster-clients.ts';
+import type { ClusterRow, ClustersRepo } from '../clusters/clusters.repo.ts';
+import type { WorkspacesService } from '../workspaces/workspaces.service.ts';
+import type { EnvironmentRow, EnvironmentsRepo } from './environments.repo.ts';
+import {
+  assertNamespaceUsable,
+  defaultNamespace,
+  deleteOwnedNamespace,
+  ensureNamespace,
+} from './namespaces.ts';
+import { toWorkloads } from './workloads.ts';
+
+/** Production needs one approval by an operator and never the run's own starter, unless told otherwise. */
+export function defaultApprovalPolicy(production: boolean): ApprovalPolicy {
+  return production
+    ? { requiredApprovals: 1, approverRole: 'operator', allowSelfApproval: false }
+    : { requiredApprovals: 0, approverRole: 'operator', allowSelfApproval: true };
+}
+
+function toEnvironment(workspace: string, row: EnvironmentRow): Environment {
+  return {
+    id: row.id,
+    workspace,
+    name: row.name,
+    cluster: row.cluster?.name ?? null,
+    namespace: row.namespace,
+    order: row.position,
+    production: row.production,
+    approvalPolicy: {
+      requiredApprovals: row.requiredApprovals,
+      approverRole: row.approverRole,
+      allowSelfApproval: row.allowSelfApproval,
+    },
+    locked: row.locked,
+    createdAt: row.createdAt.toISOString(),
+    updatedAt: row.updatedAt.toISOString(),
+  };
+}
+
+export function createEnvironmentsService(deps: {
+  environments: EnvironmentsRepo;
+  clusters: ClustersRepo;
+  workspaces: WorkspacesService;
+  clients: ClusterClients;
+}) {
+  const { environments, clusters, workspaces, clients } = deps;
+
+  async function findOrThrow(workspaceId: string, workspaceSlug: string, name: string) {
+    const row = await environments.findByName(workspaceId, name);
+    if (!row) throw new NotFoundError(`environment "${name}" not found in workspace "${workspaceSlug}"`);
+    return row;
+  }
+
+  async function clusterByName(name: string): Promise<ClusterRow> {
+    const cluster = await clusters.findByName(name);
+    if (!cluster) {
+      throw new BadRequestError(`no cluster named "${name}"`, [
+        { field: 'body.cluster', message: 'unknown cluster' },
+      ]);
+    }
+    return cluster;
+  }
+
+  /**
+   * Resolves where an environment lives and prepares the namespace there. Returns the
+   * columns to store; refuses a namespace another environment or workspace holds.
+   */
+  async function placeEnvironment(input: {
+    workspaceSlug: string;
+    environmentName: string;
+    environmentId?: string;
+    cluster: string | null;
+    namespace: string | null;
+  }): Promise<{ clusterId: string | null; namespace: string | null }> {
+    if (!input.cluster) {
+      if (input.namespace) {
+        throw new BadRequestError(
+          'a namespace needs a cluster; without one the environment runs on the local executor',
+          [{ field: 'body.namespace', message: 'requires body.cluster' }],
+        );
+      }
+      return { clusterId: null, namespace: null };
+    }
+    const cluster = await clusterByName(input.cluster);
+    const namespace = input.namespace ?? defaultNamespace(input.workspaceSlug, input.environmentName);
+    assertNamespaceUsable(namespace);
+    const holder = await environments.findByNamespace(cluster.id, namespace);
+    if (holder && holder.id !== input.environmentId) {
+      throw new ConflictError(
+        `namespace "${namespace}" on cluster "${cluster.name}" is already used by environment "${holder.name}" of workspace "${holder.workspace.slug}"`,
+        [{ field: 'body.namespace', message: 'already used by another environment' }],
+      );
+    }
+    await ensureNamespace(clients.clientFor(cluster), {
+      namespace,
+      workspace: input.workspaceSlug,
+      environment: input.environmentName,
+      cluster: cluster.name,
+    });
+    return { clusterId: cluster.id, namespace };
+  }
+
+  const duplicate = (workspaceSlug: string, name: string) =>
+    new ConflictError(`environment "${name}" already exists in workspace "${workspaceSlug}"`, [
+      { field: 'body.name', message: 'already taken' },
+    ]);
+
+  return {
+    async list(_actor: Actor, workspaceSlug: string): Promise<{ items: Environment[] }> {
+      const workspace = await workspaces.findOrThrow(workspaceSlug);
+      const rows = await environments.listByWorkspace(workspace.id);
+      return { items: rows.map((row) => toEnvironment(workspaceSlug, row)) };
+    },
+
+    async get(_actor: Actor, workspaceSlug: string, name: string): Promise<Environment> {
+      const workspace = await workspaces.findOrThrow(workspaceSlug);
+      return toEnvironment(workspaceSlug, await findOrThrow(workspace.id, workspaceSlug, name));
+    },
+
+    async create(_actor: Actor, workspaceSlug: string, body: CreateEnvironmentBody): Promise<Environment> {
+      const workspace = await workspaces.findOrThrow(workspaceSlug);
+      if (await environments.findByName(workspace.id, body.name)) throw duplicate(workspaceSlug, body.name);
+      const production = body.production ?? false;
+      const policy = { ...defaultApprovalPolicy(production), ...body.approvalPolicy };
+      const placement = await placeEnvironment({
+        workspaceSlug,
+        environmentName: body.name,
+        cluster: body.cluster ?? null,
+        namespace: body.namespace ?? null,
+      });
+      try {
+        const row = await environments.create({
+          workspaceId: workspace.id,
+          name: body.name,
+          ...placement,
+          position: body.order ?? 0,
+          production,
+          ...policy,
+        });
+        return toEnvironment(workspaceSlug, row);
+      } catch (error) {
+        if (isUniqueViolation(error)) throw duplicate(workspaceSlug, body.name);
+        throw error;
+      }
+    },
+
+    async update(
+      _actor: Actor,
+      workspaceSlug: string,
+      name: string,
+      body: UpdateEnvironmentBody,
+    ): Promise<Environment> {
+      const workspace = await workspaces.findOrThrow(workspaceSlug);
+      const existing = await findOrThrow(workspace.id, workspaceSlug, name);
+      const moves = body.cluster !== undefined || body.namespace !== undefined;
+      const placement = moves
+        ? await placeEnvironment({
+            workspaceSlug,
+            environmentName: name,
+            environmentId: existing.id,
+            cluster: body.cluster !== undefined ? body.cluster : (existing.cluster?.name ?? null),
+            namespace:
+              body.namespace !== undefined
+                ? body.namespace
+                : body.cluster !== undefined && body.cluster !== (existing.cluster?.name ?? null)
+                  ? null
+                  : existing.namespace,
+          })
+        : {};
+      const row = await environments.update(existing.id, {
+        ...placement,
+        ...(body.order !== undefined ? { position: body.order } : {}),
+        ...(body.production !== undefined ? { production: body.production } : {}),
+        ...(body.locked !== undefined ? { locked: body.locked } : {}),
+        ...body.approvalPolicy,
+      });
+      return toEnvironment(workspaceSlug, row);
+    },
+
+    async delete(_actor: Actor, workspaceSlug: string, name: string, options: { deleteNamespace?: boolean }) {
+      const workspace = await workspaces.findOrThrow(workspaceSlug);
+      const existing = await findOrThrow(workspace.id, workspaceSlug, name);
+      if (options.deleteNamespace && existing.cluster && existing.namespace) {
+        await deleteOwnedNamespace(clients.clientFor(existing.cluster), existing.namespace, workspaceSlug);
+      }
+      await environments.delete(existing.id);
+    },
+
+    async workloads(_actor: Actor, workspaceSlug: string, name: string): Promise<EnvironmentWorkloads> {
+      const workspace = await workspaces.findOrThrow(workspaceSlug);
+      const existing = await findOrThrow(workspace.id, workspaceSlug, name);
+      if (!existing.cluster || !existing.namespace) {
+        throw new BadRequestError(
+          `environment "${name}" runs on the local executor; it has no cluster workloads`,
+        );
+      }
+      const kube = clients.clientFor(existing.cluster);
+      const [deployments, pods, events] = await Promise.all([
+        kube.listDeployments(existing.namespace),
+        kube.listPods(existing.namespace),
+        kube.listEvents(existing.namespace),
+      ]);
+      return {
+        cluster: existing.cluster.name,
+        namespace: existing.namespace,
+        ...toWorkloads(deployments, pods, events),
+      };
+    },
+  };
+}
+
+export type EnvironmentsService = ReturnType<typeof createEnvironmentsService>;
