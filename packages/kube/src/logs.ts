@@ -19,6 +19,11 @@ export async function streamPodLogs(
   options: PodLogOptions = {},
 ): Promise<Readable> {
   const output = new PassThrough({ highWaterMark: 64 * 1024 });
+  // The client pipes the HTTP body into `output` without listening for its errors; closing
+  // early aborts that body, so swallow its AbortError here (other errors reach `done`).
+  output.once('pipe', (source: Readable) => {
+    source.on('error', () => undefined);
+  });
   const controller = await new Log(kc).log(
     target.namespace,
     target.pod,

@@ -68,21 +68,34 @@ export async function restartApiServer(): Promise<void> {
   const argv = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').filter(Boolean);
   const [binary, ...args] = argv;
   if (!binary) throw new Error(`cannot read the command line of kube-apiserver (pid ${pid})`);
+  // kube-apiserver's graceful shutdown can wait on open watches for a long time; after a
+  // short grace period it is killed, which a client must survive just the same.
   process.kill(pid, 'SIGTERM');
+  const killTimer = setTimeout(() => {
+    try {
+      process.kill(pid, 'SIGKILL');
+    } catch {
+      // already gone
+    }
+  }, 5_000);
   await eventually(
     'kube-apiserver to stop',
     async () => {
+      // Gone, or a zombie nobody has reaped yet (state Z in /proc/<pid>/stat).
       try {
-        process.kill(pid, 0);
-        return undefined;
+        const state = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.[0];
+        return state === 'Z' ? true : undefined;
       } catch {
         return true;
       }
     },
     30_000,
   );
+  clearTimeout(killTimer);
   const log = openSync(path.join(stateDir, 'logs', 'kube-apiserver.log'), 'a');
-  const child = spawn('setsid', [binary, ...args], { detached: true, stdio: ['ignore', log, log] });
+  // detached: a new session of its own, like up.sh's `setsid` (which would fork here and
+  // leave the pid file pointing at the wrong process).
+  const child = spawn(binary, args, { detached: true, stdio: ['ignore', log, log] });
   child.unref();
   writeFileSync(pidFile, String(child.pid));
 }
