@@ -42,7 +42,10 @@ export const testProjects: TestProjectConfiguration[] = [
       name: 'browser',
       include: ['apps/console/e2e/**/*.e2e.test.ts'],
       environment: 'node',
-      globalSetup: ['packages/db/test/postgres-global-setup.ts'],
+      globalSetup: [
+        'packages/db/test/postgres-global-setup.ts',
+        'packages/kube/test/cluster-global-setup.ts',
+      ],
       testTimeout: 60_000,
       hookTimeout: 120_000,
       fileParallelism: false,

@@ -1,70 +1,11 @@
-import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
-import {
-  createTestDatabase,
-  freeLoopbackPort,
-  postgresSkipReason,
-  type ServerProcess,
-  startServerProcess,
-  type TestDatabase,
-} from '@slipway/testing';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { CHROMIUM_PATH, launchChromium, saveFailureScreenshot } from './browser.ts';
+import { describe, expect, it } from 'vitest';
+import { ADMIN_PASSWORD, browserSkipReason, useConsole } from './fixture.ts';
 
-const CONSOLE_DIR = fileURLToPath(new URL('../dist/', import.meta.url));
-const PASSWORD = 'browser-test-password';
-
-const missing = [
-  postgresSkipReason(),
-  existsSync(CHROMIUM_PATH)
-    ? undefined
-    : `no Chromium at ${CHROMIUM_PATH} (run apps/console/e2e/ensure-chromium.sh)`,
-  existsSync(`${CONSOLE_DIR}/index.html`) ? undefined : 'console not built (run ./run build)',
-].filter(Boolean);
-if (missing.length > 0 && process.env.CI === 'true') {
-  throw new Error(`browser tests cannot run in CI: ${missing.join('; ')}`);
-}
-
-describe.skipIf(missing.length > 0)('console in a browser', () => {
-  let database: TestDatabase;
-  let server: ServerProcess;
-  let browser: Browser;
-  let page: Page;
-
-  beforeAll(async () => {
-    database = await createTestDatabase();
-    server = startServerProcess({
-      PORT: String(await freeLoopbackPort()),
-      DATABASE_URL: database.url,
-      SLIPWAY_ADMIN_PASSWORD: PASSWORD,
-      SLIPWAY_CONSOLE_DIR: CONSOLE_DIR,
-      SLIPWAY_LOG_LEVEL: 'warn',
-    });
-    await server.waitUntilReady();
-    browser = await launchChromium();
-  });
-
-  afterAll(async () => {
-    await browser?.close();
-    await server?.stop();
-    await database?.drop();
-  });
-
-  beforeEach(async () => {
-    page = await browser.newPage({ baseURL: server.baseUrl });
-  });
-
-  // Screenshot before the page closes (onTestFailed would run after this hook).
-  afterEach(async (context) => {
-    if (context.task.result?.state === 'fail') {
-      const file = await saveFailureScreenshot(page, context.task.name);
-      console.error(`screenshot of the failure: ${file}`);
-    }
-    await page?.close();
-  });
+describe.skipIf(browserSkipReason())('console in a browser', () => {
+  const fixture = useConsole();
 
   it('signs in, creates a workspace and a project, sees them listed, and signs out', async () => {
+    const { page } = fixture;
     await page.goto('/workspaces');
     // Not signed in: sent to the sign-in page, remembering where we wanted to go.
     await page.waitForURL(/\/sign-in\?next=%2Fworkspaces/);
@@ -74,7 +15,7 @@ describe.skipIf(missing.length > 0)('console in a browser', () => {
     await page.getByRole('button', { name: 'Sign in' }).click();
     await expect.poll(() => page.getByRole('alert').textContent()).toContain('invalid username or password');
 
-    await page.getByLabel('Password').fill(PASSWORD);
+    await page.getByLabel('Password').fill(ADMIN_PASSWORD);
     await page.getByRole('button', { name: 'Sign in' }).click();
     await page.waitForURL(/\/workspaces$/);
     await page.getByRole('heading', { name: 'Workspaces' }).waitFor();

@@ -66,7 +66,14 @@ function WorkspaceNav() {
         {items.map((workspace) => (
           <li key={workspace.slug}>
             <NavLink to={`/workspaces/${workspace.slug}`}>{workspace.name}</NavLink>
-            {workspace.slug === current ? <ProjectNav workspace={workspace.slug} /> : null}
+            {workspace.slug === current ? (
+              <ul className="sidebar-sub" aria-label={`${workspace.name} sections`}>
+                <li>
+                  <NavLink to={`/workspaces/${workspace.slug}/environments`}>Environments</NavLink>
+                </li>
+                <ProjectNav workspace={workspace.slug} />
+              </ul>
+            ) : null}
           </li>
         ))}
       </ul>
@@ -77,15 +84,14 @@ function WorkspaceNav() {
 function ProjectNav({ workspace }: { workspace: string }) {
   const projects = useProjects(workspace);
   const items = projects.data?.pages.flatMap((page) => page.items) ?? [];
-  if (items.length === 0) return null;
   return (
-    <ul className="sidebar-sub" aria-label="Projects">
+    <>
       {items.map((project) => (
         <li key={project.slug}>
           <NavLink to={`/workspaces/${workspace}/projects/${project.slug}`}>{project.name}</NavLink>
         </li>
       ))}
-    </ul>
+    </>
   );
 }
 
@@ -107,7 +113,14 @@ export function AppShell() {
           <img src="/favicon.svg" alt="" width={22} height={22} />
           Slipway
         </Link>
-        <UserMenu username={user.username} displayName={user.displayName} />
+        <div className="topbar-right">
+          {user.platformAdmin ? (
+            <NavLink to="/clusters" className="topbar-link">
+              Clusters
+            </NavLink>
+          ) : null}
+          <UserMenu username={user.username} displayName={user.displayName} />
+        </div>
       </header>
       <WorkspaceNav />
       <main className="content">

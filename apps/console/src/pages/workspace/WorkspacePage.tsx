@@ -47,6 +47,9 @@ export function WorkspacePage() {
           </p>
         </div>
         <div className="actions">
+          <Link className="button" to={`/workspaces/${slug}/environments`}>
+            Environments
+          </Link>
           <button type="button" className="button" onClick={() => setDialog('edit')}>
             Edit
           </button>

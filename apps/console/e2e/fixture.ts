@@ -1,0 +1,97 @@
+// Shared set-up of the browser tests: the real server on a fresh database, serving the
+// built console, and a Chromium page per test (screenshot kept when a test fails).
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import {
+  createTestDatabase,
+  freeLoopbackPort,
+  postgresSkipReason,
+  type ServerProcess,
+  startServerProcess,
+  type TestDatabase,
+} from '@slipway/testing';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, beforeEach } from 'vitest';
+import { CHROMIUM_PATH, launchChromium, saveFailureScreenshot } from './browser.ts';
+
+const CONSOLE_DIR = fileURLToPath(new URL('../dist/', import.meta.url));
+export const ADMIN_PASSWORD = 'browser-test-password';
+
+/** Why browser tests cannot run here; in CI any reason is a failure, not a skip. */
+export function browserSkipReason(extra: (string | undefined)[] = []): string | undefined {
+  const missing = [
+    postgresSkipReason(),
+    existsSync(CHROMIUM_PATH)
+      ? undefined
+      : `no Chromium at ${CHROMIUM_PATH} (run apps/console/e2e/ensure-chromium.sh)`,
+    existsSync(`${CONSOLE_DIR}/index.html`) ? undefined : 'console not built (run ./run build)',
+    ...extra,
+  ].filter(Boolean);
+  if (missing.length > 0 && process.env.CI === 'true') {
+    throw new Error(`browser tests cannot run in CI: ${missing.join('; ')}`);
+  }
+  return missing.length > 0 ? missing.join('; ') : undefined;
+}
+
+export interface ConsoleFixture {
+  readonly page: Page;
+  readonly server: ServerProcess;
+  signIn(page?: Page): Promise<void>;
+}
+
+/** Registers the hooks; call inside a describe block. */
+export function useConsole(): ConsoleFixture {
+  let database: TestDatabase;
+  let server: ServerProcess;
+  let browser: Browser;
+  let page: Page;
+
+  beforeAll(async () => {
+    database = await createTestDatabase();
+    server = startServerProcess({
+      PORT: String(await freeLoopbackPort()),
+      DATABASE_URL: database.url,
+      SLIPWAY_ADMIN_PASSWORD: ADMIN_PASSWORD,
+      SLIPWAY_CONSOLE_DIR: CONSOLE_DIR,
+      SLIPWAY_DATA_DIR: fileURLToPath(new URL('../test-results/data/', import.meta.url)),
+      SLIPWAY_LOG_LEVEL: 'warn',
+    });
+    await server.waitUntilReady();
+    browser = await launchChromium();
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await server?.stop();
+    await database?.drop();
+  });
+
+  beforeEach(async () => {
+    page = await browser.newPage({ baseURL: server.baseUrl });
+  });
+
+  // Screenshot before the page closes (onTestFailed would run after this hook).
+  afterEach(async (context) => {
+    if (context.task.result?.state === 'fail') {
+      const file = await saveFailureScreenshot(page, context.task.name);
+      console.error(`screenshot of the failure: ${file}`);
+    }
+    await page?.close();
+  });
+
+  return {
+    get page() {
+      return page;
+    },
+    get server() {
+      return server;
+    },
+    async signIn(target = page) {
+      await target.goto('/sign-in');
+      await target.getByLabel('Username').fill('admin');
+      await target.getByLabel('Password').fill(ADMIN_PASSWORD);
+      await target.getByRole('button', { name: 'Sign in' }).click();
+      await target.waitForURL(/\/workspaces$/);
+    },
+  };
+}

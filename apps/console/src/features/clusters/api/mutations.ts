@@ -1,0 +1,28 @@
+import { type CreateClusterBody, clusterEndpoints } from '@slipway/contracts';
+import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { callEndpoint } from '../../../api/client.ts';
+import { clusterKeys } from './keys.ts';
+
+export function useCreateCluster() {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: (body: CreateClusterBody) => callEndpoint(clusterEndpoints.create, { body }),
+    onSuccess: () => queryClient.invalidateQueries({ queryKey: clusterKeys.all }),
+  });
+}
+
+export function useCheckCluster() {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: (name: string) => callEndpoint(clusterEndpoints.check, { params: { cluster: name } }),
+    onSuccess: () => queryClient.invalidateQueries({ queryKey: clusterKeys.all }),
+  });
+}
+
+export function useDeleteCluster() {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: (name: string) => callEndpoint(clusterEndpoints.delete, { params: { cluster: name } }),
+    onSuccess: () => queryClient.invalidateQueries({ queryKey: clusterKeys.all }),
+  });
+}
