@@ -78,7 +78,9 @@ port_in_use() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 for var in SLIPWAY_ETCD_CLIENT_PORT SLIPWAY_ETCD_PEER_PORT SLIPWAY_APISERVER_PORT \
   SLIPWAY_KCM_PORT SLIPWAY_SCHEDULER_PORT SLIPWAY_KWOK_SERVER_PORT; do
   port="${!var}"
-  [[ "$port" =~ ^[0-9]+$ ]] || die "$var=$port is not a port number"
+  if ! [[ "$port" =~ ^[0-9]+$ ]] || ((port < 1 || port > 65535)); then
+    die "$var=$port is not a port number"
+  fi
   if port_in_use "$port"; then
     die "port 127.0.0.1:$port ($var) is already in use; set $var to a free port"
   fi
