@@ -1,9 +1,13 @@
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import net from 'node:net';
-import { CoreV1Api, KubeConfig } from '@kubernetes/client-node';
+import os from 'node:os';
+import path from 'node:path';
+import { CoreV1Api, KubeConfig, type KubernetesObject } from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   adminClient,
   clusterSkipReason,
+  compactEtcdHistory,
   createTestNamespace,
   eventually,
   restartApiServer,
@@ -75,6 +79,7 @@ async function collect(stream: NodeJS.ReadableStream, until: (text: string) => b
 describe.skipIf(clusterSkipReason())('Kubernetes client against the local control plane', () => {
   let kube: KubeClient;
   let namespace: string;
+  let versionBeforeRestart: string | undefined;
 
   beforeAll(async () => {
     kube = adminClient();
@@ -101,6 +106,45 @@ describe.skipIf(clusterSkipReason())('Kubernetes client against the local contro
       { verb: 'get', resource: 'pods', subresource: 'log', namespace },
     ]);
     expect(results.every((r) => r.allowed)).toBe(true);
+  });
+
+  it('authenticates with exec credentials (a credential plugin printing an ExecCredential)', async () => {
+    const stateDir = path.dirname(process.env.SLIPWAY_TEST_KUBECONFIG ?? '');
+    const token = (await readFile(path.join(stateDir, 'admin.token'), 'utf8')).trim();
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'slipway-exec-'));
+    const plugin = path.join(dir, 'credential-plugin.sh');
+    const credential = {
+      apiVersion: 'client.authentication.k8s.io/v1',
+      kind: 'ExecCredential',
+      status: { token },
+    };
+    await writeFile(plugin, `#!/bin/sh\necho '${JSON.stringify(credential)}'\n`, { mode: 0o755 });
+    const kc = new KubeConfig();
+    kc.loadFromString(testKubeconfig());
+    const cluster = kc.getCurrentCluster();
+    const kubeconfig = JSON.stringify({
+      apiVersion: 'v1',
+      kind: 'Config',
+      clusters: [
+        { name: 'c', cluster: { server: cluster?.server, 'certificate-authority-data': cluster?.caData } },
+      ],
+      users: [
+        {
+          name: 'u',
+          user: {
+            exec: {
+              apiVersion: 'client.authentication.k8s.io/v1',
+              command: plugin,
+              interactiveMode: 'Never',
+            },
+          },
+        },
+      ],
+      contexts: [{ name: 'ctx', context: { cluster: 'c', user: 'u' } }],
+      'current-context': 'ctx',
+    });
+    const viaPlugin = createKubeClient({ kubeconfig });
+    expect((await viaPlugin.listNodes()).length).toBeGreaterThanOrEqual(1);
   });
 
   it('maps a token without rights to 403 naming verb and resource', async () => {
@@ -254,17 +298,22 @@ describe.skipIf(clusterSkipReason())('Kubernetes client against the local contro
         onRecover: (reason) => recoveries.push(reason),
       },
     );
-    const configMap = (name: string) => ({
+    const configMap = (name: string): KubernetesObject & { data: Record<string, string> } => ({
       apiVersion: 'v1',
       kind: 'ConfigMap',
       metadata: { name, namespace },
       data: { a: '1' },
     });
-    await kube.apply(configMap('before-restart'));
+    const before = await kube.apply(configMap('before-restart'));
+    versionBeforeRestart = before.metadata?.resourceVersion;
     await eventually('the first event', async () =>
       seen.includes('ADDED before-restart') ? true : undefined,
     );
 
+    // As kube-apiserver itself does every few minutes: compact etcd's history past
+    // `versionBeforeRestart`, so the restarted server cannot serve a watch from it.
+    await kube.apply(configMap('moves-history-on'));
+    await compactEtcdHistory();
     await restartApiServer();
     await eventually('the API server to come back', () => kube.serverVersion().then(() => true), 60_000);
     await kube.apply(configMap('after-restart'));
@@ -278,4 +327,27 @@ describe.skipIf(clusterSkipReason())('Kubernetes client against the local contro
     expect(recoveries.length).toBeGreaterThanOrEqual(1);
     expect(seen.filter((s) => s === 'ADDED before-restart')).toHaveLength(1);
   }, 120_000);
+
+  it('relists when the history to resume from is gone (410) and reports what exists', async () => {
+    // Saved before the restart in the previous test; etcd's history has been compacted since.
+    expect(versionBeforeRestart).toBeDefined();
+    const seen: string[] = [];
+    const recoveries: string[] = [];
+    const stop = new AbortController();
+    const watching = kube.watch(
+      { apiVersion: 'v1', kind: 'ConfigMap', plural: 'configmaps', namespace },
+      {
+        signal: stop.signal,
+        resumeFrom: versionBeforeRestart,
+        onEvent: (event) => seen.push(`${event.type} ${event.object.metadata?.name}`),
+        onRecover: (reason) => recoveries.push(reason),
+      },
+    );
+    await eventually('the relisted object', async () =>
+      seen.includes('ADDED after-restart') ? true : undefined,
+    );
+    stop.abort();
+    await watching;
+    expect(recoveries).toContain('410 Gone: relisting');
+  });
 });

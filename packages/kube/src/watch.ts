@@ -25,6 +25,11 @@ export interface WatchOptions<T extends KubernetesObject> {
   signal: AbortSignal;
   /** Upper bound of the reconnect back-off. */
   maxBackoffMs?: number;
+  /**
+   * Resume from a resourceVersion saved earlier instead of listing first; when the API
+   * server no longer has that history (410) the watch relists.
+   */
+  resumeFrom?: string;
 }
 
 function collectionPath(target: WatchTarget): string {
@@ -53,7 +58,7 @@ export async function watchResource<T extends KubernetesObject>(
   const watcher = new Watch(kc);
   const known = new Map<string, T>();
   const maxBackoff = options.maxBackoffMs ?? 5_000;
-  let resourceVersion: string | undefined;
+  let resourceVersion: string | undefined = options.resumeFrom;
   let backoff = 100;
 
   const sleep = (ms: number) =>
@@ -140,7 +145,7 @@ export async function watchResource<T extends KubernetesObject>(
         }, reject);
     });
 
-  let needsList = true;
+  let needsList = options.resumeFrom === undefined;
   while (!options.signal.aborted) {
     try {
       if (needsList) {

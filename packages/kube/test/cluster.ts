@@ -52,24 +52,29 @@ export async function eventually<T>(
   throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ''}`);
 }
 
-/**
- * Stops the test cluster's kube-apiserver and starts it again with the same command line
- * (etcd keeps the data), the way an API server upgrade or crash looks to a client.
- */
-export async function restartApiServer(): Promise<void> {
+// Not KWOK: a new KWOK instance must wait for the old one's node lease (40 s) to expire.
+const CONTROL_PLANE_CLIENTS = ['kube-controller-manager', 'kube-scheduler'] as const;
+
+function processGone(pid: number): boolean {
+  // Gone, or a zombie nobody has reaped yet (state Z in /proc/<pid>/stat).
+  try {
+    return readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.[0] === 'Z';
+  } catch {
+    return true;
+  }
+}
+
+/** Stops one component started by up.sh and starts it again with the same command line. */
+async function restartComponent(stateDir: string, component: string): Promise<void> {
   const { spawn } = await import('node:child_process');
   const { openSync, writeFileSync } = await import('node:fs');
   const path = await import('node:path');
-  const kubeconfigFile = process.env[TEST_KUBECONFIG_ENV];
-  if (!kubeconfigFile) throw new Error(`${TEST_KUBECONFIG_ENV} is not set`);
-  const stateDir = path.dirname(kubeconfigFile);
-  const pidFile = path.join(stateDir, 'run', 'kube-apiserver.pid');
+  const pidFile = path.join(stateDir, 'run', `${component}.pid`);
   const pid = Number(readFileSync(pidFile, 'utf8').trim());
-  const argv = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').filter(Boolean);
-  const [binary, ...args] = argv;
-  if (!binary) throw new Error(`cannot read the command line of kube-apiserver (pid ${pid})`);
-  // kube-apiserver's graceful shutdown can wait on open watches for a long time; after a
-  // short grace period it is killed, which a client must survive just the same.
+  const [binary, ...args] = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').filter(Boolean);
+  if (!binary) throw new Error(`cannot read the command line of ${component} (pid ${pid})`);
+  // Graceful shutdown can wait on open watches for a long time; after a short grace
+  // period the process is killed, which clients must survive just the same.
   process.kill(pid, 'SIGTERM');
   const killTimer = setTimeout(() => {
     try {
@@ -78,24 +83,59 @@ export async function restartApiServer(): Promise<void> {
       // already gone
     }
   }, 5_000);
-  await eventually(
-    'kube-apiserver to stop',
-    async () => {
-      // Gone, or a zombie nobody has reaped yet (state Z in /proc/<pid>/stat).
-      try {
-        const state = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.[0];
-        return state === 'Z' ? true : undefined;
-      } catch {
-        return true;
-      }
-    },
-    30_000,
-  );
+  await eventually(`${component} to stop`, async () => (processGone(pid) ? true : undefined), 30_000);
   clearTimeout(killTimer);
-  const log = openSync(path.join(stateDir, 'logs', 'kube-apiserver.log'), 'a');
-  // detached: a new session of its own, like up.sh's `setsid` (which would fork here and
+  const log = openSync(path.join(stateDir, 'logs', `${component}.log`), 'a');
+  // detached: a session of its own, like up.sh's `setsid` (which would fork here and
   // leave the pid file pointing at the wrong process).
   const child = spawn(binary, args, { detached: true, stdio: ['ignore', log, log] });
   child.unref();
-  writeFileSync(pidFile, String(child.pid));
+  writeFileSync(pidFile, `${child.pid}\n`);
+}
+
+/**
+ * Restarts the test cluster's kube-apiserver with the same command line (etcd keeps the
+ * data), the way an upgrade or crash looks to a client. The controller-manager and
+ * scheduler are restarted after it, so their reconnect back-off cannot slow later tests.
+ */
+export async function restartApiServer(): Promise<void> {
+  const path = await import('node:path');
+  const kubeconfigFile = process.env[TEST_KUBECONFIG_ENV];
+  if (!kubeconfigFile) throw new Error(`${TEST_KUBECONFIG_ENV} is not set`);
+  const stateDir = path.dirname(kubeconfigFile);
+  await restartComponent(stateDir, 'kube-apiserver');
+  const client = adminClient({ timeoutMs: 2_000 });
+  await eventually('kube-apiserver to serve again', () => client.serverVersion().then(() => true), 60_000);
+  for (const component of CONTROL_PLANE_CLIENTS) await restartComponent(stateDir, component);
+}
+
+function clusterEnv(): Record<string, string> {
+  const kubeconfigFile = process.env[TEST_KUBECONFIG_ENV];
+  if (!kubeconfigFile) throw new Error(`${TEST_KUBECONFIG_ENV} is not set`);
+  const text = readFileSync(`${kubeconfigFile.replace(/[^/]+$/, '')}cluster.env`, 'utf8');
+  return Object.fromEntries(
+    text
+      .split('\n')
+      .filter((line) => /^[A-Z_]+=/.test(line))
+      .map((line) => [line.slice(0, line.indexOf('=')), line.slice(line.indexOf('=') + 1)]),
+  );
+}
+
+/**
+ * Compacts etcd's history up to now (through etcd's JSON gateway), as kube-apiserver does
+ * every few minutes: afterwards, resuming a watch from an older resourceVersion gets 410 Gone.
+ */
+export async function compactEtcdHistory(): Promise<void> {
+  const endpoint = clusterEnv().ETCD_ENDPOINT;
+  if (!endpoint) throw new Error('cluster.env has no ETCD_ENDPOINT (restart the test cluster)');
+  const range = await fetch(`${endpoint}/v3/kv/range`, {
+    method: 'POST',
+    body: JSON.stringify({ key: Buffer.from('/').toString('base64') }),
+  });
+  const revision = ((await range.json()) as { header: { revision: string } }).header.revision;
+  const compact = await fetch(`${endpoint}/v3/kv/compaction`, {
+    method: 'POST',
+    body: JSON.stringify({ revision, physical: true }),
+  });
+  if (!compact.ok) throw new Error(`etcd compaction failed: ${compact.status} ${await compact.text()}`);
 }

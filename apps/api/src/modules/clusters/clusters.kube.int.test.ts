@@ -82,6 +82,18 @@ describe.skipIf(postgresSkipReason() || clusterSkipReason())(
       expect(check.error).toMatch(/cannot reach the cluster at https:\/\/127\.0\.0\.1:\d+/);
     });
 
+    it('registers the cluster Slipway runs in, and its check says why it fails outside one', async () => {
+      const created = await register({ name: 'here', inCluster: true });
+      expect(created.statusCode).toBe(201);
+      expect(created.json()).toMatchObject({ inCluster: true, server: null });
+      const check = (await admin.request({ method: 'POST', url: '/api/v1/clusters/here/check' })).json();
+      expect(check).toMatchObject({ reachable: false, ok: false });
+      expect(check.error).toEqual(expect.any(String));
+      const both = await register({ name: 'both', inCluster: true, kubeconfig: testKubeconfig() });
+      expect(both.json().details[0].field).toBe('body.inCluster');
+      expect((await admin.request({ method: 'DELETE', url: '/api/v1/clusters/here' })).statusCode).toBe(204);
+    });
+
     it('rejects a bad kubeconfig or context naming the field', async () => {
       const notYaml = await register({ name: 'bad', kubeconfig: 'clusters: [' });
       expect(notYaml.statusCode).toBe(400);

@@ -129,6 +129,22 @@ describe.skipIf(postgresSkipReason() || clusterSkipReason())('environments on a 
     expect(localEnv.statusCode).toBe(400);
   });
 
+  it('moves an environment to another namespace, creating it', async () => {
+    const moved = await client.request({
+      method: 'PATCH',
+      url: `/api/v1/workspaces/${ws}/environments/prod`,
+      payload: { namespace: `${ws}-production`, approvalPolicy: { requiredApprovals: 2 } },
+    });
+    expect(moved.statusCode).toBe(200);
+    expect(moved.json()).toMatchObject({
+      namespace: `${ws}-production`,
+      approvalPolicy: { requiredApprovals: 2, allowSelfApproval: false },
+    });
+    created.push(`${ws}-production`);
+    const namespace = await kube.getNamespace(`${ws}-production`);
+    expect(namespace?.metadata?.labels?.['slipway.dev/environment']).toBe('prod');
+  });
+
   it('keeps the namespace on delete unless asked to remove it', async () => {
     expect(
       (await client.request({ method: 'DELETE', url: `/api/v1/workspaces/${ws}/environments/dev` }))
@@ -142,7 +158,7 @@ describe.skipIf(postgresSkipReason() || clusterSkipReason())('environments on a 
     });
     expect(removed.statusCode).toBe(204);
     await eventually('the namespace to be gone or terminating', async () => {
-      const namespace = await kube.getNamespace(`${ws}-prod`);
+      const namespace = await kube.getNamespace(`${ws}-production`);
       return !namespace || namespace.status?.phase === 'Terminating' ? true : undefined;
     });
   });
