@@ -7,9 +7,15 @@ import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod
 import type { AppConfig } from './config.ts';
 import { createRequestId } from './lib/request-id.ts';
 import { createSecretBox } from './lib/secret-box.ts';
+import { createAccessRepo } from './modules/access/access.repo.ts';
+import { createAccessService } from './modules/access/access.service.ts';
+import { createAuditRepo } from './modules/audit/audit.repo.ts';
+import { registerAuditRoutes } from './modules/audit/audit.routes.ts';
+import { createAuditService } from './modules/audit/audit.service.ts';
 import { createAuthRepo } from './modules/auth/auth.repo.ts';
 import { registerAuthRoutes } from './modules/auth/auth.routes.ts';
 import { type AuthService, createAuthService } from './modules/auth/auth.service.ts';
+import { createLoginThrottle } from './modules/auth/login-throttle.ts';
 import { createClusterClients } from './modules/clusters/cluster-clients.ts';
 import { createClustersRepo } from './modules/clusters/clusters.repo.ts';
 import { registerClusterRoutes } from './modules/clusters/clusters.routes.ts';
@@ -18,12 +24,24 @@ import { createEnvironmentsRepo } from './modules/environments/environments.repo
 import { registerEnvironmentRoutes } from './modules/environments/environments.routes.ts';
 import { createEnvironmentsService } from './modules/environments/environments.service.ts';
 import { registerHealthRoutes } from './modules/health/health.routes.ts';
+import { registerMeRoutes } from './modules/me/me.routes.ts';
+import { createMeService } from './modules/me/me.service.ts';
+import { createTokensRepo } from './modules/me/tokens.repo.ts';
+import { createMembersRepo } from './modules/members/members.repo.ts';
+import { registerMemberRoutes } from './modules/members/members.routes.ts';
+import { createMembersService } from './modules/members/members.service.ts';
 import { createProjectsRepo } from './modules/projects/projects.repo.ts';
 import { registerProjectRoutes } from './modules/projects/projects.routes.ts';
 import { createProjectsService } from './modules/projects/projects.service.ts';
+import { createRolesRepo } from './modules/roles/roles.repo.ts';
+import { createRolesService } from './modules/roles/roles.service.ts';
+import { createUsersRepo } from './modules/users/users.repo.ts';
+import { registerUserRoutes } from './modules/users/users.routes.ts';
+import { createUsersService } from './modules/users/users.service.ts';
 import { createWorkspacesRepo } from './modules/workspaces/workspaces.repo.ts';
 import { registerWorkspaceRoutes } from './modules/workspaces/workspaces.routes.ts';
 import { createWorkspacesService } from './modules/workspaces/workspaces.service.ts';
+import { registerAuditTrail } from './plugins/audit-trail.ts';
 import { registerAuthentication } from './plugins/authentication.ts';
 import { registerConsole } from './plugins/console-static.ts';
 import { registerErrorHandler } from './plugins/error-handler.ts';
@@ -32,7 +50,13 @@ import { registerOpenApi, registerOpenApiDocuments } from './plugins/openapi.ts'
 export interface AppDeps {
   config: Pick<
     AppConfig,
-    'session' | 'consoleDir' | 'trustProxy' | 'corsOrigins' | 'bodyLimitBytes' | 'kubeTimeoutMs'
+    | 'session'
+    | 'consoleDir'
+    | 'trustProxy'
+    | 'corsOrigins'
+    | 'bodyLimitBytes'
+    | 'kubeTimeoutMs'
+    | 'loginThrottle'
   > & {
     /** 32 bytes: encrypts kubeconfigs and other secrets at rest. */
     secretKey: Buffer;
@@ -102,12 +126,19 @@ export async function buildApp(deps: AppDeps): Promise<SlipwayApp> {
 
   // Application plugins.
   registerErrorHandler(app, consoleFallback ? { notFoundFallback: consoleFallback } : {});
-  const auth = createAuthService({ repo: createAuthRepo(db.prisma), policy: config.session });
+  const auth = createAuthService({
+    repo: createAuthRepo(db.prisma),
+    policy: config.session,
+    throttle: createLoginThrottle(config.loginThrottle),
+  });
   registerAuthentication(app, { auth });
+  const auditRepo = createAuditRepo(db.prisma);
+  registerAuditTrail(app, { audit: auditRepo });
 
   // Modules.
-  const workspaces = createWorkspacesService({ workspaces: createWorkspacesRepo(db.prisma) });
-  const projects = createProjectsService({ projects: createProjectsRepo(db.prisma), workspaces });
+  const access = createAccessService({ repo: createAccessRepo(db.prisma) });
+  const workspaces = createWorkspacesService({ workspaces: createWorkspacesRepo(db.prisma), access });
+  const projects = createProjectsService({ projects: createProjectsRepo(db.prisma), workspaces, access });
   const clusterClients = createClusterClients({
     secrets: createSecretBox(config.secretKey),
     timeoutMs: config.kubeTimeoutMs,
@@ -117,6 +148,7 @@ export async function buildApp(deps: AppDeps): Promise<SlipwayApp> {
     clusters: clustersRepo,
     secrets: createSecretBox(config.secretKey),
     clients: clusterClients,
+    access,
   });
   const environments = createEnvironmentsService({
     environments: createEnvironmentsRepo(db.prisma),
@@ -124,12 +156,22 @@ export async function buildApp(deps: AppDeps): Promise<SlipwayApp> {
     workspaces,
     clients: clusterClients,
   });
+  const me = createMeService({ tokens: createTokensRepo(db.prisma), access, workspaces, projects });
+  const users = createUsersService({ users: createUsersRepo(db.prisma), access });
+  const membersRepo = createMembersRepo(db.prisma);
+  const roles = createRolesService({ roles: createRolesRepo(db.prisma), members: membersRepo, workspaces });
+  const members = createMembersService({ members: membersRepo, roles, workspaces, projects });
+  const audit = createAuditService({ audit: auditRepo, access, workspaces });
   registerHealthRoutes(app, { checkReady: db.checkReady });
   registerAuthRoutes(app, { auth });
   registerWorkspaceRoutes(app, { workspaces });
   registerProjectRoutes(app, { projects });
   registerClusterRoutes(app, { clusters });
   registerEnvironmentRoutes(app, { environments });
+  registerMeRoutes(app, { me, auth });
+  registerUserRoutes(app, { users });
+  registerMemberRoutes(app, { members, roles });
+  registerAuditRoutes(app, { audit });
 
   await registerOpenApiDocuments(app);
 

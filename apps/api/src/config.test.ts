@@ -46,6 +46,7 @@ describe('loadConfig', () => {
       bodyLimitBytes: 2048,
       secretKey: Buffer.alloc(32, 0xab),
       kubeTimeoutMs: 5000,
+      loginThrottle: { maxFailures: 10, windowMs: 15 * 60_000 },
     });
   });
 

@@ -62,6 +62,8 @@ export const EnvSchema = z.object({
     })
     .optional(),
   SLIPWAY_KUBE_TIMEOUT_SECONDS: positiveInt(10),
+  SLIPWAY_LOGIN_MAX_FAILURES: positiveInt(10),
+  SLIPWAY_LOGIN_WINDOW_MINUTES: positiveInt(15),
 });
 
 export interface AppConfig {
@@ -79,6 +81,8 @@ export interface AppConfig {
   /** From SLIPWAY_SECRET_KEY; when absent the server uses `<dataDir>/secret.key`. */
   secretKey: Buffer | undefined;
   kubeTimeoutMs: number;
+  /** Failed sign-ins allowed per username and per address within the window. */
+  loginThrottle: { maxFailures: number; windowMs: number };
 }
 
 export class ConfigError extends Error {
@@ -112,5 +116,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     bodyLimitBytes: e.SLIPWAY_BODY_LIMIT_BYTES,
     secretKey: e.SLIPWAY_SECRET_KEY,
     kubeTimeoutMs: e.SLIPWAY_KUBE_TIMEOUT_SECONDS * 1000,
+    loginThrottle: {
+      maxFailures: e.SLIPWAY_LOGIN_MAX_FAILURES,
+      windowMs: e.SLIPWAY_LOGIN_WINDOW_MINUTES * 60_000,
+    },
   };
 }

@@ -25,6 +25,7 @@ export function testAppConfig(overrides: Partial<AppDeps['config']> = {}): AppDe
     corsOrigins: [],
     bodyLimitBytes: 64 * 1024,
     kubeTimeoutMs: 5_000,
+    loginThrottle: { maxFailures: 1000, windowMs: 60_000 },
     secretKey: TEST_SECRET_KEY,
     ...overrides,
   };

@@ -17,9 +17,10 @@ export type CurrentUser = z.infer<typeof CurrentUserSchema>;
 
 export const SessionInfoSchema = z.object({
   user: CurrentUserSchema,
-  /** Echo this in the `x-csrf-token` header of every state-changing request. */
+  /** Echo this in the `x-csrf-token` header of every state-changing request (empty for API tokens). */
   csrfToken: z.string(),
-  expiresAt: z.string(),
+  expiresAt: z.string().nullable(),
+  via: z.enum(['session', 'token']),
 });
 export type SessionInfo = z.infer<typeof SessionInfoSchema>;
 

@@ -145,7 +145,8 @@ export async function expectedShape(schemaText?: string): Promise<DbShape> {
         continue;
       }
       shape.columns.push(
-        `${table}.${columnName(field)} ${columnType(field, dmmf)} ${field.isRequired ? 'NOT NULL' : 'NULL'} default=${expectedDefault(field)}`,
+        // Prisma creates scalar-list columns (String[]) without NOT NULL.
+        `${table}.${columnName(field)} ${columnType(field, dmmf)} ${field.isRequired && !field.isList ? 'NOT NULL' : 'NULL'} default=${expectedDefault(field)}`,
       );
     }
   }

@@ -3,7 +3,9 @@ export interface Actor {
   userId: string;
   username: string;
   platformAdmin: boolean;
-  /** How the request authenticated; API tokens arrive with the access-control work. */
-  via: 'session';
+  /** How the request authenticated. */
+  via: 'session' | 'token';
+  /** Set for API tokens limited to one workspace. */
+  tokenWorkspaceId?: string | undefined;
   ipAddress: string;
 }

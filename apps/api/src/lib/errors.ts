@@ -48,3 +48,14 @@ export class UpstreamError extends AppError {
     this.statusCode = options.timeout ? 504 : 502;
   }
 }
+
+export class TooManyRequestsError extends AppError {
+  override name = 'TooManyRequestsError';
+  readonly statusCode = 429;
+  readonly retryAfterSeconds: number;
+
+  constructor(message: string, retryAfterSeconds: number) {
+    super(message);
+    this.retryAfterSeconds = retryAfterSeconds;
+  }
+}

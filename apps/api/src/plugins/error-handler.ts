@@ -3,7 +3,7 @@ import type { ErrorBody } from '@slipway/contracts';
 import { KubeError } from '@slipway/kube';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors, isResponseSerializationError } from 'fastify-type-provider-zod';
-import { AppError } from '../lib/errors.ts';
+import { AppError, TooManyRequestsError } from '../lib/errors.ts';
 
 type Detail = NonNullable<ErrorBody['details']>[number];
 
@@ -67,6 +67,7 @@ export function registerErrorHandler(
       if (error.statusCode >= 500) request.log.warn({ err: error.cause ?? error }, 'cluster request failed');
       return reply.code(error.statusCode).send(body(request, error.statusCode, error.message, error.details));
     }
+    if (error instanceof TooManyRequestsError) reply.header('retry-after', String(error.retryAfterSeconds));
     if (error instanceof AppError) {
       return reply.code(error.statusCode).send(body(request, error.statusCode, error.message, error.details));
     }

@@ -2,6 +2,7 @@ import { authEndpoints, SESSION_COOKIE } from '@slipway/contracts';
 import type { FastifyInstance } from 'fastify';
 import { UnauthorizedError } from '../../lib/errors.ts';
 import { registerEndpoint } from '../../lib/route.ts';
+import { sessionIdOf } from '../../plugins/authentication.ts';
 import type { AuthService } from './auth.service.ts';
 
 export function registerAuthRoutes(app: FastifyInstance, deps: { auth: AuthService }): void {
@@ -15,18 +16,19 @@ export function registerAuthRoutes(app: FastifyInstance, deps: { auth: AuthServi
       httpOnly: true,
       sameSite: 'lax',
       secure: request.protocol === 'https',
-      expires: new Date(info.expiresAt),
+      expires: new Date(info.expiresAt ?? Date.now()),
     });
     return info;
   });
 
   registerEndpoint(app, authEndpoints.logout, async (request, reply) => {
-    if (request.authSession) await deps.auth.logout(request.authSession.sessionId);
+    const sessionId = sessionIdOf(request);
+    if (sessionId) await deps.auth.logout(sessionId);
     reply.clearCookie(SESSION_COOKIE, { path: '/' });
   });
 
   registerEndpoint(app, authEndpoints.me, async (request) => {
-    if (!request.authSession) throw new UnauthorizedError('sign in first: no valid session');
-    return request.authSession.info;
+    if (!request.auth) throw new UnauthorizedError('sign in first: no valid session');
+    return request.auth.info;
   });
 }

@@ -1,9 +1,10 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
-import type { CurrentUser, LoginBody, SessionInfo } from '@slipway/contracts';
+import { type CurrentUser, type LoginBody, PASSWORD_RULE, type SessionInfo } from '@slipway/contracts';
 import { isUniqueViolation } from '@slipway/db';
 import type { Actor } from '../../lib/actor.ts';
-import { UnauthorizedError } from '../../lib/errors.ts';
+import { BadRequestError, NotFoundError, TooManyRequestsError, UnauthorizedError } from '../../lib/errors.ts';
 import type { AuthRepo } from './auth.repo.ts';
+import type { LoginThrottle } from './login-throttle.ts';
 import { burnPasswordCheck, hashPassword, verifyPassword } from './password.ts';
 
 export interface SessionPolicy {
@@ -15,11 +16,11 @@ export interface SessionPolicy {
 const TOUCH_INTERVAL_MS = 60_000;
 const INVALID_CREDENTIALS = 'invalid username or password';
 
-function sha256(value: string): string {
+export function sha256(value: string): string {
   return createHash('sha256').update(value).digest('hex');
 }
 
-function newToken(bytes: number): string {
+export function newToken(bytes: number): string {
   return randomBytes(bytes).toString('base64url');
 }
 
@@ -39,14 +40,35 @@ function toCurrentUser(user: {
   };
 }
 
+export interface ResolvedToken {
+  tokenId: string;
+  scope: 'read' | 'write';
+  actor: Actor;
+  info: SessionInfo;
+}
+
+/** Rules a schema cannot see: the password must not be the username. */
+export function assertPasswordAllowed(password: string, username: string, field: string): void {
+  if (password.toLowerCase().includes(username.toLowerCase())) {
+    throw new BadRequestError(`password must have ${PASSWORD_RULE}`, [
+      { field, message: 'contains the username' },
+    ]);
+  }
+}
+
 export interface ResolvedSession {
   sessionId: string;
   actor: Actor;
   info: SessionInfo;
 }
 
-export function createAuthService(deps: { repo: AuthRepo; policy: SessionPolicy; now?: () => Date }) {
-  const { repo, policy } = deps;
+export function createAuthService(deps: {
+  repo: AuthRepo;
+  policy: SessionPolicy;
+  throttle: LoginThrottle;
+  now?: () => Date;
+}) {
+  const { repo, policy, throttle } = deps;
   const now = deps.now ?? (() => new Date());
 
   return {
@@ -55,11 +77,18 @@ export function createAuthService(deps: { repo: AuthRepo; policy: SessionPolicy;
       credentials: LoginBody,
       client: { ipAddress: string; userAgent: string | undefined },
     ): Promise<{ token: string; info: SessionInfo }> {
+      const keys = [`user:${credentials.username.toLowerCase()}`, `ip:${client.ipAddress}`];
+      const wait = throttle.retryAfterSeconds(keys);
+      if (wait > 0) throw new TooManyRequestsError(`too many failed sign-ins; try again in ${wait} s`, wait);
       const user = await repo.findUserByUsername(credentials.username);
       const valid = user?.passwordHash
         ? await verifyPassword(user.passwordHash, credentials.password)
         : await burnPasswordCheck(credentials.password);
-      if (!user || !valid || user.disabled) throw new UnauthorizedError(INVALID_CREDENTIALS);
+      if (!user || !valid || user.disabled) {
+        throttle.recordFailure(keys);
+        throw new UnauthorizedError(INVALID_CREDENTIALS);
+      }
+      throttle.reset(keys);
 
       const token = newToken(32);
       const csrfToken = newToken(24);
@@ -72,7 +101,10 @@ export function createAuthService(deps: { repo: AuthRepo; policy: SessionPolicy;
         ipAddress: client.ipAddress.slice(0, 64),
         userAgent: client.userAgent?.slice(0, 512) ?? null,
       });
-      return { token, info: { user: toCurrentUser(user), csrfToken, expiresAt: expiresAt.toISOString() } };
+      return {
+        token,
+        info: { user: toCurrentUser(user), csrfToken, expiresAt: expiresAt.toISOString(), via: 'session' },
+      };
     },
 
     /** The session behind a cookie token, or null when it is unknown, expired, idle or its user disabled. */
@@ -101,8 +133,74 @@ export function createAuthService(deps: { repo: AuthRepo; policy: SessionPolicy;
           user: toCurrentUser(session.user),
           csrfToken: session.csrfToken,
           expiresAt: session.expiresAt.toISOString(),
+          via: 'session',
         },
       };
+    },
+
+    /** An `Authorization: Bearer` API token, or null when unknown, revoked, expired or its user disabled. */
+    async resolveApiToken(token: string, ipAddress: string): Promise<ResolvedToken | null> {
+      const row = await repo.findTokenWithUser(sha256(token));
+      const at = now();
+      if (!row || row.revokedAt || (row.expiresAt && row.expiresAt <= at) || row.user.disabled) return null;
+      if (!row.lastUsedAt || at.getTime() - row.lastUsedAt.getTime() > TOUCH_INTERVAL_MS) {
+        await repo.touchToken(row.id, at);
+      }
+      return {
+        tokenId: row.id,
+        scope: row.scope === 'write' ? 'write' : 'read',
+        actor: {
+          userId: row.user.id,
+          username: row.user.username,
+          platformAdmin: row.user.platformAdmin,
+          via: 'token',
+          tokenWorkspaceId: row.workspaceId ?? undefined,
+          ipAddress,
+        },
+        info: {
+          user: toCurrentUser(row.user),
+          csrfToken: '',
+          expiresAt: row.expiresAt?.toISOString() ?? null,
+          via: 'token',
+        },
+      };
+    },
+
+    async listSessions(actor: Actor, currentSessionId: string | undefined) {
+      const sessions = await repo.listSessions(actor.userId);
+      return {
+        items: sessions.map((session) => ({
+          id: session.id,
+          current: session.id === currentSessionId,
+          createdAt: session.createdAt.toISOString(),
+          lastSeenAt: session.lastSeenAt.toISOString(),
+          expiresAt: session.expiresAt.toISOString(),
+          ipAddress: session.ipAddress,
+          userAgent: session.userAgent,
+        })),
+      };
+    },
+
+    async revokeSession(actor: Actor, sessionId: string): Promise<void> {
+      const { count } = await repo.deleteSessionOfUser(actor.userId, sessionId);
+      if (count === 0) throw new NotFoundError('session not found');
+    },
+
+    /** Checks the current password, sets the new one and ends the user's other sessions. */
+    async changePassword(
+      actor: Actor,
+      body: { currentPassword: string; newPassword: string },
+      currentSessionId: string | undefined,
+    ): Promise<void> {
+      const user = await repo.findUserById(actor.userId);
+      if (!user?.passwordHash || !(await verifyPassword(user.passwordHash, body.currentPassword))) {
+        throw new BadRequestError('the current password is wrong', [
+          { field: 'body.currentPassword', message: 'wrong password' },
+        ]);
+      }
+      assertPasswordAllowed(body.newPassword, user.username, 'body.newPassword');
+      await repo.setPassword(user.id, await hashPassword(body.newPassword));
+      await repo.deleteSessionsOfUser(user.id, currentSessionId);
     },
 
     csrfTokenMatches(expected: string, presented: string | undefined): boolean {

@@ -118,7 +118,7 @@ describe.skipIf(postgresSkipReason() || clusterSkipReason())(
         payload: { name: 'mine', kubeconfig: testKubeconfig() },
       });
       expect(create.statusCode).toBe(403);
-      expect(create.json().message).toBe('only platform admins manage clusters');
+      expect(create.json().message).toBe('you do not have the permission platform.clusters.manage');
     });
 
     it('refuses to unregister a cluster that environments use', async () => {

@@ -11,6 +11,7 @@ import type { Actor } from '../../lib/actor.ts';
 import { decodeCursor, toPage } from '../../lib/cursor.ts';
 import { ConflictError, ForbiddenError, NotFoundError } from '../../lib/errors.ts';
 import type { SecretBox } from '../../lib/secret-box.ts';
+import type { AccessService } from '../access/access.service.ts';
 import type { ClusterClients } from './cluster-clients.ts';
 import type { ClusterRow, ClustersRepo } from './clusters.repo.ts';
 
@@ -39,10 +40,6 @@ function toCluster(row: ClusterRow): Cluster {
   };
 }
 
-function requirePlatformAdmin(actor: Actor): void {
-  if (!actor.platformAdmin) throw new ForbiddenError('only platform admins manage clusters');
-}
-
 /** Validates a kubeconfig (and context) and returns what is stored: encrypted text, server. */
 function sealKubeconfig(secrets: SecretBox, kubeconfig: string, context: string | undefined) {
   const kc = loadKubeConfig({ kubeconfig, context });
@@ -57,8 +54,10 @@ export function createClustersService(deps: {
   clusters: ClustersRepo;
   secrets: SecretBox;
   clients: ClusterClients;
+  access: AccessService;
 }) {
-  const { clusters, secrets, clients } = deps;
+  const { clusters, secrets, clients, access } = deps;
+  const requirePlatformAdmin = (actor: Actor) => access.requirePlatform(actor, 'platform.clusters.manage');
 
   async function findOrThrow(name: string): Promise<ClusterRow> {
     const row = await clusters.findByName(name);
@@ -70,18 +69,18 @@ export function createClustersService(deps: {
     findOrThrow,
 
     async list(actor: Actor, query: PageQuery) {
-      requirePlatformAdmin(actor);
+      await requirePlatformAdmin(actor);
       const rows = await clusters.list({ afterName: decodeCursor(query.cursor), take: query.limit + 1 });
       return toPage(rows, query.limit, (row) => row.name, toCluster);
     },
 
     async get(actor: Actor, name: string): Promise<Cluster> {
-      requirePlatformAdmin(actor);
+      await requirePlatformAdmin(actor);
       return toCluster(await findOrThrow(name));
     },
 
     async create(actor: Actor, body: CreateClusterBody): Promise<Cluster> {
-      requirePlatformAdmin(actor);
+      await requirePlatformAdmin(actor);
       const credentials = body.kubeconfig
         ? sealKubeconfig(secrets, body.kubeconfig, body.context)
         : { kubeconfigEncrypted: null, server: null, context: null };
@@ -104,7 +103,7 @@ export function createClustersService(deps: {
     },
 
     async update(actor: Actor, name: string, body: UpdateClusterBody): Promise<Cluster> {
-      requirePlatformAdmin(actor);
+      await requirePlatformAdmin(actor);
       const existing = await findOrThrow(name);
       const changesCredentials = body.kubeconfig !== undefined || body.context !== undefined;
       let credentials = {};
@@ -133,7 +132,7 @@ export function createClustersService(deps: {
     },
 
     async delete(actor: Actor, name: string): Promise<void> {
-      requirePlatformAdmin(actor);
+      await requirePlatformAdmin(actor);
       const existing = await findOrThrow(name);
       const refuse = (count: number) =>
         new ConflictError(
@@ -154,7 +153,7 @@ export function createClustersService(deps: {
      * under-privileged cluster is a normal answer (`ok: false` with the reason), not an error.
      */
     async check(actor: Actor, name: string): Promise<ClusterCheck> {
-      requirePlatformAdmin(actor);
+      await requirePlatformAdmin(actor);
       const existing = await findOrThrow(name);
       const result: ClusterCheck = {
         checkedAt: new Date().toISOString(),

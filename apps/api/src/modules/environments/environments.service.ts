@@ -116,19 +116,19 @@ export function createEnvironmentsService(deps: {
     ]);
 
   return {
-    async list(_actor: Actor, workspaceSlug: string): Promise<{ items: Environment[] }> {
-      const workspace = await workspaces.findOrThrow(workspaceSlug);
+    async list(actor: Actor, workspaceSlug: string): Promise<{ items: Environment[] }> {
+      const workspace = await workspaces.authorize(actor, workspaceSlug, 'workspace.read');
       const rows = await environments.listByWorkspace(workspace.id);
       return { items: rows.map((row) => toEnvironment(workspaceSlug, row)) };
     },
 
-    async get(_actor: Actor, workspaceSlug: string, name: string): Promise<Environment> {
-      const workspace = await workspaces.findOrThrow(workspaceSlug);
+    async get(actor: Actor, workspaceSlug: string, name: string): Promise<Environment> {
+      const workspace = await workspaces.authorize(actor, workspaceSlug, 'workspace.read');
       return toEnvironment(workspaceSlug, await findOrThrow(workspace.id, workspaceSlug, name));
     },
 
-    async create(_actor: Actor, workspaceSlug: string, body: CreateEnvironmentBody): Promise<Environment> {
-      const workspace = await workspaces.findOrThrow(workspaceSlug);
+    async create(actor: Actor, workspaceSlug: string, body: CreateEnvironmentBody): Promise<Environment> {
+      const workspace = await workspaces.authorize(actor, workspaceSlug, 'workspace.environments.manage');
       if (await environments.findByName(workspace.id, body.name)) throw duplicate(workspaceSlug, body.name);
       const production = body.production ?? false;
       const policy = { ...defaultApprovalPolicy(production), ...body.approvalPolicy };
@@ -155,12 +155,12 @@ export function createEnvironmentsService(deps: {
     },
 
     async update(
-      _actor: Actor,
+      actor: Actor,
       workspaceSlug: string,
       name: string,
       body: UpdateEnvironmentBody,
     ): Promise<Environment> {
-      const workspace = await workspaces.findOrThrow(workspaceSlug);
+      const workspace = await workspaces.authorize(actor, workspaceSlug, 'workspace.environments.manage');
       const existing = await findOrThrow(workspace.id, workspaceSlug, name);
       const moves = body.cluster !== undefined || body.namespace !== undefined;
       const placement = moves
@@ -187,8 +187,8 @@ export function createEnvironmentsService(deps: {
       return toEnvironment(workspaceSlug, row);
     },
 
-    async delete(_actor: Actor, workspaceSlug: string, name: string, options: { deleteNamespace?: boolean }) {
-      const workspace = await workspaces.findOrThrow(workspaceSlug);
+    async delete(actor: Actor, workspaceSlug: string, name: string, options: { deleteNamespace?: boolean }) {
+      const workspace = await workspaces.authorize(actor, workspaceSlug, 'workspace.environments.manage');
       const existing = await findOrThrow(workspace.id, workspaceSlug, name);
       if (options.deleteNamespace && existing.cluster && existing.namespace) {
         await deleteOwnedNamespace(clients.clientFor(existing.cluster), existing.namespace, workspaceSlug);
@@ -196,8 +196,8 @@ export function createEnvironmentsService(deps: {
       await environments.delete(existing.id);
     },
 
-    async workloads(_actor: Actor, workspaceSlug: string, name: string): Promise<EnvironmentWorkloads> {
-      const workspace = await workspaces.findOrThrow(workspaceSlug);
+    async workloads(actor: Actor, workspaceSlug: string, name: string): Promise<EnvironmentWorkloads> {
+      const workspace = await workspaces.authorize(actor, workspaceSlug, 'workspace.read');
       const existing = await findOrThrow(workspace.id, workspaceSlug, name);
       if (!existing.cluster || !existing.namespace) {
         throw new BadRequestError(

@@ -4,10 +4,14 @@ type Db = PrismaClient | Prisma.TransactionClient;
 
 export function createProjectsRepo(prisma: PrismaClient) {
   return {
-    list(page: { workspaceId: string; afterSlug: string | undefined; take: number }, db: Db = prisma) {
+    list(
+      page: { workspaceId: string; afterSlug: string | undefined; take: number; onlyIds: string[] | 'all' },
+      db: Db = prisma,
+    ) {
       return db.project.findMany({
         where: {
           workspaceId: page.workspaceId,
+          ...(page.onlyIds === 'all' ? {} : { id: { in: page.onlyIds } }),
           ...(page.afterSlug === undefined ? {} : { slug: { gt: page.afterSlug } }),
         },
         orderBy: { slug: 'asc' },
@@ -17,8 +21,10 @@ export function createProjectsRepo(prisma: PrismaClient) {
     findBySlug(workspaceId: string, slug: string, db: Db = prisma) {
       return db.project.findUnique({ where: { workspaceId_slug: { workspaceId, slug } } });
     },
+    /** Creates the project; `creatorId` (when set) becomes its project-admin. */
     create(
       data: {
+        creatorId: string | null;
         workspaceId: string;
         slug: string;
         name: string;
@@ -28,7 +34,13 @@ export function createProjectsRepo(prisma: PrismaClient) {
       },
       db: Db = prisma,
     ) {
-      return db.project.create({ data });
+      const { creatorId, ...project } = data;
+      return db.project.create({
+        data: {
+          ...project,
+          ...(creatorId ? { members: { create: { userId: creatorId, role: 'project-admin' } } } : {}),
+        },
+      });
     },
     update(
       id: string,

@@ -1,6 +1,7 @@
 import type {
   CreateProjectBody,
   PageQuery,
+  Permission,
   Project,
   ProjectPage,
   UpdateProjectBody,
@@ -9,6 +10,8 @@ import { isUniqueViolation } from '@slipway/db';
 import type { Actor } from '../../lib/actor.ts';
 import { decodeCursor, toPage } from '../../lib/cursor.ts';
 import { ConflictError, NotFoundError } from '../../lib/errors.ts';
+import { projectSubject } from '../access/ability.ts';
+import type { AccessService } from '../access/access.service.ts';
 import type { WorkspacesService } from '../workspaces/workspaces.service.ts';
 import type { ProjectRow, ProjectsRepo } from './projects.repo.ts';
 
@@ -26,23 +29,35 @@ function toProject(workspaceSlug: string, row: ProjectRow): Project {
   };
 }
 
-export function createProjectsService(deps: { projects: ProjectsRepo; workspaces: WorkspacesService }) {
-  const { projects, workspaces } = deps;
+export function createProjectsService(deps: {
+  projects: ProjectsRepo;
+  workspaces: WorkspacesService;
+  access: AccessService;
+}) {
+  const { projects, workspaces, access } = deps;
 
-  async function findOrThrow(workspaceSlug: string, slug: string) {
-    const workspace = await workspaces.findOrThrow(workspaceSlug);
+  /** The project, checked for `permission`: 404 if the actor may not see it, 403 if not allowed. */
+  async function authorize(actor: Actor, workspaceSlug: string, slug: string, permission: Permission) {
+    const workspace = await workspaces.authorize(actor, workspaceSlug, 'workspace.read');
     const row = await projects.findBySlug(workspace.id, slug);
-    if (!row) throw new NotFoundError(`project "${slug}" not found in workspace "${workspaceSlug}"`);
+    const notFound = new NotFoundError(`project "${slug}" not found in workspace "${workspaceSlug}"`);
+    if (!row) throw notFound;
+    await access.requireProject(actor, row, permission).catch((error: unknown) => {
+      throw error instanceof NotFoundError ? notFound : error;
+    });
     return row;
   }
 
   return {
-    async list(_actor: Actor, workspaceSlug: string, query: PageQuery): Promise<ProjectPage> {
-      const workspace = await workspaces.findOrThrow(workspaceSlug);
+    authorize,
+
+    async list(actor: Actor, workspaceSlug: string, query: PageQuery): Promise<ProjectPage> {
+      const workspace = await workspaces.authorize(actor, workspaceSlug, 'workspace.read');
       const rows = await projects.list({
         workspaceId: workspace.id,
         afterSlug: decodeCursor(query.cursor),
         take: query.limit + 1,
+        onlyIds: await access.visibleProjectIds(actor, workspace.id),
       });
       return toPage(
         rows,
@@ -52,14 +67,24 @@ export function createProjectsService(deps: { projects: ProjectsRepo; workspaces
       );
     },
 
-    async get(_actor: Actor, workspaceSlug: string, slug: string): Promise<Project> {
-      return toProject(workspaceSlug, await findOrThrow(workspaceSlug, slug));
+    async get(actor: Actor, workspaceSlug: string, slug: string): Promise<Project> {
+      return toProject(workspaceSlug, await authorize(actor, workspaceSlug, slug, 'project.read'));
     },
 
-    async create(_actor: Actor, workspaceSlug: string, body: CreateProjectBody): Promise<Project> {
-      const workspace = await workspaces.findOrThrow(workspaceSlug);
+    async create(actor: Actor, workspaceSlug: string, body: CreateProjectBody): Promise<Project> {
+      const workspace = await workspaces.authorize(actor, workspaceSlug, 'project.create');
+      // Whoever may create but not administer every project becomes this one's project-admin.
+      const coveredByWorkspaceRole = (await access.visibleProjectIds(actor, workspace.id)) === 'all';
+      const ability = await access.abilityOf(actor);
+      const administersAll =
+        coveredByWorkspaceRole &&
+        ability.can(
+          'project.members.manage',
+          projectSubject(workspace.id, '00000000-0000-0000-0000-000000000000'),
+        );
       try {
         const row = await projects.create({
+          creatorId: administersAll ? null : actor.userId,
           workspaceId: workspace.id,
           slug: body.slug,
           name: body.name,
@@ -79,17 +104,17 @@ export function createProjectsService(deps: { projects: ProjectsRepo; workspaces
     },
 
     async update(
-      _actor: Actor,
+      actor: Actor,
       workspaceSlug: string,
       slug: string,
       body: UpdateProjectBody,
     ): Promise<Project> {
-      const existing = await findOrThrow(workspaceSlug, slug);
+      const existing = await authorize(actor, workspaceSlug, slug, 'project.update');
       return toProject(workspaceSlug, await projects.update(existing.id, body));
     },
 
-    async delete(_actor: Actor, workspaceSlug: string, slug: string): Promise<void> {
-      const existing = await findOrThrow(workspaceSlug, slug);
+    async delete(actor: Actor, workspaceSlug: string, slug: string): Promise<void> {
+      const existing = await authorize(actor, workspaceSlug, slug, 'project.delete');
       await projects.delete(existing.id);
     },
   };

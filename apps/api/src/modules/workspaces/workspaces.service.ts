@@ -1,6 +1,7 @@
 import type {
   CreateWorkspaceBody,
   PageQuery,
+  Permission,
   UpdateWorkspaceBody,
   Workspace,
   WorkspacePage,
@@ -9,6 +10,7 @@ import { isForeignKeyViolation, isUniqueViolation } from '@slipway/db';
 import type { Actor } from '../../lib/actor.ts';
 import { decodeCursor, toPage } from '../../lib/cursor.ts';
 import { ConflictError, NotFoundError } from '../../lib/errors.ts';
+import type { AccessService } from '../access/access.service.ts';
 import type { WorkspaceRow, WorkspacesRepo } from './workspaces.repo.ts';
 
 export function toWorkspace(row: WorkspaceRow): Workspace {
@@ -23,10 +25,8 @@ export function toWorkspace(row: WorkspaceRow): Workspace {
   };
 }
 
-// Until roles arrive (access-control issue), every signed-in actor may use every workspace;
-// the actor is already threaded through so that checks land here, not in the routes.
-export function createWorkspacesService(deps: { workspaces: WorkspacesRepo }) {
-  const { workspaces } = deps;
+export function createWorkspacesService(deps: { workspaces: WorkspacesRepo; access: AccessService }) {
+  const { workspaces, access } = deps;
 
   async function findOrThrow(slug: string): Promise<WorkspaceRow> {
     const row = await workspaces.findBySlug(slug);
@@ -34,24 +34,37 @@ export function createWorkspacesService(deps: { workspaces: WorkspacesRepo }) {
     return row;
   }
 
-  return {
-    findOrThrow,
+  /** The workspace, checked for `permission`: 404 if the actor may not see it, 403 if not allowed. */
+  async function authorize(actor: Actor, slug: string, permission: Permission): Promise<WorkspaceRow> {
+    const row = await findOrThrow(slug);
+    await access.requireWorkspace(actor, row, permission);
+    return row;
+  }
 
-    async list(_actor: Actor, query: PageQuery): Promise<WorkspacePage> {
-      const rows = await workspaces.list({ afterSlug: decodeCursor(query.cursor), take: query.limit + 1 });
+  return {
+    authorize,
+
+    async list(actor: Actor, query: PageQuery): Promise<WorkspacePage> {
+      const rows = await workspaces.list({
+        afterSlug: decodeCursor(query.cursor),
+        take: query.limit + 1,
+        onlyIds: await access.visibleWorkspaceIds(actor),
+      });
       return toPage(rows, query.limit, (row) => row.slug, toWorkspace);
     },
 
-    async get(_actor: Actor, slug: string): Promise<Workspace> {
-      return toWorkspace(await findOrThrow(slug));
+    async get(actor: Actor, slug: string): Promise<Workspace> {
+      return toWorkspace(await authorize(actor, slug, 'workspace.read'));
     },
 
-    async create(_actor: Actor, body: CreateWorkspaceBody): Promise<Workspace> {
+    async create(actor: Actor, body: CreateWorkspaceBody): Promise<Workspace> {
+      await access.requirePlatform(actor, 'platform.workspaces.create');
       try {
         const row = await workspaces.create({
           slug: body.slug,
           name: body.name,
           description: body.description ?? null,
+          creatorId: actor.userId,
         });
         return toWorkspace(row);
       } catch (error) {
@@ -64,13 +77,13 @@ export function createWorkspacesService(deps: { workspaces: WorkspacesRepo }) {
       }
     },
 
-    async update(_actor: Actor, slug: string, body: UpdateWorkspaceBody): Promise<Workspace> {
-      const existing = await findOrThrow(slug);
+    async update(actor: Actor, slug: string, body: UpdateWorkspaceBody): Promise<Workspace> {
+      const existing = await authorize(actor, slug, 'workspace.update');
       return toWorkspace(await workspaces.update(existing.id, body));
     },
 
-    async delete(_actor: Actor, slug: string): Promise<void> {
-      const existing = await findOrThrow(slug);
+    async delete(actor: Actor, slug: string): Promise<void> {
+      const existing = await authorize(actor, slug, 'workspace.delete');
       const refuse = (count: number) =>
         new ConflictError(
           `workspace "${slug}" still has ${count} project${count === 1 ? '' : 's'}; delete them first`,

@@ -1,0 +1,283 @@
+import { z } from 'zod';
+import {
+  AcceptInviteBodySchema,
+  AddMemberBodySchema,
+  ApiTokenListSchema,
+  AuditEventPageSchema,
+  AuditQuerySchema,
+  ChangePasswordBodySchema,
+  CreateApiTokenBodySchema,
+  CreatedApiTokenSchema,
+  CreatedUserSchema,
+  CreateRoleBodySchema,
+  CreateUserBodySchema,
+  IdParamsSchema,
+  MemberListSchema,
+  MemberSchema,
+  PermissionsQuerySchema,
+  ProjectMemberParamsSchema,
+  RoleParamsSchema,
+  SessionListSchema,
+  UpdateMemberBodySchema,
+  UpdateRoleBodySchema,
+  UpdateUserBodySchema,
+  UserPageSchema,
+  UserParamsSchema,
+  UserSchema,
+  WorkspaceMemberParamsSchema,
+} from './access.ts';
+import { PageQuerySchema } from './common.ts';
+import { defineEndpoint } from './endpoint.ts';
+import { MyPermissionsSchema, PermissionInfoSchema, RoleSchema } from './permissions.ts';
+import { ProjectParamsSchema } from './projects.ts';
+import { WorkspaceParamsSchema } from './workspaces.ts';
+
+export const userEndpoints = {
+  list: defineEndpoint({
+    operationId: 'listUsers',
+    method: 'GET',
+    path: '/api/v1/users',
+    summary: 'List users (platform admins)',
+    tag: 'users',
+    query: PageQuerySchema,
+    response: UserPageSchema,
+  }),
+  create: defineEndpoint({
+    operationId: 'createUser',
+    method: 'POST',
+    path: '/api/v1/users',
+    summary: 'Create a user with a password, or get a one-time invite link',
+    tag: 'users',
+    body: CreateUserBodySchema,
+    successStatus: 201,
+    response: CreatedUserSchema,
+  }),
+  get: defineEndpoint({
+    operationId: 'getUser',
+    method: 'GET',
+    path: '/api/v1/users/{username}',
+    summary: 'Get a user',
+    tag: 'users',
+    params: UserParamsSchema,
+    response: UserSchema,
+  }),
+  update: defineEndpoint({
+    operationId: 'updateUser',
+    method: 'PATCH',
+    path: '/api/v1/users/{username}',
+    summary: 'Change, disable/enable a user or reset their password (ends their sessions)',
+    tag: 'users',
+    params: UserParamsSchema,
+    body: UpdateUserBodySchema,
+    response: UserSchema,
+  }),
+  delete: defineEndpoint({
+    operationId: 'deleteUser',
+    method: 'DELETE',
+    path: '/api/v1/users/{username}',
+    summary: 'Delete a user; their audit history stays',
+    tag: 'users',
+    params: UserParamsSchema,
+    response: null,
+  }),
+  acceptInvite: defineEndpoint({
+    operationId: 'acceptInvite',
+    method: 'POST',
+    path: '/api/v1/auth/invite',
+    summary: 'Set the password of an invited user with their invite token',
+    tag: 'auth',
+    auth: 'public',
+    body: AcceptInviteBodySchema,
+    response: null,
+  }),
+};
+
+export const meEndpoints = {
+  changePassword: defineEndpoint({
+    operationId: 'changeMyPassword',
+    method: 'POST',
+    path: '/api/v1/me/password',
+    summary: 'Change your password (ends your other sessions)',
+    tag: 'me',
+    body: ChangePasswordBodySchema,
+    response: null,
+  }),
+  permissions: defineEndpoint({
+    operationId: 'getMyPermissions',
+    method: 'GET',
+    path: '/api/v1/me/permissions',
+    summary: 'What you may do on the platform, in a workspace and in a project',
+    tag: 'me',
+    query: PermissionsQuerySchema,
+    response: MyPermissionsSchema,
+  }),
+  listSessions: defineEndpoint({
+    operationId: 'listMySessions',
+    method: 'GET',
+    path: '/api/v1/me/sessions',
+    summary: 'Your signed-in sessions',
+    tag: 'me',
+    response: SessionListSchema,
+  }),
+  revokeSession: defineEndpoint({
+    operationId: 'revokeMySession',
+    method: 'DELETE',
+    path: '/api/v1/me/sessions/{id}',
+    summary: 'End one of your sessions',
+    tag: 'me',
+    params: IdParamsSchema,
+    response: null,
+  }),
+  listTokens: defineEndpoint({
+    operationId: 'listMyTokens',
+    method: 'GET',
+    path: '/api/v1/me/tokens',
+    summary: 'Your personal API tokens (never the token values)',
+    tag: 'me',
+    response: ApiTokenListSchema,
+  }),
+  createToken: defineEndpoint({
+    operationId: 'createMyToken',
+    method: 'POST',
+    path: '/api/v1/me/tokens',
+    summary: 'Create a personal API token; its value is shown once',
+    tag: 'me',
+    body: CreateApiTokenBodySchema,
+    successStatus: 201,
+    response: CreatedApiTokenSchema,
+  }),
+  revokeToken: defineEndpoint({
+    operationId: 'revokeMyToken',
+    method: 'DELETE',
+    path: '/api/v1/me/tokens/{id}',
+    summary: 'Revoke one of your API tokens',
+    tag: 'me',
+    params: IdParamsSchema,
+    response: null,
+  }),
+};
+
+export const roleEndpoints = {
+  permissions: defineEndpoint({
+    operationId: 'listPermissions',
+    method: 'GET',
+    path: '/api/v1/permissions',
+    summary: 'Every permission with its level and description (for the role editor)',
+    tag: 'roles',
+    response: z.object({ items: z.array(PermissionInfoSchema) }),
+  }),
+  list: defineEndpoint({
+    operationId: 'listRoles',
+    method: 'GET',
+    path: '/api/v1/workspaces/{workspace}/roles',
+    summary: 'Built-in roles and the workspace’s custom roles',
+    tag: 'roles',
+    params: WorkspaceParamsSchema,
+    response: z.object({ items: z.array(RoleSchema) }),
+  }),
+  create: defineEndpoint({
+    operationId: 'createRole',
+    method: 'POST',
+    path: '/api/v1/workspaces/{workspace}/roles',
+    summary: 'Create a custom role from documented permissions',
+    tag: 'roles',
+    params: WorkspaceParamsSchema,
+    body: CreateRoleBodySchema,
+    successStatus: 201,
+    response: RoleSchema,
+  }),
+  update: defineEndpoint({
+    operationId: 'updateRole',
+    method: 'PATCH',
+    path: '/api/v1/workspaces/{workspace}/roles/{role}',
+    summary: 'Change a custom role',
+    tag: 'roles',
+    params: RoleParamsSchema,
+    body: UpdateRoleBodySchema,
+    response: RoleSchema,
+  }),
+  delete: defineEndpoint({
+    operationId: 'deleteRole',
+    method: 'DELETE',
+    path: '/api/v1/workspaces/{workspace}/roles/{role}',
+    summary: 'Delete a custom role nobody holds',
+    tag: 'roles',
+    params: RoleParamsSchema,
+    response: null,
+  }),
+};
+
+function memberEndpoints<P extends z.ZodType, M extends z.ZodType>(
+  level: 'Workspace' | 'Project',
+  base: string,
+  params: P,
+  memberParams: M,
+) {
+  const tag = 'members';
+  return {
+    list: defineEndpoint({
+      operationId: `list${level}Members`,
+      method: 'GET',
+      path: base,
+      summary: `Members of the ${level.toLowerCase()} and their roles`,
+      tag,
+      params,
+      response: MemberListSchema,
+    }),
+    add: defineEndpoint({
+      operationId: `add${level}Member`,
+      method: 'POST',
+      path: base,
+      summary: `Give a user a role in the ${level.toLowerCase()}`,
+      tag,
+      params,
+      body: AddMemberBodySchema,
+      successStatus: 201,
+      response: MemberSchema,
+    }),
+    update: defineEndpoint({
+      operationId: `update${level}Member`,
+      method: 'PATCH',
+      path: `${base}/{user}`,
+      summary: `Change a member’s role in the ${level.toLowerCase()}`,
+      tag,
+      params: memberParams,
+      body: UpdateMemberBodySchema,
+      response: MemberSchema,
+    }),
+    remove: defineEndpoint({
+      operationId: `remove${level}Member`,
+      method: 'DELETE',
+      path: `${base}/{user}`,
+      summary: `Remove a member from the ${level.toLowerCase()}`,
+      tag,
+      params: memberParams,
+      response: null,
+    }),
+  };
+}
+
+export const workspaceMemberEndpoints = memberEndpoints(
+  'Workspace',
+  '/api/v1/workspaces/{workspace}/members',
+  WorkspaceParamsSchema,
+  WorkspaceMemberParamsSchema,
+);
+export const projectMemberEndpoints = memberEndpoints(
+  'Project',
+  '/api/v1/workspaces/{workspace}/projects/{project}/members',
+  ProjectParamsSchema,
+  ProjectMemberParamsSchema,
+);
+
+export const auditEndpoints = {
+  list: defineEndpoint({
+    operationId: 'listAuditEvents',
+    method: 'GET',
+    path: '/api/v1/audit-events',
+    summary: 'The audit log, newest first (platform admins; workspace admins with ?workspace=)',
+    tag: 'audit',
+    query: AuditQuerySchema,
+    response: AuditEventPageSchema,
+  }),
+};
