@@ -1,0 +1,407 @@
+// Every operation in the OpenAPI document × every kind of caller: what is allowed and
+// what is refused. An operation without a row here fails the test, so a new route cannot
+// ship without a permission rule.
+import { postgresSkipReason } from '@slipway/testing';
+import type { InjectOptions } from 'fastify';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  ADMIN_PASSWORD,
+  buildTestApp,
+  type SignedInClient,
+  signIn,
+  type TestApp,
+} from '../../../test/helper.ts';
+
+const PRINCIPALS = [
+  'anonymous',
+  'platform-admin',
+  'workspace-admin',
+  'workspace-member',
+  'workspace-viewer',
+  'project-admin',
+  'developer',
+  'operator',
+  'viewer',
+  'read-token',
+] as const;
+type Principal = (typeof PRINCIPALS)[number];
+
+const AUTHED = PRINCIPALS.filter((p) => p !== 'anonymous');
+const WRITERS = AUTHED.filter((p) => p !== 'read-token');
+/** Everyone with a role in the workspace or one of its projects (and a token of such a user). */
+const VISIBLE = AUTHED;
+const ADMINS: Principal[] = ['platform-admin', 'workspace-admin'];
+const PROJECT_ADMINS: Principal[] = [...ADMINS, 'project-admin'];
+const PLATFORM: Principal[] = ['platform-admin'];
+const PASSWORD = 'matrix-test-password';
+const KUBECONFIG = JSON.stringify({
+  apiVersion: 'v1',
+  kind: 'Config',
+  clusters: [{ name: 'c', cluster: { server: 'https://127.0.0.1:1' } }],
+  users: [{ name: 'u', user: { token: 'x' } }],
+  contexts: [{ name: 'c', context: { cluster: 'c', user: 'u' } }],
+  'current-context': 'c',
+});
+
+/** Names of one principal's own objects, so destructive calls never touch another's. */
+interface Fixture {
+  i: number;
+  ws: string;
+  emptyWs: string;
+  user: string;
+  password: string;
+  otherSession: string;
+  tokenId: string;
+}
+
+interface Row {
+  operationId: string;
+  /** Who may; everyone else must get 401, 403 or 404. `public`: no sign-in needed. */
+  allow: readonly Principal[] | 'public';
+  request: (f: Fixture) => InjectOptions;
+  /** Statuses that still mean "allowed" (the service refused for another reason). */
+  alsoAllowed?: number[];
+}
+
+const get = (url: string, query?: Record<string, string>): InjectOptions => ({
+  method: 'GET',
+  url,
+  ...(query ? { query } : {}),
+});
+const send = (method: 'POST' | 'PATCH' | 'DELETE', url: string, payload?: object): InjectOptions => ({
+  method,
+  url,
+  ...(payload ? { payload } : {}),
+});
+const W = (f: Fixture) => `/api/v1/workspaces/${f.ws}`;
+
+// Ordered: reads, then creates and updates, deletes last.
+const ROWS: Row[] = [
+  { operationId: 'getLiveness', allow: 'public', request: () => get('/healthz') },
+  { operationId: 'getReadiness', allow: 'public', request: () => get('/readyz') },
+  {
+    operationId: 'login',
+    allow: 'public',
+    request: (f) => send('POST', '/api/v1/auth/login', { username: `t${f.i}`, password: PASSWORD }),
+  },
+  {
+    operationId: 'acceptInvite',
+    allow: 'public',
+    request: () =>
+      send('POST', '/api/v1/auth/invite', { token: 'not-a-real-invite', password: 'long-enough-password' }),
+    alsoAllowed: [400],
+  },
+  { operationId: 'getCurrentSession', allow: AUTHED, request: () => get('/api/v1/me') },
+  {
+    operationId: 'getMyPermissions',
+    allow: AUTHED,
+    request: (f) => get('/api/v1/me/permissions', { workspace: f.ws }),
+  },
+  { operationId: 'listMySessions', allow: AUTHED, request: () => get('/api/v1/me/sessions') },
+  { operationId: 'listMyTokens', allow: AUTHED, request: () => get('/api/v1/me/tokens') },
+  { operationId: 'listPermissions', allow: AUTHED, request: () => get('/api/v1/permissions') },
+  { operationId: 'listUsers', allow: PLATFORM, request: () => get('/api/v1/users') },
+  { operationId: 'getUser', allow: PLATFORM, request: (f) => get(`/api/v1/users/t${f.i}`) },
+  { operationId: 'listClusters', allow: PLATFORM, request: () => get('/api/v1/clusters') },
+  { operationId: 'getCluster', allow: PLATFORM, request: (f) => get(`/api/v1/clusters/c${f.i}`) },
+  { operationId: 'listAuditEvents', allow: PLATFORM, request: () => get('/api/v1/audit-events') },
+  { operationId: 'listWorkspaces', allow: AUTHED, request: () => get('/api/v1/workspaces') },
+  { operationId: 'getWorkspace', allow: VISIBLE, request: (f) => get(W(f)) },
+  { operationId: 'listProjects', allow: VISIBLE, request: (f) => get(`${W(f)}/projects`) },
+  { operationId: 'getProject', allow: VISIBLE, request: (f) => get(`${W(f)}/projects/p`) },
+  { operationId: 'listEnvironments', allow: VISIBLE, request: (f) => get(`${W(f)}/environments`) },
+  { operationId: 'getEnvironment', allow: VISIBLE, request: (f) => get(`${W(f)}/environments/e`) },
+  {
+    operationId: 'getEnvironmentWorkloads',
+    allow: VISIBLE,
+    request: (f) => get(`${W(f)}/environments/e/workloads`),
+    alsoAllowed: [400], // a local-executor environment has no cluster workloads
+  },
+  { operationId: 'listWorkspaceMembers', allow: VISIBLE, request: (f) => get(`${W(f)}/members`) },
+  { operationId: 'listProjectMembers', allow: VISIBLE, request: (f) => get(`${W(f)}/projects/p/members`) },
+  { operationId: 'listRoles', allow: VISIBLE, request: (f) => get(`${W(f)}/roles`) },
+  {
+    operationId: 'createMyToken',
+    allow: WRITERS,
+    request: () => send('POST', '/api/v1/me/tokens', { name: 'ci', scope: 'read' }),
+  },
+  {
+    operationId: 'createUser',
+    allow: PLATFORM,
+    request: (f) => send('POST', '/api/v1/users', { username: `new${f.i}`, password: PASSWORD }),
+  },
+  {
+    operationId: 'updateUser',
+    allow: PLATFORM,
+    request: (f) => send('PATCH', `/api/v1/users/t${f.i}`, { displayName: 'Target' }),
+  },
+  {
+    operationId: 'createCluster',
+    allow: PLATFORM,
+    request: (f) => send('POST', '/api/v1/clusters', { name: `new${f.i}`, kubeconfig: KUBECONFIG }),
+  },
+  {
+    operationId: 'updateCluster',
+    allow: PLATFORM,
+    request: (f) => send('PATCH', `/api/v1/clusters/c${f.i}`, { description: 'changed' }),
+  },
+  {
+    operationId: 'checkCluster',
+    allow: PLATFORM,
+    request: (f) => send('POST', `/api/v1/clusters/c${f.i}/check`),
+  },
+  {
+    operationId: 'createWorkspace',
+    allow: PLATFORM,
+    request: (f) => send('POST', '/api/v1/workspaces', { slug: `created-${f.i}`, name: 'Created' }),
+  },
+  {
+    operationId: 'updateWorkspace',
+    allow: ADMINS,
+    request: (f) => send('PATCH', W(f), { description: 'changed' }),
+  },
+  {
+    operationId: 'createProject',
+    allow: [...ADMINS, 'workspace-member'],
+    request: (f) => send('POST', `${W(f)}/projects`, { slug: 'created', name: 'Created' }),
+  },
+  {
+    operationId: 'updateProject',
+    allow: PROJECT_ADMINS,
+    request: (f) => send('PATCH', `${W(f)}/projects/p`, { description: 'changed' }),
+  },
+  {
+    operationId: 'createEnvironment',
+    allow: ADMINS,
+    request: (f) => send('POST', `${W(f)}/environments`, { name: 'created' }),
+  },
+  {
+    operationId: 'updateEnvironment',
+    allow: ADMINS,
+    request: (f) => send('PATCH', `${W(f)}/environments/e`, { order: 3 }),
+  },
+  {
+    operationId: 'createRole',
+    allow: ADMINS,
+    request: (f) =>
+      send('POST', `${W(f)}/roles`, { name: 'created', scope: 'project', permissions: ['project.read'] }),
+  },
+  {
+    operationId: 'updateRole',
+    allow: ADMINS,
+    request: (f) => send('PATCH', `${W(f)}/roles/r`, { permissions: ['project.read', 'pipeline.run'] }),
+  },
+  {
+    operationId: 'addWorkspaceMember',
+    allow: ADMINS,
+    request: (f) => send('POST', `${W(f)}/members`, { user: `add${f.i}`, role: 'workspace-viewer' }),
+  },
+  {
+    operationId: 'updateWorkspaceMember',
+    allow: ADMINS,
+    request: (f) => send('PATCH', `${W(f)}/members/m${f.i}`, { role: 'workspace-member' }),
+  },
+  {
+    operationId: 'addProjectMember',
+    allow: PROJECT_ADMINS,
+    request: (f) => send('POST', `${W(f)}/projects/p/members`, { user: `add${f.i}`, role: 'viewer' }),
+  },
+  {
+    operationId: 'updateProjectMember',
+    allow: PROJECT_ADMINS,
+    request: (f) => send('PATCH', `${W(f)}/projects/p/members/pm${f.i}`, { role: 'developer' }),
+  },
+  {
+    operationId: 'revokeMySession',
+    allow: WRITERS,
+    request: (f) => send('DELETE', `/api/v1/me/sessions/${f.otherSession}`),
+  },
+  {
+    operationId: 'revokeMyToken',
+    allow: WRITERS,
+    request: (f) => send('DELETE', `/api/v1/me/tokens/${f.tokenId}`),
+  },
+  {
+    operationId: 'changeMyPassword',
+    allow: WRITERS,
+    // After revokeMySession: a password change ends the caller's other sessions.
+    request: (f) =>
+      send('POST', '/api/v1/me/password', { currentPassword: f.password, newPassword: `${f.password}-2` }),
+  },
+  {
+    operationId: 'removeProjectMember',
+    allow: PROJECT_ADMINS,
+    request: (f) => send('DELETE', `${W(f)}/projects/p/members/pm${f.i}`),
+  },
+  {
+    operationId: 'removeWorkspaceMember',
+    allow: ADMINS,
+    request: (f) => send('DELETE', `${W(f)}/members/m${f.i}`),
+  },
+  { operationId: 'deleteRole', allow: ADMINS, request: (f) => send('DELETE', `${W(f)}/roles/r2`) },
+  {
+    operationId: 'deleteEnvironment',
+    allow: ADMINS,
+    request: (f) => send('DELETE', `${W(f)}/environments/e2`),
+  },
+  {
+    operationId: 'deleteProject',
+    allow: PROJECT_ADMINS,
+    request: (f) => send('DELETE', `${W(f)}/projects/p2`),
+  },
+  {
+    operationId: 'deleteWorkspace',
+    allow: ADMINS,
+    request: (f) => send('DELETE', `/api/v1/workspaces/${f.emptyWs}`),
+  },
+  {
+    operationId: 'deleteCluster',
+    allow: PLATFORM,
+    request: (f) => send('DELETE', `/api/v1/clusters/d${f.i}`),
+  },
+  { operationId: 'deleteUser', allow: PLATFORM, request: (f) => send('DELETE', `/api/v1/users/t${f.i}`) },
+  { operationId: 'logout', allow: WRITERS, request: () => send('POST', '/api/v1/auth/logout') },
+];
+
+const ROLE_OF: Partial<Record<Principal, { workspace?: string; project?: string }>> = {
+  'workspace-admin': { workspace: 'workspace-admin' },
+  'workspace-member': { workspace: 'workspace-member' },
+  'workspace-viewer': { workspace: 'workspace-viewer' },
+  'project-admin': { project: 'project-admin' },
+  developer: { project: 'developer' },
+  operator: { project: 'operator' },
+  viewer: { project: 'viewer' },
+  'read-token': { workspace: 'workspace-admin' },
+};
+
+describe.skipIf(postgresSkipReason())('route × role matrix', () => {
+  let t: TestApp;
+  let admin: SignedInClient;
+  const callers = new Map<
+    Principal,
+    { fixture: Fixture; call: (options: InjectOptions) => Promise<number> }
+  >();
+
+  async function ok(options: InjectOptions) {
+    const response = await admin.request(options);
+    if (response.statusCode >= 300)
+      throw new Error(`setup ${options.method} ${options.url}: ${response.statusCode} ${response.body}`);
+    return response.json();
+  }
+
+  async function fixtureFor(principal: Principal, i: number) {
+    const ws = `w${i}`;
+    const emptyWs = `w${i}x`;
+    const user = principal === 'platform-admin' ? 'admin' : `u${i}`;
+    for (const name of [`u${i}`, `t${i}`, `m${i}`, `pm${i}`, `add${i}`]) {
+      await ok(send('POST', '/api/v1/users', { username: name, password: PASSWORD }));
+    }
+    for (const name of [`c${i}`, `d${i}`])
+      await ok(send('POST', '/api/v1/clusters', { name, kubeconfig: KUBECONFIG }));
+    for (const slug of [ws, emptyWs]) await ok(send('POST', '/api/v1/workspaces', { slug, name: slug }));
+    for (const slug of ['p', 'p2'])
+      await ok(send('POST', `/api/v1/workspaces/${ws}/projects`, { slug, name: slug }));
+    for (const name of ['e', 'e2']) await ok(send('POST', `/api/v1/workspaces/${ws}/environments`, { name }));
+    for (const name of ['r', 'r2']) {
+      await ok(
+        send('POST', `/api/v1/workspaces/${ws}/roles`, {
+          name,
+          scope: 'project',
+          permissions: ['project.read'],
+        }),
+      );
+    }
+    await ok(send('POST', `/api/v1/workspaces/${ws}/members`, { user: `m${i}`, role: 'workspace-viewer' }));
+    await ok(send('POST', `/api/v1/workspaces/${ws}/projects/p/members`, { user: `pm${i}`, role: 'viewer' }));
+    const role = ROLE_OF[principal];
+    if (role?.workspace) {
+      for (const slug of [ws, emptyWs]) {
+        await ok(send('POST', `/api/v1/workspaces/${slug}/members`, { user: `u${i}`, role: role.workspace }));
+      }
+    }
+    if (role?.project) {
+      for (const project of ['p', 'p2']) {
+        await ok(
+          send('POST', `/api/v1/workspaces/${ws}/projects/${project}/members`, {
+            user: `u${i}`,
+            role: role.project,
+          }),
+        );
+      }
+    }
+
+    if (principal === 'anonymous') {
+      const fixture = {
+        i,
+        ws,
+        emptyWs,
+        user,
+        password: PASSWORD,
+        otherSession: '00000000-0000-0000-0000-000000000000',
+        tokenId: '00000000-0000-0000-0000-000000000000',
+      };
+      return { fixture, call: async (options: InjectOptions) => (await t.app.inject(options)).statusCode };
+    }
+    const password = principal === 'platform-admin' ? ADMIN_PASSWORD : PASSWORD;
+    await signIn(t.app, user, password); // a second session, for revokeMySession
+    const client = await signIn(t.app, user, password);
+    const otherSession = (await client.request(get('/api/v1/me/sessions')))
+      .json()
+      .items.find((s: { current: boolean }) => !s.current).id;
+    const created = (
+      await client.request(send('POST', '/api/v1/me/tokens', { name: 'to-revoke', scope: 'write' }))
+    ).json();
+    const fixture = { i, ws, emptyWs, user, password, otherSession, tokenId: created.id };
+    if (principal === 'read-token') {
+      const token = (
+        await client.request(send('POST', '/api/v1/me/tokens', { name: 'read', scope: 'read' }))
+      ).json().token;
+      return {
+        fixture,
+        call: async (options: InjectOptions) =>
+          (await t.app.inject({ ...options, headers: { authorization: `Bearer ${token}` } })).statusCode,
+      };
+    }
+    return { fixture, call: async (options: InjectOptions) => (await client.request(options)).statusCode };
+  }
+
+  beforeAll(async () => {
+    t = await buildTestApp();
+    admin = await signIn(t.app);
+    for (const [i, principal] of PRINCIPALS.entries()) callers.set(principal, await fixtureFor(principal, i));
+  }, 120_000);
+  afterAll(async () => {
+    await t?.close();
+  });
+
+  it('has a permission rule for every operation in the OpenAPI document', async () => {
+    const doc = (await t.app.inject(get('/api/openapi.json'))).json() as {
+      paths: Record<string, Record<string, { operationId?: string }>>;
+    };
+    const operations = Object.values(doc.paths).flatMap((methods) =>
+      Object.values(methods).map((operation) => operation.operationId),
+    );
+    expect(operations.length).toBeGreaterThan(40);
+    expect([...operations].sort()).toEqual(ROWS.map((row) => row.operationId).sort());
+  });
+
+  it.each(PRINCIPALS)('%s gets exactly what its role allows', async (principal) => {
+    const caller = callers.get(principal);
+    if (!caller) throw new Error(`no fixture for ${principal}`);
+    const mismatches: string[] = [];
+    for (const row of ROWS) {
+      const options = row.request(caller.fixture);
+      const status = await caller.call(options);
+      const allowed = row.allow === 'public' || row.allow.includes(principal);
+      const deniedStatuses = principal === 'anonymous' ? [401] : [403, 404];
+      const ok = allowed
+        ? status < 400 || (row.alsoAllowed ?? []).includes(status)
+        : deniedStatuses.includes(status);
+      if (!ok)
+        mismatches.push(
+          `${row.operationId} (${options.method} ${options.url}) → ${status}, expected ${allowed ? 'allowed' : `one of ${deniedStatuses}`}`,
+        );
+    }
+    expect(mismatches).toEqual([]);
+  });
+});
