@@ -36,7 +36,9 @@ export function browserSkipReason(extra: (string | undefined)[] = []): string | 
 export interface ConsoleFixture {
   readonly page: Page;
   readonly server: ServerProcess;
-  signIn(page?: Page): Promise<void>;
+  signIn(page?: Page, username?: string, password?: string): Promise<void>;
+  /** A second, separate browser session (its own cookies), closed after the test. */
+  newPage(): Promise<Page>;
 }
 
 /** Registers the hooks; call inside a describe block. */
@@ -45,6 +47,7 @@ export function useConsole(): ConsoleFixture {
   let server: ServerProcess;
   let browser: Browser;
   let page: Page;
+  let extraPages: Page[] = [];
 
   beforeAll(async () => {
     database = await createTestDatabase();
@@ -77,6 +80,8 @@ export function useConsole(): ConsoleFixture {
       console.error(`screenshot of the failure: ${file}`);
     }
     await page?.close();
+    for (const extra of extraPages) await extra.context().close();
+    extraPages = [];
   });
 
   return {
@@ -86,12 +91,18 @@ export function useConsole(): ConsoleFixture {
     get server() {
       return server;
     },
-    async signIn(target = page) {
+    async signIn(target = page, username = 'admin', password = ADMIN_PASSWORD) {
       await target.goto('/sign-in');
-      await target.getByLabel('Username').fill('admin');
-      await target.getByLabel('Password').fill(ADMIN_PASSWORD);
+      await target.getByLabel('Username').fill(username);
+      await target.getByLabel('Password').fill(password);
       await target.getByRole('button', { name: 'Sign in' }).click();
       await target.waitForURL(/\/workspaces$/);
+    },
+    async newPage() {
+      const context = await browser.newContext({ baseURL: server.baseUrl });
+      const extra = await context.newPage();
+      extraPages.push(extra);
+      return extra;
     },
   };
 }

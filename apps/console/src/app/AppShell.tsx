@@ -40,6 +40,16 @@ function UserMenu({ username, displayName }: { username: string; displayName: st
           <button
             type="button"
             role="menuitem"
+            onClick={() => {
+              setOpen(false);
+              navigate('/account');
+            }}
+          >
+            Your account
+          </button>
+          <button
+            type="button"
+            role="menuitem"
             onClick={() =>
               signOut.mutate(undefined, { onSettled: () => navigate('/sign-in', { replace: true }) })
             }
@@ -115,9 +125,17 @@ export function AppShell() {
         </Link>
         <div className="topbar-right">
           {user.platformAdmin ? (
-            <NavLink to="/clusters" className="topbar-link">
-              Clusters
-            </NavLink>
+            <>
+              <NavLink to="/users" className="topbar-link">
+                Users
+              </NavLink>
+              <NavLink to="/clusters" className="topbar-link">
+                Clusters
+              </NavLink>
+              <NavLink to="/audit" className="topbar-link">
+                Audit log
+              </NavLink>
+            </>
           ) : null}
           <UserMenu username={user.username} displayName={user.displayName} />
         </div>

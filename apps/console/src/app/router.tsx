@@ -1,16 +1,22 @@
 import { createBrowserRouter, Navigate } from 'react-router';
+import { AccountPage } from '../pages/account/AccountPage.tsx';
+import { AuditPage } from '../pages/audit/AuditPage.tsx';
 import { ClustersPage } from '../pages/clusters/ClustersPage.tsx';
 import { EnvironmentPage } from '../pages/environment/EnvironmentPage.tsx';
 import { EnvironmentsPage } from '../pages/environments/EnvironmentsPage.tsx';
+import { InvitePage } from '../pages/invite/InvitePage.tsx';
+import { MembersPage } from '../pages/members/MembersPage.tsx';
 import { NotFoundPage } from '../pages/not-found/NotFoundPage.tsx';
 import { ProjectPage } from '../pages/project/ProjectPage.tsx';
 import { SignInPage } from '../pages/sign-in/SignInPage.tsx';
+import { UsersPage } from '../pages/users/UsersPage.tsx';
 import { WorkspacePage } from '../pages/workspace/WorkspacePage.tsx';
 import { WorkspacesPage } from '../pages/workspaces/WorkspacesPage.tsx';
 import { AppShell } from './AppShell.tsx';
 
 export const router = createBrowserRouter([
   { path: '/sign-in', element: <SignInPage /> },
+  { path: '/invite', element: <InvitePage /> },
   {
     element: <AppShell />,
     children: [
@@ -21,6 +27,11 @@ export const router = createBrowserRouter([
       { path: 'workspaces/:workspace/environments', element: <EnvironmentsPage /> },
       { path: 'workspaces/:workspace/environments/:environment', element: <EnvironmentPage /> },
       { path: 'clusters', element: <ClustersPage /> },
+      { path: 'users', element: <UsersPage /> },
+      { path: 'audit', element: <AuditPage /> },
+      { path: 'account', element: <AccountPage /> },
+      { path: 'workspaces/:workspace/members', element: <MembersPage /> },
+      { path: 'workspaces/:workspace/projects/:project/members', element: <MembersPage /> },
       { path: '*', element: <NotFoundPage /> },
     ],
   },

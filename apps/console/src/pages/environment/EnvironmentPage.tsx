@@ -1,6 +1,7 @@
 import { useState } from 'react';
 import { Link, useNavigate, useParams } from 'react-router';
 import { ErrorNotice } from '../../components/ErrorNotice.tsx';
+import { Gate } from '../../components/Gate.tsx';
 import { Loading } from '../../components/Loading.tsx';
 import { Modal } from '../../components/Modal.tsx';
 import { useSession } from '../../features/auth/api/queries.ts';
@@ -141,12 +142,20 @@ export function EnvironmentPage() {
           </p>
         </div>
         <div className="actions">
-          <button type="button" className="button" onClick={() => setDialog('edit')}>
-            Edit
-          </button>
-          <button type="button" className="button button-danger-outline" onClick={() => setDialog('delete')}>
-            Delete
-          </button>
+          <Gate permission="workspace.environments.manage" workspace={workspace} mode="disable">
+            <button type="button" className="button" onClick={() => setDialog('edit')}>
+              Edit
+            </button>
+          </Gate>
+          <Gate permission="workspace.environments.manage" workspace={workspace} mode="disable">
+            <button
+              type="button"
+              className="button button-danger-outline"
+              onClick={() => setDialog('delete')}
+            >
+              Delete
+            </button>
+          </Gate>
         </div>
       </div>
       {env.cluster ? <Workloads workspace={workspace} name={name} /> : null}

@@ -1,6 +1,7 @@
 import { useState } from 'react';
 import { Link, useParams } from 'react-router';
 import { ErrorNotice } from '../../components/ErrorNotice.tsx';
+import { Gate } from '../../components/Gate.tsx';
 import { Loading } from '../../components/Loading.tsx';
 import { Modal } from '../../components/Modal.tsx';
 import { useSession } from '../../features/auth/api/queries.ts';
@@ -37,9 +38,11 @@ export function EnvironmentsPage() {
           <h1 id="environments-title">Environments</h1>
           <p className="muted">Where this workspace deploys, in promotion order, and who approves.</p>
         </div>
-        <button type="button" className="button button-primary" onClick={() => setCreating(true)}>
-          Create environment
-        </button>
+        <Gate permission="workspace.environments.manage" workspace={workspace}>
+          <button type="button" className="button button-primary" onClick={() => setCreating(true)}>
+            Create environment
+          </button>
+        </Gate>
       </div>
       {environments.isPending ? <Loading /> : null}
       <ErrorNotice error={environments.error} title="Cannot list environments" />

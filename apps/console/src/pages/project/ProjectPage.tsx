@@ -2,6 +2,7 @@ import { useState } from 'react';
 import { Link, useNavigate, useParams } from 'react-router';
 import { ConfirmDialog } from '../../components/ConfirmDialog.tsx';
 import { ErrorNotice } from '../../components/ErrorNotice.tsx';
+import { Gate } from '../../components/Gate.tsx';
 import { Loading } from '../../components/Loading.tsx';
 import { Modal } from '../../components/Modal.tsx';
 import { useDeleteProject, useUpdateProject } from '../../features/projects/api/mutations.ts';
@@ -39,12 +40,23 @@ export function ProjectPage() {
           <p className="muted">{p.description}</p>
         </div>
         <div className="actions">
-          <button type="button" className="button" onClick={() => setDialog('edit')}>
-            Edit
-          </button>
-          <button type="button" className="button button-danger-outline" onClick={() => setDialog('delete')}>
-            Delete
-          </button>
+          <Link className="button" to={`/workspaces/${workspace}/projects/${slug}/members`}>
+            Members
+          </Link>
+          <Gate permission="project.update" workspace={workspace} project={slug} mode="disable">
+            <button type="button" className="button" onClick={() => setDialog('edit')}>
+              Edit
+            </button>
+          </Gate>
+          <Gate permission="project.delete" workspace={workspace} project={slug} mode="disable">
+            <button
+              type="button"
+              className="button button-danger-outline"
+              onClick={() => setDialog('delete')}
+            >
+              Delete
+            </button>
+          </Gate>
         </div>
       </div>
       <dl className="properties">

@@ -2,6 +2,7 @@ import { useState } from 'react';
 import { Link, useNavigate, useParams } from 'react-router';
 import { ConfirmDialog } from '../../components/ConfirmDialog.tsx';
 import { ErrorNotice } from '../../components/ErrorNotice.tsx';
+import { Gate } from '../../components/Gate.tsx';
 import { Loading } from '../../components/Loading.tsx';
 import { Modal } from '../../components/Modal.tsx';
 import { useCreateProject } from '../../features/projects/api/mutations.ts';
@@ -50,15 +51,32 @@ export function WorkspacePage() {
           <Link className="button" to={`/workspaces/${slug}/environments`}>
             Environments
           </Link>
-          <button type="button" className="button" onClick={() => setDialog('edit')}>
-            Edit
-          </button>
-          <button type="button" className="button button-danger-outline" onClick={() => setDialog('delete')}>
-            Delete
-          </button>
-          <button type="button" className="button button-primary" onClick={() => setDialog('create-project')}>
-            Create project
-          </button>
+          <Link className="button" to={`/workspaces/${slug}/members`}>
+            Members
+          </Link>
+          <Gate permission="workspace.update" workspace={slug} mode="disable">
+            <button type="button" className="button" onClick={() => setDialog('edit')}>
+              Edit
+            </button>
+          </Gate>
+          <Gate permission="workspace.delete" workspace={slug} mode="disable">
+            <button
+              type="button"
+              className="button button-danger-outline"
+              onClick={() => setDialog('delete')}
+            >
+              Delete
+            </button>
+          </Gate>
+          <Gate permission="project.create" workspace={slug}>
+            <button
+              type="button"
+              className="button button-primary"
+              onClick={() => setDialog('create-project')}
+            >
+              Create project
+            </button>
+          </Gate>
         </div>
       </div>
 

@@ -1,6 +1,7 @@
 import { useState } from 'react';
 import { Link, useNavigate } from 'react-router';
 import { ErrorNotice } from '../../components/ErrorNotice.tsx';
+import { Gate } from '../../components/Gate.tsx';
 import { Loading } from '../../components/Loading.tsx';
 import { Modal } from '../../components/Modal.tsx';
 import { useCreateWorkspace } from '../../features/workspaces/api/mutations.ts';
@@ -26,18 +27,22 @@ export function WorkspacesPage() {
           <h1 id="workspaces-title">Workspaces</h1>
           <p className="muted">A workspace holds a team’s projects, environments and members.</p>
         </div>
-        <button type="button" className="button button-primary" onClick={() => setCreating(true)}>
-          Create workspace
-        </button>
+        <Gate permission="platform.workspaces.create">
+          <button type="button" className="button button-primary" onClick={() => setCreating(true)}>
+            Create workspace
+          </button>
+        </Gate>
       </div>
       {workspaces.isPending ? <Loading /> : null}
       <ErrorNotice error={workspaces.error} title="Cannot list workspaces" />
       {workspaces.isSuccess && items.length === 0 ? (
         <div className="empty">
-          <p>No workspaces yet.</p>
-          <button type="button" className="button button-primary" onClick={() => setCreating(true)}>
-            Create the first workspace
-          </button>
+          <p>No workspaces yet, or none you are a member of.</p>
+          <Gate permission="platform.workspaces.create">
+            <button type="button" className="button button-primary" onClick={() => setCreating(true)}>
+              Create the first workspace
+            </button>
+          </Gate>
         </div>
       ) : null}
       {items.length > 0 ? (

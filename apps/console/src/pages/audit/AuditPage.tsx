@@ -1,0 +1,88 @@
+import { useState } from 'react';
+import { ErrorNotice } from '../../components/ErrorNotice.tsx';
+import { Loading } from '../../components/Loading.tsx';
+import { TextField } from '../../components/TextField.tsx';
+import { type AuditFilters, useAuditEvents } from '../../features/audit/api/audit.ts';
+
+const FILTERS = [
+  ['actor', 'Actor'],
+  ['action', 'Action'],
+  ['object', 'Object'],
+  ['workspace', 'Workspace'],
+] as const;
+
+export function AuditPage() {
+  const [draft, setDraft] = useState<Record<string, string>>({});
+  const [filters, setFilters] = useState<AuditFilters>({});
+  const events = useAuditEvents(filters);
+  const items = events.data?.pages.flatMap((page) => page.items) ?? [];
+  return (
+    <section aria-labelledby="audit-title">
+      <h1 id="audit-title">Audit log</h1>
+      <p className="muted">
+        Every change and every refused attempt, newest first. Entries cannot be edited or deleted.
+      </p>
+      <form
+        className="filters"
+        aria-label="audit filters"
+        onSubmit={(event) => {
+          event.preventDefault();
+          setFilters(Object.fromEntries(Object.entries(draft).filter(([, value]) => value)));
+        }}
+      >
+        {FILTERS.map(([key, label]) => (
+          <TextField
+            key={key}
+            label={label}
+            value={draft[key] ?? ''}
+            onChange={(e) => setDraft({ ...draft, [key]: e.target.value })}
+          />
+        ))}
+        <button type="submit" className="button">
+          Filter
+        </button>
+      </form>
+      {events.isPending ? <Loading /> : null}
+      <ErrorNotice error={events.error} />
+      <table className="table" aria-label="Audit events">
+        <thead>
+          <tr>
+            <th>When</th>
+            <th>Who</th>
+            <th>Action</th>
+            <th>Object</th>
+            <th>Outcome</th>
+            <th>From</th>
+          </tr>
+        </thead>
+        <tbody>
+          {items.map((event) => (
+            <tr key={event.id}>
+              <td className="small">{new Date(event.occurredAt).toLocaleString()}</td>
+              <td>
+                {event.actor ?? <span className="muted">anonymous</span>}{' '}
+                <span className="muted small">{event.actorVia}</span>
+              </td>
+              <td>
+                <code>{event.action}</code>
+              </td>
+              <td className="small">{event.objectName}</td>
+              <td>
+                <span className={`badge ${event.outcome === 'allowed' ? 'badge-ok' : 'badge-error'}`}>
+                  {event.outcome}
+                </span>{' '}
+                <span className="muted small">{event.statusCode}</span>
+              </td>
+              <td className="small">{event.ipAddress}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      {events.hasNextPage ? (
+        <button type="button" className="button" onClick={() => events.fetchNextPage()}>
+          Load more
+        </button>
+      ) : null}
+    </section>
+  );
+}
