@@ -16,6 +16,9 @@ import { createAuthRepo } from './modules/auth/auth.repo.ts';
 import { registerAuthRoutes } from './modules/auth/auth.routes.ts';
 import { type AuthService, createAuthService } from './modules/auth/auth.service.ts';
 import { createLoginThrottle } from './modules/auth/login-throttle.ts';
+import { createOidcRepo } from './modules/auth/oidc.repo.ts';
+import { registerOidcRoutes } from './modules/auth/oidc.routes.ts';
+import { createOidcService } from './modules/auth/oidc.service.ts';
 import { createClusterClients } from './modules/clusters/cluster-clients.ts';
 import { createClustersRepo } from './modules/clusters/clusters.repo.ts';
 import { registerClusterRoutes } from './modules/clusters/clusters.routes.ts';
@@ -57,6 +60,8 @@ export interface AppDeps {
     | 'bodyLimitBytes'
     | 'kubeTimeoutMs'
     | 'loginThrottle'
+    | 'publicUrl'
+    | 'oidc'
   > & {
     /** 32 bytes: encrypts kubeconfigs and other secrets at rest. */
     secretKey: Buffer;
@@ -169,6 +174,15 @@ export async function buildApp(deps: AppDeps): Promise<SlipwayApp> {
   registerClusterRoutes(app, { clusters });
   registerEnvironmentRoutes(app, { environments });
   registerMeRoutes(app, { me, auth });
+  registerOidcRoutes(app, {
+    oidc: createOidcService({
+      config: config.oidc,
+      publicUrl: config.publicUrl,
+      secrets: createSecretBox(config.secretKey),
+      repo: createOidcRepo(db.prisma),
+      auth,
+    }),
+  });
   registerUserRoutes(app, { users });
   registerMemberRoutes(app, { members, roles });
   registerAuditRoutes(app, { audit });

@@ -47,7 +47,32 @@ describe('loadConfig', () => {
       secretKey: Buffer.alloc(32, 0xab),
       kubeTimeoutMs: 5000,
       loginThrottle: { maxFailures: 10, windowMs: 15 * 60_000 },
+      publicUrl: undefined,
+      oidc: undefined,
     });
+  });
+
+  it('reads the OIDC settings, naming a missing client id', () => {
+    const oidc = loadConfig({
+      SLIPWAY_OIDC_ISSUER: 'https://id.example.com',
+      SLIPWAY_OIDC_CLIENT_ID: 'slipway',
+      SLIPWAY_OIDC_ADMIN_CLAIM: 'groups=platform-admins',
+      SLIPWAY_OIDC_GROUP_ROLES: 'shop-devs=shop:workspace-member;shop-leads=shop:workspace-admin',
+    }).oidc;
+    expect(oidc).toMatchObject({
+      issuer: 'https://id.example.com',
+      clientId: 'slipway',
+      usernameClaim: 'preferred_username',
+      adminClaim: { claim: 'groups', value: 'platform-admins' },
+      groupRoles: [
+        { group: 'shop-devs', workspace: 'shop', role: 'workspace-member' },
+        { group: 'shop-leads', workspace: 'shop', role: 'workspace-admin' },
+      ],
+    });
+    expect(() => loadConfig({ SLIPWAY_OIDC_ISSUER: 'https://id.example.com' })).toThrow(
+      /SLIPWAY_OIDC_CLIENT_ID: is required when SLIPWAY_OIDC_ISSUER is set/,
+    );
+    expect(() => loadConfig({ SLIPWAY_OIDC_GROUP_ROLES: 'nonsense' })).toThrow(/SLIPWAY_OIDC_GROUP_ROLES/);
   });
 
   it('treats empty variables as unset', () => {

@@ -18,53 +18,83 @@ const positiveInt = (fallback: number) =>
   z.coerce.number({ message: 'must be a number' }).int().positive().default(fallback);
 
 /** Every environment variable Slipway reads. The README's configuration table mirrors this. */
-export const EnvSchema = z.object({
-  PORT: z.coerce.number({ message: 'must be a number' }).int().min(0).max(65535).default(8080),
-  HOST: z.string().min(1).default('127.0.0.1'),
-  DATABASE_URL: z
-    .string()
-    .regex(/^postgres(ql)?:\/\//, { message: 'must be a postgres:// or postgresql:// URL' })
-    .optional(),
-  SLIPWAY_DATA_DIR: z.string().min(1).default(path.join(REPO_ROOT, '.slipway/data')),
-  SLIPWAY_ADMIN_PASSWORD: z
-    .string()
-    .min(12, { message: 'must be at least 12 characters' })
-    .max(1024)
-    .optional(),
-  SLIPWAY_CONSOLE_DIR: z.string().min(1).default(path.join(REPO_ROOT, 'apps/console/dist')),
-  SLIPWAY_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-  SLIPWAY_SESSION_IDLE_MINUTES: positiveInt(12 * 60),
-  SLIPWAY_SESSION_MAX_HOURS: positiveInt(7 * 24),
-  SLIPWAY_TRUST_PROXY: booleanString.default(false),
-  SLIPWAY_CORS_ORIGINS: z
-    .string()
-    .transform((value) =>
-      value
-        .split(',')
-        .map((origin) => origin.trim())
-        .filter(Boolean),
-    )
-    .pipe(z.array(z.url({ message: 'must be a comma-separated list of origins (https://host:port)' })))
-    .optional(),
-  SLIPWAY_BODY_LIMIT_BYTES: positiveInt(1024 * 1024),
-  SLIPWAY_SECRET_KEY: z
-    .string()
-    .transform((value, ctx) => {
-      const key = parseSecretKey(value);
-      if (!key) {
-        ctx.addIssue({
-          code: 'custom',
-          message: 'must be 32 bytes, base64 (44 characters) or hex (64 characters)',
-        });
-        return z.NEVER;
-      }
-      return key;
-    })
-    .optional(),
-  SLIPWAY_KUBE_TIMEOUT_SECONDS: positiveInt(10),
-  SLIPWAY_LOGIN_MAX_FAILURES: positiveInt(10),
-  SLIPWAY_LOGIN_WINDOW_MINUTES: positiveInt(15),
-});
+export const EnvSchema = z
+  .object({
+    PORT: z.coerce.number({ message: 'must be a number' }).int().min(0).max(65535).default(8080),
+    HOST: z.string().min(1).default('127.0.0.1'),
+    DATABASE_URL: z
+      .string()
+      .regex(/^postgres(ql)?:\/\//, { message: 'must be a postgres:// or postgresql:// URL' })
+      .optional(),
+    SLIPWAY_DATA_DIR: z.string().min(1).default(path.join(REPO_ROOT, '.slipway/data')),
+    SLIPWAY_ADMIN_PASSWORD: z
+      .string()
+      .min(12, { message: 'must be at least 12 characters' })
+      .max(1024)
+      .optional(),
+    SLIPWAY_CONSOLE_DIR: z.string().min(1).default(path.join(REPO_ROOT, 'apps/console/dist')),
+    SLIPWAY_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+    SLIPWAY_SESSION_IDLE_MINUTES: positiveInt(12 * 60),
+    SLIPWAY_SESSION_MAX_HOURS: positiveInt(7 * 24),
+    SLIPWAY_TRUST_PROXY: booleanString.default(false),
+    SLIPWAY_CORS_ORIGINS: z
+      .string()
+      .transform((value) =>
+        value
+          .split(',')
+          .map((origin) => origin.trim())
+          .filter(Boolean),
+      )
+      .pipe(z.array(z.url({ message: 'must be a comma-separated list of origins (https://host:port)' })))
+      .optional(),
+    SLIPWAY_BODY_LIMIT_BYTES: positiveInt(1024 * 1024),
+    SLIPWAY_SECRET_KEY: z
+      .string()
+      .transform((value, ctx) => {
+        const key = parseSecretKey(value);
+        if (!key) {
+          ctx.addIssue({
+            code: 'custom',
+            message: 'must be 32 bytes, base64 (44 characters) or hex (64 characters)',
+          });
+          return z.NEVER;
+        }
+        return key;
+      })
+      .optional(),
+    SLIPWAY_KUBE_TIMEOUT_SECONDS: positiveInt(10),
+    SLIPWAY_LOGIN_MAX_FAILURES: positiveInt(10),
+    SLIPWAY_LOGIN_WINDOW_MINUTES: positiveInt(15),
+    SLIPWAY_PUBLIC_URL: z
+      .url({ message: 'must be the URL users reach Slipway at, e.g. https://slipway.example.com' })
+      .optional(),
+    SLIPWAY_OIDC_ISSUER: z.url({ message: 'must be the issuer URL of the OIDC provider' }).optional(),
+    SLIPWAY_OIDC_CLIENT_ID: z.string().min(1).optional(),
+    SLIPWAY_OIDC_CLIENT_SECRET: z.string().min(1).optional(),
+    SLIPWAY_OIDC_NAME: z.string().min(1).max(60).default('single sign-on'),
+    SLIPWAY_OIDC_SCOPES: z.string().min(1).default('openid profile email'),
+    SLIPWAY_OIDC_USERNAME_CLAIM: z.string().min(1).default('preferred_username'),
+    SLIPWAY_OIDC_GROUPS_CLAIM: z.string().min(1).default('groups'),
+    SLIPWAY_OIDC_ADMIN_CLAIM: z
+      .string()
+      .regex(/^[^=]+=.+$/, { message: 'must be claim=value, e.g. groups=slipway-admins' })
+      .optional(),
+    SLIPWAY_OIDC_GROUP_ROLES: z
+      .string()
+      .regex(/^([^=;]+=[a-z0-9-]+:[a-z0-9-]+)(;[^=;]+=[a-z0-9-]+:[a-z0-9-]+)*$/, {
+        message: 'must be group=workspace:role pairs separated by ";", e.g. shop-devs=shop:workspace-member',
+      })
+      .optional(),
+  })
+  .superRefine((env, ctx) => {
+    if (env.SLIPWAY_OIDC_ISSUER && !env.SLIPWAY_OIDC_CLIENT_ID) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['SLIPWAY_OIDC_CLIENT_ID'],
+        message: 'is required when SLIPWAY_OIDC_ISSUER is set',
+      });
+    }
+  });
 
 export interface AppConfig {
   port: number;
@@ -83,6 +113,22 @@ export interface AppConfig {
   kubeTimeoutMs: number;
   /** Failed sign-ins allowed per username and per address within the window. */
   loginThrottle: { maxFailures: number; windowMs: number };
+  publicUrl: string | undefined;
+  oidc: OidcConfig | undefined;
+}
+
+export interface OidcConfig {
+  issuer: string;
+  clientId: string;
+  clientSecret: string | undefined;
+  name: string;
+  scopes: string;
+  usernameClaim: string;
+  groupsClaim: string;
+  /** Users whose claim contains this value are platform admins. */
+  adminClaim: { claim: string; value: string } | undefined;
+  /** Group name → workspace roles given on each sign-in. */
+  groupRoles: { group: string; workspace: string; role: string }[];
 }
 
 export class ConfigError extends Error {
@@ -120,5 +166,32 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       maxFailures: e.SLIPWAY_LOGIN_MAX_FAILURES,
       windowMs: e.SLIPWAY_LOGIN_WINDOW_MINUTES * 60_000,
     },
+    publicUrl: e.SLIPWAY_PUBLIC_URL,
+    oidc: oidcConfig(e),
+  };
+}
+
+function oidcConfig(e: z.infer<typeof EnvSchema>): OidcConfig | undefined {
+  if (!e.SLIPWAY_OIDC_ISSUER || !e.SLIPWAY_OIDC_CLIENT_ID) return undefined;
+  const admin = e.SLIPWAY_OIDC_ADMIN_CLAIM;
+  return {
+    issuer: e.SLIPWAY_OIDC_ISSUER,
+    clientId: e.SLIPWAY_OIDC_CLIENT_ID,
+    clientSecret: e.SLIPWAY_OIDC_CLIENT_SECRET,
+    name: e.SLIPWAY_OIDC_NAME,
+    scopes: e.SLIPWAY_OIDC_SCOPES,
+    usernameClaim: e.SLIPWAY_OIDC_USERNAME_CLAIM,
+    groupsClaim: e.SLIPWAY_OIDC_GROUPS_CLAIM,
+    adminClaim: admin
+      ? { claim: admin.slice(0, admin.indexOf('=')), value: admin.slice(admin.indexOf('=') + 1) }
+      : undefined,
+    groupRoles: (e.SLIPWAY_OIDC_GROUP_ROLES ?? '')
+      .split(';')
+      .filter(Boolean)
+      .map((pair) => {
+        const [group = '', target = ''] = pair.split('=');
+        const [workspace = '', role = ''] = target.split(':');
+        return { group, workspace, role };
+      }),
   };
 }

@@ -26,6 +26,8 @@ export function testAppConfig(overrides: Partial<AppDeps['config']> = {}): AppDe
     bodyLimitBytes: 64 * 1024,
     kubeTimeoutMs: 5_000,
     loginThrottle: { maxFailures: 1000, windowMs: 60_000 },
+    publicUrl: undefined,
+    oidc: undefined,
     secretKey: TEST_SECRET_KEY,
     ...overrides,
   };

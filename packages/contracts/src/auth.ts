@@ -27,3 +27,9 @@ export type SessionInfo = z.infer<typeof SessionInfoSchema>;
 export const SESSION_COOKIE = 'slipway_session';
 export const CSRF_COOKIE = 'slipway_csrf';
 export const CSRF_HEADER = 'x-csrf-token';
+
+export const SignInProvidersSchema = z.object({
+  password: z.boolean(),
+  /** Set when single sign-on through OpenID Connect is configured. */
+  oidc: z.object({ name: z.string() }).nullable(),
+});

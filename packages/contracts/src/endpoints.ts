@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { LoginBodySchema, SessionInfoSchema } from './auth.ts';
+import { LoginBodySchema, SessionInfoSchema, SignInProvidersSchema } from './auth.ts';
 import {
   ClusterCheckSchema,
   ClusterPageSchema,
@@ -35,6 +35,15 @@ import {
 } from './workspaces.ts';
 
 export const authEndpoints = {
+  providers: defineEndpoint({
+    operationId: 'listSignInProviders',
+    method: 'GET',
+    path: '/api/v1/auth/providers',
+    summary: 'How users can sign in: password, and the OIDC provider if configured',
+    tag: 'auth',
+    auth: 'public',
+    response: SignInProvidersSchema,
+  }),
   login: defineEndpoint({
     operationId: 'login',
     method: 'POST',

@@ -91,6 +91,20 @@ const ROWS: Row[] = [
       send('POST', '/api/v1/auth/invite', { token: 'not-a-real-invite', password: 'long-enough-password' }),
     alsoAllowed: [400],
   },
+  { operationId: 'listSignInProviders', allow: 'public', request: () => get('/api/v1/auth/providers') },
+  // OIDC is not configured in this app: the public routes answer 404, never 401.
+  {
+    operationId: 'startOidcSignIn',
+    allow: 'public',
+    request: () => get('/api/v1/auth/oidc/login'),
+    alsoAllowed: [404],
+  },
+  {
+    operationId: 'finishOidcSignIn',
+    allow: 'public',
+    request: () => get('/api/v1/auth/oidc/callback', { code: 'x', state: 'y' }),
+    alsoAllowed: [404],
+  },
   { operationId: 'getCurrentSession', allow: AUTHED, request: () => get('/api/v1/me') },
   {
     operationId: 'getMyPermissions',

@@ -71,7 +71,31 @@ export function createAuthService(deps: {
   const { repo, policy, throttle } = deps;
   const now = deps.now ?? (() => new Date());
 
+  /** Opens a server-side session; the returned token goes into the cookie only. */
+  async function openSession(
+    user: Parameters<typeof toCurrentUser>[0] & { id: string },
+    client: { ipAddress: string; userAgent: string | undefined },
+  ): Promise<{ token: string; info: SessionInfo }> {
+    const token = newToken(32);
+    const csrfToken = newToken(24);
+    const expiresAt = new Date(now().getTime() + policy.absoluteTimeoutMs);
+    await repo.createSession({
+      tokenHash: sha256(token),
+      csrfToken,
+      userId: user.id,
+      expiresAt,
+      ipAddress: client.ipAddress.slice(0, 64),
+      userAgent: client.userAgent?.slice(0, 512) ?? null,
+    });
+    return {
+      token,
+      info: { user: toCurrentUser(user), csrfToken, expiresAt: expiresAt.toISOString(), via: 'session' },
+    };
+  }
+
   return {
+    openSession,
+
     /** Checks credentials and opens a session; the returned token goes into the cookie only. */
     async login(
       credentials: LoginBody,
@@ -90,21 +114,7 @@ export function createAuthService(deps: {
       }
       throttle.reset(keys);
 
-      const token = newToken(32);
-      const csrfToken = newToken(24);
-      const expiresAt = new Date(now().getTime() + policy.absoluteTimeoutMs);
-      await repo.createSession({
-        tokenHash: sha256(token),
-        csrfToken,
-        userId: user.id,
-        expiresAt,
-        ipAddress: client.ipAddress.slice(0, 64),
-        userAgent: client.userAgent?.slice(0, 512) ?? null,
-      });
-      return {
-        token,
-        info: { user: toCurrentUser(user), csrfToken, expiresAt: expiresAt.toISOString(), via: 'session' },
-      };
+      return openSession(user, client);
     },
 
     /** The session behind a cookie token, or null when it is unknown, expired, idle or its user disabled. */

@@ -3,7 +3,7 @@ import { Navigate, useNavigate, useSearchParams } from 'react-router';
 import { ErrorNotice } from '../../components/ErrorNotice.tsx';
 import { TextField } from '../../components/TextField.tsx';
 import { useSignIn } from '../../features/auth/api/mutations.ts';
-import { useSession } from '../../features/auth/api/queries.ts';
+import { useSession, useSignInProviders } from '../../features/auth/api/queries.ts';
 
 /** Only same-origin paths are followed after sign-in (no open redirect). */
 function safeNext(next: string | null): string {
@@ -15,6 +15,7 @@ export function SignInPage() {
   const navigate = useNavigate();
   const session = useSession();
   const signIn = useSignIn();
+  const providers = useSignInProviders();
   const [username, setUsername] = useState('');
   const [password, setPassword] = useState('');
   const next = safeNext(params.get('next'));
@@ -56,6 +57,11 @@ export function SignInPage() {
         <button type="submit" className="button button-primary" disabled={signIn.isPending}>
           {signIn.isPending ? 'Signing in…' : 'Sign in'}
         </button>
+        {providers.data?.oidc ? (
+          <a className="button" href={`/api/v1/auth/oidc/login?next=${encodeURIComponent(next)}`}>
+            Sign in with {providers.data.oidc.name}
+          </a>
+        ) : null}
       </form>
     </main>
   );

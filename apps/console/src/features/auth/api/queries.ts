@@ -21,3 +21,12 @@ export async function fetchSession(): Promise<SessionInfo | null> {
 export function useSession() {
   return useQuery({ queryKey: authKeys.session(), queryFn: fetchSession, staleTime: 60_000 });
 }
+
+/** Sign-in methods offered on the sign-in page (password, and SSO when configured). */
+export function useSignInProviders() {
+  return useQuery({
+    queryKey: [...authKeys.all, 'providers'],
+    queryFn: () => callEndpoint(authEndpoints.providers),
+    staleTime: Number.POSITIVE_INFINITY,
+  });
+}

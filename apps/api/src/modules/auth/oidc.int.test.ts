@@ -1,0 +1,262 @@
+// The full authorization-code + PKCE flow against a real OpenID provider (oidc-provider)
+// started here on loopback: users are created on first sign-in, the admin claim and the
+// group → workspace-role mappings apply, and a forged or replayed callback is refused.
+import type { Server } from 'node:http';
+import { SESSION_COOKIE } from '@slipway/contracts';
+import { freeLoopbackPort, postgresSkipReason } from '@slipway/testing';
+import Provider, { type KoaContextWithOIDC } from 'oidc-provider';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  buildTestApp,
+  type SignedInClient,
+  signIn,
+  type TestApp,
+  testAppConfig,
+} from '../../../test/helper.ts';
+import { buildApp, type SlipwayApp } from '../../app.ts';
+
+const PUBLIC_URL = 'http://slipway.test';
+const ACCOUNTS: Record<string, Record<string, unknown>> = {
+  'sub-alice': {
+    preferred_username: 'Alice',
+    name: 'Alice Liddell',
+    email: 'alice@example.com',
+    groups: ['platform-admins', 'shop-devs'],
+  },
+  'sub-bob': { preferred_username: 'bob', name: 'Bob', email: 'bob@example.com', groups: [] },
+  'sub-clash': { preferred_username: 'local-only', groups: [] },
+};
+
+async function startProvider(
+  port: number,
+  accountFor: () => string,
+): Promise<{ issuer: string; server: Server }> {
+  const issuer = `http://127.0.0.1:${port}`;
+  const provider = new Provider(issuer, {
+    clients: [
+      {
+        client_id: 'slipway',
+        client_secret: 'slipway-client-secret',
+        redirect_uris: [`${PUBLIC_URL}/api/v1/auth/oidc/callback`],
+        grant_types: ['authorization_code'],
+        response_types: ['code'],
+      },
+    ],
+    claims: {
+      openid: ['sub'],
+      profile: ['name', 'preferred_username'],
+      email: ['email'],
+      groups: ['groups'],
+    },
+    scopes: ['openid', 'profile', 'email', 'groups'],
+    findAccount: async (_ctx, sub) => ({
+      accountId: sub,
+      claims: async () => ({ sub, ...ACCOUNTS[sub] }),
+    }),
+    pkce: { required: () => true },
+    features: { devInteractions: { enabled: false } },
+    interactions: { url: (_ctx, interaction) => `/interaction/${interaction.uid}` },
+    cookies: { keys: ['a-test-cookie-signing-key'] },
+  });
+  // The "user" at the provider: signs in as the chosen account and consents at once.
+  provider.use(async (ctx: KoaContextWithOIDC, next: () => Promise<void>) => {
+    if (!/^\/interaction\/[^/]+$/.test(ctx.path)) return next();
+    const details = await provider.interactionDetails(ctx.req, ctx.res);
+    if (details.prompt.name === 'login') {
+      await provider.interactionFinished(
+        ctx.req,
+        ctx.res,
+        { login: { accountId: accountFor() } },
+        { mergeWithLastSubmission: false },
+      );
+      return;
+    }
+    const missing = details.prompt.details as { missingOIDCScope?: string[]; missingOIDCClaims?: string[] };
+    const grant = new provider.Grant({
+      accountId: String(details.session?.accountId),
+      clientId: String(details.params.client_id),
+    });
+    if (missing.missingOIDCScope) grant.addOIDCScope(missing.missingOIDCScope.join(' '));
+    if (missing.missingOIDCClaims) grant.addOIDCClaims(missing.missingOIDCClaims);
+    await provider.interactionFinished(
+      ctx.req,
+      ctx.res,
+      { consent: { grantId: await grant.save() } },
+      { mergeWithLastSubmission: true },
+    );
+  });
+  const server = await new Promise<Server>((resolve) => {
+    const s = provider.listen(port, '127.0.0.1', () => resolve(s));
+  });
+  return { issuer, server };
+}
+
+/** Follows the provider's redirects like a browser until it sends us back to Slipway. */
+async function throughProvider(start: string): Promise<URL> {
+  const jar = new Map<string, string>();
+  let url = new URL(start);
+  for (let hop = 0; hop < 15; hop++) {
+    if (url.href.startsWith(PUBLIC_URL)) return url;
+    const response = await fetch(url, {
+      redirect: 'manual',
+      headers: { cookie: [...jar].map(([k, v]) => `${k}=${v}`).join('; ') },
+    });
+    for (const cookie of response.headers.getSetCookie()) {
+      const [pair = ''] = cookie.split(';');
+      const index = pair.indexOf('=');
+      jar.set(pair.slice(0, index), pair.slice(index + 1));
+    }
+    const location = response.headers.get('location');
+    if (!location)
+      throw new Error(`provider stopped at ${url.href} with ${response.status}: ${await response.text()}`);
+    url = new URL(location, url);
+  }
+  throw new Error('too many redirects at the provider');
+}
+
+describe.skipIf(postgresSkipReason())('OIDC sign-in', () => {
+  let t: TestApp;
+  let admin: SignedInClient;
+  let oidcApp: SlipwayApp;
+  let providerServer: Server;
+  let account = 'sub-alice';
+
+  beforeAll(async () => {
+    t = await buildTestApp();
+    admin = await signIn(t.app);
+    await admin.request({
+      method: 'POST',
+      url: '/api/v1/workspaces',
+      payload: { slug: 'shop', name: 'Shop' },
+    });
+    await admin.request({
+      method: 'POST',
+      url: '/api/v1/users',
+      payload: { username: 'local-only', password: 'a-local-password' },
+    });
+    const { issuer, server } = await startProvider(await freeLoopbackPort(), () => account);
+    providerServer = server;
+    oidcApp = await buildApp({
+      db: t.db,
+      config: testAppConfig({
+        publicUrl: PUBLIC_URL,
+        oidc: {
+          issuer,
+          clientId: 'slipway',
+          clientSecret: 'slipway-client-secret',
+          name: 'Example SSO',
+          scopes: 'openid profile email groups',
+          usernameClaim: 'preferred_username',
+          groupsClaim: 'groups',
+          adminClaim: { claim: 'groups', value: 'platform-admins' },
+          groupRoles: [{ group: 'shop-devs', workspace: 'shop', role: 'workspace-member' }],
+        },
+      }),
+    });
+  });
+  afterAll(async () => {
+    await oidcApp?.app.close();
+    providerServer?.close();
+    await t?.close();
+  });
+
+  async function signInWithOidc(): Promise<{
+    status: number;
+    location?: string;
+    session?: string;
+    body: string;
+  }> {
+    const start = await oidcApp.app.inject({
+      method: 'GET',
+      url: '/api/v1/auth/oidc/login?next=/workspaces/shop',
+    });
+    expect(start.statusCode).toBe(302);
+    const authorize = new URL(String(start.headers.location));
+    expect(authorize.searchParams.get('code_challenge_method')).toBe('S256');
+    expect(authorize.searchParams.get('code_challenge')).toBeTruthy();
+    const flowCookie = start.cookies.find((c) => c.name === 'slipway_oidc');
+    const callback = await throughProvider(authorize.href);
+    const finish = await oidcApp.app.inject({
+      method: 'GET',
+      url: callback.pathname + callback.search,
+      headers: { cookie: `slipway_oidc=${flowCookie?.value}` },
+    });
+    return {
+      status: finish.statusCode,
+      ...(finish.headers.location ? { location: String(finish.headers.location) } : {}),
+      ...(finish.cookies.find((c) => c.name === SESSION_COOKIE)
+        ? { session: finish.cookies.find((c) => c.name === SESSION_COOKIE)?.value }
+        : {}),
+      body: finish.body,
+    };
+  }
+
+  it('advertises the provider to the sign-in page', async () => {
+    const providers = (await oidcApp.app.inject({ method: 'GET', url: '/api/v1/auth/providers' })).json();
+    expect(providers).toEqual({ password: true, oidc: { name: 'Example SSO' } });
+  });
+
+  it('creates the user on first sign-in, with the admin claim and group roles applied', async () => {
+    account = 'sub-alice';
+    const result = await signInWithOidc();
+    expect(result.status, result.body).toBe(302);
+    expect(result.location).toBe('/workspaces/shop');
+    const me = await oidcApp.app.inject({
+      method: 'GET',
+      url: '/api/v1/me',
+      headers: { cookie: `${SESSION_COOKIE}=${result.session}` },
+    });
+    expect(me.json().user).toMatchObject({
+      username: 'alice',
+      displayName: 'Alice Liddell',
+      email: 'alice@example.com',
+      platformAdmin: true,
+    });
+    const members = (await admin.request({ method: 'GET', url: '/api/v1/workspaces/shop/members' })).json()
+      .items;
+    expect(members).toContainEqual(expect.objectContaining({ user: 'alice', role: 'workspace-member' }));
+    const stored = await t.db.prisma.user.findUniqueOrThrow({ where: { username: 'alice' } });
+    expect(stored.passwordHash).toBeNull();
+    expect(stored.oidcSubject).toMatch(/ sub-alice$/);
+
+    // A second sign-in finds the same user.
+    const again = await signInWithOidc();
+    expect(again.status).toBe(302);
+    expect(await t.db.prisma.user.count({ where: { username: 'alice' } })).toBe(1);
+  });
+
+  it('gives no admin rights without the claim', async () => {
+    account = 'sub-bob';
+    const result = await signInWithOidc();
+    const me = await oidcApp.app.inject({
+      method: 'GET',
+      url: '/api/v1/me',
+      headers: { cookie: `${SESSION_COOKIE}=${result.session}` },
+    });
+    expect(me.json().user).toMatchObject({ username: 'bob', platformAdmin: false });
+  });
+
+  it('refuses to take over a local user of the same name', async () => {
+    account = 'sub-clash';
+    const result = await signInWithOidc();
+    expect(result.status).toBe(401);
+    expect(result.body).toMatch(/a local user named \\?"local-only\\?" already exists/);
+  });
+
+  it('refuses a callback without the flow cookie or with a forged state', async () => {
+    const start = await oidcApp.app.inject({ method: 'GET', url: '/api/v1/auth/oidc/login' });
+    const flowCookie = start.cookies.find((c) => c.name === 'slipway_oidc')?.value;
+    const callback = await throughProvider(String(start.headers.location));
+    const noCookie = await oidcApp.app.inject({ method: 'GET', url: callback.pathname + callback.search });
+    expect(noCookie.statusCode).toBe(400);
+    const forged = new URLSearchParams(callback.search);
+    forged.set('state', 'forged');
+    const wrongState = await oidcApp.app.inject({
+      method: 'GET',
+      url: `${callback.pathname}?${forged}`,
+      headers: { cookie: `slipway_oidc=${flowCookie}` },
+    });
+    expect(wrongState.statusCode).toBe(401);
+    expect(wrongState.cookies.find((c) => c.name === SESSION_COOKIE)).toBeUndefined();
+  });
+});

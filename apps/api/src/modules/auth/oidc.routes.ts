@@ -1,0 +1,66 @@
+import { authEndpoints, SESSION_COOKIE } from '@slipway/contracts';
+import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { registerEndpoint } from '../../lib/route.ts';
+import { OIDC_CALLBACK_PATH, OIDC_COOKIE, type OidcService } from './oidc.service.ts';
+
+/** Browser redirects, not JSON calls: registered as plain public routes. */
+export function registerOidcRoutes(app: FastifyInstance, deps: { oidc: OidcService }): void {
+  const typed = app.withTypeProvider<ZodTypeProvider>();
+  registerEndpoint(app, authEndpoints.providers, async () => deps.oidc.providers());
+
+  typed.get(
+    '/api/v1/auth/oidc/login',
+    {
+      config: { auth: 'public' },
+      schema: {
+        operationId: 'startOidcSignIn',
+        summary: 'Redirect to the OIDC provider (authorization code flow with PKCE)',
+        tags: ['auth'],
+        querystring: z.strictObject({ next: z.string().max(2048).optional() }),
+      },
+    },
+    async (request, reply) => {
+      const origin = `${request.protocol}://${request.host}`;
+      const { location, cookie } = await deps.oidc.start(request.query.next ?? '/', origin);
+      reply.setCookie(OIDC_COOKIE, cookie, {
+        path: '/api/v1/auth/oidc',
+        httpOnly: true,
+        sameSite: 'lax',
+        secure: request.protocol === 'https',
+        maxAge: 600,
+      });
+      return reply.redirect(location, 302);
+    },
+  );
+
+  typed.get(
+    OIDC_CALLBACK_PATH,
+    {
+      config: { auth: 'public' },
+      schema: {
+        operationId: 'finishOidcSignIn',
+        summary: 'Where the OIDC provider returns: opens a session and redirects into the console',
+        tags: ['auth'],
+        querystring: z.record(z.string(), z.string()),
+      },
+    },
+    async (request, reply) => {
+      const url = new URL(request.url, `${request.protocol}://${request.host}`);
+      const { token, info, next } = await deps.oidc.finish(url, request.cookies[OIDC_COOKIE], {
+        ipAddress: request.ip,
+        userAgent: request.headers['user-agent'],
+      });
+      reply.clearCookie(OIDC_COOKIE, { path: '/api/v1/auth/oidc' });
+      reply.setCookie(SESSION_COOKIE, token, {
+        path: '/',
+        httpOnly: true,
+        sameSite: 'lax',
+        secure: request.protocol === 'https',
+        expires: new Date(info.expiresAt ?? Date.now()),
+      });
+      return reply.redirect(next, 302);
+    },
+  );
+}
