@@ -10,6 +10,10 @@ const FILTERS = [
   ['object', 'Object'],
   ['workspace', 'Workspace'],
 ] as const;
+const TIME_FILTERS = [
+  ['from', 'From'],
+  ['to', 'To'],
+] as const;
 
 export function AuditPage() {
   const [draft, setDraft] = useState<Record<string, string>>({});
@@ -27,13 +31,31 @@ export function AuditPage() {
         aria-label="audit filters"
         onSubmit={(event) => {
           event.preventDefault();
-          setFilters(Object.fromEntries(Object.entries(draft).filter(([, value]) => value)));
+          const chosen = Object.entries(draft).filter(([, value]) => value);
+          // datetime-local has no zone: it is the user's local time.
+          setFilters(
+            Object.fromEntries(
+              chosen.map(([key, value]) => [
+                key,
+                key === 'from' || key === 'to' ? new Date(value).toISOString() : value,
+              ]),
+            ),
+          );
         }}
       >
         {FILTERS.map(([key, label]) => (
           <TextField
             key={key}
             label={label}
+            value={draft[key] ?? ''}
+            onChange={(e) => setDraft({ ...draft, [key]: e.target.value })}
+          />
+        ))}
+        {TIME_FILTERS.map(([key, label]) => (
+          <TextField
+            key={key}
+            label={label}
+            type="datetime-local"
             value={draft[key] ?? ''}
             onChange={(e) => setDraft({ ...draft, [key]: e.target.value })}
           />

@@ -3,6 +3,7 @@ import { type FormEvent, useId, useState } from 'react';
 import { Link, useParams } from 'react-router';
 import { ApiError } from '../../api/client.ts';
 import { ErrorNotice } from '../../components/ErrorNotice.tsx';
+import { FormActions } from '../../components/FormActions.tsx';
 import { Gate } from '../../components/Gate.tsx';
 import { Loading } from '../../components/Loading.tsx';
 import { Modal } from '../../components/Modal.tsx';
@@ -102,14 +103,7 @@ function CreateRoleForm(props: { workspace: string; onDone: () => void }) {
           <p className="field-error">{apiError.fieldError('body.permissions')}</p>
         ) : null}
       </fieldset>
-      <div className="form-actions">
-        <button type="button" className="button" onClick={props.onDone}>
-          Cancel
-        </button>
-        <button type="submit" className="button button-primary" disabled={create.isPending}>
-          Create role
-        </button>
-      </div>
+      <FormActions onCancel={props.onDone} pending={create.isPending} submitLabel="Create role" />
     </form>
   );
 }

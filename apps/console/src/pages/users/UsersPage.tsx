@@ -1,6 +1,7 @@
 import { type FormEvent, useState } from 'react';
 import { ApiError } from '../../api/client.ts';
 import { ErrorNotice } from '../../components/ErrorNotice.tsx';
+import { FormActions } from '../../components/FormActions.tsx';
 import { Loading } from '../../components/Loading.tsx';
 import { Modal } from '../../components/Modal.tsx';
 import { TextField } from '../../components/TextField.tsx';
@@ -57,14 +58,12 @@ function CreateUserForm(props: { onCreated: (invitePath: string | null) => void;
         <input type="checkbox" checked={platformAdmin} onChange={(e) => setPlatformAdmin(e.target.checked)} />
         Platform admin
       </label>
-      <div className="form-actions">
-        <button type="button" className="button" onClick={props.onCancel}>
-          Cancel
-        </button>
-        <button type="submit" className="button button-primary" disabled={create.isPending}>
-          {password ? 'Create user' : 'Create and invite'}
-        </button>
-      </div>
+      <FormActions
+        onCancel={props.onCancel}
+        pending={create.isPending}
+        pendingLabel="Create user"
+        submitLabel={'Create and invite'}
+      />
     </form>
   );
 }

@@ -1,6 +1,7 @@
 import { type FormEvent, useState } from 'react';
 import { ApiError } from '../../../api/client.ts';
 import { ErrorNotice } from '../../../components/ErrorNotice.tsx';
+import { FormActions } from '../../../components/FormActions.tsx';
 import { TextAreaField, TextField } from '../../../components/TextField.tsx';
 
 export interface ClusterFormValues {
@@ -83,14 +84,12 @@ export function ClusterForm(props: {
         error={apiError?.fieldError('body.context')}
         onChange={set('context')}
       />
-      <div className="form-actions">
-        <button type="button" className="button" onClick={props.onCancel}>
-          Cancel
-        </button>
-        <button type="submit" className="button button-primary" disabled={props.pending}>
-          {props.pending ? 'Adding…' : 'Add cluster'}
-        </button>
-      </div>
+      <FormActions
+        onCancel={props.onCancel}
+        pending={props.pending}
+        pendingLabel="Adding…"
+        submitLabel={'Add cluster'}
+      />
     </form>
   );
 }

@@ -2,6 +2,7 @@ import type { Environment } from '@slipway/contracts';
 import { type FormEvent, useId, useState } from 'react';
 import { ApiError } from '../../../api/client.ts';
 import { ErrorNotice } from '../../../components/ErrorNotice.tsx';
+import { FormActions } from '../../../components/FormActions.tsx';
 import { TextField } from '../../../components/TextField.tsx';
 
 export interface EnvironmentFormValues {
@@ -168,14 +169,12 @@ export function EnvironmentForm(props: {
           The person who started a run may approve it
         </label>
       </fieldset>
-      <div className="form-actions">
-        <button type="button" className="button" onClick={props.onCancel}>
-          Cancel
-        </button>
-        <button type="submit" className="button button-primary" disabled={props.pending}>
-          {props.pending ? 'Saving…' : props.mode === 'create' ? 'Create environment' : 'Save'}
-        </button>
-      </div>
+      <FormActions
+        onCancel={props.onCancel}
+        pending={props.pending}
+        pendingLabel="Saving…"
+        submitLabel={props.mode === 'create' ? 'Create environment' : 'Save'}
+      />
     </form>
   );
 }

@@ -1,6 +1,7 @@
 import { type FormEvent, useState } from 'react';
 import { ApiError } from '../../../api/client.ts';
 import { ErrorNotice } from '../../../components/ErrorNotice.tsx';
+import { FormActions } from '../../../components/FormActions.tsx';
 import { NameSlugFields } from '../../../components/NameSlugFields.tsx';
 import { TextAreaField } from '../../../components/TextField.tsx';
 
@@ -45,14 +46,12 @@ export function WorkspaceForm(props: {
         error={apiError?.fieldError('body.description')}
         onChange={(event) => setValues((v) => ({ ...v, description: event.target.value }))}
       />
-      <div className="form-actions">
-        <button type="button" className="button" onClick={props.onCancel}>
-          Cancel
-        </button>
-        <button type="submit" className="button button-primary" disabled={props.pending}>
-          {props.pending ? 'Saving…' : props.mode === 'create' ? 'Create workspace' : 'Save'}
-        </button>
-      </div>
+      <FormActions
+        onCancel={props.onCancel}
+        pending={props.pending}
+        pendingLabel="Saving…"
+        submitLabel={props.mode === 'create' ? 'Create workspace' : 'Save'}
+      />
     </form>
   );
 }
