@@ -1,0 +1,219 @@
+import {
+  type Document,
+  isMap,
+  isPair,
+  isScalar,
+  isSeq,
+  LineCounter,
+  type Node,
+  parseDocument,
+  visit,
+} from 'yaml';
+import type { z } from 'zod';
+import { didYouMean, formatPath, type PathSegment, type SpecError } from './errors.ts';
+import { BuildImageSchema, type PipelineSpec, PipelineSpecSchema, StepSchema } from './schema.ts';
+import { checkSemantics } from './semantics.ts';
+import { EXPRESSION, unknownVariable } from './variables.ts';
+
+/** Step kinds as people name them, with the YAML key each uses. */
+const STEP_TYPES = { run: 'run', 'build-image': 'buildImage', approval: 'approval' } as const;
+const STEP_KEYS = new Set(['run', 'buildImage', 'build-image', 'approval']);
+const STEP_COMMON_KEYS = new Set(['name', 'image', 'env']);
+
+export interface ParseResult {
+  /** Present only when there are no errors. */
+  spec?: PipelineSpec;
+  errors: SpecError[];
+  document?: Document;
+}
+
+function locate(doc: Document, lineCounter: LineCounter, path: readonly PathSegment[], key?: string) {
+  // The deepest node that exists on the path (a missing key points at its parent).
+  let node: unknown;
+  for (let depth = path.length; depth >= 0; depth--) {
+    node = doc.getIn(path.slice(0, depth), true);
+    if (node) break;
+  }
+  let offset = (node as Node | undefined)?.range?.[0] ?? 0;
+  if (key && isMap(node)) {
+    const pair = node.items.find((item) => isScalar(item.key) && item.key.value === key);
+    if (pair && isScalar(pair.key) && pair.key.range) offset = pair.key.range[0];
+  }
+  const { line, col } = lineCounter.linePos(offset);
+  return { line, column: col };
+}
+
+function issueMessage(issue: z.core.$ZodIssue): string {
+  if (issue.code === 'invalid_type' && /received undefined/.test(issue.message)) return 'is required';
+  return issue.message;
+}
+
+/** The step's kind from its keys, or the unknown key that was meant to be one. */
+function stepKind(step: unknown): { kind?: keyof typeof STEP_TYPES; unknown?: string } {
+  if (!step || typeof step !== 'object' || Array.isArray(step)) return {};
+  const keys = Object.keys(step);
+  const typeKey = keys.find((k) => STEP_KEYS.has(k));
+  if (typeKey)
+    return {
+      kind:
+        typeKey === 'buildImage' || typeKey === 'build-image'
+          ? 'build-image'
+          : (typeKey as 'run' | 'approval'),
+    };
+  return { unknown: keys.find((k) => !STEP_COMMON_KEYS.has(k)) ?? '' };
+}
+
+/**
+ * Parses and validates a pipeline spec. Every problem is reported (not only the first),
+ * each at its line and column, with a message a person understands.
+ */
+export function parsePipeline(text: string): ParseResult {
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
+  if (doc.errors.length > 0) {
+    return {
+      errors: doc.errors.map((error) => {
+        const { line, col } = lineCounter.linePos(error.pos[0]);
+        return { line, column: col, path: '', message: error.message.split('\n')[0] ?? error.message };
+      }),
+    };
+  }
+  const data: unknown = doc.toJS() ?? {};
+  const errors: SpecError[] = [];
+  const at = (path: PathSegment[], message: string, key?: string) =>
+    errors.push({ ...locate(doc, lineCounter, path, key), path: formatPath(path), message });
+
+  // Steps are told apart by their key; an unknown one gets a suggestion instead of a wall of union errors.
+  const badSteps = new Set<string>();
+  const stages = (data as { stages?: unknown }).stages;
+  if (Array.isArray(stages)) {
+    stages.forEach((stage, s) => {
+      const jobs = (stage as { jobs?: unknown })?.jobs;
+      if (!Array.isArray(jobs)) return;
+      jobs.forEach((job, j) => {
+        const steps = (job as { steps?: unknown })?.steps;
+        if (!Array.isArray(steps)) return;
+        steps.forEach((step, k) => {
+          const path: PathSegment[] = ['stages', s, 'jobs', j, 'steps', k];
+          const { kind, unknown } = stepKind(step);
+          if (kind) {
+            const key =
+              kind === 'build-image'
+                ? 'buildImage' in (step as object)
+                  ? 'buildImage'
+                  : 'build-image'
+                : kind;
+            if (key === 'build-image') {
+              // Accept the kebab-case spelling of the key too.
+              (step as Record<string, unknown>).buildImage = (step as Record<string, unknown>)['build-image'];
+              delete (step as Record<string, unknown>)['build-image'];
+            }
+            return;
+          }
+          badSteps.add(formatPath(path));
+          at(
+            path,
+            unknown
+              ? `unknown step type '${unknown}'${didYouMean(unknown, Object.keys(STEP_TYPES))}; a step is one of: run, build-image, approval`
+              : 'a step needs one of: run, build-image, approval',
+            unknown || undefined,
+          );
+        });
+      });
+    });
+  }
+
+  const parsed = PipelineSpecSchema.safeParse(data);
+  if (!parsed.success) {
+    for (const issue of parsed.error.issues) {
+      const path = issue.path as PathSegment[];
+      const printed = formatPath(path);
+      if (
+        [...badSteps].some(
+          (bad) => printed === bad || printed.startsWith(`${bad}.`) || printed.startsWith(`${bad}[`),
+        )
+      )
+        continue;
+      if (issue.code === 'invalid_union' && path.includes('steps')) {
+        // Re-check the step against the schema of its own kind for precise messages.
+        const step = doc.getIn(path, false);
+        const stepData =
+          typeof step === 'object' && step ? ((step as { toJSON?: () => unknown }).toJSON?.() ?? step) : step;
+        const kind = stepKind(stepData).kind;
+        const schema =
+          kind === 'build-image' ? BuildImageSchema : StepSchema.options[kind === 'approval' ? 2 : 0];
+        const target =
+          kind === 'build-image'
+            ? ((stepData as Record<string, unknown>).buildImage ??
+              (stepData as Record<string, unknown>)['build-image'])
+            : stepData;
+        const inner = schema.safeParse(target);
+        if (!inner.success) {
+          for (const innerIssue of inner.error.issues) {
+            const innerPath = [
+              ...path,
+              ...(kind === 'build-image' ? ['buildImage'] : []),
+              ...(innerIssue.path as PathSegment[]),
+            ];
+            reportIssue(innerIssue, innerPath);
+          }
+          continue;
+        }
+      }
+      reportIssue(issue, path);
+    }
+    return { errors: sortErrors(errors), document: doc };
+  }
+
+  function reportIssue(issue: z.core.$ZodIssue, path: PathSegment[]) {
+    if (issue.code === 'unrecognized_keys') {
+      for (const key of issue.keys) {
+        errors.push({
+          ...locate(doc, lineCounter, path, key),
+          path: formatPath([...path, key]),
+          message: `unknown field '${key}'`,
+        });
+      }
+      return;
+    }
+    at(path, issueMessage(issue));
+  }
+
+  const spec = parsed.data;
+  for (const problem of checkSemantics(spec)) at(problem.path, problem.message);
+  const parameterNames = (spec.parameters ?? []).map((p) => p.name);
+  visit(doc, {
+    Scalar(_key, node, ancestors) {
+      if (typeof node.value !== 'string' || !node.range) return;
+      const path = pathOf(ancestors);
+      for (const match of node.value.matchAll(EXPRESSION)) {
+        const problem = unknownVariable(match[1] ?? '', parameterNames);
+        if (!problem) continue;
+        // Point at the expression itself: find it in the source of this scalar.
+        const found = text.indexOf(match[0], node.range[0]);
+        const { line, col } = lineCounter.linePos(
+          found >= 0 && found < node.range[1] ? found : node.range[0],
+        );
+        errors.push({ line, column: col, path: formatPath(path), message: problem });
+      }
+    },
+  });
+  return errors.length > 0
+    ? { errors: sortErrors(errors), document: doc }
+    : { spec, errors: [], document: doc };
+}
+
+function pathOf(ancestors: readonly unknown[]): PathSegment[] {
+  const path: PathSegment[] = [];
+  for (let i = 1; i < ancestors.length; i++) {
+    const parent = ancestors[i - 1];
+    const child = ancestors[i];
+    if (isSeq(parent)) path.push(parent.items.indexOf(child as never));
+    else if (isPair(child) && isScalar(child.key)) path.push(String(child.key.value));
+  }
+  return path;
+}
+
+function sortErrors(errors: SpecError[]): SpecError[] {
+  return [...errors].sort((a, b) => a.line - b.line || a.column - b.column);
+}

@@ -1,0 +1,161 @@
+import { z } from 'zod';
+
+/** Names used in `${{ params.x }}`, job and stage names: letters, digits, "-" and "_". */
+const IdentifierSchema = z
+  .string()
+  .min(1)
+  .max(63)
+  .regex(/^[A-Za-z][A-Za-z0-9_-]*$/, {
+    message: 'must start with a letter and contain only letters, digits, "-" and "_"',
+  })
+  .describe('A name: starts with a letter; letters, digits, "-" and "_"');
+
+export const DURATION_PATTERN = /^(\d+h)?(\d+m)?(\d+s)?$/;
+const DurationSchema = z
+  .string()
+  .regex(DURATION_PATTERN, { message: 'must be a duration like 90s, 20m or 1h30m' })
+  .refine((value) => value.length > 0 && value !== '0s', {
+    message: 'must be a duration like 90s, 20m or 1h30m',
+  })
+  .describe('A duration: 90s, 20m, 1h30m');
+
+const EnvSchema = z
+  .record(
+    z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, {
+      message: 'environment variable names are letters, digits and "_"',
+    }),
+    z.union([z.string(), z.number(), z.boolean()]),
+  )
+  .describe('Environment variables for the steps below this level');
+
+const CredentialsSchema = z
+  .array(IdentifierSchema)
+  .describe('Credentials by name, resolved when the run starts');
+
+const ScalarSchema = z.union([z.string(), z.number(), z.boolean()]);
+
+export const WhenSchema = z
+  .strictObject({
+    releaseType: z.array(z.string()).min(1).optional().describe('Run only for these release types'),
+    environment: z
+      .array(z.string())
+      .min(1)
+      .optional()
+      .describe('Run only when deploying to these environments'),
+    branch: z
+      .array(z.string())
+      .min(1)
+      .optional()
+      .describe('Run only on branches matching these globs (* and **)'),
+    parameters: z
+      .record(z.string(), z.union([ScalarSchema, z.array(ScalarSchema)]))
+      .optional()
+      .describe('Run only when these parameters have these values'),
+  })
+  .describe('Conditions, all of which must hold');
+export type When = z.infer<typeof WhenSchema>;
+
+export const ParameterSchema = z
+  .strictObject({
+    name: IdentifierSchema,
+    type: z.enum(['string', 'choice', 'boolean', 'number', 'environment', 'secret']).default('string'),
+    description: z.string().max(500).optional(),
+    required: z.boolean().optional().describe('Defaults to true when there is no default'),
+    default: ScalarSchema.optional(),
+    pattern: z.string().optional().describe('A regular expression string values must match'),
+    choices: z.array(ScalarSchema).min(1).optional().describe('The allowed values of a choice parameter'),
+    min: z.number().optional(),
+    max: z.number().optional(),
+  })
+  .describe('A value asked for when the pipeline runs');
+export type Parameter = z.infer<typeof ParameterSchema>;
+
+export const ApprovalSchema = z
+  .strictObject({
+    role: z.string().min(1).default('operator').describe('Who may approve'),
+    count: z.number().int().min(1).max(10).default(1).describe('How many approvals are needed'),
+    allowSelfApproval: z.boolean().default(false).describe('Whether whoever started the run may approve'),
+  })
+  .describe('A gate: the run waits until enough people approve');
+
+const RunStepSchema = z.strictObject({
+  name: IdentifierSchema.optional(),
+  run: z.string().min(1).describe('A shell script'),
+  image: z.string().min(1).optional().describe('Container image for this step (default: the job’s image)'),
+  env: EnvSchema.optional(),
+});
+
+export const BuildImageSchema = z.strictObject({
+  context: z.string().min(1).default('.').describe('Build context directory'),
+  dockerfile: z.string().min(1).default('Dockerfile'),
+  destination: z.string().min(1).describe('Image reference to push, e.g. registry.example.com/shop/api:1.2'),
+  credential: IdentifierSchema.optional().describe('Registry credential by name'),
+});
+
+const BuildImageStepSchema = z.strictObject({
+  name: IdentifierSchema.optional(),
+  buildImage: BuildImageSchema.describe('Build and push an image without a Docker daemon'),
+});
+
+const ApprovalStepSchema = z.strictObject({
+  name: IdentifierSchema.optional(),
+  approval: ApprovalSchema,
+});
+
+export const StepSchema = z.union([RunStepSchema, BuildImageStepSchema, ApprovalStepSchema]);
+export type Step = z.infer<typeof StepSchema>;
+
+export const JobSchema = z
+  .strictObject({
+    name: IdentifierSchema,
+    image: z.string().min(1).optional().describe('Default container image of the steps'),
+    when: WhenSchema.optional(),
+    timeout: DurationSchema.optional(),
+    retries: z.number().int().min(0).max(10).optional(),
+    env: EnvSchema.optional(),
+    credentials: CredentialsSchema.optional(),
+    steps: z.array(StepSchema).min(1, 'a job needs at least one step'),
+  })
+  .describe('Jobs of a stage run in parallel; their steps run in order');
+export type Job = z.infer<typeof JobSchema>;
+
+export const StageSchema = z
+  .strictObject({
+    name: IdentifierSchema,
+    when: WhenSchema.optional(),
+    env: EnvSchema.optional(),
+    credentials: CredentialsSchema.optional(),
+    jobs: z.array(JobSchema).min(1).optional(),
+    approval: ApprovalSchema.optional(),
+  })
+  .describe('Stages run in order: either jobs or an approval gate');
+export type Stage = z.infer<typeof StageSchema>;
+
+export const ReleaseTypeSchema = z.strictObject({
+  description: z.string().max(500).optional(),
+  parameters: z.array(z.string()).optional().describe('The parameters this release type asks for'),
+  stages: z.array(z.string()).optional().describe('Only these stages run (default: all)'),
+});
+
+export const PipelineSpecSchema = z
+  .strictObject({
+    parameters: z.array(ParameterSchema).optional(),
+    releaseTypes: z
+      .record(IdentifierSchema, ReleaseTypeSchema)
+      .optional()
+      .describe('Named release types and what each asks for'),
+    env: EnvSchema.optional(),
+    credentials: CredentialsSchema.optional(),
+    stages: z.array(StageSchema).min(1, 'a pipeline needs at least one stage'),
+  })
+  .describe('A Slipway pipeline');
+export type PipelineSpec = z.infer<typeof PipelineSpecSchema>;
+
+/** JSON Schema for editors (Monaco YAML): generated, never written by hand. */
+export function pipelineJsonSchema(): Record<string, unknown> {
+  return {
+    $id: 'https://slipway.dev/schemas/pipeline.json',
+    title: 'Slipway pipeline',
+    ...z.toJSONSchema(PipelineSpecSchema, { io: 'input', unrepresentable: 'any' }),
+  };
+}
