@@ -33,6 +33,9 @@ import { createTokensRepo } from './modules/me/tokens.repo.ts';
 import { createMembersRepo } from './modules/members/members.repo.ts';
 import { registerMemberRoutes } from './modules/members/members.routes.ts';
 import { createMembersService } from './modules/members/members.service.ts';
+import { createPipelinesRepo } from './modules/pipelines/pipelines.repo.ts';
+import { registerPipelineRoutes } from './modules/pipelines/pipelines.routes.ts';
+import { createPipelinesService } from './modules/pipelines/pipelines.service.ts';
 import { createProjectsRepo } from './modules/projects/projects.repo.ts';
 import { registerProjectRoutes } from './modules/projects/projects.routes.ts';
 import { createProjectsService } from './modules/projects/projects.service.ts';
@@ -186,6 +189,9 @@ export async function buildApp(deps: AppDeps): Promise<SlipwayApp> {
   registerUserRoutes(app, { users });
   registerMemberRoutes(app, { members, roles });
   registerAuditRoutes(app, { audit });
+  registerPipelineRoutes(app, {
+    pipelines: createPipelinesService({ pipelines: createPipelinesRepo(db.prisma), projects }),
+  });
 
   await registerOpenApiDocuments(app);
 

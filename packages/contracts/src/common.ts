@@ -16,6 +16,10 @@ export const DescriptionSchema = z.string().max(2000);
 export const ErrorDetailSchema = z.object({
   field: z.string().optional(),
   message: z.string(),
+  /** For errors inside a document (a pipeline spec): where, 1-based. */
+  line: z.number().int().optional(),
+  column: z.number().int().optional(),
+  path: z.string().optional(),
 });
 
 /** The one error body every API error uses. */

@@ -7,5 +7,6 @@ export * from './endpoint.ts';
 export * from './endpoints.ts';
 export * from './environments.ts';
 export * from './permissions.ts';
+export * from './pipelines.ts';
 export * from './projects.ts';
 export * from './workspaces.ts';

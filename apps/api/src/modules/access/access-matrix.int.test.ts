@@ -34,6 +34,9 @@ const ADMINS: Principal[] = ['platform-admin', 'workspace-admin'];
 const PROJECT_ADMINS: Principal[] = [...ADMINS, 'project-admin'];
 const PLATFORM: Principal[] = ['platform-admin'];
 const PASSWORD = 'matrix-test-password';
+const SPEC =
+  'stages:\n  - name: build\n    jobs:\n      - name: compile\n        image: alpine\n        steps:\n          - run: make\n';
+const EDITORS: Principal[] = [...PROJECT_ADMINS, 'developer', 'operator'];
 const KUBECONFIG = JSON.stringify({
   apiVersion: 'v1',
   kind: 'Config',
@@ -133,6 +136,47 @@ const ROWS: Row[] = [
   },
   { operationId: 'listWorkspaceMembers', allow: VISIBLE, request: (f) => get(`${W(f)}/members`) },
   { operationId: 'listProjectMembers', allow: VISIBLE, request: (f) => get(`${W(f)}/projects/p/members`) },
+  {
+    operationId: 'getPipelineJsonSchema',
+    allow: AUTHED,
+    request: () => get('/api/v1/schemas/pipeline.json'),
+  },
+  { operationId: 'listPipelines', allow: VISIBLE, request: (f) => get(`${W(f)}/projects/p/pipelines`) },
+  { operationId: 'getPipeline', allow: VISIBLE, request: (f) => get(`${W(f)}/projects/p/pipelines/ci`) },
+  {
+    operationId: 'listPipelineRevisions',
+    allow: VISIBLE,
+    request: (f) => get(`${W(f)}/projects/p/pipelines/ci/revisions`),
+  },
+  {
+    operationId: 'getPipelineRevision',
+    allow: VISIBLE,
+    request: (f) => get(`${W(f)}/projects/p/pipelines/ci/revisions/1`),
+  },
+  {
+    operationId: 'validatePipeline',
+    allow: WRITERS,
+    request: (f) => send('POST', `${W(f)}/projects/p/pipelines/validate`, { spec: SPEC }),
+  },
+  {
+    operationId: 'createPipeline',
+    allow: EDITORS,
+    request: (f) => send('POST', `${W(f)}/projects/p/pipelines`, { name: 'created', spec: SPEC }),
+  },
+  {
+    operationId: 'updatePipeline',
+    allow: EDITORS,
+    request: (f) => ({
+      method: 'PUT',
+      url: `${W(f)}/projects/p/pipelines/ci`,
+      payload: { spec: SPEC, baseRevision: 1 },
+    }),
+  },
+  {
+    operationId: 'deletePipeline',
+    allow: EDITORS,
+    request: (f) => send('DELETE', `${W(f)}/projects/p/pipelines/ci2`),
+  },
   { operationId: 'listRoles', allow: VISIBLE, request: (f) => get(`${W(f)}/roles`) },
   {
     operationId: 'createMyToken',
@@ -316,6 +360,8 @@ describe.skipIf(postgresSkipReason())('route × role matrix', () => {
     for (const slug of ['p', 'p2'])
       await ok(send('POST', `/api/v1/workspaces/${ws}/projects`, { slug, name: slug }));
     for (const name of ['e', 'e2']) await ok(send('POST', `/api/v1/workspaces/${ws}/environments`, { name }));
+    for (const name of ['ci', 'ci2'])
+      await ok(send('POST', `/api/v1/workspaces/${ws}/projects/p/pipelines`, { name, spec: SPEC }));
     for (const name of ['r', 'r2']) {
       await ok(
         send('POST', `/api/v1/workspaces/${ws}/roles`, {
