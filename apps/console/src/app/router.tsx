@@ -7,6 +7,7 @@ import { EnvironmentsPage } from '../pages/environments/EnvironmentsPage.tsx';
 import { InvitePage } from '../pages/invite/InvitePage.tsx';
 import { MembersPage } from '../pages/members/MembersPage.tsx';
 import { NotFoundPage } from '../pages/not-found/NotFoundPage.tsx';
+import { PipelinePage } from '../pages/pipeline/PipelinePage.tsx';
 import { ProjectPage } from '../pages/project/ProjectPage.tsx';
 import { SignInPage } from '../pages/sign-in/SignInPage.tsx';
 import { UsersPage } from '../pages/users/UsersPage.tsx';
@@ -32,6 +33,7 @@ export const router = createBrowserRouter([
       { path: 'account', element: <AccountPage /> },
       { path: 'workspaces/:workspace/members', element: <MembersPage /> },
       { path: 'workspaces/:workspace/projects/:project/members', element: <MembersPage /> },
+      { path: 'workspaces/:workspace/projects/:project/pipelines/:pipeline', element: <PipelinePage /> },
       { path: '*', element: <NotFoundPage /> },
     ],
   },

@@ -8,6 +8,7 @@ import { Modal } from '../../components/Modal.tsx';
 import { useDeleteProject, useUpdateProject } from '../../features/projects/api/mutations.ts';
 import { useProject } from '../../features/projects/api/queries.ts';
 import { ProjectForm } from '../../features/projects/components/ProjectForm.tsx';
+import { ProjectPipelines } from './ProjectPipelines.tsx';
 
 export function ProjectPage() {
   const params = useParams();
@@ -73,6 +74,7 @@ export function ProjectPage() {
         <dt>Updated</dt>
         <dd>{new Date(p.updatedAt).toLocaleString()}</dd>
       </dl>
+      <ProjectPipelines workspace={workspace} project={slug} />
       <Modal title="Edit project" open={dialog === 'edit'} onClose={close}>
         <ProjectForm
           mode="edit"

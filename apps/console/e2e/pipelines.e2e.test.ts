@@ -1,0 +1,45 @@
+import { describe, expect, it } from 'vitest';
+import { browserSkipReason, useConsole } from './fixture.ts';
+
+describe.skipIf(browserSkipReason())('pipelines in the console', () => {
+  const fixture = useConsole();
+
+  it('creates a pipeline, shows a spec error at its line, saves a revision and keeps the text', async () => {
+    const { page } = fixture;
+    await fixture.signIn();
+    await page.getByRole('button', { name: 'Create workspace' }).first().click();
+    const ws = page.getByRole('dialog', { name: 'Create workspace' });
+    await ws.getByLabel('Name').fill('Pipes');
+    await ws.getByRole('button', { name: 'Create workspace' }).click();
+    await page.getByRole('button', { name: 'Create project' }).click();
+    const project = page.getByRole('dialog', { name: 'Create project' });
+    await project.getByLabel('Name').fill('Web');
+    await project.getByRole('button', { name: 'Create project' }).click();
+    await page.getByRole('table', { name: 'Projects' }).getByRole('link', { name: 'Web' }).click();
+
+    await page.getByRole('button', { name: 'Create pipeline' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Create pipeline' });
+    await dialog.getByRole('button', { name: 'Create pipeline' }).click();
+    await page.waitForURL(/\/pipelines\/ci$/);
+    const editor = page.getByRole('textbox', { name: 'Pipeline YAML' });
+    const original = await editor.inputValue();
+    expect(original).toContain('# A first pipeline');
+
+    // A typo: the server's validator answers with the line and column.
+    await editor.fill(original.replace('- run: npm ci', '- rnu: npm ci'));
+    await page.getByRole('button', { name: 'Check' }).click();
+    const errors = page.getByRole('list', { name: 'Spec errors' });
+    await errors.waitFor();
+    expect(await errors.textContent()).toMatch(
+      /^10:13 stages\[0\]\.jobs\[0\]\.steps\[0\]: unknown step type 'rnu' — did you mean 'run'\?/,
+    );
+
+    const edited = original.replace('npm ci && npm test', 'npm ci && npm test # and more');
+    await editor.fill(edited);
+    await page.getByRole('button', { name: 'Save' }).click();
+    await page.getByText(/^Revision 2 by admin/).waitFor();
+    await page.reload();
+    expect(await page.getByRole('textbox', { name: 'Pipeline YAML' }).inputValue()).toBe(edited);
+    expect(await page.getByRole('table', { name: 'Revisions' }).getByRole('row').count()).toBe(3);
+  });
+});

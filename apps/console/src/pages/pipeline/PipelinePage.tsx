@@ -1,0 +1,126 @@
+import { useEffect, useState } from 'react';
+import { Link, useParams } from 'react-router';
+import { ApiError } from '../../api/client.ts';
+import { ErrorNotice } from '../../components/ErrorNotice.tsx';
+import { Gate } from '../../components/Gate.tsx';
+import { Loading } from '../../components/Loading.tsx';
+import { usePermission } from '../../features/access/api/queries.ts';
+import {
+  usePipeline,
+  usePipelineRevisions,
+  useSavePipeline,
+  useValidatePipeline,
+} from '../../features/pipelines/api/pipelines.ts';
+import { type ShownSpecError, SpecErrors } from './SpecErrors.tsx';
+
+/** The YAML of one pipeline: edit, check against the server's validator, save as a new revision. */
+export function PipelinePage() {
+  const params = useParams();
+  const workspace = params.workspace ?? '';
+  const project = params.project ?? '';
+  const name = params.pipeline ?? '';
+  const pipeline = usePipeline(workspace, project, name);
+  const revisions = usePipelineRevisions(workspace, project, name);
+  const validate = useValidatePipeline(workspace, project);
+  const save = useSavePipeline(workspace, project, name);
+  const canEdit = usePermission('pipeline.edit', { workspace, project });
+  const [text, setText] = useState<string | null>(null);
+  const [base, setBase] = useState<number | null>(null);
+
+  useEffect(() => {
+    if (pipeline.data && text === null) {
+      setText(pipeline.data.spec);
+      setBase(pipeline.data.revision);
+    }
+  }, [pipeline.data, text]);
+
+  if (pipeline.isPending || text === null) return <Loading />;
+  if (pipeline.error) return <ErrorNotice error={pipeline.error} title="Cannot open pipeline" />;
+  const dirty = text !== pipeline.data.spec || base !== pipeline.data.revision;
+  const saveErrors: ShownSpecError[] =
+    save.error instanceof ApiError && save.error.statusCode === 400 ? (save.error.body.details ?? []) : [];
+  const shownErrors = saveErrors.length > 0 ? saveErrors : (validate.data?.errors ?? []);
+
+  return (
+    <section aria-labelledby="pipeline-title">
+      <nav className="breadcrumbs" aria-label="Breadcrumbs">
+        <Link to="/workspaces">Workspaces</Link> / <Link to={`/workspaces/${workspace}`}>{workspace}</Link> /{' '}
+        <Link to={`/workspaces/${workspace}/projects/${project}`}>{project}</Link> / <span>{name}</span>
+      </nav>
+      <div className="page-header">
+        <div>
+          <h1 id="pipeline-title">{name}</h1>
+          <p className="muted">
+            Revision {pipeline.data.revision}
+            {pipeline.data.updatedBy ? ` by ${pipeline.data.updatedBy}` : ''},{' '}
+            {new Date(pipeline.data.updatedAt).toLocaleString()}
+          </p>
+        </div>
+        <div className="actions">
+          <button
+            type="button"
+            className="button"
+            onClick={() => validate.mutate(text)}
+            disabled={validate.isPending}
+          >
+            Check
+          </button>
+          <Gate permission="pipeline.edit" workspace={workspace} project={project} mode="disable">
+            <button
+              type="button"
+              className="button button-primary"
+              disabled={!dirty || save.isPending}
+              onClick={() =>
+                save.mutate(
+                  { spec: text, baseRevision: base ?? pipeline.data.revision },
+                  { onSuccess: (saved) => setBase(saved.revision) },
+                )
+              }
+            >
+              {save.isPending ? 'Saving…' : 'Save'}
+            </button>
+          </Gate>
+        </div>
+      </div>
+      {save.error instanceof ApiError && save.error.statusCode === 409 ? (
+        <ErrorNotice error={save.error} title="Someone saved meanwhile" />
+      ) : null}
+      {save.error && !(save.error instanceof ApiError && [400, 409].includes(save.error.statusCode)) ? (
+        <ErrorNotice error={save.error} />
+      ) : null}
+      {validate.data?.valid && saveErrors.length === 0 ? (
+        <div className="notice notice-info">The spec is valid.</div>
+      ) : null}
+      <SpecErrors errors={shownErrors} />
+      <textarea
+        className="spec-editor monospace"
+        aria-label="Pipeline YAML"
+        spellCheck={false}
+        readOnly={!canEdit.allowed}
+        value={text}
+        onChange={(event) => setText(event.target.value)}
+      />
+      <h2>Revisions</h2>
+      <table className="table" aria-label="Revisions">
+        <thead>
+          <tr>
+            <th>Revision</th>
+            <th>By</th>
+            <th>When</th>
+            <th>Message</th>
+          </tr>
+        </thead>
+        <tbody>
+          {(revisions.data?.items ?? []).map((revision) => (
+            <tr key={revision.number}>
+              <td>{revision.number}</td>
+              <td>{revision.author}</td>
+              <td>{new Date(revision.createdAt).toLocaleString()}</td>
+              <td className="muted">{revision.message}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </section>
+  );
+}

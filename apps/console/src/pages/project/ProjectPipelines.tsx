@@ -1,0 +1,112 @@
+import { type FormEvent, useState } from 'react';
+import { Link, useNavigate } from 'react-router';
+import { ApiError } from '../../api/client.ts';
+import { ErrorNotice } from '../../components/ErrorNotice.tsx';
+import { FormActions } from '../../components/FormActions.tsx';
+import { Gate } from '../../components/Gate.tsx';
+import { Modal } from '../../components/Modal.tsx';
+import { TextField } from '../../components/TextField.tsx';
+import { useCreatePipeline, usePipelines } from '../../features/pipelines/api/pipelines.ts';
+import { SpecErrors } from '../pipeline/SpecErrors.tsx';
+
+const STARTER = `# A first pipeline: edit the image and commands for your project.
+releaseTypes:
+  full: {}
+stages:
+  - name: test
+    jobs:
+      - name: unit
+        image: node:24
+        steps:
+          - run: npm ci && npm test
+`;
+
+export function ProjectPipelines({ workspace, project }: { workspace: string; project: string }) {
+  const pipelines = usePipelines(workspace, project);
+  const create = useCreatePipeline(workspace, project);
+  const navigate = useNavigate();
+  const [creating, setCreating] = useState(false);
+  const [name, setName] = useState('ci');
+  const [spec, setSpec] = useState(STARTER);
+  const apiError = create.error instanceof ApiError ? create.error : undefined;
+  const close = () => {
+    setCreating(false);
+    create.reset();
+  };
+  const submit = (event: FormEvent) => {
+    event.preventDefault();
+    create.mutate(
+      { name, spec },
+      {
+        onSuccess: (created) =>
+          navigate(`/workspaces/${workspace}/projects/${project}/pipelines/${created.name}`),
+      },
+    );
+  };
+  const items = pipelines.data?.items ?? [];
+  return (
+    <>
+      <div className="section-header">
+        <h2>Pipelines</h2>
+        <Gate permission="pipeline.edit" workspace={workspace} project={project}>
+          <button type="button" className="button" onClick={() => setCreating(true)}>
+            Create pipeline
+          </button>
+        </Gate>
+      </div>
+      <ErrorNotice error={pipelines.error} />
+      {pipelines.isSuccess && items.length === 0 ? <p className="muted">No pipelines yet.</p> : null}
+      {items.length > 0 ? (
+        <table className="table" aria-label="Pipelines">
+          <thead>
+            <tr>
+              <th>Pipeline</th>
+              <th>Revision</th>
+              <th>Last saved</th>
+            </tr>
+          </thead>
+          <tbody>
+            {items.map((pipeline) => (
+              <tr key={pipeline.name}>
+                <td>
+                  <Link to={`/workspaces/${workspace}/projects/${project}/pipelines/${pipeline.name}`}>
+                    {pipeline.name}
+                  </Link>
+                </td>
+                <td>{pipeline.revision}</td>
+                <td className="muted">
+                  {new Date(pipeline.updatedAt).toLocaleString()}{' '}
+                  {pipeline.updatedBy ? `by ${pipeline.updatedBy}` : ''}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      ) : null}
+      <Modal title="Create pipeline" open={creating} onClose={close}>
+        <form className="form" onSubmit={submit} aria-label="create pipeline">
+          {apiError && apiError.statusCode !== 400 ? <ErrorNotice error={create.error} /> : null}
+          <TextField
+            label="Name"
+            name="name"
+            required
+            value={name}
+            error={apiError?.fieldError('body.name')}
+            onChange={(e) => setName(e.target.value)}
+          />
+          <SpecErrors
+            errors={apiError?.statusCode === 400 ? (apiError.body.details ?? []).filter((d) => d.line) : []}
+          />
+          <textarea
+            className="spec-editor spec-editor-small monospace"
+            aria-label="Pipeline YAML"
+            spellCheck={false}
+            value={spec}
+            onChange={(event) => setSpec(event.target.value)}
+          />
+          <FormActions onCancel={close} pending={create.isPending} submitLabel="Create pipeline" />
+        </form>
+      </Modal>
+    </>
+  );
+}
