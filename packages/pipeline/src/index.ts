@@ -1,3 +1,12 @@
+export {
+  type CanvasJob,
+  type CanvasStage,
+  type CanvasStep,
+  type StepKind,
+  stepKindOf,
+  toCanvasModel,
+} from './canvas-model.ts';
+export { canvasEdits, EditError, insertItem, moveItem, removeItem, setField } from './document-edits.ts';
 export { closest, didYouMean, formatPath, type SpecError } from './errors.ts';
 export { type ParseResult, parsePipeline } from './parse.ts';
 export { type ParameterError, parametersFor, resolveRunParameters } from './run-parameters.ts';
