@@ -41,5 +41,29 @@ describe.skipIf(browserSkipReason())('pipelines in the console', () => {
     await page.reload();
     expect(await page.getByRole('textbox', { name: 'Pipeline YAML' }).inputValue()).toBe(edited);
     expect(await page.getByRole('table', { name: 'Revisions' }).getByRole('row').count()).toBe(3);
+
+    // The canvas edits the same document: a parallel job appears in the YAML as exactly
+    // its own lines, every comment and untouched line kept.
+    const yamlBefore = await page.getByRole('textbox', { name: 'Pipeline YAML' }).inputValue();
+    await page.getByRole('button', { name: 'Add a parallel job to test' }).click();
+    await page.getByRole('article', { name: 'Job job-2' }).waitFor();
+    const yamlAfter = await page.getByRole('textbox', { name: 'Pipeline YAML' }).inputValue();
+    const addedJob =
+      '      - name: job-2\n        image: alpine:3\n        steps:\n          - run: echo hello\n';
+    expect(yamlAfter).toBe(`${yamlBefore}${addedJob}`);
+    expect(yamlAfter).toContain('# A first pipeline: edit the image and commands for your project.');
+    expect(yamlAfter).toContain('npm ci && npm test # and more');
+
+    // A YAML edit redraws the canvas; invalid YAML keeps the last drawing, marked stale.
+    const editor2 = page.getByRole('textbox', { name: 'Pipeline YAML' });
+    await editor2.fill(yamlAfter.replace('name: job-2', 'name: smoke'));
+    await page.getByRole('article', { name: 'Job smoke' }).waitFor();
+    await editor2.fill(`${yamlAfter}\n  - : [`);
+    await page.getByText(/the canvas shows the last valid version/).waitFor();
+    await editor2.fill(yamlAfter);
+    await page.getByRole('button', { name: 'Save' }).click();
+    await page.getByText(/^Revision 3 by admin/).waitFor();
+    await page.reload();
+    expect(await page.getByRole('textbox', { name: 'Pipeline YAML' }).inputValue()).toBe(yamlAfter);
   });
 });

@@ -11,6 +11,7 @@ import {
   useSavePipeline,
   useValidatePipeline,
 } from '../../features/pipelines/api/pipelines.ts';
+import { PipelineCanvas } from './PipelineCanvas.tsx';
 import { type ShownSpecError, SpecErrors } from './SpecErrors.tsx';
 
 /** The YAML of one pipeline: edit, check against the server's validator, save as a new revision. */
@@ -92,6 +93,7 @@ export function PipelinePage() {
         <div className="notice notice-info">The spec is valid.</div>
       ) : null}
       <SpecErrors errors={shownErrors} />
+      <PipelineCanvas text={text} readOnly={!canEdit.allowed} onChange={setText} />
       <textarea
         className="spec-editor monospace"
         aria-label="Pipeline YAML"
