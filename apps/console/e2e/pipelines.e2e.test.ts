@@ -40,7 +40,8 @@ describe.skipIf(browserSkipReason())('pipelines in the console', () => {
     await page.getByText(/^Revision 2 by admin/).waitFor();
     await page.reload();
     expect(await page.getByRole('textbox', { name: 'Pipeline YAML' }).inputValue()).toBe(edited);
-    expect(await page.getByRole('table', { name: 'Revisions' }).getByRole('row').count()).toBe(3);
+    // The revisions load after the page: wait for them instead of counting too early.
+    await expect.poll(() => page.getByRole('table', { name: 'Revisions' }).getByRole('row').count()).toBe(3);
 
     // The canvas edits the same document: a parallel job appears in the YAML as exactly
     // its own lines, every comment and untouched line kept.

@@ -41,10 +41,12 @@ describe.skipIf(browserSkipReason())('roles in the console', () => {
     await vera.getByRole('link', { name: 'Orchard' }).first().click();
     await vera.getByRole('heading', { name: 'Orchard' }).waitFor();
     await vera.getByRole('heading', { name: 'Projects' }).waitFor();
+    // What she cannot change is shown disabled, with the reason on hover. Gates render
+    // nothing until her permissions have loaded, so wait for this one before counting.
+    const edit = vera.getByRole('button', { name: 'Edit' });
+    await edit.waitFor();
     expect(await vera.getByRole('button', { name: 'Create project' }).count()).toBe(0);
     expect(await vera.getByRole('button', { name: 'Create workspace' }).count()).toBe(0);
-    // What she cannot change is shown disabled, with the reason on hover.
-    const edit = vera.getByRole('button', { name: 'Edit' });
     expect(await edit.isDisabled()).toBe(true);
     expect(await edit.getAttribute('title')).toMatch(/workspace\.update/);
     expect(await vera.getByRole('link', { name: 'Users' }).count()).toBe(0);
