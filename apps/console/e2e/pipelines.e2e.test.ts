@@ -66,5 +66,15 @@ describe.skipIf(browserSkipReason())('pipelines in the console', () => {
     await page.getByText(/^Revision 3 by admin/).waitFor();
     await page.reload();
     expect(await page.getByRole('textbox', { name: 'Pipeline YAML' }).inputValue()).toBe(yamlAfter);
+
+    // Unsaved edits survive leaving the page and coming back, until discarded.
+    const unsaved = `${yamlAfter}# not saved yet\n`;
+    await page.getByRole('textbox', { name: 'Pipeline YAML' }).fill(unsaved);
+    await page.getByRole('navigation', { name: 'Breadcrumbs' }).getByRole('link', { name: 'web' }).click();
+    await page.getByRole('table', { name: 'Pipelines' }).getByRole('link', { name: 'ci' }).click();
+    await page.getByText(/Your unsaved changes were restored \(started from revision 3\)/).waitFor();
+    expect(await page.getByRole('textbox', { name: 'Pipeline YAML' }).inputValue()).toBe(unsaved);
+    await page.getByRole('button', { name: 'Discard them' }).click();
+    expect(await page.getByRole('textbox', { name: 'Pipeline YAML' }).inputValue()).toBe(yamlAfter);
   });
 });

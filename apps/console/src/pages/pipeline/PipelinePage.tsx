@@ -11,6 +11,7 @@ import {
   useSavePipeline,
   useValidatePipeline,
 } from '../../features/pipelines/api/pipelines.ts';
+import { loadDraft, saveDraft, useLeaveWarning } from './draft.ts';
 import { PipelineCanvas } from './PipelineCanvas.tsx';
 import { type ShownSpecError, SpecErrors } from './SpecErrors.tsx';
 
@@ -25,19 +26,33 @@ export function PipelinePage() {
   const validate = useValidatePipeline(workspace, project);
   const save = useSavePipeline(workspace, project, name);
   const canEdit = usePermission('pipeline.edit', { workspace, project });
+  const draftId = `${workspace}/${project}/${name}`;
   const [text, setText] = useState<string | null>(null);
   const [base, setBase] = useState<number | null>(null);
+  const [restored, setRestored] = useState(false);
 
   useEffect(() => {
     if (pipeline.data && text === null) {
-      setText(pipeline.data.spec);
-      setBase(pipeline.data.revision);
+      const draft = loadDraft(draftId);
+      if (draft && draft.text !== pipeline.data.spec) {
+        setText(draft.text);
+        setBase(draft.base);
+        setRestored(true);
+      } else {
+        setText(pipeline.data.spec);
+        setBase(pipeline.data.revision);
+      }
     }
-  }, [pipeline.data, text]);
+  }, [pipeline.data, text, draftId]);
+
+  const dirty = text !== null && pipeline.data !== undefined && text !== pipeline.data.spec;
+  useEffect(() => {
+    if (text !== null && base !== null) saveDraft(draftId, dirty ? { text, base } : null);
+  }, [draftId, text, base, dirty]);
+  useLeaveWarning(dirty);
 
   if (pipeline.isPending || text === null) return <Loading />;
   if (pipeline.error) return <ErrorNotice error={pipeline.error} title="Cannot open pipeline" />;
-  const dirty = text !== pipeline.data.spec || base !== pipeline.data.revision;
   const saveErrors: ShownSpecError[] =
     save.error instanceof ApiError && save.error.statusCode === 400 ? (save.error.body.details ?? []) : [];
   const shownErrors = saveErrors.length > 0 ? saveErrors : (validate.data?.errors ?? []);
@@ -83,6 +98,22 @@ export function PipelinePage() {
           </Gate>
         </div>
       </div>
+      {restored && dirty ? (
+        <div className="notice notice-info" role="status">
+          Your unsaved changes were restored (started from revision {base}).{' '}
+          <button
+            type="button"
+            className="link-button"
+            onClick={() => {
+              setText(pipeline.data.spec);
+              setBase(pipeline.data.revision);
+              setRestored(false);
+            }}
+          >
+            Discard them
+          </button>
+        </div>
+      ) : null}
       {save.error instanceof ApiError && save.error.statusCode === 409 ? (
         <ErrorNotice error={save.error} title="Someone saved meanwhile" />
       ) : null}
