@@ -41,6 +41,9 @@ import { registerProjectRoutes } from './modules/projects/projects.routes.ts';
 import { createProjectsService } from './modules/projects/projects.service.ts';
 import { createRolesRepo } from './modules/roles/roles.repo.ts';
 import { createRolesService } from './modules/roles/roles.service.ts';
+import { createTemplatesRepo } from './modules/templates/templates.repo.ts';
+import { registerTemplateRoutes } from './modules/templates/templates.routes.ts';
+import { createTemplatesService } from './modules/templates/templates.service.ts';
 import { createUsersRepo } from './modules/users/users.repo.ts';
 import { registerUserRoutes } from './modules/users/users.routes.ts';
 import { createUsersService } from './modules/users/users.service.ts';
@@ -189,8 +192,14 @@ export async function buildApp(deps: AppDeps): Promise<SlipwayApp> {
   registerUserRoutes(app, { users });
   registerMemberRoutes(app, { members, roles });
   registerAuditRoutes(app, { audit });
+  const templates = createTemplatesService({ templates: createTemplatesRepo(db.prisma), workspaces });
+  registerTemplateRoutes(app, { templates });
   registerPipelineRoutes(app, {
-    pipelines: createPipelinesService({ pipelines: createPipelinesRepo(db.prisma), projects }),
+    pipelines: createPipelinesService({
+      pipelines: createPipelinesRepo(db.prisma),
+      projects,
+      resolveTemplate: templates.resolve,
+    }),
   });
 
   await registerOpenApiDocuments(app);

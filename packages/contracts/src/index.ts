@@ -9,4 +9,5 @@ export * from './environments.ts';
 export * from './permissions.ts';
 export * from './pipelines.ts';
 export * from './projects.ts';
+export * from './templates.ts';
 export * from './workspaces.ts';

@@ -30,6 +30,10 @@ export const PERMISSIONS = {
     description: 'Create, change and delete environments and their approval policies',
   },
   'workspace.audit.read': { level: 'workspace', description: 'Read the audit log of this workspace' },
+  'workspace.templates.manage': {
+    level: 'workspace',
+    description: 'Create pipeline templates and publish new versions of them',
+  },
   'project.create': { level: 'workspace', description: 'Create projects in the workspace' },
   // Project (granted per project, or to all projects through a workspace role).
   'project.read': { level: 'project', description: 'See the project, its pipelines, runs and releases' },

@@ -25,6 +25,10 @@ export const PipelineSummarySchema = z.object({
 
 export const PipelineSchema = PipelineSummarySchema.extend({
   spec: z.string(),
+  /** The template the spec uses (`uses: name@version`), if any. */
+  template: z.object({ name: z.string(), version: z.number().int() }).nullable(),
+  /** The full pipeline after expanding the template; null when the spec uses none. */
+  expanded: z.string().nullable(),
   createdAt: TimestampSchema,
 });
 export type Pipeline = z.infer<typeof PipelineSchema>;

@@ -11,5 +11,13 @@ export { closest, didYouMean, formatPath, type SpecError } from './errors.ts';
 export { type ParseResult, parsePipeline } from './parse.ts';
 export { type ParameterError, parametersFor, resolveRunParameters } from './run-parameters.ts';
 export * from './schema.ts';
+export {
+  expandPipeline,
+  parseTemplate,
+  type TemplateInput,
+  type TemplateRef,
+  templateRefOf,
+  USES_PATTERN,
+} from './templates.ts';
 export { BUILT_IN_VARIABLES, interpolate } from './variables.ts';
 export { evaluateWhen, globMatches, type RunContext } from './when.ts';

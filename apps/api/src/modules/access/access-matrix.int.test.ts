@@ -37,6 +37,8 @@ const PASSWORD = 'matrix-test-password';
 const SPEC =
   'stages:\n  - name: build\n    jobs:\n      - name: compile\n        image: alpine\n        steps:\n          - run: make\n';
 const EDITORS: Principal[] = [...PROJECT_ADMINS, 'developer', 'operator'];
+const TEMPLATE =
+  'inputs:\n  - name: image\n    default: alpine\nstages:\n  - name: build\n    jobs:\n      - name: compile\n        image: ${{ inputs.image }}\n        steps:\n          - run: make\n';
 const KUBECONFIG = JSON.stringify({
   apiVersion: 'v1',
   kind: 'Config',
@@ -176,6 +178,23 @@ const ROWS: Row[] = [
     operationId: 'deletePipeline',
     allow: EDITORS,
     request: (f) => send('DELETE', `${W(f)}/projects/p/pipelines/ci2`),
+  },
+  { operationId: 'listPipelineTemplates', allow: VISIBLE, request: (f) => get(`${W(f)}/pipeline-templates`) },
+  { operationId: 'getPipelineTemplate', allow: VISIBLE, request: (f) => get(`${W(f)}/pipeline-templates/t`) },
+  {
+    operationId: 'getPipelineTemplateVersion',
+    allow: VISIBLE,
+    request: (f) => get(`${W(f)}/pipeline-templates/t/versions/1`),
+  },
+  {
+    operationId: 'createPipelineTemplate',
+    allow: ADMINS,
+    request: (f) => send('POST', `${W(f)}/pipeline-templates`, { name: 'created', spec: TEMPLATE }),
+  },
+  {
+    operationId: 'publishPipelineTemplateVersion',
+    allow: ADMINS,
+    request: (f) => send('POST', `${W(f)}/pipeline-templates/t/versions`, { spec: TEMPLATE }),
   },
   { operationId: 'listRoles', allow: VISIBLE, request: (f) => get(`${W(f)}/roles`) },
   {
@@ -360,6 +379,7 @@ describe.skipIf(postgresSkipReason())('route × role matrix', () => {
     for (const slug of ['p', 'p2'])
       await ok(send('POST', `/api/v1/workspaces/${ws}/projects`, { slug, name: slug }));
     for (const name of ['e', 'e2']) await ok(send('POST', `/api/v1/workspaces/${ws}/environments`, { name }));
+    await ok(send('POST', `/api/v1/workspaces/${ws}/pipeline-templates`, { name: 't', spec: TEMPLATE }));
     for (const name of ['ci', 'ci2'])
       await ok(send('POST', `/api/v1/workspaces/${ws}/projects/p/pipelines`, { name, spec: SPEC }));
     for (const name of ['r', 'r2']) {

@@ -17,14 +17,34 @@ export function createPipelinesRepo(prisma: PrismaClient) {
     find(projectId: string, name: string, db: Db = prisma) {
       return db.pipeline.findUnique({ where: { projectId_name: { projectId, name } } });
     },
-    create(data: { projectId: string; name: string }, db: Db = prisma) {
-      return db.pipeline.create({ data: { ...data, currentRevision: 1 } });
+    create(
+      data: { projectId: string; name: string; template: { name: string; version: number } | null },
+      db: Db = prisma,
+    ) {
+      return db.pipeline.create({
+        data: {
+          projectId: data.projectId,
+          name: data.name,
+          currentRevision: 1,
+          templateName: data.template?.name ?? null,
+          templateVersion: data.template?.version ?? null,
+        },
+      });
     },
     /** Moves the pipeline from `base` to `base + 1`; false when another save got there first. */
-    async advance(id: string, base: number, db: Db = prisma): Promise<boolean> {
+    async advance(
+      id: string,
+      base: number,
+      template: { name: string; version: number } | null,
+      db: Db = prisma,
+    ): Promise<boolean> {
       const { count } = await db.pipeline.updateMany({
         where: { id, currentRevision: base },
-        data: { currentRevision: base + 1 },
+        data: {
+          currentRevision: base + 1,
+          templateName: template?.name ?? null,
+          templateVersion: template?.version ?? null,
+        },
       });
       return count === 1;
     },

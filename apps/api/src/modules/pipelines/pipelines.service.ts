@@ -1,24 +1,53 @@
 import type { Pipeline } from '@slipway/contracts';
 import { isUniqueViolation } from '@slipway/db';
-import { parsePipeline, pipelineJsonSchema, type SpecError } from '@slipway/pipeline';
+import {
+  expandPipeline,
+  parsePipeline,
+  pipelineJsonSchema,
+  type SpecError,
+  templateRefOf,
+} from '@slipway/pipeline';
 import type { Actor } from '../../lib/actor.ts';
-import { BadRequestError, ConflictError, NotFoundError } from '../../lib/errors.ts';
+import { ConflictError, NotFoundError } from '../../lib/errors.ts';
 import type { ProjectsService } from '../projects/projects.service.ts';
+import { invalidSpec } from '../templates/templates.service.ts';
 import type { PipelinesRepo } from './pipelines.repo.ts';
 
-function invalidSpec(errors: SpecError[]): BadRequestError {
-  return new BadRequestError(
-    `the spec has ${errors.length} error${errors.length === 1 ? '' : 's'}: ${errors
-      .slice(0, 3)
-      .map((e) => `${e.line}:${e.column} ${e.path ? `${e.path}: ` : ''}${e.message}`)
-      .join('; ')}${errors.length > 3 ? '; …' : ''}`,
-    errors.map((error) => ({ field: 'body.spec', ...error })),
-  );
+interface PipelineRow {
+  id: string;
+  name: string;
+  currentRevision: number;
+  createdAt: Date;
+  updatedAt: Date;
 }
 
-export function createPipelinesService(deps: { pipelines: PipelinesRepo; projects: ProjectsService }) {
+export function createPipelinesService(deps: {
+  pipelines: PipelinesRepo;
+  projects: ProjectsService;
+  /** The text of a template version, or null when there is no such template or version. */
+  resolveTemplate: (workspaceId: string, name: string, version: number) => Promise<string | null>;
+}) {
   const { pipelines, projects } = deps;
   let jsonSchema: Record<string, unknown> | undefined;
+
+  /** Validates a spec; one that `uses` a template is checked in its expanded form. */
+  async function check(workspaceId: string, text: string) {
+    const ref = templateRefOf(text);
+    if (!ref) return { ref: null, expanded: null, errors: parsePipeline(text).errors };
+    const template = await deps.resolveTemplate(workspaceId, ref.name, ref.version);
+    if (!template) {
+      const line = text.split('\n').findIndex((l) => /^uses\s*:/.test(l)) + 1;
+      const error: SpecError = {
+        line: Math.max(line, 1),
+        column: 1,
+        path: 'uses',
+        message: `no pipeline template ${ref.name} with version ${ref.version} in this workspace`,
+      };
+      return { ref, expanded: null, errors: [error] };
+    }
+    const result = expandPipeline(text, template);
+    return { ref, expanded: result.expanded ?? null, errors: result.errors };
+  }
 
   async function findOrThrow(
     actor: Actor,
@@ -30,22 +59,19 @@ export function createPipelinesService(deps: { pipelines: PipelinesRepo; project
     const row = await projects.authorize(actor, workspace, project, permission);
     const pipeline = await pipelines.find(row.id, name);
     if (!pipeline) throw new NotFoundError(`pipeline "${name}" not found in project "${project}"`);
-    return pipeline;
+    return { project: row, pipeline };
   }
 
-  async function current(pipeline: {
-    id: string;
-    name: string;
-    currentRevision: number;
-    createdAt: Date;
-    updatedAt: Date;
-  }): Promise<Pipeline> {
+  async function current(workspaceId: string, pipeline: PipelineRow): Promise<Pipeline> {
     const revision = await pipelines.revision(pipeline.id, pipeline.currentRevision);
     if (!revision) throw new Error(`pipeline ${pipeline.id} has no revision ${pipeline.currentRevision}`);
+    const checked = templateRefOf(revision.spec) ? await check(workspaceId, revision.spec) : null;
     return {
       name: pipeline.name,
       revision: revision.number,
       spec: revision.spec,
+      template: checked?.ref ?? null,
+      expanded: checked?.expanded ?? null,
       createdAt: pipeline.createdAt.toISOString(),
       updatedAt: revision.createdAt.toISOString(),
       updatedBy: revision.authorName,
@@ -59,8 +85,8 @@ export function createPipelinesService(deps: { pipelines: PipelinesRepo; project
     },
 
     async validate(actor: Actor, workspace: string, project: string, spec: string) {
-      await projects.authorize(actor, workspace, project, 'project.read');
-      const { errors } = parsePipeline(spec);
+      const row = await projects.authorize(actor, workspace, project, 'project.read');
+      const { errors } = await check(row.workspaceId, spec);
       return { valid: errors.length === 0, errors };
     },
 
@@ -84,11 +110,11 @@ export function createPipelinesService(deps: { pipelines: PipelinesRepo; project
       body: { name: string; spec: string; message?: string | undefined },
     ) {
       const row = await projects.authorize(actor, workspace, project, 'pipeline.edit');
-      const { errors } = parsePipeline(body.spec);
+      const { errors, ref } = await check(row.workspaceId, body.spec);
       if (errors.length > 0) throw invalidSpec(errors);
       try {
         const pipeline = await pipelines.transaction(async (tx) => {
-          const created = await pipelines.create({ projectId: row.id, name: body.name }, tx);
+          const created = await pipelines.create({ projectId: row.id, name: body.name, template: ref }, tx);
           await pipelines.addRevision(
             {
               pipelineId: created.id,
@@ -102,7 +128,7 @@ export function createPipelinesService(deps: { pipelines: PipelinesRepo; project
           );
           return created;
         });
-        return current(pipeline);
+        return current(row.workspaceId, pipeline);
       } catch (error) {
         if (isUniqueViolation(error)) {
           throw new ConflictError(`pipeline "${body.name}" already exists in project "${project}"`, [
@@ -114,7 +140,8 @@ export function createPipelinesService(deps: { pipelines: PipelinesRepo; project
     },
 
     async get(actor: Actor, workspace: string, project: string, name: string) {
-      return current(await findOrThrow(actor, workspace, project, name, 'project.read'));
+      const found = await findOrThrow(actor, workspace, project, name, 'project.read');
+      return current(found.project.workspaceId, found.pipeline);
     },
 
     /** Saves a new revision; refuses to overwrite a revision saved by someone else meanwhile. */
@@ -125,8 +152,8 @@ export function createPipelinesService(deps: { pipelines: PipelinesRepo; project
       name: string,
       body: { spec: string; baseRevision: number; message?: string | undefined },
     ) {
-      const pipeline = await findOrThrow(actor, workspace, project, name, 'pipeline.edit');
-      const { errors } = parsePipeline(body.spec);
+      const { project: row, pipeline } = await findOrThrow(actor, workspace, project, name, 'pipeline.edit');
+      const { errors, ref } = await check(row.workspaceId, body.spec);
       if (errors.length > 0) throw invalidSpec(errors);
       const conflict = (latest: number) =>
         new ConflictError(
@@ -135,7 +162,7 @@ export function createPipelinesService(deps: { pipelines: PipelinesRepo; project
         );
       if (body.baseRevision !== pipeline.currentRevision) throw conflict(pipeline.currentRevision);
       const saved = await pipelines.transaction(async (tx) => {
-        if (!(await pipelines.advance(pipeline.id, body.baseRevision, tx))) return false;
+        if (!(await pipelines.advance(pipeline.id, body.baseRevision, ref, tx))) return false;
         await pipelines.addRevision(
           {
             pipelineId: pipeline.id,
@@ -150,17 +177,17 @@ export function createPipelinesService(deps: { pipelines: PipelinesRepo; project
         return true;
       });
       const latest = await findOrThrow(actor, workspace, project, name, 'project.read');
-      if (!saved) throw conflict(latest.currentRevision);
-      return current(latest);
+      if (!saved) throw conflict(latest.pipeline.currentRevision);
+      return current(row.workspaceId, latest.pipeline);
     },
 
     async delete(actor: Actor, workspace: string, project: string, name: string) {
-      const pipeline = await findOrThrow(actor, workspace, project, name, 'pipeline.edit');
+      const { pipeline } = await findOrThrow(actor, workspace, project, name, 'pipeline.edit');
       await pipelines.delete(pipeline.id);
     },
 
     async revisions(actor: Actor, workspace: string, project: string, name: string) {
-      const pipeline = await findOrThrow(actor, workspace, project, name, 'project.read');
+      const { pipeline } = await findOrThrow(actor, workspace, project, name, 'project.read');
       const rows = await pipelines.revisions(pipeline.id);
       return {
         items: rows.map((r) => ({
@@ -173,7 +200,7 @@ export function createPipelinesService(deps: { pipelines: PipelinesRepo; project
     },
 
     async revision(actor: Actor, workspace: string, project: string, name: string, number: number) {
-      const pipeline = await findOrThrow(actor, workspace, project, name, 'project.read');
+      const { pipeline } = await findOrThrow(actor, workspace, project, name, 'project.read');
       const revision = await pipelines.revision(pipeline.id, number);
       if (!revision) throw new NotFoundError(`pipeline "${name}" has no revision ${number}`);
       return {
