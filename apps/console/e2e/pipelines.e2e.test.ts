@@ -77,4 +77,37 @@ describe.skipIf(browserSkipReason())('pipelines in the console', () => {
     await page.getByRole('button', { name: 'Discard them' }).click();
     expect(await page.getByRole('textbox', { name: 'Pipeline YAML' }).inputValue()).toBe(yamlAfter);
   });
+
+  // Uses the workspace "pipes" and project "web" that the test above created.
+  it('a short pipeline uses a template version; the template shows who uses it', async () => {
+    const { page } = fixture;
+    await fixture.signIn();
+    await page.goto('/workspaces/pipes/templates');
+    await page.getByRole('button', { name: 'Create template' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Create template' });
+    await dialog.getByLabel('Name').fill('node-service');
+    await dialog.getByRole('button', { name: 'Create template' }).click();
+    await page.getByRole('region', { name: 'Template node-service' }).waitFor();
+
+    await page.goto('/workspaces/pipes/projects/web');
+    await page.getByRole('button', { name: 'Create pipeline' }).click();
+    const create = page.getByRole('dialog', { name: 'Create pipeline' });
+    await create.getByLabel('Name').fill('short');
+    await create
+      .getByRole('textbox', { name: 'Pipeline YAML' })
+      .fill('uses: node-service@1\nwith:\n  image: node:22\n');
+    await create.getByRole('button', { name: 'Create pipeline' }).click();
+    await page.waitForURL(/\/pipelines\/short$/);
+    await page.getByText(/Uses template/).waitFor();
+    // The canvas draws the expanded pipeline.
+    const unit = page.getByRole('article', { name: 'Job unit' });
+    await unit.waitFor();
+    expect(await unit.textContent()).toContain('node:22');
+
+    await page.goto('/workspaces/pipes/templates');
+    await page.getByRole('button', { name: 'node-service' }).click();
+    const usedBy = page.getByRole('list', { name: 'Used by' });
+    await usedBy.getByText('web/short').waitFor();
+    expect(await usedBy.textContent()).toContain('uses v1');
+  });
 });

@@ -81,6 +81,9 @@ function WorkspaceNav() {
                 <li>
                   <NavLink to={`/workspaces/${workspace.slug}/environments`}>Environments</NavLink>
                 </li>
+                <li>
+                  <NavLink to={`/workspaces/${workspace.slug}/templates`}>Pipeline templates</NavLink>
+                </li>
                 <ProjectNav workspace={workspace.slug} />
               </ul>
             ) : null}

@@ -10,6 +10,7 @@ import { NotFoundPage } from '../pages/not-found/NotFoundPage.tsx';
 import { PipelinePage } from '../pages/pipeline/PipelinePage.tsx';
 import { ProjectPage } from '../pages/project/ProjectPage.tsx';
 import { SignInPage } from '../pages/sign-in/SignInPage.tsx';
+import { TemplatesPage } from '../pages/templates/TemplatesPage.tsx';
 import { UsersPage } from '../pages/users/UsersPage.tsx';
 import { WorkspacePage } from '../pages/workspace/WorkspacePage.tsx';
 import { WorkspacesPage } from '../pages/workspaces/WorkspacesPage.tsx';
@@ -26,6 +27,7 @@ export const router = createBrowserRouter([
       { path: 'workspaces/:workspace', element: <WorkspacePage /> },
       { path: 'workspaces/:workspace/projects/:project', element: <ProjectPage /> },
       { path: 'workspaces/:workspace/environments', element: <EnvironmentsPage /> },
+      { path: 'workspaces/:workspace/templates', element: <TemplatesPage /> },
       { path: 'workspaces/:workspace/environments/:environment', element: <EnvironmentPage /> },
       { path: 'clusters', element: <ClustersPage /> },
       { path: 'users', element: <UsersPage /> },

@@ -124,7 +124,20 @@ export function PipelinePage() {
         <div className="notice notice-info">The spec is valid.</div>
       ) : null}
       <SpecErrors errors={shownErrors} />
-      <PipelineCanvas text={text} readOnly={!canEdit.allowed} onChange={setText} />
+      {pipeline.data.template ? (
+        <div className="notice notice-info" role="status">
+          Uses template{' '}
+          <Link to={`/workspaces/${workspace}/templates`}>
+            {pipeline.data.template.name}@{pipeline.data.template.version}
+          </Link>
+          : the canvas shows the expanded pipeline (read-only); edit the short form below.
+        </div>
+      ) : null}
+      <PipelineCanvas
+        text={pipeline.data.template && pipeline.data.expanded ? pipeline.data.expanded : text}
+        readOnly={!canEdit.allowed || Boolean(pipeline.data.template)}
+        onChange={setText}
+      />
       <textarea
         className="spec-editor monospace"
         aria-label="Pipeline YAML"
@@ -133,6 +146,12 @@ export function PipelinePage() {
         value={text}
         onChange={(event) => setText(event.target.value)}
       />
+      {pipeline.data.expanded ? (
+        <details className="expanded-spec">
+          <summary>Expanded pipeline</summary>
+          <pre className="spec-editor monospace">{pipeline.data.expanded}</pre>
+        </details>
+      ) : null}
       <h2>Revisions</h2>
       <table className="table" aria-label="Revisions">
         <thead>
