@@ -55,6 +55,13 @@ describe.skipIf(browserSkipReason())('pipelines in the console', () => {
     expect(yamlAfter).toContain('# A first pipeline: edit the image and commands for your project.');
     expect(yamlAfter).toContain('npm ci && npm test # and more');
 
+    // Stages too: add one, move it first, remove it again: the text comes back unchanged.
+    await page.getByRole('button', { name: '+ Stage' }).click();
+    await page.getByRole('region', { name: 'Stage stage-2' }).waitFor();
+    await page.getByRole('button', { name: 'Move stage stage-2 left' }).click();
+    await page.getByRole('button', { name: 'Remove stage stage-2' }).click();
+    await expect.poll(() => page.getByRole('textbox', { name: 'Pipeline YAML' }).inputValue()).toBe(yamlAfter);
+
     // A YAML edit redraws the canvas; invalid YAML keeps the last drawing, marked stale.
     const editor2 = page.getByRole('textbox', { name: 'Pipeline YAML' });
     await editor2.fill(yamlAfter.replace('name: job-2', 'name: smoke'));

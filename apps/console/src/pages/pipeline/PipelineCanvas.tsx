@@ -43,7 +43,40 @@ export function PipelineCanvas(props: { text: string; readOnly: boolean; onChang
             key={`${stage.index}-${stage.name}`}
             aria-label={`Stage ${stage.name}`}
           >
-            <header>{stage.name}</header>
+            <header>
+              {stage.name}
+              {!props.readOnly && !stale ? (
+                <span className="canvas-step-actions">
+                  <button
+                    type="button"
+                    aria-label={`Move stage ${stage.name} left`}
+                    disabled={stage.index === 0}
+                    onClick={() => edit((t) => canvasEdits.moveStage(t, stage.index, stage.index - 1))}
+                  >
+                    ←
+                  </button>
+                  <button
+                    type="button"
+                    aria-label={`Move stage ${stage.name} right`}
+                    disabled={stage.index === stages.length - 1}
+                    onClick={() => edit((t) => canvasEdits.moveStage(t, stage.index, stage.index + 1))}
+                  >
+                    →
+                  </button>
+                  <button
+                    type="button"
+                    aria-label={`Remove stage ${stage.name}`}
+                    disabled={stages.length < 2}
+                    onClick={() => {
+                      setSelected(null);
+                      edit((t) => canvasEdits.removeStage(t, stage.index));
+                    }}
+                  >
+                    ×
+                  </button>
+                </span>
+              ) : null}
+            </header>
             {stage.approval ? (
               <div className="canvas-job canvas-gate">
                 Approval: {stage.approval.count} × {stage.approval.role}
@@ -141,6 +174,25 @@ export function PipelineCanvas(props: { text: string; readOnly: boolean; onChang
             ) : null}
           </section>
         ))}
+        {!props.readOnly && !stale ? (
+          <button
+            type="button"
+            className="button canvas-add"
+            onClick={() => {
+              const taken = new Set(stages.map((s) => s.name));
+              let n = stages.length + 1;
+              while (taken.has(`stage-${n}`)) n++;
+              edit((t) =>
+                canvasEdits.addStage(t, {
+                  name: `stage-${n}`,
+                  jobs: [{ name: 'job-1', image: 'alpine:3', steps: [{ run: 'echo hello' }] }],
+                }),
+              );
+            }}
+          >
+            + Stage
+          </button>
+        ) : null}
       </section>
       {job && selected && !stale ? (
         <aside className="canvas-panel" aria-label={`Properties of ${job.name}`}>
