@@ -60,7 +60,9 @@ describe.skipIf(browserSkipReason())('pipelines in the console', () => {
     await page.getByRole('region', { name: 'Stage stage-2' }).waitFor();
     await page.getByRole('button', { name: 'Move stage stage-2 left' }).click();
     await page.getByRole('button', { name: 'Remove stage stage-2' }).click();
-    await expect.poll(() => page.getByRole('textbox', { name: 'Pipeline YAML' }).inputValue()).toBe(yamlAfter);
+    await expect
+      .poll(() => page.getByRole('textbox', { name: 'Pipeline YAML' }).inputValue())
+      .toBe(yamlAfter);
 
     // A YAML edit redraws the canvas; invalid YAML keeps the last drawing, marked stale.
     const editor2 = page.getByRole('textbox', { name: 'Pipeline YAML' });
