@@ -47,11 +47,21 @@ async function main(): Promise<void> {
     logger.info('created the first user "admin" with the password from SLIPWAY_ADMIN_PASSWORD');
   }
 
+  // Expired sessions are refused as soon as they are used; this only keeps the table small.
+  const purge = setInterval(() => {
+    services.auth.purgeExpiredSessions().then(
+      (count) => count > 0 && logger.info({ count }, 'purged expired sessions'),
+      (error: unknown) => logger.warn({ err: error }, 'could not purge expired sessions'),
+    );
+  }, 60 * 60_000);
+  purge.unref();
+
   let shuttingDown = false;
   const shutdown = async (signal: string) => {
     if (shuttingDown) return;
     shuttingDown = true;
     logger.info({ signal }, 'shutting down: no new connections, draining requests');
+    clearInterval(purge);
     const forceClose = setTimeout(() => {
       logger.warn('drain timeout reached: closing remaining connections');
       app.server.closeAllConnections();

@@ -144,4 +144,16 @@ describe.skipIf(postgresSkipReason())('sign-in and sessions', () => {
     });
     expect((await second.request({ method: 'GET', url: '/api/v1/me' })).statusCode).toBe(401);
   });
+
+  it('purges expired and idle sessions, keeping live ones', async () => {
+    const live = await signIn(t.app);
+    const stale = await signIn(t.app);
+    await t.db.prisma.session.updateMany({
+      where: { csrfToken: stale.csrfToken },
+      data: { lastSeenAt: new Date(Date.now() - 31 * 60_000) },
+    });
+    expect(await t.services.auth.purgeExpiredSessions()).toBeGreaterThanOrEqual(1);
+    expect(await t.db.prisma.session.count({ where: { csrfToken: stale.csrfToken } })).toBe(0);
+    expect((await live.request({ method: 'GET', url: '/api/v1/me' })).statusCode).toBe(200);
+  });
 });
