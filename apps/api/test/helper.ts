@@ -87,3 +87,20 @@ export async function signIn(
     },
   };
 }
+
+/** Creates a workspace (and optionally a project in it) as the signed-in client; fails loudly. */
+export async function seedWorkspace(
+  client: SignedInClient,
+  workspace: string,
+  project?: string,
+): Promise<void> {
+  const steps: [string, Record<string, string>][] = [
+    ['/api/v1/workspaces', { slug: workspace, name: workspace }],
+  ];
+  if (project) steps.push([`/api/v1/workspaces/${workspace}/projects`, { slug: project, name: project }]);
+  for (const [url, payload] of steps) {
+    const response = await client.request({ method: 'POST', url, payload });
+    if (response.statusCode !== 201)
+      throw new Error(`seeding ${url}: ${response.statusCode} ${response.body}`);
+  }
+}

@@ -1,7 +1,7 @@
 import { PrismaPg } from '@prisma/adapter-pg';
 import { startEmbeddedPostgres } from './embedded.ts';
 import { PrismaClient } from './generated/prisma/client.ts';
-import { migrate, readMigrationFiles } from './migrator.ts';
+import { migrate } from './migrator.ts';
 
 export interface DatabaseConfig {
   /** A real Postgres; when absent the embedded PGlite database in `dataDir` is used. */
@@ -23,16 +23,17 @@ export async function openDatabase(config: DatabaseConfig): Promise<Database> {
   const embedded = config.databaseUrl ? undefined : await startEmbeddedPostgres(config.dataDir);
   const connectionString = config.databaseUrl ?? embedded?.connectionString;
   if (!connectionString) throw new Error('no database connection string');
+  let expectedMigrations: string[];
   try {
     if (embedded) config.log?.(`embedded database (PGlite) in ${embedded.dataDir}`);
     const result = await migrate(connectionString, { log: config.log });
+    expectedMigrations = result.all;
     config.log?.(`migrations: ${result.applied.length} applied now, ${result.alreadyApplied} applied before`);
   } catch (error) {
     await embedded?.stop();
     throw error;
   }
 
-  const expectedMigrations = (await readMigrationFiles()).map((file) => file.name);
   const adapter = new PrismaPg({
     connectionString,
     // PGlite serves one connection at a time.

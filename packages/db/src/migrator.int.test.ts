@@ -54,7 +54,11 @@ describe.skipIf(postgresSkipReason())('migrator', () => {
     expect(rows.every((row) => row.finished_at instanceof Date)).toBe(true);
 
     const second = await migrate(db.url);
-    expect(second).toEqual({ applied: [], alreadyApplied: files.length });
+    expect(second).toEqual({
+      applied: [],
+      alreadyApplied: files.length,
+      all: files.map((file) => file.name),
+    });
   });
 
   it('refuses to start when an applied migration was edited', async () => {

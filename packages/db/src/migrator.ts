@@ -104,6 +104,8 @@ export function planMigrations(files: MigrationFile[], applied: AppliedRow[]): M
 export interface MigrateResult {
   applied: string[];
   alreadyApplied: number;
+  /** Every migration on disk, in order (for readiness checks). */
+  all: string[];
 }
 
 /**
@@ -127,7 +129,11 @@ export async function migrate(
         options.log?.(`applying migration ${file.name}`);
         await applyOne(client, file);
       }
-      return { applied: pending.map((file) => file.name), alreadyApplied: applied.length };
+      return {
+        applied: pending.map((file) => file.name),
+        alreadyApplied: applied.length,
+        all: files.map((file) => file.name),
+      };
     } finally {
       await client.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK_ID]);
     }
@@ -156,13 +162,4 @@ async function applyOne(client: pg.ClientBase, file: MigrationFile): Promise<voi
     const message = error instanceof Error ? error.message : String(error);
     throw new MigrationError(`migration "${file.name}" failed and was rolled back: ${message}`);
   }
-}
-
-/** Names of migrations on disk that the database has not applied (for readiness checks). */
-export async function pendingMigrations(client: pg.ClientBase, dir?: string): Promise<string[]> {
-  const files = await readMigrationFiles(dir);
-  const applied = new Set(
-    (await appliedMigrations(client)).filter((row) => row.finished_at).map((row) => row.migration_name),
-  );
-  return files.filter((file) => !applied.has(file.name)).map((file) => file.name);
 }

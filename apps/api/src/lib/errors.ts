@@ -38,17 +38,6 @@ export class ConflictError extends AppError {
   readonly statusCode = 409;
 }
 
-/** A dependency outside Slipway (Kubernetes, a git host) failed or timed out. */
-export class UpstreamError extends AppError {
-  override name = 'UpstreamError';
-  readonly statusCode: 502 | 504;
-
-  constructor(message: string, options: { timeout?: boolean; details?: Detail[] } = {}) {
-    super(message, options.details);
-    this.statusCode = options.timeout ? 504 : 502;
-  }
-}
-
 export class TooManyRequestsError extends AppError {
   override name = 'TooManyRequestsError';
   readonly statusCode = 429;

@@ -1,5 +1,5 @@
 import type { Permission } from '@slipway/contracts';
-import { PERMISSION_NAMES, permissionsAt } from '@slipway/contracts';
+import { permissionsAt } from '@slipway/contracts';
 import type { Actor } from '../../lib/actor.ts';
 import { ForbiddenError, NotFoundError } from '../../lib/errors.ts';
 import {
@@ -97,11 +97,6 @@ export function createAccessService(deps: { repo: AccessRepo }) {
       if (!ability.can(permission, 'Platform')) throw denied(permission);
     },
 
-    async canSeeWorkspace(actor: Actor, workspace: WorkspaceRef): Promise<boolean> {
-      const ability = await abilityOf(actor);
-      return ability.can('workspace.read', workspaceSubject(workspace.id));
-    },
-
     /** For workspace-level permissions: 404 when the workspace is invisible, 403 when visible but not allowed. */
     async requireWorkspace(actor: Actor, workspace: WorkspaceRef, permission: Permission): Promise<void> {
       const ability = await abilityOf(actor);
@@ -139,10 +134,6 @@ export function createAccessService(deps: { repo: AccessRepo }) {
         .map((g) => g.projectId);
     },
 
-    async canReadProject(actor: Actor, project: { id: string; workspaceId: string }): Promise<boolean> {
-      return (await abilityOf(actor)).can('project.read', projectSubject(project.workspaceId, project.id));
-    },
-
     /** What the actor holds at each level, for the console's gates. */
     async permissionsFor(
       actor: Actor,
@@ -161,8 +152,6 @@ export function createAccessService(deps: { repo: AccessRepo }) {
           : [],
       };
     },
-
-    allPermissions: PERMISSION_NAMES,
   };
 }
 

@@ -1,6 +1,12 @@
 import { postgresSkipReason } from '@slipway/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildTestApp, type SignedInClient, signIn, type TestApp } from '../../../test/helper.ts';
+import {
+  buildTestApp,
+  type SignedInClient,
+  seedWorkspace,
+  signIn,
+  type TestApp,
+} from '../../../test/helper.ts';
 
 const SPEC = `# build and test the shop API
 parameters:
@@ -26,16 +32,7 @@ describe.skipIf(postgresSkipReason())('pipelines API', () => {
   beforeAll(async () => {
     t = await buildTestApp();
     client = await signIn(t.app);
-    await client.request({
-      method: 'POST',
-      url: '/api/v1/workspaces',
-      payload: { slug: 'shop', name: 'Shop' },
-    });
-    await client.request({
-      method: 'POST',
-      url: '/api/v1/workspaces/shop/projects',
-      payload: { slug: 'api', name: 'API' },
-    });
+    await seedWorkspace(client, 'shop', 'api');
   });
   afterAll(async () => {
     await t?.close();

@@ -9,8 +9,8 @@ import {
 } from '@slipway/pipeline';
 import type { Actor } from '../../lib/actor.ts';
 import { ConflictError, NotFoundError } from '../../lib/errors.ts';
+import { invalidSpec } from '../../lib/spec-errors.ts';
 import type { ProjectsService } from '../projects/projects.service.ts';
-import { invalidSpec } from '../templates/templates.service.ts';
 import type { PipelinesRepo } from './pipelines.repo.ts';
 
 interface PipelineRow {

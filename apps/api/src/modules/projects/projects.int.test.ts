@@ -1,6 +1,12 @@
 import { postgresSkipReason } from '@slipway/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildTestApp, type SignedInClient, signIn, type TestApp } from '../../../test/helper.ts';
+import {
+  buildTestApp,
+  type SignedInClient,
+  seedWorkspace,
+  signIn,
+  type TestApp,
+} from '../../../test/helper.ts';
 
 describe.skipIf(postgresSkipReason())('projects API', () => {
   let t: TestApp;
@@ -9,16 +15,8 @@ describe.skipIf(postgresSkipReason())('projects API', () => {
   beforeAll(async () => {
     t = await buildTestApp();
     client = await signIn(t.app);
-    await client.request({
-      method: 'POST',
-      url: '/api/v1/workspaces',
-      payload: { slug: 'team', name: 'Team' },
-    });
-    await client.request({
-      method: 'POST',
-      url: '/api/v1/workspaces',
-      payload: { slug: 'other', name: 'Other' },
-    });
+    await seedWorkspace(client, 'team');
+    await seedWorkspace(client, 'other');
   });
   afterAll(async () => {
     await t?.close();

@@ -1,6 +1,12 @@
 import { postgresSkipReason } from '@slipway/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildTestApp, type SignedInClient, signIn, type TestApp } from '../../../test/helper.ts';
+import {
+  buildTestApp,
+  type SignedInClient,
+  seedWorkspace,
+  signIn,
+  type TestApp,
+} from '../../../test/helper.ts';
 
 const V1 = `# shared Node service pipeline
 inputs:
@@ -25,16 +31,7 @@ describe.skipIf(postgresSkipReason())('pipeline templates', () => {
   beforeAll(async () => {
     t = await buildTestApp();
     client = await signIn(t.app);
-    await client.request({
-      method: 'POST',
-      url: '/api/v1/workspaces',
-      payload: { slug: 'shop', name: 'Shop' },
-    });
-    await client.request({
-      method: 'POST',
-      url: '/api/v1/workspaces/shop/projects',
-      payload: { slug: 'web', name: 'Web' },
-    });
+    await seedWorkspace(client, 'shop', 'web');
   });
   afterAll(async () => {
     await t?.close();

@@ -1,19 +1,10 @@
 import { isUniqueViolation } from '@slipway/db';
-import { parseTemplate, type SpecError } from '@slipway/pipeline';
+import { parseTemplate } from '@slipway/pipeline';
 import type { Actor } from '../../lib/actor.ts';
-import { BadRequestError, ConflictError, NotFoundError } from '../../lib/errors.ts';
+import { ConflictError, NotFoundError } from '../../lib/errors.ts';
+import { invalidSpec } from '../../lib/spec-errors.ts';
 import type { WorkspacesService } from '../workspaces/workspaces.service.ts';
 import type { TemplatesRepo } from './templates.repo.ts';
-
-export function invalidSpec(errors: SpecError[]): BadRequestError {
-  return new BadRequestError(
-    `the spec has ${errors.length} error${errors.length === 1 ? '' : 's'}: ${errors
-      .slice(0, 3)
-      .map((e) => `${e.line}:${e.column} ${e.path ? `${e.path}: ` : ''}${e.message}`)
-      .join('; ')}${errors.length > 3 ? '; …' : ''}`,
-    errors.map((error) => ({ field: 'body.spec', ...error })),
-  );
-}
 
 export function createTemplatesService(deps: { templates: TemplatesRepo; workspaces: WorkspacesService }) {
   const { templates, workspaces } = deps;

@@ -13,7 +13,7 @@ import {
 } from '../../features/pipelines/api/pipelines.ts';
 import { loadDraft, saveDraft, useLeaveWarning } from './draft.ts';
 import { PipelineCanvas } from './PipelineCanvas.tsx';
-import { type ShownSpecError, SpecErrors } from './SpecErrors.tsx';
+import { SpecErrors, specErrorsOf } from './SpecErrors.tsx';
 
 /** The YAML of one pipeline: edit, check against the server's validator, save as a new revision. */
 export function PipelinePage() {
@@ -53,8 +53,7 @@ export function PipelinePage() {
 
   if (pipeline.isPending || text === null) return <Loading />;
   if (pipeline.error) return <ErrorNotice error={pipeline.error} title="Cannot open pipeline" />;
-  const saveErrors: ShownSpecError[] =
-    save.error instanceof ApiError && save.error.statusCode === 400 ? (save.error.body.details ?? []) : [];
+  const saveErrors = specErrorsOf(save.error);
   const shownErrors = saveErrors.length > 0 ? saveErrors : (validate.data?.errors ?? []);
 
   return (

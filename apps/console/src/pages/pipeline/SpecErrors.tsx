@@ -1,3 +1,5 @@
+import { ApiError } from '../../api/client.ts';
+
 export interface ShownSpecError {
   line?: number | undefined;
   column?: number | undefined;
@@ -24,4 +26,11 @@ export function SpecErrors({ errors }: { errors: ShownSpecError[] }) {
       ))}
     </ul>
   );
+}
+
+/** The line-addressed errors of a 400 answer to a spec save, or none. */
+export function specErrorsOf(error: unknown): ShownSpecError[] {
+  return error instanceof ApiError && error.statusCode === 400
+    ? (error.body.details ?? []).filter((detail) => detail.line !== undefined)
+    : [];
 }

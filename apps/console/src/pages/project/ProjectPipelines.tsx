@@ -1,13 +1,10 @@
-import { type FormEvent, useState } from 'react';
+import { useState } from 'react';
 import { Link, useNavigate } from 'react-router';
-import { ApiError } from '../../api/client.ts';
 import { ErrorNotice } from '../../components/ErrorNotice.tsx';
-import { FormActions } from '../../components/FormActions.tsx';
 import { Gate } from '../../components/Gate.tsx';
 import { Modal } from '../../components/Modal.tsx';
-import { TextField } from '../../components/TextField.tsx';
 import { useCreatePipeline, usePipelines } from '../../features/pipelines/api/pipelines.ts';
-import { SpecErrors } from '../pipeline/SpecErrors.tsx';
+import { NamedSpecForm } from '../pipeline/NamedSpecForm.tsx';
 
 const STARTER = `# A first pipeline: edit the image and commands for your project.
 releaseTypes:
@@ -26,22 +23,9 @@ export function ProjectPipelines({ workspace, project }: { workspace: string; pr
   const create = useCreatePipeline(workspace, project);
   const navigate = useNavigate();
   const [creating, setCreating] = useState(false);
-  const [name, setName] = useState('ci');
-  const [spec, setSpec] = useState(STARTER);
-  const apiError = create.error instanceof ApiError ? create.error : undefined;
   const close = () => {
     setCreating(false);
     create.reset();
-  };
-  const submit = (event: FormEvent) => {
-    event.preventDefault();
-    create.mutate(
-      { name, spec },
-      {
-        onSuccess: (created) =>
-          navigate(`/workspaces/${workspace}/projects/${project}/pipelines/${created.name}`),
-      },
-    );
   };
   const items = pipelines.data?.items ?? [];
   return (
@@ -84,28 +68,20 @@ export function ProjectPipelines({ workspace, project }: { workspace: string; pr
         </table>
       ) : null}
       <Modal title="Create pipeline" open={creating} onClose={close}>
-        <form className="form" onSubmit={submit} aria-label="create pipeline">
-          {apiError && apiError.statusCode !== 400 ? <ErrorNotice error={create.error} /> : null}
-          <TextField
-            label="Name"
-            name="name"
-            required
-            value={name}
-            error={apiError?.fieldError('body.name')}
-            onChange={(e) => setName(e.target.value)}
-          />
-          <SpecErrors
-            errors={apiError?.statusCode === 400 ? (apiError.body.details ?? []).filter((d) => d.line) : []}
-          />
-          <textarea
-            className="spec-editor spec-editor-small monospace"
-            aria-label="Pipeline YAML"
-            spellCheck={false}
-            value={spec}
-            onChange={(event) => setSpec(event.target.value)}
-          />
-          <FormActions onCancel={close} pending={create.isPending} submitLabel="Create pipeline" />
-        </form>
+        <NamedSpecForm
+          kind="pipeline"
+          initialName="ci"
+          initialSpec={STARTER}
+          pending={create.isPending}
+          error={create.error}
+          onCancel={close}
+          onSubmit={(values) =>
+            create.mutate(values, {
+              onSuccess: (created) =>
+                navigate(`/workspaces/${workspace}/projects/${project}/pipelines/${created.name}`),
+            })
+          }
+        />
       </Modal>
     </>
   );

@@ -1,11 +1,8 @@
-import { type FormEvent, useState } from 'react';
+import { useState } from 'react';
 import { Link, useParams } from 'react-router';
-import { ApiError } from '../../api/client.ts';
 import { ErrorNotice } from '../../components/ErrorNotice.tsx';
-import { FormActions } from '../../components/FormActions.tsx';
 import { Gate } from '../../components/Gate.tsx';
 import { Modal } from '../../components/Modal.tsx';
-import { TextField } from '../../components/TextField.tsx';
 import {
   useCreateTemplate,
   usePublishTemplate,
@@ -13,7 +10,8 @@ import {
   useTemplates,
   useTemplateVersion,
 } from '../../features/templates/api/templates.ts';
-import { SpecErrors } from '../pipeline/SpecErrors.tsx';
+import { NamedSpecForm } from '../pipeline/NamedSpecForm.tsx';
+import { SpecErrors, specErrorsOf } from '../pipeline/SpecErrors.tsx';
 
 const STARTER = `# A shared pipeline: projects use it with "uses: <name>@<version>" and "with:" values.
 inputs:
@@ -34,7 +32,6 @@ function TemplateDetails({ workspace, name }: { workspace: string; name: string 
   const latest = useTemplateVersion(workspace, name, template.data?.latestVersion ?? null);
   const publish = usePublishTemplate(workspace, name);
   const [draft, setDraft] = useState<string | null>(null);
-  const apiError = publish.error instanceof ApiError ? publish.error : undefined;
   if (!template.data) return <ErrorNotice error={template.error} />;
   const t = template.data;
   return (
@@ -70,9 +67,10 @@ function TemplateDetails({ workspace, name }: { workspace: string; name: string 
         ))}
       </ul>
       <h3>Version {t.latestVersion}</h3>
-      <SpecErrors
-        errors={apiError?.statusCode === 400 ? (apiError.body.details ?? []).filter((d) => d.line) : []}
-      />
+      <SpecErrors errors={specErrorsOf(publish.error)} />
+      {publish.error && specErrorsOf(publish.error).length === 0 ? (
+        <ErrorNotice error={publish.error} />
+      ) : null}
       <textarea
         className="spec-editor spec-editor-small monospace"
         aria-label="Template YAML"
@@ -100,24 +98,9 @@ export function TemplatesPage() {
   const create = useCreateTemplate(workspace);
   const [selected, setSelected] = useState<string | null>(null);
   const [creating, setCreating] = useState(false);
-  const [name, setName] = useState('');
-  const [spec, setSpec] = useState(STARTER);
-  const apiError = create.error instanceof ApiError ? create.error : undefined;
   const close = () => {
     setCreating(false);
     create.reset();
-  };
-  const submit = (event: FormEvent) => {
-    event.preventDefault();
-    create.mutate(
-      { name, spec },
-      {
-        onSuccess: (created) => {
-          close();
-          setSelected(created.name);
-        },
-      },
-    );
   };
   return (
     <section aria-labelledby="templates-title">
@@ -164,28 +147,22 @@ export function TemplatesPage() {
       </table>
       {selected ? <TemplateDetails key={selected} workspace={workspace} name={selected} /> : null}
       <Modal title="Create template" open={creating} onClose={close}>
-        <form className="form" onSubmit={submit} aria-label="create template">
-          {apiError && apiError.statusCode !== 400 ? <ErrorNotice error={create.error} /> : null}
-          <TextField
-            label="Name"
-            name="name"
-            required
-            value={name}
-            error={apiError?.fieldError('body.name')}
-            onChange={(e) => setName(e.target.value)}
-          />
-          <SpecErrors
-            errors={apiError?.statusCode === 400 ? (apiError.body.details ?? []).filter((d) => d.line) : []}
-          />
-          <textarea
-            className="spec-editor spec-editor-small monospace"
-            aria-label="Template YAML"
-            spellCheck={false}
-            value={spec}
-            onChange={(event) => setSpec(event.target.value)}
-          />
-          <FormActions onCancel={close} pending={create.isPending} submitLabel="Create template" />
-        </form>
+        <NamedSpecForm
+          kind="template"
+          initialName=""
+          initialSpec={STARTER}
+          pending={create.isPending}
+          error={create.error}
+          onCancel={close}
+          onSubmit={(values) =>
+            create.mutate(values, {
+              onSuccess: (created) => {
+                close();
+                setSelected(created.name);
+              },
+            })
+          }
+        />
       </Modal>
     </section>
   );
