@@ -126,6 +126,86 @@ stages:
     ]);
   });
 
+  it('reports schema errors and unknown variables together, each at its place', () => {
+    const text = `stages:
+  - name: build
+    jobs:
+      - name: compile
+        image: golang:1.26
+        timeout: forever
+        steps:
+          - run: go build -o app-\${{ git.brnch }} ./...
+`;
+    expect(parsePipeline(text).errors).toEqual([
+      {
+        line: 6,
+        column: 18,
+        path: 'stages[0].jobs[0].timeout',
+        message: 'must be a duration like 90s, 20m or 1h30m',
+      },
+      {
+        line: 8,
+        column: 34,
+        path: 'stages[0].jobs[0].steps[0].run',
+        message: "unknown variable ${{ git.brnch }} — did you mean 'git.branch'?",
+      },
+    ]);
+  });
+
+  it('checks references in the parts that passed the schema, next to the schema errors', () => {
+    const text = `parameters:
+  - name: tag
+    type: strng
+releaseTypes:
+  hotfix:
+    parameters: [tag]
+    stages: [build, shipp]
+stages:
+  - name: build
+    jobs:
+      - name: compile
+        image: golang:1.26
+        retries: 99
+        steps:
+          - run: go build -ldflags "-X main.version=\${{ params.tag }}" ./...
+  - name: ship
+    when: { releaseType: [hotfx] }
+    approval: {}
+`;
+    expect(parsePipeline(text).errors.map((e) => [e.line, e.column, e.path, e.message])).toEqual([
+      [3, 11, 'parameters[0].type', expect.stringMatching(/string/)],
+      [
+        7,
+        21,
+        'releaseTypes.hotfix.stages[1]',
+        "release type 'hotfix' names unknown stage 'shipp' — did you mean 'ship'?",
+      ],
+      [13, 18, 'stages[0].jobs[0].retries', expect.stringMatching(/10/)],
+      [17, 27, 'stages[1].when.releaseType[0]', "unknown release type 'hotfx' — did you mean 'hotfix'?"],
+    ]);
+  });
+
+  it('does not repeat a schema error as a semantic or variable error', () => {
+    const text = `stages:
+  - name: build
+    jobs:
+      - name: compile
+        image: ''
+        steps:
+          - run: make
+            colour: \${{ run.nmber }}
+          - buidl-image:
+              destination: reg/app:\${{ run.nmber }}
+`;
+    // The empty image is not also "step needs an image"; the variables inside the unknown
+    // field and the unknown step are not reported on top of those.
+    expect(parsePipeline(text).errors.map((e) => `${e.line}:${e.column} ${e.path}: ${e.message}`)).toEqual([
+      expect.stringMatching(/^5:16 stages\[0\]\.jobs\[0\]\.image: /),
+      "8:13 stages[0].jobs[0].steps[0].colour: unknown field 'colour'",
+      expect.stringMatching(/^9:13 stages\[0\]\.jobs\[0\]\.steps\[1\]: unknown step type 'buidl-image'/),
+    ]);
+  });
+
   it('generates a JSON Schema with descriptions for the editor', () => {
     const schema = pipelineJsonSchema() as {
       properties: Record<string, { description?: string }>;

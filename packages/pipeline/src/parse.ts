@@ -12,7 +12,7 @@ import {
 import type { z } from 'zod';
 import { didYouMean, formatPath, type PathSegment, type SpecError } from './errors.ts';
 import { BuildImageSchema, type PipelineSpec, PipelineSpecSchema, StepSchema } from './schema.ts';
-import { checkSemantics } from './semantics.ts';
+import { checkSemantics, declaredNames } from './semantics.ts';
 import { EXPRESSION, unknownVariable } from './variables.ts';
 
 /** Step kinds as people name them, with the YAML key each uses. */
@@ -127,13 +127,7 @@ export function parsePipeline(text: string): ParseResult {
   if (!parsed.success) {
     for (const issue of parsed.error.issues) {
       const path = issue.path as PathSegment[];
-      const printed = formatPath(path);
-      if (
-        [...badSteps].some(
-          (bad) => printed === bad || printed.startsWith(`${bad}.`) || printed.startsWith(`${bad}[`),
-        )
-      )
-        continue;
+      if (isWithin(formatPath(path), badSteps)) continue;
       if (issue.code === 'invalid_union' && path.includes('steps')) {
         // Re-check the step against the schema of its own kind for precise messages.
         const step = doc.getIn(path, false);
@@ -162,7 +156,6 @@ export function parsePipeline(text: string): ParseResult {
       }
       reportIssue(issue, path);
     }
-    return { errors: sortErrors(errors), document: doc };
   }
 
   function reportIssue(issue: z.core.$ZodIssue, path: PathSegment[]) {
@@ -179,9 +172,45 @@ export function parsePipeline(text: string): ParseResult {
     at(path, issueMessage(issue));
   }
 
-  const spec = parsed.data;
-  for (const problem of checkSemantics(spec)) at(problem.path, problem.message);
-  const parameterNames = (spec.parameters ?? []).map((p) => p.name);
+  // References and variables are checked even when the schema is not satisfied, so that one
+  // save shows every problem. Where a part already has a schema error, that error is enough.
+  const schemaErrorPaths = new Set(errors.map((error) => error.path));
+  const more: SpecError[] = [];
+  for (const problem of checkSemantics(data))
+    more.push({
+      ...locate(doc, lineCounter, problem.path),
+      path: formatPath(problem.path),
+      message: problem.message,
+    });
+  more.push(...unknownVariables(doc, text, lineCounter, declaredNames(data).parameters));
+  for (const error of more) {
+    if (isWithin(error.path, schemaErrorPaths)) continue;
+    if (errors.some((e) => e.line === error.line && e.column === error.column && e.message === error.message))
+      continue;
+    errors.push(error);
+  }
+
+  return errors.length > 0 || !parsed.success
+    ? { errors: sortErrors(errors), document: doc }
+    : { spec: parsed.data, errors: [], document: doc };
+}
+
+/** Whether `path` is one of `ancestors` or lies inside one of them. */
+function isWithin(path: string, ancestors: ReadonlySet<string>): boolean {
+  for (const ancestor of ancestors) {
+    if (path === ancestor || path.startsWith(`${ancestor}.`) || path.startsWith(`${ancestor}[`)) return true;
+  }
+  return false;
+}
+
+/** Every `${{ … }}` that names no known variable, at the expression itself. */
+function unknownVariables(
+  doc: Document,
+  text: string,
+  lineCounter: LineCounter,
+  parameterNames: readonly string[],
+): SpecError[] {
+  const errors: SpecError[] = [];
   visit(doc, {
     Scalar(_key, node, ancestors) {
       if (typeof node.value !== 'string' || !node.range) return;
@@ -198,9 +227,7 @@ export function parsePipeline(text: string): ParseResult {
       }
     },
   });
-  return errors.length > 0
-    ? { errors: sortErrors(errors), document: doc }
-    : { spec, errors: [], document: doc };
+  return errors;
 }
 
 function pathOf(ancestors: readonly unknown[]): PathSegment[] {

@@ -1,5 +1,13 @@
+import type { z } from 'zod';
 import { didYouMean, type PathSegment } from './errors.ts';
-import type { Parameter, PipelineSpec, When } from './schema.ts';
+import {
+  type Parameter,
+  ParameterSchema,
+  ReleaseTypeSchema,
+  StepSchema,
+  type When,
+  WhenSchema,
+} from './schema.ts';
 
 export interface SemanticProblem {
   path: PathSegment[];
@@ -7,10 +15,11 @@ export interface SemanticProblem {
 }
 
 /** Indexes of names that already appeared earlier in the list (the first one is fine). */
-function duplicates(names: string[]): Set<number> {
+function duplicates(names: (string | undefined)[]): Set<number> {
   const seen = new Set<string>();
   const repeated = new Set<number>();
   names.forEach((name, index) => {
+    if (name === undefined) return;
     if (seen.has(name)) repeated.add(index);
     seen.add(name);
   });
@@ -69,10 +78,15 @@ export function checkValue(parameter: Parameter, value: unknown): string | undef
   }
 }
 
+interface Context {
+  releaseTypes: string[];
+  parameters: string[];
+}
+
 function checkWhen(
   when: When | undefined,
   path: PathSegment[],
-  context: { releaseTypes: string[]; parameters: string[] },
+  context: Context,
   problems: SemanticProblem[],
 ): void {
   if (!when) return;
@@ -94,69 +108,122 @@ function checkWhen(
   }
 }
 
-/** What the schema cannot express: references between parts of the spec, and uniqueness. */
-export function checkSemantics(spec: PipelineSpec): SemanticProblem[] {
-  const problems: SemanticProblem[] = [];
-  const parameters = (spec.parameters ?? []).map((p) => p.name);
-  const stageNames = spec.stages.map((s) => s.name);
-  const releaseTypes = Object.keys(spec.releaseTypes ?? {});
-  const context = { releaseTypes, parameters };
+// The checks below read a document that may still have schema errors. Each part is checked
+// only once it passes its own schema (the schema errors of the rest are reported anyway), and
+// names are taken from the raw document, so a reference to a stage or parameter whose
+// declaration has an error elsewhere is not reported as unknown as well.
 
-  const repeatedParameters = duplicates(parameters);
-  (spec.parameters ?? []).forEach((parameter, index) => {
+type Raw = Record<string, unknown>;
+
+function asRecord(value: unknown): Raw | undefined {
+  return value && typeof value === 'object' && !Array.isArray(value) ? (value as Raw) : undefined;
+}
+
+function asList(value: unknown): unknown[] {
+  return Array.isArray(value) ? value : [];
+}
+
+function nameOf(value: unknown): string | undefined {
+  const name = asRecord(value)?.name;
+  return typeof name === 'string' ? name : undefined;
+}
+
+/** The part when it passes its schema, else undefined. */
+function valid<S extends z.ZodType>(schema: S, value: unknown): z.output<S> | undefined {
+  if (value === undefined) return undefined;
+  const result = schema.safeParse(value);
+  return result.success ? result.data : undefined;
+}
+
+/** The names a spec declares, from the raw document (for references and `${{ params.x }}`). */
+export function declaredNames(data: unknown): Context & { stages: string[] } {
+  const spec = asRecord(data) ?? {};
+  const names = (list: unknown) => asList(list).flatMap((item) => nameOf(item) ?? []);
+  return {
+    parameters: names(spec.parameters),
+    stages: names(spec.stages),
+    releaseTypes: Object.keys(asRecord(spec.releaseTypes) ?? {}),
+  };
+}
+
+/**
+ * What the schema cannot express: references between parts of the spec, and uniqueness.
+ * Takes the document as parsed from YAML, valid or not (see above).
+ */
+export function checkSemantics(data: unknown): SemanticProblem[] {
+  const problems: SemanticProblem[] = [];
+  const spec = asRecord(data) ?? {};
+  const names = declaredNames(spec);
+  const context = { releaseTypes: names.releaseTypes, parameters: names.parameters };
+
+  const rawParameters = asList(spec.parameters);
+  const repeatedParameters = duplicates(rawParameters.map(nameOf));
+  rawParameters.forEach((raw, index) => {
     const path = ['parameters', index];
     if (repeatedParameters.has(index))
-      problems.push({ path: [...path, 'name'], message: `parameter '${parameter.name}' is declared twice` });
-    checkParameter(parameter, path, problems);
+      problems.push({ path: [...path, 'name'], message: `parameter '${nameOf(raw)}' is declared twice` });
+    const parameter = valid(ParameterSchema, raw);
+    if (parameter) checkParameter(parameter, path, problems);
   });
 
-  for (const [name, releaseType] of Object.entries(spec.releaseTypes ?? {})) {
-    (releaseType.parameters ?? []).forEach((parameter, index) => {
-      if (!parameters.includes(parameter)) {
+  for (const [name, raw] of Object.entries(asRecord(spec.releaseTypes) ?? {})) {
+    const releaseType = valid(ReleaseTypeSchema, raw);
+    (releaseType?.parameters ?? []).forEach((parameter, index) => {
+      if (!names.parameters.includes(parameter)) {
         problems.push({
           path: ['releaseTypes', name, 'parameters', index],
-          message: `release type '${name}' asks for unknown parameter '${parameter}'${didYouMean(parameter, parameters)}`,
+          message: `release type '${name}' asks for unknown parameter '${parameter}'${didYouMean(parameter, names.parameters)}`,
         });
       }
     });
-    (releaseType.stages ?? []).forEach((stage, index) => {
-      if (!stageNames.includes(stage)) {
+    (releaseType?.stages ?? []).forEach((stage, index) => {
+      if (!names.stages.includes(stage)) {
         problems.push({
           path: ['releaseTypes', name, 'stages', index],
-          message: `release type '${name}' names unknown stage '${stage}'${didYouMean(stage, stageNames)}`,
+          message: `release type '${name}' names unknown stage '${stage}'${didYouMean(stage, names.stages)}`,
         });
       }
     });
   }
 
-  const repeatedStages = duplicates(stageNames);
-  spec.stages.forEach((stage, s) => {
+  const rawStages = asList(spec.stages);
+  const repeatedStages = duplicates(rawStages.map(nameOf));
+  rawStages.forEach((raw, s) => {
+    const stage = asRecord(raw);
+    if (!stage) return;
     const path: PathSegment[] = ['stages', s];
+    const name = nameOf(stage) ?? `#${s + 1}`;
     if (repeatedStages.has(s))
-      problems.push({ path: [...path, 'name'], message: `stage '${stage.name}' is declared twice` });
-    if (!stage.jobs && !stage.approval)
-      problems.push({ path, message: `stage '${stage.name}' needs jobs or an approval` });
-    if (stage.jobs && stage.approval) {
+      problems.push({ path: [...path, 'name'], message: `stage '${name}' is declared twice` });
+    if (stage.jobs === undefined && stage.approval === undefined)
+      problems.push({ path, message: `stage '${name}' needs jobs or an approval` });
+    if (stage.jobs !== undefined && stage.approval !== undefined) {
       problems.push({
         path: [...path, 'approval'],
         message: 'a stage has either jobs or an approval, not both',
       });
     }
-    checkWhen(stage.when, path, context, problems);
-    const repeatedJobs = duplicates((stage.jobs ?? []).map((j) => j.name));
-    (stage.jobs ?? []).forEach((job, j) => {
+    checkWhen(valid(WhenSchema, stage.when), path, context, problems);
+    const rawJobs = asList(stage.jobs);
+    const repeatedJobs = duplicates(rawJobs.map(nameOf));
+    rawJobs.forEach((rawJob, j) => {
+      const job = asRecord(rawJob);
+      if (!job) return;
       const jobPath: PathSegment[] = [...path, 'jobs', j];
       if (repeatedJobs.has(j))
         problems.push({
           path: [...jobPath, 'name'],
-          message: `job '${job.name}' appears twice in stage '${stage.name}'`,
+          message: `job '${nameOf(job)}' appears twice in stage '${name}'`,
         });
-      checkWhen(job.when, jobPath, context, problems);
-      job.steps.forEach((step, k) => {
-        if ('run' in step && !step.image && !job.image) {
+      checkWhen(valid(WhenSchema, job.when), jobPath, context, problems);
+      // An image with a schema error is still an image: its own error says what is wrong.
+      const jobHasImage = job.image !== undefined;
+      asList(job.steps).forEach((rawStep, k) => {
+        const step = valid(StepSchema, rawStep);
+        if (step && 'run' in step && !step.image && !jobHasImage) {
           problems.push({
             path: [...jobPath, 'steps', k],
-            message: `step needs an image: set image on the step or on job '${job.name}'`,
+            message: `step needs an image: set image on the step or on job '${nameOf(job)}'`,
           });
         }
       });
