@@ -12,6 +12,18 @@ export { type ParseResult, parsePipeline } from './parse.ts';
 export { type ParameterError, parametersFor, resolveRunParameters } from './run-parameters.ts';
 export * from './schema.ts';
 export {
+  detectRepository,
+  detectRepositoryType,
+  REPOSITORY_TYPES,
+  type ReadRepositoryFile,
+  type RepositoryDetection,
+  type RepositoryType,
+  STARTER_TEMPLATES,
+  type StarterTemplate,
+  starterInputs,
+  starterPipelineText,
+} from './starters/index.ts';
+export {
   expandPipeline,
   parseTemplate,
   type TemplateInput,
