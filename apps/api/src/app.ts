@@ -41,6 +41,14 @@ import { registerProjectRoutes } from './modules/projects/projects.routes.ts';
 import { createProjectsService } from './modules/projects/projects.service.ts';
 import { createRolesRepo } from './modules/roles/roles.repo.ts';
 import { createRolesService } from './modules/roles/roles.service.ts';
+import { createKubeExecutor } from './modules/runs/engine/kube-executor.ts';
+import { createLocalExecutor } from './modules/runs/engine/local-executor.ts';
+import { createReconciler, type Reconciler } from './modules/runs/engine/reconciler.ts';
+import { createRunStreamHub } from './modules/runs/run-stream.ts';
+import { createRunsRepo } from './modules/runs/runs.repo.ts';
+import { registerRunRoutes } from './modules/runs/runs.routes.ts';
+import { createRunsService, type RunsService } from './modules/runs/runs.service.ts';
+import { createStepLogs } from './modules/runs/step-logs.ts';
 import { createTemplatesRepo } from './modules/templates/templates.repo.ts';
 import { registerTemplateRoutes } from './modules/templates/templates.routes.ts';
 import { createTemplatesService } from './modules/templates/templates.service.ts';
@@ -71,6 +79,8 @@ export interface AppDeps {
   > & {
     /** 32 bytes: encrypts kubeconfigs and other secrets at rest. */
     secretKey: Buffer;
+    /** Where the local executor keeps one directory per job attempt. */
+    workDir: string;
   };
   db: { prisma: PrismaClient; checkReady: () => Promise<void> };
   /** A pino logger; none in tests. */
@@ -79,7 +89,9 @@ export interface AppDeps {
 
 export interface SlipwayApp {
   app: FastifyInstance;
-  services: { auth: AuthService };
+  services: { auth: AuthService; runs: RunsService };
+  /** The run engine: started only while this process leads (see server.ts). */
+  engine: Reconciler;
 }
 
 /** Log redaction: credentials must never reach a log line. */
@@ -194,15 +206,42 @@ export async function buildApp(deps: AppDeps): Promise<SlipwayApp> {
   registerAuditRoutes(app, { audit });
   const templates = createTemplatesService({ templates: createTemplatesRepo(db.prisma), workspaces });
   registerTemplateRoutes(app, { templates });
-  registerPipelineRoutes(app, {
-    pipelines: createPipelinesService({
-      pipelines: createPipelinesRepo(db.prisma),
-      projects,
-      resolveTemplate: templates.resolve,
-    }),
+  const pipelines = createPipelinesService({
+    pipelines: createPipelinesRepo(db.prisma),
+    projects,
+    resolveTemplate: templates.resolve,
+  });
+  registerPipelineRoutes(app, { pipelines });
+
+  const runsRepo = createRunsRepo(db.prisma);
+  const stream = createRunStreamHub({ runs: runsRepo });
+  const localExecutor = createLocalExecutor({ workDir: config.workDir });
+  const engine = createReconciler({
+    prisma: db.prisma,
+    runs: runsRepo,
+    secrets: createSecretBox(config.secretKey),
+    executorFor: (environment) =>
+      environment?.cluster
+        ? createKubeExecutor({ kube: clusterClients.clientFor(environment.cluster) })
+        : localExecutor,
+    logger: deps.logger,
+    notify: (runId) => stream.notify(runId),
+  });
+  const runs = createRunsService({
+    runs: runsRepo,
+    pipelines,
+    environments: createEnvironmentsRepo(db.prisma),
+    access,
+    secrets: createSecretBox(config.secretKey),
+    wake: () => engine.wake(),
+  });
+  registerRunRoutes(app, { runs, stream, logs: createStepLogs({ runs: runsRepo }) });
+  app.addHook('onClose', async () => {
+    await engine.stop();
+    stream.close();
   });
 
   await registerOpenApiDocuments(app);
 
-  return { app, services: { auth } };
+  return { app, services: { auth, runs }, engine };
 }

@@ -27,6 +27,8 @@ export const EnvSchema = z
       .regex(/^postgres(ql)?:\/\//, { message: 'must be a postgres:// or postgresql:// URL' })
       .optional(),
     SLIPWAY_DATA_DIR: z.string().min(1).default(path.join(REPO_ROOT, '.slipway/data')),
+    /** Where the local executor runs jobs (default: `<SLIPWAY_DATA_DIR>/work`). */
+    SLIPWAY_WORK_DIR: z.string().min(1).optional(),
     SLIPWAY_ADMIN_PASSWORD: z
       .string()
       .min(12, { message: 'must be at least 12 characters' })
@@ -101,6 +103,8 @@ export interface AppConfig {
   host: string;
   databaseUrl: string | undefined;
   dataDir: string;
+  /** The local executor's job directories. */
+  workDir: string;
   adminPassword: string | undefined;
   consoleDir: string;
   logLevel: z.infer<typeof EnvSchema>['SLIPWAY_LOG_LEVEL'];
@@ -150,6 +154,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     host: e.HOST,
     databaseUrl: e.DATABASE_URL,
     dataDir: resolveFromInvocation(e.SLIPWAY_DATA_DIR),
+    workDir: resolveFromInvocation(e.SLIPWAY_WORK_DIR ?? path.join(e.SLIPWAY_DATA_DIR, 'work')),
     adminPassword: e.SLIPWAY_ADMIN_PASSWORD,
     consoleDir: resolveFromInvocation(e.SLIPWAY_CONSOLE_DIR),
     logLevel: e.SLIPWAY_LOG_LEVEL,

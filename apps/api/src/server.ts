@@ -34,7 +34,11 @@ async function main(): Promise<void> {
   if (secret.source !== 'environment' && !db.embedded) {
     logger.warn('SLIPWAY_SECRET_KEY is not set: every replica sharing this database must use the same key');
   }
-  const { app, services } = await buildApp({ config: { ...config, secretKey: secret.key }, db, logger });
+  const { app, services, engine } = await buildApp({
+    config: { ...config, secretKey: secret.key },
+    db,
+    logger,
+  });
 
   const bootstrap = await services.auth.ensureBootstrapAdmin(config.adminPassword);
   if (bootstrap.generatedPassword) {
@@ -56,12 +60,27 @@ async function main(): Promise<void> {
   }, 60 * 60_000);
   purge.unref();
 
+  // The run engine works only in the replica holding the leadership lock.
+  const leadership = db.electLeader(
+    (leading) => {
+      if (leading) {
+        logger.info('leading: the run engine is running here');
+        engine.start();
+      } else {
+        logger.info('not leading: the run engine waits');
+        void engine.stop();
+      }
+    },
+    (message) => logger.warn(message),
+  );
+
   let shuttingDown = false;
   const shutdown = async (signal: string) => {
     if (shuttingDown) return;
     shuttingDown = true;
     logger.info({ signal }, 'shutting down: no new connections, draining requests');
     clearInterval(purge);
+    await leadership.stop();
     const forceClose = setTimeout(() => {
       logger.warn('drain timeout reached: closing remaining connections');
       app.server.closeAllConnections();

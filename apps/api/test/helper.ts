@@ -1,6 +1,8 @@
 // Builds the real application on a fresh PostgreSQL database (from the test harness) and
 // signs in through the real login route. Used by the API's *.int.test.ts files.
 import { randomBytes } from 'node:crypto';
+import os from 'node:os';
+import path from 'node:path';
 import { CSRF_HEADER, SESSION_COOKIE } from '@slipway/contracts';
 import { type Database, openDatabase } from '@slipway/db';
 import { createTestDatabase, type TestDatabase } from '@slipway/testing';
@@ -29,6 +31,7 @@ export function testAppConfig(overrides: Partial<AppDeps['config']> = {}): AppDe
     publicUrl: undefined,
     oidc: undefined,
     secretKey: TEST_SECRET_KEY,
+    workDir: path.join(os.tmpdir(), `slipway-test-work-${process.pid}`),
     ...overrides,
   };
 }

@@ -20,6 +20,7 @@ import {
   UpdateEnvironmentBodySchema,
 } from './environments.ts';
 import {
+  CreatedProjectSchema,
   CreateProjectBodySchema,
   ProjectPageSchema,
   ProjectParamsSchema,
@@ -137,12 +138,12 @@ export const projectEndpoints = {
     operationId: 'createProject',
     method: 'POST',
     path: '/api/v1/workspaces/{workspace}/projects',
-    summary: 'Create a project in a workspace',
+    summary: 'Create (import) a project in a workspace, optionally with a starter pipeline',
     tag: 'projects',
     params: WorkspaceParamsSchema,
     body: CreateProjectBodySchema,
     successStatus: 201,
-    response: ProjectSchema,
+    response: CreatedProjectSchema,
   }),
   get: defineEndpoint({
     operationId: 'getProject',

@@ -9,5 +9,6 @@ export * from './environments.ts';
 export * from './permissions.ts';
 export * from './pipelines.ts';
 export * from './projects.ts';
+export * from './runs.ts';
 export * from './templates.ts';
 export * from './workspaces.ts';

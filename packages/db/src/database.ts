@@ -1,6 +1,7 @@
 import { PrismaPg } from '@prisma/adapter-pg';
 import { startEmbeddedPostgres } from './embedded.ts';
 import { PrismaClient } from './generated/prisma/client.ts';
+import { electLeader, type LeaderElection } from './leader.ts';
 import { migrate } from './migrator.ts';
 
 export interface DatabaseConfig {
@@ -13,6 +14,11 @@ export interface DatabaseConfig {
 export interface Database {
   prisma: PrismaClient;
   embedded: boolean;
+  /**
+   * Leadership for background work. The embedded database belongs to one process (its
+   * data directory is locked), which therefore always leads.
+   */
+  electLeader(onChange: (leading: boolean) => void, log?: (message: string) => void): LeaderElection;
   /** Throws with the reason when the database is unreachable or has pending migrations. */
   checkReady(): Promise<void>;
   close(): Promise<void>;
@@ -45,6 +51,13 @@ export async function openDatabase(config: DatabaseConfig): Promise<Database> {
   return {
     prisma,
     embedded: Boolean(embedded),
+    electLeader(onChange, log) {
+      if (embedded) {
+        onChange(true);
+        return { isLeader: () => true, stop: async () => onChange(false) };
+      }
+      return electLeader({ connectionString, onChange, ...(log ? { log } : {}) });
+    },
     async checkReady() {
       // The reason is shown by /readyz: keep connection details out of it.
       const rows = await prisma.$queryRaw<{ migration_name: string }[]>`

@@ -14,6 +14,7 @@ import {
   type V1Namespace,
   type V1Node,
   type V1Pod,
+  type V1Secret,
   VersionApi,
 } from '@kubernetes/client-node';
 import { KubeError, toKubeError } from './errors.ts';
@@ -199,6 +200,24 @@ export function createKubeClient(source: ClusterSource, options: { timeoutMs?: n
     deleteJob: (namespace: string, name: string) =>
       orNull(`delete job ${namespace}/${name}`, () =>
         batch.deleteNamespacedJob({ namespace, name, propagationPolicy: 'Background' }),
+      ).then(() => undefined),
+
+    /** Creates a Secret; one that exists already is left as it is (`false`). */
+    createSecret: async (namespace: string, secret: V1Secret): Promise<boolean> => {
+      try {
+        await call(`create secret ${namespace}/${secret.metadata?.name}`, () =>
+          core.createNamespacedSecret({ namespace, body: secret }),
+        );
+        return true;
+      } catch (error) {
+        if (error instanceof KubeError && error.kubeStatus === 409) return false;
+        throw error;
+      }
+    },
+
+    deleteSecret: (namespace: string, name: string) =>
+      orNull(`delete secret ${namespace}/${name}`, () =>
+        core.deleteNamespacedSecret({ namespace, name }),
       ).then(() => undefined),
 
     listDeployments: (namespace: string): Promise<V1Deployment[]> =>

@@ -1,10 +1,13 @@
 export type {
   CoreV1Event,
   KubernetesObject,
+  V1Container,
   V1Deployment,
   V1Job,
   V1Namespace,
   V1Pod,
+  V1Secret,
+  V1SecurityContext,
 } from '@kubernetes/client-node';
 export {
   type AccessCheck,

@@ -10,6 +10,18 @@ export { canvasEdits, EditError, insertItem, moveItem, removeItem, setField } fr
 export { closest, didYouMean, formatPath, type SpecError } from './errors.ts';
 export { type ParseResult, parsePipeline } from './parse.ts';
 export { type ParameterError, parametersFor, resolveRunParameters } from './run-parameters.ts';
+export {
+  type Approval,
+  DEFAULT_STEP_IMAGE,
+  durationSeconds,
+  type PlanContext,
+  type PlannedJob,
+  type PlannedStep,
+  planRun,
+  secretEnvName,
+  unrunnableReason,
+  variableValues,
+} from './run-plan.ts';
 export * from './schema.ts';
 export {
   detectRepository,

@@ -61,6 +61,8 @@ CREATE TABLE "step_runs" (
     "exit_code" INTEGER,
     "log_bytes" BIGINT NOT NULL DEFAULT 0,
     "log_lines" INTEGER NOT NULL DEFAULT 0,
+    "log_complete" BOOLEAN NOT NULL DEFAULT false,
+    "result" VARCHAR(500),
     "started_at" TIMESTAMPTZ(3),
     "finished_at" TIMESTAMPTZ(3),
 

@@ -58,3 +58,30 @@ export function registerEndpoint<E extends Endpoint>(
     },
   });
 }
+
+/**
+ * An endpoint that writes its own response (a stream: Server-Sent Events, a download). The
+ * request is still validated by the contract's schemas and the operation is in OpenAPI.
+ */
+export function registerStreamingEndpoint<E extends Endpoint>(
+  app: FastifyInstance,
+  endpoint: E,
+  handler: (request: EndpointRequest<E>, reply: FastifyReply) => Promise<unknown>,
+): void {
+  app.route({
+    method: endpoint.method,
+    url: endpoint.path.replace(/\{(\w+)\}/g, ':$1'),
+    config: { auth: endpoint.auth },
+    schema: {
+      operationId: endpoint.operationId,
+      summary: endpoint.summary,
+      tags: [endpoint.tag],
+      ...(endpoint.auth === 'session' ? { security: [{ session: [] }] } : {}),
+      ...(endpoint.params ? { params: endpoint.params } : {}),
+      ...(endpoint.query ? { querystring: endpoint.query } : {}),
+      ...(endpoint.body ? { body: endpoint.body } : {}),
+      response: { '4xx': ErrorBodySchema, '5xx': ErrorBodySchema },
+    },
+    handler: async (request, reply) => handler(request as unknown as EndpointRequest<E>, reply),
+  });
+}

@@ -139,6 +139,27 @@ export function createPipelinesService(deps: {
       }
     },
 
+    /**
+     * What a run of the pipeline runs: the project (checked for `permission`), the pipeline,
+     * its current revision and that revision's spec expanded (templates resolved) and parsed.
+     */
+    async forRun(
+      actor: Actor,
+      workspace: string,
+      project: string,
+      name: string,
+      permission: 'project.read' | 'pipeline.run',
+    ) {
+      const row = await projects.authorize(actor, workspace, project, permission);
+      const pipeline = await pipelines.find(row.id, name);
+      if (!pipeline) throw new NotFoundError(`pipeline "${name}" not found in project "${project}"`);
+      const revision = await pipelines.revision(pipeline.id, pipeline.currentRevision);
+      if (!revision) throw new Error(`pipeline ${pipeline.id} has no revision ${pipeline.currentRevision}`);
+      const checked = await check(row.workspaceId, revision.spec);
+      const text = checked.expanded ?? revision.spec;
+      return { project: row, pipeline, revision: revision.number, text, errors: checked.errors };
+    },
+
     async get(actor: Actor, workspace: string, project: string, name: string) {
       const found = await findOrThrow(actor, workspace, project, name, 'project.read');
       return current(found.project.workspaceId, found.pipeline);

@@ -1,0 +1,84 @@
+import type { Readable } from 'node:stream';
+import type { PlannedStep } from '@slipway/pipeline';
+
+/** Everything an executor needs to run one attempt of one pipeline job. */
+export interface JobDispatch {
+  /** Deterministic (run, job, attempt): a repeated start adopts what exists. */
+  externalName: string;
+  labels: {
+    workspace: string;
+    project: string;
+    pipeline: string;
+    runId: string;
+    runNumber: number;
+    job: string;
+    stage: string;
+    attempt: number;
+  };
+  namespace: string;
+  repository: { url: string; ref: string } | null;
+  steps: PlannedStep[];
+  /** Environment variables of every step (run variables; secret parameters by reference). */
+  env: Record<string, string>;
+  /** Secret values (secret parameters): mounted or passed, never written into specs or scripts. */
+  secretEnv: Record<string, string>;
+  credentials: string[];
+  timeoutSeconds: number | undefined;
+}
+
+export type ObservedStepStatus = 'pending' | 'running' | 'succeeded' | 'failed' | 'skipped';
+
+export interface ObservedStep {
+  status: ObservedStepStatus;
+  exitCode?: number | undefined;
+  /** What the step reported (commit checked out, image digest). */
+  result?: string | undefined;
+  startedAt?: Date | undefined;
+  finishedAt?: Date | undefined;
+}
+
+export interface JobObservation {
+  /** `missing`: nothing exists under the job's name (never started, or lost). */
+  state: 'missing' | 'running' | 'succeeded' | 'failed';
+  /** One per step, the checkout step first when there is a repository. */
+  steps: ObservedStep[];
+  message?: string | undefined;
+}
+
+export interface JobRef {
+  externalName: string;
+  namespace: string;
+}
+
+export interface Executor {
+  readonly kind: 'kubernetes' | 'local';
+  /** Starts the job; when something of that name exists already, adopts it. */
+  start(job: JobDispatch): Promise<void>;
+  observe(job: JobRef, stepCount: number): Promise<JobObservation>;
+  /** Stops the job and everything it started; idempotent. */
+  stop(job: JobRef): Promise<void>;
+  /** A step's output from byte `fromByte` on; the stream ends when the step's log is complete. */
+  openLog(
+    job: JobRef,
+    stepIndex: number,
+    fromByte: number,
+    isFinished: () => boolean,
+  ): Promise<Readable | null>;
+  /** Lets the executor clean up after the job's logs are archived. */
+  release(job: JobRef): Promise<void>;
+}
+
+/** `slw-<run id prefix>-<job>-<attempt>`, a valid DNS label of at most 63 characters. */
+export function externalNameOf(runId: string, stage: string, job: string, attempt: number): string {
+  const safe = (value: string) =>
+    value
+      .toLowerCase()
+      .replace(/[^a-z0-9-]+/g, '-')
+      .replace(/^-+|-+$/g, '');
+  const prefix = `slw-${runId.replace(/-/g, '').slice(0, 10)}`;
+  const suffix = `-a${attempt}`;
+  const middle = `-${safe(stage)}-${safe(job)}`
+    .slice(0, 63 - prefix.length - suffix.length)
+    .replace(/-+$/g, '');
+  return `${prefix}${middle}${suffix}`;
+}

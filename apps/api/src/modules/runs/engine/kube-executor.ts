@@ -1,0 +1,356 @@
+import { PassThrough } from 'node:stream';
+import {
+  type KubeClient,
+  KubeError,
+  type V1Container,
+  type V1Job,
+  type V1Pod,
+  type V1SecurityContext,
+} from '@slipway/kube';
+import { DEFAULT_STEP_IMAGE, type PlannedStep } from '@slipway/pipeline';
+import type { Executor, JobDispatch, JobObservation, JobRef, ObservedStep } from './executor.ts';
+
+export const LABEL_PREFIX = 'slipway.dev';
+export const JOB_LABEL = `${LABEL_PREFIX}/job-attempt`;
+const WORKSPACE = '/workspace';
+/** Image of the checkout step (git). */
+export const GIT_IMAGE = 'alpine/git:2.49.1';
+/** Daemonless image builds: rootless BuildKit, run without a daemon. */
+export const BUILD_IMAGE = 'moby/buildkit:v0.26.2-rootless';
+/** How long a followed log may stay silent after its step ended before it counts as complete. */
+const QUIET_AFTER_END_MS = 1500;
+const TTL_AFTER_ARCHIVE_SECONDS = 600;
+
+const labelValue = (value: string | number) =>
+  String(value)
+    .replace(/[^A-Za-z0-9._-]+/g, '-')
+    .slice(0, 63)
+    .replace(/^[^A-Za-z0-9]+|[^A-Za-z0-9]+$/g, '');
+
+/** Container names: DNS labels, unique within the pod, in step order. */
+export function containerName(index: number, step: string): string {
+  return `s${index}-${step.toLowerCase().replace(/[^a-z0-9-]+/g, '-')}`.slice(0, 63).replace(/-+$/g, '');
+}
+
+const RESTRICTED: V1SecurityContext = {
+  allowPrivilegeEscalation: false,
+  capabilities: { drop: ['ALL'] },
+  runAsNonRoot: true,
+  seccompProfile: { type: 'RuntimeDefault' },
+};
+
+function envList(env: Record<string, string>) {
+  return Object.entries(env).map(([name, value]) => ({ name, value }));
+}
+
+function stepContainer(
+  job: JobDispatch,
+  step: PlannedStep,
+  index: number,
+  secretName: string | undefined,
+): V1Container {
+  const common = {
+    name: containerName(index, step.name),
+    workingDir: WORKSPACE,
+    volumeMounts: [{ name: 'workspace', mountPath: WORKSPACE }],
+    env: envList({ ...job.env, ...step.env }),
+    envFrom: [
+      ...(secretName ? [{ secretRef: { name: secretName } }] : []),
+      // Credentials by name: Secrets of that name in the namespace, when they exist.
+      ...job.credentials.map((name) => ({ secretRef: { name, optional: true } })),
+    ],
+    terminationMessagePolicy: 'FallbackToLogsOnError',
+    resources: { requests: { cpu: '100m', memory: '128Mi' }, limits: { memory: '2Gi' } },
+  };
+  if (step.kind === 'build-image' && step.buildImage) {
+    const build = step.buildImage;
+    const dockerfileDir = build.dockerfile.includes('/')
+      ? build.dockerfile.slice(0, build.dockerfile.lastIndexOf('/'))
+      : '.';
+    const dockerfileName = build.dockerfile.slice(build.dockerfile.lastIndexOf('/') + 1);
+    return {
+      ...common,
+      image: BUILD_IMAGE,
+      command: ['buildctl-daemonless.sh'],
+      args: [
+        'build',
+        '--frontend=dockerfile.v0',
+        `--local=context=${WORKSPACE}/${build.context}`,
+        `--local=dockerfile=${WORKSPACE}/${build.context}/${dockerfileDir}`,
+        `--opt=filename=${dockerfileName}`,
+        `--output=type=image,name=${build.destination},push=true`,
+        // The digest pushed ends up in the pod status (the termination message).
+        '--metadata-file=/dev/termination-log',
+      ],
+      env: [...common.env, { name: 'BUILDKITD_FLAGS', value: '--oci-worker-no-process-sandbox' }],
+      // Rootless BuildKit needs unconfined seccomp and AppArmor to create its user
+      // namespace; it still runs as a non-root user without privilege escalation.
+      securityContext: {
+        allowPrivilegeEscalation: false,
+        runAsNonRoot: true,
+        runAsUser: 1000,
+        runAsGroup: 1000,
+        seccompProfile: { type: 'Unconfined' },
+        appArmorProfile: { type: 'Unconfined' },
+      },
+      volumeMounts: [
+        ...common.volumeMounts,
+        ...(build.credential
+          ? [{ name: `registry-${build.credential}`, mountPath: '/home/user/.docker', readOnly: true }]
+          : []),
+      ],
+    };
+  }
+  return {
+    ...common,
+    image: step.image ?? DEFAULT_STEP_IMAGE,
+    command: ['/bin/sh', '-ec', step.script],
+    securityContext: RESTRICTED,
+  };
+}
+
+export function jobManifest(job: JobDispatch, secretName: string | undefined): V1Job {
+  const labels = {
+    'app.kubernetes.io/managed-by': 'slipway',
+    [`${LABEL_PREFIX}/workspace`]: labelValue(job.labels.workspace),
+    [`${LABEL_PREFIX}/project`]: labelValue(job.labels.project),
+    [`${LABEL_PREFIX}/pipeline`]: labelValue(job.labels.pipeline),
+    [`${LABEL_PREFIX}/run`]: labelValue(job.labels.runId),
+    [`${LABEL_PREFIX}/run-number`]: labelValue(job.labels.runNumber),
+    [`${LABEL_PREFIX}/stage`]: labelValue(job.labels.stage),
+    [`${LABEL_PREFIX}/job`]: labelValue(job.labels.job),
+    [`${LABEL_PREFIX}/attempt`]: labelValue(job.labels.attempt),
+    [JOB_LABEL]: job.externalName,
+  };
+  const checkout: V1Container[] = job.repository
+    ? [
+        {
+          name: containerName(0, 'checkout'),
+          image: GIT_IMAGE,
+          workingDir: WORKSPACE,
+          command: ['/bin/sh', '-ec'],
+          args: [
+            'git clone --quiet --depth 1 --branch "$SLIPWAY_REF" "$SLIPWAY_REPOSITORY" . && git rev-parse HEAD > /dev/termination-log && git log -1 --format="checked out %h: %s"',
+          ],
+          env: envList({
+            ...job.env,
+            SLIPWAY_REF: job.repository.ref,
+            SLIPWAY_REPOSITORY: job.repository.url,
+            HOME: '/tmp',
+          }),
+          volumeMounts: [{ name: 'workspace', mountPath: WORKSPACE }],
+          securityContext: RESTRICTED,
+          resources: { requests: { cpu: '50m', memory: '64Mi' }, limits: { memory: '512Mi' } },
+        },
+      ]
+    : [];
+  const offset = checkout.length;
+  const registryCredentials = [
+    ...new Set(job.steps.flatMap((s) => (s.buildImage?.credential ? [s.buildImage.credential] : []))),
+  ];
+  return {
+    apiVersion: 'batch/v1',
+    kind: 'Job',
+    metadata: { name: job.externalName, namespace: job.namespace, labels },
+    spec: {
+      // The engine retries (as new attempts with their own Job), never Kubernetes.
+      backoffLimit: 0,
+      ...(job.timeoutSeconds ? { activeDeadlineSeconds: job.timeoutSeconds } : {}),
+      template: {
+        metadata: { labels },
+        spec: {
+          restartPolicy: 'Never',
+          automountServiceAccountToken: false,
+          securityContext: {
+            runAsNonRoot: true,
+            runAsUser: 1000,
+            runAsGroup: 1000,
+            fsGroup: 1000,
+            seccompProfile: { type: 'RuntimeDefault' },
+          },
+          volumes: [
+            { name: 'workspace', emptyDir: {} },
+            ...registryCredentials.map((name) => ({
+              name: `registry-${name}`,
+              secret: { secretName: name, items: [{ key: '.dockerconfigjson', path: 'config.json' }] },
+            })),
+          ],
+          // Each step is an init container: they run in order, each with its own image,
+          // status and log; the first failure stops the pod.
+          initContainers: [
+            ...checkout,
+            ...job.steps.map((step, index) => stepContainer(job, step, index + offset, secretName)),
+          ],
+          containers: [
+            {
+              name: 'done',
+              image: DEFAULT_STEP_IMAGE,
+              command: ['/bin/true'],
+              securityContext: RESTRICTED,
+              resources: { requests: { cpu: '10m', memory: '16Mi' }, limits: { memory: '32Mi' } },
+            },
+          ],
+        },
+      },
+    },
+  };
+}
+
+function stepFrom(pod: V1Pod | undefined, index: number, name: string): ObservedStep {
+  const status = pod?.status?.initContainerStatuses?.find((s) => s.name === name);
+  const terminated = status?.state?.terminated;
+  if (terminated) {
+    return {
+      status: terminated.exitCode === 0 ? 'succeeded' : 'failed',
+      exitCode: terminated.exitCode,
+      result: terminated.message?.trim().slice(0, 500) || undefined,
+      startedAt: terminated.startedAt ? new Date(terminated.startedAt) : undefined,
+      finishedAt: terminated.finishedAt ? new Date(terminated.finishedAt) : undefined,
+    };
+  }
+  if (status?.state?.running) {
+    return {
+      status: 'running',
+      startedAt: status.state.running.startedAt ? new Date(status.state.running.startedAt) : undefined,
+    };
+  }
+  void index;
+  return { status: 'pending' };
+}
+
+/** Runs pipeline jobs as Kubernetes Jobs: one Job per job attempt, one init container per step. */
+export function createKubeExecutor(deps: { kube: KubeClient }): Executor {
+  const { kube } = deps;
+  const secretNameOf = (job: JobRef) => `${job.externalName}-secrets`.slice(0, 253);
+
+  async function podOf(job: JobRef): Promise<V1Pod | undefined> {
+    const pods = await kube.listPods(job.namespace, `${JOB_LABEL}=${job.externalName}`);
+    return pods.sort((a, b) =>
+      String(b.metadata?.creationTimestamp).localeCompare(String(a.metadata?.creationTimestamp)),
+    )[0];
+  }
+
+  return {
+    kind: 'kubernetes',
+
+    async start(job: JobDispatch): Promise<void> {
+      let secretName: string | undefined;
+      if (Object.keys(job.secretEnv).length > 0) {
+        secretName = secretNameOf(job);
+        await kube.createSecret(job.namespace, {
+          apiVersion: 'v1',
+          kind: 'Secret',
+          metadata: {
+            name: secretName,
+            namespace: job.namespace,
+            labels: { 'app.kubernetes.io/managed-by': 'slipway', [JOB_LABEL]: job.externalName },
+          },
+          type: 'Opaque',
+          stringData: job.secretEnv,
+        });
+      }
+      try {
+        await kube.createJob(job.namespace, jobManifest(job, secretName));
+      } catch (error) {
+        // Created before a crash: adopt it.
+        if (error instanceof KubeError && error.kubeStatus === 409) return;
+        throw error;
+      }
+    },
+
+    async observe(job: JobRef, stepCount: number): Promise<JobObservation> {
+      const current = await kube.getJob(job.namespace, job.externalName);
+      if (!current) return { state: 'missing', steps: [] };
+      const pod = await podOf(job);
+      const names = [
+        ...(pod?.spec?.initContainers ?? current.spec?.template.spec?.initContainers ?? []).map(
+          (c) => c.name,
+        ),
+      ];
+      const steps = Array.from({ length: stepCount }, (_, index) => stepFrom(pod, index, names[index] ?? ''));
+      const conditions = current.status?.conditions ?? [];
+      const failed = conditions.find((c) => c.type === 'Failed' && c.status === 'True');
+      const complete = conditions.find((c) => c.type === 'Complete' && c.status === 'True');
+      if (complete || (current.status?.succeeded ?? 0) > 0) {
+        for (const step of steps) if (step.status !== 'succeeded') step.status = 'succeeded';
+        return { state: 'succeeded', steps };
+      }
+      if (failed || (current.status?.failed ?? 0) > 0) {
+        const failedAt = steps.findIndex((s) => s.status === 'failed');
+        for (const [index, step] of steps.entries()) {
+          if (step.status === 'running') step.status = 'failed';
+          if (failedAt >= 0 && index > failedAt && step.status === 'pending') step.status = 'skipped';
+        }
+        const reason =
+          failed?.reason === 'DeadlineExceeded'
+            ? 'timed out (activeDeadlineSeconds)'
+            : failedAt >= 0
+              ? `step ${failedAt} exited with code ${steps[failedAt]?.exitCode}`
+              : (failed?.message ?? 'the Job failed');
+        return { state: 'failed', steps, message: reason };
+      }
+      return { state: 'running', steps };
+    },
+
+    async stop(job: JobRef): Promise<void> {
+      await kube.deleteJob(job.namespace, job.externalName);
+      await kube.deleteSecret(job.namespace, secretNameOf(job));
+    },
+
+    async openLog(job: JobRef, stepIndex: number, fromByte: number, isFinished: () => boolean) {
+      const pod = await podOf(job);
+      const name = pod?.spec?.initContainers?.[stepIndex]?.name;
+      const status = pod?.status?.initContainerStatuses?.find((s) => s.name === name);
+      if (!pod?.metadata?.name || !name || !(status?.state?.running || status?.state?.terminated))
+        return null;
+      const source = await kube.podLogs(
+        { namespace: job.namespace, pod: pod.metadata.name, container: name },
+        { follow: !isFinished() },
+      );
+      // Skips what is archived already; ends a followed log once the step has ended and
+      // the log has gone quiet (some kubelets keep such a stream open).
+      const output = new PassThrough();
+      let skip = fromByte;
+      let lastData = Date.now();
+      source.on('data', (data: Buffer) => {
+        lastData = Date.now();
+        if (skip >= data.length) {
+          skip -= data.length;
+          return;
+        }
+        const rest = data.subarray(skip);
+        skip = 0;
+        if (!output.write(rest)) {
+          source.pause();
+          output.once('drain', () => source.resume());
+        }
+      });
+      const watchdog = setInterval(() => {
+        if (isFinished() && Date.now() - lastData > QUIET_AFTER_END_MS) source.destroy();
+      }, 500);
+      const finish = () => {
+        clearInterval(watchdog);
+        output.end();
+      };
+      source.once('end', finish);
+      source.once('close', finish);
+      source.once('error', (error) => {
+        clearInterval(watchdog);
+        output.destroy(error);
+      });
+      output.once('close', () => source.destroy());
+      return output;
+    },
+
+    async release(job: JobRef): Promise<void> {
+      await kube.deleteSecret(job.namespace, secretNameOf(job));
+      // The Job and its pods may go now that the logs are archived.
+      await kube.apply({
+        apiVersion: 'batch/v1',
+        kind: 'Job',
+        metadata: { name: job.externalName, namespace: job.namespace },
+        spec: { ttlSecondsAfterFinished: TTL_AFTER_ARCHIVE_SECONDS },
+      } as V1Job);
+    },
+  };
+}

@@ -1,0 +1,474 @@
+import { FINISHED_STATUSES } from '@slipway/contracts';
+import type { PrismaClient } from '@slipway/db';
+import { type PlannedJob, planRun, secretEnvName } from '@slipway/pipeline';
+import type { FastifyBaseLogger } from 'fastify';
+import type { SecretBox } from '../../../lib/secret-box.ts';
+import { latestAttempts } from '../run-view.ts';
+import type { JobRunRow, RunsRepo, RunWithJobs, StepRunRow } from '../runs.repo.ts';
+import { parseRunSpec } from '../runs.service.ts';
+import { type Executor, externalNameOf, type JobDispatch, type JobRef } from './executor.ts';
+import { pumpLog } from './log-pump.ts';
+
+const finished = (status: string) => FINISHED_STATUSES.includes(status);
+const TICK_MS = 1000;
+
+interface RunContextRow {
+  run: RunWithJobs;
+  executor: Executor;
+  namespace: string;
+  project: { slug: string; repoUrl: string | null; workspaceSlug: string };
+  secrets: Record<string, string>;
+  plan: PlannedJob[];
+}
+
+export interface EnvironmentForRun {
+  id: string;
+  namespace: string | null;
+  cluster: {
+    id: string;
+    inCluster: boolean;
+    kubeconfigEncrypted: string | null;
+    context: string | null;
+    updatedAt: Date;
+  } | null;
+}
+
+/**
+ * The run engine, level-triggered: each pass compares what every active run needs with
+ * what exists on its executor and acts. Everything it creates has a deterministic name, so
+ * a pass repeated after a crash adopts what exists instead of starting it twice.
+ */
+export function createReconciler(deps: {
+  prisma: PrismaClient;
+  runs: RunsRepo;
+  secrets: SecretBox;
+  executorFor: (environment: EnvironmentForRun | null) => Executor;
+  logger?: FastifyBaseLogger | undefined;
+  /** Called after anything of a run changed (status, logs), for its event stream. */
+  notify: (runId: string) => void;
+}) {
+  const { runs, prisma } = deps;
+  const pumps = new Map<string, Promise<void>>();
+  const finishedSteps = new Set<string>();
+  let timer: NodeJS.Timeout | undefined;
+  let running: Promise<void> | undefined;
+  let again = false;
+  let stopped = true;
+  let pumpAborts = new AbortController();
+
+  async function loadContext(run: RunWithJobs): Promise<RunContextRow> {
+    const [environment, project] = await Promise.all([
+      run.environmentId
+        ? prisma.environment.findUnique({ where: { id: run.environmentId }, include: { cluster: true } })
+        : null,
+      prisma.project.findUnique({
+        where: { id: run.pipeline.projectId },
+        include: { workspace: { select: { slug: true } } },
+      }),
+    ]);
+    if (!project) throw new Error(`run ${run.id}: its project is gone`);
+    const secrets = run.secretValues
+      ? (JSON.parse(deps.secrets.decrypt(run.secretValues)) as Record<string, string>)
+      : {};
+    const spec = parseRunSpec(run.spec);
+    const parameters = { ...(run.parameters as Record<string, unknown>), ...secrets };
+    const plan = planRun(spec, {
+      releaseType: run.releaseType,
+      environment: run.environmentName,
+      branch: run.ref,
+      parameters,
+      runNumber: run.number,
+      runId: run.id,
+      sha: run.commitSha ?? '',
+      namespace: environment?.namespace ?? '',
+      project: project.slug,
+      workspace: project.workspace.slug,
+      secretParameters: Object.keys(secrets),
+    });
+    return {
+      run,
+      executor: deps.executorFor(environment),
+      namespace: environment?.namespace ?? 'default',
+      project: { slug: project.slug, repoUrl: project.repoUrl, workspaceSlug: project.workspace.slug },
+      secrets,
+      plan,
+    };
+  }
+
+  const refOf = (ctx: RunContextRow, job: JobRunRow): JobRef => ({
+    externalName: job.externalName ?? externalNameOf(ctx.run.id, job.stage, job.name, job.attempt),
+    namespace: ctx.namespace,
+  });
+
+  function dispatchOf(ctx: RunContextRow, job: JobRunRow, planned: PlannedJob): JobDispatch {
+    const { run } = ctx;
+    const env: Record<string, string> = {
+      CI: 'true',
+      SLIPWAY: 'true',
+      SLIPWAY_RUN_NUMBER: String(run.number),
+      SLIPWAY_RUN_ID: run.id,
+      SLIPWAY_PIPELINE: run.pipeline.name,
+      SLIPWAY_PROJECT: ctx.project.slug,
+      SLIPWAY_WORKSPACE: ctx.project.workspaceSlug,
+      SLIPWAY_RELEASE_TYPE: run.releaseType,
+      SLIPWAY_ENVIRONMENT: run.environmentName,
+      SLIPWAY_BRANCH: run.ref,
+      SLIPWAY_JOB: job.name,
+      SLIPWAY_STAGE: job.stage,
+    };
+    const secretEnv: Record<string, string> = {};
+    for (const [name, value] of Object.entries(ctx.secrets)) secretEnv[secretEnvName(name)] = value;
+    return {
+      externalName: refOf(ctx, job).externalName,
+      labels: {
+        workspace: ctx.project.workspaceSlug,
+        project: ctx.project.slug,
+        pipeline: run.pipeline.name,
+        runId: run.id,
+        runNumber: run.number,
+        job: job.name,
+        stage: job.stage,
+        attempt: job.attempt,
+      },
+      namespace: ctx.namespace,
+      repository: ctx.project.repoUrl ? { url: ctx.project.repoUrl, ref: run.ref } : null,
+      steps: planned.steps,
+      env,
+      secretEnv,
+      credentials: planned.credentials,
+      timeoutSeconds: planned.timeoutSeconds,
+    };
+  }
+
+  async function endSteps(runId: string, job: JobRunRow, status: 'cancelled' | 'skipped' | 'failed') {
+    for (const step of job.steps) {
+      if (finished(step.status)) continue;
+      const neverStarted = step.startedAt === null;
+      await runs.setStep(runId, job, step.id, {
+        status:
+          step.status === 'running'
+            ? status === 'skipped'
+              ? 'cancelled'
+              : status
+            : neverStarted
+              ? status === 'failed'
+                ? 'skipped'
+                : status
+              : status,
+        finishedAt: neverStarted ? null : new Date(),
+        ...(neverStarted ? { logComplete: true } : {}),
+      });
+      finishedSteps.add(step.id);
+    }
+  }
+
+  async function observeJob(ctx: RunContextRow, job: JobRunRow, planned: PlannedJob | undefined) {
+    const { run, executor } = ctx;
+    const ref = refOf(ctx, job);
+    const observed = await executor.observe(ref, job.steps.length);
+    if (observed.state === 'missing') {
+      // Marked running, but the executor has nothing: the start was lost in a crash. Start
+      // it again (same name: a start that did get through is adopted).
+      if (planned) await executor.start(dispatchOf(ctx, job, planned));
+      return;
+    }
+    for (const [index, step] of job.steps.entries()) {
+      const seen = observed.steps[index];
+      if (!seen) continue;
+      if (seen.status !== step.status || (seen.result && seen.result !== step.result)) {
+        await runs.setStep(run.id, job, step.id, {
+          status: seen.status,
+          exitCode: seen.exitCode ?? null,
+          result: seen.result ?? null,
+          startedAt: seen.startedAt ?? step.startedAt,
+          finishedAt: seen.finishedAt ?? (finished(seen.status) ? new Date() : null),
+          ...(seen.status === 'skipped' ? { logComplete: true } : {}),
+        });
+        if (step.name === 'checkout' && seen.result && !run.commitSha) {
+          await runs.setRun(run.id, { commitSha: seen.result.slice(0, 64) });
+        }
+      }
+      if (finished(seen.status)) finishedSteps.add(step.id);
+    }
+    const timeout = planned?.timeoutSeconds;
+    if (
+      observed.state === 'running' &&
+      timeout &&
+      job.startedAt &&
+      Date.now() - job.startedAt.getTime() > timeout * 1000
+    ) {
+      await executor.stop(ref);
+      const current = await prisma.jobRun.findUniqueOrThrow({
+        where: { id: job.id },
+        include: { steps: true, decisions: true },
+      });
+      await endSteps(run.id, current, 'failed');
+      await finishJob(ctx, job, planned, 'failed', `timed out after ${timeout}s`);
+      return;
+    }
+    if (observed.state === 'succeeded') await finishJob(ctx, job, planned, 'succeeded', null);
+    if (observed.state === 'failed') {
+      const current = await prisma.jobRun.findUniqueOrThrow({
+        where: { id: job.id },
+        include: { steps: true, decisions: true },
+      });
+      await endSteps(run.id, current, 'skipped');
+      await finishJob(ctx, job, planned, 'failed', observed.message ?? 'failed');
+    }
+  }
+
+  async function finishJob(
+    ctx: RunContextRow,
+    job: JobRunRow,
+    planned: PlannedJob | undefined,
+    status: 'succeeded' | 'failed',
+    message: string | null,
+  ) {
+    await runs.setJob(ctx.run.id, job.id, { status, message, finishedAt: new Date() });
+    if (status === 'failed' && planned && job.attempt <= planned.retries && !ctx.run.cancelRequested) {
+      await runs.addJobs(
+        ctx.run.id,
+        [
+          {
+            stage: job.stage,
+            stageIndex: job.stageIndex,
+            name: job.name,
+            kind: 'job',
+            attempt: job.attempt + 1,
+            status: 'pending',
+            steps: job.steps.map((s) => ({ name: s.name, status: 'pending' })),
+          },
+        ],
+        prisma,
+      );
+      await runs.event(prisma, ctx.run.id, 'job', {
+        stage: job.stage,
+        name: job.name,
+        attempt: job.attempt + 1,
+        status: 'pending',
+        message: `retry ${job.attempt} of ${planned.retries}`,
+      });
+    }
+  }
+
+  async function decideGate(ctx: RunContextRow, job: JobRunRow, planned: PlannedJob | undefined) {
+    const rejected = job.decisions.find((d) => d.decision === 'reject');
+    const approvals = job.decisions.filter((d) => d.decision === 'approve').length;
+    if (rejected) {
+      await runs.setJob(ctx.run.id, job.id, {
+        status: 'failed',
+        message: `rejected by ${rejected.userName}${rejected.comment ? `: ${rejected.comment}` : ''}`,
+        finishedAt: new Date(),
+      });
+    } else if (approvals >= (planned?.approval?.count ?? 1)) {
+      await runs.setJob(ctx.run.id, job.id, {
+        status: 'succeeded',
+        message: `approved by ${job.decisions.map((d) => d.userName).join(', ')}`,
+        finishedAt: new Date(),
+      });
+    }
+  }
+
+  function ensurePumps(ctx: RunContextRow) {
+    for (const job of ctx.run.jobs) {
+      if (!job.executor || job.reusedFrom !== null) continue;
+      for (const step of job.steps) {
+        if (step.logComplete || step.status === 'pending' || pumps.has(step.id)) continue;
+        if (finished(step.status)) finishedSteps.add(step.id);
+        const pump = archiveStep(ctx, job, step)
+          .catch((error: unknown) =>
+            deps.logger?.warn({ err: error, step: step.id }, 'log archiving stopped; will resume'),
+          )
+          .finally(() => pumps.delete(step.id));
+        pumps.set(step.id, pump);
+      }
+    }
+  }
+
+  async function archiveStep(ctx: RunContextRow, job: JobRunRow, step: StepRunRow) {
+    const last = await runs.lastChunk(step.id);
+    const current = await prisma.stepRun.findUniqueOrThrow({ where: { id: step.id } });
+    const stream = await ctx.executor.openLog(refOf(ctx, job), step.index, Number(current.logBytes), () =>
+      finishedSteps.has(step.id),
+    );
+    if (!stream) return;
+    await pumpLog({
+      stream,
+      nextSeq: (last?.seq ?? -1) + 1,
+      nextLine: current.logLines + 1,
+      secrets: Object.values(ctx.secrets),
+      signal: pumpAborts.signal,
+      write: async (chunk) => {
+        await runs.appendLog({ id: step.id, runId: ctx.run.id }, chunk);
+        deps.notify(ctx.run.id);
+      },
+    });
+    if (finishedSteps.has(step.id) && !pumpAborts.signal.aborted) {
+      await prisma.stepRun.update({ where: { id: step.id }, data: { logComplete: true } });
+      const remaining = await prisma.stepRun.count({ where: { jobRunId: job.id, logComplete: false } });
+      const jobRow = await prisma.jobRun.findUnique({ where: { id: job.id } });
+      if (remaining === 0 && jobRow && finished(jobRow.status)) await ctx.executor.release(refOf(ctx, job));
+    }
+  }
+
+  async function reconcileRun(runId: string): Promise<void> {
+    let run = await runs.findById(runId);
+    if (!run || finished(run.status)) return;
+    const ctx = await loadContext(run);
+    const plannedOf = (job: JobRunRow) => ctx.plan.find((p) => p.stage === job.stage && p.name === job.name);
+    if (run.status === 'queued') await runs.setRun(run.id, { status: 'running', startedAt: new Date() });
+
+    if (run.cancelRequested) {
+      for (const job of latestAttempts(run.jobs)) {
+        if (finished(job.status)) continue;
+        if (job.status === 'running') await ctx.executor.stop(refOf(ctx, job));
+        await endSteps(run.id, job, 'cancelled');
+        await runs.setJob(run.id, job.id, { status: 'cancelled', finishedAt: new Date() });
+      }
+      await runs.setRun(run.id, { status: 'cancelled', finishedAt: new Date(), secretValues: null });
+      return;
+    }
+
+    for (const job of latestAttempts(run.jobs)) {
+      if (job.status === 'running' && job.kind === 'job') await observeJob(ctx, job, plannedOf(job));
+      if (job.status === 'waiting' && job.kind === 'approval') await decideGate(ctx, job, plannedOf(job));
+    }
+
+    run = (await runs.findById(runId)) ?? run;
+    ctx.run = run;
+    const jobs = latestAttempts(run.jobs);
+    const failed = jobs.find((j) => j.status === 'failed');
+    const active = jobs.filter((j) => j.status === 'running' || j.status === 'waiting');
+    if (failed) {
+      for (const job of jobs.filter((j) => j.status === 'pending')) {
+        await endSteps(run.id, job, 'skipped');
+        await runs.setJob(run.id, job.id, { status: 'skipped' });
+      }
+      if (active.length === 0) {
+        await runs.setRun(run.id, {
+          status: 'failed',
+          finishedAt: new Date(),
+          secretValues: null,
+          message: `${failed.stage} / ${failed.name}: ${failed.message ?? 'failed'}`,
+        });
+      }
+    } else {
+      const open = jobs.filter((j) => !finished(j.status));
+      if (open.length === 0) {
+        await runs.setRun(run.id, { status: 'succeeded', finishedAt: new Date(), secretValues: null });
+      } else {
+        const stageIndex = Math.min(...open.map((j) => j.stageIndex));
+        for (const job of open.filter((j) => j.stageIndex === stageIndex && j.status === 'pending')) {
+          if (job.kind === 'approval') {
+            await runs.setJob(run.id, job.id, { status: 'waiting', startedAt: new Date() });
+            continue;
+          }
+          const planned = plannedOf(job);
+          if (!planned) continue;
+          const dispatch = dispatchOf(ctx, job, planned);
+          // Recorded first: after a crash the next pass finds it marked and adopts or re-starts it.
+          await runs.setJob(run.id, job.id, {
+            status: 'running',
+            executor: ctx.executor.kind,
+            externalName: dispatch.externalName,
+            startedAt: new Date(),
+          });
+          await ctx.executor.start(dispatch);
+        }
+        const now = await runs.findById(runId);
+        const nowJobs = latestAttempts(now?.jobs ?? []);
+        const status = nowJobs.some((j) => j.status === 'running')
+          ? 'running'
+          : nowJobs.some((j) => j.status === 'waiting')
+            ? 'waiting'
+            : 'running';
+        if (now && now.status !== status) await runs.setRun(run.id, { status });
+      }
+    }
+    const latest = await runs.findById(runId);
+    if (latest) {
+      ctx.run = latest;
+      ensurePumps(ctx);
+    }
+  }
+
+  async function pass(): Promise<void> {
+    const ids = await runs.activeRunIds();
+    // Runs that ended still may have logs to archive.
+    const unarchived = await prisma.stepRun.findMany({
+      where: {
+        logComplete: false,
+        status: { notIn: ['pending'] },
+        jobRun: { executor: { not: null }, run: { status: { notIn: ['queued', 'running', 'waiting'] } } },
+      },
+      select: { jobRun: { select: { runId: true } } },
+      distinct: ['jobRunId'],
+      take: 50,
+    });
+    for (const id of ids) {
+      try {
+        await reconcileRun(id);
+      } catch (error) {
+        deps.logger?.error({ err: error, run: id }, 'reconciling a run failed; will retry');
+      }
+      deps.notify(id);
+    }
+    for (const runId of new Set(unarchived.map((s) => s.jobRun.runId))) {
+      const run = await runs.findById(runId);
+      if (!run) continue;
+      try {
+        const ctx = await loadContext(run);
+        for (const job of run.jobs)
+          for (const step of job.steps) if (finished(step.status)) finishedSteps.add(step.id);
+        ensurePumps(ctx);
+      } catch (error) {
+        deps.logger?.warn({ err: error, run: runId }, 'could not resume log archiving');
+      }
+    }
+  }
+
+  function schedule(delay: number) {
+    if (stopped) return;
+    clearTimeout(timer);
+    timer = setTimeout(() => void tick(), delay);
+  }
+
+  async function tick(): Promise<void> {
+    if (stopped) return;
+    if (running) {
+      again = true;
+      return;
+    }
+    running = pass()
+      .catch((error: unknown) => deps.logger?.error({ err: error }, 'reconciler pass failed'))
+      .finally(() => {
+        running = undefined;
+        schedule(again ? 0 : TICK_MS);
+        again = false;
+      });
+    await running;
+  }
+
+  return {
+    start() {
+      stopped = false;
+      pumpAborts = new AbortController();
+      schedule(0);
+    },
+    /** Something changed (a run was created, cancelled, approved): look now. */
+    wake() {
+      if (!stopped) schedule(0);
+    },
+    /** One pass, for tests. */
+    tick,
+    async stop() {
+      stopped = true;
+      clearTimeout(timer);
+      pumpAborts.abort();
+      await running;
+      await Promise.allSettled([...pumps.values()]);
+    },
+  };
+}
+
+export type Reconciler = ReturnType<typeof createReconciler>;

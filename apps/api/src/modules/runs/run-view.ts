@@ -1,0 +1,83 @@
+import type { JobRun, Run, RunSummary } from '@slipway/contracts';
+import type { Approval } from '@slipway/pipeline';
+import type { JobRunRow, RunWithJobs } from './runs.repo.ts';
+
+const iso = (date: Date | null) => (date ? date.toISOString() : null);
+
+type SummaryRow = Omit<RunWithJobs, 'jobs' | 'pipeline'> & { pipeline: { name: string } };
+
+export function toRunSummary(row: SummaryRow): RunSummary {
+  return {
+    number: row.number,
+    pipeline: row.pipeline.name,
+    revision: row.revision,
+    status: row.status as RunSummary['status'],
+    releaseType: row.releaseType,
+    environment: row.environmentName,
+    ref: row.ref,
+    commit: row.commitSha,
+    trigger: row.trigger as RunSummary['trigger'],
+    triggeredBy: row.triggeredByName,
+    retryOf: row.retryOf,
+    message: row.message,
+    createdAt: row.createdAt.toISOString(),
+    startedAt: iso(row.startedAt),
+    finishedAt: iso(row.finishedAt),
+  };
+}
+
+/** The latest attempt of every job, in stage order. */
+export function latestAttempts(jobs: readonly JobRunRow[]): JobRunRow[] {
+  const latest = new Map<string, JobRunRow>();
+  for (const job of jobs) {
+    const key = `${job.stage}\u0000${job.name}`;
+    const seen = latest.get(key);
+    if (!seen || seen.attempt < job.attempt) latest.set(key, job);
+  }
+  return [...latest.values()].sort((a, b) => a.stageIndex - b.stageIndex);
+}
+
+export function toJobRun(job: JobRunRow, approval: Approval | undefined): JobRun {
+  return {
+    name: job.name,
+    stage: job.stage,
+    stageIndex: job.stageIndex,
+    kind: job.kind as JobRun['kind'],
+    status: job.status as JobRun['status'],
+    attempt: job.attempt,
+    executor: job.executor as JobRun['executor'],
+    message: job.message,
+    startedAt: iso(job.startedAt),
+    finishedAt: iso(job.finishedAt),
+    steps: job.steps.map((step) => ({
+      index: step.index,
+      name: step.name,
+      status: step.status as JobRun['status'],
+      exitCode: step.exitCode,
+      logLines: step.logLines,
+      startedAt: iso(step.startedAt),
+      finishedAt: iso(step.finishedAt),
+    })),
+    approval:
+      job.kind === 'approval' && approval
+        ? {
+            ...approval,
+            decisions: job.decisions.map((d) => ({
+              user: d.userName,
+              decision: d.decision as 'approve' | 'reject',
+              comment: d.comment,
+              createdAt: d.createdAt.toISOString(),
+            })),
+          }
+        : null,
+  };
+}
+
+export function toRun(row: RunWithJobs, approvals: ReadonlyMap<string, Approval>): Run {
+  return {
+    ...toRunSummary(row),
+    parameters: row.parameters as Record<string, unknown>,
+    spec: row.spec,
+    jobs: latestAttempts(row.jobs).map((job) => toJobRun(job, approvals.get(`${job.stage}/${job.name}`))),
+  };
+}

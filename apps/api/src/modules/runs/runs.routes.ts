@@ -1,0 +1,90 @@
+import { runEndpoints } from '@slipway/contracts';
+import type { FastifyInstance } from 'fastify';
+import { BadRequestError } from '../../lib/errors.ts';
+import { registerEndpoint, registerStreamingEndpoint } from '../../lib/route.ts';
+import { actorOf } from '../../plugins/authentication.ts';
+import { parseCursor, type RunStreamHub } from './run-stream.ts';
+import type { RunsService } from './runs.service.ts';
+import type { StepLogs } from './step-logs.ts';
+
+const HEARTBEAT_MS = 15_000;
+
+function idempotencyKeyOf(header: string | string[] | undefined): string | undefined {
+  if (header === undefined) return undefined;
+  const value = Array.isArray(header) ? header[0] : header;
+  if (!value || value.length > 255 || !/^[\x21-\x7e]+$/.test(value)) {
+    throw new BadRequestError('invalid Idempotency-Key header', [
+      { field: 'headers.idempotency-key', message: '1–255 visible ASCII characters' },
+    ]);
+  }
+  return value;
+}
+
+export function registerRunRoutes(
+  app: FastifyInstance,
+  deps: { runs: RunsService; stream: RunStreamHub; logs: StepLogs },
+): void {
+  const { runs, stream, logs } = deps;
+  const e = runEndpoints;
+  // Open event streams never end by themselves: close them when the server shuts down.
+  const openStreams = new Set<() => void>();
+  app.addHook('preClose', async () => {
+    for (const end of openStreams) end();
+  });
+  registerEndpoint(app, e.create, (r) =>
+    runs.create(actorOf(r), r.params, r.body, idempotencyKeyOf(r.headers['idempotency-key'])),
+  );
+  registerEndpoint(app, e.list, (r) => runs.list(actorOf(r), r.params, r.query));
+  registerEndpoint(app, e.get, (r) => runs.get(actorOf(r), r.params));
+  registerEndpoint(app, e.cancel, (r) => runs.cancel(actorOf(r), r.params));
+  registerEndpoint(app, e.retry, (r) => runs.retry(actorOf(r), r.params, r.body));
+  registerEndpoint(app, e.decide, (r) => runs.decide(actorOf(r), r.params, r.body));
+
+  registerStreamingEndpoint(app, e.stepLog, async (r, reply) => {
+    const run = await runs.readable(actorOf(r), r.params);
+    const { job, step } = r.params;
+    if (r.query.download === 'true') {
+      const file = `${r.params.pipeline}-${run.number}-${job}-${step}.log`.replace(/[^\w.-]+/g, '_');
+      return reply
+        .type('text/plain; charset=utf-8')
+        .header('content-disposition', `attachment; filename="${file}"`)
+        .send(logs.download(run, job, step));
+    }
+    const page = r.query.search
+      ? await logs.search(run, job, step, r.query.search, r.query.from, r.query.limit)
+      : await logs.page(run, job, step, r.query.from, r.query.limit);
+    return reply.type('application/json').send(JSON.stringify(page));
+  });
+
+  registerStreamingEndpoint(app, e.events, async (r, reply) => {
+    const run = await runs.readable(actorOf(r), r.params);
+    const lastEventId = r.headers['last-event-id'];
+    const from = parseCursor(Array.isArray(lastEventId) ? lastEventId[0] : lastEventId);
+    reply.hijack();
+    const raw = reply.raw;
+    raw.writeHead(200, {
+      'content-type': 'text/event-stream; charset=utf-8',
+      'cache-control': 'no-cache, no-transform',
+      connection: 'keep-alive',
+      'x-accel-buffering': 'no',
+      'x-request-id': r.id,
+    });
+    raw.write('retry: 2000\n\n');
+    let closed = false;
+    const write = (text: string) => {
+      if (!closed) raw.write(text);
+    };
+    const heartbeat = setInterval(() => write(': keep-alive\n\n'), HEARTBEAT_MS);
+    const unsubscribe = await stream.subscribe(run.id, from, write);
+    const end = () => {
+      if (closed) return;
+      closed = true;
+      openStreams.delete(end);
+      clearInterval(heartbeat);
+      unsubscribe();
+      raw.end();
+    };
+    openStreams.add(end);
+    r.raw.on('close', end);
+  });
+}

@@ -1,0 +1,438 @@
+import { randomUUID } from 'node:crypto';
+import type { CreateRunBody, Permission, Run, RunSummary } from '@slipway/contracts';
+import { isUniqueViolation } from '@slipway/db';
+import {
+  type Approval,
+  type PipelineSpec,
+  type PlannedJob,
+  parsePipeline,
+  planRun,
+  resolveRunParameters,
+  unrunnableReason,
+} from '@slipway/pipeline';
+import type { Actor } from '../../lib/actor.ts';
+import { BadRequestError, ConflictError, ForbiddenError, NotFoundError } from '../../lib/errors.ts';
+import type { SecretBox } from '../../lib/secret-box.ts';
+import { invalidSpec } from '../../lib/spec-errors.ts';
+import { permissionsOfRole } from '../access/ability.ts';
+import type { AccessService } from '../access/access.service.ts';
+import type { EnvironmentsRepo } from '../environments/environments.repo.ts';
+import type { PipelinesService } from '../pipelines/pipelines.service.ts';
+import { latestAttempts, toRun, toRunSummary } from './run-view.ts';
+import type { NewJobRun, RunsRepo, RunWithJobs } from './runs.repo.ts';
+
+export const SECRET_MASK = '***';
+/** The step every job starts with when the project has a repository. */
+export const CHECKOUT_STEP = 'checkout';
+
+export interface StartRunInput {
+  releaseType: string;
+  environment: string;
+  parameters: Record<string, string | number | boolean>;
+  ref?: string | undefined;
+  trigger: 'manual' | 'webhook' | 'retry';
+  idempotencyKey?: string | undefined;
+  retry?: { of: RunWithJobs; fromStage?: string | undefined };
+}
+
+/** The approval rules of every gate of a run, keyed `stage/name`. */
+export function approvalsOf(spec: PipelineSpec): Map<string, Approval> {
+  const gates = new Map<string, Approval>();
+  const plan = planRun(spec, {
+    releaseType: '',
+    environment: '',
+    branch: '',
+    parameters: {},
+    runNumber: 0,
+    runId: '',
+    sha: '',
+    namespace: '',
+    project: '',
+    workspace: '',
+    secretParameters: [],
+  });
+  for (const job of plan) if (job.approval) gates.set(`${job.stage}/${job.name}`, job.approval);
+  return gates;
+}
+
+export function parseRunSpec(text: string): PipelineSpec {
+  const parsed = parsePipeline(text);
+  if (!parsed.spec) throw new Error('a stored run spec no longer parses');
+  return parsed.spec;
+}
+
+export function createRunsService(deps: {
+  runs: RunsRepo;
+  pipelines: PipelinesService;
+  environments: EnvironmentsRepo;
+  access: AccessService;
+  secrets: SecretBox;
+  /** Tells the engine there is work (it also polls). */
+  wake: () => void;
+}) {
+  const { runs, pipelines, access } = deps;
+
+  function view(row: RunWithJobs): Run {
+    return toRun(row, approvalsOf(parseRunSpec(row.spec)));
+  }
+
+  async function findRun(actor: Actor, params: RunParams, permission: 'project.read' | 'pipeline.run') {
+    const target = await pipelines.forRun(
+      actor,
+      params.workspace,
+      params.project,
+      params.pipeline,
+      permission,
+    );
+    const run = await runs.find(target.pipeline.id, params.number);
+    if (!run) throw new NotFoundError(`pipeline "${params.pipeline}" has no run ${params.number}`);
+    return { ...target, run };
+  }
+
+  async function requireEnvironmentRights(
+    actor: Actor,
+    project: { id: string; slug: string; workspaceId: string },
+    environment: { name: string; production: boolean },
+  ) {
+    const permission: Permission = environment.production ? 'deploy.production' : 'deploy.nonproduction';
+    await access.requireProject(actor, project, permission).catch((error: unknown) => {
+      if (error instanceof ForbiddenError) {
+        throw new ForbiddenError(
+          `you may not run in environment "${environment.name}"${environment.production ? ' (production: needs the operator role)' : ''}`,
+          [{ field: 'body.environment', message: `needs the permission ${permission}` }],
+        );
+      }
+      throw error;
+    });
+  }
+
+  function stepsOf(job: PlannedJob, withCheckout: boolean) {
+    if (job.kind === 'approval') return [];
+    const names = job.steps.map((s) => s.name);
+    return withCheckout ? [CHECKOUT_STEP, ...names] : names;
+  }
+
+  async function start(actor: Actor, params: Omit<RunParams, 'number'>, input: StartRunInput): Promise<Run> {
+    const target = await pipelines.forRun(
+      actor,
+      params.workspace,
+      params.project,
+      params.pipeline,
+      'pipeline.run',
+    );
+    const { project, pipeline } = target;
+    if (input.idempotencyKey) {
+      const existing = await runs.findByIdempotencyKey(pipeline.id, input.idempotencyKey);
+      if (existing) return view(existing);
+    }
+    // A retry runs exactly what the original ran; a new run runs the current revision.
+    const text = input.retry ? input.retry.of.spec : target.text;
+    const revision = input.retry ? input.retry.of.revision : target.revision;
+    if (!input.retry && target.errors.length > 0) throw invalidSpec(target.errors);
+    const spec = parseRunSpec(text);
+    const unrunnable = unrunnableReason(spec);
+    if (unrunnable) throw new BadRequestError(unrunnable, [{ field: 'spec', message: unrunnable }]);
+
+    const environment = await deps.environments.findByName(project.workspaceId, input.environment);
+    if (!environment) {
+      throw new BadRequestError(`no environment "${input.environment}" in this workspace`, [
+        { field: 'body.environment', message: 'unknown environment' },
+      ]);
+    }
+    await requireEnvironmentRights(actor, project, environment);
+
+    const resolved = resolveRunParameters(spec, input.releaseType, input.parameters);
+    if (resolved.errors.length > 0) {
+      throw new BadRequestError(
+        `invalid run parameters: ${resolved.errors.map((e) => `${e.parameter}: ${e.message}`).join('; ')}`,
+        resolved.errors.map((e) => ({
+          field: e.parameter === 'releaseType' ? 'body.releaseType' : `body.parameters.${e.parameter}`,
+          message: e.message,
+        })),
+      );
+    }
+    const secretNames = (spec.parameters ?? []).filter((p) => p.type === 'secret').map((p) => p.name);
+    const shown: Record<string, unknown> = {};
+    const secretValues: Record<string, string> = {};
+    for (const [name, value] of Object.entries(resolved.values)) {
+      if (secretNames.includes(name)) {
+        shown[name] = SECRET_MASK;
+        secretValues[name] = String(value);
+      } else shown[name] = value;
+    }
+
+    const id = randomUUID();
+    const ref = input.ref ?? project.defaultBranch;
+    const plan = planRun(spec, {
+      releaseType: input.releaseType,
+      environment: environment.name,
+      branch: ref,
+      parameters: resolved.values,
+      runNumber: 0,
+      runId: id,
+      sha: '',
+      namespace: environment.namespace ?? '',
+      project: project.slug,
+      workspace: params.workspace,
+      secretParameters: secretNames,
+    });
+    const fromStage = input.retry?.fromStage;
+    if (fromStage !== undefined && !plan.some((j) => j.stage === fromStage)) {
+      throw new BadRequestError(`the run has no stage "${fromStage}"`, [
+        {
+          field: 'body.fromStage',
+          message: `choose one of: ${[...new Set(plan.map((j) => j.stage))].join(', ')}`,
+        },
+      ]);
+    }
+    const fromIndex =
+      fromStage === undefined ? 0 : (plan.find((j) => j.stage === fromStage)?.stageIndex ?? 0);
+    const previous = input.retry ? latestAttempts(input.retry.of.jobs) : [];
+    if (
+      fromIndex > 0 &&
+      previous.some((j) => j.stageIndex < fromIndex && j.status !== 'succeeded' && j.status !== 'skipped')
+    ) {
+      throw new BadRequestError(
+        `stages before "${fromStage}" did not all succeed in run ${input.retry?.of.number}`,
+        [{ field: 'body.fromStage', message: 'retry from the first stage that failed, or the whole run' }],
+      );
+    }
+    const jobs: NewJobRun[] = plan.map((job) => {
+      const earlier =
+        job.stageIndex < fromIndex
+          ? previous.find((p) => p.stage === job.stage && p.name === job.name)
+          : undefined;
+      if (earlier) {
+        return {
+          stage: job.stage,
+          stageIndex: job.stageIndex,
+          name: job.name,
+          kind: job.kind,
+          attempt: 1,
+          status: earlier.status,
+          reusedFrom: input.retry?.of.number,
+          startedAt: earlier.startedAt,
+          finishedAt: earlier.finishedAt,
+          steps: earlier.steps.map((s) => ({
+            name: s.name,
+            status: s.status,
+            exitCode: s.exitCode,
+            result: s.result,
+          })),
+        };
+      }
+      const status = job.runs ? 'pending' : 'skipped';
+      return {
+        stage: job.stage,
+        stageIndex: job.stageIndex,
+        name: job.name,
+        kind: job.kind,
+        attempt: 1,
+        status,
+        steps: stepsOf(job, Boolean(project.repoUrl)).map((name) => ({ name, status })),
+      };
+    });
+
+    try {
+      const created = await runs.transaction(async (tx) => {
+        const number = await runs.nextRunNumber(pipeline.id, tx);
+        await tx.pipelineRun.create({
+          data: {
+            id,
+            pipelineId: pipeline.id,
+            number,
+            revision,
+            spec: text,
+            releaseType: input.releaseType,
+            environmentId: environment.id,
+            environmentName: environment.name,
+            parameters: shown as object,
+            secretValues:
+              Object.keys(secretValues).length > 0
+                ? deps.secrets.encrypt(JSON.stringify(secretValues))
+                : null,
+            ref,
+            commitSha: null,
+            trigger: input.trigger,
+            triggeredById: actor.userId,
+            triggeredByName: actor.username,
+            idempotencyKey: input.idempotencyKey ?? null,
+            retryOf: input.retry?.of.number ?? null,
+            status: 'queued',
+          },
+        });
+        await runs.addJobs(id, jobs, tx);
+        await runs.event(tx, id, 'run', { status: 'queued' });
+        return runs.findById(id, tx);
+      });
+      if (!created) throw new Error('the run just created is missing');
+      deps.wake();
+      return view(created);
+    } catch (error) {
+      // Two requests with one Idempotency-Key: the second gets the first's run.
+      if (input.idempotencyKey && isUniqueViolation(error)) {
+        const existing = await runs.findByIdempotencyKey(pipeline.id, input.idempotencyKey);
+        if (existing) return view(existing);
+      }
+      throw error;
+    }
+  }
+
+  return {
+    start,
+
+    create(actor: Actor, params: Omit<RunParams, 'number'>, body: CreateRunBody, idempotencyKey?: string) {
+      return start(actor, params, {
+        releaseType: body.releaseType,
+        environment: body.environment,
+        parameters: body.parameters ?? {},
+        ref: body.ref,
+        trigger: 'manual',
+        idempotencyKey,
+      });
+    },
+
+    async list(
+      actor: Actor,
+      params: Omit<RunParams, 'number'>,
+      query: {
+        cursor?: string | undefined;
+        limit: number;
+        status?: string | undefined;
+        releaseType?: string | undefined;
+        environment?: string | undefined;
+        triggeredBy?: string | undefined;
+      },
+    ): Promise<{ items: RunSummary[]; nextCursor: string | null }> {
+      const { pipeline } = await pipelines.forRun(
+        actor,
+        params.workspace,
+        params.project,
+        params.pipeline,
+        'project.read',
+      );
+      const before = query.cursor === undefined ? undefined : Number.parseInt(query.cursor, 10);
+      if (before !== undefined && (!Number.isInteger(before) || before < 1)) {
+        throw new BadRequestError('invalid pagination cursor', [
+          { field: 'query.cursor', message: 'not a cursor returned by this API' },
+        ]);
+      }
+      const rows = await runs.list(pipeline.id, { ...query, beforeNumber: before, take: query.limit + 1 });
+      const page = rows.slice(0, query.limit);
+      return {
+        items: page.map(toRunSummary),
+        nextCursor: rows.length > query.limit ? String(page.at(-1)?.number) : null,
+      };
+    },
+
+    async get(actor: Actor, params: RunParams): Promise<Run> {
+      return view((await findRun(actor, params, 'project.read')).run);
+    },
+
+    /** Asks the engine to stop the run; a finished run is returned unchanged. */
+    async cancel(actor: Actor, params: RunParams): Promise<Run> {
+      const { run } = await findRun(actor, params, 'pipeline.run');
+      if (['queued', 'running', 'waiting'].includes(run.status)) {
+        await runs.setRun(run.id, { cancelRequested: true });
+        deps.wake();
+      }
+      const latest = await runs.findById(run.id);
+      return view(latest ?? run);
+    },
+
+    async retry(actor: Actor, params: RunParams, body: { fromStage?: string | undefined }): Promise<Run> {
+      const { run } = await findRun(actor, params, 'pipeline.run');
+      if (['queued', 'running', 'waiting'].includes(run.status)) {
+        throw new ConflictError(`run ${run.number} is still ${run.status}; cancel it or wait for it to end`);
+      }
+      const parameters = run.parameters as Record<string, string | number | boolean>;
+      if (Object.values(parameters).includes(SECRET_MASK) && run.secretValues === null) {
+        throw new ConflictError(
+          `run ${run.number} had secret parameters, which are not kept after a run; start a new run`,
+        );
+      }
+      const secrets = run.secretValues
+        ? (JSON.parse(deps.secrets.decrypt(run.secretValues)) as Record<string, string>)
+        : {};
+      return start(actor, params, {
+        releaseType: run.releaseType,
+        environment: run.environmentName,
+        parameters: { ...parameters, ...secrets },
+        ref: run.ref,
+        trigger: 'retry',
+        retry: { of: run, fromStage: body.fromStage },
+      });
+    },
+
+    /** One person's decision on a gate: its role, count and self-approval rule apply. */
+    async decide(
+      actor: Actor,
+      params: RunParams & { gate: string },
+      body: { decision: 'approve' | 'reject'; comment?: string | undefined },
+    ): Promise<Run> {
+      const { run, project } = await findRun(actor, params, 'project.read');
+      await access.requireProject(actor, project, 'approval.decide');
+      const gates = latestAttempts(run.jobs).filter(
+        (j) => j.kind === 'approval' && (j.name === params.gate || `${j.stage}.${j.name}` === params.gate),
+      );
+      const gate = gates[0];
+      if (!gate) throw new NotFoundError(`run ${run.number} has no approval gate "${params.gate}"`);
+      if (gates.length > 1)
+        throw new BadRequestError(`gate "${params.gate}" is ambiguous; use <stage>.<gate>`);
+      if (gate.status !== 'waiting') {
+        throw new ConflictError(
+          `gate "${params.gate}" is ${gate.status === 'pending' ? 'not open yet' : `already ${gate.status}`}`,
+        );
+      }
+      const rules = approvalsOf(parseRunSpec(run.spec)).get(`${gate.stage}/${gate.name}`);
+      if (!rules) throw new Error('a gate without rules');
+      if (!rules.allowSelfApproval && run.triggeredById === actor.userId) {
+        throw new ForbiddenError('you started this run; this gate needs someone else to decide', [
+          { field: 'gate', message: 'self-approval is not allowed' },
+        ]);
+      }
+      const held = await access.permissionsFor(actor, { project });
+      const needed = permissionsOfRole(rules.role, new Map());
+      if (!held.project.includes('approval.decide') || !needed.every((p) => held.project.includes(p))) {
+        throw new ForbiddenError(
+          `only the role ${rules.role} (or one with its rights) may decide this gate`,
+          [{ field: 'gate', message: `needs the role ${rules.role}` }],
+        );
+      }
+      try {
+        await runs.addDecision({
+          jobRunId: gate.id,
+          userId: actor.userId,
+          userName: actor.username,
+          decision: body.decision,
+          comment: body.comment ?? null,
+        });
+      } catch (error) {
+        if (isUniqueViolation(error)) throw new ConflictError('you already decided on this gate');
+        throw error;
+      }
+      await runs.event(runs.prisma, run.id, 'approval', {
+        gate: gate.name,
+        user: actor.username,
+        decision: body.decision,
+      });
+      deps.wake();
+      const latest = await runs.findById(run.id);
+      return view(latest ?? run);
+    },
+
+    /** The run's row, after the read check (for the event stream and logs). */
+    async readable(actor: Actor, params: RunParams) {
+      return (await findRun(actor, params, 'project.read')).run;
+    },
+  };
+}
+
+export interface RunParams {
+  workspace: string;
+  project: string;
+  pipeline: string;
+  number: number;
+}
+
+export type RunsService = ReturnType<typeof createRunsService>;

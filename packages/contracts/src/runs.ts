@@ -1,0 +1,257 @@
+import { z } from 'zod';
+import { PageQuerySchema, pageOf, SlugSchema, TimestampSchema } from './common.ts';
+import { defineEndpoint } from './endpoint.ts';
+import { PipelineParamsSchema } from './pipelines.ts';
+
+export const RUN_STATUSES = ['queued', 'running', 'waiting', 'succeeded', 'failed', 'cancelled'] as const;
+export const RunStatusSchema = z.enum(RUN_STATUSES);
+export type RunStatus = z.infer<typeof RunStatusSchema>;
+
+/** Jobs and steps also end up `skipped` (a `when` that did not hold) or stay `pending`. */
+export const WORK_STATUSES = [
+  'pending',
+  'running',
+  'waiting',
+  'succeeded',
+  'failed',
+  'cancelled',
+  'skipped',
+] as const;
+export const WorkStatusSchema = z.enum(WORK_STATUSES);
+export type WorkStatus = z.infer<typeof WorkStatusSchema>;
+
+/** Terminal statuses: nothing changes after these. */
+export const FINISHED_STATUSES: readonly string[] = ['succeeded', 'failed', 'cancelled', 'skipped'];
+
+const ParameterValueSchema = z.union([z.string().max(4096), z.number(), z.boolean()]);
+
+export const CreateRunBodySchema = z.strictObject({
+  releaseType: z.string().min(1).max(63).describe('One of the pipeline’s release types'),
+  environment: SlugSchema.describe('The environment to run in (its cluster, or the local executor)'),
+  parameters: z
+    .record(z.string().max(63), ParameterValueSchema)
+    .default({})
+    .describe('Values for the parameters this release type asks for'),
+  ref: z.string().min(1).max(255).optional().describe('Branch to build (default: the project’s branch)'),
+});
+export type CreateRunBody = z.input<typeof CreateRunBodySchema>;
+
+export const StepRunSchema = z.object({
+  index: z.number().int(),
+  name: z.string(),
+  status: WorkStatusSchema,
+  exitCode: z.number().int().nullable(),
+  logLines: z.number().int(),
+  startedAt: TimestampSchema.nullable(),
+  finishedAt: TimestampSchema.nullable(),
+});
+
+export const ApprovalDecisionSchema = z.object({
+  user: z.string(),
+  decision: z.enum(['approve', 'reject']),
+  comment: z.string().nullable(),
+  createdAt: TimestampSchema,
+});
+
+export const JobRunSchema = z.object({
+  name: z.string(),
+  stage: z.string(),
+  stageIndex: z.number().int(),
+  kind: z.enum(['job', 'approval']),
+  status: WorkStatusSchema,
+  attempt: z.number().int(),
+  executor: z.enum(['kubernetes', 'local']).nullable(),
+  message: z.string().nullable(),
+  startedAt: TimestampSchema.nullable(),
+  finishedAt: TimestampSchema.nullable(),
+  steps: z.array(StepRunSchema),
+  /** For approval gates: who may decide, how many approvals are needed, who decided. */
+  approval: z
+    .object({
+      role: z.string(),
+      count: z.number().int(),
+      allowSelfApproval: z.boolean(),
+      decisions: z.array(ApprovalDecisionSchema),
+    })
+    .nullable(),
+});
+export type JobRun = z.infer<typeof JobRunSchema>;
+
+export const RunSummarySchema = z.object({
+  number: z.number().int(),
+  pipeline: z.string(),
+  revision: z.number().int(),
+  status: RunStatusSchema,
+  releaseType: z.string(),
+  environment: z.string(),
+  ref: z.string(),
+  commit: z.string().nullable(),
+  trigger: z.enum(['manual', 'webhook', 'retry']),
+  triggeredBy: z.string(),
+  retryOf: z.number().int().nullable(),
+  message: z.string().nullable(),
+  createdAt: TimestampSchema,
+  startedAt: TimestampSchema.nullable(),
+  finishedAt: TimestampSchema.nullable(),
+});
+export type RunSummary = z.infer<typeof RunSummarySchema>;
+
+export const RunSchema = RunSummarySchema.extend({
+  /** Parameter values; secret ones are shown as "***". */
+  parameters: z.record(z.string(), z.unknown()),
+  /** The expanded spec that ran. */
+  spec: z.string(),
+  jobs: z.array(JobRunSchema),
+});
+export type Run = z.infer<typeof RunSchema>;
+
+export const RunParamsSchema = PipelineParamsSchema.extend({
+  number: z.coerce.number().int().min(1),
+}).strict();
+
+export const GateParamsSchema = RunParamsSchema.extend({ gate: z.string().min(1).max(63) }).strict();
+
+export const StepLogParamsSchema = RunParamsSchema.extend({
+  job: z.string().min(1).max(63),
+  step: z.string().min(1).max(63),
+}).strict();
+
+export const ListRunsQuerySchema = PageQuerySchema.extend({
+  status: RunStatusSchema.optional(),
+  releaseType: z.string().max(63).optional(),
+  environment: SlugSchema.optional(),
+  triggeredBy: z.string().max(120).optional(),
+}).strict();
+
+export const RetryRunBodySchema = z.strictObject({
+  fromStage: z
+    .string()
+    .min(1)
+    .max(63)
+    .optional()
+    .describe('Re-run from this stage, re-using what earlier stages produced (default: the whole run)'),
+});
+
+export const DecideApprovalBodySchema = z.strictObject({
+  decision: z.enum(['approve', 'reject']),
+  comment: z.string().max(2000).optional(),
+});
+
+export const StepLogQuerySchema = z.strictObject({
+  /** First line to return, 1-based. */
+  from: z.coerce.number().int().min(1).default(1),
+  /** How many lines at most (the whole remaining log when `download` is set). */
+  limit: z.coerce.number().int().min(1).max(100_000).default(1000),
+  /** Only lines containing this text (case-insensitive), with their line numbers. */
+  search: z.string().min(1).max(200).optional(),
+  download: z.enum(['true', 'false']).optional(),
+});
+
+export const StepLogPageSchema = z.object({
+  lines: z.array(z.object({ number: z.number().int(), text: z.string() })),
+  /** Total lines archived so far. */
+  totalLines: z.number().int(),
+  /** Whether the step has finished (no more lines will come). */
+  complete: z.boolean(),
+});
+
+const base = '/api/v1/workspaces/{workspace}/projects/{project}/pipelines/{pipeline}/runs';
+const tag = 'runs';
+
+export const runEndpoints = {
+  create: defineEndpoint({
+    operationId: 'createRun',
+    method: 'POST',
+    path: base,
+    summary:
+      'Run the pipeline with a release type, an environment and that release type’s parameters (Idempotency-Key header: a repeat returns the same run)',
+    tag,
+    params: PipelineParamsSchema,
+    body: CreateRunBodySchema,
+    successStatus: 201,
+    response: RunSchema,
+  }),
+  list: defineEndpoint({
+    operationId: 'listRuns',
+    method: 'GET',
+    path: base,
+    summary: 'The pipeline’s runs, newest first, filtered by status, release type, environment or who',
+    tag,
+    params: PipelineParamsSchema,
+    query: ListRunsQuerySchema,
+    response: pageOf(RunSummarySchema),
+  }),
+  get: defineEndpoint({
+    operationId: 'getRun',
+    method: 'GET',
+    path: `${base}/{number}`,
+    summary: 'One run with its jobs and steps',
+    tag,
+    params: RunParamsSchema,
+    response: RunSchema,
+  }),
+  cancel: defineEndpoint({
+    operationId: 'cancelRun',
+    method: 'POST',
+    path: `${base}/{number}/cancel`,
+    summary: 'Cancel a run: its Jobs and processes are stopped, remaining work is cancelled',
+    tag,
+    params: RunParamsSchema,
+    response: RunSchema,
+  }),
+  retry: defineEndpoint({
+    operationId: 'retryRun',
+    method: 'POST',
+    path: `${base}/{number}/retry`,
+    summary: 'Start a new run with the same revision and values, whole or from a stage',
+    tag,
+    params: RunParamsSchema,
+    body: RetryRunBodySchema,
+    successStatus: 201,
+    response: RunSchema,
+  }),
+  decide: defineEndpoint({
+    operationId: 'decideApproval',
+    method: 'POST',
+    path: `${base}/{number}/approvals/{gate}`,
+    summary: 'Approve or reject an approval gate (its role, count and self-approval rule apply)',
+    tag,
+    params: GateParamsSchema,
+    body: DecideApprovalBodySchema,
+    response: RunSchema,
+  }),
+  events: defineEndpoint({
+    operationId: 'streamRunEvents',
+    method: 'GET',
+    path: `${base}/{number}/events`,
+    summary: 'Server-Sent Events: status changes and log lines (resumable with Last-Event-ID)',
+    tag,
+    params: RunParamsSchema,
+    response: z.string().describe('text/event-stream'),
+  }),
+  stepLog: defineEndpoint({
+    operationId: 'getStepLog',
+    method: 'GET',
+    path: `${base}/{number}/jobs/{job}/steps/{step}/log`,
+    summary: 'A step’s archived log: a range of lines, a server-side search, or the whole text (download)',
+    tag,
+    params: StepLogParamsSchema,
+    query: StepLogQuerySchema,
+    response: StepLogPageSchema,
+  }),
+};
+
+/** What the event stream sends (`event:` names and their JSON `data`). */
+export type RunStreamEvent =
+  | { type: 'run'; run: RunSummary }
+  | { type: 'job'; job: Omit<JobRun, 'steps' | 'approval'> }
+  | { type: 'step'; job: string; stage: string; attempt: number; step: z.infer<typeof StepRunSchema> }
+  | {
+      type: 'log';
+      job: string;
+      stage: string;
+      attempt: number;
+      step: number;
+      firstLine: number;
+      lines: string[];
+    };
