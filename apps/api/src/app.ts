@@ -5,6 +5,7 @@ import type { PrismaClient } from '@slipway/db';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import type { AppConfig } from './config.ts';
+import { createGitRepositories } from './lib/git-repository.ts';
 import { createRequestId } from './lib/request-id.ts';
 import { createSecretBox } from './lib/secret-box.ts';
 import { createAccessRepo } from './modules/access/access.repo.ts';
@@ -25,7 +26,10 @@ import { registerClusterRoutes } from './modules/clusters/clusters.routes.ts';
 import { createClustersService } from './modules/clusters/clusters.service.ts';
 import { createEnvironmentsRepo } from './modules/environments/environments.repo.ts';
 import { registerEnvironmentRoutes } from './modules/environments/environments.routes.ts';
-import { createEnvironmentsService } from './modules/environments/environments.service.ts';
+import {
+  createEnvironmentsService,
+  type EnvironmentsService,
+} from './modules/environments/environments.service.ts';
 import { registerHealthRoutes } from './modules/health/health.routes.ts';
 import { registerMeRoutes } from './modules/me/me.routes.ts';
 import { createMeService } from './modules/me/me.service.ts';
@@ -35,10 +39,11 @@ import { registerMemberRoutes } from './modules/members/members.routes.ts';
 import { createMembersService } from './modules/members/members.service.ts';
 import { createPipelinesRepo } from './modules/pipelines/pipelines.repo.ts';
 import { registerPipelineRoutes } from './modules/pipelines/pipelines.routes.ts';
-import { createPipelinesService } from './modules/pipelines/pipelines.service.ts';
+import { createPipelinesService, type PipelinesService } from './modules/pipelines/pipelines.service.ts';
+import { createProjectImportService } from './modules/projects/project-import.service.ts';
 import { createProjectsRepo } from './modules/projects/projects.repo.ts';
 import { registerProjectRoutes } from './modules/projects/projects.routes.ts';
-import { createProjectsService } from './modules/projects/projects.service.ts';
+import { createProjectsService, type ProjectsService } from './modules/projects/projects.service.ts';
 import { createRolesRepo } from './modules/roles/roles.repo.ts';
 import { createRolesService } from './modules/roles/roles.service.ts';
 import { createKubeExecutor } from './modules/runs/engine/kube-executor.ts';
@@ -57,7 +62,7 @@ import { registerUserRoutes } from './modules/users/users.routes.ts';
 import { createUsersService } from './modules/users/users.service.ts';
 import { createWorkspacesRepo } from './modules/workspaces/workspaces.repo.ts';
 import { registerWorkspaceRoutes } from './modules/workspaces/workspaces.routes.ts';
-import { createWorkspacesService } from './modules/workspaces/workspaces.service.ts';
+import { createWorkspacesService, type WorkspacesService } from './modules/workspaces/workspaces.service.ts';
 import { registerAuditTrail } from './plugins/audit-trail.ts';
 import { registerAuthentication } from './plugins/authentication.ts';
 import { registerConsole } from './plugins/console-static.ts';
@@ -81,15 +86,26 @@ export interface AppDeps {
     secretKey: Buffer;
     /** Where the local executor keeps one directory per job attempt. */
     workDir: string;
+    /** Projects may name repositories on the server's disk (SLIPWAY_ALLOW_LOCAL_REPOS); default false. */
+    allowLocalRepos?: boolean;
   };
   db: { prisma: PrismaClient; checkReady: () => Promise<void> };
   /** A pino logger; none in tests. */
   logger?: FastifyBaseLogger;
 }
 
+export interface SlipwayServices {
+  auth: AuthService;
+  runs: RunsService;
+  workspaces: WorkspacesService;
+  environments: EnvironmentsService;
+  projects: ProjectsService;
+  pipelines: PipelinesService;
+}
+
 export interface SlipwayApp {
   app: FastifyInstance;
-  services: { auth: AuthService; runs: RunsService };
+  services: SlipwayServices;
   /** The run engine: started only while this process leads (see server.ts). */
   engine: Reconciler;
 }
@@ -161,7 +177,12 @@ export async function buildApp(deps: AppDeps): Promise<SlipwayApp> {
   // Modules.
   const access = createAccessService({ repo: createAccessRepo(db.prisma) });
   const workspaces = createWorkspacesService({ workspaces: createWorkspacesRepo(db.prisma), access });
-  const projects = createProjectsService({ projects: createProjectsRepo(db.prisma), workspaces, access });
+  const projects = createProjectsService({
+    projects: createProjectsRepo(db.prisma),
+    workspaces,
+    access,
+    allowLocalRepos: config.allowLocalRepos ?? false,
+  });
   const clusterClients = createClusterClients({
     secrets: createSecretBox(config.secretKey),
     timeoutMs: config.kubeTimeoutMs,
@@ -188,7 +209,6 @@ export async function buildApp(deps: AppDeps): Promise<SlipwayApp> {
   registerHealthRoutes(app, { checkReady: db.checkReady });
   registerAuthRoutes(app, { auth });
   registerWorkspaceRoutes(app, { workspaces });
-  registerProjectRoutes(app, { projects });
   registerClusterRoutes(app, { clusters });
   registerEnvironmentRoutes(app, { environments });
   registerMeRoutes(app, { me, auth });
@@ -212,6 +232,15 @@ export async function buildApp(deps: AppDeps): Promise<SlipwayApp> {
     resolveTemplate: templates.resolve,
   });
   registerPipelineRoutes(app, { pipelines });
+  registerProjectRoutes(app, {
+    projects,
+    projectImport: createProjectImportService({
+      projects,
+      templates,
+      pipelines,
+      repositories: createGitRepositories({ allowLocal: config.allowLocalRepos ?? false }),
+    }),
+  });
 
   const runsRepo = createRunsRepo(db.prisma);
   const stream = createRunStreamHub({ runs: runsRepo });
@@ -243,5 +272,5 @@ export async function buildApp(deps: AppDeps): Promise<SlipwayApp> {
 
   await registerOpenApiDocuments(app);
 
-  return { app, services: { auth, runs }, engine };
+  return { app, services: { auth, runs, workspaces, environments, projects, pipelines }, engine };
 }

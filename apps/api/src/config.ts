@@ -39,6 +39,8 @@ export const EnvSchema = z
     SLIPWAY_SESSION_IDLE_MINUTES: positiveInt(12 * 60),
     SLIPWAY_SESSION_MAX_HOURS: positiveInt(7 * 24),
     SLIPWAY_TRUST_PROXY: booleanString.default(false),
+    /** Seed the demo workspace on an empty database (default: on with the embedded database). */
+    SLIPWAY_DEMO: booleanString.optional(),
     SLIPWAY_CORS_ORIGINS: z
       .string()
       .transform((value) =>
@@ -65,6 +67,7 @@ export const EnvSchema = z
       })
       .optional(),
     SLIPWAY_KUBE_TIMEOUT_SECONDS: positiveInt(10),
+    SLIPWAY_ALLOW_LOCAL_REPOS: booleanString.default(false),
     SLIPWAY_LOGIN_MAX_FAILURES: positiveInt(10),
     SLIPWAY_LOGIN_WINDOW_MINUTES: positiveInt(15),
     SLIPWAY_PUBLIC_URL: z
@@ -105,6 +108,8 @@ export interface AppConfig {
   dataDir: string;
   /** The local executor's job directories. */
   workDir: string;
+  /** Seed the demo on an empty database. */
+  demo: boolean;
   adminPassword: string | undefined;
   consoleDir: string;
   logLevel: z.infer<typeof EnvSchema>['SLIPWAY_LOG_LEVEL'];
@@ -115,6 +120,8 @@ export interface AppConfig {
   /** From SLIPWAY_SECRET_KEY; when absent the server uses `<dataDir>/secret.key`. */
   secretKey: Buffer | undefined;
   kubeTimeoutMs: number;
+  /** Projects may name repositories on the server's disk (file://, paths): development and tests only. */
+  allowLocalRepos: boolean;
   /** Failed sign-ins allowed per username and per address within the window. */
   loginThrottle: { maxFailures: number; windowMs: number };
   publicUrl: string | undefined;
@@ -163,10 +170,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       absoluteTimeoutMs: e.SLIPWAY_SESSION_MAX_HOURS * 3_600_000,
     },
     trustProxy: e.SLIPWAY_TRUST_PROXY,
+    demo: e.SLIPWAY_DEMO ?? e.DATABASE_URL === undefined,
     corsOrigins: e.SLIPWAY_CORS_ORIGINS ?? [],
     bodyLimitBytes: e.SLIPWAY_BODY_LIMIT_BYTES,
     secretKey: e.SLIPWAY_SECRET_KEY,
     kubeTimeoutMs: e.SLIPWAY_KUBE_TIMEOUT_SECONDS * 1000,
+    allowLocalRepos: e.SLIPWAY_ALLOW_LOCAL_REPOS,
     loginThrottle: {
       maxFailures: e.SLIPWAY_LOGIN_MAX_FAILURES,
       windowMs: e.SLIPWAY_LOGIN_WINDOW_MINUTES * 60_000,

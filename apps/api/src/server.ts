@@ -2,6 +2,7 @@ import { openDatabase } from '@slipway/db';
 import pino from 'pino';
 import { buildApp, REDACTED_LOG_PATHS } from './app.ts';
 import { ConfigError, loadConfig } from './config.ts';
+import { seedDemo } from './demo/seed-demo.ts';
 import { loadOrCreateSecretKey } from './lib/secret-box.ts';
 
 /** How long in-flight requests may take to finish after SIGTERM before their connections are cut. */
@@ -49,6 +50,15 @@ async function main(): Promise<void> {
     );
   } else if (bootstrap.created) {
     logger.info('created the first user "admin" with the password from SLIPWAY_ADMIN_PASSWORD');
+  }
+
+  if (config.demo) {
+    await seedDemo({
+      prisma: db.prisma,
+      services,
+      dataDir: config.dataDir,
+      log: (message) => logger.info(message),
+    }).catch((error: unknown) => logger.warn({ err: error }, 'could not seed the demo'));
   }
 
   // Expired sessions are refused as soon as they are used; this only keeps the table small.
