@@ -91,6 +91,7 @@ describe('the server process', () => {
       PORT: String(port),
       SLIPWAY_DATA_DIR: dataDir,
       SLIPWAY_ADMIN_PASSWORD: 'crash-test-password',
+      SLIPWAY_DEMO: 'false',
     };
     const first = launch(env);
     await first.waitUntilReady();

@@ -1,0 +1,144 @@
+// The run engine in the real server process: the seeded demo really runs on the local
+// executor, and a server killed with SIGKILL in the middle of a run finishes it after a
+// restart without running anything twice.
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import type { Run } from '@slipway/contracts';
+import { freeLoopbackPort, type ServerProcess, startServerProcess } from '@slipway/testing';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
+
+const PASSWORD = 'engine-restart-password';
+
+interface Session {
+  cookie: string;
+  csrf: string;
+}
+
+async function call(base: string, method: string, url: string, session: Session, body?: unknown) {
+  const response = await fetch(`${base}${url}`, {
+    method,
+    headers: {
+      cookie: session.cookie,
+      'x-csrf-token': session.csrf,
+      ...(body ? { 'content-type': 'application/json' } : {}),
+    },
+    ...(body ? { body: JSON.stringify(body) } : {}),
+  });
+  return { status: response.status, body: (await response.json().catch(() => null)) as unknown };
+}
+
+async function login(base: string): Promise<Session> {
+  const response = await fetch(`${base}/api/v1/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ username: 'admin', password: PASSWORD }),
+  });
+  const body = (await response.json()) as { csrfToken: string };
+  return { cookie: (response.headers.get('set-cookie') ?? '').split(';')[0] ?? '', csrf: body.csrfToken };
+}
+
+async function until<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 30_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+}
+
+describe('the run engine in the server process', () => {
+  const running: ServerProcess[] = [];
+  const dirs: string[] = [];
+  afterEach(() => {
+    for (const server of running.splice(0)) if (server.child.exitCode === null) server.child.kill('SIGKILL');
+  });
+  afterAll(async () => {
+    for (const dir of dirs) await rm(dir, { recursive: true, force: true });
+  });
+
+  async function launch(dataDir: string, port: number) {
+    const server = startServerProcess({
+      PORT: String(port),
+      SLIPWAY_DATA_DIR: dataDir,
+      SLIPWAY_ADMIN_PASSWORD: PASSWORD,
+    });
+    running.push(server);
+    await server.waitUntilReady();
+    return server;
+  }
+
+  it('seeds the demo on a fresh embedded start; its pipeline runs green, and a SIGKILL mid-run loses nothing', async () => {
+    const dataDir = await mkdtemp(path.join(os.tmpdir(), 'slipway-engine-'));
+    dirs.push(dataDir);
+    const port = await freeLoopbackPort();
+    const first = await launch(dataDir, port);
+    const base = first.baseUrl;
+    let session = await login(base);
+
+    const demo = '/api/v1/workspaces/demo/projects/hello/pipelines/ci/runs';
+    const started = await call(base, 'POST', demo, session, { releaseType: 'full', environment: 'local' });
+    expect(started.status, JSON.stringify(started.body)).toBe(201);
+    const demoRun = await until('the demo run to finish', async () => {
+      const run = (await call(base, 'GET', `${demo}/1`, session)).body as Run;
+      return ['succeeded', 'failed', 'cancelled'].includes(run.status) ? run : undefined;
+    });
+    expect(demoRun.status, JSON.stringify(demoRun.jobs)).toBe('succeeded');
+    expect(demoRun.commit).toMatch(/^[0-9a-f]{40}$/);
+    expect(demoRun.jobs.map((j) => j.stage)).toEqual(['checkout', 'test', 'build']);
+
+    // A pipeline whose step outlives the server.
+    const pipelines = '/api/v1/workspaces/demo/projects/hello/pipelines';
+    const spec = `stages:
+  - name: slow
+    jobs:
+      - name: sleeper
+        image: alpine:3.22
+        steps:
+          - name: wait
+            run: echo "begin $$"; sleep 4; echo "end of step"
+  - name: next
+    jobs:
+      - name: after
+        image: alpine:3.22
+        steps:
+          - run: echo "after the restart"
+`;
+    expect((await call(base, 'POST', pipelines, session, { name: 'slow', spec })).status).toBe(201);
+    const runs = `${pipelines}/slow/runs`;
+    expect(
+      (await call(base, 'POST', runs, session, { releaseType: 'default', environment: 'local' })).status,
+    ).toBe(201);
+    await until('the step to run', async () => {
+      const run = (await call(base, 'GET', `${runs}/1`, session)).body as Run;
+      return run.jobs[0]?.steps[1]?.status === 'running' ? true : undefined;
+    });
+    first.child.kill('SIGKILL');
+    await first.exited;
+
+    const second = await launch(dataDir, port);
+    session = await login(second.baseUrl);
+    const finished = await until('the run to finish after the restart', async () => {
+      const run = (await call(second.baseUrl, 'GET', `${runs}/1`, session)).body as Run;
+      return ['succeeded', 'failed', 'cancelled'].includes(run.status) ? run : undefined;
+    });
+    expect(finished.status, JSON.stringify(finished.jobs)).toBe('succeeded');
+    expect(finished.jobs.map((j) => [j.name, j.status, j.attempt])).toEqual([
+      ['sleeper', 'succeeded', 1],
+      ['after', 'succeeded', 1],
+    ]);
+    const log = await until('the whole log', async () => {
+      const page = (await call(second.baseUrl, 'GET', `${runs}/1/jobs/sleeper/steps/wait/log`, session))
+        .body as {
+        lines: { text: string }[];
+        complete: boolean;
+      };
+      return page.complete ? page.lines.map((l) => l.text) : undefined;
+    });
+    // The step ran once (one "begin"), across the restart, and its whole log was kept.
+    expect(log.filter((line) => line.startsWith('begin '))).toHaveLength(1);
+    expect(log).toContain('end of step');
+    expect((await second.stop()).code).toBe(0);
+  }, 120_000);
+});
