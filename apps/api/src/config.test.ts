@@ -31,6 +31,7 @@ describe('loadConfig', () => {
       SLIPWAY_BODY_LIMIT_BYTES: '2048',
       SLIPWAY_SECRET_KEY: 'ab'.repeat(32),
       SLIPWAY_KUBE_TIMEOUT_SECONDS: '5',
+      SLIPWAY_ALLOW_LOCAL_REPOS: 'true',
     });
     expect(config).toEqual({
       port: 9000,
@@ -46,6 +47,7 @@ describe('loadConfig', () => {
       bodyLimitBytes: 2048,
       secretKey: Buffer.alloc(32, 0xab),
       kubeTimeoutMs: 5000,
+      allowLocalRepos: true,
       loginThrottle: { maxFailures: 10, windowMs: 15 * 60_000 },
       publicUrl: undefined,
       oidc: undefined,

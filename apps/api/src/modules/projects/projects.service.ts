@@ -9,7 +9,8 @@ import type {
 import { isUniqueViolation } from '@slipway/db';
 import type { Actor } from '../../lib/actor.ts';
 import { decodeCursor, toPage } from '../../lib/cursor.ts';
-import { ConflictError, NotFoundError } from '../../lib/errors.ts';
+import { BadRequestError, ConflictError, NotFoundError } from '../../lib/errors.ts';
+import { isLocalRepository } from '../../lib/git-repository.ts';
 import { projectSubject } from '../access/ability.ts';
 import type { AccessService } from '../access/access.service.ts';
 import type { WorkspacesService } from '../workspaces/workspaces.service.ts';
@@ -33,8 +34,22 @@ export function createProjectsService(deps: {
   projects: ProjectsRepo;
   workspaces: WorkspacesService;
   access: AccessService;
+  /** Whether repoUrl may name the server's own disk (file://, absolute paths): development and tests. */
+  allowLocalRepos?: boolean;
 }) {
   const { projects, workspaces, access } = deps;
+
+  function checkRepoUrl(repoUrl: string | null | undefined): void {
+    if (repoUrl && isLocalRepository(repoUrl) && !deps.allowLocalRepos) {
+      throw new BadRequestError('local repositories are not allowed on this server', [
+        {
+          field: 'body.repoUrl',
+          message:
+            'file:// and local paths are allowed only when the server sets SLIPWAY_ALLOW_LOCAL_REPOS=true',
+        },
+      ]);
+    }
+  }
 
   /** The project, checked for `permission`: 404 if the actor may not see it, 403 if not allowed. */
   async function authorize(actor: Actor, workspaceSlug: string, slug: string, permission: Permission) {
@@ -73,6 +88,12 @@ export function createProjectsService(deps: {
 
     async create(actor: Actor, workspaceSlug: string, body: CreateProjectBody): Promise<Project> {
       const workspace = await workspaces.authorize(actor, workspaceSlug, 'project.create');
+      checkRepoUrl(body.repoUrl);
+      if (body.starterPipeline === 'auto' && !body.repoUrl) {
+        throw new BadRequestError('a starter pipeline needs the repository to detect its type', [
+          { field: 'body.starterPipeline', message: 'auto needs repoUrl; or name the type, e.g. node' },
+        ]);
+      }
       // Whoever may create but not administer every project becomes this one's project-admin.
       const coveredByWorkspaceRole = (await access.visibleProjectIds(actor, workspace.id)) === 'all';
       const ability = await access.abilityOf(actor);
@@ -110,6 +131,7 @@ export function createProjectsService(deps: {
       body: UpdateProjectBody,
     ): Promise<Project> {
       const existing = await authorize(actor, workspaceSlug, slug, 'project.update');
+      checkRepoUrl(body.repoUrl);
       return toProject(workspaceSlug, await projects.update(existing.id, body));
     },
 

@@ -44,6 +44,44 @@ export function createTemplatesService(deps: { templates: TemplatesRepo; workspa
   }
 
   return {
+    /**
+     * A template Slipway ships (the import starters), published as version 1 when the
+     * workspace has none of that name; otherwise the workspace's latest version is used and
+     * nothing changes. The text is Slipway's, not the caller's, so this checks no permission:
+     * the caller decides who may trigger it.
+     */
+    async ensureBuiltIn(
+      workspaceId: string,
+      template: { name: string; description: string; spec: string },
+      authorName: string,
+    ): Promise<{ version: number; spec: string; published: boolean }> {
+      const latest = async () => {
+        const found = await templates.find(workspaceId, template.name);
+        const version = found ? await templates.version(found.id, found.latestVersion) : null;
+        return version ? { version: version.number, spec: version.spec, published: false } : null;
+      };
+      const existing = await latest();
+      if (existing) return existing;
+      try {
+        await templates.transaction(async (tx) => {
+          const created = await templates.create(
+            { workspaceId, name: template.name, description: template.description },
+            tx,
+          );
+          await templates.addVersion(
+            { templateId: created.id, number: 1, spec: template.spec, authorName },
+            tx,
+          );
+        });
+        return { version: 1, spec: template.spec, published: true };
+      } catch (error) {
+        // Another import published it at the same moment: use theirs.
+        const raced = isUniqueViolation(error) ? await latest() : null;
+        if (raced) return raced;
+        throw error;
+      }
+    },
+
     /** The text of one template version, for expanding a pipeline that uses it. */
     async resolve(workspaceId: string, name: string, version: number): Promise<string | null> {
       const template = await templates.find(workspaceId, name);

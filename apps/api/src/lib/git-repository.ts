@@ -1,0 +1,197 @@
+// Reads the root of a git repository without checking it out: a shallow, blob-less clone
+// into a temporary directory that is removed afterwards. Git runs without a shell, with a
+// deadline, without prompts and without the server's own git configuration.
+import { spawn } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+
+/** The repository could not be read; `message` is safe to show (credentials removed). */
+export class RepositoryUnreadableError extends Error {
+  override name = 'RepositoryUnreadableError';
+}
+
+export interface RepositoryRoot {
+  /** Names of the files (not folders) at the root of the commit. */
+  files: string[];
+  /** A root file's text; undefined when missing, too large or unreadable. */
+  read(name: string): Promise<string | undefined>;
+}
+
+/** `file://…` and absolute paths: the server's own disk, allowed only in development and tests. */
+export function isLocalRepository(url: string): boolean {
+  return url.startsWith('file://') || url.startsWith('/');
+}
+
+const DEFAULT_TIMEOUT_MS = 30_000;
+const MAX_FILE_BYTES = 256 * 1024;
+const MAX_LISTING_BYTES = 1024 * 1024;
+
+export function createGitRepositories(options: { allowLocal: boolean; timeoutMs?: number }) {
+  const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  // Only the transports the API accepts; local ones only when allowed. `ext::` and friends never.
+  const protocols = [
+    '-c',
+    'protocol.allow=never',
+    ...['https', 'http', 'ssh', ...(options.allowLocal ? ['file'] : [])].flatMap((name) => [
+      '-c',
+      `protocol.${name}.allow=always`,
+    ]),
+  ];
+
+  return {
+    /**
+     * Clones `url` (the `branch` when it exists, else the remote's default branch), hands
+     * its root to `use`, and removes the clone. Throws RepositoryUnreadableError.
+     */
+    async withRoot<T>(url: string, branch: string | undefined, use: (root: RepositoryRoot) => Promise<T>) {
+      if (isLocalRepository(url) && !options.allowLocal) {
+        throw new RepositoryUnreadableError('local repositories are not allowed on this server');
+      }
+      const deadline = Date.now() + timeoutMs;
+      const dir = await mkdtemp(path.join(os.tmpdir(), 'slipway-repo-'));
+      const git = (args: string[], limitBytes = MAX_LISTING_BYTES) =>
+        runGit([...protocols, ...args], { cwd: dir, deadline, limitBytes });
+      try {
+        const clone = (ref: string | undefined) =>
+          git([
+            'clone',
+            '--quiet',
+            '--depth=1',
+            '--filter=blob:none',
+            '--no-checkout',
+            '--no-tags',
+            ...(ref ? [`--branch=${ref}`] : []),
+            '--',
+            url,
+            'repo',
+          ]);
+        let cloned = await clone(branch);
+        if (!cloned.ok && branch && /Remote branch .* not found/i.test(cloned.stderr)) {
+          await rm(path.join(dir, 'repo'), { recursive: true, force: true });
+          cloned = await clone(undefined);
+        }
+        if (!cloned.ok) throw new RepositoryUnreadableError(describeFailure(cloned, timeoutMs));
+        const inRepo = (args: string[], limitBytes?: number) => git(['-C', 'repo', ...args], limitBytes);
+        const listing = await inRepo(['ls-tree', '-z', 'HEAD']);
+        if (!listing.ok) {
+          const empty = (await inRepo(['rev-parse', '--verify', '--quiet', 'HEAD'])).ok === false;
+          throw new RepositoryUnreadableError(
+            empty ? 'the repository has no commits yet' : describeFailure(listing, timeoutMs),
+          );
+        }
+        // Entries are "<mode> <type> <object>\t<name>", separated by NUL.
+        const files = listing.stdout
+          .split('\0')
+          .map((entry) => /^\d+ blob [0-9a-f]+\t(.+)$/s.exec(entry)?.[1])
+          .filter((name): name is string => name !== undefined);
+        return await use({
+          files,
+          async read(name) {
+            if (!files.includes(name)) return undefined;
+            const shown = await inRepo(['cat-file', 'blob', `HEAD:${name}`], MAX_FILE_BYTES);
+            return shown.ok ? shown.stdout : undefined;
+          },
+        });
+      } finally {
+        await rm(dir, { recursive: true, force: true });
+      }
+    },
+  };
+}
+
+export type GitRepositories = ReturnType<typeof createGitRepositories>;
+
+interface GitResult {
+  ok: boolean;
+  stdout: string;
+  stderr: string;
+  timedOut: boolean;
+}
+
+/** The environment without the server's git settings, prompts or askpass programs. */
+function gitEnvironment(): NodeJS.ProcessEnv {
+  const env = Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith('GIT_')));
+  return {
+    ...env,
+    GIT_TERMINAL_PROMPT: '0',
+    GIT_CONFIG_NOSYSTEM: '1',
+    GIT_CONFIG_GLOBAL: '/dev/null',
+    GIT_SSH_COMMAND: 'ssh -o BatchMode=yes -o ConnectTimeout=15',
+    GCM_INTERACTIVE: 'never',
+    LC_ALL: 'C',
+  };
+}
+
+/** Runs git in its own process group so that a timeout also ends its helpers (ssh, remote-https). */
+function runGit(
+  args: string[],
+  options: { cwd: string; deadline: number; limitBytes: number },
+): Promise<GitResult> {
+  return new Promise((resolve) => {
+    const child = spawn('git', args, {
+      cwd: options.cwd,
+      env: gitEnvironment(),
+      stdio: ['ignore', 'pipe', 'pipe'],
+      detached: true,
+    });
+    const stdout: Buffer[] = [];
+    const stderr: Buffer[] = [];
+    let stdoutBytes = 0;
+    let stderrBytes = 0;
+    let failed = false;
+    let timedOut = false;
+    const stop = () => {
+      failed = true;
+      try {
+        if (child.pid) process.kill(-child.pid, 'SIGKILL');
+      } catch {
+        // Already gone.
+      }
+    };
+    const timer = setTimeout(
+      () => {
+        timedOut = true;
+        stop();
+      },
+      Math.max(options.deadline - Date.now(), 0),
+    );
+    child.stdout.on('data', (chunk: Buffer) => {
+      stdoutBytes += chunk.length;
+      if (stdoutBytes > options.limitBytes) stop();
+      else stdout.push(chunk);
+    });
+    child.stderr.on('data', (chunk: Buffer) => {
+      stderrBytes += chunk.length;
+      if (stderrBytes <= 64 * 1024) stderr.push(chunk);
+    });
+    const finish = (code: number | null) => {
+      clearTimeout(timer);
+      resolve({
+        ok: code === 0 && !failed,
+        stdout: Buffer.concat(stdout).toString('utf8'),
+        stderr: Buffer.concat(stderr).toString('utf8'),
+        timedOut,
+      });
+    };
+    child.on('error', (error) => {
+      stderr.push(Buffer.from(`fatal: cannot run git: ${error.message}`));
+      finish(null);
+    });
+    child.on('close', finish);
+  });
+}
+
+/** git's own reason, first "fatal:" line, with any credentials in URLs removed. */
+function describeFailure(result: GitResult, timeoutMs: number): string {
+  if (result.timedOut) return `git did not answer within ${Math.round(timeoutMs / 1000)} s`;
+  const lines = result.stderr
+    .split('\n')
+    .map((line) => line.trim())
+    .filter(Boolean);
+  const reason = lines.find((line) => line.startsWith('fatal:')) ?? lines.at(-1) ?? 'git failed';
+  return reason
+    .replace(/^fatal:\s*/, '')
+    .replace(/(\w+:\/\/)[^/@\s]*@/g, '$1')
+    .slice(0, 300);
+}
