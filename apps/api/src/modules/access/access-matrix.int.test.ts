@@ -37,6 +37,9 @@ const PASSWORD = 'matrix-test-password';
 const SPEC =
   'stages:\n  - name: build\n    jobs:\n      - name: compile\n        image: alpine\n        steps:\n          - run: make\n';
 const EDITORS: Principal[] = [...PROJECT_ADMINS, 'developer', 'operator'];
+const APPROVERS: Principal[] = [...PROJECT_ADMINS, 'operator'];
+const GATED = 'stages:\n  - name: approve\n    approval: { role: operator, allowSelfApproval: true }\n';
+const RUNS = (f: Fixture) => `${W(f)}/projects/p/pipelines/ci/runs`;
 const TEMPLATE =
   'inputs:\n  - name: image\n    default: alpine\nstages:\n  - name: build\n    jobs:\n      - name: compile\n        image: ${{ inputs.image }}\n        steps:\n          - run: make\n';
 const KUBECONFIG = JSON.stringify({
@@ -154,6 +157,27 @@ const ROWS: Row[] = [
     operationId: 'getPipelineRevision',
     allow: VISIBLE,
     request: (f) => get(`${W(f)}/projects/p/pipelines/ci/revisions/1`),
+  },
+  { operationId: 'listRuns', allow: VISIBLE, request: (f) => get(RUNS(f)) },
+  { operationId: 'getRun', allow: VISIBLE, request: (f) => get(`${RUNS(f)}/1`) },
+  { operationId: 'streamRunEvents', allow: VISIBLE, request: (f) => get(`${RUNS(f)}/1/events`) },
+  {
+    operationId: 'getStepLog',
+    allow: VISIBLE,
+    request: (f) => get(`${RUNS(f)}/1/jobs/compile/steps/0/log`),
+  },
+  {
+    operationId: 'createRun',
+    allow: EDITORS,
+    request: (f) => send('POST', RUNS(f), { releaseType: 'default', environment: 'e' }),
+  },
+  { operationId: 'retryRun', allow: EDITORS, request: (f) => send('POST', `${RUNS(f)}/1/retry`, {}) },
+  { operationId: 'cancelRun', allow: EDITORS, request: (f) => send('POST', `${RUNS(f)}/2/cancel`) },
+  {
+    operationId: 'decideApproval',
+    allow: APPROVERS,
+    request: (f) =>
+      send('POST', `${W(f)}/projects/p/pipelines/gated/runs/1/approvals/approve`, { decision: 'approve' }),
   },
   {
     operationId: 'validatePipeline',
@@ -382,6 +406,29 @@ describe.skipIf(postgresSkipReason())('route × role matrix', () => {
     await ok(send('POST', `/api/v1/workspaces/${ws}/pipeline-templates`, { name: 't', spec: TEMPLATE }));
     for (const name of ['ci', 'ci2'])
       await ok(send('POST', `/api/v1/workspaces/${ws}/projects/p/pipelines`, { name, spec: SPEC }));
+    await ok(send('POST', `/api/v1/workspaces/${ws}/projects/p/pipelines`, { name: 'gated', spec: GATED }));
+    // Runs (the engine is not running here): ci #1 finished, ci #2 queued, gated #1 at its gate.
+    for (const pipeline of ['ci', 'ci', 'gated']) {
+      await ok(
+        send('POST', `/api/v1/workspaces/${ws}/projects/p/pipelines/${pipeline}/runs`, {
+          releaseType: 'default',
+          environment: 'e',
+        }),
+      );
+    }
+    const runOf = { pipeline: { project: { slug: 'p', workspace: { slug: ws } } } };
+    await t.db.prisma.pipelineRun.updateMany({
+      where: { number: 1, pipeline: { name: 'ci', project: { slug: 'p', workspace: { slug: ws } } } },
+      data: { status: 'succeeded', finishedAt: new Date() },
+    });
+    await t.db.prisma.stepRun.updateMany({
+      where: { jobRun: { run: { number: 1, ...runOf, pipeline: { name: 'ci', ...runOf.pipeline } } } },
+      data: { status: 'succeeded', logComplete: true },
+    });
+    await t.db.prisma.jobRun.updateMany({
+      where: { run: { number: 1, pipeline: { name: 'gated', ...runOf.pipeline } } },
+      data: { status: 'waiting' },
+    });
     for (const name of ['r', 'r2']) {
       await ok(
         send('POST', `/api/v1/workspaces/${ws}/roles`, {

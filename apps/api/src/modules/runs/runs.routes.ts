@@ -8,6 +8,7 @@ import type { RunsService } from './runs.service.ts';
 import type { StepLogs } from './step-logs.ts';
 
 const HEARTBEAT_MS = 15_000;
+const SETTLED_CHECK_MS = 2_000;
 
 function idempotencyKeyOf(header: string | string[] | undefined): string | undefined {
   if (header === undefined) return undefined;
@@ -81,10 +82,23 @@ export function registerRunRoutes(
       closed = true;
       openStreams.delete(end);
       clearInterval(heartbeat);
+      clearInterval(settledCheck);
       unsubscribe();
       raw.end();
     };
+    // Once the run has ended and its logs are archived the stream says so and closes
+    // (a client seeing `end` stops reconnecting).
+    const endIfSettled = async () => {
+      if (closed || !(await runs.isSettled(run.id))) return;
+      stream.notify(run.id);
+      setTimeout(() => {
+        write('event: end\ndata: {}\n\n');
+        end();
+      }, 300);
+    };
+    const settledCheck = setInterval(() => void endIfSettled().catch(() => undefined), SETTLED_CHECK_MS);
     openStreams.add(end);
     r.raw.on('close', end);
+    await endIfSettled();
   });
 }

@@ -421,6 +421,19 @@ export function createRunsService(deps: {
       return view(latest ?? run);
     },
 
+    /** Whether nothing more will happen to the run: it ended and every log is archived. */
+    async isSettled(runId: string): Promise<boolean> {
+      const run = await runs.prisma.pipelineRun.findUnique({
+        where: { id: runId },
+        select: { status: true },
+      });
+      if (!run || ['queued', 'running', 'waiting'].includes(run.status)) return false;
+      const open = await runs.prisma.stepRun.count({
+        where: { logComplete: false, status: { not: 'pending' }, jobRun: { runId, executor: { not: null } } },
+      });
+      return open === 0;
+    },
+
     /** The run's row, after the read check (for the event stream and logs). */
     async readable(actor: Actor, params: RunParams) {
       return (await findRun(actor, params, 'project.read')).run;
