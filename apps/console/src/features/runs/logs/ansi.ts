@@ -94,10 +94,10 @@ export function parseAnsi(line: string): AnsiSegment[] {
   let index = line.indexOf('\u001b');
   while (index !== -1) {
     push(index);
-    const escape = readEscape(line, index);
-    if (escape.sgr !== undefined) style = applySgr(style, escape.sgr);
-    textStart = escape.end;
-    index = line.indexOf('\u001b', escape.end);
+    const sequence = readEscape(line, index);
+    if (sequence.sgr !== undefined) style = applySgr(style, sequence.sgr);
+    textStart = sequence.end;
+    index = line.indexOf('\u001b', sequence.end);
   }
   push(line.length);
   return segments;
