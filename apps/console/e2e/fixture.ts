@@ -58,6 +58,8 @@ export function useConsole(): ConsoleFixture {
       SLIPWAY_CONSOLE_DIR: CONSOLE_DIR,
       SLIPWAY_DATA_DIR: fileURLToPath(new URL('../test-results/data/', import.meta.url)),
       SLIPWAY_LOG_LEVEL: 'warn',
+      // Tests import projects from git repositories they create in a temporary directory.
+      SLIPWAY_ALLOW_LOCAL_REPOS: 'true',
     });
     await server.waitUntilReady();
     browser = await launchChromium();

@@ -240,7 +240,7 @@ stages:
       type: 'maven',
       template: { name: 'maven-service', version: 2, published: false },
       pipeline: null,
-      reason: expect.stringMatching(/^the pipeline was not created: .*jdk/),
+      reason: expect.stringMatching(/^ci was refused: .*jdk/),
     });
   });
 

@@ -104,7 +104,7 @@ export function createProjectImportService(deps: {
       // e.g. the workspace's own version of the template takes other inputs, or the caller
       // may create projects but not edit their pipelines.
       const why = error.details?.[0]?.message ?? error.message;
-      return { ...result, pipeline: null, reason: `the pipeline was not created: ${why}` };
+      return { ...result, pipeline: null, reason: `${STARTER_PIPELINE_NAME} was refused: ${why}` };
     }
   }
 

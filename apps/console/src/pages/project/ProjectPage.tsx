@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import { Link, useNavigate, useParams } from 'react-router';
+import { Link, useLocation, useNavigate, useParams } from 'react-router';
 import { ConfirmDialog } from '../../components/ConfirmDialog.tsx';
 import { ErrorNotice } from '../../components/ErrorNotice.tsx';
 import { Gate } from '../../components/Gate.tsx';
@@ -8,6 +8,7 @@ import { Modal } from '../../components/Modal.tsx';
 import { useDeleteProject, useUpdateProject } from '../../features/projects/api/mutations.ts';
 import { useProject } from '../../features/projects/api/queries.ts';
 import { ProjectForm } from '../../features/projects/components/ProjectForm.tsx';
+import { StarterNotice, starterFromState } from '../../features/projects/components/StarterNotice.tsx';
 import { ProjectPipelines } from './ProjectPipelines.tsx';
 
 export function ProjectPage() {
@@ -15,6 +16,8 @@ export function ProjectPage() {
   const workspace = params.workspace ?? '';
   const slug = params.project ?? '';
   const navigate = useNavigate();
+  const location = useLocation();
+  const starter = starterFromState(location.state);
   const project = useProject(workspace, slug);
   const update = useUpdateProject(workspace, slug);
   const remove = useDeleteProject(workspace, slug);
@@ -60,6 +63,14 @@ export function ProjectPage() {
           </Gate>
         </div>
       </div>
+      {starter ? (
+        <StarterNotice
+          workspace={workspace}
+          project={slug}
+          starter={starter}
+          onDismiss={() => navigate('.', { replace: true, state: null })}
+        />
+      ) : null}
       <dl className="properties">
         <dt>Slug</dt>
         <dd>
@@ -84,6 +95,7 @@ export function ProjectPage() {
             description: p.description ?? '',
             repoUrl: p.repoUrl ?? '',
             defaultBranch: p.defaultBranch,
+            starterPipeline: false,
           }}
           pending={update.isPending}
           error={update.error}

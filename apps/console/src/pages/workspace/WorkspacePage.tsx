@@ -134,8 +134,17 @@ export function WorkspacePage() {
                 ...(values.description ? { description: values.description } : {}),
                 ...(values.repoUrl ? { repoUrl: values.repoUrl } : {}),
                 ...(values.defaultBranch ? { defaultBranch: values.defaultBranch } : {}),
+                ...(values.starterPipeline ? { starterPipeline: 'auto' as const } : {}),
               },
-              { onSuccess: close },
+              {
+                // After an import, the project page says what was detected and created.
+                onSuccess: (created) =>
+                  created.starter
+                    ? navigate(`/workspaces/${slug}/projects/${created.slug}`, {
+                        state: { starter: created.starter },
+                      })
+                    : close(),
+              },
             )
           }
         />

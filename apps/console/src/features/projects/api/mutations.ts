@@ -1,6 +1,7 @@
 import { type CreateProjectBody, projectEndpoints, type UpdateProjectBody } from '@slipway/contracts';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { callEndpoint } from '../../../api/client.ts';
+import { templateKeys } from '../../templates/api/templates.ts';
 import { workspaceKeys } from '../../workspaces/api/keys.ts';
 import { projectKeys } from './keys.ts';
 
@@ -9,11 +10,15 @@ export function useCreateProject(workspace: string) {
   return useMutation({
     mutationFn: (body: CreateProjectBody) =>
       callEndpoint(projectEndpoints.create, { params: { workspace }, body }),
-    onSuccess: async (project) => {
+    onSuccess: async (created) => {
+      // The project as GET returns it; what the import did is shown once, not cached.
+      const { starter, ...project } = created;
       queryClient.setQueryData(projectKeys.detail(workspace, project.slug), project);
       await Promise.all([
         queryClient.invalidateQueries({ queryKey: projectKeys.lists(workspace) }),
         queryClient.invalidateQueries({ queryKey: workspaceKeys.all }),
+        // An import may have published a starter template into the workspace.
+        starter?.template ? queryClient.invalidateQueries({ queryKey: templateKeys.list(workspace) }) : null,
       ]);
     },
   });

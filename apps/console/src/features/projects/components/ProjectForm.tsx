@@ -1,4 +1,4 @@
-import { type FormEvent, useState } from 'react';
+import { type FormEvent, useId, useState } from 'react';
 import { ApiError } from '../../../api/client.ts';
 import { ErrorNotice } from '../../../components/ErrorNotice.tsx';
 import { FormActions } from '../../../components/FormActions.tsx';
@@ -11,6 +11,8 @@ export interface ProjectFormValues {
   description: string;
   repoUrl: string;
   defaultBranch: string;
+  /** Create only: also create a starter pipeline chosen by the repository's type. */
+  starterPipeline: boolean;
 }
 
 export function ProjectForm(props: {
@@ -22,14 +24,24 @@ export function ProjectForm(props: {
   onCancel: () => void;
 }) {
   const [values, setValues] = useState<ProjectFormValues>(
-    props.initial ?? { slug: '', name: '', description: '', repoUrl: '', defaultBranch: 'main' },
+    props.initial ?? {
+      slug: '',
+      name: '',
+      description: '',
+      repoUrl: '',
+      defaultBranch: 'main',
+      starterPipeline: false,
+    },
   );
   const apiError = props.error instanceof ApiError ? props.error : undefined;
   const set = (key: keyof ProjectFormValues) => (event: { target: { value: string } }) =>
     setValues((v) => ({ ...v, [key]: event.target.value }));
+  const hasRepository = values.repoUrl.trim() !== '';
+  // Detection needs a repository: without one the box is off, whatever was ticked before.
+  const importing = hasRepository && values.starterPipeline;
   const submit = (event: FormEvent) => {
     event.preventDefault();
-    props.onSubmit(values);
+    props.onSubmit({ ...values, starterPipeline: importing });
   };
   return (
     <form onSubmit={submit} className="form" aria-label={`${props.mode} project`}>
@@ -64,12 +76,55 @@ export function ProjectForm(props: {
         error={apiError?.fieldError('body.defaultBranch')}
         onChange={set('defaultBranch')}
       />
+      {props.mode === 'create' ? (
+        <StarterPipelineField
+          checked={importing}
+          disabled={!hasRepository}
+          error={apiError?.fieldError('body.starterPipeline')}
+          onChange={(starterPipeline) => setValues((v) => ({ ...v, starterPipeline }))}
+        />
+      ) : null}
       <FormActions
         onCancel={props.onCancel}
         pending={props.pending}
-        pendingLabel="Saving…"
+        pendingLabel={importing ? 'Reading the repository…' : 'Saving…'}
         submitLabel={props.mode === 'create' ? 'Create project' : 'Save'}
       />
     </form>
+  );
+}
+
+function StarterPipelineField(props: {
+  checked: boolean;
+  disabled: boolean;
+  error: string | undefined;
+  onChange: (checked: boolean) => void;
+}) {
+  const hintId = useId();
+  return (
+    <div className={`field${props.error ? ' field-invalid' : ''}`}>
+      <label className="checkbox">
+        <input
+          type="checkbox"
+          name="starterPipeline"
+          checked={props.checked}
+          disabled={props.disabled}
+          aria-describedby={hintId}
+          onChange={(event) => props.onChange(event.target.checked)}
+        />
+        Create a starter pipeline from the repository
+      </label>
+      {props.error ? (
+        <p className="field-error" id={hintId}>
+          {props.error}
+        </p>
+      ) : (
+        <p className="field-hint" id={hintId}>
+          {props.disabled
+            ? 'Needs a repository URL.'
+            : 'Detects the kind of repository (Node, Maven, Gradle, Go, Python, static site) from its files and creates pipeline ci from the matching workspace template.'}
+        </p>
+      )}
+    </div>
   );
 }
