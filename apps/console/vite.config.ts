@@ -1,3 +1,4 @@
+import { fileURLToPath } from 'node:url';
 import react from '@vitejs/plugin-react';
 import { defineConfig } from 'vite';
 
@@ -5,8 +6,16 @@ import { defineConfig } from 'vite';
 // still sees one origin (cookies and CSRF work the same as in production).
 const apiTarget = process.env.SLIPWAY_API_URL ?? 'http://127.0.0.1:8080';
 
+// monaco-yaml's worker (through monaco-worker-manager) imports
+// `monaco-editor/esm/vs/editor/editor.worker.js`, a path that monaco-editor ≥ 0.56 no longer
+// exports (its exports map now prefixes `esm/vs/` itself): point such imports at the files.
+const monacoEsm = fileURLToPath(new URL('./node_modules/monaco-editor/esm/vs/', import.meta.url));
+
 export default defineConfig({
   plugins: [react()],
+  resolve: {
+    alias: [{ find: /^monaco-editor\/esm\/vs\/(.*)$/, replacement: `${monacoEsm}$1` }],
+  },
   server: {
     host: '127.0.0.1',
     port: 5173,

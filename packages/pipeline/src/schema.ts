@@ -57,15 +57,18 @@ export type When = z.infer<typeof WhenSchema>;
 
 export const ParameterSchema = z
   .strictObject({
-    name: IdentifierSchema,
-    type: z.enum(['string', 'choice', 'boolean', 'number', 'environment', 'secret']).default('string'),
-    description: z.string().max(500).optional(),
+    name: IdentifierSchema.describe('The parameter’s name, read as ${{ params.<name> }}'),
+    type: z
+      .enum(['string', 'choice', 'boolean', 'number', 'environment', 'secret'])
+      .default('string')
+      .describe('What kind of value: string, choice, boolean, number, environment or secret'),
+    description: z.string().max(500).describe('Shown beside the field in the run form').optional(),
     required: z.boolean().optional().describe('Defaults to true when there is no default'),
-    default: ScalarSchema.optional(),
+    default: ScalarSchema.describe('The value used when the run form leaves it empty').optional(),
     pattern: z.string().optional().describe('A regular expression string values must match'),
     choices: z.array(ScalarSchema).min(1).optional().describe('The allowed values of a choice parameter'),
-    min: z.number().optional(),
-    max: z.number().optional(),
+    min: z.number().describe('The smallest value a number parameter accepts').optional(),
+    max: z.number().describe('The largest value a number parameter accepts').optional(),
   })
   .describe('A value asked for when the pipeline runs');
 export type Parameter = z.infer<typeof ParameterSchema>;
@@ -79,7 +82,7 @@ export const ApprovalSchema = z
   .describe('A gate: the run waits until enough people approve');
 
 const RunStepSchema = z.strictObject({
-  name: IdentifierSchema.optional(),
+  name: IdentifierSchema.describe('The step’s name (default: its kind)').optional(),
   run: z.string().min(1).describe('A shell script'),
   image: z.string().min(1).optional().describe('Container image for this step (default: the job’s image)'),
   env: EnvSchema.optional(),
@@ -87,18 +90,22 @@ const RunStepSchema = z.strictObject({
 
 export const BuildImageSchema = z.strictObject({
   context: z.string().min(1).default('.').describe('Build context directory'),
-  dockerfile: z.string().min(1).default('Dockerfile'),
+  dockerfile: z
+    .string()
+    .min(1)
+    .default('Dockerfile')
+    .describe('Path of the Dockerfile, relative to the context'),
   destination: z.string().min(1).describe('Image reference to push, e.g. registry.example.com/shop/api:1.2'),
   credential: IdentifierSchema.optional().describe('Registry credential by name'),
 });
 
 const BuildImageStepSchema = z.strictObject({
-  name: IdentifierSchema.optional(),
+  name: IdentifierSchema.describe('The step’s name (default: its kind)').optional(),
   buildImage: BuildImageSchema.describe('Build and push an image without a Docker daemon'),
 });
 
 const ApprovalStepSchema = z.strictObject({
-  name: IdentifierSchema.optional(),
+  name: IdentifierSchema.describe('The step’s name (default: its kind)').optional(),
   approval: ApprovalSchema,
 });
 
@@ -107,46 +114,58 @@ export type Step = z.infer<typeof StepSchema>;
 
 export const JobSchema = z
   .strictObject({
-    name: IdentifierSchema,
+    name: IdentifierSchema.describe('The job’s name, unique within its stage'),
     image: z.string().min(1).optional().describe('Default container image of the steps'),
     when: WhenSchema.optional(),
-    timeout: DurationSchema.optional(),
-    retries: z.number().int().min(0).max(10).optional(),
+    timeout: DurationSchema.describe('How long the job may run: 90s, 20m, 1h30m').optional(),
+    retries: z
+      .number()
+      .int()
+      .min(0)
+      .max(10)
+      .describe('How many times a failed job is tried again')
+      .optional(),
     env: EnvSchema.optional(),
     credentials: CredentialsSchema.optional(),
-    steps: z.array(StepSchema).min(1, 'a job needs at least one step'),
+    steps: z
+      .array(StepSchema)
+      .min(1, 'a job needs at least one step')
+      .describe('The job’s steps, run in order'),
   })
   .describe('Jobs of a stage run in parallel; their steps run in order');
 export type Job = z.infer<typeof JobSchema>;
 
 export const StageSchema = z
   .strictObject({
-    name: IdentifierSchema,
+    name: IdentifierSchema.describe('The stage’s name, unique within the pipeline'),
     when: WhenSchema.optional(),
     env: EnvSchema.optional(),
     credentials: CredentialsSchema.optional(),
-    jobs: z.array(JobSchema).min(1).optional(),
+    jobs: z.array(JobSchema).min(1).describe('The stage’s jobs, run in parallel').optional(),
     approval: ApprovalSchema.optional(),
   })
   .describe('Stages run in order: either jobs or an approval gate');
 export type Stage = z.infer<typeof StageSchema>;
 
 export const ReleaseTypeSchema = z.strictObject({
-  description: z.string().max(500).optional(),
+  description: z.string().max(500).describe('Shown when someone picks the release type').optional(),
   parameters: z.array(z.string()).optional().describe('The parameters this release type asks for'),
   stages: z.array(z.string()).optional().describe('Only these stages run (default: all)'),
 });
 
 export const PipelineSpecSchema = z
   .strictObject({
-    parameters: z.array(ParameterSchema).optional(),
+    parameters: z.array(ParameterSchema).describe('Values asked for when the pipeline runs').optional(),
     releaseTypes: z
       .record(IdentifierSchema, ReleaseTypeSchema)
       .optional()
       .describe('Named release types and what each asks for'),
     env: EnvSchema.optional(),
     credentials: CredentialsSchema.optional(),
-    stages: z.array(StageSchema).min(1, 'a pipeline needs at least one stage'),
+    stages: z
+      .array(StageSchema)
+      .min(1, 'a pipeline needs at least one stage')
+      .describe('The pipeline’s stages, run in order'),
   })
   .describe('A Slipway pipeline');
 export type PipelineSpec = z.infer<typeof PipelineSpecSchema>;

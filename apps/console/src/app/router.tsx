@@ -2,6 +2,7 @@ import { createBrowserRouter, Navigate } from 'react-router';
 import { AccountPage } from '../pages/account/AccountPage.tsx';
 import { AuditPage } from '../pages/audit/AuditPage.tsx';
 import { ClustersPage } from '../pages/clusters/ClustersPage.tsx';
+import { PipelineSpecDocsPage } from '../pages/docs/PipelineSpecDocsPage.tsx';
 import { EnvironmentPage } from '../pages/environment/EnvironmentPage.tsx';
 import { EnvironmentsPage } from '../pages/environments/EnvironmentsPage.tsx';
 import { InvitePage } from '../pages/invite/InvitePage.tsx';
@@ -33,6 +34,7 @@ export const router = createBrowserRouter([
       { path: 'users', element: <UsersPage /> },
       { path: 'audit', element: <AuditPage /> },
       { path: 'account', element: <AccountPage /> },
+      { path: 'docs/pipeline-spec', element: <PipelineSpecDocsPage /> },
       { path: 'workspaces/:workspace/members', element: <MembersPage /> },
       { path: 'workspaces/:workspace/projects/:project/members', element: <MembersPage /> },
       { path: 'workspaces/:workspace/projects/:project/pipelines/:pipeline', element: <PipelinePage /> },

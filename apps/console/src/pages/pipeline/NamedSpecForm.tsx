@@ -3,6 +3,8 @@ import { ApiError } from '../../api/client.ts';
 import { ErrorNotice } from '../../components/ErrorNotice.tsx';
 import { FormActions } from '../../components/FormActions.tsx';
 import { TextField } from '../../components/TextField.tsx';
+import { diagnosePipeline, diagnoseTemplate } from './diagnostics.ts';
+import { YamlEditor } from './LazyYamlEditor.tsx';
 import { SpecErrors, specErrorsOf } from './SpecErrors.tsx';
 
 /** A name and a YAML spec (pipeline or template): spec errors listed by line, others above. */
@@ -35,12 +37,15 @@ export function NamedSpecForm(props: {
         onChange={(e) => setName(e.target.value)}
       />
       <SpecErrors errors={specErrorsOf(props.error)} />
-      <textarea
-        className="spec-editor spec-editor-small monospace"
-        aria-label={`${label} YAML`}
-        spellCheck={false}
+      <YamlEditor
+        ariaLabel={`${label} YAML`}
+        size="small"
         value={spec}
-        onChange={(event) => setSpec(event.target.value)}
+        onChange={setSpec}
+        readOnly={false}
+        // A template has inputs and a pipeline may be a short form: both checked as plain YAML plus our own validator.
+        modelPath={`new-${props.kind}.yaml`}
+        diagnose={props.kind === 'pipeline' ? diagnosePipeline : diagnoseTemplate}
       />
       <FormActions onCancel={props.onCancel} pending={props.pending} submitLabel={`Create ${props.kind}`} />
     </form>

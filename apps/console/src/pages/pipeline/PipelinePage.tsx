@@ -1,4 +1,5 @@
-import { useEffect, useState } from 'react';
+import { templateRefOf } from '@slipway/pipeline';
+import { useEffect, useMemo, useState } from 'react';
 import { Link, useParams } from 'react-router';
 import { ApiError } from '../../api/client.ts';
 import { ErrorNotice } from '../../components/ErrorNotice.tsx';
@@ -11,9 +12,14 @@ import {
   useSavePipeline,
   useValidatePipeline,
 } from '../../features/pipelines/api/pipelines.ts';
+import { diagnosePipeline } from './diagnostics.ts';
 import { loadDraft, saveDraft, useLeaveWarning } from './draft.ts';
+import { withDocLinks } from './json-schema.ts';
+import { YamlEditor } from './LazyYamlEditor.tsx';
 import { PipelineCanvas } from './PipelineCanvas.tsx';
+import { usePipelineJsonSchema } from './pipeline-schema.ts';
 import { SpecErrors, specErrorsOf } from './SpecErrors.tsx';
+import { PIPELINE_MODEL_SUFFIX } from './yaml-editor-props.ts';
 
 /** The YAML of one pipeline: edit, check against the server's validator, save as a new revision. */
 export function PipelinePage() {
@@ -30,6 +36,12 @@ export function PipelinePage() {
   const [text, setText] = useState<string | null>(null);
   const [base, setBase] = useState<number | null>(null);
   const [restored, setRestored] = useState(false);
+  const jsonSchema = usePipelineJsonSchema();
+  const editorSchema = useMemo(
+    () => (jsonSchema.data ? withDocLinks(jsonSchema.data, window.location.origin) : undefined),
+    [jsonSchema.data],
+  );
+  const usesTemplate = useMemo(() => text !== null && templateRefOf(text) !== null, [text]);
 
   useEffect(() => {
     if (pipeline.data && text === null) {
@@ -137,13 +149,15 @@ export function PipelinePage() {
         readOnly={!canEdit.allowed || Boolean(pipeline.data.template)}
         onChange={setText}
       />
-      <textarea
-        className="spec-editor monospace"
-        aria-label="Pipeline YAML"
-        spellCheck={false}
-        readOnly={!canEdit.allowed}
+      <YamlEditor
+        ariaLabel="Pipeline YAML"
         value={text}
-        onChange={(event) => setText(event.target.value)}
+        onChange={setText}
+        readOnly={!canEdit.allowed}
+        readOnlyMessage="You may read this pipeline but not edit it (that needs pipeline.edit)."
+        modelPath={`pipelines/${workspace}/${project}/${name}${usesTemplate ? '.yaml' : PIPELINE_MODEL_SUFFIX}`}
+        schema={editorSchema}
+        diagnose={diagnosePipeline}
       />
       {pipeline.data.expanded ? (
         <details className="expanded-spec">
