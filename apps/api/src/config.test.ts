@@ -32,12 +32,16 @@ describe('loadConfig', () => {
       SLIPWAY_SECRET_KEY: 'ab'.repeat(32),
       SLIPWAY_KUBE_TIMEOUT_SECONDS: '5',
       SLIPWAY_ALLOW_LOCAL_REPOS: 'true',
+      SLIPWAY_WORK_DIR: '/var/lib/slipway-work',
+      SLIPWAY_DEMO: 'true',
     });
     expect(config).toEqual({
       port: 9000,
       host: '0.0.0.0',
       databaseUrl: 'postgresql://u:p@db:5432/slipway',
       dataDir: '/var/lib/slipway',
+      workDir: '/var/lib/slipway-work',
+      demo: true,
       adminPassword: 'twelve-chars-or-more',
       consoleDir: '/srv/console',
       logLevel: 'debug',

@@ -188,6 +188,14 @@ export function createKubeClient(source: ClusterSource, options: { timeoutMs?: n
           ),
       ),
 
+    /** JSON merge patch (RFC 7386) of an existing object: only the fields given change. */
+    mergePatch: <T extends KubernetesObject>(object: T): Promise<T> =>
+      call(
+        `patch ${object.kind} ${object.metadata?.namespace ? `${object.metadata.namespace}/` : ''}${object.metadata?.name}`,
+        () =>
+          objects.patch<T>(object, undefined, undefined, FIELD_MANAGER, undefined, PatchStrategy.MergePatch),
+      ),
+
     createJob: (namespace: string, job: V1Job): Promise<V1Job> =>
       call(`create job ${namespace}/${job.metadata?.name}`, () =>
         batch.createNamespacedJob({ namespace, body: job }),
@@ -195,6 +203,13 @@ export function createKubeClient(source: ClusterSource, options: { timeoutMs?: n
 
     getJob: (namespace: string, name: string): Promise<V1Job | null> =>
       orNull(`read job ${namespace}/${name}`, () => batch.readNamespacedJob({ namespace, name })),
+
+    listJobs: (namespace: string, labelSelector?: string): Promise<V1Job[]> =>
+      call(
+        `list jobs in ${namespace}`,
+        async () =>
+          (await batch.listNamespacedJob({ namespace, ...(labelSelector ? { labelSelector } : {}) })).items,
+      ),
 
     /** Deletes a Job and, in the background, its pods. */
     deleteJob: (namespace: string, name: string) =>

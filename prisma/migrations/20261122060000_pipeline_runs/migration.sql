@@ -44,6 +44,7 @@ CREATE TABLE "job_runs" (
     "external_name" VARCHAR(63),
     "message" VARCHAR(2000),
     "reused_from" INTEGER,
+    "released_at" TIMESTAMPTZ(3),
     "created_at" TIMESTAMPTZ(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
     "started_at" TIMESTAMPTZ(3),
     "finished_at" TIMESTAMPTZ(3),

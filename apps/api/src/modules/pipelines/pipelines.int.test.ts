@@ -60,6 +60,8 @@ describe.skipIf(postgresSkipReason())('pipelines API', () => {
     });
     expect(response.statusCode).toBe(400);
     expect(response.json().details).toEqual([
+      // Reference and value errors come together with the schema errors.
+      expect.objectContaining({ line: 5, column: 14, path: 'parameters[0].default' }),
       expect.objectContaining({
         field: 'body.spec',
         line: 14,

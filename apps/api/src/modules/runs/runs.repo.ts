@@ -4,7 +4,7 @@ type Db = PrismaClient | Prisma.TransactionClient;
 
 export const ACTIVE_RUN_STATUSES = ['queued', 'running', 'waiting'];
 
-const runInclude = {
+export const runInclude = {
   pipeline: { select: { name: true, projectId: true } },
   jobs: {
     orderBy: [{ stageIndex: 'asc' }, { createdAt: 'asc' }, { attempt: 'asc' }],

@@ -345,7 +345,7 @@ export function createKubeExecutor(deps: { kube: KubeClient }): Executor {
     async release(job: JobRef): Promise<void> {
       await kube.deleteSecret(job.namespace, secretNameOf(job));
       // The Job and its pods may go now that the logs are archived.
-      await kube.apply({
+      await kube.mergePatch({
         apiVersion: 'batch/v1',
         kind: 'Job',
         metadata: { name: job.externalName, namespace: job.namespace },

@@ -4,7 +4,13 @@ import { type PlannedJob, planRun, secretEnvName } from '@slipway/pipeline';
 import type { FastifyBaseLogger } from 'fastify';
 import type { SecretBox } from '../../../lib/secret-box.ts';
 import { latestAttempts } from '../run-view.ts';
-import type { JobRunRow, RunsRepo, RunWithJobs, StepRunRow } from '../runs.repo.ts';
+import {
+  type JobRunRow,
+  type RunsRepo,
+  type RunWithJobs,
+  runInclude,
+  type StepRunRow,
+} from '../runs.repo.ts';
 import { parseRunSpec } from '../runs.service.ts';
 import { type Executor, externalNameOf, type JobDispatch, type JobRef } from './executor.ts';
 import { pumpLog } from './log-pump.ts';
@@ -305,9 +311,29 @@ export function createReconciler(deps: {
     });
     if (finishedSteps.has(step.id) && !pumpAborts.signal.aborted) {
       await prisma.stepRun.update({ where: { id: step.id }, data: { logComplete: true } });
-      const remaining = await prisma.stepRun.count({ where: { jobRunId: job.id, logComplete: false } });
-      const jobRow = await prisma.jobRun.findUnique({ where: { id: job.id } });
-      if (remaining === 0 && jobRow && finished(jobRow.status)) await ctx.executor.release(refOf(ctx, job));
+    }
+  }
+
+  /** Finished jobs whose logs are all archived: their executor may clean up now. */
+  async function releaseArchivedJobs() {
+    const jobs = await prisma.jobRun.findMany({
+      where: {
+        executor: { not: null },
+        releasedAt: null,
+        status: { in: [...FINISHED_STATUSES] },
+        steps: { none: { logComplete: false } },
+      },
+      include: { steps: true, decisions: true, run: { include: runInclude } },
+      take: 50,
+    });
+    for (const job of jobs) {
+      try {
+        const ctx = await loadContext(job.run);
+        await ctx.executor.release(refOf(ctx, job));
+        await prisma.jobRun.update({ where: { id: job.id }, data: { releasedAt: new Date() } });
+      } catch (error) {
+        deps.logger?.warn({ err: error, job: job.id }, 'could not release a finished job; will retry');
+      }
     }
   }
 
@@ -413,6 +439,7 @@ export function createReconciler(deps: {
       }
       deps.notify(id);
     }
+    await releaseArchivedJobs();
     for (const runId of new Set(unarchived.map((s) => s.jobRun.runId))) {
       const run = await runs.findById(runId);
       if (!run) continue;
