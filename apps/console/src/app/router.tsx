@@ -10,6 +10,8 @@ import { MembersPage } from '../pages/members/MembersPage.tsx';
 import { NotFoundPage } from '../pages/not-found/NotFoundPage.tsx';
 import { PipelinePage } from '../pages/pipeline/PipelinePage.tsx';
 import { ProjectPage } from '../pages/project/ProjectPage.tsx';
+import { RunPage } from '../pages/run/RunPage.tsx';
+import { RunsPage } from '../pages/runs/RunsPage.tsx';
 import { SignInPage } from '../pages/sign-in/SignInPage.tsx';
 import { TemplatesPage } from '../pages/templates/TemplatesPage.tsx';
 import { UsersPage } from '../pages/users/UsersPage.tsx';
@@ -38,6 +40,11 @@ export const router = createBrowserRouter([
       { path: 'workspaces/:workspace/members', element: <MembersPage /> },
       { path: 'workspaces/:workspace/projects/:project/members', element: <MembersPage /> },
       { path: 'workspaces/:workspace/projects/:project/pipelines/:pipeline', element: <PipelinePage /> },
+      { path: 'workspaces/:workspace/projects/:project/pipelines/:pipeline/runs', element: <RunsPage /> },
+      {
+        path: 'workspaces/:workspace/projects/:project/pipelines/:pipeline/runs/:number',
+        element: <RunPage />,
+      },
       { path: '*', element: <NotFoundPage /> },
     ],
   },

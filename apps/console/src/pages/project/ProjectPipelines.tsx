@@ -47,6 +47,9 @@ export function ProjectPipelines({ workspace, project }: { workspace: string; pr
               <th>Pipeline</th>
               <th>Revision</th>
               <th>Last saved</th>
+              <th>
+                <span className="visually-hidden">Runs</span>
+              </th>
             </tr>
           </thead>
           <tbody>
@@ -61,6 +64,14 @@ export function ProjectPipelines({ workspace, project }: { workspace: string; pr
                 <td className="muted">
                   {new Date(pipeline.updatedAt).toLocaleString()}{' '}
                   {pipeline.updatedBy ? `by ${pipeline.updatedBy}` : ''}
+                </td>
+                <td className="row-actions">
+                  <Link
+                    to={`/workspaces/${workspace}/projects/${project}/pipelines/${pipeline.name}/runs`}
+                    aria-label={`Runs of ${pipeline.name}`}
+                  >
+                    Runs
+                  </Link>
                 </td>
               </tr>
             ))}

@@ -1,0 +1,63 @@
+import { type CreateRunBody, runEndpoints, type SessionInfo } from '@slipway/contracts';
+import { type QueryClient, useMutation, useQueryClient } from '@tanstack/react-query';
+import { callEndpoint } from '../../../api/client.ts';
+import { authKeys } from '../../auth/api/keys.ts';
+import { createRunRequest } from './create-run-request.ts';
+import { type PipelineRef, type RunRef, runKeys, runParams } from './keys.ts';
+
+async function refreshLists(queryClient: QueryClient, ref: PipelineRef) {
+  await queryClient.invalidateQueries({ queryKey: runKeys.lists(ref) });
+}
+
+export function useCreateRun(ref: PipelineRef) {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: (input: { body: CreateRunBody; idempotencyKey: string }) => {
+      const session = queryClient.getQueryData<SessionInfo | null>(authKeys.session());
+      return createRunRequest(ref, input.body, input.idempotencyKey, session?.csrfToken);
+    },
+    onSuccess: async (run) => {
+      queryClient.setQueryData(runKeys.detail({ ...ref, number: run.number }), run);
+      await refreshLists(queryClient, ref);
+    },
+  });
+}
+
+export function useCancelRun(ref: RunRef) {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: () => callEndpoint(runEndpoints.cancel, { params: runParams(ref) }),
+    onSuccess: async (run) => {
+      queryClient.setQueryData(runKeys.detail(ref), run);
+      await refreshLists(queryClient, ref);
+    },
+  });
+}
+
+/** A new run: the whole run again, or from a stage. Resolves to the new run. */
+export function useRetryRun(ref: RunRef) {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: (fromStage: string | undefined) =>
+      callEndpoint(runEndpoints.retry, {
+        params: runParams(ref),
+        body: fromStage ? { fromStage } : {},
+      }),
+    onSuccess: async (run) => {
+      queryClient.setQueryData(runKeys.detail({ ...ref, number: run.number }), run);
+      await refreshLists(queryClient, ref);
+    },
+  });
+}
+
+export function useDecideApproval(ref: RunRef) {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: (input: { gate: string; decision: 'approve' | 'reject'; comment: string }) =>
+      callEndpoint(runEndpoints.decide, {
+        params: { ...runParams(ref), gate: input.gate },
+        body: { decision: input.decision, ...(input.comment ? { comment: input.comment } : {}) },
+      }),
+    onSuccess: (run) => queryClient.setQueryData(runKeys.detail(ref), run),
+  });
+}

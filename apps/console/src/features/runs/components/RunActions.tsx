@@ -1,0 +1,117 @@
+import type { Run } from '@slipway/contracts';
+import { useId, useState } from 'react';
+import { useNavigate } from 'react-router';
+import { ConfirmDialog } from '../../../components/ConfirmDialog.tsx';
+import { ErrorNotice } from '../../../components/ErrorNotice.tsx';
+import { Gate } from '../../../components/Gate.tsx';
+import type { RunRef } from '../api/keys.ts';
+import { useCancelRun, useRetryRun } from '../api/mutations.ts';
+import { isFinished } from '../api/queries.ts';
+import { stagesOf } from './StageGraph.tsx';
+
+/**
+ * Stages a retry may start from: every stage before it must have succeeded (or been
+ * skipped), since the retry re-uses what those produced.
+ */
+export function retryableStages(run: Pick<Run, 'jobs'>): string[] {
+  const stages = stagesOf(run.jobs);
+  const allowed: string[] = [];
+  for (const stage of stages) {
+    allowed.push(stage.name);
+    if (!stage.jobs.every((job) => job.status === 'succeeded' || job.status === 'skipped')) break;
+  }
+  // From the first stage is the same as retrying the whole run.
+  return allowed.slice(1);
+}
+
+/** Cancel while the run is active; retry (whole, or from a stage) once it ended. */
+export function RunActions(props: { target: RunRef; run: Run }) {
+  const { target, run } = props;
+  const navigate = useNavigate();
+  const cancel = useCancelRun(target);
+  const retry = useRetryRun(target);
+  const [confirming, setConfirming] = useState(false);
+  const stages = retryableStages(run);
+  const [fromStage, setFromStage] = useState('');
+  const stageId = useId();
+  const finished = isFinished(run.status);
+  const retryFrom = (stage: string | undefined) =>
+    retry.mutate(stage, {
+      onSuccess: (created) =>
+        navigate(
+          `/workspaces/${target.workspace}/projects/${target.project}/pipelines/${target.pipeline}/runs/${created.number}`,
+        ),
+    });
+  const scope = { workspace: target.workspace, project: target.project };
+  return (
+    <div className="run-actions">
+      <ErrorNotice error={retry.error} />
+      <div className="actions">
+        {!finished ? (
+          <Gate permission="pipeline.run" {...scope} mode="disable">
+            <button
+              type="button"
+              className="button button-danger-outline"
+              onClick={() => setConfirming(true)}
+            >
+              Cancel run
+            </button>
+          </Gate>
+        ) : null}
+        {finished ? (
+          <Gate permission="pipeline.run" {...scope} mode="disable">
+            <button
+              type="button"
+              className="button"
+              disabled={retry.isPending}
+              onClick={() => retryFrom(undefined)}
+            >
+              Retry
+            </button>
+          </Gate>
+        ) : null}
+        {finished && run.status !== 'succeeded' && stages.length > 0 ? (
+          <span className="run-retry-stage">
+            <label htmlFor={stageId} className="visually-hidden">
+              Stage to retry from
+            </label>
+            <select
+              id={stageId}
+              value={fromStage || stages.at(-1)}
+              onChange={(e) => setFromStage(e.target.value)}
+            >
+              {stages.map((stage) => (
+                <option key={stage} value={stage}>
+                  {stage}
+                </option>
+              ))}
+            </select>
+            <Gate permission="pipeline.run" {...scope} mode="disable">
+              <button
+                type="button"
+                className="button"
+                disabled={retry.isPending}
+                onClick={() => retryFrom(fromStage || stages.at(-1))}
+              >
+                Retry from stage
+              </button>
+            </Gate>
+          </span>
+        ) : null}
+      </div>
+      <ConfirmDialog
+        title={`Cancel run #${run.number}`}
+        message="Running jobs are stopped and the remaining work is cancelled."
+        confirmLabel="Cancel run"
+        open={confirming}
+        pending={cancel.isPending}
+        error={cancel.error}
+        onConfirm={() => cancel.mutate(undefined, { onSuccess: () => setConfirming(false) })}
+        onClose={() => {
+          setConfirming(false);
+          cancel.reset();
+        }}
+      />
+    </div>
+  );
+}

@@ -1,0 +1,232 @@
+import type { Run } from '@slipway/contracts';
+import type { PipelineSpec } from '@slipway/pipeline';
+import { type FormEvent, useId, useMemo, useState } from 'react';
+import { useNavigate } from 'react-router';
+import { ApiError } from '../../../api/client.ts';
+import { ErrorNotice } from '../../../components/ErrorNotice.tsx';
+import { FormActions } from '../../../components/FormActions.tsx';
+import { Loading } from '../../../components/Loading.tsx';
+import { Modal } from '../../../components/Modal.tsx';
+import { TextField } from '../../../components/TextField.tsx';
+import { usePermission } from '../../access/api/queries.ts';
+import { useEnvironments } from '../../environments/api/queries.ts';
+import { usePipeline } from '../../pipelines/api/pipelines.ts';
+import { newIdempotencyKey } from '../api/create-run-request.ts';
+import type { PipelineRef } from '../api/keys.ts';
+import { useCreateRun } from '../api/mutations.ts';
+import { useLatestRun } from '../api/queries.ts';
+import { ParameterField } from './ParameterField.tsx';
+import {
+  askedParameters,
+  DEFAULT_RELEASE_TYPE,
+  initialParameterInputs,
+  parameterField,
+  parameterValues,
+  type RunFormValues,
+  releaseTypesOf,
+  runnableSpec,
+  valuesFromRun,
+} from './run-form.ts';
+
+/** Environments this user may run in: production ones need deploy.production. */
+function useRunnableEnvironments(workspace: string, project: string) {
+  const environments = useEnvironments(workspace);
+  const scope = { workspace, project };
+  const nonProduction = usePermission('deploy.nonproduction', scope);
+  const production = usePermission('deploy.production', scope);
+  const all = environments.data?.items ?? [];
+  const allowed = all.filter((env) => (env.production ? production.allowed : nonProduction.allowed));
+  return {
+    all: all.map((env) => env.name),
+    allowed: allowed.map((env) => env.name),
+    hidden: all.length - allowed.length,
+    loading: environments.isPending || nonProduction.loading || production.loading,
+    error: environments.error,
+  };
+}
+
+function RunForm(props: { target: PipelineRef; spec: PipelineSpec; onClose: () => void }) {
+  const { target, spec } = props;
+  const navigate = useNavigate();
+  const environments = useRunnableEnvironments(target.workspace, target.project);
+  const latest = useLatestRun(target, true);
+  const create = useCreateRun(target);
+  // One key per opening of the dialog: a double click or a resend never starts two runs.
+  const [idempotencyKey] = useState(newIdempotencyKey);
+  const releaseTypes = releaseTypesOf(spec);
+  const [values, setValues] = useState<RunFormValues>(() => {
+    const releaseType = releaseTypes[0] ?? DEFAULT_RELEASE_TYPE;
+    return {
+      releaseType,
+      environment: '',
+      ref: '',
+      parameters: initialParameterInputs(askedParameters(spec, releaseType)),
+    };
+  });
+  const [notice, setNotice] = useState<string>();
+  const environment = values.environment || environments.allowed[0] || '';
+  const asked = useMemo(() => askedParameters(spec, values.releaseType), [spec, values.releaseType]);
+  const apiError = create.error instanceof ApiError ? create.error : undefined;
+  const releaseTypeId = useId();
+  const environmentId = useId();
+
+  const start = (chosen: RunFormValues) => {
+    const parameters = askedParameters(spec, chosen.releaseType);
+    create.mutate(
+      {
+        idempotencyKey,
+        body: {
+          releaseType: chosen.releaseType,
+          environment: chosen.environment || environment,
+          parameters: parameterValues(parameters, chosen.parameters),
+          ...(chosen.ref.trim() ? { ref: chosen.ref.trim() } : {}),
+        },
+      },
+      {
+        onSuccess: (run: Run) =>
+          navigate(
+            `/workspaces/${target.workspace}/projects/${target.project}/pipelines/${target.pipeline}/runs/${run.number}`,
+          ),
+      },
+    );
+  };
+
+  const chooseReleaseType = (releaseType: string) => {
+    // Values typed for a parameter that the new release type also asks for are kept.
+    const initial = initialParameterInputs(askedParameters(spec, releaseType));
+    setValues((v) => ({
+      ...v,
+      releaseType,
+      parameters: Object.fromEntries(
+        Object.entries(initial).map(([name, value]) => [name, v.parameters[name] ?? value]),
+      ),
+    }));
+  };
+
+  const rerun = (run: Run) => {
+    const last = valuesFromRun(spec, run);
+    setValues(last.values);
+    if (last.missingSecrets.length === 0) start(last.values);
+    else setNotice(`Type the secret ${last.missingSecrets.join(', ')} again, then start the run.`);
+  };
+
+  const submit = (event: FormEvent) => {
+    event.preventDefault();
+    start(values);
+  };
+
+  const lastRun = latest.data;
+  const canRerun = lastRun && (releaseTypes.length === 0 || releaseTypes.includes(lastRun.releaseType));
+  return (
+    <form className="form run-form" aria-label="run pipeline" onSubmit={submit}>
+      {canRerun ? (
+        <div className="run-rerun">
+          <button type="button" className="button" disabled={create.isPending} onClick={() => rerun(lastRun)}>
+            Rerun with the last values
+          </button>
+          <span className="muted small">
+            #{lastRun.number}: {lastRun.releaseType} in {lastRun.environment}
+          </span>
+        </div>
+      ) : null}
+      {notice ? <p className="notice notice-info">{notice}</p> : null}
+      <ErrorNotice error={create.error} />
+      <ErrorNotice error={environments.error} title="Cannot list environments" />
+      {releaseTypes.length > 0 ? (
+        <div className={`field${apiError?.fieldError('body.releaseType') ? ' field-invalid' : ''}`}>
+          <label htmlFor={releaseTypeId}>Release type</label>
+          <select
+            id={releaseTypeId}
+            value={values.releaseType}
+            onChange={(event) => chooseReleaseType(event.target.value)}
+          >
+            {releaseTypes.map((name) => (
+              <option key={name} value={name}>
+                {name}
+                {spec.releaseTypes?.[name]?.description ? ` — ${spec.releaseTypes[name].description}` : ''}
+              </option>
+            ))}
+          </select>
+          {apiError?.fieldError('body.releaseType') ? (
+            <p className="field-error">{apiError.fieldError('body.releaseType')}</p>
+          ) : null}
+        </div>
+      ) : (
+        <p className="muted small">This pipeline names no release types: every stage runs.</p>
+      )}
+      <div className={`field${apiError?.fieldError('body.environment') ? ' field-invalid' : ''}`}>
+        <label htmlFor={environmentId}>Environment</label>
+        <select
+          id={environmentId}
+          value={environment}
+          disabled={environments.allowed.length === 0}
+          onChange={(event) => setValues((v) => ({ ...v, environment: event.target.value }))}
+        >
+          {environments.allowed.map((name) => (
+            <option key={name} value={name}>
+              {name}
+            </option>
+          ))}
+        </select>
+        {apiError?.fieldError('body.environment') ? (
+          <p className="field-error">{apiError.fieldError('body.environment')}</p>
+        ) : environments.loading ? null : environments.allowed.length === 0 ? (
+          <p className="field-error">There is no environment you may run in.</p>
+        ) : environments.hidden > 0 ? (
+          <p className="field-hint">
+            {environments.hidden} production environment{environments.hidden === 1 ? '' : 's'} hidden: you may
+            not deploy to production here.
+          </p>
+        ) : null}
+      </div>
+      {asked.length > 0 ? (
+        <fieldset className="fieldset">
+          <legend>Parameters of {values.releaseType}</legend>
+          {asked.map((parameter) => (
+            <ParameterField
+              key={parameter.name}
+              parameter={parameter}
+              value={values.parameters[parameter.name]}
+              environments={environments.all}
+              error={apiError?.fieldError(parameterField(parameter.name))}
+              onChange={(value) =>
+                setValues((v) => ({ ...v, parameters: { ...v.parameters, [parameter.name]: value } }))
+              }
+            />
+          ))}
+        </fieldset>
+      ) : null}
+      <TextField
+        label="Branch"
+        name="ref"
+        value={values.ref}
+        placeholder="the project's default branch"
+        error={apiError?.fieldError('body.ref')}
+        onChange={(event) => setValues((v) => ({ ...v, ref: event.target.value }))}
+      />
+      <FormActions
+        submitLabel="Start run"
+        pending={create.isPending || create.isSuccess}
+        pendingLabel="Starting…"
+        onCancel={props.onClose}
+      />
+    </form>
+  );
+}
+
+/** "Run": release type, environment, that release type's parameters, optional branch. */
+export function RunDialog(props: { target: PipelineRef; open: boolean; onClose: () => void }) {
+  const { workspace, project, pipeline } = props.target;
+  const definition = usePipeline(workspace, project, pipeline);
+  const spec = definition.data ? runnableSpec(definition.data) : undefined;
+  return (
+    <Modal title={`Run ${pipeline}`} open={props.open} onClose={props.onClose}>
+      {definition.isPending ? <Loading /> : null}
+      <ErrorNotice error={definition.error} />
+      {definition.data && !spec ? (
+        <p className="notice notice-error">The pipeline has errors: fix them on the pipeline page first.</p>
+      ) : null}
+      {spec ? <RunForm target={props.target} spec={spec} onClose={props.onClose} /> : null}
+    </Modal>
+  );
+}

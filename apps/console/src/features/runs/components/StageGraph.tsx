@@ -1,0 +1,78 @@
+import type { JobRun } from '@slipway/contracts';
+import { jobKey } from '../api/queries.ts';
+import { elapsed } from '../format.ts';
+import { RunStatusBadge } from './RunStatusBadge.tsx';
+
+interface Stage {
+  name: string;
+  jobs: JobRun[];
+}
+
+/** Jobs grouped by stage, stages in the order they run. */
+export function stagesOf(jobs: readonly JobRun[]): Stage[] {
+  const stages: Stage[] = [];
+  for (const job of [...jobs].sort((a, b) => a.stageIndex - b.stageIndex)) {
+    const stage = stages.at(-1);
+    if (stage && stage.name === job.stage) stage.jobs.push(job);
+    else stages.push({ name: job.stage, jobs: [job] });
+  }
+  return stages;
+}
+
+/** A stage's status at a glance: the worst or most current of its jobs. */
+function stageStatus(jobs: readonly JobRun[]): string {
+  for (const status of ['failed', 'cancelled', 'running', 'waiting', 'pending'] as const) {
+    if (jobs.some((job) => job.status === status)) return status;
+  }
+  return jobs.every((job) => job.status === 'skipped') ? 'skipped' : 'succeeded';
+}
+
+/** Stages as columns, their jobs (run in parallel) as cards with live status and duration. */
+export function StageGraph(props: {
+  jobs: readonly JobRun[];
+  selected: string | undefined;
+  now: number;
+  onSelect: (job: JobRun) => void;
+}) {
+  return (
+    <ol className="run-graph" aria-label="Stages">
+      {stagesOf(props.jobs).map((stage) => (
+        <li key={stage.name} className="run-stage">
+          <section aria-label={`Stage ${stage.name}`}>
+            <header className="run-stage-header">
+              <span className={`run-dot run-dot-${stageStatus(stage.jobs)}`} aria-hidden="true" />
+              <strong>{stage.name}</strong>
+            </header>
+            <ul className="run-jobs">
+              {stage.jobs.map((job) => {
+                const key = jobKey(job);
+                return (
+                  <li key={key}>
+                    <button
+                      type="button"
+                      className={`run-job run-job-${job.status}${props.selected === key ? ' run-job-selected' : ''}`}
+                      aria-pressed={props.selected === key}
+                      aria-label={`Job ${job.name}: ${job.status}`}
+                      onClick={() => props.onSelect(job)}
+                    >
+                      <span className="run-job-title">
+                        {job.kind === 'approval' ? '✋ ' : ''}
+                        {job.name}
+                      </span>
+                      <RunStatusBadge status={job.status} />
+                      <span className="muted small">
+                        {elapsed(job.startedAt, job.finishedAt, props.now)}
+                        {job.attempt > 1 ? ` · attempt ${job.attempt}` : ''}
+                      </span>
+                      {job.message ? <span className="run-job-message small">{job.message}</span> : null}
+                    </button>
+                  </li>
+                );
+              })}
+            </ul>
+          </section>
+        </li>
+      ))}
+    </ol>
+  );
+}
