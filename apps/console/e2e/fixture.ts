@@ -41,8 +41,11 @@ export interface ConsoleFixture {
   newPage(): Promise<Page>;
 }
 
-/** Registers the hooks; call inside a describe block. */
-export function useConsole(): ConsoleFixture {
+/**
+ * Registers the hooks; call inside a describe block. `env` adds server settings, e.g.
+ * `SLIPWAY_DEMO: 'true'` to seed the demo workspace (off by default with DATABASE_URL).
+ */
+export function useConsole(options: { env?: Record<string, string> } = {}): ConsoleFixture {
   let database: TestDatabase;
   let server: ServerProcess;
   let browser: Browser;
@@ -60,6 +63,7 @@ export function useConsole(): ConsoleFixture {
       SLIPWAY_LOG_LEVEL: 'warn',
       // Tests import projects from git repositories they create in a temporary directory.
       SLIPWAY_ALLOW_LOCAL_REPOS: 'true',
+      ...options.env,
     });
     await server.waitUntilReady();
     browser = await launchChromium();

@@ -34,7 +34,7 @@ export function LogSearch(props: {
 
   return (
     <div className="log-search">
-      <form className="log-search-form" aria-label="Search the log" onSubmit={submit}>
+      <form className="log-search-form" aria-label="Log search" onSubmit={submit}>
         <label htmlFor={inputId} className="visually-hidden">
           Search the log
         </label>
