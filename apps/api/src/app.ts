@@ -262,7 +262,7 @@ export async function buildApp(deps: AppDeps): Promise<SlipwayApp> {
     environments: createEnvironmentsRepo(db.prisma),
     access,
     secrets: createSecretBox(config.secretKey),
-    wake: () => engine.wake(),
+    wake: (runId) => engine.wake(runId),
   });
   registerRunRoutes(app, { runs, stream, logs: createStepLogs({ runs: runsRepo }) });
   app.addHook('onClose', async () => {

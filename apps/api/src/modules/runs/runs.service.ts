@@ -67,8 +67,8 @@ export function createRunsService(deps: {
   environments: EnvironmentsRepo;
   access: AccessService;
   secrets: SecretBox;
-  /** Tells the engine there is work (it also polls). */
-  wake: () => void;
+  /** Tells the engine a run needs attention now (it also polls). */
+  wake: (runId: string) => void;
 }) {
   const { runs, pipelines, access } = deps;
 
@@ -266,7 +266,7 @@ export function createRunsService(deps: {
         return runs.findById(id, tx);
       });
       if (!created) throw new Error('the run just created is missing');
-      deps.wake();
+      deps.wake(created.id);
       return view(created);
     } catch (error) {
       // Two requests with one Idempotency-Key: the second gets the first's run.
@@ -334,7 +334,7 @@ export function createRunsService(deps: {
       const { run } = await findRun(actor, params, 'pipeline.run');
       if (['queued', 'running', 'waiting'].includes(run.status)) {
         await runs.setRun(run.id, { cancelRequested: true });
-        deps.wake();
+        deps.wake(run.id);
       }
       const latest = await runs.findById(run.id);
       return view(latest ?? run);
@@ -416,7 +416,7 @@ export function createRunsService(deps: {
         user: actor.username,
         decision: body.decision,
       });
-      deps.wake();
+      deps.wake(run.id);
       const latest = await runs.findById(run.id);
       return view(latest ?? run);
     },

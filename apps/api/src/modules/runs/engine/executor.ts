@@ -66,6 +66,11 @@ export interface Executor {
   ): Promise<Readable | null>;
   /** Lets the executor clean up after the job's logs are archived. */
   release(job: JobRef): Promise<void>;
+  /**
+   * Tells about changes as they happen (the engine also polls): calls `onRun` with the run
+   * id of whatever changed in the namespace. Returns a function that stops watching.
+   */
+  watch?(namespace: string, onRun: (runId: string) => void): () => void;
 }
 
 /** `slw-<run id prefix>-<job>-<attempt>`, a valid DNS label of at most 63 characters. */

@@ -342,6 +342,24 @@ export function createKubeExecutor(deps: { kube: KubeClient }): Executor {
       return output;
     },
 
+    watch(namespace: string, onRun: (runId: string) => void): () => void {
+      const stop = new AbortController();
+      const labelSelector = 'app.kubernetes.io/managed-by=slipway';
+      const onEvent = (event: { object: { metadata?: { labels?: Record<string, string> } } }) => {
+        const runId = event.object.metadata?.labels?.[`${LABEL_PREFIX}/run`];
+        if (runId) onRun(runId);
+      };
+      for (const target of [
+        { apiVersion: 'batch/v1', kind: 'Job', plural: 'jobs' },
+        { apiVersion: 'v1', kind: 'Pod', plural: 'pods' },
+      ]) {
+        void kube
+          .watch({ ...target, namespace, labelSelector }, { signal: stop.signal, onEvent })
+          .catch(() => undefined);
+      }
+      return () => stop.abort();
+    },
+
     async release(job: JobRef): Promise<void> {
       await kube.deleteSecret(job.namespace, secretNameOf(job));
       // The Job and its pods may go now that the logs are archived.

@@ -17,6 +17,8 @@ import { pumpLog } from './log-pump.ts';
 
 const finished = (status: string) => FINISHED_STATUSES.includes(status);
 const TICK_MS = 1000;
+/** Runs reconciled at the same time in one pass. */
+const RUN_CONCURRENCY = 8;
 
 interface RunContextRow {
   run: RunWithJobs;
@@ -53,7 +55,24 @@ export function createReconciler(deps: {
   /** Called after anything of a run changed (status, logs), for its event stream. */
   notify: (runId: string) => void;
 }) {
-  const { runs, prisma } = deps;
+  const { prisma } = deps;
+  // Writes are counted so a pass can tell whether to read a run again (reads are the
+  // engine's main cost); counting across runs only ever causes an extra read.
+  let writes = 0;
+  const counted =
+    <A extends unknown[], R>(write: (...args: A) => Promise<R>) =>
+    (...args: A): Promise<R> => {
+      writes += 1;
+      return write(...args);
+    };
+  const runs: RunsRepo = {
+    ...deps.runs,
+    setRun: counted(deps.runs.setRun),
+    setJob: counted(deps.runs.setJob),
+    setStep: counted(deps.runs.setStep),
+    addJobs: counted(deps.runs.addJobs),
+    event: counted(deps.runs.event),
+  };
   const pumps = new Map<string, Promise<void>>();
   const finishedSteps = new Set<string>();
   let timer: NodeJS.Timeout | undefined;
@@ -61,6 +80,11 @@ export function createReconciler(deps: {
   let again = false;
   let stopped = true;
   let pumpAborts = new AbortController();
+  const inProgress = new Map<string, Promise<void>>();
+  const rerun = new Set<string>();
+  /** Watches of the environments with active runs (Kubernetes: Jobs and pods), by environment id. */
+  const watches = new Map<string, () => void>();
+  const watchedThisPass = new Set<string>();
 
   async function loadContext(run: RunWithJobs): Promise<RunContextRow> {
     const [environment, project] = await Promise.all([
@@ -91,9 +115,19 @@ export function createReconciler(deps: {
       workspace: project.workspace.slug,
       secretParameters: Object.keys(secrets),
     });
+    const executor = deps.executorFor(environment);
+    if (environment && executor.watch) {
+      watchedThisPass.add(environment.id);
+      if (!watches.has(environment.id)) {
+        watches.set(
+          environment.id,
+          executor.watch(environment.namespace ?? 'default', (runId) => wake(runId)),
+        );
+      }
+    }
     return {
       run,
-      executor: deps.executorFor(environment),
+      executor,
       namespace: environment?.namespace ?? 'default',
       project: { slug: project.slug, repoUrl: project.repoUrl, workspaceSlug: project.workspace.slug },
       secrets,
@@ -342,6 +376,7 @@ export function createReconciler(deps: {
     if (!run || finished(run.status)) return;
     const ctx = await loadContext(run);
     const plannedOf = (job: JobRunRow) => ctx.plan.find((p) => p.stage === job.stage && p.name === job.name);
+    const writesBefore = writes;
     if (run.status === 'queued') await runs.setRun(run.id, { status: 'running', startedAt: new Date() });
 
     if (run.cancelRequested) {
@@ -360,7 +395,7 @@ export function createReconciler(deps: {
       if (job.status === 'waiting' && job.kind === 'approval') await decideGate(ctx, job, plannedOf(job));
     }
 
-    run = (await runs.findById(runId)) ?? run;
+    if (writes !== writesBefore) run = (await runs.findById(runId)) ?? run;
     ctx.run = run;
     const jobs = latestAttempts(run.jobs);
     const failed = jobs.find((j) => j.status === 'failed');
@@ -401,7 +436,7 @@ export function createReconciler(deps: {
           });
           await ctx.executor.start(dispatch);
         }
-        const now = await runs.findById(runId);
+        const now = writes !== writesBefore ? await runs.findById(runId) : run;
         const nowJobs = latestAttempts(now?.jobs ?? []);
         const status = nowJobs.some((j) => j.status === 'running')
           ? 'running'
@@ -411,15 +446,69 @@ export function createReconciler(deps: {
         if (now && now.status !== status) await runs.setRun(run.id, { status });
       }
     }
-    const latest = await runs.findById(runId);
+    const latest = writes !== writesBefore ? await runs.findById(runId) : run;
     if (latest) {
       ctx.run = latest;
       ensurePumps(ctx);
     }
   }
 
+  /** Runs `work` over `items`, at most `limit` at a time. */
+  async function forEachLimited<T>(items: readonly T[], limit: number, work: (item: T) => Promise<void>) {
+    let next = 0;
+    const lanes = Array.from({ length: Math.min(limit, items.length) }, async () => {
+      while (next < items.length) {
+        const item = items[next++] as T;
+        await work(item);
+      }
+    });
+    await Promise.all(lanes);
+  }
+
+  async function reconcileLogged(id: string) {
+    try {
+      await reconcileRun(id);
+    } catch (error) {
+      deps.logger?.error({ err: error, run: id }, 'reconciling a run failed; will retry');
+    }
+    deps.notify(id);
+  }
+
+  /**
+   * Reconciles one run now, never twice at the same time: a request during a reconcile
+   * makes it go once more afterwards (something may have changed meanwhile).
+   */
+  function reconcileNow(id: string): Promise<void> {
+    const current = inProgress.get(id);
+    if (current) {
+      rerun.add(id);
+      return current;
+    }
+    const work = (async () => {
+      do {
+        rerun.delete(id);
+        await reconcileLogged(id);
+      } while (rerun.has(id) && !stopped);
+    })().finally(() => inProgress.delete(id));
+    inProgress.set(id, work);
+    return work;
+  }
+
+  /**
+   * A pass looks at every active run (and at logs still to archive). Between passes, runs
+   * something happened to (a request, a watch event) are reconciled at once (`wake`).
+   */
   async function pass(): Promise<void> {
+    watchedThisPass.clear();
     const ids = await runs.activeRunIds();
+    await forEachLimited(ids, RUN_CONCURRENCY, reconcileNow);
+    for (const [environmentId, stopWatch] of watches) {
+      if (!watchedThisPass.has(environmentId)) {
+        stopWatch();
+        watches.delete(environmentId);
+      }
+    }
+    await releaseArchivedJobs();
     // Runs that ended still may have logs to archive.
     const unarchived = await prisma.stepRun.findMany({
       where: {
@@ -431,15 +520,6 @@ export function createReconciler(deps: {
       distinct: ['jobRunId'],
       take: 50,
     });
-    for (const id of ids) {
-      try {
-        await reconcileRun(id);
-      } catch (error) {
-        deps.logger?.error({ err: error, run: id }, 'reconciling a run failed; will retry');
-      }
-      deps.notify(id);
-    }
-    await releaseArchivedJobs();
     for (const runId of new Set(unarchived.map((s) => s.jobRun.runId))) {
       const run = await runs.findById(runId);
       if (!run) continue;
@@ -476,23 +556,31 @@ export function createReconciler(deps: {
     await running;
   }
 
+  /** Something happened to a run (or, without an id, to anything): look now. */
+  function wake(runId?: string) {
+    if (stopped) return;
+    if (runId) void reconcileNow(runId);
+    else if (running) again = true;
+    else schedule(0);
+  }
+
   return {
     start() {
       stopped = false;
       pumpAborts = new AbortController();
       schedule(0);
     },
-    /** Something changed (a run was created, cancelled, approved): look now. */
-    wake() {
-      if (!stopped) schedule(0);
-    },
+    wake,
     /** One pass, for tests. */
     tick,
     async stop() {
       stopped = true;
       clearTimeout(timer);
+      for (const stopWatch of watches.values()) stopWatch();
+      watches.clear();
       pumpAborts.abort();
       await running;
+      await Promise.allSettled([...inProgress.values()]);
       await Promise.allSettled([...pumps.values()]);
     },
   };

@@ -1,0 +1,51 @@
+// Shared set-up of the benchmark scripts: a throwaway PostgreSQL, the real application
+// (in process, or as a server process), and small statistics helpers. Benchmarks print
+// figures; they are not tests and assert nothing about speed.
+import { existsSync, readFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { openDatabase } from '@slipway/db';
+import { startPostgresServer } from '@slipway/testing';
+import { buildApp } from '../src/app.ts';
+import { ADMIN_PASSWORD, signIn, testAppConfig } from '../test/helper.ts';
+
+export function percentile(values: readonly number[], p: number): number {
+  if (values.length === 0) return Number.NaN;
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? Number.NaN;
+}
+
+export function summary(name: string, valuesMs: readonly number[]): string {
+  const fmt = (v: number) => `${v.toFixed(1)} ms`;
+  return `${name}: n=${valuesMs.length} p50=${fmt(percentile(valuesMs, 50))} p99=${fmt(percentile(valuesMs, 99))} max=${fmt(Math.max(...valuesMs))}`;
+}
+
+/** The local control plane's admin kubeconfig (`./run kube:up` starts it). */
+export function localKubeconfig(): string {
+  const file =
+    process.env.KUBECONFIG ?? path.join(os.homedir(), '.cache/slipway/kube/cluster/admin.kubeconfig');
+  if (!existsSync(file)) throw new Error(`no kubeconfig at ${file}: start the cluster with ./run kube:up`);
+  return readFileSync(file, 'utf8');
+}
+
+/** The application on a fresh PostgreSQL, its engine running, signed in as admin. */
+export async function startBenchApp() {
+  const postgres = await startPostgresServer();
+  const db = await openDatabase({ databaseUrl: postgres.url, dataDir: os.tmpdir() });
+  const built = await buildApp({ db, config: testAppConfig() });
+  await built.services.auth.ensureBootstrapAdmin(ADMIN_PASSWORD);
+  await built.app.ready();
+  built.engine.start();
+  const admin = await signIn(built.app);
+  return {
+    ...built,
+    db,
+    postgres,
+    admin,
+    async close() {
+      await built.app.close();
+      await db.close();
+      await postgres.stop();
+    },
+  };
+}
