@@ -11,4 +11,5 @@ export * from './pipelines.ts';
 export * from './projects.ts';
 export * from './runs.ts';
 export * from './templates.ts';
+export * from './webhooks.ts';
 export * from './workspaces.ts';
