@@ -83,22 +83,25 @@ export function RunPage() {
             now={now}
             onSelect={(chosen) => select({ job: jobKey(chosen) })}
           />
-          {job ? (
+          {job?.kind === 'approval' ? (
+            <>
+              <h2>
+                {job.stage} / {job.name}
+              </h2>
+              <ApprovalPanel target={target} run={run.data} gate={job} />
+            </>
+          ) : job ? (
             <div className="run-detail">
               <div className="run-detail-side">
                 <h2>
                   {job.stage} / {job.name}
                 </h2>
-                {job.kind === 'approval' ? (
-                  <ApprovalPanel target={target} run={run.data} gate={job} />
-                ) : (
-                  <JobSteps
-                    job={job}
-                    selected={step?.index}
-                    now={now}
-                    onSelect={(index) => select({ job: jobKey(job), step: index })}
-                  />
-                )}
+                <JobSteps
+                  job={job}
+                  selected={step?.index}
+                  now={now}
+                  onSelect={(index) => select({ job: jobKey(job), step: index })}
+                />
               </div>
               <div className="run-detail-main">
                 {step ? (
@@ -116,9 +119,9 @@ export function RunPage() {
                     live={active && !isFinished(step.status)}
                     feed={feed}
                   />
-                ) : job.kind === 'job' ? (
+                ) : (
                   <p className="empty">Choose a step to see its log.</p>
-                ) : null}
+                )}
               </div>
             </div>
           ) : null}

@@ -56,8 +56,8 @@ export function StageGraph(props: {
                       onClick={() => props.onSelect(job)}
                     >
                       <span className="run-job-title">
-                        {job.kind === 'approval' ? '✋ ' : ''}
                         {job.name}
+                        {job.kind === 'approval' ? <span className="muted small"> approval</span> : null}
                       </span>
                       <RunStatusBadge status={job.status} />
                       <span className="muted small">
