@@ -7,22 +7,7 @@ import { Gate } from '../../../components/Gate.tsx';
 import type { RunRef } from '../api/keys.ts';
 import { useCancelRun, useRetryRun } from '../api/mutations.ts';
 import { isFinished } from '../api/queries.ts';
-import { stagesOf } from './StageGraph.tsx';
-
-/**
- * Stages a retry may start from: every stage before it must have succeeded (or been
- * skipped), since the retry re-uses what those produced.
- */
-export function retryableStages(run: Pick<Run, 'jobs'>): string[] {
-  const stages = stagesOf(run.jobs);
-  const allowed: string[] = [];
-  for (const stage of stages) {
-    allowed.push(stage.name);
-    if (!stage.jobs.every((job) => job.status === 'succeeded' || job.status === 'skipped')) break;
-  }
-  // From the first stage is the same as retrying the whole run.
-  return allowed.slice(1);
-}
+import { retryableStages } from './run-graph.ts';
 
 /** Cancel while the run is active; retry (whole, or from a stage) once it ended. */
 export function RunActions(props: { target: RunRef; run: Run }) {

@@ -2,30 +2,7 @@ import type { JobRun } from '@slipway/contracts';
 import { jobKey } from '../api/queries.ts';
 import { elapsed } from '../format.ts';
 import { RunStatusBadge } from './RunStatusBadge.tsx';
-
-interface Stage {
-  name: string;
-  jobs: JobRun[];
-}
-
-/** Jobs grouped by stage, stages in the order they run. */
-export function stagesOf(jobs: readonly JobRun[]): Stage[] {
-  const stages: Stage[] = [];
-  for (const job of [...jobs].sort((a, b) => a.stageIndex - b.stageIndex)) {
-    const stage = stages.at(-1);
-    if (stage && stage.name === job.stage) stage.jobs.push(job);
-    else stages.push({ name: job.stage, jobs: [job] });
-  }
-  return stages;
-}
-
-/** A stage's status at a glance: the worst or most current of its jobs. */
-function stageStatus(jobs: readonly JobRun[]): string {
-  for (const status of ['failed', 'cancelled', 'running', 'waiting', 'pending'] as const) {
-    if (jobs.some((job) => job.status === status)) return status;
-  }
-  return jobs.every((job) => job.status === 'skipped') ? 'skipped' : 'succeeded';
-}
+import { stageStatus, stagesOf } from './run-graph.ts';
 
 /** Stages as columns, their jobs (run in parallel) as cards with live status and duration. */
 export function StageGraph(props: {

@@ -1,0 +1,55 @@
+import type { JobRun } from '@slipway/contracts';
+import { describe, expect, it } from 'vitest';
+import { retryableStages, stageStatus, stagesOf } from './run-graph.ts';
+
+function job(stage: string, stageIndex: number, name: string, status: JobRun['status']): JobRun {
+  return {
+    name,
+    stage,
+    stageIndex,
+    kind: 'job',
+    status,
+    attempt: 1,
+    executor: 'local',
+    message: null,
+    startedAt: null,
+    finishedAt: null,
+    steps: [],
+    approval: null,
+  };
+}
+
+describe('run graph', () => {
+  it('groups jobs by stage in stage order', () => {
+    const stages = stagesOf([
+      job('test', 1, 'unit', 'pending'),
+      job('build', 0, 'a', 'succeeded'),
+      job('test', 1, 'lint', 'running'),
+    ]);
+    expect(stages.map((s) => [s.name, s.jobs.map((j) => j.name)])).toEqual([
+      ['build', ['a']],
+      ['test', ['unit', 'lint']],
+    ]);
+  });
+
+  it('sums a stage up by its most telling job', () => {
+    expect(stageStatus([{ status: 'succeeded' }, { status: 'failed' }, { status: 'running' }])).toBe(
+      'failed',
+    );
+    expect(stageStatus([{ status: 'succeeded' }, { status: 'running' }])).toBe('running');
+    expect(stageStatus([{ status: 'succeeded' }, { status: 'skipped' }])).toBe('succeeded');
+    expect(stageStatus([{ status: 'skipped' }])).toBe('skipped');
+  });
+
+  it('offers retrying from each stage up to the first that did not succeed, never the first', () => {
+    const jobs = [
+      job('prepare', 0, 'deps', 'succeeded'),
+      job('test', 1, 'unit', 'succeeded'),
+      job('test', 1, 'lint', 'skipped'),
+      job('deploy', 2, 'ship', 'failed'),
+      job('verify', 3, 'smoke', 'cancelled'),
+    ];
+    expect(retryableStages({ jobs })).toEqual(['test', 'deploy']);
+    expect(retryableStages({ jobs: [job('only', 0, 'x', 'failed')] })).toEqual([]);
+  });
+});

@@ -1,0 +1,39 @@
+import type { JobRun, Run } from '@slipway/contracts';
+
+export interface StageOfRun {
+  name: string;
+  jobs: JobRun[];
+}
+
+/** Jobs grouped by stage, stages in the order they run. */
+export function stagesOf(jobs: readonly JobRun[]): StageOfRun[] {
+  const stages: StageOfRun[] = [];
+  for (const job of [...jobs].sort((a, b) => a.stageIndex - b.stageIndex)) {
+    const stage = stages.at(-1);
+    if (stage && stage.name === job.stage) stage.jobs.push(job);
+    else stages.push({ name: job.stage, jobs: [job] });
+  }
+  return stages;
+}
+
+/** A stage's status at a glance: the worst or most current of its jobs. */
+export function stageStatus(jobs: readonly Pick<JobRun, 'status'>[]): string {
+  for (const status of ['failed', 'cancelled', 'running', 'waiting', 'pending'] as const) {
+    if (jobs.some((job) => job.status === status)) return status;
+  }
+  return jobs.every((job) => job.status === 'skipped') ? 'skipped' : 'succeeded';
+}
+
+/**
+ * Stages a retry may start from: every stage before it must have succeeded (or been
+ * skipped), since the retry re-uses what those produced. The first stage is left out:
+ * retrying from it is retrying the whole run.
+ */
+export function retryableStages(run: Pick<Run, 'jobs'>): string[] {
+  const allowed: string[] = [];
+  for (const stage of stagesOf(run.jobs)) {
+    allowed.push(stage.name);
+    if (!stage.jobs.every((job) => job.status === 'succeeded' || job.status === 'skipped')) break;
+  }
+  return allowed.slice(1);
+}
