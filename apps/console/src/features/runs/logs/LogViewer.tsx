@@ -110,10 +110,21 @@ export function LogViewer(props: {
     setScrollTop(element.scrollTop);
   }, []);
 
+  /**
+   * The viewport as the element has it right now. A short log's box grows with its lines
+   * (up to its maximum height) and the resize observer reports that a frame late; the
+   * scroll logic must not act on the stale height.
+   */
+  const measured = (element: HTMLElement): Viewport => ({
+    ...viewport,
+    viewportHeight: element.clientHeight || viewportHeight,
+  });
+
   // Following: every new line keeps the view at the bottom.
   useLayoutEffect(() => {
-    if (!follow || lines.totalLines === 0) return;
-    scrollTo(scrollTopForRow(viewport, lines.totalLines - 1, 'end'));
+    const element = scroller.current;
+    if (!follow || !element || lines.totalLines === 0) return;
+    scrollTo(scrollTopForRow(measured(element), lines.totalLines - 1, 'end'));
   });
 
   // A line from the URL (#L123), a clicked line number or a search hit.
@@ -131,10 +142,10 @@ export function LogViewer(props: {
     const element = scroller.current;
     if (!element || targetLine === undefined || !targetExists) return;
     setFollow(false);
-    const shown = visibleRows(viewport, element.scrollTop, 0);
+    const shown = visibleRows(measured(element), element.scrollTop, 0);
     const row = targetLine - 1;
     // A line already in view (a clicked line number) stays where it is.
-    if (row < shown.first + 1 || row >= shown.end - 1) scrollTo(scrollTopForRow(viewport, row));
+    if (row < shown.first + 1 || row >= shown.end - 1) scrollTo(scrollTopForRow(measured(element), row));
     element.scrollIntoView({ block: 'nearest' });
   }, [targetSeq, targetExists]);
 
@@ -148,7 +159,7 @@ export function LogViewer(props: {
     if (!element) return;
     setScrollTop(element.scrollTop);
     // Scrolling away from the bottom stops following (the checkbox starts it again).
-    if (follow && !isAtEnd(viewport, element.scrollTop)) setFollow(false);
+    if (follow && !isAtEnd(measured(element), element.scrollTop)) setFollow(false);
   };
 
   const rows = [];
