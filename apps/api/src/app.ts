@@ -60,6 +60,10 @@ import { createTemplatesService } from './modules/templates/templates.service.ts
 import { createUsersRepo } from './modules/users/users.repo.ts';
 import { registerUserRoutes } from './modules/users/users.routes.ts';
 import { createUsersService } from './modules/users/users.service.ts';
+import { createWebhookReceiver } from './modules/webhooks/webhook-receiver.ts';
+import { createWebhooksRepo } from './modules/webhooks/webhooks.repo.ts';
+import { registerWebhookRoutes } from './modules/webhooks/webhooks.routes.ts';
+import { createWebhooksService } from './modules/webhooks/webhooks.service.ts';
 import { createWorkspacesRepo } from './modules/workspaces/workspaces.repo.ts';
 import { registerWorkspaceRoutes } from './modules/workspaces/workspaces.routes.ts';
 import { createWorkspacesService, type WorkspacesService } from './modules/workspaces/workspaces.service.ts';
@@ -265,6 +269,24 @@ export async function buildApp(deps: AppDeps): Promise<SlipwayApp> {
     wake: (runId) => engine.wake(runId),
   });
   registerRunRoutes(app, { runs, stream, logs: createStepLogs({ runs: runsRepo }) });
+  const webhooksRepo = createWebhooksRepo(db.prisma);
+  await registerWebhookRoutes(app, {
+    webhooks: createWebhooksService({
+      webhooks: webhooksRepo,
+      projects,
+      pipelines,
+      environments: createEnvironmentsRepo(db.prisma),
+      access,
+      secrets: createSecretBox(config.secretKey),
+    }),
+    receiver: createWebhookReceiver({
+      webhooks: webhooksRepo,
+      runs,
+      secrets: createSecretBox(config.secretKey),
+      audit: auditRepo,
+    }),
+    bodyLimitBytes: config.bodyLimitBytes,
+  });
   app.addHook('onClose', async () => {
     await engine.stop();
     stream.close();

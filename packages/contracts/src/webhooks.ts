@@ -2,7 +2,6 @@ import { z } from 'zod';
 import { PageQuerySchema, pageOf, SlugSchema, TimestampSchema } from './common.ts';
 import { defineEndpoint } from './endpoint.ts';
 import { ProjectParamsSchema } from './projects.ts';
-import { RunStatusSchema } from './runs.ts';
 
 export const WEBHOOK_PROVIDERS = ['github', 'gitlab'] as const;
 export const WebhookProviderSchema = z.enum(WEBHOOK_PROVIDERS);
@@ -129,7 +128,8 @@ export const ReceiveWebhookParamsSchema = z.strictObject({ id: z.string().min(1)
 export const WebhookReceiptSchema = z.object({
   outcome: DeliveryOutcomeSchema,
   reason: z.string(),
-  run: z.object({ pipeline: z.string(), number: z.number().int(), status: RunStatusSchema }).optional(),
+  /** The run this delivery started (also when a redelivery finds it already started). */
+  run: z.object({ pipeline: z.string(), number: z.number().int() }).optional(),
 });
 export type WebhookReceipt = z.infer<typeof WebhookReceiptSchema>;
 
