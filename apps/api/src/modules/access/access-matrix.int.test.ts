@@ -1,6 +1,7 @@
 // Every operation in the OpenAPI document × every kind of caller: what is allowed and
 // what is refused. An operation without a row here fails the test, so a new route cannot
 // ship without a permission rule.
+import { createHmac } from 'node:crypto';
 import { postgresSkipReason } from '@slipway/testing';
 import type { InjectOptions } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -50,6 +51,8 @@ const KUBECONFIG = JSON.stringify({
   contexts: [{ name: 'c', context: { cluster: 'c', user: 'u' } }],
   'current-context': 'c',
 });
+const HOOK_SECRET = 'matrix-webhook-secret';
+const PING = JSON.stringify({ zen: 'Design for failure.' });
 
 /** Names of one principal's own objects, so destructive calls never touch another's. */
 interface Fixture {
@@ -60,6 +63,8 @@ interface Fixture {
   password: string;
   otherSession: string;
   tokenId: string;
+  /** The id of webhook `hook` of project p, for the public receiver. */
+  webhookId: string;
 }
 
 interface Row {
@@ -165,6 +170,28 @@ const ROWS: Row[] = [
     operationId: 'getStepLog',
     allow: VISIBLE,
     request: (f) => get(`${RUNS(f)}/1/jobs/compile/steps/0/log`),
+  },
+  { operationId: 'listWebhooks', allow: VISIBLE, request: (f) => get(`${W(f)}/projects/p/webhooks`) },
+  { operationId: 'getWebhook', allow: VISIBLE, request: (f) => get(`${W(f)}/projects/p/webhooks/hook`) },
+  {
+    operationId: 'listWebhookDeliveries',
+    allow: VISIBLE,
+    request: (f) => get(`${W(f)}/projects/p/webhooks/hook/deliveries`),
+  },
+  {
+    // The receiver needs no sign-in, only the webhook's signature: a signed ping is answered.
+    operationId: 'receiveWebhook',
+    allow: 'public',
+    request: (f) => ({
+      method: 'POST',
+      url: `/api/v1/hooks/${f.webhookId}`,
+      payload: PING,
+      headers: {
+        'content-type': 'application/json',
+        'x-github-event': 'ping',
+        'x-hub-signature-256': `sha256=${createHmac('sha256', HOOK_SECRET).update(PING).digest('hex')}`,
+      },
+    }),
   },
   {
     operationId: 'createRun',
@@ -272,6 +299,24 @@ const ROWS: Row[] = [
     request: (f) => send('PATCH', `${W(f)}/projects/p`, { description: 'changed' }),
   },
   {
+    operationId: 'createWebhook',
+    allow: PROJECT_ADMINS,
+    request: (f) =>
+      send('POST', `${W(f)}/projects/p/webhooks`, {
+        name: 'created',
+        provider: 'gitlab',
+        events: ['tag'],
+        pipeline: 'ci',
+        releaseType: 'default',
+        environment: 'e',
+      }),
+  },
+  {
+    operationId: 'updateWebhook',
+    allow: PROJECT_ADMINS,
+    request: (f) => send('PATCH', `${W(f)}/projects/p/webhooks/hook`, { branches: ['main'] }),
+  },
+  {
     operationId: 'createEnvironment',
     allow: ADMINS,
     request: (f) => send('POST', `${W(f)}/environments`, { name: 'created' }),
@@ -341,6 +386,11 @@ const ROWS: Row[] = [
   },
   { operationId: 'deleteRole', allow: ADMINS, request: (f) => send('DELETE', `${W(f)}/roles/r2`) },
   {
+    operationId: 'deleteWebhook',
+    allow: PROJECT_ADMINS,
+    request: (f) => send('DELETE', `${W(f)}/projects/p/webhooks/hook2`),
+  },
+  {
     operationId: 'deleteEnvironment',
     allow: ADMINS,
     request: (f) => send('DELETE', `${W(f)}/environments/e2`),
@@ -407,6 +457,22 @@ describe.skipIf(postgresSkipReason())('route × role matrix', () => {
     for (const name of ['ci', 'ci2'])
       await ok(send('POST', `/api/v1/workspaces/${ws}/projects/p/pipelines`, { name, spec: SPEC }));
     await ok(send('POST', `/api/v1/workspaces/${ws}/projects/p/pipelines`, { name: 'gated', spec: GATED }));
+    const webhookIds: string[] = [];
+    for (const name of ['hook', 'hook2']) {
+      const webhook = await ok(
+        send('POST', `/api/v1/workspaces/${ws}/projects/p/webhooks`, {
+          name,
+          provider: 'github',
+          secret: HOOK_SECRET,
+          events: ['push'],
+          pipeline: 'ci',
+          releaseType: 'default',
+          environment: 'e',
+        }),
+      );
+      webhookIds.push(webhook.id);
+    }
+    const webhookId = webhookIds[0] ?? '';
     // Runs (the engine is not running here): ci #1 finished, ci #2 queued, gated #1 at its gate.
     for (const pipeline of ['ci', 'ci', 'gated']) {
       await ok(
@@ -466,6 +532,7 @@ describe.skipIf(postgresSkipReason())('route × role matrix', () => {
         password: PASSWORD,
         otherSession: '00000000-0000-0000-0000-000000000000',
         tokenId: '00000000-0000-0000-0000-000000000000',
+        webhookId,
       };
       return { fixture, call: async (options: InjectOptions) => (await t.app.inject(options)).statusCode };
     }
@@ -478,7 +545,7 @@ describe.skipIf(postgresSkipReason())('route × role matrix', () => {
     const created = (
       await client.request(send('POST', '/api/v1/me/tokens', { name: 'to-revoke', scope: 'write' }))
     ).json();
-    const fixture = { i, ws, emptyWs, user, password, otherSession, tokenId: created.id };
+    const fixture = { i, ws, emptyWs, user, password, otherSession, tokenId: created.id, webhookId };
     if (principal === 'read-token') {
       const token = (
         await client.request(send('POST', '/api/v1/me/tokens', { name: 'read', scope: 'read' }))
@@ -486,7 +553,12 @@ describe.skipIf(postgresSkipReason())('route × role matrix', () => {
       return {
         fixture,
         call: async (options: InjectOptions) =>
-          (await t.app.inject({ ...options, headers: { authorization: `Bearer ${token}` } })).statusCode,
+          (
+            await t.app.inject({
+              ...options,
+              headers: { ...options.headers, authorization: `Bearer ${token}` },
+            })
+          ).statusCode,
       };
     }
     return { fixture, call: async (options: InjectOptions) => (await client.request(options)).statusCode };
