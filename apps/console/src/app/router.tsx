@@ -15,6 +15,7 @@ import { RunsPage } from '../pages/runs/RunsPage.tsx';
 import { SignInPage } from '../pages/sign-in/SignInPage.tsx';
 import { TemplatesPage } from '../pages/templates/TemplatesPage.tsx';
 import { UsersPage } from '../pages/users/UsersPage.tsx';
+import { WebhooksPage } from '../pages/webhooks/WebhooksPage.tsx';
 import { WorkspacePage } from '../pages/workspace/WorkspacePage.tsx';
 import { WorkspacesPage } from '../pages/workspaces/WorkspacesPage.tsx';
 import { AppShell } from './AppShell.tsx';
@@ -39,6 +40,7 @@ export const router = createBrowserRouter([
       { path: 'docs/pipeline-spec', element: <PipelineSpecDocsPage /> },
       { path: 'workspaces/:workspace/members', element: <MembersPage /> },
       { path: 'workspaces/:workspace/projects/:project/members', element: <MembersPage /> },
+      { path: 'workspaces/:workspace/projects/:project/webhooks', element: <WebhooksPage /> },
       { path: 'workspaces/:workspace/projects/:project/pipelines/:pipeline', element: <PipelinePage /> },
       { path: 'workspaces/:workspace/projects/:project/pipelines/:pipeline/runs', element: <RunsPage /> },
       {

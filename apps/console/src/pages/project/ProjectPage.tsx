@@ -47,6 +47,9 @@ export function ProjectPage() {
           <Link className="button" to={`/workspaces/${workspace}/projects/${slug}/members`}>
             Members
           </Link>
+          <Link className="button" to={`/workspaces/${workspace}/projects/${slug}/webhooks`}>
+            Webhooks
+          </Link>
           <Gate permission="project.update" workspace={workspace} project={slug} mode="disable">
             <button type="button" className="button" onClick={() => setDialog('edit')}>
               Edit
