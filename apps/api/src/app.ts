@@ -119,6 +119,7 @@ export const REDACTED_LOG_PATHS = [
   'req.headers.cookie',
   'req.headers.authorization',
   'req.headers["x-csrf-token"]',
+  'req.headers["x-gitlab-token"]',
   'res.headers["set-cookie"]',
   '*.password',
   '*.passwordHash',
