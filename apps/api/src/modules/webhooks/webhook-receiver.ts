@@ -1,7 +1,7 @@
 // The public end of webhooks: a delivery is verified against the webhook's secret before
 // anything in it is trusted, then filtered, then may start a run as the webhook's owner.
 // Every delivery that names an existing webhook is recorded with what it did.
-import type { WebhookReceipt } from '@slipway/contracts';
+import type { WebhookProvider, WebhookReceipt } from '@slipway/contracts';
 import type { Actor } from '../../lib/actor.ts';
 import { AppError, BadRequestError, NotFoundError, UnauthorizedError } from '../../lib/errors.ts';
 import type { SecretBox } from '../../lib/secret-box.ts';
@@ -16,7 +16,7 @@ import {
 } from './webhook-events.ts';
 import { matchWebhook } from './webhook-filters.ts';
 import type { NewDelivery, WebhooksRepo } from './webhooks.repo.ts';
-import { outcomeOf, parametersOf } from './webhooks.service.ts';
+import { parametersOf } from './webhooks.service.ts';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -31,6 +31,11 @@ export interface IncomingDelivery {
 }
 
 type Webhook = NonNullable<Awaited<ReturnType<WebhooksRepo['findForDelivery']>>>;
+
+/** What is recorded of a delivery whose payload was not read: only the event's name. */
+function unread(provider: WebhookProvider, headers: DeliveryHeaders) {
+  return { event: eventNameOf(provider, headers), ref: null, sha: null, deliveryId: null };
+}
 
 function clip(text: string | null, length: number): string | null {
   return text === null ? null : text.slice(0, length);
@@ -145,26 +150,14 @@ export function createWebhookReceiver(deps: {
       );
       if (!verified.ok) {
         // Nothing from an unverified request is trusted, its delivery id included.
-        const claimed = {
-          event: eventNameOf(provider, delivery.headers),
-          ref: null,
-          sha: null,
-          deliveryId: null,
-        };
-        await record(webhook, claimed, 'rejected', verified.reason);
+        await record(webhook, unread(provider, delivery.headers), 'rejected', verified.reason);
         await auditRejection(webhook, delivery);
         throw new UnauthorizedError(verified.reason);
       }
 
       const parsed = parseDelivery(provider, delivery.headers, delivery.body);
       if (!parsed.ok) {
-        const unread = {
-          event: eventNameOf(provider, delivery.headers),
-          ref: null,
-          sha: null,
-          deliveryId: null,
-        };
-        await record(webhook, unread, 'failed', parsed.reason);
+        await record(webhook, unread(provider, delivery.headers), 'failed', parsed.reason);
         throw new BadRequestError(parsed.reason);
       }
       const event = parsed.event;
@@ -172,7 +165,7 @@ export function createWebhookReceiver(deps: {
         const earlier = await webhooks.findDelivery(webhook.id, event.deliveryId);
         if (earlier?.outcome === 'triggered' && earlier.runNumber !== null) {
           return {
-            outcome: outcomeOf(earlier.outcome),
+            outcome: 'triggered',
             reason: `already delivered: run #${earlier.runNumber} was started for this delivery`,
             run: { pipeline: webhook.pipelineName, number: earlier.runNumber },
           };
