@@ -78,7 +78,10 @@ describe.skipIf(browserSkipReason())('pipelines in the console', () => {
     const unsaved = `${yamlAfter}# not saved yet\n`;
     await replaceYaml(page, unsaved);
     await page.getByRole('navigation', { name: 'Breadcrumbs' }).getByRole('link', { name: 'web' }).click();
-    await page.getByRole('table', { name: 'Pipelines' }).getByRole('link', { name: 'ci' }).click();
+    await page
+      .getByRole('table', { name: 'Pipelines' })
+      .getByRole('link', { name: 'ci', exact: true })
+      .click();
     await page.getByText(/Your unsaved changes were restored \(started from revision 3\)/).waitFor();
     expect(await readYaml(page)).toBe(unsaved);
     await page.getByRole('button', { name: 'Discard them' }).click();

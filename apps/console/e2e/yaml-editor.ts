@@ -19,6 +19,7 @@ interface PageMonaco {
   editor: {
     getEditors(): {
       getRawOptions(): { ariaLabel?: string };
+      getContainerDomNode(): HTMLElement;
       getModel(): {
         uri: unknown;
         getValue(): string;
@@ -52,7 +53,11 @@ export async function readYaml(page: Page, name = 'Pipeline YAML'): Promise<stri
   await waitForYamlEditor(page, name);
   return page.evaluate((label) => {
     const monaco = (window as unknown as { monaco: PageMonaco }).monaco;
-    const editor = monaco.editor.getEditors().find((e) => e.getRawOptions().ariaLabel === label);
+    // The one on the page now (one in a closing dialog may not be disposed yet).
+    const editor = monaco.editor
+      .getEditors()
+      .filter((e) => e.getRawOptions().ariaLabel === label && e.getContainerDomNode().isConnected)
+      .at(-1);
     return editor?.getModel()?.getValue() ?? '';
   }, name);
 }
@@ -67,7 +72,11 @@ export async function replaceYaml(page: Page, text: string, name = 'Pipeline YAM
   const applied = await page.evaluate(
     ({ label, value }) => {
       const monaco = (window as unknown as { monaco: PageMonaco }).monaco;
-      const editor = monaco.editor.getEditors().find((e) => e.getRawOptions().ariaLabel === label);
+      // The one on the page now (one in a closing dialog may not be disposed yet).
+      const editor = monaco.editor
+        .getEditors()
+        .filter((e) => e.getRawOptions().ariaLabel === label && e.getContainerDomNode().isConnected)
+        .at(-1);
       const model = editor?.getModel();
       if (!editor || !model) return false;
       editor.pushUndoStop();
@@ -86,7 +95,11 @@ export async function yamlMarkers(page: Page, name = 'Pipeline YAML', owner?: st
   return page.evaluate(
     ({ label, only }) => {
       const monaco = (window as unknown as { monaco: PageMonaco }).monaco;
-      const editor = monaco.editor.getEditors().find((e) => e.getRawOptions().ariaLabel === label);
+      // The one on the page now (one in a closing dialog may not be disposed yet).
+      const editor = monaco.editor
+        .getEditors()
+        .filter((e) => e.getRawOptions().ariaLabel === label && e.getContainerDomNode().isConnected)
+        .at(-1);
       const model = editor?.getModel();
       if (!model) return [];
       return monaco.editor

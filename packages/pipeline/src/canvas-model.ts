@@ -51,3 +51,68 @@ export function toCanvasModel(spec: PipelineSpec): CanvasStage[] {
     })),
   }));
 }
+
+/** `prefix-n` with the smallest n ≥ `from` that is not taken (names of new stages and jobs). */
+export function uniqueName(prefix: string, taken: Iterable<string>, from = 1): string {
+  const names = new Set(taken);
+  let n = from;
+  while (names.has(`${prefix}-${n}`)) n++;
+  return `${prefix}-${n}`;
+}
+
+/** Sizes the drawing is built from, in pixels. */
+export interface CanvasMetrics {
+  stageWidth: number;
+  stageGap: number;
+  /** Room for the stage's title and its buttons. */
+  stageHeader: number;
+  stagePadding: number;
+  jobGap: number;
+  /** A job's name, image and buttons. */
+  jobHeader: number;
+  stepHeight: number;
+  /** Room under a job's steps (its "add step" button). */
+  jobFooter: number;
+  /** The body of an approval stage. */
+  gateHeight: number;
+}
+
+export interface CanvasBox {
+  x: number;
+  y: number;
+  width: number;
+  height: number;
+}
+
+export interface CanvasLayout {
+  /** Each stage's lane, and its jobs' boxes relative to the lane. */
+  stages: { lane: CanvasBox; jobs: CanvasBox[] }[];
+  width: number;
+  height: number;
+}
+
+/**
+ * Where everything goes: stages as lanes of equal height from left to right, each stage's
+ * parallel jobs stacked inside its lane, each job as tall as its steps need.
+ */
+export function layoutCanvas(stages: readonly CanvasStage[], metrics: CanvasMetrics): CanvasLayout {
+  const inner = metrics.stageWidth - 2 * metrics.stagePadding;
+  const columns = stages.map((stage) => {
+    let y = metrics.stageHeader;
+    const jobs = stage.jobs.map((job) => {
+      const height = metrics.jobHeader + job.steps.length * metrics.stepHeight + metrics.jobFooter;
+      const box = { x: metrics.stagePadding, y, width: inner, height };
+      y += height + metrics.jobGap;
+      return box;
+    });
+    const content = stage.approval ? metrics.stageHeader + metrics.gateHeight : y - metrics.jobGap;
+    return { jobs, height: content + metrics.stagePadding };
+  });
+  const height = Math.max(metrics.stageHeader + metrics.gateHeight, ...columns.map((c) => c.height));
+  const laneStages = columns.map((column, i) => ({
+    lane: { x: i * (metrics.stageWidth + metrics.stageGap), y: 0, width: metrics.stageWidth, height },
+    jobs: column.jobs,
+  }));
+  const width = stages.length * metrics.stageWidth + Math.max(0, stages.length - 1) * metrics.stageGap;
+  return { stages: laneStages, width, height };
+}

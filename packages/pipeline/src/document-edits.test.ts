@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { toCanvasModel } from './canvas-model.ts';
-import { canvasEdits, EditError } from './document-edits.ts';
+import { canvasEdits, EditError, setIn } from './document-edits.ts';
 import { parsePipeline } from './parse.ts';
 
 const CORPUS = ['shop-api.yaml', 'commented.yaml'].map((name) => ({
@@ -110,6 +110,128 @@ describe.each(CORPUS)('canvas edits on $name', ({ text }) => {
     if (before[stage]?.jobs[job]?.image) expect(changed).toHaveLength(1);
     expect(model(edited)[stage]?.jobs[job]?.image).toBe('busybox:1.37');
   });
+});
+
+/** Lines of `edited` that differ from `original`, when both have the same number of lines. */
+function changedLines(original: string, edited: string): string[] {
+  const a = original.split('\n');
+  const b = edited.split('\n');
+  expect(b).toHaveLength(a.length);
+  return b.filter((line, i) => line !== a[i]);
+}
+
+function specOf(text: string) {
+  const result = parsePipeline(text);
+  if (!result.spec)
+    throw new Error(`edited spec does not validate:\n${JSON.stringify(result.errors)}\n${text}`);
+  return result.spec;
+}
+
+describe.each(CORPUS)('side-panel edits (setIn) on $name', ({ text }) => {
+  const before = model(text);
+  const jobSlots = before.flatMap((stage) =>
+    stage.jobs.map((job) => ({ stage: stage.index, job: job.index, name: job.name })),
+  );
+
+  it.each(jobSlots)(
+    'adds, changes and removes env of job $name, touching only its own lines',
+    ({ stage, job }) => {
+      const added = canvasEdits.setJobValue(text, stage, job, ['env', 'CI'], 'true');
+      insertedBlock(text, added);
+      expect(specOf(added).stages[stage]?.jobs?.[job]?.env).toMatchObject({ CI: 'true' });
+      const more = canvasEdits.setJobValue(added, stage, job, ['env', 'LEVEL'], 3);
+      insertedBlock(added, more);
+      const changed = canvasEdits.setJobValue(more, stage, job, ['env', 'CI'], 'false');
+      expect(changedLines(more, changed)).toEqual([expect.stringMatching(/^\s+CI: "false"$/)]);
+      const removedLevel = canvasEdits.setJobValue(changed, stage, job, ['env', 'LEVEL'], undefined);
+      // The last key of a map takes the map with it: back to the text as it was.
+      expect(canvasEdits.setJobValue(removedLevel, stage, job, ['env', 'CI'], undefined)).toBe(text);
+    },
+  );
+
+  it.each(jobSlots)(
+    'sets lists and nested maps of job $name (credentials, when.branch) and takes them back',
+    ({ stage, job }) => {
+      const withCredentials = canvasEdits.setJobValue(text, stage, job, ['credentials'], ['harbor', 'npm']);
+      insertedBlock(text, withCredentials);
+      expect(specOf(withCredentials).stages[stage]?.jobs?.[job]?.credentials).toEqual(['harbor', 'npm']);
+      const fewer = canvasEdits.setJobValue(withCredentials, stage, job, ['credentials'], ['npm']);
+      expect(specOf(fewer).stages[stage]?.jobs?.[job]?.credentials).toEqual(['npm']);
+      expect(canvasEdits.setJobValue(fewer, stage, job, ['credentials'], undefined)).toBe(text);
+
+      const withWhen = canvasEdits.setJobValue(text, stage, job, ['when', 'branch'], ['main', 'release/*']);
+      insertedBlock(text, withWhen);
+      expect(specOf(withWhen).stages[stage]?.jobs?.[job]?.when).toEqual({ branch: ['main', 'release/*'] });
+      expect(canvasEdits.setJobValue(withWhen, stage, job, ['when', 'branch'], undefined)).toBe(text);
+    },
+  );
+
+  it.each(jobSlots)('renames job $name and sets its retries on one line each', ({ stage, job }) => {
+    const renamed = canvasEdits.setJobValue(text, stage, job, ['name'], 'renamed');
+    expect(changedLines(text, renamed)).toHaveLength(1);
+    expect(model(renamed)[stage]?.jobs[job]?.name).toBe('renamed');
+    const retried = canvasEdits.setJobValue(text, stage, job, ['retries'], 3);
+    const hadRetries = before[stage]?.jobs[job]?.retries !== null;
+    if (hadRetries) expect(changedLines(text, retried)).toHaveLength(1);
+    else insertedBlock(text, retried);
+    expect(model(retried)[stage]?.jobs[job]?.retries).toBe(3);
+  });
+
+  it.each(
+    jobSlots.flatMap((slot) =>
+      before
+        .filter((stage) => stage.index !== slot.stage && stage.jobs.length > 0)
+        .map((stage) => ({ ...slot, to: stage.index })),
+    ),
+  )(
+    'moves job $name from stage $stage to stage $to and back, lines travelling whole',
+    ({ stage, job, to, name }) => {
+      if ((before[stage]?.jobs.length ?? 0) < 2) {
+        expect(() => canvasEdits.moveJobToStage(text, stage, job, to)).toThrow(/at least one/);
+        return;
+      }
+      const moved = canvasEdits.moveJobToStage(text, stage, job, to);
+      expect(sorted(moved).map((line) => line.trim())).toEqual(sorted(text).map((line) => line.trim()));
+      const after = model(moved);
+      expect(after[to]?.jobs.map((j) => j.name).at(-1)).toBe(name);
+      expect(after[stage]?.jobs.map((j) => j.name)).not.toContain(name);
+      const last = (after[to]?.jobs.length ?? 1) - 1;
+      expect(canvasEdits.moveJobToStage(moved, to, last, stage, job)).toBe(text);
+    },
+  );
+});
+
+describe('setIn keeps comments and styles', () => {
+  const commented = CORPUS.find((c) => c.name === 'commented.yaml')?.text ?? '';
+
+  it('replaces a scalar in place, its line comment kept', () => {
+    const edited = setIn(commented, ['env', 'NODE_ENV'], 'test');
+    expect(changedLines(commented, edited)).toEqual(['  NODE_ENV: test # inline comment survives']);
+  });
+
+  it('edits inline maps inline', () => {
+    const approve = before('approve');
+    const edited = canvasEdits.setStageValue(commented, approve, ['approval', 'count'], 3);
+    expect(changedLines(commented, edited)).toEqual(['    approval: { role: operator, count: 3 }']);
+    expect(specOf(edited).stages[approve]?.approval?.count).toBe(3);
+  });
+
+  it('keeps the comment after the key of a block value it replaces', () => {
+    const text =
+      'stages:\n  - name: a\n    credentials: # pulled from the vault\n      - one\n    approval: {}\n';
+    expect(canvasEdits.setStageValue(text, 0, ['credentials'], ['two', 'three'])).toBe(
+      'stages:\n  - name: a\n    credentials: # pulled from the vault\n      - two\n      - three\n    approval: {}\n',
+    );
+  });
+
+  it('does not remove the key that starts a list item, nor write into a scalar', () => {
+    expect(() => canvasEdits.setJobValue(commented, 0, 0, ['name'], undefined)).toThrow(EditError);
+    expect(() => setIn(commented, ['env', 'NODE_ENV', 'x'], 1)).toThrow(/not a mapping/);
+  });
+
+  function before(stageName: string): number {
+    return model(commented).findIndex((stage) => stage.name === stageName);
+  }
 });
 
 describe('canvas edits refuse what they cannot do without rewriting the document', () => {

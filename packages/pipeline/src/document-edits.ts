@@ -10,7 +10,9 @@ export class EditError extends Error {
   override name = 'EditError';
 }
 
-type Path = (string | number)[];
+/** Keys and list indexes from the document's root, as the `yaml` library's getIn takes them. */
+export type EditPath = (string | number)[];
+type Path = EditPath;
 
 interface SeqLayout {
   lines: string[];
@@ -106,6 +108,109 @@ export function moveItem(text: string, path: Path, from: number, to: number): st
   return [...without.slice(0, insertLine), ...block, ...without.slice(insertLine)].join('\n');
 }
 
+/** The last line (0-based) a node's text reaches. */
+function lastLineOf(lineCounter: LineCounter, node: Node): number {
+  const [start, end] = node.range ?? [0, 0];
+  return lineOf(lineCounter, Math.max(end - 1, start));
+}
+
+const indentOf = (line: string) => line.length - line.trimStart().length;
+const isCollection = (value: unknown) => typeof value === 'object' && value !== null;
+
+function renderInline(value: unknown): string {
+  return stringify(value, { lineWidth: 0, collectionStyle: 'flow' }).replace(/\n$/, '');
+}
+
+/** `key: value` as block YAML: the first line after `prefix`, the others indented to `column`. */
+function renderPair(key: string, value: unknown, prefix: string, column: number): string[] {
+  const yaml = stringify({ [key]: value }, { indent: 2, lineWidth: 0 }).replace(/\n$/, '');
+  return yaml
+    .split('\n')
+    .map((line, i) => (i === 0 ? prefix + line : line ? ' '.repeat(column) + line : line));
+}
+
+/**
+ * Sets the value at `path` (a scalar, a list or a map), or removes it with `undefined`,
+ * touching only the lines of that value: a one-line value is replaced in place (its
+ * line's comment stays), a longer one has its lines replaced, a new key becomes the last
+ * lines of its map, missing parent maps are created, and a map left empty by a removal
+ * goes with it. Inline (flow) maps are rewritten inline.
+ */
+export function setIn(text: string, path: Path, value: unknown): string {
+  const key = path[path.length - 1];
+  if (typeof key !== 'string') throw new EditError('a field name is needed at the end of the path');
+  const parentPath = path.slice(0, -1);
+  const { doc, lineCounter } = load(text);
+  const parent = doc.getIn(parentPath, true) as Node | null | undefined;
+
+  if (!isMap(parent)) {
+    if (value === undefined) return text;
+    const emptyValue = parent === undefined || parent === null || (isScalar(parent) && parent.value === null);
+    if (!emptyValue || parentPath.length === 0)
+      throw new EditError(`${parentPath.join('.') || 'the document'} is not a mapping`);
+    return setIn(text, parentPath, { [key]: value });
+  }
+
+  if (parent.flow) {
+    if (!parent.range) throw new EditError(`${parentPath.join('.')} has no position`);
+    const next = { ...((parent.toJSON() ?? {}) as Record<string, unknown>) };
+    if (value === undefined) delete next[key];
+    else next[key] = value;
+    return text.slice(0, parent.range[0]) + renderInline(next) + text.slice(parent.range[1]);
+  }
+
+  const lines = text.split('\n');
+  const pair = parent.items.find((item) => isScalar(item.key) && item.key.value === key);
+  if (!pair) {
+    if (value === undefined) return text;
+    const first = parent.items[0]?.key as Node | undefined;
+    if (!first?.range || !parent.range) throw new EditError(`${parentPath.join('.')} is empty`);
+    const column = lineCounter.linePos(first.range[0]).col - 1;
+    let insertAt = lastLineOf(lineCounter, parent) + 1;
+    // Blank lines and shallower comments at the end belong to what follows the map.
+    while (insertAt > 0) {
+      const line = lines[insertAt - 1] ?? '';
+      if (!(/^\s*$/.test(line) || (/^\s*#/.test(line) && indentOf(line) < column))) break;
+      insertAt--;
+    }
+    return [
+      ...lines.slice(0, insertAt),
+      ...renderPair(key, value, ' '.repeat(column), column),
+      ...lines.slice(insertAt),
+    ].join('\n');
+  }
+
+  const keyNode = pair.key as Node;
+  const keyStart = keyNode.range?.[0] ?? 0;
+  const keyLine = lineOf(lineCounter, keyStart);
+  const column = lineCounter.linePos(keyStart).col - 1;
+  const prefix = (lines[keyLine] ?? '').slice(0, column);
+  const valueNode = (pair.value ?? null) as Node | null;
+  const lastLine = valueNode?.range ? lastLineOf(lineCounter, valueNode) : keyLine;
+
+  if (value === undefined) {
+    if (prefix.trim() !== '') throw new EditError(`${key} starts a list item; remove the whole item instead`);
+    // A map left without keys would read as null: remove its own key too.
+    if (parent.items.length === 1 && typeof parentPath[parentPath.length - 1] === 'string')
+      return setIn(text, parentPath, undefined);
+    return [...lines.slice(0, keyLine), ...lines.slice(lastLine + 1)].join('\n');
+  }
+
+  if (isScalar(valueNode) && !isCollection(value) && valueNode.value === value) return text;
+  const blockScalar =
+    isScalar(valueNode) && (valueNode.type === 'BLOCK_LITERAL' || valueNode.type === 'BLOCK_FOLDED');
+  if (valueNode?.range && lastLine === keyLine && !blockScalar) {
+    const rendered = renderInline(value);
+    if (!rendered.includes('\n'))
+      return text.slice(0, valueNode.range[0]) + rendered + text.slice(valueNode.range[1]);
+  }
+  const replacement = renderPair(key, value, prefix, column);
+  // A comment after a block value's key (`env: # why`) stays on that line.
+  const keyComment = /\s#.*$/.exec((lines[keyLine] ?? '').slice(column + key.length))?.[0];
+  if (keyComment && lastLine > keyLine && replacement[0] === `${prefix}${key}:`) replacement[0] += keyComment;
+  return [...lines.slice(0, keyLine), ...replacement, ...lines.slice(lastLine + 1)].join('\n');
+}
+
 /**
  * Sets (or removes, with `undefined`) one scalar field of the map at `path`: the value is
  * replaced in place, a new key is added as the map's last line, a removed key loses its line.
@@ -116,37 +221,49 @@ export function setField(
   key: string,
   value: string | number | boolean | undefined,
 ): string {
-  const { doc, lineCounter } = load(text);
-  const map = doc.getIn(path, true) as Node | undefined;
-  if (!isMap(map) || map.flow) throw new EditError(`${path.join('.')} is not a block mapping`);
-  const lines = text.split('\n');
-  const pair = map.items.find((item) => isScalar(item.key) && item.key.value === key);
-  const rendered = value === undefined ? '' : stringify(value, { lineWidth: 0 }).replace(/\n$/, '');
-  if (pair) {
-    const keyNode = pair.key as Node;
-    const valueNode = pair.value as Node | null;
-    if (valueNode && !isScalar(valueNode)) throw new EditError(`${key} is not a single value`);
-    const line = lineOf(lineCounter, keyNode.range?.[0] ?? 0);
-    if (value === undefined) return [...lines.slice(0, line), ...lines.slice(line + 1)].join('\n');
-    if (!valueNode?.range) {
-      lines[line] = `${lines[line]} ${rendered}`;
-      return lines.join('\n');
-    }
-    const start = valueNode.range[0];
-    const end = valueNode.range[1];
-    return text.slice(0, start) + rendered + text.slice(end);
-  }
-  if (value === undefined) return text;
-  const first = map.items[0]?.key as Node | undefined;
-  if (!first?.range || !map.range) throw new EditError(`${path.join('.')} is empty`);
-  const column = lineCounter.linePos(first.range[0]).col - 1;
-  const lastLine = lineOf(lineCounter, Math.max(map.range[1] - 1, map.range[0]));
-  let insertAt = lastLine + 1;
-  while (insertAt > 0 && /^\s*$/.test(lines[insertAt - 1] ?? '')) insertAt--;
+  return setIn(text, [...path, key], value);
+}
+
+/**
+ * Moves an item from one block list to another (a job to another stage): its lines travel
+ * unchanged but for their indentation, which follows the destination list's.
+ */
+export function moveItemTo(text: string, from: Path, index: number, to: Path, position?: number): string {
+  const source = layout(text, from);
+  const target = layout(text, to);
+  const item = source.items[index];
+  if (!item) throw new EditError(`${from.join('.')} has no item ${index}`);
+  if (source.items.length === 1) throw new EditError(`${from.join('.')} needs at least one item`);
+  if (target.items.length === 0)
+    throw new EditError(`${to.join('.')} is empty; add the first item in the YAML view`);
+  const at =
+    position === undefined || position >= target.items.length ? target.items.length : Math.max(0, position);
+  const insertLine =
+    at === target.items.length
+      ? (target.items[target.items.length - 1]?.end ?? 0) + 1
+      : (target.items[at]?.start ?? 0);
+  if (insertLine > item.start && insertLine <= item.end)
+    throw new EditError('cannot move an item into itself');
+  const shift = target.dashColumn - source.dashColumn;
+  const { lines } = source;
+  const block = lines.slice(item.start, item.end + 1).map((line) => {
+    if (line.trim() === '' || shift === 0) return line;
+    if (shift > 0) return ' '.repeat(shift) + line;
+    if (indentOf(line) < -shift) throw new EditError('the item is indented too little to move there');
+    return line.slice(-shift);
+  });
+  if (insertLine <= item.start)
+    return [
+      ...lines.slice(0, insertLine),
+      ...block,
+      ...lines.slice(insertLine, item.start),
+      ...lines.slice(item.end + 1),
+    ].join('\n');
   return [
-    ...lines.slice(0, insertAt),
-    `${' '.repeat(column)}${key}: ${rendered}`,
-    ...lines.slice(insertAt),
+    ...lines.slice(0, item.start),
+    ...lines.slice(item.end + 1, insertLine),
+    ...block,
+    ...lines.slice(insertLine),
   ].join('\n');
 }
 
@@ -166,6 +283,8 @@ export const canvasEdits = {
     removeItem(text, ['stages', stage, 'jobs', job, 'steps'], step),
   moveStep: (text: string, stage: number, job: number, from: number, to: number) =>
     moveItem(text, ['stages', stage, 'jobs', job, 'steps'], from, to),
+  moveJobToStage: (text: string, fromStage: number, job: number, toStage: number, position?: number) =>
+    moveItemTo(text, ['stages', fromStage, 'jobs'], job, ['stages', toStage, 'jobs'], position),
   setJobField: (
     text: string,
     stage: number,
@@ -173,4 +292,11 @@ export const canvasEdits = {
     key: 'image' | 'timeout' | 'retries' | 'name',
     value: string | number | undefined,
   ) => setField(text, ['stages', stage, 'jobs', job], key, value),
+  /** Any value of a job, by its path inside the job: ['env', 'FOO'], ['when', 'branch'], ['credentials']. */
+  setJobValue: (text: string, stage: number, job: number, path: Path, value: unknown) =>
+    setIn(text, ['stages', stage, 'jobs', job, ...path], value),
+  setStageValue: (text: string, stage: number, path: Path, value: unknown) =>
+    setIn(text, ['stages', stage, ...path], value),
+  setStepValue: (text: string, stage: number, job: number, step: number, path: Path, value: unknown) =>
+    setIn(text, ['stages', stage, 'jobs', job, 'steps', step, ...path], value),
 };

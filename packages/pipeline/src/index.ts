@@ -1,12 +1,27 @@
 export {
+  type CanvasBox,
   type CanvasJob,
+  type CanvasLayout,
+  type CanvasMetrics,
   type CanvasStage,
   type CanvasStep,
+  layoutCanvas,
   type StepKind,
   stepKindOf,
   toCanvasModel,
+  uniqueName,
 } from './canvas-model.ts';
-export { canvasEdits, EditError, insertItem, moveItem, removeItem, setField } from './document-edits.ts';
+export {
+  canvasEdits,
+  EditError,
+  type EditPath,
+  insertItem,
+  moveItem,
+  moveItemTo,
+  removeItem,
+  setField,
+  setIn,
+} from './document-edits.ts';
 export { closest, didYouMean, formatPath, type SpecError } from './errors.ts';
 export { type ParseResult, parsePipeline } from './parse.ts';
 export { type ParameterError, parametersFor, resolveRunParameters } from './run-parameters.ts';

@@ -15,8 +15,8 @@ import {
 import { diagnosePipeline } from './diagnostics.ts';
 import { loadDraft, saveDraft, useLeaveWarning } from './draft.ts';
 import { withDocLinks } from './json-schema.ts';
+import { PipelineCanvas } from './LazyPipelineCanvas.tsx';
 import { YamlEditor } from './LazyYamlEditor.tsx';
-import { PipelineCanvas } from './PipelineCanvas.tsx';
 import { usePipelineJsonSchema } from './pipeline-schema.ts';
 import { SpecErrors, specErrorsOf } from './SpecErrors.tsx';
 import { PIPELINE_MODEL_SUFFIX } from './yaml-editor-props.ts';
@@ -148,6 +148,7 @@ export function PipelinePage() {
         text={pipeline.data.template && pipeline.data.expanded ? pipeline.data.expanded : text}
         readOnly={!canEdit.allowed || Boolean(pipeline.data.template)}
         onChange={setText}
+        schema={jsonSchema.data}
       />
       <YamlEditor
         ariaLabel="Pipeline YAML"

@@ -164,7 +164,10 @@ export default function YamlEditor(props: YamlEditorProps) {
   return (
     <div
       ref={host}
-      className={`yaml-editor${props.size === 'small' ? ' yaml-editor-small' : ''}`}
+      // `nokey`: React Flow's canvas on the same page listens for keys on the document (space
+      // to pan, Backspace to delete) and skips only inputs and elements marked like this —
+      // Monaco's EditContext is neither, so spaces typed here would be swallowed.
+      className={`yaml-editor nokey${props.size === 'small' ? ' yaml-editor-small' : ''}`}
       data-readonly={props.readOnly ? 'true' : undefined}
     />
   );

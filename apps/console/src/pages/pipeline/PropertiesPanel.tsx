@@ -1,0 +1,116 @@
+import { type CanvasStage, type EditPath, type StepKind, setIn } from '@slipway/pipeline';
+import { Link } from 'react-router';
+import type { CanvasSelection } from './canvas-flow.ts';
+import { DOCS_PATH, type JsonSchema, schemaAt, variantsOf } from './json-schema.ts';
+import { SchemaForm } from './SchemaForm.tsx';
+
+const STEP_KEYS: Record<StepKind, string> = { run: 'run', 'build-image': 'buildImage', approval: 'approval' };
+
+interface Target {
+  title: string;
+  schema: JsonSchema;
+  /** Edited on the canvas itself, not in the form. */
+  exclude: string[];
+  path: EditPath;
+  anchor: string;
+}
+
+/** The schema and place in the document of what is selected. */
+function targetOf(
+  root: JsonSchema,
+  stages: readonly CanvasStage[],
+  selection: CanvasSelection,
+): Target | null {
+  if (!selection) return null;
+  const stage = stages[selection.stage];
+  if (!stage) return null;
+  if (selection.kind === 'stage') {
+    const schema = schemaAt(root, ['stages']);
+    // A stage holds either jobs (drawn on the canvas) or an approval gate.
+    const exclude = stage.approval ? ['jobs'] : ['jobs', 'approval'];
+    return schema
+      ? { title: `Stage ${stage.name}`, schema, exclude, path: ['stages', stage.index], anchor: 'stages' }
+      : null;
+  }
+  const job = stage.jobs[selection.job];
+  if (!job) return null;
+  const jobPath: EditPath = ['stages', stage.index, 'jobs', job.index];
+  if (selection.kind === 'job') {
+    const schema = schemaAt(root, ['stages', 'jobs']);
+    return schema
+      ? { title: `Job ${job.name}`, schema, exclude: ['steps'], path: jobPath, anchor: 'stages.jobs' }
+      : null;
+  }
+  const step = job.steps[selection.step];
+  const steps = schemaAt(root, ['stages', 'jobs', 'steps']);
+  if (!step || !steps) return null;
+  const key = STEP_KEYS[step.kind];
+  const schema = variantsOf(steps).find((variant) => variant.required?.includes(key));
+  return schema
+    ? {
+        title: `Step ${step.name} of ${job.name}`,
+        schema,
+        exclude: [],
+        path: [...jobPath, 'steps', step.index],
+        anchor: `stages.jobs.steps.${key}`,
+      }
+    : null;
+}
+
+function valueAt(raw: unknown, path: EditPath): Record<string, unknown> {
+  let current: unknown = raw;
+  for (const segment of path) {
+    if (typeof current !== 'object' || current === null) return {};
+    current = (current as Record<string | number, unknown>)[segment];
+  }
+  return typeof current === 'object' && current !== null ? (current as Record<string, unknown>) : {};
+}
+
+/**
+ * The properties of the selected stage, job or step as a form generated from the JSON
+ * Schema; each change is one comment-preserving edit of the YAML (setIn).
+ */
+export function PropertiesPanel(props: {
+  schema: JsonSchema;
+  stages: readonly CanvasStage[];
+  selection: CanvasSelection;
+  /** The document as plain data (not defaults-filled: the form shows what the YAML says). */
+  raw: unknown;
+  readOnly: boolean;
+  edit: (change: (text: string) => string) => void;
+  onClose: () => void;
+}) {
+  const target = targetOf(props.schema, props.stages, props.selection);
+  if (!target) return null;
+  return (
+    <aside className="canvas-panel" aria-label={`Properties of ${target.title}`}>
+      <header className="canvas-panel-header">
+        <h3>{target.title}</h3>
+        <button
+          type="button"
+          className="icon-button"
+          aria-label="Close the properties"
+          onClick={props.onClose}
+        >
+          ×
+        </button>
+      </header>
+      <p className="muted small">
+        {target.schema.description}{' '}
+        <Link to={`${DOCS_PATH}#${target.anchor}`} target="_blank">
+          Reference
+        </Link>
+      </p>
+      {props.readOnly ? <p className="muted small">Read-only.</p> : null}
+      <SchemaForm
+        // A different selection is a different form (fresh inputs and messages).
+        key={target.path.join('.')}
+        schema={target.schema}
+        value={valueAt(props.raw, target.path)}
+        exclude={target.exclude}
+        readOnly={props.readOnly}
+        onSet={(path, value) => props.edit((text) => setIn(text, [...target.path, ...path], value))}
+      />
+    </aside>
+  );
+}
