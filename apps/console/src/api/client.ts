@@ -39,7 +39,10 @@ type CallInput<E extends Endpoint> = (EndpointParams<E> extends undefined
   ? { params?: undefined }
   : { params: EndpointParams<E> }) &
   (EndpointQuery<E> extends undefined ? { query?: undefined } : { query?: EndpointQuery<E> }) &
-  (EndpointBody<E> extends undefined ? { body?: undefined } : { body: EndpointBody<E> });
+  (EndpointBody<E> extends undefined ? { body?: undefined } : { body: EndpointBody<E> }) & {
+    /** Extra request headers (e.g. `Idempotency-Key`). */
+    headers?: Record<string, string>;
+  };
 
 function queryString(query: Record<string, unknown> | undefined): string {
   if (!query) return '';
@@ -75,12 +78,18 @@ export async function callEndpoint<E extends Endpoint>(
   endpoint: E,
   input?: CallInput<E>,
 ): Promise<EndpointResponse<E>> {
-  const { params, query, body } = (input ?? {}) as {
+  const {
+    params,
+    query,
+    body,
+    headers: extraHeaders,
+  } = (input ?? {}) as {
     params?: Record<string, string>;
     query?: Record<string, unknown>;
     body?: unknown;
+    headers?: Record<string, string>;
   };
-  const headers: Record<string, string> = { accept: 'application/json' };
+  const headers: Record<string, string> = { ...extraHeaders, accept: 'application/json' };
   if (body !== undefined) headers['content-type'] = 'application/json';
   if (endpoint.method !== 'GET' && csrfToken) headers[CSRF_HEADER] = csrfToken;
   let response: Response;

@@ -16,8 +16,10 @@ export function parseCursor(value: string | undefined): StreamCursor {
   return match ? { event: BigInt(match[1] ?? 0), chunk: BigInt(match[2] ?? 0) } : { event: 0n, chunk: 0n };
 }
 
-type Write = (frame: string) => void;
-const PAGE = 200;
+/** Frames are encoded once; every viewer's socket gets the same Buffer (no copy per viewer). */
+type Write = (frame: Buffer) => void;
+/** Rows read at a time: a page of log chunks is at most PAGE × 64 KiB in memory. */
+const PAGE = 16;
 
 interface Channel {
   cursor: StreamCursor;
@@ -38,8 +40,8 @@ export function createRunStreamHub(deps: { runs: RunsRepo; pollMs?: number }) {
   const pollMs = deps.pollMs ?? 1000;
 
   /** Frames after `from`, up to `until` when given; advances `from` as it goes. */
-  async function readFrames(runId: string, from: StreamCursor, until?: StreamCursor): Promise<string[]> {
-    const frames: string[] = [];
+  async function readFrames(runId: string, from: StreamCursor, until?: StreamCursor): Promise<Buffer[]> {
+    const frames: Buffer[] = [];
     for (;;) {
       const [events, chunks] = await Promise.all([
         deps.runs.eventsAfter(runId, from.event, PAGE),
@@ -69,8 +71,8 @@ export function createRunStreamHub(deps: { runs: RunsRepo; pollMs?: number }) {
     }
   }
 
-  function frame(cursor: StreamCursor, type: string, data: string): string {
-    return `id: ${formatCursor(cursor)}\nevent: ${type}\ndata: ${data}\n\n`;
+  function frame(cursor: StreamCursor, type: string, data: string): Buffer {
+    return Buffer.from(`id: ${formatCursor(cursor)}\nevent: ${type}\ndata: ${data}\n\n`);
   }
 
   function fetchNew(runId: string, channel: Channel) {
@@ -108,7 +110,7 @@ export function createRunStreamHub(deps: { runs: RunsRepo; pollMs?: number }) {
         channel = created;
       }
       // Live frames that arrive while catching up wait in a buffer, then follow in order.
-      const buffered: string[] = [];
+      const buffered: Buffer[] = [];
       let live = false;
       const viewer: Write = (text) => (live ? write(text) : buffered.push(text));
       channel.viewers.add(viewer);

@@ -9,6 +9,7 @@ import type { StepLogs } from './step-logs.ts';
 
 const HEARTBEAT_MS = 15_000;
 const SETTLED_CHECK_MS = 2_000;
+const MAX_BUFFERED_BYTES = 4 * 1024 * 1024;
 
 function idempotencyKeyOf(header: string | string[] | undefined): string | undefined {
   if (header === undefined) return undefined;
@@ -72,10 +73,17 @@ export function registerRunRoutes(
     });
     raw.write('retry: 2000\n\n');
     let closed = false;
-    const write = (text: string) => {
-      if (!closed) raw.write(text);
+    const write = (frame: Buffer) => {
+      if (closed) return;
+      // A viewer that cannot keep up is dropped rather than buffered without bound; its
+      // EventSource reconnects with Last-Event-ID and catches up from the archive.
+      if (raw.writableLength > MAX_BUFFERED_BYTES) {
+        end();
+        return;
+      }
+      raw.write(frame);
     };
-    const heartbeat = setInterval(() => write(': keep-alive\n\n'), HEARTBEAT_MS);
+    const heartbeat = setInterval(() => write(Buffer.from(': keep-alive\n\n')), HEARTBEAT_MS);
     const unsubscribe = await stream.subscribe(run.id, from, write);
     const end = () => {
       if (closed) return;
@@ -92,7 +100,7 @@ export function registerRunRoutes(
       if (closed || !(await runs.isSettled(run.id))) return;
       stream.notify(run.id);
       setTimeout(() => {
-        write('event: end\ndata: {}\n\n');
+        write(Buffer.from('event: end\ndata: {}\n\n'));
         end();
       }, 300);
     };

@@ -30,6 +30,8 @@ export interface StartRunInput {
   environment: string;
   parameters: Record<string, string | number | boolean>;
   ref?: string | undefined;
+  /** The commit that triggered the run (a webhook's push); otherwise the checkout records it. */
+  commit?: string | undefined;
   trigger: 'manual' | 'webhook' | 'retry';
   idempotencyKey?: string | undefined;
   retry?: { of: RunWithJobs; fromStage?: string | undefined };
@@ -252,7 +254,7 @@ export function createRunsService(deps: {
                 ? deps.secrets.encrypt(JSON.stringify(secretValues))
                 : null,
             ref,
-            commitSha: null,
+            commitSha: input.commit?.slice(0, 64) ?? null,
             trigger: input.trigger,
             triggeredById: actor.userId,
             triggeredByName: actor.username,

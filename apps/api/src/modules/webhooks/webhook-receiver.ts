@@ -121,6 +121,7 @@ export function createWebhookReceiver(deps: {
           environment: webhook.environmentName,
           parameters: parametersOf(webhook.parameters),
           ref,
+          commit: event.sha ?? undefined,
           trigger: 'webhook',
           idempotencyKey: event.deliveryId ? `webhook:${webhook.id}:${event.deliveryId}` : undefined,
         },

@@ -1,9 +1,7 @@
-import { type CreateRunBody, runEndpoints, type SessionInfo } from '@slipway/contracts';
+import { type CreateRunBody, runEndpoints } from '@slipway/contracts';
 import { type QueryClient, useMutation, useQueryClient } from '@tanstack/react-query';
 import { callEndpoint } from '../../../api/client.ts';
-import { authKeys } from '../../auth/api/keys.ts';
-import { createRunRequest } from './create-run-request.ts';
-import { type PipelineRef, type RunRef, runKeys, runParams } from './keys.ts';
+import { type PipelineRef, pipelineParams, type RunRef, runKeys, runParams } from './keys.ts';
 
 async function refreshLists(queryClient: QueryClient, ref: PipelineRef) {
   await queryClient.invalidateQueries({ queryKey: runKeys.lists(ref) });
@@ -12,10 +10,12 @@ async function refreshLists(queryClient: QueryClient, ref: PipelineRef) {
 export function useCreateRun(ref: PipelineRef) {
   const queryClient = useQueryClient();
   return useMutation({
-    mutationFn: (input: { body: CreateRunBody; idempotencyKey: string }) => {
-      const session = queryClient.getQueryData<SessionInfo | null>(authKeys.session());
-      return createRunRequest(ref, input.body, input.idempotencyKey, session?.csrfToken);
-    },
+    mutationFn: (input: { body: CreateRunBody; idempotencyKey: string }) =>
+      callEndpoint(runEndpoints.create, {
+        params: pipelineParams(ref),
+        body: input.body,
+        headers: { 'idempotency-key': input.idempotencyKey },
+      }),
     onSuccess: async (run) => {
       queryClient.setQueryData(runKeys.detail({ ...ref, number: run.number }), run);
       await refreshLists(queryClient, ref);

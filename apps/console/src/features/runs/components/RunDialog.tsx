@@ -11,7 +11,7 @@ import { TextField } from '../../../components/TextField.tsx';
 import { usePermission } from '../../access/api/queries.ts';
 import { useEnvironments } from '../../environments/api/queries.ts';
 import { usePipeline } from '../../pipelines/api/pipelines.ts';
-import { newIdempotencyKey } from '../api/create-run-request.ts';
+import { newIdempotencyKey } from '../api/idempotency-key.ts';
 import type { PipelineRef } from '../api/keys.ts';
 import { useCreateRun } from '../api/mutations.ts';
 import { useLatestRun } from '../api/queries.ts';
