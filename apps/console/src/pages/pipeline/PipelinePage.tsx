@@ -12,6 +12,7 @@ import {
   useSavePipeline,
   useValidatePipeline,
 } from '../../features/pipelines/api/pipelines.ts';
+import { RunDialog } from '../../features/runs/components/RunDialog.tsx';
 import { diagnosePipeline } from './diagnostics.ts';
 import { loadDraft, saveDraft, useLeaveWarning } from './draft.ts';
 import { withDocLinks } from './json-schema.ts';
@@ -36,6 +37,7 @@ export function PipelinePage() {
   const [text, setText] = useState<string | null>(null);
   const [base, setBase] = useState<number | null>(null);
   const [restored, setRestored] = useState(false);
+  const [runDialogOpen, setRunDialogOpen] = useState(false);
   const jsonSchema = usePipelineJsonSchema();
   const editorSchema = useMemo(
     () => (jsonSchema.data ? withDocLinks(jsonSchema.data, window.location.origin) : undefined),
@@ -70,6 +72,11 @@ export function PipelinePage() {
 
   return (
     <section aria-labelledby="pipeline-title">
+      <RunDialog
+        target={{ workspace, project, pipeline: name }}
+        open={runDialogOpen}
+        onClose={() => setRunDialogOpen(false)}
+      />
       <nav className="breadcrumbs" aria-label="Breadcrumbs">
         <Link to="/workspaces">Workspaces</Link> / <Link to={`/workspaces/${workspace}`}>{workspace}</Link> /{' '}
         <Link to={`/workspaces/${workspace}/projects/${project}`}>{project}</Link> / <span>{name}</span>
@@ -84,6 +91,14 @@ export function PipelinePage() {
           </p>
         </div>
         <div className="actions">
+          <Link className="button" to={`/workspaces/${workspace}/projects/${project}/pipelines/${name}/runs`}>
+            Runs
+          </Link>
+          <Gate permission="pipeline.run" workspace={workspace} project={project} mode="disable">
+            <button type="button" className="button" onClick={() => setRunDialogOpen(true)}>
+              Run
+            </button>
+          </Gate>
           <button
             type="button"
             className="button"
