@@ -2,7 +2,9 @@
 // the event stream. The server runs as its own process (on a throwaway PostgreSQL); its
 // resident memory is sampled from /proc. Usage:
 //   node --import tsx apps/api/bench/log-streaming.ts [MiB=1024] [viewers=20]
-import { readFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
 import { freeLoopbackPort, startPostgresServer, startServerProcess } from '@slipway/testing';
 
 const MIB = Number(process.argv[2] ?? 1024);
@@ -16,7 +18,9 @@ async function rssMiB(pid: number): Promise<number> {
 
 async function main() {
   const postgres = await startPostgresServer();
+  const dataDir = await mkdtemp(path.join(os.tmpdir(), 'slipway-bench-'));
   const server = startServerProcess({
+    SLIPWAY_DATA_DIR: dataDir,
     PORT: String(await freeLoopbackPort()),
     DATABASE_URL: postgres.url,
     SLIPWAY_ADMIN_PASSWORD: PASSWORD,
@@ -105,6 +109,7 @@ async function main() {
   } finally {
     await server.stop();
     await postgres.stop();
+    await rm(dataDir, { recursive: true, force: true });
   }
 }
 

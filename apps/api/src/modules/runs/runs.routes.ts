@@ -3,7 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import { BadRequestError } from '../../lib/errors.ts';
 import { registerEndpoint, registerStreamingEndpoint } from '../../lib/route.ts';
 import { actorOf } from '../../plugins/authentication.ts';
-import { parseCursor, type RunStreamHub } from './run-stream.ts';
+import { parseCursor, type RunStreamHub, type StreamViewer } from './run-stream.ts';
 import type { RunsService } from './runs.service.ts';
 import type { StepLogs } from './step-logs.ts';
 
@@ -73,40 +73,57 @@ export function registerRunRoutes(
     });
     raw.write('retry: 2000\n\n');
     let closed = false;
-    const write = (frame: Buffer) => {
-      if (closed) return;
-      // A viewer that cannot keep up is dropped rather than buffered without bound; its
-      // EventSource reconnects with Last-Event-ID and catches up from the archive.
-      if (raw.writableLength > MAX_BUFFERED_BYTES) {
-        end();
-        return;
-      }
-      raw.write(frame);
-    };
-    const heartbeat = setInterval(() => write(Buffer.from(': keep-alive\n\n')), HEARTBEAT_MS);
-    const unsubscribe = await stream.subscribe(run.id, from, write);
+    const heartbeat = setInterval(() => raw.write(': keep-alive\n\n'), HEARTBEAT_MS);
     const end = () => {
       if (closed) return;
       closed = true;
       openStreams.delete(end);
       clearInterval(heartbeat);
       clearInterval(settledCheck);
-      unsubscribe();
+      unsubscribe?.();
       raw.end();
     };
+    let unsubscribe: (() => void) | undefined;
+    let subscribed = false;
+    const viewer: StreamViewer = {
+      write(frame) {
+        if (closed) return false;
+        // A live viewer that cannot keep up is dropped rather than buffered without
+        // bound; its EventSource reconnects with Last-Event-ID and catches up.
+        if (raw.writableLength > MAX_BUFFERED_BYTES) {
+          end();
+          return false;
+        }
+        return raw.write(frame);
+      },
+      drained: () =>
+        new Promise<void>((resolve) => {
+          if (closed) return resolve();
+          const done = () => {
+            raw.off('drain', done);
+            raw.off('close', done);
+            resolve();
+          };
+          raw.once('drain', done);
+          raw.once('close', done);
+        }),
+      isClosed: () => closed,
+      close: () => end(),
+    };
+    openStreams.add(end);
+    r.raw.on('close', end);
     // Once the run has ended and its logs are archived the stream says so and closes
     // (a client seeing `end` stops reconnecting).
     const endIfSettled = async () => {
-      if (closed || !(await runs.isSettled(run.id))) return;
-      stream.notify(run.id);
-      setTimeout(() => {
-        write(Buffer.from('event: end\ndata: {}\n\n'));
-        end();
-      }, 300);
+      if (closed || !subscribed || !(await runs.isSettled(run.id))) return;
+      await stream.flush(run.id);
+      if (!closed) raw.write('event: end\ndata: {}\n\n');
+      end();
     };
     const settledCheck = setInterval(() => void endIfSettled().catch(() => undefined), SETTLED_CHECK_MS);
-    openStreams.add(end);
-    r.raw.on('close', end);
-    await endIfSettled();
+    unsubscribe = await stream.subscribe(run.id, from, viewer);
+    subscribed = true;
+    if (closed) unsubscribe();
+    else await endIfSettled();
   });
 }
