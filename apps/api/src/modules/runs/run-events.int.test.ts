@@ -1,0 +1,128 @@
+import type { Run } from '@slipway/contracts';
+import { postgresSkipReason } from '@slipway/testing';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  buildTestApp,
+  type SignedInClient,
+  seedWorkspace,
+  signIn,
+  type TestApp,
+} from '../../../test/helper.ts';
+
+const PIPELINES = '/api/v1/workspaces/acme/projects/web/pipelines';
+
+interface Frame {
+  id: string;
+  event: string;
+  data: string;
+}
+
+/** Reads a Server-Sent Events response until it ends (or `stopWhen` says so). */
+async function readStream(
+  url: string,
+  headers: Record<string, string>,
+  stopWhen: (frames: Frame[]) => boolean = () => false,
+): Promise<Frame[]> {
+  const response = await fetch(url, { headers });
+  expect(response.headers.get('content-type')).toMatch(/text\/event-stream/);
+  const reader = response.body?.getReader();
+  const decoder = new TextDecoder();
+  const frames: Frame[] = [];
+  let text = '';
+  for (;;) {
+    const chunk = await reader?.read();
+    if (!chunk || chunk.done) break;
+    text += decoder.decode(chunk.value, { stream: true });
+    let boundary = text.indexOf('\n\n');
+    while (boundary !== -1) {
+      const block = text.slice(0, boundary);
+      text = text.slice(boundary + 2);
+      const field = (name: string) =>
+        block
+          .split('\n')
+          .find((line) => line.startsWith(`${name}: `))
+          ?.slice(name.length + 2) ?? '';
+      if (field('event')) frames.push({ id: field('id'), event: field('event'), data: field('data') });
+      boundary = text.indexOf('\n\n');
+    }
+    if (stopWhen(frames)) {
+      await reader?.cancel();
+      break;
+    }
+  }
+  return frames;
+}
+
+describe.skipIf(postgresSkipReason())('the run event stream', () => {
+  let t: TestApp;
+  let admin: SignedInClient;
+  let base: string;
+
+  beforeAll(async () => {
+    t = await buildTestApp();
+    admin = await signIn(t.app);
+    await seedWorkspace(admin, 'acme', 'web');
+    await admin.request({
+      method: 'POST',
+      url: '/api/v1/workspaces/acme/environments',
+      payload: { name: 'dev' },
+    });
+    const spec = `stages:
+  - name: s
+    jobs:
+      - name: talk
+        image: alpine:3.22
+        steps:
+          - name: say
+            run: for i in 1 2 3; do echo "line $i"; sleep 0.3; done
+`;
+    const created = await admin.request({
+      method: 'POST',
+      url: PIPELINES,
+      payload: { name: 'chatty', spec },
+    });
+    expect(created.statusCode, created.body).toBe(201);
+    base = await t.app.listen({ port: 0, host: '127.0.0.1' });
+    t.engine.start();
+  });
+  afterAll(async () => {
+    await t?.close();
+  });
+
+  it('streams status changes and log lines live, ends when the run has ended, and resumes from Last-Event-ID', async () => {
+    const run = (
+      await admin.request({
+        method: 'POST',
+        url: `${PIPELINES}/chatty/runs`,
+        payload: { releaseType: 'default', environment: 'dev' },
+      })
+    ).json() as Run;
+    const url = `${base}${PIPELINES}/chatty/runs/${run.number}/events`;
+    const frames = await readStream(url, { cookie: admin.cookie });
+
+    const statuses = frames.filter((f) => f.event === 'run').map((f) => JSON.parse(f.data).status);
+    expect(statuses).toEqual(['queued', 'running', 'succeeded']);
+    expect(frames.some((f) => f.event === 'job' && JSON.parse(f.data).status === 'succeeded')).toBe(true);
+    const lines = frames
+      .filter((f) => f.event === 'log')
+      .flatMap((f) => JSON.parse(f.data).lines as string[]);
+    expect(lines.filter((l) => l.startsWith('line '))).toEqual(['line 1', 'line 2', 'line 3']);
+    expect(frames.at(-1)?.event).toBe('end');
+    // Ids only grow: a client resuming with the last one it saw gets exactly the rest.
+    const ids = frames.filter((f) => f.id).map((f) => f.id);
+    const middle = frames.findIndex((f) => f.event === 'log');
+    const resumed = await readStream(url, {
+      cookie: admin.cookie,
+      'last-event-id': frames[middle]?.id ?? '',
+    });
+    expect(resumed.filter((f) => f.id).map((f) => f.id)).toEqual(
+      ids.slice(ids.indexOf(frames[middle]?.id ?? '') + 1),
+    );
+    expect(resumed.at(-1)?.event).toBe('end');
+  });
+
+  it('refuses a stream to someone who cannot read the project', async () => {
+    const response = await fetch(`${base}${PIPELINES}/chatty/runs/1/events`);
+    expect(response.status).toBe(401);
+  });
+});
