@@ -251,6 +251,24 @@ stages:
     });
     expect(prod.statusCode).toBe(403);
     expect(prod.json()).toMatchObject({ details: [{ field: 'body.environment' }] });
+    const locked = await admin.request({
+      method: 'PATCH',
+      url: '/api/v1/workspaces/acme/environments/dev',
+      payload: { locked: true },
+    });
+    expect(locked.statusCode, locked.body).toBe(200);
+    const refused = await run(admin, 'typed', {
+      releaseType: 'hotfix',
+      environment: 'dev',
+      parameters: { tag: 'v1' },
+    });
+    expect(refused.statusCode).toBe(409);
+    expect(refused.json()).toMatchObject({ details: [{ field: 'body.environment', message: 'locked' }] });
+    await admin.request({
+      method: 'PATCH',
+      url: '/api/v1/workspaces/acme/environments/dev',
+      payload: { locked: false },
+    });
     const viewer = await user('vera', 'viewer');
     expect(
       (await run(viewer, 'typed', { releaseType: 'hotfix', environment: 'dev', parameters: { tag: 'v1' } }))

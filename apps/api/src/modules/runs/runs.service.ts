@@ -142,6 +142,12 @@ export function createRunsService(deps: {
       ]);
     }
     await requireEnvironmentRights(actor, project, environment);
+    if (environment.locked) {
+      throw new ConflictError(
+        `environment "${environment.name}" is locked: nothing may run in it until it is unlocked`,
+        [{ field: 'body.environment', message: 'locked' }],
+      );
+    }
 
     const resolved = resolveRunParameters(spec, input.releaseType, input.parameters);
     if (resolved.errors.length > 0) {
