@@ -57,7 +57,10 @@ describe.skipIf(browserSkipReason())('importing a project in the console', () =>
     const said = await notice.textContent();
     expect(said).toContain('Detected Node.js from package.json.');
     expect(said).toContain('node-service@1, just published into the workspace');
-    await page.getByRole('table', { name: 'Pipelines' }).getByRole('link', { name: 'ci', exact: true }).waitFor();
+    await page
+      .getByRole('table', { name: 'Pipelines' })
+      .getByRole('link', { name: 'ci', exact: true })
+      .waitFor();
 
     // The pipeline is the short form using the template.
     await notice.getByRole('link', { name: 'ci' }).click();
