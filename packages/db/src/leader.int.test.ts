@@ -1,0 +1,66 @@
+import { createTestDatabase, postgresSkipReason, type TestDatabase } from '@slipway/testing';
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { electLeader } from './leader.ts';
+
+async function until(what: string, check: () => boolean, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+describe.skipIf(postgresSkipReason())('leader election', () => {
+  let database: TestDatabase;
+  beforeAll(async () => {
+    database = await createTestDatabase();
+  });
+  afterAll(async () => {
+    await database?.drop();
+  });
+
+  it('lets exactly one of several replicas lead, and another take over when the leader goes', async () => {
+    const lockKey = 4242;
+    const states = [false, false, false];
+    const stepDowns = [0, 0, 0];
+    const elections = states.map((_, index) =>
+      electLeader({
+        connectionString: database.url,
+        lockKey,
+        retryMs: 100,
+        onChange: (leading) => {
+          states[index] = leading;
+          if (!leading) stepDowns[index] = (stepDowns[index] ?? 0) + 1;
+        },
+      }),
+    );
+    await until('a leader', () => states.some(Boolean));
+    // Give the others several tries: none may lead while the first does.
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(states.filter(Boolean)).toHaveLength(1);
+    const first = states.indexOf(true);
+
+    await elections[first]?.stop();
+    expect(states[first]).toBe(false);
+    await until('another leader', () => states.some(Boolean));
+    expect(states.filter(Boolean)).toHaveLength(1);
+    const second = states.indexOf(true);
+    expect(second).not.toBe(first);
+
+    // A leader whose session dies (its connection is killed) notices it lost the lock.
+    const before = stepDowns[second] ?? 0;
+    const admin = new pg.Client({ connectionString: database.url });
+    await admin.connect();
+    await admin.query(
+      `SELECT pg_terminate_backend(pid) FROM pg_locks WHERE locktype = 'advisory' AND objid = $1 AND granted`,
+      [lockKey],
+    );
+    await admin.end();
+    await until('the leader to notice it lost the lock', () => (stepDowns[second] ?? 0) > before);
+    await until('one leader again', () => states.filter(Boolean).length === 1);
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(states.filter(Boolean)).toHaveLength(1);
+    for (const election of elections) await election.stop();
+  });
+});
