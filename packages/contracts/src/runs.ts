@@ -41,6 +41,8 @@ export const StepRunSchema = z.object({
   name: z.string(),
   status: WorkStatusSchema,
   exitCode: z.number().int().nullable(),
+  /** What the step reported: the commit checked out, the digest of the image pushed. */
+  result: z.string().nullable(),
   logLines: z.number().int(),
   startedAt: TimestampSchema.nullable(),
   finishedAt: TimestampSchema.nullable(),

@@ -54,6 +54,7 @@ export function toJobRun(job: JobRunRow, approval: Approval | undefined): JobRun
       name: step.name,
       status: step.status as JobRun['status'],
       exitCode: step.exitCode,
+      result: step.result,
       logLines: step.logLines,
       startedAt: iso(step.startedAt),
       finishedAt: iso(step.finishedAt),

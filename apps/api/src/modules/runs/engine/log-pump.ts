@@ -42,7 +42,6 @@ export async function pumpLog(options: {
   let pendingText = 0;
   let pendingBytes = 0;
   let partial = '';
-  let partialBytes = 0;
   let lastFlush = Date.now();
 
   async function flush() {
@@ -86,27 +85,27 @@ export async function pumpLog(options: {
   try {
     for await (const data of stream) {
       const buffer = typeof data === 'string' ? Buffer.from(data) : (data as Buffer);
+      // Bytes are counted from the decoded text (UTF-8 re-encoded): a character split
+      // across reads is held by the decoder and counted once, with its line.
       let text = decoder.write(buffer);
-      let consumed = buffer.length;
-      // Split into complete lines; bytes are attributed to the line that ends them.
       let newline = text.indexOf('\n');
       while (newline !== -1) {
         const line = partial + text.slice(0, newline);
-        const lineBytes = partialBytes + Buffer.byteLength(text.slice(0, newline + 1));
-        consumed -= lineBytes - partialBytes;
-        addLine(line, lineBytes);
+        addLine(line, Buffer.byteLength(line) + 1);
         partial = '';
-        partialBytes = 0;
         text = text.slice(newline + 1);
         newline = text.indexOf('\n');
       }
       partial += text;
-      partialBytes += Math.max(consumed, 0);
-      if (partial.length > CHUNK_BYTES) {
-        // A very long line without an end is archived in pieces rather than held.
-        addLine(partial, partialBytes);
-        partial = '';
-        partialBytes = 0;
+      // A very long line without an end is archived in bounded pieces rather than held.
+      while (partial.length > CHUNK_BYTES) {
+        let cut = CHUNK_BYTES;
+        const code = partial.charCodeAt(cut - 1);
+        if (code >= 0xd800 && code <= 0xdbff) cut -= 1; // keep a surrogate pair together
+        const piece = partial.slice(0, cut);
+        addLine(piece, Buffer.byteLength(piece));
+        partial = partial.slice(cut);
+        if (pendingText >= CHUNK_BYTES) await flushInOrder();
       }
       if (pendingText >= CHUNK_BYTES || Date.now() - lastFlush >= FLUSH_INTERVAL_MS) await flushInOrder();
     }
@@ -119,7 +118,7 @@ export async function pumpLog(options: {
   }
   if (!options.signal?.aborted) {
     const rest = partial + decoder.end();
-    if (rest.length > 0) addLine(rest, partialBytes);
+    if (rest.length > 0) addLine(rest, Buffer.byteLength(rest));
   }
   await flushInOrder();
 }

@@ -20,6 +20,7 @@ function job(name: string, status: JobRun['status'], attempt = 1): JobRun {
       name: `step-${index}`,
       status: 'pending' as const,
       exitCode: null,
+      result: null,
       logLines: 0,
       startedAt: null,
       finishedAt: null,

@@ -110,6 +110,7 @@ export function applyRunEvent(run: Run, message: RunStreamMessage): Run {
             ...step,
             status: 'pending' as const,
             exitCode: null,
+            result: null,
             logLines: 0,
             startedAt: null,
             finishedAt: null,

@@ -1,0 +1,90 @@
+import { describe, expect, it } from 'vitest';
+import type { JobDispatch } from './executor.ts';
+import { externalNameOf } from './executor.ts';
+import { BUILD_IMAGE, containerName, jobManifest } from './kube-executor.ts';
+
+const dispatch: JobDispatch = {
+  externalName: externalNameOf('0f8fad5b-d9cb-469f-a165-70867728950e', 'build', 'image', 2),
+  labels: {
+    workspace: 'shop',
+    project: 'api',
+    pipeline: 'ci',
+    runId: '0f8fad5b-d9cb-469f-a165-70867728950e',
+    runNumber: 7,
+    job: 'image',
+    stage: 'build',
+    attempt: 2,
+  },
+  namespace: 'shop-dev',
+  repository: { url: 'https://git.example.com/shop/api.git', ref: 'main' },
+  steps: [
+    {
+      name: 'build-and-push',
+      kind: 'build-image',
+      image: undefined,
+      script: '',
+      env: {},
+      buildImage: {
+        context: '.',
+        dockerfile: 'docker/Dockerfile',
+        destination: 'registry.example.com/shop/api:7',
+        credential: 'harbor',
+      },
+    },
+  ],
+  env: { SLIPWAY_RUN_NUMBER: '7' },
+  secretEnv: { SLIPWAY_SECRET_TOKEN: 'x' },
+  credentials: ['harbor'],
+  timeoutSeconds: 1200,
+};
+
+describe('the Kubernetes Job of a pipeline job', () => {
+  it('has a deterministic DNS-label name per run, job and attempt', () => {
+    expect(dispatch.externalName).toBe('slw-0f8fad5bd9-build-image-a2');
+    const long = externalNameOf('0f8fad5b-d9cb-469f-a165-70867728950e', 'a'.repeat(60), 'b'.repeat(60), 10);
+    expect(long.length).toBeLessThanOrEqual(63);
+    expect(long).toMatch(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/);
+    expect(containerName(3, 'Build_Image')).toBe('s3-build-image');
+  });
+
+  it('checks out first, builds the image daemonless with the registry credential, and keeps secrets in a Secret', () => {
+    const job = jobManifest(dispatch, 'slw-secrets');
+    expect(job.spec?.backoffLimit).toBe(0);
+    expect(job.spec?.activeDeadlineSeconds).toBe(1200);
+    expect(job.metadata?.labels).toMatchObject({ 'slipway.dev/run-number': '7', 'slipway.dev/attempt': '2' });
+    const pod = job.spec?.template.spec;
+    const [checkout, build] = pod?.initContainers ?? [];
+    expect(checkout?.name).toBe('s0-checkout');
+    expect(checkout?.env).toEqual(
+      expect.arrayContaining([{ name: 'SLIPWAY_REPOSITORY', value: 'https://git.example.com/shop/api.git' }]),
+    );
+    expect(build?.image).toBe(BUILD_IMAGE);
+    expect(build?.args).toEqual(
+      expect.arrayContaining([
+        '--local=context=/workspace/.',
+        '--local=dockerfile=/workspace/./docker',
+        '--opt=filename=Dockerfile',
+        '--output=type=image,name=registry.example.com/shop/api:7,push=true',
+        '--metadata-file=/dev/termination-log',
+      ]),
+    );
+    expect(build?.securityContext).toMatchObject({ allowPrivilegeEscalation: false, runAsNonRoot: true });
+    expect(build?.volumeMounts).toContainEqual({
+      name: 'registry-harbor',
+      mountPath: '/home/user/.docker',
+      readOnly: true,
+    });
+    expect(pod?.volumes).toContainEqual({
+      name: 'registry-harbor',
+      secret: { secretName: 'harbor', items: [{ key: '.dockerconfigjson', path: 'config.json' }] },
+    });
+    expect(build?.envFrom).toEqual([
+      { secretRef: { name: 'slw-secrets' } },
+      { secretRef: { name: 'harbor', optional: true } },
+    ]);
+    // The secret's value is in no container spec.
+    expect(JSON.stringify(job)).not.toContain('SLIPWAY_SECRET_TOKEN');
+    expect(pod?.containers.map((c) => c.command)).toEqual([['/bin/true']]);
+    expect(pod?.automountServiceAccountToken).toBe(false);
+  });
+});
