@@ -22,17 +22,11 @@ declare module 'fastify' {
   }
 }
 
-/**
- * Registers one contract endpoint: its schemas validate the request and filter the
- * response (fields not in the schema never leave the server), and its metadata feeds OpenAPI.
- */
-export function registerEndpoint<E extends Endpoint>(
-  app: FastifyInstance,
-  endpoint: E,
-  handler: EndpointHandler<E>,
-): void {
-  const errorResponses = { '4xx': ErrorBodySchema, '5xx': ErrorBodySchema };
-  app.route({
+const ERROR_RESPONSES = { '4xx': ErrorBodySchema, '5xx': ErrorBodySchema };
+
+/** Method, URL, auth and the request schemas and OpenAPI metadata of an endpoint. */
+function routeOf(endpoint: Endpoint) {
+  return {
     method: endpoint.method,
     url: endpoint.path.replace(/\{(\w+)\}/g, ':$1'),
     config: { auth: endpoint.auth },
@@ -44,9 +38,26 @@ export function registerEndpoint<E extends Endpoint>(
       ...(endpoint.params ? { params: endpoint.params } : {}),
       ...(endpoint.query ? { querystring: endpoint.query } : {}),
       ...(endpoint.body ? { body: endpoint.body } : {}),
+    },
+  };
+}
+
+/**
+ * Registers one contract endpoint: its schemas validate the request and filter the
+ * response (fields not in the schema never leave the server), and its metadata feeds OpenAPI.
+ */
+export function registerEndpoint<E extends Endpoint>(
+  app: FastifyInstance,
+  endpoint: E,
+  handler: EndpointHandler<E>,
+): void {
+  app.route({
+    ...routeOf(endpoint),
+    schema: {
+      ...routeOf(endpoint).schema,
       response: {
         [endpoint.successStatus]: endpoint.response ?? z.null().describe('No Content'),
-        ...errorResponses,
+        ...ERROR_RESPONSES,
       },
     },
     // The request was validated against these very schemas, so the cast only restores
@@ -69,19 +80,8 @@ export function registerStreamingEndpoint<E extends Endpoint>(
   handler: (request: EndpointRequest<E>, reply: FastifyReply) => Promise<unknown>,
 ): void {
   app.route({
-    method: endpoint.method,
-    url: endpoint.path.replace(/\{(\w+)\}/g, ':$1'),
-    config: { auth: endpoint.auth },
-    schema: {
-      operationId: endpoint.operationId,
-      summary: endpoint.summary,
-      tags: [endpoint.tag],
-      ...(endpoint.auth === 'session' ? { security: [{ session: [] }] } : {}),
-      ...(endpoint.params ? { params: endpoint.params } : {}),
-      ...(endpoint.query ? { querystring: endpoint.query } : {}),
-      ...(endpoint.body ? { body: endpoint.body } : {}),
-      response: { '4xx': ErrorBodySchema, '5xx': ErrorBodySchema },
-    },
+    ...routeOf(endpoint),
+    schema: { ...routeOf(endpoint).schema, response: ERROR_RESPONSES },
     handler: async (request, reply) => handler(request as unknown as EndpointRequest<E>, reply),
   });
 }
