@@ -36,12 +36,12 @@ export function testAppConfig(overrides: Partial<AppDeps['config']> = {}): AppDe
   };
 }
 
-export async function buildTestApp(overrides: { consoleDir?: string } = {}): Promise<TestApp> {
+export async function buildTestApp(overrides: Partial<AppDeps['config']> = {}): Promise<TestApp> {
   const database = await createTestDatabase();
   const db = await openDatabase({ databaseUrl: database.url, dataDir: '/nonexistent' });
   const built = await buildApp({
     db,
-    config: testAppConfig(overrides.consoleDir ? { consoleDir: overrides.consoleDir } : {}),
+    config: testAppConfig(overrides),
   });
   await built.services.auth.ensureBootstrapAdmin(ADMIN_PASSWORD);
   await built.app.ready();

@@ -16,7 +16,11 @@ export interface JobDispatch {
     attempt: number;
   };
   namespace: string;
-  repository: { url: string; ref: string } | null;
+  /**
+   * What the first step checks out; `commit` pins it (the commit that triggered the run, or
+   * the one the run's first checkout found), so every job of a run builds the same code.
+   */
+  repository: { url: string; ref: string; commit?: string | undefined } | null;
   steps: PlannedStep[];
   /** Environment variables of every step (run variables; secret parameters by reference). */
   env: Record<string, string>;
@@ -87,3 +91,11 @@ export function externalNameOf(runId: string, stage: string, job: string, attemp
     .replace(/-+$/g, '');
   return `${prefix}${middle}${suffix}`;
 }
+
+/** Shell lines that move a fresh shallow clone to `$SLIPWAY_COMMIT` when it is set and differs. */
+export const PIN_COMMIT_SCRIPT = [
+  'if [ -n "${SLIPWAY_COMMIT:-}" ] && [ "$(git rev-parse HEAD)" != "$SLIPWAY_COMMIT" ]; then',
+  '  git fetch --quiet --depth 1 origin "$SLIPWAY_COMMIT" 2>/dev/null || git fetch --quiet --unshallow origin',
+  '  git checkout --quiet "$SLIPWAY_COMMIT"',
+  'fi',
+].join('\n');

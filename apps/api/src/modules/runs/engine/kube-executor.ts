@@ -8,7 +8,14 @@ import {
   type V1SecurityContext,
 } from '@slipway/kube';
 import { DEFAULT_STEP_IMAGE, type PlannedStep } from '@slipway/pipeline';
-import type { Executor, JobDispatch, JobObservation, JobRef, ObservedStep } from './executor.ts';
+import {
+  type Executor,
+  type JobDispatch,
+  type JobObservation,
+  type JobRef,
+  type ObservedStep,
+  PIN_COMMIT_SCRIPT,
+} from './executor.ts';
 
 export const LABEL_PREFIX = 'slipway.dev';
 export const JOB_LABEL = `${LABEL_PREFIX}/job-attempt`;
@@ -130,12 +137,18 @@ export function jobManifest(job: JobDispatch, secretName: string | undefined): V
           workingDir: WORKSPACE,
           command: ['/bin/sh', '-ec'],
           args: [
-            'git clone --quiet --depth 1 --branch "$SLIPWAY_REF" "$SLIPWAY_REPOSITORY" . && git rev-parse HEAD > /dev/termination-log && git log -1 --format="checked out %h: %s"',
+            [
+              'git clone --quiet --depth 1 --branch "$SLIPWAY_REF" "$SLIPWAY_REPOSITORY" .',
+              PIN_COMMIT_SCRIPT,
+              'git rev-parse HEAD > /dev/termination-log',
+              'git log -1 --format="checked out %h: %s"',
+            ].join('\n'),
           ],
           env: envList({
             ...job.env,
             SLIPWAY_REF: job.repository.ref,
             SLIPWAY_REPOSITORY: job.repository.url,
+            SLIPWAY_COMMIT: job.repository.commit ?? '',
             HOME: '/tmp',
           }),
           volumeMounts: [{ name: 'workspace', mountPath: WORKSPACE }],

@@ -3,7 +3,14 @@ import { mkdir, open, readFile, rename, rm, stat, writeFile } from 'node:fs/prom
 import path from 'node:path';
 import { Readable } from 'node:stream';
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { Executor, JobDispatch, JobObservation, JobRef, ObservedStep } from './executor.ts';
+import {
+  type Executor,
+  type JobDispatch,
+  type JobObservation,
+  type JobRef,
+  type ObservedStep,
+  PIN_COMMIT_SCRIPT,
+} from './executor.ts';
 
 /** Single-quotes a value for sh. */
 export function shellQuote(value: string): string {
@@ -73,10 +80,12 @@ export function createLocalExecutor(options: { workDir: string }): Executor {
   function stepScript(job: JobDispatch, index: number): string {
     const offset = job.repository ? 1 : 0;
     if (job.repository && index === 0) {
-      const { url, ref } = job.repository;
+      const { url, ref, commit } = job.repository;
       return [
         `echo "+ git clone --depth 1 --branch ${ref} ${url}"`,
         `git clone --quiet --depth 1 --branch ${shellQuote(ref)} ${shellQuote(url)} . 2>&1`,
+        `SLIPWAY_COMMIT=${shellQuote(commit ?? '')}`,
+        PIN_COMMIT_SCRIPT,
         'git rev-parse HEAD > ../step-0.result',
         'echo "checked out $(git rev-parse --short HEAD): $(git log -1 --format=%s)"',
         '',

@@ -171,7 +171,9 @@ export function createReconciler(deps: {
         attempt: job.attempt,
       },
       namespace: ctx.namespace,
-      repository: ctx.project.repoUrl ? { url: ctx.project.repoUrl, ref: run.ref } : null,
+      repository: ctx.project.repoUrl
+        ? { url: ctx.project.repoUrl, ref: run.ref, commit: run.commitSha ?? undefined }
+        : null,
       steps: planned.steps,
       env,
       secretEnv,
