@@ -89,6 +89,26 @@ describe('planning a run', () => {
     expect(push?.env).toEqual({ LEVEL: 'step', TAG: 'v2-12' });
   });
 
+  it('takes resources from the job and refuses a malformed quantity at its line', () => {
+    const withResources = parsePipeline(
+      'stages:\n  - name: s\n    jobs:\n      - name: j\n        image: a\n        resources: { cpu: 500m, memory: 1Gi }\n        steps:\n          - run: x\n',
+    ).spec;
+    expect(withResources && planRun(withResources, context)[0]?.resources).toEqual({
+      cpu: '500m',
+      memory: '1Gi',
+    });
+    const bad = parsePipeline(
+      'stages:\n  - name: s\n    jobs:\n      - name: j\n        image: a\n        resources:\n          memory: lots\n        steps:\n          - run: x\n',
+    );
+    expect(bad.errors).toEqual([
+      expect.objectContaining({
+        line: 7,
+        path: 'stages[0].jobs[0].resources.memory',
+        message: 'memory must be a quantity like 512Mi or 2Gi',
+      }),
+    ]);
+  });
+
   it('reads durations and refuses an approval step mixed with other steps', () => {
     expect(durationSeconds('90s')).toBe(90);
     expect(durationSeconds('2h')).toBe(7200);

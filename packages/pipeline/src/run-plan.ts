@@ -42,6 +42,7 @@ export interface PlannedJob {
   runs: boolean;
   timeoutSeconds: number | undefined;
   retries: number;
+  resources: { cpu?: string | undefined; memory?: string | undefined };
   credentials: string[];
   steps: PlannedStep[];
   approval: Approval | undefined;
@@ -191,6 +192,7 @@ export function planRun(spec: PipelineSpec, context: PlanContext): PlannedJob[] 
         runs: stageRuns,
         timeoutSeconds: undefined,
         retries: 0,
+        resources: {},
         credentials: [],
         steps: [],
         approval: normaliseApproval(stage.approval),
@@ -207,6 +209,7 @@ export function planRun(spec: PipelineSpec, context: PlanContext): PlannedJob[] 
         runs: stageRuns && evaluateWhen(job.when, context),
         timeoutSeconds: job.timeout ? durationSeconds(job.timeout) : undefined,
         retries: job.retries ?? 0,
+        resources: job.resources ?? {},
         credentials: [...new Set([...stageCredentials, ...(job.credentials ?? [])])],
         steps: approval ? [] : planSteps(job, { ...stageEnv, ...stringEnv(job.env, values) }, values),
         approval,

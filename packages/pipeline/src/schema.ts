@@ -112,6 +112,23 @@ const ApprovalStepSchema = z.strictObject({
 export const StepSchema = z.union([RunStepSchema, BuildImageStepSchema, ApprovalStepSchema]);
 export type Step = z.infer<typeof StepSchema>;
 
+const QUANTITY = /^\d+(\.\d+)?(m|k|Ki|M|Mi|G|Gi|T|Ti)?$/;
+export const ResourcesSchema = z
+  .strictObject({
+    cpu: z
+      .string()
+      .regex(QUANTITY, { message: 'cpu must be a quantity like 500m or 2' })
+      .optional()
+      .describe('CPU the job’s steps request, e.g. 500m or 2'),
+    memory: z
+      .string()
+      .regex(QUANTITY, { message: 'memory must be a quantity like 512Mi or 2Gi' })
+      .optional()
+      .describe('Memory the job’s steps request and may use at most, e.g. 512Mi or 2Gi'),
+  })
+  .describe('Resources of each step container (Kubernetes); default: 100m CPU, 128Mi requested, 2Gi at most');
+export type Resources = z.infer<typeof ResourcesSchema>;
+
 export const JobSchema = z
   .strictObject({
     name: IdentifierSchema.describe('The job’s name, unique within its stage'),
@@ -125,6 +142,7 @@ export const JobSchema = z
       .max(10)
       .describe('How many times a failed job is tried again')
       .optional(),
+    resources: ResourcesSchema.optional(),
     env: EnvSchema.optional(),
     credentials: CredentialsSchema.optional(),
     steps: z

@@ -15,6 +15,7 @@ describe('forms generated from the job schema', () => {
       'when',
       'timeout',
       'retries',
+      'resources',
       'env',
       'credentials',
     ]);
@@ -25,6 +26,7 @@ describe('forms generated from the job schema', () => {
       'object',
       'text',
       'number',
+      'object',
       'map',
       'list',
     ]);

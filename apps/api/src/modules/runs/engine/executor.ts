@@ -28,6 +28,8 @@ export interface JobDispatch {
   secretEnv: Record<string, string>;
   credentials: string[];
   timeoutSeconds: number | undefined;
+  /** Requests (and the memory limit) of every step container. */
+  resources: { cpu?: string | undefined; memory?: string | undefined };
 }
 
 export type ObservedStepStatus = 'pending' | 'running' | 'succeeded' | 'failed' | 'skipped';

@@ -36,6 +36,7 @@ const dispatch: JobDispatch = {
   secretEnv: { SLIPWAY_SECRET_TOKEN: 'x' },
   credentials: ['harbor'],
   timeoutSeconds: 1200,
+  resources: { memory: '4Gi' },
 };
 
 describe('the Kubernetes Job of a pipeline job', () => {
@@ -86,5 +87,6 @@ describe('the Kubernetes Job of a pipeline job', () => {
     expect(JSON.stringify(job)).not.toContain('SLIPWAY_SECRET_TOKEN');
     expect(pod?.containers.map((c) => c.command)).toEqual([['/bin/true']]);
     expect(pod?.automountServiceAccountToken).toBe(false);
+    expect(build?.resources).toEqual({ requests: { cpu: '100m', memory: '4Gi' }, limits: { memory: '4Gi' } });
   });
 });

@@ -67,7 +67,10 @@ function stepContainer(
       ...job.credentials.map((name) => ({ secretRef: { name, optional: true } })),
     ],
     terminationMessagePolicy: 'FallbackToLogsOnError',
-    resources: { requests: { cpu: '100m', memory: '128Mi' }, limits: { memory: '2Gi' } },
+    resources: {
+      requests: { cpu: job.resources.cpu ?? '100m', memory: job.resources.memory ?? '128Mi' },
+      limits: { memory: job.resources.memory ?? '2Gi' },
+    },
   };
   if (step.kind === 'build-image' && step.buildImage) {
     const build = step.buildImage;

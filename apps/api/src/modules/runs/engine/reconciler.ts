@@ -179,6 +179,7 @@ export function createReconciler(deps: {
       secretEnv,
       credentials: planned.credentials,
       timeoutSeconds: planned.timeoutSeconds,
+      resources: planned.resources,
     };
   }
 
