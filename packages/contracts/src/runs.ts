@@ -104,6 +104,11 @@ export const RunSchema = RunSummarySchema.extend({
   /** The expanded spec that ran. */
   spec: z.string(),
   jobs: z.array(JobRunSchema),
+  /**
+   * Where the run's event stream stood when this was read: pass it as `after` to the
+   * events endpoint to get only what happens from now on.
+   */
+  streamCursor: z.string(),
 });
 export type Run = z.infer<typeof RunSchema>;
 
@@ -112,6 +117,14 @@ export const RunParamsSchema = PipelineParamsSchema.extend({
 }).strict();
 
 export const GateParamsSchema = RunParamsSchema.extend({ gate: z.string().min(1).max(63) }).strict();
+
+export const RunEventsQuerySchema = z.strictObject({
+  after: z
+    .string()
+    .regex(/^\d{1,19}-\d{1,19}$/, { message: 'after must be a streamCursor of this run' })
+    .optional()
+    .describe('Start after this point (a run’s streamCursor); Last-Event-ID takes precedence'),
+});
 
 export const StepLogParamsSchema = RunParamsSchema.extend({
   job: z.string().min(1).max(63),
@@ -229,6 +242,7 @@ export const runEndpoints = {
     summary: 'Server-Sent Events: status changes and log lines (resumable with Last-Event-ID)',
     tag,
     params: RunParamsSchema,
+    query: RunEventsQuerySchema,
     response: z.string().describe('text/event-stream'),
   }),
   stepLog: defineEndpoint({

@@ -119,6 +119,16 @@ describe.skipIf(postgresSkipReason())('the run event stream', () => {
       ids.slice(ids.indexOf(frames[middle]?.id ?? '') + 1),
     );
     expect(resumed.at(-1)?.event).toBe('end');
+
+    // A run read now says where its stream stands: `after` starts there (nothing replayed).
+    const now = (
+      await admin.request({ method: 'GET', url: `${PIPELINES}/chatty/runs/${run.number}` })
+    ).json() as Run;
+    expect(now.streamCursor).toBe(ids.at(-1));
+    const fromNow = await readStream(`${url}?after=${now.streamCursor}`, { cookie: admin.cookie });
+    expect(fromNow.map((f) => f.event)).toEqual(['end']);
+    const bad = await fetch(`${url}?after=yesterday`, { headers: { cookie: admin.cookie } });
+    expect(bad.status).toBe(400);
   });
 
   it('refuses a stream to someone who cannot read the project', async () => {

@@ -74,7 +74,7 @@ export function toJobRun(job: JobRunRow, approval: Approval | undefined): JobRun
   };
 }
 
-export function toRun(row: RunWithJobs, approvals: ReadonlyMap<string, Approval>): Run {
+export function toRun(row: RunWithJobs, approvals: ReadonlyMap<string, Approval>): Omit<Run, 'streamCursor'> {
   return {
     ...toRunSummary(row),
     parameters: row.parameters as Record<string, unknown>,

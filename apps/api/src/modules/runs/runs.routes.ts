@@ -61,7 +61,7 @@ export function registerRunRoutes(
   registerStreamingEndpoint(app, e.events, async (r, reply) => {
     const run = await runs.readable(actorOf(r), r.params);
     const lastEventId = r.headers['last-event-id'];
-    const from = parseCursor(Array.isArray(lastEventId) ? lastEventId[0] : lastEventId);
+    const from = parseCursor((Array.isArray(lastEventId) ? lastEventId[0] : lastEventId) ?? r.query.after);
     reply.hijack();
     const raw = reply.raw;
     raw.writeHead(200, {

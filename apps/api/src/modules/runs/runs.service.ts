@@ -18,6 +18,7 @@ import { permissionsOfRole } from '../access/ability.ts';
 import type { AccessService } from '../access/access.service.ts';
 import type { EnvironmentsRepo } from '../environments/environments.repo.ts';
 import type { PipelinesService } from '../pipelines/pipelines.service.ts';
+import { formatCursor } from './run-stream.ts';
 import { latestAttempts, toRun, toRunSummary } from './run-view.ts';
 import type { NewJobRun, RunsRepo, RunWithJobs } from './runs.repo.ts';
 
@@ -74,8 +75,10 @@ export function createRunsService(deps: {
 }) {
   const { runs, pipelines, access } = deps;
 
-  function view(row: RunWithJobs): Run {
-    return toRun(row, approvalsOf(parseRunSpec(row.spec)));
+  /** The run as the API shows it, with where its event stream stands now. */
+  async function view(row: RunWithJobs): Promise<Run> {
+    const cursor = formatCursor(await runs.latestIds(row.id));
+    return { ...toRun(row, approvalsOf(parseRunSpec(row.spec))), streamCursor: cursor };
   }
 
   async function findRun(actor: Actor, params: RunParams, permission: 'project.read' | 'pipeline.run') {

@@ -92,10 +92,14 @@ export function stepLogDownloadUrl(ref: RunRef, job: string, step: number): stri
   return `${endpointUrl(runEndpoints.stepLog.path, { ...params, number: String(params.number) })}?download=true`;
 }
 
-/** The URL of a run's Server-Sent Events stream. */
-export function runEventsUrl(ref: RunRef): string {
+/**
+ * The URL of a run's Server-Sent Events stream; `after` (the run's streamCursor) skips what
+ * the loaded run already shows, so opening a long-running run does not replay its history.
+ */
+export function runEventsUrl(ref: RunRef, after?: string): string {
   const params = runParams(ref);
-  return endpointUrl(runEndpoints.events.path, { ...params, number: String(params.number) });
+  const url = endpointUrl(runEndpoints.events.path, { ...params, number: String(params.number) });
+  return after ? `${url}?after=${encodeURIComponent(after)}` : url;
 }
 
 export function isFinished(status: string): boolean {

@@ -46,6 +46,7 @@ const run: Run = {
   finishedAt: null,
   parameters: {},
   spec: '',
+  streamCursor: '0-0',
   jobs: [job('unit', 'running'), job('lint', 'pending')],
 };
 

@@ -50,7 +50,7 @@ export function useRunEvents(ref: RunRef, options: { active: boolean; feed: Live
       refetchTimer ??= setTimeout(refetch, REFETCH_DELAY_MS);
     };
 
-    const source = new EventSource(runEventsUrl(target));
+    const source = new EventSource(runEventsUrl(target, queryClient.getQueryData<Run>(key)?.streamCursor));
     const onMessage = (event: MessageEvent<string>) => {
       const message = parseStreamMessage(event.type, event.data);
       if (!message) return;
