@@ -18,6 +18,7 @@ import { permissionsOfRole } from '../access/ability.ts';
 import type { AccessService } from '../access/access.service.ts';
 import type { EnvironmentsRepo } from '../environments/environments.repo.ts';
 import type { PipelinesService } from '../pipelines/pipelines.service.ts';
+import { credentialsOfRun, missingCredentials } from './engine/run-credentials.ts';
 import { formatCursor } from './run-stream.ts';
 import { latestAttempts, toRun, toRunSummary } from './run-view.ts';
 import type { NewJobRun, RunsRepo, RunWithJobs } from './runs.repo.ts';
@@ -187,6 +188,20 @@ export function createRunsService(deps: {
       workspace: params.workspace,
       secretParameters: secretNames,
     });
+    const missing = await missingCredentials(
+      runs.prisma,
+      project.workspaceId,
+      credentialsOfRun(plan, project.gitCredential),
+    );
+    if (missing.length > 0) {
+      throw new BadRequestError(
+        `the run needs credentials this workspace does not have: ${missing.join(', ')}`,
+        missing.map((name) => ({
+          field: 'spec.credentials',
+          message: `no credential "${name}" in this workspace`,
+        })),
+      );
+    }
     const fromStage = input.retry?.fromStage;
     if (fromStage !== undefined && !plan.some((j) => j.stage === fromStage)) {
       throw new BadRequestError(`the run has no stage "${fromStage}"`, [

@@ -24,9 +24,15 @@ export interface JobDispatch {
   steps: PlannedStep[];
   /** Environment variables of every step (run variables; secret parameters by reference). */
   env: Record<string, string>;
-  /** Secret values (secret parameters): mounted or passed, never written into specs or scripts. */
+  /**
+   * Secret environment of the steps (secret parameters, the job's credentials): kept in a
+   * Secret or the process environment, never written into specs or scripts.
+   */
   secretEnv: Record<string, string>;
-  credentials: string[];
+  /** The project's git credential, for the checkout step only. */
+  gitAuth: { username: string; password: string } | undefined;
+  /** Docker configs of the registries the job's build steps push to, by credential name. */
+  registryConfigs: Record<string, string>;
   timeoutSeconds: number | undefined;
   /** Requests (and the memory limit) of every step container. */
   resources: { cpu?: string | undefined; memory?: string | undefined };
@@ -99,5 +105,15 @@ export const PIN_COMMIT_SCRIPT = [
   'if [ -n "${SLIPWAY_COMMIT:-}" ] && [ "$(git rev-parse HEAD)" != "$SLIPWAY_COMMIT" ]; then',
   '  git fetch --quiet --depth 1 origin "$SLIPWAY_COMMIT" 2>/dev/null || git fetch --quiet --unshallow origin',
   '  git checkout --quiet "$SLIPWAY_COMMIT"',
+  'fi',
+].join('\n');
+
+/**
+ * Makes git answer with `$SLIPWAY_GIT_USERNAME`/`$SLIPWAY_GIT_PASSWORD` when they are set
+ * (a credential helper reading the environment: the password is in no URL, file or log).
+ */
+export const GIT_AUTH_SCRIPT = [
+  'if [ -n "${SLIPWAY_GIT_PASSWORD:-}" ]; then',
+  `  git config --global credential.helper '!f() { test "$1" = get && echo "username=$SLIPWAY_GIT_USERNAME" && echo "password=$SLIPWAY_GIT_PASSWORD"; }; f'`,
   'fi',
 ].join('\n');

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { JobDispatch } from './executor.ts';
 import { externalNameOf } from './executor.ts';
-import { BUILD_IMAGE, containerName, jobManifest } from './kube-executor.ts';
+import { BUILD_IMAGE, containerName, jobManifest, jobSecretData } from './kube-executor.ts';
 
 const dispatch: JobDispatch = {
   externalName: externalNameOf('0f8fad5b-d9cb-469f-a165-70867728950e', 'build', 'image', 2),
@@ -33,8 +33,9 @@ const dispatch: JobDispatch = {
     },
   ],
   env: { SLIPWAY_RUN_NUMBER: '7' },
-  secretEnv: { SLIPWAY_SECRET_TOKEN: 'x' },
-  credentials: ['harbor'],
+  secretEnv: { SLIPWAY_SECRET_TOKEN: 'token-value' },
+  gitAuth: { username: 'ci', password: 'pa55word-value' },
+  registryConfigs: { harbor: '{"auths":{}}' },
   timeoutSeconds: 1200,
   resources: { memory: '4Gi' },
 };
@@ -77,14 +78,27 @@ describe('the Kubernetes Job of a pipeline job', () => {
     });
     expect(pod?.volumes).toContainEqual({
       name: 'registry-harbor',
-      secret: { secretName: 'harbor', items: [{ key: '.dockerconfigjson', path: 'config.json' }] },
+      secret: { secretName: 'slw-secrets', items: [{ key: 'slipway-registry-harbor', path: 'config.json' }] },
     });
-    expect(build?.envFrom).toEqual([
-      { secretRef: { name: 'slw-secrets' } },
-      { secretRef: { name: 'harbor', optional: true } },
-    ]);
-    // The secret's value is in no container spec.
-    expect(JSON.stringify(job)).not.toContain('SLIPWAY_SECRET_TOKEN');
+    expect(build?.env).toContainEqual({
+      name: 'SLIPWAY_SECRET_TOKEN',
+      valueFrom: { secretKeyRef: { name: 'slw-secrets', key: 'SLIPWAY_SECRET_TOKEN' } },
+    });
+    // Only the checkout gets the git credential.
+    expect(checkout?.env).toContainEqual({
+      name: 'SLIPWAY_GIT_PASSWORD',
+      valueFrom: { secretKeyRef: { name: 'slw-secrets', key: 'slipway-git-password' } },
+    });
+    expect(JSON.stringify(build)).not.toContain('GIT_PASSWORD');
+    // No secret value is in the Job; they are all in its Secret.
+    for (const value of ['token-value', 'pa55word-value', '"auths"'])
+      expect(JSON.stringify(job)).not.toContain(value);
+    expect(jobSecretData(dispatch)).toEqual({
+      SLIPWAY_SECRET_TOKEN: 'token-value',
+      'slipway-git-username': 'ci',
+      'slipway-git-password': 'pa55word-value',
+      'slipway-registry-harbor': '{"auths":{}}',
+    });
     expect(pod?.containers.map((c) => c.command)).toEqual([['/bin/true']]);
     expect(pod?.automountServiceAccountToken).toBe(false);
     expect(build?.resources).toEqual({ requests: { cpu: '100m', memory: '4Gi' }, limits: { memory: '4Gi' } });

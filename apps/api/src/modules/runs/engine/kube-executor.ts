@@ -10,6 +10,7 @@ import {
 import { DEFAULT_STEP_IMAGE, type PlannedStep } from '@slipway/pipeline';
 import {
   type Executor,
+  GIT_AUTH_SCRIPT,
   type JobDispatch,
   type JobObservation,
   type JobRef,
@@ -50,6 +51,30 @@ function envList(env: Record<string, string>) {
   return Object.entries(env).map(([name, value]) => ({ name, value }));
 }
 
+/** Environment variables read from the job's Secret, key by key (the value is in no spec). */
+function secretEnvRefs(keys: readonly string[], secretName: string | undefined) {
+  if (!secretName) return [];
+  return keys.map((key) => ({ name: key, valueFrom: { secretKeyRef: { name: secretName, key } } }));
+}
+
+/** Keys of the job's Secret besides its environment variables. */
+export const GIT_USERNAME_KEY = 'slipway-git-username';
+export const GIT_PASSWORD_KEY = 'slipway-git-password';
+export const registryKey = (credential: string) => `slipway-registry-${credential}`;
+
+/** Everything secret a job needs, as the data of its Secret. */
+export function jobSecretData(job: JobDispatch): Record<string, string> {
+  return {
+    ...job.secretEnv,
+    ...(job.gitAuth
+      ? { [GIT_USERNAME_KEY]: job.gitAuth.username, [GIT_PASSWORD_KEY]: job.gitAuth.password }
+      : {}),
+    ...Object.fromEntries(
+      Object.entries(job.registryConfigs).map(([name, config]) => [registryKey(name), config]),
+    ),
+  };
+}
+
 function stepContainer(
   job: JobDispatch,
   step: PlannedStep,
@@ -60,12 +85,7 @@ function stepContainer(
     name: containerName(index, step.name),
     workingDir: WORKSPACE,
     volumeMounts: [{ name: 'workspace', mountPath: WORKSPACE }],
-    env: envList({ ...job.env, ...step.env }),
-    envFrom: [
-      ...(secretName ? [{ secretRef: { name: secretName } }] : []),
-      // Credentials by name: Secrets of that name in the namespace, when they exist.
-      ...job.credentials.map((name) => ({ secretRef: { name, optional: true } })),
-    ],
+    env: [...envList({ ...job.env, ...step.env }), ...secretEnvRefs(Object.keys(job.secretEnv), secretName)],
     terminationMessagePolicy: 'FallbackToLogsOnError',
     resources: {
       requests: { cpu: job.resources.cpu ?? '100m', memory: job.resources.memory ?? '128Mi' },
@@ -141,19 +161,34 @@ export function jobManifest(job: JobDispatch, secretName: string | undefined): V
           command: ['/bin/sh', '-ec'],
           args: [
             [
+              GIT_AUTH_SCRIPT,
               'git clone --quiet --depth 1 --branch "$SLIPWAY_REF" "$SLIPWAY_REPOSITORY" .',
               PIN_COMMIT_SCRIPT,
               'git rev-parse HEAD > /dev/termination-log',
               'git log -1 --format="checked out %h: %s"',
             ].join('\n'),
           ],
-          env: envList({
-            ...job.env,
-            SLIPWAY_REF: job.repository.ref,
-            SLIPWAY_REPOSITORY: job.repository.url,
-            SLIPWAY_COMMIT: job.repository.commit ?? '',
-            HOME: '/tmp',
-          }),
+          env: [
+            ...(job.gitAuth && secretName
+              ? [
+                  {
+                    name: 'SLIPWAY_GIT_USERNAME',
+                    valueFrom: { secretKeyRef: { name: secretName, key: GIT_USERNAME_KEY } },
+                  },
+                  {
+                    name: 'SLIPWAY_GIT_PASSWORD',
+                    valueFrom: { secretKeyRef: { name: secretName, key: GIT_PASSWORD_KEY } },
+                  },
+                ]
+              : []),
+            ...envList({
+              ...job.env,
+              SLIPWAY_REF: job.repository.ref,
+              SLIPWAY_REPOSITORY: job.repository.url,
+              SLIPWAY_COMMIT: job.repository.commit ?? '',
+              HOME: '/tmp',
+            }),
+          ],
           volumeMounts: [{ name: 'workspace', mountPath: WORKSPACE }],
           securityContext: RESTRICTED,
           resources: { requests: { cpu: '50m', memory: '64Mi' }, limits: { memory: '512Mi' } },
@@ -186,10 +221,12 @@ export function jobManifest(job: JobDispatch, secretName: string | undefined): V
           },
           volumes: [
             { name: 'workspace', emptyDir: {} },
-            ...registryCredentials.map((name) => ({
-              name: `registry-${name}`,
-              secret: { secretName: name, items: [{ key: '.dockerconfigjson', path: 'config.json' }] },
-            })),
+            ...(secretName
+              ? registryCredentials.map((name) => ({
+                  name: `registry-${name}`,
+                  secret: { secretName, items: [{ key: registryKey(name), path: 'config.json' }] },
+                }))
+              : []),
           ],
           // Each step is an init container: they run in order, each with its own image,
           // status and log; the first failure stops the pod.
@@ -251,7 +288,8 @@ export function createKubeExecutor(deps: { kube: KubeClient }): Executor {
 
     async start(job: JobDispatch): Promise<void> {
       let secretName: string | undefined;
-      if (Object.keys(job.secretEnv).length > 0) {
+      const data = jobSecretData(job);
+      if (Object.keys(data).length > 0) {
         secretName = secretNameOf(job);
         await kube.createSecret(job.namespace, {
           apiVersion: 'v1',
@@ -262,7 +300,7 @@ export function createKubeExecutor(deps: { kube: KubeClient }): Executor {
             labels: { 'app.kubernetes.io/managed-by': 'slipway', [JOB_LABEL]: job.externalName },
           },
           type: 'Opaque',
-          stringData: job.secretEnv,
+          stringData: data,
         });
       }
       try {

@@ -14,6 +14,14 @@ import {
 import { parseRunSpec } from '../runs.service.ts';
 import { type Executor, externalNameOf, type JobDispatch, type JobRef } from './executor.ts';
 import { pumpLog } from './log-pump.ts';
+import {
+  credentialEnvNames,
+  credentialsOfJob,
+  credentialsOfRun,
+  dockerConfigOf,
+  type ResolvedCredential,
+  resolveCredentials,
+} from './run-credentials.ts';
 
 const finished = (status: string) => FINISHED_STATUSES.includes(status);
 const TICK_MS = 1000;
@@ -24,8 +32,11 @@ interface RunContextRow {
   run: RunWithJobs;
   executor: Executor;
   namespace: string;
-  project: { slug: string; repoUrl: string | null; workspaceSlug: string };
+  project: { slug: string; repoUrl: string | null; workspaceSlug: string; gitCredential: string | null };
+  /** Secret parameter values, by parameter. */
   secrets: Record<string, string>;
+  /** The credentials the run uses, decrypted. */
+  credentials: Map<string, ResolvedCredential>;
   plan: PlannedJob[];
 }
 
@@ -125,12 +136,24 @@ export function createReconciler(deps: {
         );
       }
     }
+    const credentials = await resolveCredentials(
+      prisma,
+      deps.secrets,
+      project.workspaceId,
+      credentialsOfRun(plan, project.gitCredential),
+    );
     return {
       run,
       executor,
       namespace: environment?.namespace ?? 'default',
-      project: { slug: project.slug, repoUrl: project.repoUrl, workspaceSlug: project.workspace.slug },
+      project: {
+        slug: project.slug,
+        repoUrl: project.repoUrl,
+        workspaceSlug: project.workspace.slug,
+        gitCredential: project.gitCredential,
+      },
       secrets,
+      credentials,
       plan,
     };
   }
@@ -158,6 +181,19 @@ export function createReconciler(deps: {
     };
     const secretEnv: Record<string, string> = {};
     for (const [name, value] of Object.entries(ctx.secrets)) secretEnv[secretEnvName(name)] = value;
+    for (const name of planned.credentials) {
+      const credential = ctx.credentials.get(name);
+      if (!credential) continue;
+      const env = credentialEnvNames(name);
+      secretEnv[env.secret] = credential.secret;
+      if (credential.username) secretEnv[env.username] = credential.username;
+    }
+    const git = ctx.project.gitCredential ? ctx.credentials.get(ctx.project.gitCredential) : undefined;
+    const registryConfigs: Record<string, string> = {};
+    for (const name of credentialsOfJob(planned)) {
+      const credential = ctx.credentials.get(name);
+      if (credential?.type === 'registry') registryConfigs[name] = dockerConfigOf(credential);
+    }
     return {
       externalName: refOf(ctx, job).externalName,
       labels: {
@@ -177,7 +213,8 @@ export function createReconciler(deps: {
       steps: planned.steps,
       env,
       secretEnv,
-      credentials: planned.credentials,
+      gitAuth: git ? { username: git.username ?? 'git', password: git.secret } : undefined,
+      registryConfigs,
       timeoutSeconds: planned.timeoutSeconds,
       resources: planned.resources,
     };
@@ -339,7 +376,7 @@ export function createReconciler(deps: {
       stream,
       nextSeq: (last?.seq ?? -1) + 1,
       nextLine: current.logLines + 1,
-      secrets: Object.values(ctx.secrets),
+      secrets: [...Object.values(ctx.secrets), ...[...ctx.credentials.values()].map((c) => c.secret)],
       signal: pumpAborts.signal,
       write: async (chunk) => {
         await runs.appendLog({ id: step.id, runId: ctx.run.id }, chunk);
