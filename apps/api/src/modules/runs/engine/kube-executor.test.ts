@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { JobDispatch } from './executor.ts';
 import { externalNameOf } from './executor.ts';
-import { BUILD_IMAGE, containerName, jobManifest, jobSecretData } from './kube-executor.ts';
+import { BUILD_IMAGE, containerName, jobManifest, jobSecretData, resultOf } from './kube-executor.ts';
 
 const dispatch: JobDispatch = {
   externalName: externalNameOf('0f8fad5b-d9cb-469f-a165-70867728950e', 'build', 'image', 2),
@@ -102,5 +102,12 @@ describe('the Kubernetes Job of a pipeline job', () => {
     expect(pod?.containers.map((c) => c.command)).toEqual([['/bin/true']]);
     expect(pod?.automountServiceAccountToken).toBe(false);
     expect(build?.resources).toEqual({ requests: { cpu: '100m', memory: '4Gi' }, limits: { memory: '4Gi' } });
+  });
+
+  it('records the digest a build step pushed, or what a step reported', () => {
+    const metadata = JSON.stringify({ 'containerimage.digest': 'sha256:abc', 'image.name': 'r/x:1' });
+    expect(resultOf(metadata)).toBe('sha256:abc');
+    expect(resultOf(' 0123abcd\n')).toBe('0123abcd');
+    expect(resultOf(undefined)).toBeUndefined();
   });
 });

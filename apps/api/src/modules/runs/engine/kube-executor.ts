@@ -249,6 +249,24 @@ export function jobManifest(job: JobDispatch, secretName: string | undefined): V
   };
 }
 
+/**
+ * What a step reported in its termination message: a build step's BuildKit metadata
+ * (JSON) gives the pushed image's digest; anything else (the commit) is kept as it is.
+ */
+export function resultOf(message: string | undefined): string | undefined {
+  const text = message?.trim();
+  if (!text) return undefined;
+  if (text.startsWith('{')) {
+    try {
+      const digest = (JSON.parse(text) as Record<string, unknown>)['containerimage.digest'];
+      if (typeof digest === 'string') return digest;
+    } catch {
+      // not metadata: keep the text
+    }
+  }
+  return text.slice(0, 500);
+}
+
 function stepFrom(pod: V1Pod | undefined, index: number, name: string): ObservedStep {
   const status = pod?.status?.initContainerStatuses?.find((s) => s.name === name);
   const terminated = status?.state?.terminated;
@@ -256,7 +274,7 @@ function stepFrom(pod: V1Pod | undefined, index: number, name: string): Observed
     return {
       status: terminated.exitCode === 0 ? 'succeeded' : 'failed',
       exitCode: terminated.exitCode,
-      result: terminated.message?.trim().slice(0, 500) || undefined,
+      result: resultOf(terminated.message),
       startedAt: terminated.startedAt ? new Date(terminated.startedAt) : undefined,
       finishedAt: terminated.finishedAt ? new Date(terminated.finishedAt) : undefined,
     };
