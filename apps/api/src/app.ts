@@ -24,6 +24,12 @@ import { createClusterClients } from './modules/clusters/cluster-clients.ts';
 import { createClustersRepo } from './modules/clusters/clusters.repo.ts';
 import { registerClusterRoutes } from './modules/clusters/clusters.routes.ts';
 import { createClustersService } from './modules/clusters/clusters.service.ts';
+import { createCredentialsRepo } from './modules/credentials/credentials.repo.ts';
+import { registerCredentialRoutes } from './modules/credentials/credentials.routes.ts';
+import {
+  type CredentialsService,
+  createCredentialsService,
+} from './modules/credentials/credentials.service.ts';
 import { createEnvironmentsRepo } from './modules/environments/environments.repo.ts';
 import { registerEnvironmentRoutes } from './modules/environments/environments.routes.ts';
 import {
@@ -105,6 +111,7 @@ export interface SlipwayServices {
   environments: EnvironmentsService;
   projects: ProjectsService;
   pipelines: PipelinesService;
+  credentials: CredentialsService;
 }
 
 export interface SlipwayApp {
@@ -125,6 +132,7 @@ export const REDACTED_LOG_PATHS = [
   '*.passwordHash',
   '*.token',
   '*.kubeconfig',
+  '*.secret',
 ];
 
 /** Builds the whole application without listening: the server and the tests both use it. */
@@ -182,11 +190,17 @@ export async function buildApp(deps: AppDeps): Promise<SlipwayApp> {
   // Modules.
   const access = createAccessService({ repo: createAccessRepo(db.prisma) });
   const workspaces = createWorkspacesService({ workspaces: createWorkspacesRepo(db.prisma), access });
+  const credentials = createCredentialsService({
+    credentials: createCredentialsRepo(db.prisma),
+    workspaces,
+    secrets: createSecretBox(config.secretKey),
+  });
   const projects = createProjectsService({
     projects: createProjectsRepo(db.prisma),
     workspaces,
     access,
     allowLocalRepos: config.allowLocalRepos ?? false,
+    credentialExists: credentials.exists,
   });
   const clusterClients = createClusterClients({
     secrets: createSecretBox(config.secretKey),
@@ -216,6 +230,7 @@ export async function buildApp(deps: AppDeps): Promise<SlipwayApp> {
   registerWorkspaceRoutes(app, { workspaces });
   registerClusterRoutes(app, { clusters });
   registerEnvironmentRoutes(app, { environments });
+  registerCredentialRoutes(app, { credentials });
   registerMeRoutes(app, { me, auth });
   registerOidcRoutes(app, {
     oidc: createOidcService({
@@ -295,5 +310,9 @@ export async function buildApp(deps: AppDeps): Promise<SlipwayApp> {
 
   await registerOpenApiDocuments(app);
 
-  return { app, services: { auth, runs, workspaces, environments, projects, pipelines }, engine };
+  return {
+    app,
+    services: { auth, runs, workspaces, environments, projects, pipelines, credentials },
+    engine,
+  };
 }

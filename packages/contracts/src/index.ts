@@ -3,6 +3,7 @@ export * from './access-endpoints.ts';
 export * from './auth.ts';
 export * from './clusters.ts';
 export * from './common.ts';
+export * from './credentials.ts';
 export * from './endpoint.ts';
 export * from './endpoints.ts';
 export * from './environments.ts';

@@ -29,6 +29,10 @@ export const PERMISSIONS = {
     level: 'workspace',
     description: 'Create, change and delete environments and their approval policies',
   },
+  'workspace.credentials.manage': {
+    level: 'workspace',
+    description: 'Create, change and delete credentials; their values are never shown',
+  },
   'workspace.audit.read': { level: 'workspace', description: 'Read the audit log of this workspace' },
   'workspace.templates.manage': {
     level: 'workspace',

@@ -23,6 +23,10 @@ const BranchSchema = z
     message: 'defaultBranch must be a valid git branch name',
   });
 
+const GitCredentialSchema = SlugSchema.describe(
+  'The name of a git credential of the workspace, used to check the repository out (resolved at run time)',
+);
+
 export const ProjectSchema = z.object({
   id: z.uuid(),
   workspace: z.string(),
@@ -31,6 +35,7 @@ export const ProjectSchema = z.object({
   description: z.string().nullable(),
   repoUrl: z.string().nullable(),
   defaultBranch: z.string(),
+  gitCredential: z.string().nullable().describe('The git credential’s name; null: the repository is public'),
   createdAt: TimestampSchema,
   updatedAt: TimestampSchema,
 });
@@ -50,6 +55,7 @@ export const CreateProjectBodySchema = z.strictObject({
   description: DescriptionSchema.optional(),
   repoUrl: RepoUrlSchema.optional(),
   defaultBranch: BranchSchema.optional(),
+  gitCredential: GitCredentialSchema.optional(),
   starterPipeline: z
     .enum(['auto', ...STARTER_TYPES])
     .optional()
@@ -101,6 +107,7 @@ export const UpdateProjectBodySchema = z.strictObject({
   description: DescriptionSchema.nullable().optional(),
   repoUrl: RepoUrlSchema.nullable().optional(),
   defaultBranch: BranchSchema.optional(),
+  gitCredential: GitCredentialSchema.nullable().optional(),
 });
 export type UpdateProjectBody = z.infer<typeof UpdateProjectBodySchema>;
 

@@ -81,7 +81,7 @@ const get = (url: string, query?: Record<string, string>): InjectOptions => ({
   url,
   ...(query ? { query } : {}),
 });
-const send = (method: 'POST' | 'PATCH' | 'DELETE', url: string, payload?: object): InjectOptions => ({
+const send = (method: 'POST' | 'PUT' | 'PATCH' | 'DELETE', url: string, payload?: object): InjectOptions => ({
   method,
   url,
   ...(payload ? { payload } : {}),
@@ -144,6 +144,8 @@ const ROWS: Row[] = [
     request: (f) => get(`${W(f)}/environments/e/workloads`),
     alsoAllowed: [400], // a local-executor environment has no cluster workloads
   },
+  { operationId: 'listCredentials', allow: VISIBLE, request: (f) => get(`${W(f)}/credentials`) },
+  { operationId: 'getCredential', allow: VISIBLE, request: (f) => get(`${W(f)}/credentials/cr`) },
   { operationId: 'listWorkspaceMembers', allow: VISIBLE, request: (f) => get(`${W(f)}/members`) },
   { operationId: 'listProjectMembers', allow: VISIBLE, request: (f) => get(`${W(f)}/projects/p/members`) },
   {
@@ -327,6 +329,16 @@ const ROWS: Row[] = [
     request: (f) => send('PATCH', `${W(f)}/environments/e`, { order: 3 }),
   },
   {
+    operationId: 'createCredential',
+    allow: ADMINS,
+    request: (f) => send('POST', `${W(f)}/credentials`, { name: 'created', type: 'token', secret: 's3cret' }),
+  },
+  {
+    operationId: 'updateCredential',
+    allow: ADMINS,
+    request: (f) => send('PUT', `${W(f)}/credentials/cr`, { secret: 'rotated' }),
+  },
+  {
     operationId: 'createRole',
     allow: ADMINS,
     request: (f) =>
@@ -396,6 +408,11 @@ const ROWS: Row[] = [
     request: (f) => send('DELETE', `${W(f)}/environments/e2`),
   },
   {
+    operationId: 'deleteCredential',
+    allow: ADMINS,
+    request: (f) => send('DELETE', `${W(f)}/credentials/cr2`),
+  },
+  {
     operationId: 'deleteProject',
     allow: PROJECT_ADMINS,
     request: (f) => send('DELETE', `${W(f)}/projects/p2`),
@@ -453,6 +470,11 @@ describe.skipIf(postgresSkipReason())('route × role matrix', () => {
     for (const slug of ['p', 'p2'])
       await ok(send('POST', `/api/v1/workspaces/${ws}/projects`, { slug, name: slug }));
     for (const name of ['e', 'e2']) await ok(send('POST', `/api/v1/workspaces/${ws}/environments`, { name }));
+    for (const name of ['cr', 'cr2']) {
+      await ok(
+        send('POST', `/api/v1/workspaces/${ws}/credentials`, { name, type: 'token', secret: 's3cret' }),
+      );
+    }
     await ok(send('POST', `/api/v1/workspaces/${ws}/pipeline-templates`, { name: 't', spec: TEMPLATE }));
     for (const name of ['ci', 'ci2'])
       await ok(send('POST', `/api/v1/workspaces/${ws}/projects/p/pipelines`, { name, spec: SPEC }));

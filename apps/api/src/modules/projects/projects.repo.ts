@@ -31,6 +31,7 @@ export function createProjectsRepo(prisma: PrismaClient) {
         description: string | null;
         repoUrl: string | null;
         defaultBranch?: string | undefined;
+        gitCredential: string | null;
       },
       db: Db = prisma,
     ) {
@@ -44,7 +45,13 @@ export function createProjectsRepo(prisma: PrismaClient) {
     },
     update(
       id: string,
-      data: { name?: string; description?: string | null; repoUrl?: string | null; defaultBranch?: string },
+      data: {
+        name?: string;
+        description?: string | null;
+        repoUrl?: string | null;
+        defaultBranch?: string;
+        gitCredential?: string | null;
+      },
       db: Db = prisma,
     ) {
       return db.project.update({ where: { id }, data });

@@ -25,6 +25,7 @@ function toProject(workspaceSlug: string, row: ProjectRow): Project {
     description: row.description,
     repoUrl: row.repoUrl,
     defaultBranch: row.defaultBranch,
+    gitCredential: row.gitCredential,
     createdAt: row.createdAt.toISOString(),
     updatedAt: row.updatedAt.toISOString(),
   };
@@ -36,6 +37,8 @@ export function createProjectsService(deps: {
   access: AccessService;
   /** Whether repoUrl may name the server's own disk (file://, absolute paths): development and tests. */
   allowLocalRepos?: boolean;
+  /** Whether the workspace has a credential of this name (the credentials module's `exists`). */
+  credentialExists: (workspaceId: string, name: string) => Promise<boolean>;
 }) {
   const { projects, workspaces, access } = deps;
 
@@ -47,6 +50,15 @@ export function createProjectsService(deps: {
           message:
             'file:// and local paths are allowed only when the server sets SLIPWAY_ALLOW_LOCAL_REPOS=true',
         },
+      ]);
+    }
+  }
+
+  // The name is resolved again when a run starts; checking here catches typos early.
+  async function checkGitCredential(workspaceId: string, name: string | null | undefined): Promise<void> {
+    if (name && !(await deps.credentialExists(workspaceId, name))) {
+      throw new BadRequestError(`no credential "${name}" in this workspace`, [
+        { field: 'body.gitCredential', message: `no credential "${name}" in this workspace` },
       ]);
     }
   }
@@ -89,6 +101,7 @@ export function createProjectsService(deps: {
     async create(actor: Actor, workspaceSlug: string, body: CreateProjectBody): Promise<Project> {
       const workspace = await workspaces.authorize(actor, workspaceSlug, 'project.create');
       checkRepoUrl(body.repoUrl);
+      await checkGitCredential(workspace.id, body.gitCredential);
       if (body.starterPipeline === 'auto' && !body.repoUrl) {
         throw new BadRequestError('a starter pipeline needs the repository to detect its type', [
           { field: 'body.starterPipeline', message: 'auto needs repoUrl; or name the type, e.g. node' },
@@ -112,6 +125,7 @@ export function createProjectsService(deps: {
           description: body.description ?? null,
           repoUrl: body.repoUrl ?? null,
           defaultBranch: body.defaultBranch,
+          gitCredential: body.gitCredential ?? null,
         });
         return toProject(workspaceSlug, row);
       } catch (error) {
@@ -132,6 +146,7 @@ export function createProjectsService(deps: {
     ): Promise<Project> {
       const existing = await authorize(actor, workspaceSlug, slug, 'project.update');
       checkRepoUrl(body.repoUrl);
+      await checkGitCredential(existing.workspaceId, body.gitCredential);
       return toProject(workspaceSlug, await projects.update(existing.id, body));
     },
 
