@@ -63,6 +63,8 @@ export const JobRunSchema = z.object({
   status: WorkStatusSchema,
   attempt: z.number().int(),
   executor: z.enum(['kubernetes', 'local']).nullable(),
+  /** Set when a retry re-used this job's result from an earlier run (its logs stay there). */
+  reusedFrom: z.number().int().nullable(),
   message: z.string().nullable(),
   startedAt: TimestampSchema.nullable(),
   finishedAt: TimestampSchema.nullable(),

@@ -46,6 +46,7 @@ export function toJobRun(job: JobRunRow, approval: Approval | undefined): JobRun
     status: job.status as JobRun['status'],
     attempt: job.attempt,
     executor: job.executor as JobRun['executor'],
+    reusedFrom: job.reusedFrom,
     message: job.message,
     startedAt: iso(job.startedAt),
     finishedAt: iso(job.finishedAt),

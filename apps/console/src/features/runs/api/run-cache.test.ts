@@ -11,6 +11,7 @@ function job(name: string, status: JobRun['status'], attempt = 1): JobRun {
     status,
     attempt,
     executor: 'local',
+    reusedFrom: null,
     message: null,
     startedAt: null,
     finishedAt: null,

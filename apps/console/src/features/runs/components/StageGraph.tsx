@@ -40,6 +40,7 @@ export function StageGraph(props: {
                       <span className="muted small">
                         {elapsed(job.startedAt, job.finishedAt, props.now)}
                         {job.attempt > 1 ? ` · attempt ${job.attempt}` : ''}
+                        {job.reusedFrom !== null ? ` · re-used from #${job.reusedFrom}` : ''}
                       </span>
                       {job.message ? <span className="run-job-message small">{job.message}</span> : null}
                     </button>

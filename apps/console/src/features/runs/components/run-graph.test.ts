@@ -10,6 +10,7 @@ function job(stage: string, stageIndex: number, name: string, status: JobRun['st
     kind: 'job',
     status,
     attempt: 1,
+    reusedFrom: null,
     executor: 'local',
     message: null,
     startedAt: null,
