@@ -84,6 +84,9 @@ function WorkspaceNav() {
                 <li>
                   <NavLink to={`/workspaces/${workspace.slug}/templates`}>Pipeline templates</NavLink>
                 </li>
+                <li>
+                  <NavLink to={`/workspaces/${workspace.slug}/credentials`}>Credentials</NavLink>
+                </li>
                 <ProjectNav workspace={workspace.slug} />
               </ul>
             ) : null}

@@ -2,6 +2,7 @@ import { createBrowserRouter, Navigate } from 'react-router';
 import { AccountPage } from '../pages/account/AccountPage.tsx';
 import { AuditPage } from '../pages/audit/AuditPage.tsx';
 import { ClustersPage } from '../pages/clusters/ClustersPage.tsx';
+import { CredentialsPage } from '../pages/credentials/CredentialsPage.tsx';
 import { PipelineSpecDocsPage } from '../pages/docs/PipelineSpecDocsPage.tsx';
 import { EnvironmentPage } from '../pages/environment/EnvironmentPage.tsx';
 import { EnvironmentsPage } from '../pages/environments/EnvironmentsPage.tsx';
@@ -32,6 +33,7 @@ export const router = createBrowserRouter([
       { path: 'workspaces/:workspace/projects/:project', element: <ProjectPage /> },
       { path: 'workspaces/:workspace/environments', element: <EnvironmentsPage /> },
       { path: 'workspaces/:workspace/templates', element: <TemplatesPage /> },
+      { path: 'workspaces/:workspace/credentials', element: <CredentialsPage /> },
       { path: 'workspaces/:workspace/environments/:environment', element: <EnvironmentPage /> },
       { path: 'clusters', element: <ClustersPage /> },
       { path: 'users', element: <UsersPage /> },

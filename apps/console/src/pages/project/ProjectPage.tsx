@@ -99,6 +99,7 @@ export function ProjectPage() {
             repoUrl: p.repoUrl ?? '',
             defaultBranch: p.defaultBranch,
             starterPipeline: false,
+            gitCredential: p.gitCredential ?? '',
           }}
           pending={update.isPending}
           error={update.error}
@@ -109,6 +110,7 @@ export function ProjectPage() {
                 name: values.name,
                 description: values.description || null,
                 repoUrl: values.repoUrl || null,
+                gitCredential: values.gitCredential || null,
                 ...(values.defaultBranch ? { defaultBranch: values.defaultBranch } : {}),
               },
               { onSuccess: close },

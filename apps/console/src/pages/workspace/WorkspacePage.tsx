@@ -135,6 +135,7 @@ export function WorkspacePage() {
                 ...(values.repoUrl ? { repoUrl: values.repoUrl } : {}),
                 ...(values.defaultBranch ? { defaultBranch: values.defaultBranch } : {}),
                 ...(values.starterPipeline ? { starterPipeline: 'auto' as const } : {}),
+                ...(values.gitCredential ? { gitCredential: values.gitCredential } : {}),
               },
               {
                 // After an import, the project page says what was detected and created.

@@ -1,9 +1,11 @@
 import { type FormEvent, useId, useState } from 'react';
+import { useParams } from 'react-router';
 import { ApiError } from '../../../api/client.ts';
 import { ErrorNotice } from '../../../components/ErrorNotice.tsx';
 import { FormActions } from '../../../components/FormActions.tsx';
 import { NameSlugFields } from '../../../components/NameSlugFields.tsx';
 import { TextAreaField, TextField } from '../../../components/TextField.tsx';
+import { useCredentials } from '../../credentials/api/queries.ts';
 
 export interface ProjectFormValues {
   slug: string;
@@ -13,6 +15,8 @@ export interface ProjectFormValues {
   defaultBranch: string;
   /** Create only: also create a starter pipeline chosen by the repository's type. */
   starterPipeline: boolean;
+  /** The name of a git credential of the workspace to check out with; empty: none. */
+  gitCredential?: string;
 }
 
 export function ProjectForm(props: {
@@ -31,6 +35,7 @@ export function ProjectForm(props: {
       repoUrl: '',
       defaultBranch: 'main',
       starterPipeline: false,
+      gitCredential: '',
     },
   );
   const apiError = props.error instanceof ApiError ? props.error : undefined;
@@ -76,6 +81,11 @@ export function ProjectForm(props: {
         error={apiError?.fieldError('body.defaultBranch')}
         onChange={set('defaultBranch')}
       />
+      <GitCredentialField
+        value={values.gitCredential ?? ''}
+        error={apiError?.fieldError('body.gitCredential')}
+        onChange={(gitCredential) => setValues((v) => ({ ...v, gitCredential }))}
+      />
       {props.mode === 'create' ? (
         <StarterPipelineField
           checked={importing}
@@ -91,6 +101,50 @@ export function ProjectForm(props: {
         submitLabel={props.mode === 'create' ? 'Create project' : 'Save'}
       />
     </form>
+  );
+}
+
+/** The workspace's git credentials (the form is always shown under a workspace route). */
+function GitCredentialField(props: {
+  value: string;
+  error: string | undefined;
+  onChange: (name: string) => void;
+}) {
+  const workspace = useParams().workspace ?? '';
+  const credentials = useCredentials(workspace);
+  const id = useId();
+  const names = (credentials.data?.items ?? [])
+    .filter((credential) => credential.type === 'git')
+    .map((credential) => credential.name);
+  // A name that is no longer a git credential stays visible rather than silently changing.
+  if (props.value && !names.includes(props.value)) names.push(props.value);
+  return (
+    <div className={`field${props.error ? ' field-invalid' : ''}`}>
+      <label htmlFor={id}>Git credential</label>
+      <select
+        id={id}
+        name="gitCredential"
+        value={props.value}
+        aria-describedby={`${id}-hint`}
+        onChange={(event) => props.onChange(event.target.value)}
+      >
+        <option value="">None — the repository is public</option>
+        {names.map((name) => (
+          <option key={name} value={name}>
+            {name}
+          </option>
+        ))}
+      </select>
+      {props.error ? (
+        <p className="field-error" id={`${id}-hint`}>
+          {props.error}
+        </p>
+      ) : (
+        <p className="field-hint" id={`${id}-hint`}>
+          Username and token to check the repository out with; manage them under the workspace’s Credentials.
+        </p>
+      )}
+    </div>
   );
 }
 
