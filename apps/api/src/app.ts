@@ -269,6 +269,7 @@ export async function buildApp(deps: AppDeps): Promise<SlipwayApp> {
     prisma: db.prisma,
     runs: runsRepo,
     secrets: createSecretBox(config.secretKey),
+    resolveCredentials: credentials.resolveForRun,
     executorFor: (environment) =>
       environment?.cluster
         ? createKubeExecutor({ kube: clusterClients.clientFor(environment.cluster) })
@@ -282,6 +283,7 @@ export async function buildApp(deps: AppDeps): Promise<SlipwayApp> {
     environments: createEnvironmentsRepo(db.prisma),
     access,
     secrets: createSecretBox(config.secretKey),
+    resolveCredentials: credentials.resolveForRun,
     wake: (runId) => engine.wake(runId),
   });
   registerRunRoutes(app, { runs, stream, logs: createStepLogs({ runs: runsRepo }) });

@@ -18,7 +18,7 @@ import { permissionsOfRole } from '../access/ability.ts';
 import type { AccessService } from '../access/access.service.ts';
 import type { EnvironmentsRepo } from '../environments/environments.repo.ts';
 import type { PipelinesService } from '../pipelines/pipelines.service.ts';
-import { credentialsOfRun, missingCredentials } from './engine/run-credentials.ts';
+import { type CredentialResolver, credentialsOfRun } from './engine/run-credentials.ts';
 import { formatCursor } from './run-stream.ts';
 import { latestAttempts, toRun, toRunSummary } from './run-view.ts';
 import type { NewJobRun, RunsRepo, RunWithJobs } from './runs.repo.ts';
@@ -71,6 +71,7 @@ export function createRunsService(deps: {
   environments: EnvironmentsRepo;
   access: AccessService;
   secrets: SecretBox;
+  resolveCredentials: CredentialResolver;
   /** Tells the engine a run needs attention now (it also polls). */
   wake: (runId: string) => void;
 }) {
@@ -188,11 +189,9 @@ export function createRunsService(deps: {
       workspace: params.workspace,
       secretParameters: secretNames,
     });
-    const missing = await missingCredentials(
-      runs.prisma,
-      project.workspaceId,
-      credentialsOfRun(plan, project.gitCredential),
-    );
+    const needed = credentialsOfRun(plan, project.gitCredential);
+    const found = await deps.resolveCredentials(project.workspaceId, needed);
+    const missing = needed.filter((name) => !found.has(name));
     if (missing.length > 0) {
       throw new BadRequestError(
         `the run needs credentials this workspace does not have: ${missing.join(', ')}`,

@@ -15,12 +15,12 @@ import { parseRunSpec } from '../runs.service.ts';
 import { type Executor, externalNameOf, type JobDispatch, type JobRef } from './executor.ts';
 import { pumpLog } from './log-pump.ts';
 import {
+  type CredentialResolver,
   credentialEnvNames,
   credentialsOfJob,
   credentialsOfRun,
   dockerConfigOf,
   type ResolvedCredential,
-  resolveCredentials,
 } from './run-credentials.ts';
 
 const finished = (status: string) => FINISHED_STATUSES.includes(status);
@@ -61,6 +61,8 @@ export function createReconciler(deps: {
   prisma: PrismaClient;
   runs: RunsRepo;
   secrets: SecretBox;
+  /** The credentials a run uses, decrypted at dispatch. */
+  resolveCredentials: CredentialResolver;
   executorFor: (environment: EnvironmentForRun | null) => Executor;
   logger?: FastifyBaseLogger | undefined;
   /** Called after anything of a run changed (status, logs), for its event stream. */
@@ -136,9 +138,7 @@ export function createReconciler(deps: {
         );
       }
     }
-    const credentials = await resolveCredentials(
-      prisma,
-      deps.secrets,
+    const credentials = await deps.resolveCredentials(
       project.workspaceId,
       credentialsOfRun(plan, project.gitCredential),
     );

@@ -1,6 +1,4 @@
-import type { PrismaClient } from '@slipway/db';
 import type { PlannedJob } from '@slipway/pipeline';
-import type { SecretBox } from '../../../lib/secret-box.ts';
 
 export interface ResolvedCredential {
   name: string;
@@ -40,40 +38,8 @@ export function credentialsOfRun(plan: readonly PlannedJob[], gitCredential: str
   ];
 }
 
-/** Names of those that do not exist in the workspace. */
-export async function missingCredentials(
-  prisma: PrismaClient,
+/** Decrypted credentials of a workspace by name (absent names are left out): the credentials service. */
+export type CredentialResolver = (
   workspaceId: string,
-  names: readonly string[],
-) {
-  if (names.length === 0) return [];
-  const found = await prisma.credential.findMany({
-    where: { workspaceId, name: { in: [...names] } },
-    select: { name: true },
-  });
-  const present = new Set(found.map((c) => c.name));
-  return names.filter((name) => !present.has(name));
-}
-
-/** The credentials' values, decrypted: only here, at dispatch, never stored elsewhere. */
-export async function resolveCredentials(
-  prisma: PrismaClient,
-  secrets: SecretBox,
-  workspaceId: string,
-  names: readonly string[],
-): Promise<Map<string, ResolvedCredential>> {
-  if (names.length === 0) return new Map();
-  const rows = await prisma.credential.findMany({ where: { workspaceId, name: { in: [...names] } } });
-  return new Map(
-    rows.map((row) => [
-      row.name,
-      {
-        name: row.name,
-        type: row.type,
-        username: row.username,
-        server: row.server,
-        secret: secrets.decrypt(row.secretEncrypted),
-      },
-    ]),
-  );
-}
+  names: string[],
+) => Promise<Map<string, ResolvedCredential>>;
