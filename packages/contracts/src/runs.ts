@@ -20,6 +20,9 @@ export const WORK_STATUSES = [
 export const WorkStatusSchema = z.enum(WORK_STATUSES);
 export type WorkStatus = z.infer<typeof WorkStatusSchema>;
 
+/** A run in one of these still has work to do. */
+export const ACTIVE_RUN_STATUSES: readonly string[] = ['queued', 'running', 'waiting'];
+
 /** Terminal statuses: nothing changes after these. */
 export const FINISHED_STATUSES: readonly string[] = ['succeeded', 'failed', 'cancelled', 'skipped'];
 
@@ -258,18 +261,3 @@ export const runEndpoints = {
     response: StepLogPageSchema,
   }),
 };
-
-/** What the event stream sends (`event:` names and their JSON `data`). */
-export type RunStreamEvent =
-  | { type: 'run'; run: RunSummary }
-  | { type: 'job'; job: Omit<JobRun, 'steps' | 'approval'> }
-  | { type: 'step'; job: string; stage: string; attempt: number; step: z.infer<typeof StepRunSchema> }
-  | {
-      type: 'log';
-      job: string;
-      stage: string;
-      attempt: number;
-      step: number;
-      firstLine: number;
-      lines: string[];
-    };

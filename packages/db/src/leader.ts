@@ -65,10 +65,13 @@ export function electLeader(options: {
   /** A leader checks its connection now and then (a dead one means the lock is gone). */
   async function check(): Promise<void> {
     if (stopped) return;
+    // The connection's error handler may have dropped it already: campaign again.
+    if (!client) return attempt();
     try {
-      await client?.query('SELECT 1');
+      await client.query('SELECT 1');
       timer = setTimeout(() => void check(), retryMs);
     } catch {
+      client.end().catch(() => undefined);
       client = undefined;
       setLeading(false);
       void attempt();

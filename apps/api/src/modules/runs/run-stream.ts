@@ -195,10 +195,6 @@ export function createRunStreamHub(deps: { runs: RunsRepo; pollMs?: number }) {
       }
     },
 
-    viewerCount(runId: string): number {
-      return channels.get(runId)?.live.size ?? 0;
-    },
-
     close(): void {
       for (const channel of channels.values()) clearInterval(channel.timer);
       channels.clear();

@@ -1,8 +1,7 @@
+import { ACTIVE_RUN_STATUSES } from '@slipway/contracts';
 import type { Prisma, PrismaClient } from '@slipway/db';
 
 type Db = PrismaClient | Prisma.TransactionClient;
-
-export const ACTIVE_RUN_STATUSES = ['queued', 'running', 'waiting'];
 
 export const runInclude = {
   pipeline: { select: { name: true, projectId: true } },
@@ -92,7 +91,7 @@ export function createRunsRepo(prisma: PrismaClient) {
     activeRunIds(): Promise<string[]> {
       return prisma.pipelineRun
         .findMany({
-          where: { status: { in: ACTIVE_RUN_STATUSES } },
+          where: { status: { in: [...ACTIVE_RUN_STATUSES] } },
           select: { id: true },
           orderBy: { createdAt: 'asc' },
         })

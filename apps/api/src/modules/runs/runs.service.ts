@@ -1,5 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import type { CreateRunBody, Permission, Run, RunSummary } from '@slipway/contracts';
+import {
+  ACTIVE_RUN_STATUSES,
+  type CreateRunBody,
+  type Permission,
+  type Run,
+  type RunSummary,
+} from '@slipway/contracts';
 import { isUniqueViolation } from '@slipway/db';
 import {
   type Approval,
@@ -357,7 +363,7 @@ export function createRunsService(deps: {
     /** Asks the engine to stop the run; a finished run is returned unchanged. */
     async cancel(actor: Actor, params: RunParams): Promise<Run> {
       const { run } = await findRun(actor, params, 'pipeline.run');
-      if (['queued', 'running', 'waiting'].includes(run.status)) {
+      if (ACTIVE_RUN_STATUSES.includes(run.status)) {
         await runs.setRun(run.id, { cancelRequested: true });
         deps.wake(run.id);
       }
@@ -367,7 +373,7 @@ export function createRunsService(deps: {
 
     async retry(actor: Actor, params: RunParams, body: { fromStage?: string | undefined }): Promise<Run> {
       const { run } = await findRun(actor, params, 'pipeline.run');
-      if (['queued', 'running', 'waiting'].includes(run.status)) {
+      if (ACTIVE_RUN_STATUSES.includes(run.status)) {
         throw new ConflictError(`run ${run.number} is still ${run.status}; cancel it or wait for it to end`);
       }
       const parameters = run.parameters as Record<string, string | number | boolean>;
@@ -452,7 +458,7 @@ export function createRunsService(deps: {
         where: { id: runId },
         select: { status: true },
       });
-      if (!run || ['queued', 'running', 'waiting'].includes(run.status)) return false;
+      if (!run || ACTIVE_RUN_STATUSES.includes(run.status)) return false;
       const open = await runs.prisma.stepRun.count({
         where: { logComplete: false, status: { not: 'pending' }, jobRun: { runId, executor: { not: null } } },
       });

@@ -1,4 +1,4 @@
-import { FINISHED_STATUSES } from '@slipway/contracts';
+import { ACTIVE_RUN_STATUSES, FINISHED_STATUSES } from '@slipway/contracts';
 import type { PrismaClient } from '@slipway/db';
 import { type PlannedJob, planRun, secretEnvName } from '@slipway/pipeline';
 import type { FastifyBaseLogger } from 'fastify';
@@ -554,7 +554,7 @@ export function createReconciler(deps: {
       where: {
         logComplete: false,
         status: { notIn: ['pending'] },
-        jobRun: { executor: { not: null }, run: { status: { notIn: ['queued', 'running', 'waiting'] } } },
+        jobRun: { executor: { not: null }, run: { status: { notIn: [...ACTIVE_RUN_STATUSES] } } },
       },
       select: { jobRun: { select: { runId: true } } },
       distinct: ['jobRunId'],
