@@ -27,6 +27,7 @@ export { type ParseResult, parsePipeline } from './parse.ts';
 export { type ParameterError, parametersFor, resolveRunParameters } from './run-parameters.ts';
 export {
   type Approval,
+  approvalsOf,
   DEFAULT_STEP_IMAGE,
   durationSeconds,
   type PlanContext,

@@ -1,6 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { parsePipeline } from './parse.ts';
-import { durationSeconds, type PlanContext, planRun, secretEnvName, unrunnableReason } from './run-plan.ts';
+import {
+  approvalsOf,
+  durationSeconds,
+  type PlanContext,
+  planRun,
+  secretEnvName,
+  unrunnableReason,
+} from './run-plan.ts';
 
 const SPEC = `parameters:
   - name: tag
@@ -74,6 +81,7 @@ describe('planning a run', () => {
       ['approve', 'approve', 'approval', true],
     ]);
     expect(plan[3]?.approval).toEqual({ role: 'operator', count: 2, allowSelfApproval: false });
+    expect([...approvalsOf(spec)]).toEqual([['approve/approve', plan[3]?.approval]]);
     expect(
       planRun(spec, { ...context, releaseType: 'full', branch: 'release/1.2' }).map((j) => j.runs),
     ).toEqual([true, true, true, true]);

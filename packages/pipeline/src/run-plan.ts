@@ -153,6 +153,20 @@ function normaliseApproval(approval: Stage['approval']): Approval {
   };
 }
 
+/** The rules of every approval gate (stage-level or a job of one approval step), keyed `stage/name`. */
+export function approvalsOf(spec: PipelineSpec): Map<string, Approval> {
+  const gates = new Map<string, Approval>();
+  for (const stage of spec.stages) {
+    if (stage.approval || !stage.jobs)
+      gates.set(`${stage.name}/${stage.name}`, normaliseApproval(stage.approval));
+    for (const job of stage.jobs ?? []) {
+      const approval = approvalOf(job);
+      if (approval) gates.set(`${stage.name}/${job.name}`, approval);
+    }
+  }
+  return gates;
+}
+
 /**
  * Why a spec cannot run as written, or undefined. An approval step must be a job's only
  * step: a job's steps run without pause in one pod, so a gate cannot sit between them.

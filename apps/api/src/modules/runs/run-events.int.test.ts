@@ -111,12 +111,13 @@ describe.skipIf(postgresSkipReason())('the run event stream', () => {
     // Ids only grow: a client resuming with the last one it saw gets exactly the rest.
     const ids = frames.filter((f) => f.id).map((f) => f.id);
     const middle = frames.findIndex((f) => f.event === 'log');
+    expect(middle).toBeGreaterThan(0);
     const resumed = await readStream(url, {
       cookie: admin.cookie,
-      'last-event-id': frames[middle]?.id ?? '',
+      'last-event-id': String(frames[middle]?.id),
     });
     expect(resumed.filter((f) => f.id).map((f) => f.id)).toEqual(
-      ids.slice(ids.indexOf(frames[middle]?.id ?? '') + 1),
+      ids.slice(ids.indexOf(String(frames[middle]?.id)) + 1),
     );
     expect(resumed.at(-1)?.event).toBe('end');
 

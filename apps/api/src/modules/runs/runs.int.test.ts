@@ -138,6 +138,7 @@ stages:
     // Parallel: both jobs of the first stage started before either finished.
     const [unit, lint, tarball] = done.jobs;
     expect(Date.parse(lint?.startedAt ?? '')).toBeLessThanOrEqual(Date.parse(unit?.finishedAt ?? ''));
+    expect(Date.parse(unit?.startedAt ?? '')).toBeLessThanOrEqual(Date.parse(lint?.finishedAt ?? ''));
     expect(Date.parse(tarball?.startedAt ?? '')).toBeGreaterThanOrEqual(Date.parse(unit?.finishedAt ?? ''));
 
     const log = await until('the logs to be archived', async () => {

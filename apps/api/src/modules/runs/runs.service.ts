@@ -8,7 +8,7 @@ import {
 } from '@slipway/contracts';
 import { isUniqueViolation } from '@slipway/db';
 import {
-  type Approval,
+  approvalsOf,
   type PipelineSpec,
   type PlannedJob,
   parsePipeline,
@@ -45,29 +45,17 @@ export interface StartRunInput {
   retry?: { of: RunWithJobs; fromStage?: string | undefined };
 }
 
-/** The approval rules of every gate of a run, keyed `stage/name`. */
-export function approvalsOf(spec: PipelineSpec): Map<string, Approval> {
-  const gates = new Map<string, Approval>();
-  const plan = planRun(spec, {
-    releaseType: '',
-    environment: '',
-    branch: '',
-    parameters: {},
-    runNumber: 0,
-    runId: '',
-    sha: '',
-    namespace: '',
-    project: '',
-    workspace: '',
-    secretParameters: [],
-  });
-  for (const job of plan) if (job.approval) gates.set(`${job.stage}/${job.name}`, job.approval);
-  return gates;
-}
+const parsedSpecs = new Map<string, PipelineSpec>();
+const PARSED_SPECS_KEPT = 200;
 
+/** A run's stored spec, parsed (it never changes, so the latest few are kept parsed). */
 export function parseRunSpec(text: string): PipelineSpec {
+  const cached = parsedSpecs.get(text);
+  if (cached) return cached;
   const parsed = parsePipeline(text);
   if (!parsed.spec) throw new Error('a stored run spec no longer parses');
+  if (parsedSpecs.size >= PARSED_SPECS_KEPT) parsedSpecs.delete(parsedSpecs.keys().next().value ?? '');
+  parsedSpecs.set(text, parsed.spec);
   return parsed.spec;
 }
 

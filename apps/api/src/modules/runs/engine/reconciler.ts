@@ -11,7 +11,7 @@ import {
   runInclude,
   type StepRunRow,
 } from '../runs.repo.ts';
-import { parseRunSpec } from '../runs.service.ts';
+import { CHECKOUT_STEP, parseRunSpec } from '../runs.service.ts';
 import { type Executor, externalNameOf, type JobDispatch, type JobRef } from './executor.ts';
 import { pumpLog } from './log-pump.ts';
 import {
@@ -24,6 +24,19 @@ import {
 } from './run-credentials.ts';
 
 const finished = (status: string) => FINISHED_STATUSES.includes(status);
+
+/**
+ * How an unfinished step ends when its job does: a running one is cancelled (or fails, with
+ * the job), one that never started after a failure is skipped.
+ */
+function endStatus(
+  current: string,
+  neverStarted: boolean,
+  jobEnd: 'cancelled' | 'skipped' | 'failed',
+): string {
+  if (current === 'running') return jobEnd === 'skipped' ? 'cancelled' : jobEnd;
+  return neverStarted && jobEnd === 'failed' ? 'skipped' : jobEnd;
+}
 const TICK_MS = 1000;
 /** Runs reconciled at the same time in one pass. */
 const RUN_CONCURRENCY = 8;
@@ -225,20 +238,12 @@ export function createReconciler(deps: {
       if (finished(step.status)) continue;
       const neverStarted = step.startedAt === null;
       await runs.setStep(runId, job, step.id, {
-        status:
-          step.status === 'running'
-            ? status === 'skipped'
-              ? 'cancelled'
-              : status
-            : neverStarted
-              ? status === 'failed'
-                ? 'skipped'
-                : status
-              : status,
+        status: endStatus(step.status, neverStarted, status),
         finishedAt: neverStarted ? null : new Date(),
+        // A step that never started has no log to archive.
         ...(neverStarted ? { logComplete: true } : {}),
       });
-      finishedSteps.add(step.id);
+      if (!neverStarted) finishedSteps.add(step.id);
     }
   }
 
@@ -264,7 +269,7 @@ export function createReconciler(deps: {
           finishedAt: seen.finishedAt ?? (finished(seen.status) ? new Date() : null),
           ...(seen.status === 'skipped' ? { logComplete: true } : {}),
         });
-        if (step.name === 'checkout' && seen.result && !run.commitSha) {
+        if (step.name === CHECKOUT_STEP && seen.result && !run.commitSha) {
           await runs.setRun(run.id, { commitSha: seen.result.slice(0, 64) });
         }
       }
@@ -385,6 +390,7 @@ export function createReconciler(deps: {
     });
     if (finishedSteps.has(step.id) && !pumpAborts.signal.aborted) {
       await prisma.stepRun.update({ where: { id: step.id }, data: { logComplete: true } });
+      finishedSteps.delete(step.id);
     }
   }
 
@@ -565,8 +571,6 @@ export function createReconciler(deps: {
       if (!run) continue;
       try {
         const ctx = await loadContext(run);
-        for (const job of run.jobs)
-          for (const step of job.steps) if (finished(step.status)) finishedSteps.add(step.id);
         ensurePumps(ctx);
       } catch (error) {
         deps.logger?.warn({ err: error, run: runId }, 'could not resume log archiving');

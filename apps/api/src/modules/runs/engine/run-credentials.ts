@@ -1,12 +1,7 @@
 import type { PlannedJob } from '@slipway/pipeline';
+import type { ResolvedCredential } from '../../credentials/credentials.service.ts';
 
-export interface ResolvedCredential {
-  name: string;
-  type: string;
-  username: string | null;
-  server: string | null;
-  secret: string;
-}
+export type { ResolvedCredential };
 
 /** `SLIPWAY_CREDENTIAL_<NAME>_{USERNAME,SECRET}`: how a job's steps see a credential. */
 export function credentialEnvNames(name: string): { username: string; secret: string } {
