@@ -34,7 +34,7 @@ describe.skipIf(browserSkipReason())('the pipeline canvas', () => {
     await page.getByText(/^Revision 2 by admin/).waitFor();
     await page.reload();
     await page.getByRole('article', { name: 'Job job-3' }).waitFor();
-    expect(await readYaml(page)).toBe(expected);
+    await expect.poll(() => readYaml(page)).toBe(expected);
 
     // Reorder and remove: each is the package's pure edit of the same text.
     await page.getByRole('button', { name: 'Move job job-3 up' }).click();

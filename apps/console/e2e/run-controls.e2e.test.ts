@@ -120,6 +120,8 @@ describe.skipIf(browserSkipReason())('run controls on the run page', () => {
     await otto.goto(`${pipeline}/runs/1`);
     const ottoGate = otto.getByRole('region', { name: 'Approval approve' });
     await ottoGate.getByText('0 of 1 approval so far.').waitFor();
+    // Wait until his rights are known (the button turns enabled) before checking what is absent.
+    await expect.poll(() => ottoGate.getByRole('button', { name: 'Approve' }).isEnabled()).toBe(true);
     expect(await ottoGate.getByText(/someone else has to decide|already decided/).count()).toBe(0);
     await ottoGate.getByLabel('Comment').fill('Checked the build, ship it');
     await ottoGate.getByRole('button', { name: 'Approve' }).click();

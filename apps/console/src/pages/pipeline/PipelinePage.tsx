@@ -65,8 +65,9 @@ export function PipelinePage() {
   }, [draftId, text, base, dirty]);
   useLeaveWarning(dirty);
 
-  if (pipeline.isPending || text === null) return <Loading />;
+  // Checked first: a failed load leaves no text, and would otherwise spin forever.
   if (pipeline.error) return <ErrorNotice error={pipeline.error} title="Cannot open pipeline" />;
+  if (pipeline.isPending || text === null) return <Loading />;
   const saveErrors = specErrorsOf(save.error);
   const shownErrors = saveErrors.length > 0 ? saveErrors : (validate.data?.errors ?? []);
 

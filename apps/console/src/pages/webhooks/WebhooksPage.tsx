@@ -138,9 +138,11 @@ export function WebhooksPage() {
                         type="button"
                         className="button"
                         disabled={update.isPending}
-                        onClick={() =>
-                          update.mutate({ name: webhook.name, body: { enabled: !webhook.enabled } })
-                        }
+                        onClick={() => {
+                          // A failed earlier toggle's error goes with the new attempt.
+                          update.reset();
+                          update.mutate({ name: webhook.name, body: { enabled: !webhook.enabled } });
+                        }}
                       >
                         {webhook.enabled ? 'Disable' : 'Enable'}
                       </button>

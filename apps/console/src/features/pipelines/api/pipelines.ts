@@ -18,10 +18,12 @@ export function usePipelines(workspace: string, project: string) {
   });
 }
 
+/** One pipeline; nothing is fetched while `name` is empty (e.g. none chosen yet). */
 export function usePipeline(workspace: string, project: string, name: string) {
   return useQuery({
     queryKey: pipelineKeys.detail(workspace, project, name),
     queryFn: () => callEndpoint(pipelineEndpoints.get, { params: { workspace, project, pipeline: name } }),
+    enabled: name !== '',
   });
 }
 

@@ -39,10 +39,9 @@ export function useRun(ref: RunRef) {
 }
 
 /** The newest run in full (with its parameters), for "rerun with the last values". */
-export function useLatestRun(ref: PipelineRef, enabled: boolean) {
+export function useLatestRun(ref: PipelineRef) {
   return useQuery({
     queryKey: runKeys.latest(ref),
-    enabled,
     queryFn: async () => {
       const page = await callEndpoint(runEndpoints.list, {
         params: pipelineParams(ref),

@@ -49,7 +49,7 @@ function RunForm(props: { target: PipelineRef; spec: PipelineSpec; onClose: () =
   const { target, spec } = props;
   const navigate = useNavigate();
   const environments = useRunnableEnvironments(target.workspace, target.project);
-  const latest = useLatestRun(target, true);
+  const latest = useLatestRun(target);
   const create = useCreateRun(target);
   // One key per opening of the dialog: a double click or a resend never starts two runs.
   const [idempotencyKey] = useState(newIdempotencyKey);

@@ -1,7 +1,6 @@
-import { pipelineEndpoints, webhookEndpoints } from '@slipway/contracts';
+import { webhookEndpoints } from '@slipway/contracts';
 import { useQuery } from '@tanstack/react-query';
 import { callEndpoint } from '../../../api/client.ts';
-import { pipelineKeys } from '../../pipelines/api/pipelines.ts';
 import { webhookKeys } from './keys.ts';
 
 /** Refreshed while the page is open: deliveries arrive from outside the console. */
@@ -24,14 +23,5 @@ export function useWebhookDeliveries(workspace: string, project: string, name: s
         query: { limit: 50 },
       }),
     refetchInterval: LIVE_MS,
-  });
-}
-
-/** The pipeline a webhook maps to, for its release types and parameters; none until one is chosen. */
-export function useMappedPipeline(workspace: string, project: string, name: string) {
-  return useQuery({
-    queryKey: pipelineKeys.detail(workspace, project, name),
-    queryFn: () => callEndpoint(pipelineEndpoints.get, { params: { workspace, project, pipeline: name } }),
-    enabled: name !== '',
   });
 }

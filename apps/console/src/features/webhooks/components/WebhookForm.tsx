@@ -11,14 +11,13 @@ import { ErrorNotice } from '../../../components/ErrorNotice.tsx';
 import { FormActions } from '../../../components/FormActions.tsx';
 import { TextAreaField, TextField } from '../../../components/TextField.tsx';
 import { useEnvironments } from '../../environments/api/queries.ts';
-import { usePipelines } from '../../pipelines/api/pipelines.ts';
+import { usePipeline, usePipelines } from '../../pipelines/api/pipelines.ts';
 import {
   askedParameters,
   DEFAULT_RELEASE_TYPE,
   releaseTypesOf,
   runnableSpec,
 } from '../../runs/components/run-form.ts';
-import { useMappedPipeline } from '../api/queries.ts';
 import {
   createWebhookBody,
   initialWebhookValues,
@@ -69,7 +68,7 @@ export function WebhookForm(props: {
   const [problems, setProblems] = useState<string[]>([]);
   const pipelines = usePipelines(workspace, project);
   const environments = useEnvironments(workspace);
-  const mapped = useMappedPipeline(workspace, project, values.pipeline);
+  const mapped = usePipeline(workspace, project, values.pipeline);
   const spec = mapped.data ? runnableSpec(mapped.data) : undefined;
   const releaseTypes = spec ? releaseTypesOf(spec) : [];
   const asked = spec ? askedParameters(spec, values.releaseType || DEFAULT_RELEASE_TYPE) : [];
