@@ -1,4 +1,5 @@
-import { isMap, isScalar, isSeq, LineCounter, type Node, parseDocument, stringify, type YAMLSeq } from 'yaml';
+import { isMap, isScalar, isSeq, type LineCounter, type Node, stringify, type YAMLSeq } from 'yaml';
+import { loadYaml } from './load-yaml.ts';
 
 /**
  * Canvas operations applied to the YAML text itself. Each edit touches only the lines of
@@ -23,9 +24,12 @@ interface SeqLayout {
 }
 
 function load(text: string) {
-  const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter });
-  if (doc.errors.length > 0) throw new EditError(`the YAML does not parse: ${doc.errors[0]?.message ?? ''}`);
+  const { doc, lineCounter, errors } = loadYaml(text);
+  const first = errors[0];
+  if (!doc || first)
+    throw new EditError(
+      `the YAML does not parse: ${first ? `${first.line}:${first.column} ${first.message}` : ''}`,
+    );
   return { doc, lineCounter };
 }
 

@@ -1,19 +1,11 @@
-import {
-  type Document,
-  isMap,
-  isPair,
-  isScalar,
-  isSeq,
-  LineCounter,
-  type Node,
-  parseDocument,
-  visit,
-} from 'yaml';
+import { type Document, isMap, isPair, isScalar, isSeq, type LineCounter, type Node, visit } from 'yaml';
 import type { z } from 'zod';
 import { didYouMean, formatPath, type PathSegment, type SpecError } from './errors.ts';
+import { loadYaml } from './load-yaml.ts';
 import { BuildImageSchema, type PipelineSpec, PipelineSpecSchema, StepSchema } from './schema.ts';
 import { checkSemantics, declaredNames } from './semantics.ts';
 import { EXPRESSION, unknownVariable } from './variables.ts';
+import { keepWrittenText } from './written-text.ts';
 
 /** Step kinds as people name them, with the YAML key each uses. */
 const STEP_TYPES = { run: 'run', 'build-image': 'buildImage', approval: 'approval' } as const;
@@ -68,17 +60,12 @@ function stepKind(step: unknown): { kind?: keyof typeof STEP_TYPES; unknown?: st
  * each at its line and column, with a message a person understands.
  */
 export function parsePipeline(text: string): ParseResult {
-  const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
-  if (doc.errors.length > 0) {
-    return {
-      errors: doc.errors.map((error) => {
-        const { line, col } = lineCounter.linePos(error.pos[0]);
-        return { line, column: col, path: '', message: error.message.split('\n')[0] ?? error.message };
-      }),
-    };
-  }
-  const data: unknown = doc.toJS() ?? {};
+  const loaded = loadYaml(text);
+  const { lineCounter } = loaded;
+  if (!loaded.doc || loaded.errors.length > 0) return { errors: loaded.errors };
+  const doc = loaded.doc;
+  const data: unknown = loaded.data ?? {};
+  keepWrittenText(doc, data);
   const errors: SpecError[] = [];
   const at = (path: PathSegment[], message: string, key?: string) =>
     errors.push({ ...locate(doc, lineCounter, path, key), path: formatPath(path), message });
@@ -130,9 +117,10 @@ export function parsePipeline(text: string): ParseResult {
       if (isWithin(formatPath(path), badSteps)) continue;
       if (issue.code === 'invalid_union' && path.includes('steps')) {
         // Re-check the step against the schema of its own kind for precise messages.
-        const step = doc.getIn(path, false);
-        const stepData =
-          typeof step === 'object' && step ? ((step as { toJSON?: () => unknown }).toJSON?.() ?? step) : step;
+        const stepData = path.reduce<unknown>(
+          (value, segment) => (value as Record<PathSegment, unknown> | undefined)?.[segment],
+          data,
+        );
         const kind = stepKind(stepData).kind;
         const schema =
           kind === 'build-image' ? BuildImageSchema : StepSchema.options[kind === 'approval' ? 2 : 0];

@@ -49,7 +49,12 @@ export function resolveRunParameters(
   }
   const resolved: Record<string, unknown> = {};
   for (const parameter of asked) {
-    const value = values[parameter.name] ?? parameter.default;
+    const given = values[parameter.name] ?? parameter.default;
+    // Choices are text as written (`1.10` stays "1.10"): a caller sending the number 2 means "2".
+    const value =
+      parameter.type === 'choice' && (typeof given === 'number' || typeof given === 'boolean')
+        ? (parameter.choices?.find((choice) => choice === String(given)) ?? given)
+        : given;
     if (value === undefined || value === '') {
       if (parameter.required ?? parameter.default === undefined) {
         errors.push({ parameter: parameter.name, message: 'is required' });

@@ -81,6 +81,25 @@ export function checkValue(parameter: Parameter, value: unknown): string | undef
 interface Context {
   releaseTypes: string[];
   parameters: string[];
+  /** The parameters that pass their schema, by name (the first of a name). */
+  declared: ReadonlyMap<string, Parameter>;
+}
+
+/**
+ * Why a `when` value can never equal the parameter's value, or undefined. Run values are
+ * checked against the same rules (`checkValue`), so a value that breaks them never matches:
+ * a boolean compared with the text "true" or `yes`, a number with "5", a choice with
+ * something not among its choices.
+ */
+function whenValueProblem(parameter: Parameter, value: unknown): string | undefined {
+  const problem = checkValue(parameter, value);
+  if (!problem) return undefined;
+  const shown = JSON.stringify(value);
+  if (typeof value === 'string' && parameter.type === 'boolean')
+    return `${shown} is text and never matches boolean parameter '${parameter.name}': write true or false without quotes`;
+  if (typeof value === 'string' && parameter.type === 'number')
+    return `${shown} is text and never matches number parameter '${parameter.name}': write the number without quotes`;
+  return `${shown} never matches parameter '${parameter.name}', which ${problem}`;
 }
 
 function checkWhen(
@@ -98,13 +117,25 @@ function checkWhen(
       });
     }
   }
-  for (const name of Object.keys(when.parameters ?? {})) {
+  for (const [name, expected] of Object.entries(when.parameters ?? {})) {
     if (!context.parameters.includes(name)) {
       problems.push({
         path: [...path, 'when', 'parameters', name],
         message: `unknown parameter '${name}'${didYouMean(name, context.parameters)}`,
       });
+      continue;
     }
+    const parameter = context.declared.get(name);
+    if (!parameter) continue;
+    const values = Array.isArray(expected) ? expected : [expected];
+    values.forEach((value, index) => {
+      const problem = whenValueProblem(parameter, value);
+      if (problem)
+        problems.push({
+          path: [...path, 'when', 'parameters', name, ...(Array.isArray(expected) ? [index] : [])],
+          message: problem,
+        });
+    });
   }
 }
 
@@ -136,7 +167,11 @@ function valid<S extends z.ZodType>(schema: S, value: unknown): z.output<S> | un
 }
 
 /** The names a spec declares, from the raw document (for references and `${{ params.x }}`). */
-export function declaredNames(data: unknown): Context & { stages: string[] } {
+export function declaredNames(data: unknown): {
+  parameters: string[];
+  releaseTypes: string[];
+  stages: string[];
+} {
   const spec = asRecord(data) ?? {};
   const names = (list: unknown) => asList(list).flatMap((item) => nameOf(item) ?? []);
   return {
@@ -154,7 +189,8 @@ export function checkSemantics(data: unknown): SemanticProblem[] {
   const problems: SemanticProblem[] = [];
   const spec = asRecord(data) ?? {};
   const names = declaredNames(spec);
-  const context = { releaseTypes: names.releaseTypes, parameters: names.parameters };
+  const declared = new Map<string, Parameter>();
+  const context = { releaseTypes: names.releaseTypes, parameters: names.parameters, declared };
 
   const rawParameters = asList(spec.parameters);
   const repeatedParameters = duplicates(rawParameters.map(nameOf));
@@ -163,7 +199,9 @@ export function checkSemantics(data: unknown): SemanticProblem[] {
     if (repeatedParameters.has(index))
       problems.push({ path: [...path, 'name'], message: `parameter '${nameOf(raw)}' is declared twice` });
     const parameter = valid(ParameterSchema, raw);
-    if (parameter) checkParameter(parameter, path, problems);
+    if (!parameter) return;
+    checkParameter(parameter, path, problems);
+    if (!declared.has(parameter.name)) declared.set(parameter.name, parameter);
   });
 
   for (const [name, raw] of Object.entries(asRecord(spec.releaseTypes) ?? {})) {

@@ -1,8 +1,10 @@
-import { isMap, isScalar, LineCounter, parseDocument, stringify } from 'yaml';
+import { type Document, isAlias, isMap, isScalar, isSeq, LineCounter, parseDocument, stringify } from 'yaml';
 import { z } from 'zod';
 import { didYouMean, type SpecError } from './errors.ts';
+import { keyText, loadYaml, writtenText } from './load-yaml.ts';
 import { parsePipeline } from './parse.ts';
 import { type PipelineSpec, ReleaseTypeSchema } from './schema.ts';
+import { keepWrittenText } from './written-text.ts';
 
 /** `uses: java-service@3` — a workspace template pinned to one published version. */
 export const USES_PATTERN = /^([a-z0-9]([-a-z0-9]*[a-z0-9])?)@(\d+)$/;
@@ -52,17 +54,17 @@ function at(text: string, path: (string | number)[], message: string, key?: stri
 
 /** The template a pipeline text uses, if any (without validating anything else). */
 export function templateRefOf(text: string): TemplateRef | null {
-  const doc = parseDocument(text);
-  const uses = doc.errors.length === 0 ? doc.get('uses') : undefined;
+  const { data } = loadYaml(text);
+  const uses = (data as { uses?: unknown } | null)?.uses;
   const match = typeof uses === 'string' ? USES_PATTERN.exec(uses) : null;
   return match?.[1] && match[3] ? { name: match[1], version: Number(match[3]) } : null;
 }
 
 /** A template's text: a pipeline spec with `inputs:`; checks that every `${{ inputs.x }}` is declared. */
 export function parseTemplate(text: string): { inputs: TemplateInput[]; errors: SpecError[] } {
-  const doc = parseDocument(text);
-  if (doc.errors.length > 0) return { inputs: [], errors: parsePipeline(text).errors };
-  const raw = (doc.toJS() ?? {}) as Record<string, unknown>;
+  const loaded = load(text);
+  if (!loaded.doc) return { inputs: [], errors: loaded.errors };
+  const raw = loaded.data;
   const inputs = z.array(TemplateInputSchema).safeParse(raw.inputs ?? []);
   if (!inputs.success) {
     return {
@@ -89,12 +91,21 @@ export function parseTemplate(text: string): { inputs: TemplateInput[]; errors: 
     }
   }
   // The body must be a valid pipeline once inputs are filled with placeholders.
-  const sample = expandValues(
-    withoutInputs(raw),
-    Object.fromEntries(inputs.data.map((i) => [i.name, i.default ?? `input-${i.name}`])),
-  );
+  const placeholders = new Map<string, InputValue>();
+  inputs.data.forEach((input, index) => {
+    const value =
+      input.default === undefined
+        ? { value: `input-${input.name}`, text: `input-${input.name}` }
+        : inputValue(loaded.doc as Document, ['inputs', index, 'default'], input.default);
+    placeholders.set(input.name, value);
+  });
   if (errors.length === 0) {
-    for (const error of parsePipeline(stringify(sample)).errors)
+    for (const error of parsePipeline(
+      putBackWritten(
+        stringify(expandValues(withoutInputs(raw), placeholders), { lineWidth: 0 }),
+        placeholders,
+      ),
+    ).errors)
       errors.push({ ...error, line: 1, column: 1 });
   }
   return { inputs: inputs.data, errors };
@@ -107,14 +118,54 @@ function withoutInputs(raw: Record<string, unknown>): Record<string, unknown> {
 
 const INPUT = /\$\{\{\s*inputs\.([A-Za-z0-9_-]+)\s*\}\}/g;
 
+/** An input's value, and its text as written (`1.10`, not 1.1) for splicing into text. */
+interface InputValue {
+  value: unknown;
+  text: string;
+  /** Set for a plain number or boolean: the YAML to put back where the input is a whole value. */
+  written?: string;
+}
+
+/** Loads YAML and keeps what was written in the spec's text positions (see `keepWrittenText`). */
+function load(text: string): { doc?: Document; data: Record<string, unknown>; errors: SpecError[] } {
+  const loaded = loadYaml(text);
+  if (!loaded.doc || loaded.errors.length > 0) return { data: {}, errors: loaded.errors };
+  const data = (loaded.data ?? {}) as Record<string, unknown>;
+  keepWrittenText(loaded.doc, data);
+  return { doc: loaded.doc, data, errors: [] };
+}
+
+/** The value at `path` of a loaded document with the text it was written as. */
+function inputValue(doc: Document, path: (string | number)[], value: unknown): InputValue {
+  let node: unknown = doc.contents;
+  for (const segment of path) {
+    const target = isAlias(node) ? node.resolve(doc) : node;
+    if (isMap(target)) node = target.items.find((pair) => keyText(pair.key) === segment)?.value;
+    else node = isSeq(target) && typeof segment === 'number' ? target.items[segment] : undefined;
+  }
+  const written = writtenText(doc, node);
+  return written === undefined ? { value, text: String(value) } : { value, text: written, written };
+}
+
+/** A scalar that is exactly one input becomes this token, replaced by the input as written once stringified. */
+const wholeInput = (name: string) => `__slipway_input_${name.replace(/-/g, '_')}__`;
+
+/** Stringified YAML with each whole-value input put back as written (see `wholeInput`). */
+function putBackWritten(text: string, inputs: ReadonlyMap<string, InputValue>): string {
+  let result = text;
+  for (const [name, input] of inputs) {
+    if (input.written !== undefined) result = result.replaceAll(wholeInput(name), input.written);
+  }
+  return result;
+}
+
 /** Fills `${{ inputs.x }}`; a scalar that is exactly one expression takes the input's own type. */
-function expandValues(value: unknown, inputs: Readonly<Record<string, unknown>>): unknown {
+function expandValues(value: unknown, inputs: ReadonlyMap<string, InputValue>): unknown {
   if (typeof value === 'string') {
     const whole = /^\$\{\{\s*inputs\.([A-Za-z0-9_-]+)\s*\}\}$/.exec(value);
-    if (whole?.[1] && whole[1] in inputs) return inputs[whole[1]];
-    return value.replace(INPUT, (expression, name: string) =>
-      name in inputs ? String(inputs[name]) : expression,
-    );
+    const input = whole?.[1] ? inputs.get(whole[1]) : undefined;
+    if (whole?.[1] && input) return input.written === undefined ? input.value : wholeInput(whole[1]);
+    return value.replace(INPUT, (expression, name: string) => inputs.get(name)?.text ?? expression);
   }
   if (Array.isArray(value)) return value.map((item) => expandValues(item, inputs));
   if (value && typeof value === 'object') {
@@ -132,9 +183,9 @@ export function expandPipeline(
   pipelineText: string,
   templateText: string,
 ): { expanded?: string; spec?: PipelineSpec; errors: SpecError[] } {
-  const doc = parseDocument(pipelineText);
-  if (doc.errors.length > 0) return { errors: parsePipeline(pipelineText).errors };
-  const using = UsingPipelineSchema.safeParse(doc.toJS() ?? {});
+  const own = load(pipelineText);
+  if (!own.doc) return { errors: own.errors };
+  const using = UsingPipelineSchema.safeParse(own.data);
   if (!using.success) {
     return {
       errors: using.error.issues.map((issue) =>
@@ -157,23 +208,25 @@ export function expandPipeline(
     if (!names.includes(key))
       errors.push(at(pipelineText, ['with'], `template has no input '${key}'${didYouMean(key, names)}`, key));
   }
-  const values: Record<string, unknown> = {};
-  for (const input of inputs) {
+  const template = load(templateText);
+  const values = new Map<string, InputValue>();
+  inputs.forEach((input, index) => {
     const value = given[input.name] ?? input.default;
     if (value === undefined) {
       if (input.required ?? true)
         errors.push(at(pipelineText, ['with'], `input '${input.name}' is required by ${using.data.uses}`));
-      continue;
+      return;
     }
-    values[input.name] = value;
-  }
+    const from =
+      given[input.name] !== undefined
+        ? { doc: own.doc as Document, path: ['with', input.name] }
+        : { doc: template.doc as Document, path: ['inputs', index, 'default'] };
+    values.set(input.name, inputValue(from.doc, from.path, value));
+  });
   if (errors.length > 0) return { errors };
 
-  const base = expandValues(
-    withoutInputs((parseDocument(templateText).toJS() ?? {}) as Record<string, unknown>),
-    values,
-  ) as Record<string, unknown>;
-  const own = using.data;
+  const base = expandValues(withoutInputs(template.data), values) as Record<string, unknown>;
+  const overrides = using.data;
   const byName = <T extends { name?: unknown }>(list: T[] | undefined, overrides: T[] | undefined) => {
     const result = [...(list ?? [])];
     for (const item of overrides ?? []) {
@@ -185,31 +238,34 @@ export function expandPipeline(
   };
   const merged: Record<string, unknown> = {
     ...base,
-    ...(own.parameters || base.parameters
+    ...(overrides.parameters || base.parameters
       ? {
           parameters: byName(
             base.parameters as { name?: unknown }[] | undefined,
-            own.parameters as { name?: unknown }[] | undefined,
+            overrides.parameters as { name?: unknown }[] | undefined,
           ),
         }
       : {}),
-    ...(own.releaseTypes || base.releaseTypes
-      ? { releaseTypes: { ...(base.releaseTypes as object | undefined), ...own.releaseTypes } }
+    ...(overrides.releaseTypes || base.releaseTypes
+      ? { releaseTypes: { ...(base.releaseTypes as object | undefined), ...overrides.releaseTypes } }
       : {}),
-    ...(own.env || base.env ? { env: { ...(base.env as object | undefined), ...own.env } } : {}),
-    ...(own.credentials || base.credentials
+    ...(overrides.env || base.env ? { env: { ...(base.env as object | undefined), ...overrides.env } } : {}),
+    ...(overrides.credentials || base.credentials
       ? {
           credentials: [
-            ...new Set([...((base.credentials as string[] | undefined) ?? []), ...(own.credentials ?? [])]),
+            ...new Set([
+              ...((base.credentials as string[] | undefined) ?? []),
+              ...(overrides.credentials ?? []),
+            ]),
           ],
         }
       : {}),
     stages: byName(
       base.stages as { name?: unknown }[] | undefined,
-      own.stages as { name?: unknown }[] | undefined,
+      overrides.stages as { name?: unknown }[] | undefined,
     ),
   };
-  const expanded = stringify(merged, { lineWidth: 0 });
+  const expanded = putBackWritten(stringify(merged, { lineWidth: 0 }), values);
   const result = parsePipeline(expanded);
   if (result.errors.length > 0) {
     return {
