@@ -244,12 +244,17 @@ export async function buildApp(deps: AppDeps): Promise<SlipwayApp> {
   registerUserRoutes(app, { users });
   registerMemberRoutes(app, { members, roles });
   registerAuditRoutes(app, { audit });
-  const templates = createTemplatesService({ templates: createTemplatesRepo(db.prisma), workspaces });
+  const templates = createTemplatesService({
+    templates: createTemplatesRepo(db.prisma),
+    workspaces,
+    gateRoles: roles.gateRoles,
+  });
   registerTemplateRoutes(app, { templates });
   const pipelines = createPipelinesService({
     pipelines: createPipelinesRepo(db.prisma),
     projects,
     resolveTemplate: templates.resolve,
+    gateRoles: roles.gateRoles,
   });
   registerPipelineRoutes(app, { pipelines });
   registerProjectRoutes(app, {

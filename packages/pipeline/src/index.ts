@@ -23,7 +23,7 @@ export {
   setIn,
 } from './document-edits.ts';
 export { closest, didYouMean, formatPath, type SpecError } from './errors.ts';
-export { type ParseResult, parsePipeline } from './parse.ts';
+export { type ParseOptions, type ParseResult, parsePipeline } from './parse.ts';
 export { type ParameterError, parametersFor, resolveRunParameters } from './run-parameters.ts';
 export {
   type Approval,

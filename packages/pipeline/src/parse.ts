@@ -2,6 +2,7 @@ import { type Document, isMap, isPair, isScalar, isSeq, type LineCounter, type N
 import type { z } from 'zod';
 import { didYouMean, formatPath, type PathSegment, type SpecError } from './errors.ts';
 import { loadYaml } from './load-yaml.ts';
+import { unaskedParameterCheck } from './release-type-reach.ts';
 import { BuildImageSchema, type PipelineSpec, PipelineSpecSchema, StepSchema } from './schema.ts';
 import { checkSemantics, declaredNames } from './semantics.ts';
 import { EXPRESSION, unknownVariable } from './variables.ts';
@@ -11,6 +12,15 @@ import { keepWrittenText } from './written-text.ts';
 const STEP_TYPES = { run: 'run', 'build-image': 'buildImage', approval: 'approval' } as const;
 const STEP_KEYS = new Set(['run', 'buildImage', 'build-image', 'approval']);
 const STEP_COMMON_KEYS = new Set(['name', 'image', 'env']);
+
+/** What the workspace adds to the checks of a spec. */
+export interface ParseOptions {
+  /**
+   * The roles an approval gate may name (built-in and the workspace's custom roles). When
+   * given, a gate naming any other role is an error at its line; when absent, not checked.
+   */
+  roles?: readonly string[];
+}
 
 export interface ParseResult {
   /** Present only when there are no errors. */
@@ -59,7 +69,7 @@ function stepKind(step: unknown): { kind?: keyof typeof STEP_TYPES; unknown?: st
  * Parses and validates a pipeline spec. Every problem is reported (not only the first),
  * each at its line and column, with a message a person understands.
  */
-export function parsePipeline(text: string): ParseResult {
+export function parsePipeline(text: string, options: ParseOptions = {}): ParseResult {
   const loaded = loadYaml(text);
   const { lineCounter } = loaded;
   if (!loaded.doc || loaded.errors.length > 0) return { errors: loaded.errors };
@@ -164,13 +174,15 @@ export function parsePipeline(text: string): ParseResult {
   // save shows every problem. Where a part already has a schema error, that error is enough.
   const schemaErrorPaths = new Set(errors.map((error) => error.path));
   const more: SpecError[] = [];
-  for (const problem of checkSemantics(data))
+  for (const problem of checkSemantics(data, options.roles))
     more.push({
       ...locate(doc, lineCounter, problem.path),
       path: formatPath(problem.path),
       message: problem.message,
     });
-  more.push(...unknownVariables(doc, text, lineCounter, declaredNames(data).parameters));
+  more.push(
+    ...unknownVariables(doc, text, lineCounter, declaredNames(data).parameters, unaskedParameterCheck(data)),
+  );
   for (const error of more) {
     if (isWithin(error.path, schemaErrorPaths)) continue;
     if (errors.some((e) => e.line === error.line && e.column === error.column && e.message === error.message))
@@ -191,12 +203,16 @@ function isWithin(path: string, ancestors: ReadonlySet<string>): boolean {
   return false;
 }
 
-/** Every `${{ … }}` that names no known variable, at the expression itself. */
+/**
+ * Every `${{ … }}` that names no known variable, or a parameter that a release type able to
+ * run it does not ask for, at the expression itself.
+ */
 function unknownVariables(
   doc: Document,
   text: string,
   lineCounter: LineCounter,
   parameterNames: readonly string[],
+  unasked: ReturnType<typeof unaskedParameterCheck>,
 ): SpecError[] {
   const errors: SpecError[] = [];
   visit(doc, {
@@ -204,7 +220,12 @@ function unknownVariables(
       if (typeof node.value !== 'string' || !node.range) return;
       const path = pathOf(ancestors);
       for (const match of node.value.matchAll(EXPRESSION)) {
-        const problem = unknownVariable(match[1] ?? '', parameterNames);
+        const expression = match[1] ?? '';
+        const problem =
+          unknownVariable(expression, parameterNames) ??
+          (expression.startsWith('params.')
+            ? unasked?.(path, expression.slice('params.'.length))
+            : undefined);
         if (!problem) continue;
         // Point at the expression itself: find it in the source of this scalar.
         const found = text.indexOf(match[0], node.range[0]);

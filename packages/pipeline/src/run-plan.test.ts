@@ -16,7 +16,7 @@ const SPEC = `parameters:
   - name: token
     type: secret
 releaseTypes:
-  full: {}
+  full: { parameters: [tag, token] }
   hotfix:
     parameters: [tag, token]
     stages: [build, approve]

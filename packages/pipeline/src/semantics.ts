@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import { didYouMean, type PathSegment } from './errors.ts';
 import {
+  ApprovalSchema,
   type Parameter,
   ParameterSchema,
   ReleaseTypeSchema,
@@ -185,8 +186,16 @@ export function declaredNames(data: unknown): {
  * What the schema cannot express: references between parts of the spec, and uniqueness.
  * Takes the document as parsed from YAML, valid or not (see above).
  */
-export function checkSemantics(data: unknown): SemanticProblem[] {
+export function checkSemantics(data: unknown, roles?: readonly string[]): SemanticProblem[] {
   const problems: SemanticProblem[] = [];
+  const checkRole = (approval: unknown, path: PathSegment[]) => {
+    const role = valid(ApprovalSchema, approval) && asRecord(approval)?.role;
+    if (roles && typeof role === 'string' && !roles.includes(role))
+      problems.push({
+        path: [...path, 'role'],
+        message: `unknown role '${role}'${didYouMean(role, roles)}; a gate names one of: ${roles.join(', ')}`,
+      });
+  };
   const spec = asRecord(data) ?? {};
   const names = declaredNames(spec);
   const declared = new Map<string, Parameter>();
@@ -242,6 +251,7 @@ export function checkSemantics(data: unknown): SemanticProblem[] {
       });
     }
     checkWhen(valid(WhenSchema, stage.when), path, context, problems);
+    checkRole(stage.approval, [...path, 'approval']);
     const rawJobs = asList(stage.jobs);
     const repeatedJobs = duplicates(rawJobs.map(nameOf));
     rawJobs.forEach((rawJob, j) => {
@@ -257,6 +267,7 @@ export function checkSemantics(data: unknown): SemanticProblem[] {
       // An image with a schema error is still an image: its own error says what is wrong.
       const jobHasImage = job.image !== undefined;
       asList(job.steps).forEach((rawStep, k) => {
+        checkRole(asRecord(rawStep)?.approval, [...jobPath, 'steps', k, 'approval']);
         const step = valid(StepSchema, rawStep);
         if (step && 'run' in step && !step.image && !jobHasImage) {
           problems.push({

@@ -2,7 +2,7 @@ import { type Document, isAlias, isMap, isScalar, isSeq, LineCounter, parseDocum
 import { z } from 'zod';
 import { didYouMean, type SpecError } from './errors.ts';
 import { keyText, loadYaml, writtenText } from './load-yaml.ts';
-import { parsePipeline } from './parse.ts';
+import { type ParseOptions, parsePipeline } from './parse.ts';
 import { type PipelineSpec, ReleaseTypeSchema } from './schema.ts';
 import { keepWrittenText } from './written-text.ts';
 
@@ -61,7 +61,10 @@ export function templateRefOf(text: string): TemplateRef | null {
 }
 
 /** A template's text: a pipeline spec with `inputs:`; checks that every `${{ inputs.x }}` is declared. */
-export function parseTemplate(text: string): { inputs: TemplateInput[]; errors: SpecError[] } {
+export function parseTemplate(
+  text: string,
+  options: ParseOptions = {},
+): { inputs: TemplateInput[]; errors: SpecError[] } {
   const loaded = load(text);
   if (!loaded.doc) return { inputs: [], errors: loaded.errors };
   const raw = loaded.data;
@@ -105,6 +108,7 @@ export function parseTemplate(text: string): { inputs: TemplateInput[]; errors: 
         stringify(expandValues(withoutInputs(raw), placeholders), { lineWidth: 0 }),
         placeholders,
       ),
+      options,
     ).errors)
       errors.push({ ...error, line: 1, column: 1 });
   }
@@ -182,6 +186,7 @@ function expandValues(value: unknown, inputs: ReadonlyMap<string, InputValue>): 
 export function expandPipeline(
   pipelineText: string,
   templateText: string,
+  options: ParseOptions = {},
 ): { expanded?: string; spec?: PipelineSpec; errors: SpecError[] } {
   const own = load(pipelineText);
   if (!own.doc) return { errors: own.errors };
@@ -266,7 +271,7 @@ export function expandPipeline(
     ),
   };
   const expanded = putBackWritten(stringify(merged, { lineWidth: 0 }), values);
-  const result = parsePipeline(expanded);
+  const result = parsePipeline(expanded, options);
   if (result.errors.length > 0) {
     return {
       errors: result.errors.map((e) => ({ ...e, message: `in the expanded pipeline: ${e.message}` })),

@@ -26,6 +26,8 @@ export function createPipelinesService(deps: {
   projects: ProjectsService;
   /** The text of a template version, or null when there is no such template or version. */
   resolveTemplate: (workspaceId: string, name: string, version: number) => Promise<string | null>;
+  /** The roles an approval gate may name in the workspace (built-in and custom). */
+  gateRoles: (workspaceId: string) => Promise<string[]>;
 }) {
   const { pipelines, projects } = deps;
   let jsonSchema: Record<string, unknown> | undefined;
@@ -33,7 +35,8 @@ export function createPipelinesService(deps: {
   /** Validates a spec; one that `uses` a template is checked in its expanded form. */
   async function check(workspaceId: string, text: string) {
     const ref = templateRefOf(text);
-    if (!ref) return { ref: null, expanded: null, errors: parsePipeline(text).errors };
+    const options = { roles: await deps.gateRoles(workspaceId) };
+    if (!ref) return { ref: null, expanded: null, errors: parsePipeline(text, options).errors };
     const template = await deps.resolveTemplate(workspaceId, ref.name, ref.version);
     if (!template) {
       const line = text.split('\n').findIndex((l) => /^uses\s*:/.test(l)) + 1;
@@ -45,7 +48,7 @@ export function createPipelinesService(deps: {
       };
       return { ref, expanded: null, errors: [error] };
     }
-    const result = expandPipeline(text, template);
+    const result = expandPipeline(text, template, options);
     return { ref, expanded: result.expanded ?? null, errors: result.errors };
   }
 

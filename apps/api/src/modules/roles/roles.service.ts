@@ -73,6 +73,15 @@ export function createRolesService(deps: {
       return [...builtInRoles.filter((r) => r.scope === scope).map((r) => r.name), ...custom];
     },
 
+    /**
+     * The roles a pipeline's approval gate may name in a workspace: every built-in role and
+     * every custom role of the workspace (not platform-admin, which grants nothing in a
+     * workspace). No permission check: a pipeline's validation asks, not a user.
+     */
+    async gateRoles(workspaceId: string): Promise<string[]> {
+      return [...builtInRoles.map((r) => r.name), ...(await roles.list(workspaceId)).map((r) => r.name)];
+    },
+
     async list(actor: Actor, workspaceSlug: string): Promise<{ items: Role[] }> {
       const workspace = await workspaces.authorize(actor, workspaceSlug, 'workspace.read');
       return { items: [...builtInRoles, ...(await roles.list(workspace.id)).map(toRole)] };

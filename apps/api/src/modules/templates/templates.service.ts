@@ -6,7 +6,12 @@ import { invalidSpec } from '../../lib/spec-errors.ts';
 import type { WorkspacesService } from '../workspaces/workspaces.service.ts';
 import type { TemplatesRepo } from './templates.repo.ts';
 
-export function createTemplatesService(deps: { templates: TemplatesRepo; workspaces: WorkspacesService }) {
+export function createTemplatesService(deps: {
+  templates: TemplatesRepo;
+  workspaces: WorkspacesService;
+  /** The roles an approval gate may name in the workspace (built-in and custom). */
+  gateRoles: (workspaceId: string) => Promise<string[]>;
+}) {
   const { templates, workspaces } = deps;
 
   async function details(
@@ -111,7 +116,7 @@ export function createTemplatesService(deps: { templates: TemplatesRepo; workspa
       body: { name: string; description?: string | undefined; spec: string },
     ) {
       const ws = await workspaces.authorize(actor, workspace, 'workspace.templates.manage');
-      const { errors } = parseTemplate(body.spec);
+      const { errors } = parseTemplate(body.spec, { roles: await deps.gateRoles(ws.id) });
       if (errors.length > 0) throw invalidSpec(errors);
       try {
         const template = await templates.transaction(async (tx) => {
@@ -139,7 +144,7 @@ export function createTemplatesService(deps: { templates: TemplatesRepo; workspa
     async publish(actor: Actor, workspace: string, name: string, spec: string) {
       const ws = await workspaces.authorize(actor, workspace, 'workspace.templates.manage');
       const template = await findOrThrow(ws.id, name);
-      const { errors, inputs } = parseTemplate(spec);
+      const { errors, inputs } = parseTemplate(spec, { roles: await deps.gateRoles(ws.id) });
       if (errors.length > 0) throw invalidSpec(errors);
       const version = await templates.transaction(async (tx) => {
         const number = await templates.nextVersion(template.id, tx);
