@@ -110,11 +110,13 @@ describe.skipIf(postgresSkipReason())('spec checks through the API (field report
     expect(fixed.json()).toEqual({ valid: true, errors: [] });
   });
 
-  it('keeps version-like numbers as written in what is saved and run', async () => {
+  it('reads version-like numbers as written where the spec wants text', async () => {
+    // Read as numbers, the default 1.10 was "not text", 0.5 CPU "not a string".
     const spec = `parameters:
+  - { name: version, default: 1.10, pattern: '^1\\.10$' }
   - { name: go, type: choice, choices: [1.20, 1.10], default: 1.10 }
 releaseTypes:
-  full: { parameters: [go] }
+  full: { parameters: [version, go] }
 env: { GOTOOLCHAIN: 1.20 }
 stages:
   - name: s
@@ -122,10 +124,12 @@ stages:
     jobs:
       - name: j
         image: alpine:3
+        resources: { cpu: 0.5 }
         steps:
           - run: echo go
 `;
     expect((await validate(spec)).json()).toEqual({ valid: true, errors: [] });
+    expect((await create('versions', spec)).statusCode).toBe(201);
   });
 
   it('flags a ${{ params.x }} that a release type able to run it does not ask for, naming it', async () => {
