@@ -60,7 +60,7 @@ describe('run form values', () => {
   it('sends typed values and leaves empty inputs out', () => {
     expect(
       parameterValues(full, { version: '1.2', replicas: '3', dryRun: false, size: '3', token: '' }),
-    ).toEqual({ version: '1.2', replicas: 3, dryRun: false, size: 3 });
+    ).toEqual({ version: '1.2', replicas: 3, dryRun: false, size: '3' }); // choices are text as written
     expect(parameterValues(full, { version: ' ', replicas: 'many', size: 'large', token: 's3cret' })).toEqual(
       {
         replicas: 'many',
