@@ -9,6 +9,7 @@ import {
 } from '@slipway/kube';
 import { DEFAULT_STEP_IMAGE, type PlannedStep } from '@slipway/pipeline';
 import {
+  CHECKOUT_COMMIT_FILE,
   type Executor,
   GIT_AUTH_SCRIPT,
   type JobDispatch,
@@ -16,6 +17,8 @@ import {
   type JobRef,
   type ObservedStep,
   PIN_COMMIT_SCRIPT,
+  stepEnvironment,
+  stepScriptOf,
 } from './executor.ts';
 
 export const LABEL_PREFIX = 'slipway.dev';
@@ -47,8 +50,17 @@ const RESTRICTED: V1SecurityContext = {
   seccompProfile: { type: 'RuntimeDefault' },
 };
 
+/**
+ * Text of a container's `command`, `args` or `env` value as the kubelet should pass it:
+ * the kubelet replaces `$(NAME)` by the variable NAME and `$$` by `$`, so every `$` is
+ * doubled and a value (or script) reaches the container exactly as written.
+ */
+export function kubeLiteral(text: string): string {
+  return text.replace(/\$/g, '$$$$');
+}
+
 function envList(env: Record<string, string>) {
-  return Object.entries(env).map(([name, value]) => ({ name, value }));
+  return Object.entries(env).map(([name, value]) => ({ name, value: kubeLiteral(value) }));
 }
 
 /** Environment variables read from the job's Secret, key by key (the value is in no spec). */
@@ -85,7 +97,7 @@ function stepContainer(
     name: containerName(index, step.name),
     workingDir: WORKSPACE,
     volumeMounts: [{ name: 'workspace', mountPath: WORKSPACE }],
-    env: [...envList({ ...job.env, ...step.env }), ...secretEnvRefs(Object.keys(job.secretEnv), secretName)],
+    env: [...envList(stepEnvironment(job, step)), ...secretEnvRefs(Object.keys(job.secretEnv), secretName)],
     terminationMessagePolicy: 'FallbackToLogsOnError',
     resources: {
       requests: { cpu: job.resources.cpu ?? '100m', memory: job.resources.memory ?? '128Mi' },
@@ -111,7 +123,7 @@ function stepContainer(
         `--output=type=image,name=${build.destination},push=true`,
         // The digest pushed ends up in the pod status (the termination message).
         '--metadata-file=/dev/termination-log',
-      ],
+      ].map(kubeLiteral),
       env: [...common.env, { name: 'BUILDKITD_FLAGS', value: '--oci-worker-no-process-sandbox' }],
       // Rootless BuildKit needs unconfined seccomp and AppArmor to create its user
       // namespace; it still runs as a non-root user without privilege escalation.
@@ -134,7 +146,7 @@ function stepContainer(
   return {
     ...common,
     image: step.image ?? DEFAULT_STEP_IMAGE,
-    command: ['/bin/sh', '-ec', step.script],
+    command: ['/bin/sh', '-ec', kubeLiteral(stepScriptOf(step))],
     securityContext: RESTRICTED,
   };
 }
@@ -160,13 +172,16 @@ export function jobManifest(job: JobDispatch, secretName: string | undefined): V
           workingDir: WORKSPACE,
           command: ['/bin/sh', '-ec'],
           args: [
-            [
-              GIT_AUTH_SCRIPT,
-              'git clone --quiet --depth 1 --branch "$SLIPWAY_REF" "$SLIPWAY_REPOSITORY" .',
-              PIN_COMMIT_SCRIPT,
-              'git rev-parse HEAD > /dev/termination-log',
-              'git log -1 --format="checked out %h: %s"',
-            ].join('\n'),
+            kubeLiteral(
+              [
+                GIT_AUTH_SCRIPT,
+                'git clone --quiet --depth 1 --branch "$SLIPWAY_REF" "$SLIPWAY_REPOSITORY" .',
+                PIN_COMMIT_SCRIPT,
+                'git rev-parse HEAD > /dev/termination-log',
+                `git rev-parse HEAD > ${CHECKOUT_COMMIT_FILE}`,
+                'git log -1 --format="checked out %h: %s"',
+              ].join('\n'),
+            ),
           ],
           env: [
             ...(job.gitAuth && secretName
