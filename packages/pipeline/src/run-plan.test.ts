@@ -263,6 +263,17 @@ stages:
     expect(runStep(spec, { ...onePlainContext, releaseType: 'default', branch })).toBe(`[${branch}] []\n`);
   });
 
+  it('fills an image name with the value as it is (a name, not shell), and never with a secret', () => {
+    const spec = parsed(
+      'parameters:\n  - name: v\n  - name: token\n    type: secret\nstages:\n  - name: s\n    jobs:\n      - name: j\n        image: node:${{ params.v }}\n        steps:\n          - run: "true"\n          - run: "true"\n            image: x:${{ params.token }}\n',
+    );
+    const context = { ...onePlainContext, releaseType: 'default', parameters: { v: '24-alpine' } };
+    expect(() => planRun(spec, { ...context, secretParameters: ['token'] })).toThrow(
+      "stage 's', job 'j', step 'step-2': \"x:${{ params.token }}\": only non-secret variables known before the run can be used here (${{ params.token }})",
+    );
+    expect(planRun(spec, context)[0]?.steps.map((s) => s.image)).toEqual(['node:24-alpine', 'x:']);
+  });
+
   it('refuses, before anything runs, an expression it cannot render — only in jobs that run', () => {
     const spec = parsed(
       "parameters:\n  - name: token\n    type: secret\nstages:\n  - name: s\n    jobs:\n      - name: j\n        image: a\n        steps:\n          - run: |\n              cat <<'EOF'\n              ${{ params.token }}\n              EOF\n      - name: later\n        image: a\n        when: { branch: [never] }\n        steps:\n          - run: echo '${{ params.token'\n",

@@ -226,13 +226,14 @@ function planSteps(job: Job, inherited: RawEnv, scope: PlanScope) {
     const problems: string[] = [];
     const env = { ...inherited, ...('env' in step ? step.env : {}) };
     if ('run' in step) {
+      const image = step.image ?? job.image;
       const { plain, exports } = runStepEnv(env, scope.resolve, problems);
       const rendered = renderScript(step.run, scope.resolve);
       problems.push(...rendered.errors);
       steps.push({
         name,
         kind: 'run',
-        image: step.image ?? job.image,
+        image: image === undefined ? undefined : dataText(image, scope.values, problems),
         script: exports.length > 0 ? `${exports.join('\n')}\n${rendered.script}` : rendered.script,
         env: plain,
       });
