@@ -79,6 +79,11 @@ const CONTEXTS: Array<{ name: string; script: string; around: (value: string) =>
     around: (v) => v,
   },
   {
+    name: 'backticks in double quotes',
+    script: 'printf %s "`printf %s ${{ params.title }}`."',
+    around: (v) => `${v.replace(/\n+$/, '')}.`,
+  },
+  {
     name: 'a parameter expansion default',
     script: 'printf %s "${UNSET_VARIABLE:-${{ params.title }}}"',
     around: (v) => v,
@@ -111,6 +116,11 @@ describe('rendering ${{ }} into scripts as data', () => {
       });
     }
   }
+
+  it('reads bash’s (( x << 2 )) as arithmetic, not a here-document', () => {
+    const script = 'x=1\n(( x << 2 ))\nprintf %s "${{ params.title }}" \'${{ params.title }}\'';
+    for (const value of HOSTILE) expect(printed('bash', script, value)).toBe(`${value}${value}`);
+  });
 
   it('prints the field report’s title exactly with echo (bash, as the local executor runs steps)', () => {
     const script = 'echo "title: ${{ params.title }}"\necho "done"';

@@ -282,6 +282,10 @@ export function renderScript(
         } else if (c === '`' && frame.closer === '`') {
           stack.pop();
           copy(1);
+        } else if (c === '(' && next === '(' && wordStart) {
+          // An arithmetic command, `(( x << 2 ))`: its `<<` is a shift, not a here-document.
+          stack.push({ kind: 'arith', depth: 0 });
+          copy(2);
         } else if (c === '#' && wordStart) {
           stack.push({ kind: 'comment' });
           copy(1);
