@@ -3,7 +3,8 @@ import { type PlanContext, parsePipeline, planRun, variableEnv } from '@slipway/
 import { describe, expect, it } from 'vitest';
 import type { JobDispatch } from './executor.ts';
 import { externalNameOf } from './executor.ts';
-import { BUILD_IMAGE, containerName, jobManifest, jobSecretData, resultOf } from './kube-executor.ts';
+import { resultOf } from './kube-executor.ts';
+import { BUILD_IMAGE, containerName, jobManifest, jobSecretData } from './kube-job-manifest.ts';
 
 /**
  * What the kubelet does to a container's command, args and env values before starting it
