@@ -35,7 +35,14 @@ export const CreateRunBodySchema = z.strictObject({
     .record(z.string().max(63), ParameterValueSchema)
     .default({})
     .describe('Values for the parameters this release type asks for'),
-  ref: z.string().min(1).max(255).optional().describe('Branch to build (default: the project’s branch)'),
+  ref: z
+    .string()
+    .min(1)
+    .max(255)
+    .optional()
+    .describe(
+      'Branch to build (`main` or `refs/heads/main`; default: the project’s branch), or a tag as `refs/tags/<name>`',
+    ),
 });
 export type CreateRunBody = z.input<typeof CreateRunBodySchema>;
 

@@ -23,6 +23,7 @@ export {
   setIn,
 } from './document-edits.ts';
 export { closest, didYouMean, formatPath, type SpecError } from './errors.ts';
+export { formatRunRef, type GitRef, invalidRunRef, parseRunRef, refVariables } from './git-ref.ts';
 export { type ParseOptions, type ParseResult, parsePipeline } from './parse.ts';
 export { type ParameterError, parametersFor, resolveRunParameters } from './run-parameters.ts';
 export {
@@ -31,14 +32,17 @@ export {
   DEFAULT_STEP_IMAGE,
   durationSeconds,
   type PlanContext,
+  PlanError,
   type PlannedJob,
   type PlannedStep,
   planRun,
   secretEnvName,
   unrunnableReason,
+  variableEnv,
   variableValues,
 } from './run-plan.ts';
 export * from './schema.ts';
+export { doubleQuoted, type RenderedScript, renderScript, type ScriptReference } from './shell-render.ts';
 export {
   detectRepository,
   detectRepositoryType,
@@ -59,5 +63,11 @@ export {
   templateRefOf,
   USES_PATTERN,
 } from './templates.ts';
-export { BUILT_IN_VARIABLES, interpolate } from './variables.ts';
+export {
+  BUILT_IN_ENV,
+  BUILT_IN_VARIABLES,
+  interpolate,
+  PARAMETER_ENV_PREFIX,
+  parameterEnvName,
+} from './variables.ts';
 export { evaluateWhen, globMatches, type RunContext } from './when.ts';

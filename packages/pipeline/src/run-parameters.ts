@@ -17,7 +17,12 @@ export function parametersFor(spec: PipelineSpec, releaseType: string) {
 /**
  * Validates a run's parameter values for its release type before anything runs: only the
  * release type's parameters are accepted, required ones must be there, each value must
- * fit its type, pattern or choices. Returns the values with defaults applied.
+ * fit its type, pattern or choices. Returns the values to record, by these rules:
+ * - not given (absent or null): the default, else nothing (the variable is then empty);
+ * - given empty (`""`): recorded as the empty string, unchecked — unless the parameter is
+ *   required (`required: true`, or no default), which an empty value does not satisfy;
+ * - anything else: checked and recorded as given. No text may hold a NUL character (no
+ *   environment variable can carry one).
  */
 export function resolveRunParameters(
   spec: PipelineSpec,
@@ -49,19 +54,23 @@ export function resolveRunParameters(
   }
   const resolved: Record<string, unknown> = {};
   for (const parameter of asked) {
-    const given = values[parameter.name] ?? parameter.default;
+    const given = values[parameter.name];
+    const raw = given === undefined || given === null ? parameter.default : given;
     // Choices are text as written (`1.10` stays "1.10"): a caller sending the number 2 means "2".
     const value =
-      parameter.type === 'choice' && (typeof given === 'number' || typeof given === 'boolean')
-        ? (parameter.choices?.find((choice) => choice === String(given)) ?? given)
-        : given;
+      parameter.type === 'choice' && (typeof raw === 'number' || typeof raw === 'boolean')
+        ? (parameter.choices?.find((choice) => choice === String(raw)) ?? raw)
+        : raw;
+    const required = parameter.required ?? parameter.default === undefined;
     if (value === undefined || value === '') {
-      if (parameter.required ?? parameter.default === undefined) {
-        errors.push({ parameter: parameter.name, message: 'is required' });
-      }
+      if (required) errors.push({ parameter: parameter.name, message: 'is required' });
+      else if (value === '') resolved[parameter.name] = '';
       continue;
     }
-    const problem = checkValue(parameter, value);
+    const problem =
+      typeof value === 'string' && value.includes('\0')
+        ? 'must not contain a NUL character'
+        : checkValue(parameter, value);
     if (problem) errors.push({ parameter: parameter.name, message: problem });
     else resolved[parameter.name] = value;
   }

@@ -1,6 +1,15 @@
 import type { Job, PipelineSpec, Stage, Step } from './schema.ts';
 import { DURATION_PATTERN } from './schema.ts';
-import { interpolate } from './variables.ts';
+import { doubleQuoted, type ResolvedExpression, renderScript } from './shell-render.ts';
+import {
+  BUILT_IN_ENV,
+  EXPRESSION,
+  interpolate,
+  parameterEnvName,
+  SECRET_ENV_PREFIX,
+  secretEnvName,
+  unknownVariable,
+} from './variables.ts';
 import { evaluateWhen, type RunContext } from './when.ts';
 
 /** An approval gate's rules: who may approve, how many must, and whether the starter may. */
@@ -14,12 +23,14 @@ export interface Approval {
 export interface PlanContext extends RunContext {
   runNumber: number;
   runId: string;
+  /** The commit, when known before the checkout (a push); empty otherwise (the step reads it after the checkout). */
   sha: string;
+  /** The tag being built; `branch` is empty then. */
   tag?: string;
   namespace: string;
   project: string;
   workspace: string;
-  /** Parameters of type `secret`: never interpolated into scripts, passed as environment variables. */
+  /** Parameters of type `secret`: their values come from the job's Secret, never from the plan. */
   secretParameters: readonly string[];
 }
 
@@ -27,8 +38,13 @@ export interface PlannedStep {
   name: string;
   kind: 'run' | 'build-image';
   image: string | undefined;
-  /** The shell script (`run`), with variables filled in. */
+  /**
+   * The shell script (`run`): every `${{ }}` replaced by a quoted reference to the
+   * environment variable holding its value, after a prologue that exports the `env`
+   * entries written with `${{ }}`.
+   */
   script: string;
+  /** The step's own environment (pipeline < stage < job < step), entries without `${{ }}`. */
   env: Record<string, string>;
   buildImage?: { context: string; dockerfile: string; destination: string; credential?: string };
 }
@@ -48,8 +64,16 @@ export interface PlannedJob {
   approval: Approval | undefined;
 }
 
+/** Why a run cannot be planned; each problem names the stage, job and step. */
+export class PlanError extends Error {
+  override name = 'PlanError';
+  constructor(readonly problems: string[]) {
+    super(problems.join('; '));
+  }
+}
+
 export const DEFAULT_STEP_IMAGE = 'alpine:3.22';
-export const SECRET_ENV_PREFIX = 'SLIPWAY_SECRET_';
+export { SECRET_ENV_PREFIX, secretEnvName };
 
 /** `1h30m` → 5400. */
 export function durationSeconds(duration: string): number {
@@ -61,13 +85,13 @@ export function durationSeconds(duration: string): number {
   );
 }
 
-/** The environment variable a secret parameter is passed in. */
-export function secretEnvName(parameter: string): string {
-  return `${SECRET_ENV_PREFIX}${parameter.replace(/-/g, '_').toUpperCase()}`;
-}
-
-/** The values of the built-in variables and parameters for this run. */
-export function variableValues(context: PlanContext): Record<string, string> {
+/**
+ * The values of the built-in variables and parameters for this run, by expression
+ * (`git.branch`, `params.title`). A declared parameter without a value (not given and no
+ * default, or not asked for by the release type) is the empty string; secret ones are
+ * left out (their values never enter a plan).
+ */
+export function variableValues(spec: PipelineSpec, context: PlanContext): Record<string, string> {
   const values: Record<string, string> = {
     'run.number': String(context.runNumber),
     'run.id': context.runId,
@@ -81,22 +105,61 @@ export function variableValues(context: PlanContext): Record<string, string> {
     'project.slug': context.project,
     'workspace.slug': context.workspace,
   };
-  for (const [name, value] of Object.entries(context.parameters)) {
-    // A secret's value would end up in a pod spec or a process listing: refer to its variable instead.
-    values[`params.${name}`] = context.secretParameters.includes(name)
-      ? `\${${secretEnvName(name)}}`
-      : String(value);
+  for (const parameter of spec.parameters ?? []) {
+    if (context.secretParameters.includes(parameter.name)) continue;
+    const value = context.parameters[parameter.name];
+    values[`params.${parameter.name}`] = value === undefined || value === null ? '' : String(value);
   }
   return values;
 }
 
-function stringEnv(
-  env: Readonly<Record<string, string | number | boolean>> | undefined,
-  values: Record<string, string>,
-): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const [key, value] of Object.entries(env ?? {})) out[key] = interpolate(String(value), values);
-  return out;
+/**
+ * The environment variables that carry the run's values to every step: the built-in
+ * variables (`SLIPWAY_BRANCH`, `SLIPWAY_TAG`, … — see BUILT_IN_ENV) and each non-secret
+ * parameter as `SLIPWAY_PARAM_<NAME>`. Throws PlanError when two parameters would share a
+ * variable (`a-b` and `a_b`).
+ */
+export function variableEnv(spec: PipelineSpec, context: PlanContext): Record<string, string> {
+  const values = variableValues(spec, context);
+  const env: Record<string, string> = {};
+  for (const [expression, name] of Object.entries(BUILT_IN_ENV)) env[name] = values[expression] ?? '';
+  const owners = new Map<string, string>();
+  const problems: string[] = [];
+  for (const parameter of spec.parameters ?? []) {
+    const secret = context.secretParameters.includes(parameter.name);
+    const name = secret ? secretEnvName(parameter.name) : parameterEnvName(parameter.name);
+    const owner = owners.get(name);
+    if (owner !== undefined) {
+      problems.push(
+        `parameters '${owner}' and '${parameter.name}' would both be passed as ${name}; rename one`,
+      );
+    }
+    owners.set(name, parameter.name);
+    if (!secret) env[name] = values[`params.${parameter.name}`] ?? '';
+  }
+  if (problems.length > 0) throw new PlanError(problems);
+  return env;
+}
+
+/** Answers, for one run, what each expression becomes in a script. */
+function expressionResolver(spec: PipelineSpec, context: PlanContext) {
+  const values = variableValues(spec, context);
+  const declared = (spec.parameters ?? []).map((p) => p.name);
+  return (expression: string): ResolvedExpression => {
+    if (expression in BUILT_IN_ENV) {
+      const env = BUILT_IN_ENV[expression as keyof typeof BUILT_IN_ENV];
+      // The commit of a manual run is known only once the checkout has run.
+      const late = (expression === 'git.sha' || expression === 'git.shortSha') && context.sha === '';
+      return { env, value: late ? undefined : values[expression] };
+    }
+    const parameter = expression.startsWith('params.') ? expression.slice('params.'.length) : undefined;
+    if (parameter !== undefined && declared.includes(parameter)) {
+      return context.secretParameters.includes(parameter)
+        ? { env: secretEnvName(parameter), value: undefined }
+        : { env: parameterEnvName(parameter), value: values[expression] };
+    }
+    return { error: unknownVariable(expression, declared) ?? `unknown variable \${{ ${expression} }}` };
+  };
 }
 
 function stepName(step: Step, index: number, taken: Set<string>): string {
@@ -106,38 +169,101 @@ function stepName(step: Step, index: number, taken: Set<string>): string {
   return name;
 }
 
-function planSteps(job: Job, inherited: Record<string, string>, values: Record<string, string>) {
+type RawEnv = Readonly<Record<string, string | number | boolean>>;
+type Resolve = (expression: string) => ResolvedExpression;
+
+/** `text` (with `${{ }}`) as one double-quoted shell word whose expressions read their variables. */
+function shellWord(text: string, resolve: Resolve, problems: string[]): string {
+  // Split with the capture group: literal text at even indexes, expressions at odd ones.
+  const parts = text.split(EXPRESSION);
+  let word = '';
+  for (const [index, part] of parts.entries()) {
+    if (index % 2 === 1) {
+      const resolved = resolve(part);
+      if ('error' in resolved) problems.push(resolved.error);
+      else word += `\${${resolved.env}}`;
+    } else {
+      if (part.includes('${{')) problems.push(`unterminated expression in "${text}": missing "}}"`);
+      word += doubleQuoted(part).slice(1, -1);
+    }
+  }
+  return `"${word}"`;
+}
+
+/**
+ * A `run` step's environment: entries without `${{ }}` as they are; entries with one are
+ * exported by the script's first lines, reading the variables, so their values (a secret's
+ * too) are never written into a Job or a script.
+ */
+function runStepEnv(env: RawEnv, resolve: Resolve, problems: string[]) {
+  const plain: Record<string, string> = {};
+  const exports: string[] = [];
+  for (const [key, value] of Object.entries(env)) {
+    const text = String(value);
+    if (text.includes('${{')) exports.push(`export ${key}=${shellWord(text, resolve, problems)}`);
+    else plain[key] = text;
+  }
+  return { plain, exports };
+}
+
+/** Text that is data, not shell code (build arguments): values inserted as they are. */
+function dataText(text: string, values: Record<string, string>, problems: string[]): string {
+  const filled = interpolate(text, values);
+  if (filled.includes('${{')) {
+    problems.push(
+      `"${text}": only non-secret variables known before the run can be used here (${[...filled.matchAll(EXPRESSION)].map((m) => m[0]).join(', ') || 'unterminated ${{'})`,
+    );
+  }
+  return filled;
+}
+
+function planSteps(job: Job, inherited: RawEnv, scope: PlanScope) {
   const taken = new Set<string>();
   const steps: PlannedStep[] = [];
   for (const [index, step] of job.steps.entries()) {
     if ('approval' in step) continue;
     const name = stepName(step, index, taken);
+    const problems: string[] = [];
+    const env = { ...inherited, ...('env' in step ? step.env : {}) };
     if ('run' in step) {
+      const image = step.image ?? job.image;
+      const { plain, exports } = runStepEnv(env, scope.resolve, problems);
+      const rendered = renderScript(step.run, scope.resolve);
+      problems.push(...rendered.errors);
       steps.push({
         name,
         kind: 'run',
-        image: step.image ?? job.image,
-        script: interpolate(step.run, values),
-        env: { ...inherited, ...stringEnv(step.env, values) },
+        image: image === undefined ? undefined : dataText(image, scope.values, problems),
+        script: exports.length > 0 ? `${exports.join('\n')}\n${rendered.script}` : rendered.script,
+        env: plain,
       });
     } else {
       const build = step.buildImage;
+      const text = (value: string) => dataText(value, scope.values, problems);
       steps.push({
         name,
         kind: 'build-image',
         image: undefined,
         script: '',
-        env: { ...inherited },
+        env: Object.fromEntries(Object.entries(env).map(([key, value]) => [key, text(String(value))])),
         buildImage: {
-          context: interpolate(build.context ?? '.', values),
-          dockerfile: interpolate(build.dockerfile ?? 'Dockerfile', values),
-          destination: interpolate(build.destination, values),
+          context: text(build.context ?? '.'),
+          dockerfile: text(build.dockerfile ?? 'Dockerfile'),
+          destination: text(build.destination),
           ...(build.credential ? { credential: build.credential } : {}),
         },
       });
     }
+    for (const problem of new Set(problems)) scope.problems.push(`step '${name}': ${problem}`);
   }
   return steps;
+}
+
+interface PlanScope {
+  resolve: Resolve;
+  /** Values known before the run, secret ones left out. */
+  values: Record<string, string>;
+  problems: string[];
 }
 
 function approvalOf(job: Job): Approval | undefined {
@@ -186,16 +312,19 @@ export function unrunnableReason(spec: PipelineSpec): string | undefined {
 /**
  * Everything a run will do, decided before anything runs: which stages and jobs run for
  * this release type, environment, branch and parameters, and each step's script and
- * environment with every variable filled in.
+ * environment, every `${{ }}` made a reference to the variable holding its value. Throws
+ * PlanError when an expression of a job that runs cannot be used (unknown, unterminated,
+ * a secret where nothing expands).
  */
 export function planRun(spec: PipelineSpec, context: PlanContext): PlannedJob[] {
-  const values = variableValues(context);
+  const values = variableValues(spec, context);
+  const resolve = expressionResolver(spec, context);
+  const problems: string[] = [];
   const selectedStages = spec.releaseTypes?.[context.releaseType]?.stages;
   const jobs: PlannedJob[] = [];
   for (const [stageIndex, stage] of spec.stages.entries()) {
     const stageRuns =
       (!selectedStages || selectedStages.includes(stage.name)) && evaluateWhen(stage.when, context);
-    const stageEnv = { ...stringEnv(spec.env, values), ...stringEnv(stage.env, values) };
     const stageCredentials = [...(spec.credentials ?? []), ...(stage.credentials ?? [])];
     if (stage.approval || !stage.jobs) {
       jobs.push({
@@ -215,20 +344,26 @@ export function planRun(spec: PipelineSpec, context: PlanContext): PlannedJob[] 
     }
     for (const job of stage.jobs) {
       const approval = approvalOf(job);
+      const runs = stageRuns && evaluateWhen(job.when, context);
+      // Problems of a job that does not run do not stop the run.
+      const scope: PlanScope = { resolve, values, problems: [] };
+      const env = { ...spec.env, ...stage.env, ...job.env };
       jobs.push({
         stage: stage.name,
         stageIndex,
         name: job.name,
         kind: approval ? 'approval' : 'job',
-        runs: stageRuns && evaluateWhen(job.when, context),
+        runs,
         timeoutSeconds: job.timeout ? durationSeconds(job.timeout) : undefined,
         retries: job.retries ?? 0,
         resources: job.resources ?? {},
         credentials: [...new Set([...stageCredentials, ...(job.credentials ?? [])])],
-        steps: approval ? [] : planSteps(job, { ...stageEnv, ...stringEnv(job.env, values) }, values),
+        steps: approval ? [] : planSteps(job, env, scope),
         approval,
       });
+      if (runs) problems.push(...scope.problems.map((p) => `stage '${stage.name}', job '${job.name}', ${p}`));
     }
   }
+  if (problems.length > 0) throw new PlanError(problems);
   return jobs;
 }

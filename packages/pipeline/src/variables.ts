@@ -4,7 +4,7 @@ import { didYouMean } from './errors.ts';
 export const BUILT_IN_VARIABLES = {
   'run.number': 'The build number, counting per pipeline',
   'run.id': 'The run’s unique id',
-  'git.branch': 'The branch being built',
+  'git.branch': 'The branch being built (empty when a tag is built)',
   'git.sha': 'The commit being built',
   'git.shortSha': 'The first 8 characters of the commit',
   'git.tag': 'The tag being built, if any',
@@ -14,6 +14,42 @@ export const BUILT_IN_VARIABLES = {
   'project.slug': 'The project',
   'workspace.slug': 'The workspace',
 } as const;
+
+/**
+ * The environment variable each built-in variable reaches a step in. A `${{ }}` in a
+ * script is replaced by a reference to it (see shell-render.ts), so its value is data.
+ */
+export const BUILT_IN_ENV: Readonly<Record<keyof typeof BUILT_IN_VARIABLES, string>> = {
+  'run.number': 'SLIPWAY_RUN_NUMBER',
+  'run.id': 'SLIPWAY_RUN_ID',
+  'git.branch': 'SLIPWAY_BRANCH',
+  'git.sha': 'SLIPWAY_SHA',
+  'git.shortSha': 'SLIPWAY_SHORT_SHA',
+  'git.tag': 'SLIPWAY_TAG',
+  'release.type': 'SLIPWAY_RELEASE_TYPE',
+  'environment.name': 'SLIPWAY_ENVIRONMENT',
+  'environment.namespace': 'SLIPWAY_NAMESPACE',
+  'project.slug': 'SLIPWAY_PROJECT',
+  'workspace.slug': 'SLIPWAY_WORKSPACE',
+};
+
+export const PARAMETER_ENV_PREFIX = 'SLIPWAY_PARAM_';
+export const SECRET_ENV_PREFIX = 'SLIPWAY_SECRET_';
+
+/** `release-notes` → `RELEASE_NOTES`: the part of an environment variable's name a parameter gives. */
+function envPart(parameter: string): string {
+  return parameter.replace(/-/g, '_').toUpperCase();
+}
+
+/** The environment variable a parameter's value reaches a step in (`SLIPWAY_PARAM_<NAME>`). */
+export function parameterEnvName(parameter: string): string {
+  return `${PARAMETER_ENV_PREFIX}${envPart(parameter)}`;
+}
+
+/** The environment variable a secret parameter is passed in (`SLIPWAY_SECRET_<NAME>`, from the job's Secret). */
+export function secretEnvName(parameter: string): string {
+  return `${SECRET_ENV_PREFIX}${envPart(parameter)}`;
+}
 
 export const EXPRESSION = /\$\{\{\s*([^}]*?)\s*\}\}/g;
 
@@ -31,7 +67,10 @@ export function unknownVariable(expression: string, parameters: readonly string[
   return `unknown variable \${{ ${expression} }}${didYouMean(expression, known)}`;
 }
 
-/** Replaces every `${{ … }}` with its value. */
+/**
+ * Replaces every `${{ … }}` with its value, for places where text is data, never shell
+ * code (build arguments); scripts go through `renderScript` instead.
+ */
 export function interpolate(text: string, values: Readonly<Record<string, string>>): string {
   return text.replace(EXPRESSION, (whole, expression: string) => values[expression] ?? whole);
 }

@@ -1,13 +1,9 @@
 // The checkout step on the local executor against a real git repository: every job of a
 // run builds the same commit, the one that triggered it when there is one.
-import { execFile } from 'node:child_process';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import os from 'node:os';
-import path from 'node:path';
-import { promisify } from 'node:util';
 import type { Run } from '@slipway/contracts';
 import { postgresSkipReason } from '@slipway/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestRepository, type TestRepository } from '../../../test/git-repository.ts';
 import {
   buildTestApp,
   type SignedInClient,
@@ -16,37 +12,20 @@ import {
   type TestApp,
 } from '../../../test/helper.ts';
 
-const exec = promisify(execFile);
 const PIPELINES = '/api/v1/workspaces/src/projects/app/pipelines';
 
 describe.skipIf(postgresSkipReason())('checking out the source', () => {
   let t: TestApp;
   let admin: SignedInClient;
   let repo: string;
+  let repository: TestRepository | undefined;
   const commits: string[] = [];
 
-  async function git(...args: string[]) {
-    const { stdout } = await exec('git', args, {
-      cwd: repo,
-      env: {
-        ...process.env,
-        GIT_AUTHOR_NAME: 't',
-        GIT_AUTHOR_EMAIL: 't@t',
-        GIT_COMMITTER_NAME: 't',
-        GIT_COMMITTER_EMAIL: 't@t',
-      },
-    });
-    return stdout.trim();
-  }
-
   beforeAll(async () => {
-    repo = await mkdtemp(path.join(os.tmpdir(), 'slipway-checkout-'));
-    await git('init', '--quiet', '--initial-branch=main');
+    repository = await createTestRepository();
+    repo = repository.dir;
     for (const version of ['one', 'two']) {
-      await writeFile(path.join(repo, 'VERSION'), `${version}\n`);
-      await git('add', '.');
-      await git('commit', '--quiet', '-m', `version ${version}`);
-      commits.push(await git('rev-parse', 'HEAD'));
+      commits.push(await repository.commit('VERSION', `${version}\n`, `version ${version}`));
     }
     t = await buildTestApp({ allowLocalRepos: true });
     admin = await signIn(t.app);
@@ -70,7 +49,7 @@ describe.skipIf(postgresSkipReason())('checking out the source', () => {
   });
   afterAll(async () => {
     await t?.close();
-    if (repo) await rm(repo, { recursive: true, force: true });
+    await repository?.remove();
   });
 
   async function finished(number: number): Promise<Run> {

@@ -156,7 +156,10 @@ describe.skipIf(postgresSkipReason() || clusterSkipReason())('runs as Kubernetes
       'node:24-alpine',
       'node:24-alpine',
     ]);
-    expect(pod?.initContainers?.[1]?.command).toEqual(['/bin/sh', '-ec', 'npm ci']);
+    const [shell, flags, script] = pod?.initContainers?.[1]?.command ?? [];
+    expect([shell, flags]).toEqual(['/bin/sh', '-ec']);
+    // The commit prologue (a manual run learns its commit from the checkout), then the step.
+    expect(script).toMatch(/^if \[ -z "\$\$\{SLIPWAY_SHA:-\}" \][\s\S]*\nnpm ci$/);
     expect(pod?.containers.map((c) => c.name)).toEqual(['done']);
     expect(pod?.securityContext).toMatchObject({
       runAsNonRoot: true,

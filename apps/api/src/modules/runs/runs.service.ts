@@ -9,10 +9,15 @@ import {
 import { isUniqueViolation } from '@slipway/db';
 import {
   approvalsOf,
+  formatRunRef,
+  invalidRunRef,
   type PipelineSpec,
+  PlanError,
   type PlannedJob,
   parsePipeline,
+  parseRunRef,
   planRun,
+  refVariables,
   resolveRunParameters,
   unrunnableReason,
 } from '@slipway/pipeline';
@@ -37,6 +42,7 @@ export interface StartRunInput {
   releaseType: string;
   environment: string;
   parameters: Record<string, string | number | boolean>;
+  /** A branch (`main`, `refs/heads/main`) or a tag (`refs/tags/v1`); see git-ref.ts. */
   ref?: string | undefined;
   /** The commit that triggered the run (a webhook's push); otherwise the checkout records it. */
   commit?: string | undefined;
@@ -57,6 +63,19 @@ export function parseRunSpec(text: string): PipelineSpec {
   if (parsedSpecs.size >= PARSED_SPECS_KEPT) parsedSpecs.delete(parsedSpecs.keys().next().value ?? '');
   parsedSpecs.set(text, parsed.spec);
   return parsed.spec;
+}
+
+/** Plans the run, or refuses it (400) naming each expression that cannot be used. */
+function planOrRefuse(spec: PipelineSpec, context: Parameters<typeof planRun>[1]): PlannedJob[] {
+  try {
+    return planRun(spec, context);
+  } catch (error) {
+    if (!(error instanceof PlanError)) throw error;
+    throw new BadRequestError(
+      `the pipeline cannot run: ${error.message}`,
+      error.problems.map((message) => ({ field: 'spec', message })),
+    );
+  }
 }
 
 export function createRunsService(deps: {
@@ -169,15 +188,18 @@ export function createRunsService(deps: {
     }
 
     const id = randomUUID();
-    const ref = input.ref ?? project.defaultBranch;
-    const plan = planRun(spec, {
+    const refProblem = invalidRunRef(input.ref ?? project.defaultBranch);
+    if (refProblem) throw new BadRequestError(refProblem, [{ field: 'body.ref', message: refProblem }]);
+    // Stored as a branch name or `refs/tags/<name>`, so a retry builds the same kind of ref.
+    const ref = formatRunRef(parseRunRef(input.ref ?? project.defaultBranch));
+    const plan = planOrRefuse(spec, {
       releaseType: input.releaseType,
       environment: environment.name,
-      branch: ref,
+      ...refVariables(ref),
       parameters: resolved.values,
       runNumber: 0,
       runId: id,
-      sha: '',
+      sha: input.commit ?? '',
       namespace: environment.namespace ?? '',
       project: project.slug,
       workspace: params.workspace,

@@ -220,7 +220,11 @@ describe('matchWebhook', () => {
       ref: 'main',
       reason: 'push to main',
     });
-    expect(matchWebhook(filters, tag('v1'))).toEqual({ matches: true, ref: 'v1', reason: 'tag v1' });
+    expect(matchWebhook(filters, tag('v1'))).toEqual({
+      matches: true,
+      ref: 'refs/tags/v1',
+      reason: 'tag v1',
+    });
   });
 
   it('names the branch filter that refused, with globs across segments', () => {

@@ -1,7 +1,7 @@
 // Whether a delivery's event passes a webhook's filters, and if not, which filter said no:
 // the reason is shown on the delivery, so it has to name the filter and the value.
 import type { WebhookEvent } from '@slipway/contracts';
-import { globMatches } from '@slipway/pipeline';
+import { formatRunRef, globMatches } from '@slipway/pipeline';
 import type { DeliveryEvent } from './webhook-events.ts';
 
 export interface WebhookFilters {
@@ -26,7 +26,10 @@ function enabled(filters: WebhookFilters, event: WebhookEvent): boolean {
   return filters.events.includes(event);
 }
 
-/** Decides whether `event` should start a run; `ref` is the branch or tag name to build. */
+/**
+ * Decides whether `event` should start a run; `ref` is what the run builds: the branch's
+ * name, or `refs/tags/<name>` for a tag (so the run knows it builds a tag: git-ref.ts).
+ */
 export function matchWebhook(filters: WebhookFilters, event: DeliveryEvent): FilterDecision {
   if (event.kind === 'ping') return { matches: false, reason: 'ping: the webhook is reachable' };
   if (event.kind === 'other') {
@@ -47,7 +50,7 @@ export function matchWebhook(filters: WebhookFilters, event: DeliveryEvent): Fil
         reason: `tag "${tag}" matches none of the tag filters: ${list(filters.tags)}`,
       };
     }
-    return { matches: true, ref: tag, reason: `tag ${tag}` };
+    return { matches: true, ref: formatRunRef({ kind: 'tag', name: tag }), reason: `tag ${tag}` };
   }
 
   const branch = event.branch ?? '';

@@ -288,7 +288,10 @@ describe.skipIf(postgresSkipReason())('project webhooks', () => {
     expect(tagged.statusCode, tagged.body).toBe(200);
     const receipt = tagged.json() as WebhookReceipt;
     expect(receipt.outcome).toBe('triggered');
-    expect(await run(receipt.run?.number ?? 0)).toMatchObject({ ref: 'v1.4.0', releaseType: 'quick' });
+    expect(await run(receipt.run?.number ?? 0)).toMatchObject({
+      ref: 'refs/tags/v1.4.0',
+      releaseType: 'quick',
+    });
 
     expect((await gitlab(hook.id, hook.secret, 'Tag Push Hook', 'refs/tags/nightly')).json()).toEqual({
       outcome: 'ignored',

@@ -1,4 +1,4 @@
-import { BUILT_IN_VARIABLES } from '@slipway/pipeline';
+import { BUILT_IN_ENV, BUILT_IN_VARIABLES } from '@slipway/pipeline';
 import { useEffect, useMemo } from 'react';
 import { useLocation } from 'react-router';
 import { ErrorNotice } from '../../components/ErrorNotice.tsx';
@@ -73,7 +73,10 @@ export function PipelineSpecDocsPage() {
       <h2 id="variables">Variables</h2>
       <p className="muted">
         Usable as <code>{'${{ name }}'}</code> in any value; <code>{'${{ params.<name> }}'}</code> reads a
-        declared parameter. An unknown variable is an error when the pipeline is saved.
+        declared parameter. An unknown variable is an error when the pipeline is saved. In a <code>run</code>{' '}
+        script each one becomes a quoted reference to the environment variable below (a parameter&apos;s is{' '}
+        <code>SLIPWAY_PARAM_&lt;NAME&gt;</code>, a secret&apos;s <code>SLIPWAY_SECRET_&lt;NAME&gt;</code>), so
+        its value is data, printed exactly as given, never run.
       </p>
       <table className="table" aria-label="Variables">
         <tbody>
@@ -81,6 +84,9 @@ export function PipelineSpecDocsPage() {
             <tr key={name} id={`variables.${name}`}>
               <td>
                 <code>{`\${{ ${name} }}`}</code>
+              </td>
+              <td>
+                <code>{BUILT_IN_ENV[name as keyof typeof BUILT_IN_ENV]}</code>
               </td>
               <td>{description}</td>
             </tr>

@@ -117,3 +117,41 @@ export const GIT_AUTH_SCRIPT = [
   `  git config --global credential.helper '!f() { test "$1" = get && echo "username=$SLIPWAY_GIT_USERNAME" && echo "password=$SLIPWAY_GIT_PASSWORD"; }; f'`,
   'fi',
 ].join('\n');
+
+/**
+ * Where the checkout step leaves the commit it checked out, relative to the workspace (in
+ * `.git`, so the working tree stays clean).
+ */
+export const CHECKOUT_COMMIT_FILE = '.git/slipway-commit';
+
+/**
+ * First lines of every step script: when the run's commit was not known before the run
+ * (a manual run), `SLIPWAY_SHA`/`SLIPWAY_SHORT_SHA` are read from what the checkout left,
+ * so `${{ git.sha }}` holds the commit being built in every job.
+ */
+export const COMMIT_PROLOGUE = [
+  `if [ -z "\${SLIPWAY_SHA:-}" ] && [ -r ${CHECKOUT_COMMIT_FILE} ]; then`,
+  `  SLIPWAY_SHA="$(cat ${CHECKOUT_COMMIT_FILE})"`,
+  `  SLIPWAY_SHORT_SHA="$(printf '%.8s' "$SLIPWAY_SHA")"`,
+  '  export SLIPWAY_SHA SLIPWAY_SHORT_SHA',
+  'fi',
+].join('\n');
+
+/** A `run` step's script as executors run it: the commit prologue, then the planned script. */
+export function stepScriptOf(step: PlannedStep): string {
+  return `${COMMIT_PROLOGUE}\n${step.script}`;
+}
+
+/**
+ * A step's environment: the job's (run variables) with the step's own `env` over it,
+ * except the names Slipway sets itself (`SLIPWAY_BRANCH`, `SLIPWAY_PARAM_<NAME>`,
+ * `SLIPWAY_SECRET_<NAME>`, …): those keep Slipway's value, which is what `${{ }}` reads.
+ */
+export function stepEnvironment(job: JobDispatch, step: PlannedStep): Record<string, string> {
+  const own = Object.fromEntries(
+    Object.entries(step.env).filter(
+      ([name]) => !(name.startsWith('SLIPWAY_') && name in job.env) && !(name in job.secretEnv),
+    ),
+  );
+  return { ...job.env, ...own };
+}

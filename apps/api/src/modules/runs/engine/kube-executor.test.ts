@@ -1,7 +1,45 @@
+import { spawnSync } from 'node:child_process';
+import { type PlanContext, parsePipeline, planRun, variableEnv } from '@slipway/pipeline';
 import { describe, expect, it } from 'vitest';
 import type { JobDispatch } from './executor.ts';
 import { externalNameOf } from './executor.ts';
-import { BUILD_IMAGE, containerName, jobManifest, jobSecretData, resultOf } from './kube-executor.ts';
+import { resultOf } from './kube-executor.ts';
+import { BUILD_IMAGE, containerName, jobManifest, jobSecretData } from './kube-job-manifest.ts';
+
+/**
+ * What the kubelet does to a container's command, args and env values before starting it
+ * (Kubernetes' third_party/forked/golang/expansion): `$(NAME)` of a variable defined
+ * earlier becomes its value, `$$` becomes `$`, anything else stays.
+ */
+function kubeletExpand(input: string, vars: ReadonlyMap<string, string>): string {
+  let out = '';
+  for (let i = 0; i < input.length; i++) {
+    const c = input[i];
+    if (c !== '$' || i + 1 >= input.length) {
+      out += c;
+      continue;
+    }
+    const next = input[i + 1];
+    if (next === '$') {
+      out += '$';
+      i += 1;
+    } else if (next === '(') {
+      const close = input.indexOf(')', i + 2);
+      if (close === -1) {
+        out += '$(';
+        i += 1;
+      } else {
+        const name = input.slice(i + 2, close);
+        out += vars.get(name) ?? `$(${name})`;
+        i = close;
+      }
+    } else {
+      out += `$${next}`;
+      i += 1;
+    }
+  }
+  return out;
+}
 
 const dispatch: JobDispatch = {
   externalName: externalNameOf('0f8fad5b-d9cb-469f-a165-70867728950e', 'build', 'image', 2),
@@ -109,5 +147,84 @@ describe('the Kubernetes Job of a pipeline job', () => {
     expect(resultOf(metadata)).toBe('sha256:abc');
     expect(resultOf(' 0123abcd\n')).toBe('0123abcd');
     expect(resultOf(undefined)).toBeUndefined();
+  });
+});
+
+describe('values in the Job', () => {
+  const TITLE = 'release $(echo INJECTED) `id -un` $(SLIPWAY_RUN_ID) $$ \'"\\ \n-n ünï  ';
+  const spec = parsePipeline(`parameters:
+  - name: title
+  - name: token
+    type: secret
+stages:
+  - name: s
+    jobs:
+      - name: j
+        image: alpine:3.22
+        env:
+          SLIPWAY_PARAM_TITLE: overridden
+          BOTH: "\${{ params.title }}/\${{ params.token }}"
+        steps:
+          - name: show
+            run: |
+              echo "title: \${{ params.title }}"
+              echo 'branch: \${{ git.branch }}'
+              echo token \${{ params.token }} "$BOTH"
+              SLIPWAY_RUN_ID() { echo shell; }
+              echo "$(SLIPWAY_RUN_ID) code stays shell code"
+`).spec;
+  if (!spec) throw new Error('fixture must parse');
+  const context: PlanContext = {
+    releaseType: 'default',
+    environment: 'dev',
+    branch: 'feat/$(SLIPWAY_RUN_ID)`x`',
+    parameters: { title: TITLE },
+    runNumber: 3,
+    runId: 'run-1',
+    sha: 'abc',
+    namespace: 'ns',
+    project: 'p',
+    workspace: 'w',
+    secretParameters: ['token'],
+  };
+  const job = jobManifest(
+    {
+      ...dispatch,
+      repository: null,
+      steps: planRun(spec, context)[0]?.steps ?? [],
+      env: { CI: 'true', ...variableEnv(spec, context) },
+      secretEnv: { SLIPWAY_SECRET_TOKEN: 's3cret $(x)' },
+    },
+    'slw-secrets',
+  );
+  const [step] = job.spec?.template.spec?.initContainers ?? [];
+
+  it('carries parameter and git values as env, secrets from the Secret, and no value in the script', () => {
+    const script = step?.command?.[2] ?? '';
+    expect(script).not.toContain('INJECTED');
+    expect(script).not.toContain('feat/');
+    expect(script).toContain('echo "title: $${SLIPWAY_PARAM_TITLE}"');
+    expect(step?.env).toContainEqual({ name: 'SLIPWAY_PARAM_TITLE', value: TITLE.replace(/\$/g, '$$$$') });
+    expect(step?.env).toContainEqual({
+      name: 'SLIPWAY_SECRET_TOKEN',
+      valueFrom: { secretKeyRef: { name: 'slw-secrets', key: 'SLIPWAY_SECRET_TOKEN' } },
+    });
+    expect(JSON.stringify(job)).not.toContain('s3cret');
+  });
+
+  it('prints every value exactly once the kubelet has expanded the container and sh runs it', () => {
+    const vars = new Map<string, string>();
+    for (const entry of step?.env ?? []) {
+      vars.set(entry.name, entry.valueFrom ? 's3cret $(x)' : kubeletExpand(entry.value ?? '', vars));
+    }
+    const [shell, flags, script] = (step?.command ?? []).map((part) => kubeletExpand(part, vars));
+    const result = spawnSync(shell ?? '', [flags ?? '', script ?? ''], {
+      env: { PATH: process.env.PATH, ...Object.fromEntries(vars) },
+      encoding: 'utf8',
+    });
+    expect(result.stderr).toBe('');
+    expect(result.stdout).toBe(
+      `title: ${TITLE}\nbranch: ${context.branch}\ntoken s3cret $(x) ${TITLE}/s3cret $(x)\nshell code stays shell code\n`,
+    );
   });
 });

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { Readable } from 'node:stream';
 import { setTimeout as sleep } from 'node:timers/promises';
 import {
+  CHECKOUT_COMMIT_FILE,
   type Executor,
   GIT_AUTH_SCRIPT,
   type JobDispatch,
@@ -11,6 +12,8 @@ import {
   type JobRef,
   type ObservedStep,
   PIN_COMMIT_SCRIPT,
+  stepEnvironment,
+  stepScriptOf,
 } from './executor.ts';
 
 /** Single-quotes a value for sh. */
@@ -60,6 +63,9 @@ export function createLocalExecutor(options: { workDir: string }): Executor {
       'cd "$(dirname "$0")"',
       'JOB_DIR="$(pwd)"',
       'mkdir -p workspace home',
+      // Steps run in bash when there is one (as GitHub Actions' runners do: its echo prints
+      // backslashes as they are), else in sh.
+      'if command -v bash >/dev/null 2>&1; then STEP_SHELL="bash --noprofile --norc -e"; else STEP_SHELL="/bin/sh -e"; fi',
     ];
     const stepCount = job.steps.length + (job.repository ? 1 : 0);
     const images = [...new Set(job.steps.map((s) => s.image).filter(Boolean))];
@@ -69,7 +75,7 @@ export function createLocalExecutor(options: { workDir: string }): Executor {
       lines.push(`date -u +%s > step-${index}.started`);
       if (index === 0) lines.push(`echo ${shellQuote(notice)} > ${log}`);
       lines.push(
-        `(cd workspace && exec /bin/sh -e "$JOB_DIR/step-${index}.sh") >> ${log} 2>&1`,
+        `(cd workspace && exec $STEP_SHELL "$JOB_DIR/step-${index}.sh") >> ${log} 2>&1`,
         'code=$?',
         `echo "$code" > step-${index}.exit.tmp && mv step-${index}.exit.tmp step-${index}.exit`,
         'if [ "$code" -ne 0 ]; then exit "$code"; fi',
@@ -85,20 +91,22 @@ export function createLocalExecutor(options: { workDir: string }): Executor {
     if (job.repository && index === 0) {
       const { url, ref, commit } = job.repository;
       return [
-        `echo "+ git clone --depth 1 --branch ${ref} ${url}"`,
+        `echo ${shellQuote(`+ git clone --depth 1 --branch ${ref} ${url}`)}`,
         GIT_AUTH_SCRIPT,
         `git clone --quiet --depth 1 --branch ${shellQuote(ref)} ${shellQuote(url)} . 2>&1`,
         `SLIPWAY_COMMIT=${shellQuote(commit ?? '')}`,
         PIN_COMMIT_SCRIPT,
         'git rev-parse HEAD > ../step-0.result',
+        `git rev-parse HEAD > ${CHECKOUT_COMMIT_FILE}`,
         'echo "checked out $(git rev-parse --short HEAD): $(git log -1 --format=%s)"',
         '',
       ].join('\n');
     }
     const step = job.steps[index - offset];
     if (!step) throw new Error(`no step ${index}`);
-    const env = { ...job.env, ...step.env };
-    const exports = Object.entries(env).map(([key, value]) => `export ${key}=${shellQuote(value)}`);
+    const exports = Object.entries(stepEnvironment(job, step)).map(
+      ([key, value]) => `export ${key}=${shellQuote(value)}`,
+    );
     if (step.kind === 'build-image') {
       return [
         'echo "build-image needs the Kubernetes executor (a daemonless image build in a pod); this environment has no cluster" >&2',
@@ -106,7 +114,7 @@ export function createLocalExecutor(options: { workDir: string }): Executor {
         '',
       ].join('\n');
     }
-    return [...exports, step.script, ''].join('\n');
+    return [...exports, stepScriptOf(step), ''].join('\n');
   }
 
   async function stop(job: JobRef): Promise<void> {

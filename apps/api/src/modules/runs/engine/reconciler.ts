@@ -1,6 +1,14 @@
 import { ACTIVE_RUN_STATUSES, FINISHED_STATUSES } from '@slipway/contracts';
 import type { PrismaClient } from '@slipway/db';
-import { type PlannedJob, planRun, secretEnvName } from '@slipway/pipeline';
+import {
+  type PlanContext,
+  type PlannedJob,
+  parseRunRef,
+  planRun,
+  refVariables,
+  secretEnvName,
+  variableEnv,
+} from '@slipway/pipeline';
 import type { FastifyBaseLogger } from 'fastify';
 import type { SecretBox } from '../../../lib/secret-box.ts';
 import { latestAttempts } from '../run-view.ts';
@@ -51,6 +59,8 @@ interface RunContextRow {
   /** The credentials the run uses, decrypted. */
   credentials: Map<string, ResolvedCredential>;
   plan: PlannedJob[];
+  /** The run's variables as the steps' environment (`SLIPWAY_BRANCH`, `SLIPWAY_PARAM_<NAME>`, …). */
+  variables: Record<string, string>;
 }
 
 export interface EnvironmentForRun {
@@ -128,10 +138,10 @@ export function createReconciler(deps: {
       : {};
     const spec = parseRunSpec(run.spec);
     const parameters = { ...(run.parameters as Record<string, unknown>), ...secrets };
-    const plan = planRun(spec, {
+    const planContext: PlanContext = {
       releaseType: run.releaseType,
       environment: run.environmentName,
-      branch: run.ref,
+      ...refVariables(run.ref),
       parameters,
       runNumber: run.number,
       runId: run.id,
@@ -140,7 +150,8 @@ export function createReconciler(deps: {
       project: project.slug,
       workspace: project.workspace.slug,
       secretParameters: Object.keys(secrets),
-    });
+    };
+    const plan = planRun(spec, planContext);
     const executor = deps.executorFor(environment);
     if (environment && executor.watch) {
       watchedThisPass.add(environment.id);
@@ -168,6 +179,7 @@ export function createReconciler(deps: {
       secrets,
       credentials,
       plan,
+      variables: variableEnv(spec, planContext),
     };
   }
 
@@ -178,17 +190,12 @@ export function createReconciler(deps: {
 
   function dispatchOf(ctx: RunContextRow, job: JobRunRow, planned: PlannedJob): JobDispatch {
     const { run } = ctx;
+    // The run's variables (the same values `${{ }}` gives) plus where the step runs.
     const env: Record<string, string> = {
       CI: 'true',
       SLIPWAY: 'true',
-      SLIPWAY_RUN_NUMBER: String(run.number),
-      SLIPWAY_RUN_ID: run.id,
+      ...ctx.variables,
       SLIPWAY_PIPELINE: run.pipeline.name,
-      SLIPWAY_PROJECT: ctx.project.slug,
-      SLIPWAY_WORKSPACE: ctx.project.workspaceSlug,
-      SLIPWAY_RELEASE_TYPE: run.releaseType,
-      SLIPWAY_ENVIRONMENT: run.environmentName,
-      SLIPWAY_BRANCH: run.ref,
       SLIPWAY_JOB: job.name,
       SLIPWAY_STAGE: job.stage,
     };
@@ -221,7 +228,7 @@ export function createReconciler(deps: {
       },
       namespace: ctx.namespace,
       repository: ctx.project.repoUrl
-        ? { url: ctx.project.repoUrl, ref: run.ref, commit: run.commitSha ?? undefined }
+        ? { url: ctx.project.repoUrl, ref: parseRunRef(run.ref).name, commit: run.commitSha ?? undefined }
         : null,
       steps: planned.steps,
       env,

@@ -197,10 +197,11 @@ function RunForm(props: { target: PipelineRef; spec: PipelineSpec; onClose: () =
         </fieldset>
       ) : null}
       <TextField
-        label="Branch"
+        label="Branch or tag"
         name="ref"
         value={values.ref}
         placeholder="the project's default branch"
+        hint="A branch name, or refs/tags/<name> to build a tag"
         error={apiError?.fieldError('body.ref')}
         onChange={(event) => setValues((v) => ({ ...v, ref: event.target.value }))}
       />
