@@ -54,6 +54,8 @@ export const StepRunSchema = z.object({
   /** What the step reported: the commit checked out, the digest of the image pushed. */
   result: z.string().nullable(),
   logLines: z.number().int(),
+  /** Why archiving the step's log stopped early (a storage error): the log holds what came before. */
+  logError: z.string().nullable(),
   startedAt: TimestampSchema.nullable(),
   finishedAt: TimestampSchema.nullable(),
 });

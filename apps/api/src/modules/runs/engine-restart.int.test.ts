@@ -7,6 +7,7 @@ import path from 'node:path';
 import type { Run } from '@slipway/contracts';
 import { freeLoopbackPort, type ServerProcess, startServerProcess } from '@slipway/testing';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { until } from '../../../test/wait.ts';
 
 const PASSWORD = 'engine-restart-password';
 
@@ -36,16 +37,6 @@ async function login(base: string): Promise<Session> {
   });
   const body = (await response.json()) as { csrfToken: string };
   return { cookie: (response.headers.get('set-cookie') ?? '').split(';')[0] ?? '', csrf: body.csrfToken };
-}
-
-async function until<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
 }
 
 describe('the run engine in the server process', () => {

@@ -8,50 +8,9 @@ import {
   signIn,
   type TestApp,
 } from '../../../test/helper.ts';
+import { readStream } from '../../../test/wait.ts';
 
 const PIPELINES = '/api/v1/workspaces/acme/projects/web/pipelines';
-
-interface Frame {
-  id: string;
-  event: string;
-  data: string;
-}
-
-/** Reads a Server-Sent Events response until it ends (or `stopWhen` says so). */
-async function readStream(
-  url: string,
-  headers: Record<string, string>,
-  stopWhen: (frames: Frame[]) => boolean = () => false,
-): Promise<Frame[]> {
-  const response = await fetch(url, { headers });
-  expect(response.headers.get('content-type')).toMatch(/text\/event-stream/);
-  const reader = response.body?.getReader();
-  const decoder = new TextDecoder();
-  const frames: Frame[] = [];
-  let text = '';
-  for (;;) {
-    const chunk = await reader?.read();
-    if (!chunk || chunk.done) break;
-    text += decoder.decode(chunk.value, { stream: true });
-    let boundary = text.indexOf('\n\n');
-    while (boundary !== -1) {
-      const block = text.slice(0, boundary);
-      text = text.slice(boundary + 2);
-      const field = (name: string) =>
-        block
-          .split('\n')
-          .find((line) => line.startsWith(`${name}: `))
-          ?.slice(name.length + 2) ?? '';
-      if (field('event')) frames.push({ id: field('id'), event: field('event'), data: field('data') });
-      boundary = text.indexOf('\n\n');
-    }
-    if (stopWhen(frames)) {
-      await reader?.cancel();
-      break;
-    }
-  }
-  return frames;
-}
 
 describe.skipIf(postgresSkipReason())('the run event stream', () => {
   let t: TestApp;

@@ -1,4 +1,5 @@
 import type { RunsRepo } from './runs.repo.ts';
+import { linesOf } from './step-logs.ts';
 
 /** Where a viewer stands in a run's two ordered feeds: status events and log chunks. */
 export interface StreamCursor {
@@ -84,7 +85,7 @@ export function createRunStreamHub(deps: { runs: RunsRepo; pollMs?: number }) {
           attempt: chunk.stepRun.jobRun.attempt,
           step: chunk.stepRun.index,
           firstLine: chunk.firstLine,
-          lines: chunk.content.split('\n'),
+          lines: linesOf(chunk),
         };
         frames.push(frame(from, 'log', JSON.stringify(data)));
       }

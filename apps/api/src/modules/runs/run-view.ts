@@ -57,6 +57,7 @@ export function toJobRun(job: JobRunRow, approval: Approval | undefined): JobRun
       exitCode: step.exitCode,
       result: step.result,
       logLines: step.logLines,
+      logError: step.logError,
       startedAt: iso(step.startedAt),
       finishedAt: iso(step.finishedAt),
     })),

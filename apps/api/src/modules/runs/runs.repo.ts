@@ -1,5 +1,6 @@
 import { ACTIVE_RUN_STATUSES } from '@slipway/contracts';
 import type { Prisma, PrismaClient } from '@slipway/db';
+import type { LogChunkToWrite } from './engine/log-pump.ts';
 
 type Db = PrismaClient | Prisma.TransactionClient;
 
@@ -29,6 +30,23 @@ export interface NewJobRun {
   startedAt?: Date | null;
   finishedAt?: Date | null;
   steps: Array<{ name: string; status: string; exitCode?: number | null; result?: string | null }>;
+}
+
+/** What a `step` event says: where the step is, its status, and why its log stopped if it did. */
+function stepEvent(
+  job: { stage: string; name: string; attempt: number },
+  step: { index: number; name: string; status: string; exitCode: number | null; logError: string | null },
+) {
+  return {
+    stage: job.stage,
+    job: job.name,
+    attempt: job.attempt,
+    index: step.index,
+    name: step.name,
+    status: step.status,
+    exitCode: step.exitCode,
+    ...(step.logError ? { logError: step.logError } : {}),
+  };
 }
 
 /** The one place run, job and step statuses change: each change is also a replayable event. */
@@ -174,23 +192,12 @@ export function createRunsRepo(prisma: PrismaClient) {
     ): Promise<void> {
       const step = await db.stepRun.update({ where: { id: stepId }, data });
       if (data.status) {
-        await event(db, runId, 'step', {
-          stage: job.stage,
-          job: job.name,
-          attempt: job.attempt,
-          index: step.index,
-          name: step.name,
-          status: step.status,
-          exitCode: step.exitCode,
-        });
+        await event(db, runId, 'step', stepEvent(job, step));
       }
     },
 
     /** Archives one piece of a step's log and advances the step's counters, atomically. */
-    async appendLog(
-      step: { id: string; runId: string },
-      chunk: { seq: number; firstLine: number; lineCount: number; content: string; bytes: number },
-    ) {
+    async appendLog(step: { id: string; runId: string }, chunk: LogChunkToWrite) {
       return prisma.$transaction(async (tx) => {
         const created = await tx.logChunk.create({
           data: {
@@ -200,6 +207,7 @@ export function createRunsRepo(prisma: PrismaClient) {
             firstLine: chunk.firstLine,
             lineCount: chunk.lineCount,
             content: chunk.content,
+            raw: chunk.raw ? new Uint8Array(chunk.raw) : null,
           },
         });
         await tx.stepRun.update({
@@ -210,8 +218,57 @@ export function createRunsRepo(prisma: PrismaClient) {
       });
     },
 
-    lastChunk(stepRunId: string) {
-      return prisma.logChunk.findFirst({ where: { stepRunId }, orderBy: { seq: 'desc' } });
+    /** Where a step's log archive stands: bytes and lines archived, the next chunk's number. */
+    async logState(stepRunId: string): Promise<{ bytes: number; lines: number; nextSeq: number }> {
+      const [step, last] = await Promise.all([
+        prisma.stepRun.findUniqueOrThrow({ where: { id: stepRunId } }),
+        prisma.logChunk.findFirst({ where: { stepRunId }, orderBy: { seq: 'desc' }, select: { seq: true } }),
+      ]);
+      return { bytes: Number(step.logBytes), lines: step.logLines, nextSeq: (last?.seq ?? -1) + 1 };
+    },
+
+    /** Every line of the step's log is archived. */
+    async completeLog(stepRunId: string): Promise<void> {
+      await prisma.stepRun.update({ where: { id: stepRunId }, data: { logComplete: true } });
+    },
+
+    /**
+     * Archiving the step's log stopped for good: records why on the step (its log counts as
+     * complete, so the run can settle) and tells the run's event stream, in one transaction.
+     */
+    async failLog(
+      runId: string,
+      job: { stage: string; name: string; attempt: number },
+      stepRunId: string,
+      logError: string,
+    ): Promise<void> {
+      await prisma.$transaction(async (tx) => {
+        const step = await tx.stepRun.update({
+          where: { id: stepRunId },
+          data: { logComplete: true, logError: logError.slice(0, 500) },
+        });
+        await event(tx, runId, 'step', stepEvent(job, step));
+      });
+    },
+
+    /**
+     * Forgets the secret parameter values of ended runs whose logs are all archived (they
+     * are kept until then: a log archived later is masked too).
+     */
+    async dropSecretsOfSettledRuns(): Promise<void> {
+      await prisma.pipelineRun.updateMany({
+        where: {
+          secretValues: { not: null },
+          status: { notIn: [...ACTIVE_RUN_STATUSES] },
+          jobs: {
+            none: {
+              executor: { not: null },
+              steps: { some: { logComplete: false, status: { not: 'pending' } } },
+            },
+          },
+        },
+        data: { secretValues: null },
+      });
     },
 
     /** The chunks holding lines from `fromLine` on, in order, a bounded page at a time. */

@@ -6,6 +6,22 @@ import type { RunsRepo, RunWithJobs } from './runs.repo.ts';
 
 const PAGE_CHUNKS = 20;
 
+/** An archived piece of a step's log, as stored in `log_chunks`. */
+export interface StoredLogChunk {
+  content: string;
+  raw: Uint8Array | null;
+}
+
+/** The lines of a chunk as served (log pages, search, the event stream). */
+export function linesOf(chunk: StoredLogChunk): string[] {
+  return chunk.content.split('\n');
+}
+
+/** The bytes a chunk holds, as written by the step (secrets masked): what a download returns. */
+export function bytesOf(chunk: StoredLogChunk): Buffer {
+  return chunk.raw ? Buffer.from(chunk.raw) : Buffer.from(`${chunk.content}\n`);
+}
+
 /** The step of a run's job: the job by name (or `stage.job`), the step by name or 0-based index. */
 export function findStep(run: RunWithJobs, jobName: string, stepName: string) {
   const jobs = latestAttempts(run.jobs).filter(
@@ -44,7 +60,7 @@ export function createStepLogs(deps: { runs: RunsRepo }) {
       const { step } = findStep(run, jobName, stepName);
       const lines: Array<{ number: number; text: string }> = [];
       for await (const chunk of chunksFrom(step.id, from)) {
-        const texts = chunk.content.split('\n');
+        const texts = linesOf(chunk);
         for (let i = 0; i < texts.length && lines.length < limit; i++) {
           const number = chunk.firstLine + i;
           if (number >= from) lines.push({ number, text: texts[i] ?? '' });
@@ -75,7 +91,7 @@ export function createStepLogs(deps: { runs: RunsRepo }) {
         const chunks = await runs.searchChunks(step.id, text, afterSeq, PAGE_CHUNKS);
         for (const chunk of chunks) {
           afterSeq = chunk.seq;
-          const texts = chunk.content.split('\n');
+          const texts = linesOf(chunk);
           for (let i = 0; i < texts.length && lines.length < limit; i++) {
             const number = chunk.firstLine + i;
             const line = texts[i] ?? '';
@@ -91,12 +107,12 @@ export function createStepLogs(deps: { runs: RunsRepo }) {
       };
     },
 
-    /** The whole log as text, streamed a page of chunks at a time. */
+    /** The whole log, byte for byte as written (secrets masked), streamed a page of chunks at a time. */
     download(run: RunWithJobs, jobName: string, stepName: string): Readable {
       const { step } = findStep(run, jobName, stepName);
       return Readable.from(
         (async function* () {
-          for await (const chunk of chunksFrom(step.id, 1)) yield `${chunk.content}\n`;
+          for await (const chunk of chunksFrom(step.id, 1)) yield bytesOf(chunk);
         })(),
       );
     },

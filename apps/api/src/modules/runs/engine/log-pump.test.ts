@@ -1,10 +1,13 @@
 import { Readable } from 'node:stream';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { CHUNK_BYTES, type LogChunkToWrite, maskSecrets, pumpLog } from './log-pump.ts';
+import { bytesOf, linesOf } from '../step-logs.ts';
+import { maskBytes, secretPatterns } from './log-masking.ts';
+import { CHUNK_BYTES, createLogCutter, type LogChunkToWrite, pumpLog } from './log-pump.ts';
 
 async function pump(
   parts: (string | Buffer)[],
-  options: { nextSeq?: number; nextLine?: number; secrets?: string[] } = {},
+  options: { nextSeq?: number; nextLine?: number; secrets?: string[]; isEnd?: () => boolean } = {},
 ) {
   const chunks: LogChunkToWrite[] = [];
   await pumpLog({
@@ -12,6 +15,7 @@ async function pump(
     nextSeq: options.nextSeq ?? 0,
     nextLine: options.nextLine ?? 1,
     secrets: options.secrets ?? [],
+    isEnd: options.isEnd,
     write: async (chunk) => {
       chunks.push(chunk);
     },
@@ -19,12 +23,61 @@ async function pump(
   return chunks;
 }
 
+/** What a download of these chunks returns. */
+const download = (chunks: readonly LogChunkToWrite[]) => Buffer.concat(chunks.map(bytesOf));
+const lines = (chunks: readonly LogChunkToWrite[]) => chunks.flatMap(linesOf);
+
+/**
+ * Everything a viewer can get of an archived log, as text: each stored chunk's content and
+ * bytes, each served line, each event-stream frame, the download.
+ */
+function everythingServed(chunks: readonly LogChunkToWrite[]): string[] {
+  return [
+    ...chunks.flatMap((c) => [c.content, c.raw?.toString('latin1') ?? '', c.raw?.toString() ?? '']),
+    ...lines(chunks),
+    ...chunks.map((c) => `data: ${JSON.stringify({ firstLine: c.firstLine, lines: linesOf(c) })}\n\n`),
+    download(chunks).toString(),
+    download(chunks).toString('latin1'),
+  ];
+}
+
+/** Runs the cutter over `input` read in the given pieces, closing chunks where `closeAfter` says. */
+function cutInto(
+  input: Buffer,
+  cuts: readonly number[],
+  options: { secrets: string[]; chunkBytes?: number; closeAfter?: readonly boolean[] },
+): LogChunkToWrite[] {
+  const cutter = createLogCutter(options);
+  const bounds = [...new Set([0, ...cuts.filter((c) => c > 0 && c < input.length), input.length])].sort(
+    (a, b) => a - b,
+  );
+  const chunks: LogChunkToWrite[] = [];
+  let seq = 0;
+  let line = 1;
+  const takeReady = () => {
+    for (const chunk of cutter.take(seq, line)) {
+      chunks.push(chunk);
+      seq = chunk.seq + 1;
+      line = chunk.firstLine + chunk.lineCount;
+    }
+  };
+  for (let i = 0; i + 1 < bounds.length; i++) {
+    cutter.push(input.subarray(bounds[i], bounds[i + 1]));
+    if (options.closeAfter?.[i]) cutter.close();
+    takeReady();
+  }
+  cutter.end();
+  takeReady();
+  return chunks;
+}
+
 describe('log archiving', () => {
   it('splits into lines across reads, counts lines and raw bytes, keeps a last line without a newline', async () => {
     const chunks = await pump(['one\ntw', 'o\r\nthr', 'ee']);
-    expect(chunks.map((c) => c.content).join('\n')).toBe('one\ntwo\nthree');
+    expect(lines(chunks)).toEqual(['one', 'two', 'three']);
     expect(chunks.reduce((n, c) => n + c.lineCount, 0)).toBe(3);
     expect(chunks.reduce((n, c) => n + c.bytes, 0)).toBe(Buffer.byteLength('one\ntwo\r\nthree'));
+    expect(download(chunks).toString()).toBe('one\ntwo\r\nthree');
     expect(chunks[0]?.firstLine).toBe(1);
   });
 
@@ -36,6 +89,7 @@ describe('log archiving', () => {
       firstLine: 41,
       content: 'grüße\nñ',
       lineCount: 2,
+      raw: null, // the text says it all
       bytes: text.length,
     });
   });
@@ -44,19 +98,170 @@ describe('log archiving', () => {
     const big = `${'x'.repeat(CHUNK_BYTES * 3)}`;
     const chunks = await pump([big, '\nend\n']);
     // Pieces of exactly CHUNK_BYTES (the last one ended by its newline), then "end".
-    expect(chunks.flatMap((c) => c.content.split('\n')).map((line) => line.length)).toEqual([
-      CHUNK_BYTES,
-      CHUNK_BYTES,
-      CHUNK_BYTES,
-      3,
-    ]);
+    expect(lines(chunks).map((line) => line.length)).toEqual([CHUNK_BYTES, CHUNK_BYTES, CHUNK_BYTES, 3]);
+    expect(chunks.every((c) => c.bytes <= CHUNK_BYTES + 1)).toBe(true);
     expect(chunks.reduce((n, c) => n + c.bytes, 0)).toBe(big.length + 5);
     expect(chunks.map((c) => c.seq)).toEqual(chunks.map((_, i) => i));
+    expect(download(chunks).toString()).toBe(`${big}\nend\n`);
   });
 
-  it('masks secret values', async () => {
-    expect(maskSecrets('token=s3cret and s3cret again', ['s3cret'])).toBe('token=*** and *** again');
-    const chunks = await pump(['password: hunter22\n'], { secrets: ['hunter22'] });
-    expect(chunks[0]?.content).toBe('password: ***');
+  it('keeps the bytes written: NUL, bytes that are not UTF-8, encoded surrogates, a lone CR, ANSI colours', async () => {
+    const written = Buffer.concat([
+      Buffer.from('before\nbinary\0output\n'),
+      Buffer.from([0xff, 0xfe, 0x0a]), // not UTF-8
+      Buffer.from([0xed, 0xa0, 0x80, 0x0a]), // a UTF-16 surrogate, encoded
+      Buffer.from('50%\r100%\n\x1b[31mred\x1b[0m\r\n'),
+      Buffer.from([0xe2, 0x82]), // a character cut short at the very end
+    ]);
+    // Read a byte at a time: no read boundary may change what is stored.
+    const chunks = await pump([...written].map((b) => Buffer.from([b])));
+    expect(lines(chunks)).toEqual([
+      'before',
+      'binary\\x00output',
+      '\\xff\\xfe',
+      '\\xed\\xa0\\x80',
+      '50%\r100%',
+      '\x1b[31mred\x1b[0m',
+      '\\xe2\\x82',
+    ]);
+    expect(download(chunks).equals(written)).toBe(true);
+    expect(chunks.reduce((n, c) => n + c.bytes, 0)).toBe(written.length);
   });
+
+  it('keeps binary output whole and cuts it only between characters', async () => {
+    const binary = Buffer.from(Array.from({ length: CHUNK_BYTES * 2 + 777 }, (_, i) => (i * 7919) % 256));
+    const chunks = await pump([binary.subarray(0, 5000), binary.subarray(5000)]);
+    expect(download(chunks).equals(binary)).toBe(true);
+    expect(chunks.every((c) => !c.content.includes('\0'))).toBe(true);
+  });
+
+  it('leaves an unfinished last line to the next pump when the log has not ended', async () => {
+    const chunks = await pump(['done\nhalf a li'], { isEnd: () => false });
+    expect(lines(chunks)).toEqual(['done']);
+    expect(chunks.reduce((n, c) => n + c.bytes, 0)).toBe(5); // the next pump resumes at "half"
+  });
+
+  it('stops at the first chunk the database refuses and fails with its error', async () => {
+    const refused = new Error('22021 invalid byte sequence');
+    let writes = 0;
+    const pumped = pumpLog({
+      stream: Readable.from([Buffer.from('a\n'.repeat(CHUNK_BYTES))]),
+      nextSeq: 0,
+      nextLine: 1,
+      secrets: [],
+      write: async () => {
+        writes += 1;
+        throw refused;
+      },
+    });
+    await expect(pumped).rejects.toBe(refused);
+    expect(writes).toBe(1);
+  });
+});
+
+describe('masking secrets in logs', () => {
+  it('masks each line of a multi-line secret, also when only some lines are printed', async () => {
+    const secret = 'KEYLINE-ONE-abcdef123\r\nKEYLINE-TWO-ghijkl456\n';
+    const chunks = await pump(
+      ['token: KEYLINE-ONE-abcdef123\nKEYLINE-TWO-ghijkl456\r\n', 'KEYLINE-TWO-ghijkl456'],
+      {
+        secrets: [secret],
+      },
+    );
+    expect(lines(chunks)).toEqual(['token: ***', '***', '***']);
+    expect(download(chunks).toString()).toBe('token: ***\n***\r\n***');
+  });
+
+  it('masks a secret that long-line pieces would cut, at every offset around the 64 KiB cut', () => {
+    const secret = 'pässwörd-0123456789'; // multi-byte characters too
+    const length = Buffer.byteLength(secret);
+    for (let offset = -length - 1; offset <= 1; offset++) {
+      const input = Buffer.concat([
+        Buffer.from('y'.repeat(CHUNK_BYTES + offset)),
+        Buffer.from(secret),
+        Buffer.from('z'.repeat(100)),
+      ]);
+      for (const cuts of [
+        [],
+        [CHUNK_BYTES],
+        [CHUNK_BYTES + offset + 3],
+        [CHUNK_BYTES + length + offset - 1],
+      ]) {
+        const chunks = cutInto(input, cuts, { secrets: [secret] });
+        for (const text of everythingServed(chunks)) expect(text).not.toContain(secret);
+        expect(download(chunks).toString()).toBe(`${'y'.repeat(CHUNK_BYTES + offset)}***${'z'.repeat(100)}`);
+      }
+    }
+  });
+
+  // Property tests: the same log, read in any pieces and archived in any chunks, is stored
+  // the same (the masked bytes, exactly), and no secret line reaches anything served.
+  const secretLine = fc
+    .array(fc.constantFrom(...'abcdefx0123456789-_:=+/äß€'), { minLength: 3, maxLength: 24 })
+    .map((chars) => chars.join(''));
+  const secretArb = fc
+    .tuple(fc.array(secretLine, { minLength: 1, maxLength: 3 }), fc.constantFrom('\n', '\r\n'))
+    .map(([parts, eol]) => parts.join(eol));
+  const logArb = (secret: string) =>
+    fc
+      .array(
+        fc.oneof(
+          fc.constant(Buffer.from(secret)),
+          fc.constantFrom(...secret.split(/\r?\n/)).map((line) => Buffer.from(line)),
+          fc.constantFrom('\n', '\r\n', '\r', '\0', ' ', 'x').map((s) => Buffer.from(s)),
+          fc.uint8Array({ maxLength: 12 }).map((bytes) => Buffer.from(bytes)),
+          fc.string({ maxLength: 12 }).map((text) => Buffer.from(text)),
+        ),
+        { maxLength: 14 },
+      )
+      .map((parts) => Buffer.concat(parts));
+  const secretWithLog = secretArb.chain((secret) => fc.tuple(fc.constant(secret), logArb(secret)));
+
+  const check = (secret: string, input: Buffer, chunks: LogChunkToWrite[]) => {
+    const patterns = secretPatterns([secret]);
+    expect(download(chunks).equals(maskBytes(input, patterns))).toBe(true);
+    expect(chunks.reduce((n, c) => n + c.bytes, 0)).toBe(input.length);
+    for (const pattern of patterns) {
+      for (const text of everythingServed(chunks)) expect(text).not.toContain(pattern.toString());
+    }
+  };
+
+  it('holds when the output is read in two pieces cut at every possible offset', () => {
+    fc.assert(
+      fc.property(secretWithLog, fc.integer({ min: 4, max: 40 }), ([secret, input], chunkBytes) => {
+        for (let at = 0; at <= input.length; at++)
+          check(secret, input, cutInto(input, [at], { secrets: [secret], chunkBytes }));
+      }),
+      { numRuns: 60 },
+    );
+  }, 60_000);
+
+  it('holds for random reads, flushes and chunk sizes', () => {
+    fc.assert(
+      fc.property(
+        secretWithLog,
+        fc.array(fc.nat(), { maxLength: 12 }),
+        fc.array(fc.boolean(), { maxLength: 12 }),
+        fc.integer({ min: 1, max: 64 }),
+        ([secret, input], cuts, closeAfter, chunkBytes) => {
+          const at = cuts.map((c) => (input.length === 0 ? 0 : c % input.length));
+          check(secret, input, cutInto(input, at, { secrets: [secret], chunkBytes, closeAfter }));
+        },
+      ),
+      { numRuns: 500 },
+    );
+  }, 60_000);
+
+  it('holds through the whole pump, stream reads included', async () => {
+    await fc.assert(
+      fc.asyncProperty(secretWithLog, fc.array(fc.nat(), { maxLength: 6 }), async ([secret, input], cuts) => {
+        const bounds = [...new Set([0, ...cuts.map((c) => c % (input.length + 1)), input.length])].sort(
+          (a, b) => a - b,
+        );
+        const parts = bounds.slice(1).map((end, i) => input.subarray(bounds[i], end));
+        check(secret, input, await pump(parts, { secrets: [secret] }));
+      }),
+      { numRuns: 100 },
+    );
+  }, 60_000);
 });

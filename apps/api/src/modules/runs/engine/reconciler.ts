@@ -12,16 +12,11 @@ import {
 import type { FastifyBaseLogger } from 'fastify';
 import type { SecretBox } from '../../../lib/secret-box.ts';
 import { latestAttempts } from '../run-view.ts';
-import {
-  type JobRunRow,
-  type RunsRepo,
-  type RunWithJobs,
-  runInclude,
-  type StepRunRow,
-} from '../runs.repo.ts';
+import { type JobRunRow, type RunsRepo, type RunWithJobs, runInclude } from '../runs.repo.ts';
 import { CHECKOUT_STEP, parseRunSpec } from '../runs.service.ts';
 import { type Executor, externalNameOf, type JobDispatch, type JobRef } from './executor.ts';
-import { pumpLog } from './log-pump.ts';
+import { createLogArchiver } from './log-archiver.ts';
+import { secretsOfRun } from './log-masking.ts';
 import {
   type CredentialResolver,
   credentialEnvNames,
@@ -109,13 +104,11 @@ export function createReconciler(deps: {
     addJobs: counted(deps.runs.addJobs),
     event: counted(deps.runs.event),
   };
-  const pumps = new Map<string, Promise<void>>();
-  const finishedSteps = new Set<string>();
+  const logs = createLogArchiver({ runs: deps.runs, logger: deps.logger, notify: deps.notify });
   let timer: NodeJS.Timeout | undefined;
   let running: Promise<void> | undefined;
   let again = false;
   let stopped = true;
-  let pumpAborts = new AbortController();
   const inProgress = new Map<string, Promise<void>>();
   const rerun = new Set<string>();
   /** Watches of the environments with active runs (Kubernetes: Jobs and pods), by environment id. */
@@ -250,7 +243,7 @@ export function createReconciler(deps: {
         // A step that never started has no log to archive.
         ...(neverStarted ? { logComplete: true } : {}),
       });
-      if (!neverStarted) finishedSteps.add(step.id);
+      if (!neverStarted) logs.stepEnded(step.id);
     }
   }
 
@@ -280,7 +273,7 @@ export function createReconciler(deps: {
           await runs.setRun(run.id, { commitSha: seen.result.slice(0, 64) });
         }
       }
-      if (finished(seen.status)) finishedSteps.add(step.id);
+      if (finished(seen.status)) logs.stepEnded(step.id);
     }
     const timeout = planned?.timeoutSeconds;
     if (
@@ -362,43 +355,13 @@ export function createReconciler(deps: {
   }
 
   function ensurePumps(ctx: RunContextRow) {
-    for (const job of ctx.run.jobs) {
-      if (!job.executor || job.reusedFrom !== null) continue;
-      for (const step of job.steps) {
-        if (step.logComplete || step.status === 'pending' || pumps.has(step.id)) continue;
-        if (finished(step.status)) finishedSteps.add(step.id);
-        const pump = archiveStep(ctx, job, step)
-          .catch((error: unknown) =>
-            deps.logger?.warn({ err: error, step: step.id }, 'log archiving stopped; will resume'),
-          )
-          .finally(() => pumps.delete(step.id));
-        pumps.set(step.id, pump);
-      }
-    }
-  }
-
-  async function archiveStep(ctx: RunContextRow, job: JobRunRow, step: StepRunRow) {
-    const last = await runs.lastChunk(step.id);
-    const current = await prisma.stepRun.findUniqueOrThrow({ where: { id: step.id } });
-    const stream = await ctx.executor.openLog(refOf(ctx, job), step.index, Number(current.logBytes), () =>
-      finishedSteps.has(step.id),
-    );
-    if (!stream) return;
-    await pumpLog({
-      stream,
-      nextSeq: (last?.seq ?? -1) + 1,
-      nextLine: current.logLines + 1,
-      secrets: [...Object.values(ctx.secrets), ...[...ctx.credentials.values()].map((c) => c.secret)],
-      signal: pumpAborts.signal,
-      write: async (chunk) => {
-        await runs.appendLog({ id: step.id, runId: ctx.run.id }, chunk);
-        deps.notify(ctx.run.id);
-      },
+    logs.ensure({
+      runId: ctx.run.id,
+      jobs: ctx.run.jobs,
+      executor: ctx.executor,
+      refOf: (job) => refOf(ctx, job),
+      secrets: secretsOfRun(ctx.secrets, ctx.credentials.values()),
     });
-    if (finishedSteps.has(step.id) && !pumpAborts.signal.aborted) {
-      await prisma.stepRun.update({ where: { id: step.id }, data: { logComplete: true } });
-      finishedSteps.delete(step.id);
-    }
   }
 
   /** Finished jobs whose logs are all archived: their executor may clean up now. */
@@ -439,7 +402,7 @@ export function createReconciler(deps: {
         await endSteps(run.id, job, 'cancelled');
         await runs.setJob(run.id, job.id, { status: 'cancelled', finishedAt: new Date() });
       }
-      await runs.setRun(run.id, { status: 'cancelled', finishedAt: new Date(), secretValues: null });
+      await runs.setRun(run.id, { status: 'cancelled', finishedAt: new Date() });
       return;
     }
 
@@ -462,14 +425,13 @@ export function createReconciler(deps: {
         await runs.setRun(run.id, {
           status: 'failed',
           finishedAt: new Date(),
-          secretValues: null,
           message: `${failed.stage} / ${failed.name}: ${failed.message ?? 'failed'}`,
         });
       }
     } else {
       const open = jobs.filter((j) => !finished(j.status));
       if (open.length === 0) {
-        await runs.setRun(run.id, { status: 'succeeded', finishedAt: new Date(), secretValues: null });
+        await runs.setRun(run.id, { status: 'succeeded', finishedAt: new Date() });
       } else {
         const stageIndex = Math.min(...open.map((j) => j.stageIndex));
         for (const job of open.filter((j) => j.stageIndex === stageIndex && j.status === 'pending')) {
@@ -562,6 +524,8 @@ export function createReconciler(deps: {
       }
     }
     await releaseArchivedJobs();
+    // Secret values stay until every log of the run is archived (and masked with them).
+    await runs.dropSecretsOfSettledRuns();
     // Runs that ended still may have logs to archive.
     const unarchived = await prisma.stepRun.findMany({
       where: {
@@ -618,7 +582,7 @@ export function createReconciler(deps: {
   return {
     start() {
       stopped = false;
-      pumpAborts = new AbortController();
+      logs.start();
       schedule(0);
     },
     wake,
@@ -629,10 +593,10 @@ export function createReconciler(deps: {
       clearTimeout(timer);
       for (const stopWatch of watches.values()) stopWatch();
       watches.clear();
-      pumpAborts.abort();
+      const pumpsStopped = logs.stop();
       await running;
       await Promise.allSettled([...inProgress.values()]);
-      await Promise.allSettled([...pumps.values()]);
+      await pumpsStopped;
     },
   };
 }

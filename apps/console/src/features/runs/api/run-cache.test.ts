@@ -23,6 +23,7 @@ function job(name: string, status: JobRun['status'], attempt = 1): JobRun {
       exitCode: null,
       result: null,
       logLines: 0,
+      logError: null,
       startedAt: null,
       finishedAt: null,
     })),

@@ -17,6 +17,7 @@ const StepEventSchema = z.object({
   index: z.number().int(),
   status: WorkStatusSchema,
   exitCode: z.number().int().nullable().optional(),
+  logError: z.string().optional(),
 });
 const LogEventSchema = z.object({
   stage: z.string(),
@@ -112,6 +113,7 @@ export function applyRunEvent(run: Run, message: RunStreamMessage): Run {
             exitCode: null,
             result: null,
             logLines: 0,
+            logError: null,
             startedAt: null,
             finishedAt: null,
           })),
@@ -129,7 +131,12 @@ export function applyRunEvent(run: Run, message: RunStreamMessage): Run {
     const jobs = run.jobs.map((job) => {
       if (job.stage !== event.stage || job.name !== event.job || job.attempt !== event.attempt) return job;
       const steps = job.steps.map((step) => {
-        if (step.index !== event.index || !moves(step.status, event.status)) return step;
+        if (step.index !== event.index) return step;
+        if (event.logError && event.logError !== step.logError) {
+          changed = true;
+          return { ...step, logError: event.logError };
+        }
+        if (!moves(step.status, event.status)) return step;
         changed = true;
         return { ...step, status: event.status, exitCode: event.exitCode ?? step.exitCode };
       });

@@ -30,6 +30,11 @@ export function JobSteps(props: {
               {step.exitCode !== null && step.exitCode !== 0 ? ` · exit ${step.exitCode}` : ''}
               {step.logLines > 0 ? ` · ${step.logLines.toLocaleString()} lines` : ''}
             </span>
+            {step.logError ? (
+              <span className="small" role="alert">
+                {step.logError}
+              </span>
+            ) : null}
             {step.result ? (
               <span className="muted small monospace" title={step.result}>
                 {/^[0-9a-f]{40}$/.test(step.result) ? step.result.slice(0, 8) : step.result.slice(0, 80)}

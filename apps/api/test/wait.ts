@@ -1,0 +1,60 @@
+// Waiting for what the API serves in the int tests: a state polled for, an SSE stream read to its end.
+import { expect } from 'vitest';
+
+/** One Server-Sent Events frame: its id, event type and data line. */
+export interface Frame {
+  id: string;
+  event: string;
+  data: string;
+}
+
+/** Reads a Server-Sent Events response until it ends (or `stopWhen` says so). */
+export async function readStream(
+  url: string,
+  headers: Record<string, string>,
+  stopWhen: (frames: Frame[]) => boolean = () => false,
+): Promise<Frame[]> {
+  const response = await fetch(url, { headers });
+  expect(response.headers.get('content-type')).toMatch(/text\/event-stream/);
+  const reader = response.body?.getReader();
+  const decoder = new TextDecoder();
+  const frames: Frame[] = [];
+  let text = '';
+  for (;;) {
+    const chunk = await reader?.read();
+    if (!chunk || chunk.done) break;
+    text += decoder.decode(chunk.value, { stream: true });
+    let boundary = text.indexOf('\n\n');
+    while (boundary !== -1) {
+      const block = text.slice(0, boundary);
+      text = text.slice(boundary + 2);
+      const field = (name: string) =>
+        block
+          .split('\n')
+          .find((line) => line.startsWith(`${name}: `))
+          ?.slice(name.length + 2) ?? '';
+      if (field('event')) frames.push({ id: field('id'), event: field('event'), data: field('data') });
+      boundary = text.indexOf('\n\n');
+    }
+    if (stopWhen(frames)) {
+      await reader?.cancel();
+      break;
+    }
+  }
+  return frames;
+}
+
+/** Polls `probe` until it returns a value (every 100 ms; fails after `timeoutMs`). */
+export async function until<T>(
+  what: string,
+  probe: () => Promise<T | undefined>,
+  timeoutMs = 30_000,
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
