@@ -205,6 +205,9 @@ export const webhookEndpoints = {
     tag,
     auth: 'public',
     params: ReceiveWebhookParamsSchema,
+    errors: {
+      422: 'The delivery id (X-GitHub-Delivery, or GitLab’s Idempotency-Key) was already received for another event',
+    },
     response: WebhookReceiptSchema,
   }),
 };

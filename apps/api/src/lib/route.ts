@@ -24,6 +24,15 @@ declare module 'fastify' {
 
 const ERROR_RESPONSES = { '4xx': ErrorBodySchema, '5xx': ErrorBodySchema };
 
+/** The generic error responses plus the ones the endpoint declares with their meaning. */
+function errorResponses(endpoint: Endpoint) {
+  const declared = Object.entries(endpoint.errors ?? {}).map(([status, meaning]) => [
+    status,
+    ErrorBodySchema.describe(meaning),
+  ]);
+  return { ...Object.fromEntries(declared), ...ERROR_RESPONSES };
+}
+
 /** Method, URL, auth and the request schemas and OpenAPI metadata of an endpoint. */
 function routeOf(endpoint: Endpoint) {
   return {
@@ -38,6 +47,7 @@ function routeOf(endpoint: Endpoint) {
       ...(endpoint.params ? { params: endpoint.params } : {}),
       ...(endpoint.query ? { querystring: endpoint.query } : {}),
       ...(endpoint.body ? { body: endpoint.body } : {}),
+      ...(endpoint.headers ? { headers: endpoint.headers } : {}),
     },
   };
 }
@@ -57,7 +67,7 @@ export function registerEndpoint<E extends Endpoint>(
       ...routeOf(endpoint).schema,
       response: {
         [endpoint.successStatus]: endpoint.response ?? z.null().describe('No Content'),
-        ...ERROR_RESPONSES,
+        ...errorResponses(endpoint),
       },
     },
     // The request was validated against these very schemas, so the cast only restores
@@ -81,7 +91,7 @@ export function registerStreamingEndpoint<E extends Endpoint>(
 ): void {
   app.route({
     ...routeOf(endpoint),
-    schema: { ...routeOf(endpoint).schema, response: ERROR_RESPONSES },
+    schema: { ...routeOf(endpoint).schema, response: errorResponses(endpoint) },
     handler: async (request, reply) => handler(request as unknown as EndpointRequest<E>, reply),
   });
 }
