@@ -145,7 +145,9 @@ export function createProjectsService(deps: {
       body: UpdateProjectBody,
     ): Promise<Project> {
       const existing = await authorize(actor, workspaceSlug, slug, 'project.update');
-      checkRepoUrl(body.repoUrl);
+      // Only a new repository is checked: a project keeps the one it has (the demo's, which
+      // the server created on its own disk, or one set while local repositories were allowed).
+      if (body.repoUrl !== existing.repoUrl) checkRepoUrl(body.repoUrl);
       await checkGitCredential(existing.workspaceId, body.gitCredential);
       return toProject(workspaceSlug, await projects.update(existing.id, body));
     },
