@@ -197,6 +197,7 @@ const tag = 'runs';
 export const runEndpoints = {
   create: defineEndpoint({
     operationId: 'createRun',
+    auditedFields: ['releaseType', 'environment', 'ref'],
     method: 'POST',
     path: base,
     summary:
@@ -239,6 +240,7 @@ export const runEndpoints = {
   }),
   retry: defineEndpoint({
     operationId: 'retryRun',
+    auditedFields: ['fromStage'],
     method: 'POST',
     path: `${base}/{number}/retry`,
     summary: 'Start a new run with the same revision and values, whole or from a stage',
@@ -250,6 +252,7 @@ export const runEndpoints = {
   }),
   decide: defineEndpoint({
     operationId: 'decideApproval',
+    auditedFields: ['decision', 'comment'],
     method: 'POST',
     path: `${base}/{number}/approvals/{gate}`,
     summary: 'Approve or reject an approval gate (its role, count and self-approval rule apply)',

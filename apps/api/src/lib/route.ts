@@ -1,6 +1,7 @@
 import { type Endpoint, type EndpointResponse, ErrorBodySchema } from '@slipway/contracts';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
+import { type AuditNote, runWithAuditNote } from './audit-note.ts';
 
 type Out<T> = T extends z.ZodType ? z.output<T> : unknown;
 
@@ -19,6 +20,10 @@ declare module 'fastify' {
   interface FastifyContextConfig {
     /** Set by `registerEndpoint`; routes without it (static files, health) are public. */
     auth?: 'public' | 'session';
+    /** The endpoint changes nothing (see `Endpoint.readOnly`): not audited. */
+    readOnly?: boolean;
+    /** Body fields whose values the audit trail records (see `Endpoint.auditedFields`). */
+    auditedFields?: readonly string[];
   }
 }
 
@@ -38,7 +43,11 @@ function routeOf(endpoint: Endpoint) {
   return {
     method: endpoint.method,
     url: endpoint.path.replace(/\{(\w+)\}/g, ':$1'),
-    config: { auth: endpoint.auth },
+    config: {
+      auth: endpoint.auth,
+      readOnly: endpoint.readOnly ?? false,
+      auditedFields: endpoint.auditedFields ?? [],
+    },
     schema: {
       operationId: endpoint.operationId,
       summary: endpoint.summary,
@@ -73,7 +82,11 @@ export function registerEndpoint<E extends Endpoint>(
     // The request was validated against these very schemas, so the cast only restores
     // the types that a route built from a runtime value cannot infer.
     handler: async (request, reply) => {
-      const result = await handler(request as unknown as EndpointRequest<E>, reply);
+      const note: AuditNote = {};
+      request.auditNote = note;
+      const result = await runWithAuditNote(note, () =>
+        handler(request as unknown as EndpointRequest<E>, reply),
+      );
       reply.code(endpoint.successStatus);
       return endpoint.successStatus === 204 ? reply.send(undefined) : result;
     },
