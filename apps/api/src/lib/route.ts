@@ -24,6 +24,8 @@ declare module 'fastify' {
     readOnly?: boolean;
     /** Body fields whose values the audit trail records (see `Endpoint.auditedFields`). */
     auditedFields?: readonly string[];
+    /** A GET that changes state (the OIDC callback opens a session): audited all the same. */
+    changesState?: boolean;
   }
 }
 

@@ -70,7 +70,8 @@ export function registerAuditTrail(app: FastifyInstance, deps: { audit: AuditRep
   app.decorateRequest('auditNote', null);
   app.addHook('onSend', async (request, reply, payload) => {
     const config = request.routeOptions.config;
-    if (SAFE_METHODS.has(request.method) || !config.auth || config.readOnly) return payload;
+    const safe = SAFE_METHODS.has(request.method) && !config.changesState;
+    if (safe || !config.auth || config.readOnly) return payload;
     const params = (request.params ?? {}) as Record<string, string | undefined>;
     const actor = request.auth?.actor;
     const noted = request.auditNote?.actor;
