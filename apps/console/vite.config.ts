@@ -1,6 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import react from '@vitejs/plugin-react';
 import { defineConfig } from 'vite';
+import { precompress } from './build/precompress.ts';
 
 // In development the console runs on Vite's server and proxies the API, so the browser
 // still sees one origin (cookies and CSRF work the same as in production).
@@ -12,7 +13,7 @@ const apiTarget = process.env.SLIPWAY_API_URL ?? 'http://127.0.0.1:8080';
 const monacoEsm = fileURLToPath(new URL('./node_modules/monaco-editor/esm/vs/', import.meta.url));
 
 export default defineConfig({
-  plugins: [react()],
+  plugins: [react(), precompress()],
   resolve: {
     alias: [{ find: /^monaco-editor\/esm\/vs\/(.*)$/, replacement: `${monacoEsm}$1` }],
   },
@@ -25,5 +26,6 @@ export default defineConfig({
       '/readyz': apiTarget,
     },
   },
-  build: { outDir: 'dist', emptyOutDir: true, sourcemap: true },
+  // No source maps in the served build: they would publish the console's whole source.
+  build: { outDir: 'dist', emptyOutDir: true, sourcemap: false },
 });

@@ -1,3 +1,5 @@
+import zlib from 'node:zlib';
+import compress from '@fastify/compress';
 import cookie from '@fastify/cookie';
 import cors from '@fastify/cors';
 import helmet from '@fastify/helmet';
@@ -121,6 +123,9 @@ export interface SlipwayApp {
   engine: Reconciler;
 }
 
+/** Responses smaller than this are sent uncompressed. */
+export const COMPRESS_THRESHOLD_BYTES = 1024;
+
 /** Log redaction: credentials must never reach a log line. */
 export const REDACTED_LOG_PATHS = [
   'req.headers.cookie',
@@ -173,6 +178,14 @@ export async function buildApp(deps: AppDeps): Promise<SlipwayApp> {
   if (config.corsOrigins.length > 0) {
     await app.register(cors, { origin: config.corsOrigins, credentials: true });
   }
+  // API responses of 1 KiB or more are compressed (br or gzip, by Accept-Encoding). The
+  // console's files come pre-compressed from its build; event streams are hijacked and so
+  // never pass through here (a compressor would hold their frames back).
+  await app.register(compress, {
+    threshold: COMPRESS_THRESHOLD_BYTES,
+    encodings: ['br', 'gzip'],
+    brotliOptions: { params: { [zlib.constants.BROTLI_PARAM_QUALITY]: 4 } },
+  });
   await registerOpenApi(app);
   const consoleFallback = await registerConsole(app, config.consoleDir);
 

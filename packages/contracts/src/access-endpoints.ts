@@ -4,6 +4,9 @@ import {
   AddMemberBodySchema,
   ApiTokenListSchema,
   AuditEventPageSchema,
+  AuditEventParamsSchema,
+  AuditEventSchema,
+  AuditFilterSchema,
   AuditQuerySchema,
   ChangePasswordBodySchema,
   CreateApiTokenBodySchema,
@@ -44,6 +47,7 @@ export const userEndpoints = {
   }),
   create: defineEndpoint({
     operationId: 'createUser',
+    auditedFields: ['username', 'displayName', 'email', 'platformAdmin'],
     method: 'POST',
     path: '/api/v1/users',
     summary: 'Create a user with a password, or get a one-time invite link',
@@ -63,6 +67,7 @@ export const userEndpoints = {
   }),
   update: defineEndpoint({
     operationId: 'updateUser',
+    auditedFields: ['displayName', 'email', 'platformAdmin', 'disabled'],
     method: 'PATCH',
     path: '/api/v1/users/{username}',
     summary: 'Change, disable/enable a user or reset their password (ends their sessions)',
@@ -138,6 +143,7 @@ export const meEndpoints = {
   }),
   createToken: defineEndpoint({
     operationId: 'createMyToken',
+    auditedFields: ['name', 'scope', 'workspace', 'expiresAt'],
     method: 'POST',
     path: '/api/v1/me/tokens',
     summary: 'Create a personal API token; its value is shown once',
@@ -177,6 +183,7 @@ export const roleEndpoints = {
   }),
   create: defineEndpoint({
     operationId: 'createRole',
+    auditedFields: ['name', 'description', 'scope', 'permissions'],
     method: 'POST',
     path: '/api/v1/workspaces/{workspace}/roles',
     summary: 'Create a custom role from documented permissions',
@@ -188,6 +195,7 @@ export const roleEndpoints = {
   }),
   update: defineEndpoint({
     operationId: 'updateRole',
+    auditedFields: ['description', 'permissions'],
     method: 'PATCH',
     path: '/api/v1/workspaces/{workspace}/roles/{role}',
     summary: 'Change a custom role',
@@ -226,6 +234,7 @@ function memberEndpoints<P extends z.ZodType, M extends z.ZodType>(
     }),
     add: defineEndpoint({
       operationId: `add${level}Member`,
+      auditedFields: ['user', 'role'],
       method: 'POST',
       path: base,
       summary: `Give a user a role in the ${level.toLowerCase()}`,
@@ -237,6 +246,7 @@ function memberEndpoints<P extends z.ZodType, M extends z.ZodType>(
     }),
     update: defineEndpoint({
       operationId: `update${level}Member`,
+      auditedFields: ['role'],
       method: 'PATCH',
       path: `${base}/{user}`,
       summary: `Change a member’s role in the ${level.toLowerCase()}`,
@@ -279,5 +289,23 @@ export const auditEndpoints = {
     tag: 'audit',
     query: AuditQuerySchema,
     response: AuditEventPageSchema,
+  }),
+  export: defineEndpoint({
+    operationId: 'exportAuditEvents',
+    method: 'GET',
+    path: '/api/v1/audit-events/export',
+    summary: 'The audit log as CSV (text/csv, RFC 4180), newest first, with the list’s filters',
+    tag: 'audit',
+    query: AuditFilterSchema,
+    response: z.string().describe('text/csv'),
+  }),
+  get: defineEndpoint({
+    operationId: 'getAuditEvent',
+    method: 'GET',
+    path: '/api/v1/audit-events/{id}',
+    summary: 'One audit entry with what it changed',
+    tag: 'audit',
+    params: AuditEventParamsSchema,
+    response: AuditEventSchema,
   }),
 };

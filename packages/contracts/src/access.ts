@@ -154,16 +154,33 @@ export const AuditEventSchema = z.object({
   statusCode: z.number().int(),
   ipAddress: z.string().nullable(),
   requestId: z.string(),
+  /**
+   * What the write changed: `fields` (body field names sent), `values` (of the fields safe
+   * to record), `changes` (`{ field: { before, after } }`). Never secrets.
+   */
+  detail: z
+    .object({
+      fields: z.array(z.string()).optional(),
+      values: z.record(z.string(), z.unknown()).optional(),
+      changes: z.record(z.string(), z.object({ before: z.unknown(), after: z.unknown() })).optional(),
+    })
+    .nullable(),
 });
+export type AuditEvent = z.infer<typeof AuditEventSchema>;
 export const AuditEventPageSchema = pageOf(AuditEventSchema);
-export const AuditQuerySchema = z.strictObject({
-  cursor: z.string().max(512).optional(),
-  limit: z.coerce.number().int().min(1).max(200).default(50),
+export const AuditEventParamsSchema = z.strictObject({ id: z.uuid() });
+/** The audit log's filters (list and CSV export). */
+export const AuditFilterSchema = z.strictObject({
   actor: z.string().max(64).optional(),
   action: z.string().max(100).optional(),
   object: z.string().max(300).optional(),
   workspace: SlugSchema.optional(),
   from: z.iso.datetime({ offset: true }).optional(),
   to: z.iso.datetime({ offset: true }).optional(),
+});
+export type AuditFilterQuery = z.infer<typeof AuditFilterSchema>;
+export const AuditQuerySchema = AuditFilterSchema.extend({
+  cursor: z.string().max(512).optional(),
+  limit: z.coerce.number().int().min(1).max(200).default(50),
 });
 export type AuditQuery = z.infer<typeof AuditQuerySchema>;

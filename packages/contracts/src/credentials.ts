@@ -114,6 +114,7 @@ export const credentialEndpoints = {
   }),
   create: defineEndpoint({
     operationId: 'createCredential',
+    auditedFields: ['name', 'type', 'description', 'server'],
     method: 'POST',
     path: base,
     summary:
@@ -135,6 +136,7 @@ export const credentialEndpoints = {
   }),
   update: defineEndpoint({
     operationId: 'updateCredential',
+    auditedFields: ['description', 'server'],
     method: 'PUT',
     path: `${base}/{credential}`,
     summary: 'Change a credential’s description, username, server or secret (an omitted secret stays)',

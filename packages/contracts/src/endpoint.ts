@@ -26,6 +26,23 @@ export interface Endpoint<
   successStatus: 200 | 201 | 204;
   /** `null` for 204 No Content. */
   response: Response;
+  /** Request headers the operation reads (validated, and documented in OpenAPI). */
+  headers?: z.ZodType | undefined;
+  /**
+   * Error statuses the operation answers for a reason of its own (beyond the generic
+   * 4xx/5xx), each with what it means; documented in OpenAPI.
+   */
+  errors?: Partial<Record<400 | 403 | 404 | 409 | 422, string>> | undefined;
+  /**
+   * The operation changes nothing although its method is not a safe one (validation,
+   * previews, dry runs, connection checks): the audit trail does not record it.
+   */
+  readOnly?: boolean | undefined;
+  /**
+   * Body fields recorded with their values in the audit trail's detail (never secrets);
+   * the names of the other fields sent are recorded without their values.
+   */
+  auditedFields?: readonly string[] | undefined;
 }
 
 export function defineEndpoint<

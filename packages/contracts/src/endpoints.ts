@@ -47,6 +47,7 @@ export const authEndpoints = {
   }),
   login: defineEndpoint({
     operationId: 'login',
+    auditedFields: ['username'],
     method: 'POST',
     path: '/api/v1/auth/login',
     summary: 'Sign in with username and password; sets the session cookie',
@@ -85,6 +86,7 @@ export const workspaceEndpoints = {
   }),
   create: defineEndpoint({
     operationId: 'createWorkspace',
+    auditedFields: ['slug', 'name', 'description'],
     method: 'POST',
     path: '/api/v1/workspaces',
     summary: 'Create a workspace',
@@ -104,6 +106,7 @@ export const workspaceEndpoints = {
   }),
   update: defineEndpoint({
     operationId: 'updateWorkspace',
+    auditedFields: ['name', 'description'],
     method: 'PATCH',
     path: '/api/v1/workspaces/{workspace}',
     summary: 'Change a workspace’s name or description',
@@ -136,6 +139,15 @@ export const projectEndpoints = {
   }),
   create: defineEndpoint({
     operationId: 'createProject',
+    auditedFields: [
+      'slug',
+      'name',
+      'description',
+      'repoUrl',
+      'defaultBranch',
+      'gitCredential',
+      'starterPipeline',
+    ],
     method: 'POST',
     path: '/api/v1/workspaces/{workspace}/projects',
     summary: 'Create (import) a project in a workspace, optionally with a starter pipeline',
@@ -156,6 +168,7 @@ export const projectEndpoints = {
   }),
   update: defineEndpoint({
     operationId: 'updateProject',
+    auditedFields: ['name', 'description', 'repoUrl', 'defaultBranch', 'gitCredential'],
     method: 'PATCH',
     path: '/api/v1/workspaces/{workspace}/projects/{project}',
     summary: 'Change a project’s name, description, repository or default branch',
@@ -187,6 +200,7 @@ export const clusterEndpoints = {
   }),
   create: defineEndpoint({
     operationId: 'createCluster',
+    auditedFields: ['name', 'description', 'context', 'inCluster'],
     method: 'POST',
     path: '/api/v1/clusters',
     summary: 'Register a cluster from a kubeconfig, or the one Slipway runs in',
@@ -206,6 +220,7 @@ export const clusterEndpoints = {
   }),
   update: defineEndpoint({
     operationId: 'updateCluster',
+    auditedFields: ['description', 'context'],
     method: 'PATCH',
     path: '/api/v1/clusters/{cluster}',
     summary: 'Change a cluster’s description, kubeconfig or context',
@@ -225,6 +240,7 @@ export const clusterEndpoints = {
   }),
   check: defineEndpoint({
     operationId: 'checkCluster',
+    readOnly: true,
     method: 'POST',
     path: '/api/v1/clusters/{cluster}/check',
     summary: 'Check reachability, version, nodes and the permissions Slipway needs',
@@ -246,6 +262,7 @@ export const environmentEndpoints = {
   }),
   create: defineEndpoint({
     operationId: 'createEnvironment',
+    auditedFields: ['name', 'cluster', 'namespace', 'order', 'production', 'approvalPolicy'],
     method: 'POST',
     path: '/api/v1/workspaces/{workspace}/environments',
     summary: 'Create an environment; ensures its namespace exists on its cluster',
@@ -266,6 +283,7 @@ export const environmentEndpoints = {
   }),
   update: defineEndpoint({
     operationId: 'updateEnvironment',
+    auditedFields: ['cluster', 'namespace', 'order', 'production', 'approvalPolicy', 'locked'],
     method: 'PATCH',
     path: '/api/v1/workspaces/{workspace}/environments/{environment}',
     summary: 'Change an environment’s cluster, namespace, order, production flag, policy or lock',

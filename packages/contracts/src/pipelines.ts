@@ -80,6 +80,7 @@ export const pipelineEndpoints = {
   }),
   create: defineEndpoint({
     operationId: 'createPipeline',
+    auditedFields: ['name', 'message'],
     method: 'POST',
     path: base,
     summary: 'Create a pipeline from a YAML spec (revision 1); an invalid spec gets 400 with every error',
@@ -91,6 +92,7 @@ export const pipelineEndpoints = {
   }),
   validate: defineEndpoint({
     operationId: 'validatePipeline',
+    readOnly: true,
     method: 'POST',
     path: `${base}/validate`,
     summary: 'Check a spec without saving: every error with line and column',
@@ -110,6 +112,7 @@ export const pipelineEndpoints = {
   }),
   update: defineEndpoint({
     operationId: 'updatePipeline',
+    auditedFields: ['baseRevision', 'message'],
     method: 'PUT',
     path: `${base}/{pipeline}`,
     summary: 'Save a new revision on top of baseRevision (409 when someone saved meanwhile)',

@@ -46,6 +46,22 @@ export const CreateRunBodySchema = z.strictObject({
 });
 export type CreateRunBody = z.input<typeof CreateRunBodySchema>;
 
+/**
+ * `Idempotency-Key` (draft-ietf-httpapi-idempotency-key-header): a repeat of a request
+ * with the same key and the same body gets the first request's result; the same key with
+ * a different body is refused with 422.
+ */
+export const IdempotencyHeadersSchema = z.object({
+  'idempotency-key': z
+    .string()
+    .regex(/^[\x21-\x7e]{1,255}$/, '1–255 visible ASCII characters')
+    .optional()
+    .describe('Any unique value per intended request; a repeat with the same body returns the same result'),
+});
+/** What a 422 for a reused Idempotency-Key means, as documented. */
+export const IDEMPOTENCY_KEY_REUSED =
+  'The Idempotency-Key was already used for a different request (another body, pipeline or caller)';
+
 export const StepRunSchema = z.object({
   index: z.number().int(),
   name: z.string(),
@@ -190,13 +206,16 @@ const tag = 'runs';
 export const runEndpoints = {
   create: defineEndpoint({
     operationId: 'createRun',
+    auditedFields: ['releaseType', 'environment', 'ref'],
     method: 'POST',
     path: base,
     summary:
-      'Run the pipeline with a release type, an environment and that release type’s parameters (Idempotency-Key header: a repeat returns the same run)',
+      'Run the pipeline with a release type, an environment and that release type’s parameters (Idempotency-Key header: a repeat with the same body returns the same run)',
     tag,
     params: PipelineParamsSchema,
     body: CreateRunBodySchema,
+    headers: IdempotencyHeadersSchema,
+    errors: { 422: IDEMPOTENCY_KEY_REUSED },
     successStatus: 201,
     response: RunSchema,
   }),
@@ -230,6 +249,7 @@ export const runEndpoints = {
   }),
   retry: defineEndpoint({
     operationId: 'retryRun',
+    auditedFields: ['fromStage'],
     method: 'POST',
     path: `${base}/{number}/retry`,
     summary: 'Start a new run with the same revision and values, whole or from a stage',
@@ -241,6 +261,7 @@ export const runEndpoints = {
   }),
   decide: defineEndpoint({
     operationId: 'decideApproval',
+    auditedFields: ['decision', 'comment'],
     method: 'POST',
     path: `${base}/{number}/approvals/{gate}`,
     summary: 'Approve or reject an approval gate (its role, count and self-approval rule apply)',

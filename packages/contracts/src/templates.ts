@@ -65,6 +65,7 @@ export const templateEndpoints = {
   }),
   create: defineEndpoint({
     operationId: 'createPipelineTemplate',
+    auditedFields: ['name', 'description'],
     method: 'POST',
     path: base,
     summary: 'Create a template; its first version is 1',

@@ -76,6 +76,18 @@ const mappingFields = {
   enabled: z.boolean(),
 };
 
+/** The mapping fields an audit entry records with their values (the secret and parameters never). */
+const MAPPING_AUDITED = [
+  'events',
+  'branches',
+  'tags',
+  'paths',
+  'pipeline',
+  'releaseType',
+  'environment',
+  'enabled',
+];
+
 export const CreateWebhookBodySchema = z.strictObject({
   name: SlugSchema,
   provider: WebhookProviderSchema,
@@ -148,6 +160,7 @@ export const webhookEndpoints = {
   }),
   create: defineEndpoint({
     operationId: 'createWebhook',
+    auditedFields: ['name', 'provider', ...MAPPING_AUDITED],
     method: 'POST',
     path: base,
     summary:
@@ -169,6 +182,7 @@ export const webhookEndpoints = {
   }),
   update: defineEndpoint({
     operationId: 'updateWebhook',
+    auditedFields: MAPPING_AUDITED,
     method: 'PATCH',
     path: `${base}/{webhook}`,
     summary: 'Change a webhook’s filters, mapping, secret or enabled state (its runs then start as you)',
@@ -205,6 +219,9 @@ export const webhookEndpoints = {
     tag,
     auth: 'public',
     params: ReceiveWebhookParamsSchema,
+    errors: {
+      422: 'The delivery id (X-GitHub-Delivery, or GitLab’s Idempotency-Key) was already received for another event',
+    },
     response: WebhookReceiptSchema,
   }),
 };

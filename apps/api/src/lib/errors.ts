@@ -38,6 +38,12 @@ export class ConflictError extends AppError {
   readonly statusCode = 409;
 }
 
+/** 422: the request is well-formed but contradicts what the server already holds for it. */
+export class UnprocessableEntityError extends AppError {
+  override name = 'UnprocessableEntityError';
+  readonly statusCode = 422;
+}
+
 export class TooManyRequestsError extends AppError {
   override name = 'TooManyRequestsError';
   readonly statusCode = 429;

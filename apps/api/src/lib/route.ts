@@ -1,6 +1,7 @@
 import { type Endpoint, type EndpointResponse, ErrorBodySchema } from '@slipway/contracts';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
+import { type AuditNote, runWithAuditNote } from './audit-note.ts';
 
 type Out<T> = T extends z.ZodType ? z.output<T> : unknown;
 
@@ -19,17 +20,36 @@ declare module 'fastify' {
   interface FastifyContextConfig {
     /** Set by `registerEndpoint`; routes without it (static files, health) are public. */
     auth?: 'public' | 'session';
+    /** The endpoint changes nothing (see `Endpoint.readOnly`): not audited. */
+    readOnly?: boolean;
+    /** Body fields whose values the audit trail records (see `Endpoint.auditedFields`). */
+    auditedFields?: readonly string[];
+    /** A GET that changes state (the OIDC callback opens a session): audited all the same. */
+    changesState?: boolean;
   }
 }
 
 const ERROR_RESPONSES = { '4xx': ErrorBodySchema, '5xx': ErrorBodySchema };
+
+/** The generic error responses plus the ones the endpoint declares with their meaning. */
+function errorResponses(endpoint: Endpoint) {
+  const declared = Object.entries(endpoint.errors ?? {}).map(([status, meaning]) => [
+    status,
+    ErrorBodySchema.describe(meaning),
+  ]);
+  return { ...Object.fromEntries(declared), ...ERROR_RESPONSES };
+}
 
 /** Method, URL, auth and the request schemas and OpenAPI metadata of an endpoint. */
 function routeOf(endpoint: Endpoint) {
   return {
     method: endpoint.method,
     url: endpoint.path.replace(/\{(\w+)\}/g, ':$1'),
-    config: { auth: endpoint.auth },
+    config: {
+      auth: endpoint.auth,
+      readOnly: endpoint.readOnly ?? false,
+      auditedFields: endpoint.auditedFields ?? [],
+    },
     schema: {
       operationId: endpoint.operationId,
       summary: endpoint.summary,
@@ -38,6 +58,7 @@ function routeOf(endpoint: Endpoint) {
       ...(endpoint.params ? { params: endpoint.params } : {}),
       ...(endpoint.query ? { querystring: endpoint.query } : {}),
       ...(endpoint.body ? { body: endpoint.body } : {}),
+      ...(endpoint.headers ? { headers: endpoint.headers } : {}),
     },
   };
 }
@@ -57,13 +78,17 @@ export function registerEndpoint<E extends Endpoint>(
       ...routeOf(endpoint).schema,
       response: {
         [endpoint.successStatus]: endpoint.response ?? z.null().describe('No Content'),
-        ...ERROR_RESPONSES,
+        ...errorResponses(endpoint),
       },
     },
     // The request was validated against these very schemas, so the cast only restores
     // the types that a route built from a runtime value cannot infer.
     handler: async (request, reply) => {
-      const result = await handler(request as unknown as EndpointRequest<E>, reply);
+      const note: AuditNote = {};
+      request.auditNote = note;
+      const result = await runWithAuditNote(note, () =>
+        handler(request as unknown as EndpointRequest<E>, reply),
+      );
       reply.code(endpoint.successStatus);
       return endpoint.successStatus === 204 ? reply.send(undefined) : result;
     },
@@ -81,7 +106,7 @@ export function registerStreamingEndpoint<E extends Endpoint>(
 ): void {
   app.route({
     ...routeOf(endpoint),
-    schema: { ...routeOf(endpoint).schema, response: ERROR_RESPONSES },
+    schema: { ...routeOf(endpoint).schema, response: errorResponses(endpoint) },
     handler: async (request, reply) => handler(request as unknown as EndpointRequest<E>, reply),
   });
 }

@@ -1,4 +1,4 @@
-import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
+import { createCipheriv, createDecipheriv, createHmac, hkdfSync, randomBytes } from 'node:crypto';
 import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 
@@ -9,7 +9,16 @@ const TAG_BYTES = 16;
 /** AES-256-GCM for secrets at rest (kubeconfigs, credentials): `v1:<base64 iv|tag|ciphertext>`. */
 export function createSecretBox(key: Buffer) {
   if (key.length !== 32) throw new Error('the secret key must be 32 bytes');
+  // A key of its own for fingerprints, so that no HMAC ever shares the encryption key.
+  const fingerprintKey = Buffer.from(hkdfSync('sha256', key, Buffer.alloc(0), 'slipway fingerprint v1', 32));
   return {
+    /**
+     * A keyed fingerprint (HMAC-SHA256, 64 hex characters) of a text that may hold secrets:
+     * equal texts give equal fingerprints, and a database reader cannot test guesses.
+     */
+    fingerprint(text: string): string {
+      return createHmac('sha256', fingerprintKey).update(text, 'utf8').digest('hex');
+    },
     encrypt(plaintext: string): string {
       const iv = randomBytes(IV_BYTES);
       const cipher = createCipheriv('aes-256-gcm', key, iv);

@@ -6,8 +6,21 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 const API_PREFIXES = ['/api/', '/healthz', '/readyz'];
 
 /**
+ * Files of the console directory that are never served: source maps (they hand out the
+ * console's whole source; a build made with them for debugging must not publish them)
+ * and the pre-compressed siblings asked for by name (they are chosen by Accept-Encoding).
+ */
+export function isServedConsoleFile(pathname: string): boolean {
+  return !/\.(map|br|gz)$/i.test(pathname);
+}
+
+/**
  * Serves the built console from the API's origin. Unknown GETs that look like client-side
  * routes (no file extension, not under /api) get index.html; everything else a JSON 404.
+ *
+ * The console build writes a brotli (`.br`) and a gzip (`.gz`) copy beside each
+ * compressible asset (apps/console/build/precompress.ts); they are served by the request's
+ * Accept-Encoding with `Vary: Accept-Encoding`, so nothing is compressed per request.
  */
 export async function registerConsole(
   app: FastifyInstance,
@@ -21,6 +34,8 @@ export async function registerConsole(
     root: consoleDir,
     prefix: '/',
     index: ['index.html'],
+    preCompressed: true,
+    allowedPath: (pathname) => isServedConsoleFile(pathname),
     setHeaders(res, filePath) {
       // Vite fingerprints everything under assets/; index.html must always be revalidated.
       res.header(

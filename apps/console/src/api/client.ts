@@ -54,6 +54,17 @@ function queryString(query: Record<string, unknown> | undefined): string {
   return text ? `?${text}` : '';
 }
 
+/**
+ * The URL of a GET endpoint for a plain link (a download the browser saves itself): the
+ * session cookie goes along, no CSRF token is needed.
+ */
+export function endpointHref<E extends Endpoint>(
+  endpoint: E,
+  input: { params?: Record<string, string>; query?: EndpointQuery<E> },
+): string {
+  return endpointUrl(endpoint.path, input.params) + queryString(input.query as Record<string, unknown>);
+}
+
 async function toApiError(response: Response): Promise<ApiError> {
   const text = await response.text();
   try {

@@ -65,6 +65,8 @@ interface Fixture {
   tokenId: string;
   /** The id of webhook `hook` of project p, for the public receiver. */
   webhookId: string;
+  /** An audit entry of the fixture's workspace. */
+  auditEventId: string;
 }
 
 interface Row {
@@ -132,6 +134,13 @@ const ROWS: Row[] = [
   { operationId: 'listClusters', allow: PLATFORM, request: () => get('/api/v1/clusters') },
   { operationId: 'getCluster', allow: PLATFORM, request: (f) => get(`/api/v1/clusters/c${f.i}`) },
   { operationId: 'listAuditEvents', allow: PLATFORM, request: () => get('/api/v1/audit-events') },
+  { operationId: 'exportAuditEvents', allow: PLATFORM, request: () => get('/api/v1/audit-events/export') },
+  {
+    operationId: 'getAuditEvent',
+    // The read token belongs to a workspace admin: reading is what it may do.
+    allow: [...ADMINS, 'read-token'],
+    request: (f) => get(`/api/v1/audit-events/${f.auditEventId}`),
+  },
   { operationId: 'listWorkspaces', allow: AUTHED, request: () => get('/api/v1/workspaces') },
   { operationId: 'getWorkspace', allow: VISIBLE, request: (f) => get(W(f)) },
   { operationId: 'listProjects', allow: VISIBLE, request: (f) => get(`${W(f)}/projects`) },
@@ -545,6 +554,7 @@ describe.skipIf(postgresSkipReason())('route × role matrix', () => {
       }
     }
 
+    const { id: auditEventId } = await t.db.prisma.auditEvent.findFirstOrThrow({ where: { workspace: ws } });
     if (principal === 'anonymous') {
       const fixture = {
         i,
@@ -555,6 +565,7 @@ describe.skipIf(postgresSkipReason())('route × role matrix', () => {
         otherSession: '00000000-0000-0000-0000-000000000000',
         tokenId: '00000000-0000-0000-0000-000000000000',
         webhookId,
+        auditEventId,
       };
       return { fixture, call: async (options: InjectOptions) => (await t.app.inject(options)).statusCode };
     }
@@ -567,7 +578,17 @@ describe.skipIf(postgresSkipReason())('route × role matrix', () => {
     const created = (
       await client.request(send('POST', '/api/v1/me/tokens', { name: 'to-revoke', scope: 'write' }))
     ).json();
-    const fixture = { i, ws, emptyWs, user, password, otherSession, tokenId: created.id, webhookId };
+    const fixture = {
+      i,
+      ws,
+      emptyWs,
+      user,
+      password,
+      otherSession,
+      tokenId: created.id,
+      webhookId,
+      auditEventId,
+    };
     if (principal === 'read-token') {
       const token = (
         await client.request(send('POST', '/api/v1/me/tokens', { name: 'read', scope: 'read' }))

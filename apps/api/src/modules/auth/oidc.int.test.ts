@@ -223,6 +223,12 @@ describe.skipIf(postgresSkipReason())('OIDC sign-in', () => {
     const again = await signInWithOidc();
     expect(again.status).toBe(302);
     expect(await t.db.prisma.user.count({ where: { username: 'alice' } })).toBe(1);
+    // The audit log names who signed in, as for a password sign-in.
+    const signIns = await t.db.prisma.auditEvent.findMany({ where: { action: 'finishOidcSignIn' } });
+    expect(signIns).toHaveLength(2);
+    expect(
+      signIns.every((e) => e.actorName === 'alice' && e.actorId === stored.id && e.actorVia === 'oidc'),
+    ).toBe(true);
   });
 
   it('gives no admin rights without the claim', async () => {

@@ -38,7 +38,8 @@ export function registerOidcRoutes(app: FastifyInstance, deps: { oidc: OidcServi
   typed.get(
     OIDC_CALLBACK_PATH,
     {
-      config: { auth: 'public' },
+      // A GET that opens a session: audited like the password sign-in.
+      config: { auth: 'public', changesState: true },
       schema: {
         operationId: 'finishOidcSignIn',
         summary: 'Where the OIDC provider returns: opens a session and redirects into the console',
@@ -52,6 +53,7 @@ export function registerOidcRoutes(app: FastifyInstance, deps: { oidc: OidcServi
         ipAddress: request.ip,
         userAgent: request.headers['user-agent'],
       });
+      request.auditNote = { actor: { id: info.user.id, name: info.user.username, via: 'oidc' } };
       reply.clearCookie(OIDC_COOKIE, { path: '/api/v1/auth/oidc' });
       reply.setCookie(SESSION_COOKIE, token, {
         path: '/',

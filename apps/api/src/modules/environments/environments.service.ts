@@ -7,6 +7,7 @@ import type {
 } from '@slipway/contracts';
 import { isUniqueViolation } from '@slipway/db';
 import type { Actor } from '../../lib/actor.ts';
+import { noteChanges } from '../../lib/audit-note.ts';
 import { BadRequestError, ConflictError, NotFoundError } from '../../lib/errors.ts';
 import type { ClusterClients } from '../clusters/cluster-clients.ts';
 import type { ClusterRow, ClustersRepo } from '../clusters/clusters.repo.ts';
@@ -184,7 +185,16 @@ export function createEnvironmentsService(deps: {
         ...(body.locked !== undefined ? { locked: body.locked } : {}),
         ...body.approvalPolicy,
       });
-      return toEnvironment(workspaceSlug, row);
+      const updated = toEnvironment(workspaceSlug, row);
+      noteChanges(toEnvironment(workspaceSlug, existing), updated, [
+        'cluster',
+        'namespace',
+        'order',
+        'production',
+        'locked',
+        'approvalPolicy',
+      ]);
+      return updated;
     },
 
     async delete(actor: Actor, workspaceSlug: string, name: string, options: { deleteNamespace?: boolean }) {

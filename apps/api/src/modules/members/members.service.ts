@@ -1,5 +1,6 @@
 import { isUniqueViolation } from '@slipway/db';
 import type { Actor } from '../../lib/actor.ts';
+import { noteChanges } from '../../lib/audit-note.ts';
 import { BadRequestError, ConflictError, NotFoundError } from '../../lib/errors.ts';
 import type { ProjectsService } from '../projects/projects.service.ts';
 import type { RolesService } from '../roles/roles.service.ts';
@@ -92,6 +93,7 @@ export function createMembersService(deps: {
         );
         await assertRole(workspace.id, 'workspace', body.role);
         await assertKeepsAnAdmin(workspace.id, row, body.role);
+        noteChanges(row, { role: body.role }, ['role']);
         return toMember(await members.updateWorkspace(row.id, body.role));
       },
       async remove(actor: Actor, workspaceSlug: string, username: string) {
@@ -103,6 +105,7 @@ export function createMembersService(deps: {
         );
         await assertKeepsAnAdmin(workspace.id, row, null);
         await members.deleteWorkspace(row.id);
+        noteChanges(row, null, ['role']);
       },
     },
 
@@ -143,6 +146,7 @@ export function createMembersService(deps: {
           `project "${projectSlug}"`,
         );
         await assertRole(project.workspaceId, 'project', body.role);
+        noteChanges(row, { role: body.role }, ['role']);
         return toMember(await members.updateProject(row.id, body.role));
       },
       async remove(actor: Actor, workspaceSlug: string, projectSlug: string, username: string) {
@@ -153,6 +157,7 @@ export function createMembersService(deps: {
           `project "${projectSlug}"`,
         );
         await members.deleteProject(row.id);
+        noteChanges(row, null, ['role']);
       },
     },
   };

@@ -8,6 +8,7 @@ import type {
 } from '@slipway/contracts';
 import { isUniqueViolation } from '@slipway/db';
 import type { Actor } from '../../lib/actor.ts';
+import { noteChanges } from '../../lib/audit-note.ts';
 import { decodeCursor, toPage } from '../../lib/cursor.ts';
 import { BadRequestError, ConflictError, NotFoundError } from '../../lib/errors.ts';
 import { isLocalRepository } from '../../lib/git-repository.ts';
@@ -145,9 +146,19 @@ export function createProjectsService(deps: {
       body: UpdateProjectBody,
     ): Promise<Project> {
       const existing = await authorize(actor, workspaceSlug, slug, 'project.update');
-      checkRepoUrl(body.repoUrl);
+      // Only a new repository is checked: a project keeps the one it has (the demo's, which
+      // the server created on its own disk, or one set while local repositories were allowed).
+      if (body.repoUrl !== existing.repoUrl) checkRepoUrl(body.repoUrl);
       await checkGitCredential(existing.workspaceId, body.gitCredential);
-      return toProject(workspaceSlug, await projects.update(existing.id, body));
+      const updated = toProject(workspaceSlug, await projects.update(existing.id, body));
+      noteChanges(toProject(workspaceSlug, existing), updated, [
+        'name',
+        'description',
+        'repoUrl',
+        'defaultBranch',
+        'gitCredential',
+      ]);
+      return updated;
     },
 
     async delete(actor: Actor, workspaceSlug: string, slug: string): Promise<void> {

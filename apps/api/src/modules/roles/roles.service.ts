@@ -8,6 +8,7 @@ import {
 } from '@slipway/contracts';
 import { isUniqueViolation } from '@slipway/db';
 import type { Actor } from '../../lib/actor.ts';
+import { noteChanges } from '../../lib/audit-note.ts';
 import { BadRequestError, ConflictError, NotFoundError } from '../../lib/errors.ts';
 import type { MembersRepo } from '../members/members.repo.ts';
 import type { WorkspacesService } from '../workspaces/workspaces.service.ts';
@@ -133,12 +134,14 @@ export function createRolesService(deps: {
       const workspace = await workspaces.authorize(actor, workspaceSlug, 'workspace.members.manage');
       const row = await findCustom(workspace.id, workspaceSlug, name);
       if (body.permissions) assertPermissionsFit(toRole(row).scope, body.permissions);
-      return toRole(
+      const updated = toRole(
         await roles.update(row.id, {
           ...(body.description !== undefined ? { description: body.description } : {}),
           ...(body.permissions ? { permissions: [...new Set(body.permissions)] } : {}),
         }),
       );
+      noteChanges(toRole(row), updated, ['description', 'permissions']);
+      return updated;
     },
 
     async delete(actor: Actor, workspaceSlug: string, name: string): Promise<void> {

@@ -286,6 +286,77 @@ stages:
     expect((list.json() as { items: unknown[] }).items).toHaveLength(1);
   });
 
+  // Field report idempotency-key-different-body.sh: the second body was silently dropped.
+  it('refuses an Idempotency-Key reused with a different body, pipeline or caller (422 naming the header)', async () => {
+    await pipeline(
+      'titled',
+      `parameters:
+  - name: title
+    type: string
+releaseTypes:
+  full:
+    parameters: [title]
+stages:
+  - name: s
+    jobs:
+      - name: j
+        image: alpine:3.22
+        steps:
+          - run: echo "$TITLE"
+`,
+    );
+    const headers = { 'idempotency-key': 'peer-key-2' };
+    const body = (title: string) => ({ releaseType: 'full', environment: 'dev', parameters: { title } });
+    const first = await run(admin, 'titled', body('first body'), headers);
+    expect(first.statusCode, first.body).toBe(201);
+    const number = (first.json() as Run).number;
+
+    const refusals = [
+      await run(admin, 'titled', body('DIFFERENT body'), headers),
+      await run(admin, 'titled', { ...body('first body'), ref: 'other-branch' }, headers),
+      await run(
+        admin,
+        'titled',
+        { releaseType: 'full', environment: 'prod', parameters: { title: 'first body' } },
+        headers,
+      ),
+      await run(await user('key-thief', 'operator'), 'titled', body('first body'), headers),
+    ];
+    for (const refused of refusals) {
+      expect(refused.statusCode, refused.body).toBe(422);
+      expect(refused.json()).toMatchObject({
+        statusCode: 422,
+        message: expect.stringMatching(/Idempotency-Key was already used for a different request/),
+        details: [{ field: 'headers.idempotency-key', message: expect.stringMatching(/Idempotency-Key/) }],
+      });
+    }
+    // Key order and a repeat of the same body give the same run, whatever order the JSON had.
+    const repeat = await admin.request({
+      method: 'POST',
+      url: `${PIPELINES}/titled/runs`,
+      headers: { ...headers, 'content-type': 'application/json' },
+      payload: '{"parameters":{"title":"first body"},"environment":"dev","releaseType":"full"}',
+    });
+    expect(repeat.statusCode, repeat.body).toBe(201);
+    expect(repeat.json()).toMatchObject({ number, parameters: { title: 'first body' } });
+    const list = await admin.request({ method: 'GET', url: `${PIPELINES}/titled/runs` });
+    expect((list.json() as { items: unknown[] }).items).toHaveLength(1);
+
+    const malformed = await run(admin, 'titled', body('x'), { 'idempotency-key': 'has space' });
+    expect(malformed.statusCode).toBe(400);
+    expect(malformed.json().details).toEqual([
+      { field: 'header.idempotency-key', message: expect.any(String) },
+    ]);
+
+    const doc = (await t.app.inject({ method: 'GET', url: '/api/openapi.json' })).json();
+    const operation =
+      doc.paths['/api/v1/workspaces/{workspace}/projects/{project}/pipelines/{pipeline}/runs'].post;
+    expect(operation.responses['422'].description).toMatch(/Idempotency-Key was already used/);
+    expect(operation.parameters).toEqual(
+      expect.arrayContaining([expect.objectContaining({ in: 'header', name: 'idempotency-key' })]),
+    );
+  });
+
   it('fails a run on a failing step, retries a job, skips what follows and enforces timeouts', async () => {
     await pipeline(
       'flaky',

@@ -21,8 +21,15 @@ import {
   resolveRunParameters,
   unrunnableReason,
 } from '@slipway/pipeline';
+import canonicalize from 'canonicalize';
 import type { Actor } from '../../lib/actor.ts';
-import { BadRequestError, ConflictError, ForbiddenError, NotFoundError } from '../../lib/errors.ts';
+import {
+  BadRequestError,
+  ConflictError,
+  ForbiddenError,
+  NotFoundError,
+  UnprocessableEntityError,
+} from '../../lib/errors.ts';
 import type { SecretBox } from '../../lib/secret-box.ts';
 import { invalidSpec } from '../../lib/spec-errors.ts';
 import { permissionsOfRole } from '../access/ability.ts';
@@ -126,6 +133,45 @@ export function createRunsService(deps: {
     });
   }
 
+  /**
+   * The fingerprint stored with an Idempotency-Key: the RFC 8785 canonical JSON of what was
+   * asked (release type, environment, parameters, ref, commit, trigger), for which pipeline
+   * and by whom, keyed (secret parameter values must not be guessable from it).
+   */
+  function requestFingerprint(actor: Actor, pipelineId: string, input: StartRunInput): string {
+    const request = {
+      pipeline: pipelineId,
+      caller: actor.userId,
+      trigger: input.trigger,
+      releaseType: input.releaseType,
+      environment: input.environment,
+      parameters: input.parameters,
+      ref: input.ref ?? null,
+      commit: input.commit ?? null,
+    };
+    return deps.secrets.fingerprint(canonicalize(request) ?? '');
+  }
+
+  /**
+   * A repeat of a request with its Idempotency-Key gets the first request's run; the key
+   * reused for another request is refused (draft-ietf-httpapi-idempotency-key-header §2.7).
+   * Runs stored before fingerprints existed match any request.
+   */
+  function sameRequestRun(existing: RunWithJobs, fingerprint: string | null): Promise<Run> {
+    if (existing.idempotencyFingerprint && existing.idempotencyFingerprint !== fingerprint) {
+      throw new UnprocessableEntityError(
+        `this Idempotency-Key was already used for a different request (run ${existing.number}): send a new key for a new request`,
+        [
+          {
+            field: 'headers.idempotency-key',
+            message: 'Idempotency-Key reused with a different body, pipeline or caller',
+          },
+        ],
+      );
+    }
+    return view(existing);
+  }
+
   function stepsOf(job: PlannedJob, withCheckout: boolean) {
     if (job.kind === 'approval') return [];
     const names = job.steps.map((s) => s.name);
@@ -141,9 +187,10 @@ export function createRunsService(deps: {
       'pipeline.run',
     );
     const { project, pipeline } = target;
+    const fingerprint = input.idempotencyKey ? requestFingerprint(actor, pipeline.id, input) : null;
     if (input.idempotencyKey) {
       const existing = await runs.findByIdempotencyKey(pipeline.id, input.idempotencyKey);
-      if (existing) return view(existing);
+      if (existing) return sameRequestRun(existing, fingerprint);
     }
     // A retry runs exactly what the original ran; a new run runs the current revision.
     const text = input.retry ? input.retry.of.spec : target.text;
@@ -298,6 +345,7 @@ export function createRunsService(deps: {
             triggeredById: actor.userId,
             triggeredByName: actor.username,
             idempotencyKey: input.idempotencyKey ?? null,
+            idempotencyFingerprint: fingerprint,
             retryOf: input.retry?.of.number ?? null,
             status: 'queued',
           },
@@ -313,7 +361,7 @@ export function createRunsService(deps: {
       // Two requests with one Idempotency-Key: the second gets the first's run.
       if (input.idempotencyKey && isUniqueViolation(error)) {
         const existing = await runs.findByIdempotencyKey(pipeline.id, input.idempotencyKey);
-        if (existing) return view(existing);
+        if (existing) return sameRequestRun(existing, fingerprint);
       }
       throw error;
     }

@@ -1,6 +1,7 @@
 import type { CreateUserBody, PageQuery, UpdateUserBody, User } from '@slipway/contracts';
 import { isUniqueViolation } from '@slipway/db';
 import type { Actor } from '../../lib/actor.ts';
+import { noteChanges } from '../../lib/audit-note.ts';
 import { decodeCursor, toPage } from '../../lib/cursor.ts';
 import { BadRequestError, ConflictError, NotFoundError } from '../../lib/errors.ts';
 import type { AccessService } from '../access/access.service.ts';
@@ -95,6 +96,7 @@ export function createUsersService(deps: { users: UsersRepo; access: AccessServi
       });
       // Disabling or a new password ends every session at once.
       if (body.disabled === true || body.password) await users.deleteSessions(row.id);
+      noteChanges(toUser(row), toUser(updated), ['displayName', 'email', 'platformAdmin', 'disabled']);
       return toUser(updated);
     },
 

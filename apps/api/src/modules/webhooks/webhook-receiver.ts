@@ -3,7 +3,13 @@
 // Every delivery that names an existing webhook is recorded with what it did.
 import type { WebhookProvider, WebhookReceipt } from '@slipway/contracts';
 import type { Actor } from '../../lib/actor.ts';
-import { AppError, BadRequestError, NotFoundError, UnauthorizedError } from '../../lib/errors.ts';
+import {
+  AppError,
+  BadRequestError,
+  NotFoundError,
+  UnauthorizedError,
+  UnprocessableEntityError,
+} from '../../lib/errors.ts';
 import type { SecretBox } from '../../lib/secret-box.ts';
 import type { AuditRepo } from '../audit/audit.repo.ts';
 import type { RunsService } from '../runs/runs.service.ts';
@@ -165,6 +171,19 @@ export function createWebhookReceiver(deps: {
       if (event.deliveryId) {
         const earlier = await webhooks.findDelivery(webhook.id, event.deliveryId);
         if (earlier?.outcome === 'triggered' && earlier.runNumber !== null) {
+          // The delivery id is the provider's idempotency key: the same id for another
+          // event is refused, as for the runs endpoint's Idempotency-Key.
+          if (
+            earlier.event !== event.event.slice(0, 64) ||
+            earlier.ref !== clip(event.ref, 255) ||
+            earlier.commitSha !== clip(event.sha, 64)
+          ) {
+            const header = provider === 'github' ? 'x-github-delivery' : 'idempotency-key';
+            throw new UnprocessableEntityError(
+              `delivery "${event.deliveryId}" was already received for another event (run #${earlier.runNumber}); a new event needs a new delivery id`,
+              [{ field: `headers.${header}`, message: `${header} reused for a different event` }],
+            );
+          }
           return {
             outcome: 'triggered',
             reason: `already delivered: run #${earlier.runNumber} was started for this delivery`,

@@ -192,6 +192,13 @@ describe.skipIf(postgresSkipReason())('project webhooks', () => {
     const again = await github(hook.id, body, { 'x-github-delivery': 'delivery-1' });
     expect(again.json()).toMatchObject({ outcome: 'triggered', run: { number: 1 } });
     expect(await t.db.prisma.pipelineRun.count({ where: { trigger: 'webhook' } })).toBe(1);
+    // The same delivery id for another push is refused (422 naming the header), not mapped to run 1.
+    const reused = await github(hook.id, githubPushBody({ ref: 'refs/heads/other' }), {
+      'x-github-delivery': 'delivery-1',
+    });
+    expect(reused.statusCode, reused.body).toBe(422);
+    expect(reused.json()).toMatchObject({ details: [{ field: 'headers.x-github-delivery' }] });
+    expect(await t.db.prisma.pipelineRun.count({ where: { trigger: 'webhook' } })).toBe(1);
     const [delivery, ...rest] = await deliveries('gh');
     expect(rest).toEqual([]);
     expect(delivery).toMatchObject({

@@ -8,6 +8,7 @@ import type {
 } from '@slipway/contracts';
 import { isForeignKeyViolation, isUniqueViolation } from '@slipway/db';
 import type { Actor } from '../../lib/actor.ts';
+import { noteChanges } from '../../lib/audit-note.ts';
 import { decodeCursor, toPage } from '../../lib/cursor.ts';
 import { ConflictError, NotFoundError } from '../../lib/errors.ts';
 import type { AccessService } from '../access/access.service.ts';
@@ -79,7 +80,9 @@ export function createWorkspacesService(deps: { workspaces: WorkspacesRepo; acce
 
     async update(actor: Actor, slug: string, body: UpdateWorkspaceBody): Promise<Workspace> {
       const existing = await authorize(actor, slug, 'workspace.update');
-      return toWorkspace(await workspaces.update(existing.id, body));
+      const updated = toWorkspace(await workspaces.update(existing.id, body));
+      noteChanges(toWorkspace(existing), updated, ['name', 'description']);
+      return updated;
     },
 
     async delete(actor: Actor, slug: string): Promise<void> {

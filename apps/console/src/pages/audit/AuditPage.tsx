@@ -1,8 +1,28 @@
 import { useState } from 'react';
+import { useSearchParams } from 'react-router';
 import { ErrorNotice } from '../../components/ErrorNotice.tsx';
 import { Loading } from '../../components/Loading.tsx';
+import { Modal } from '../../components/Modal.tsx';
 import { TextField } from '../../components/TextField.tsx';
-import { type AuditFilters, useAuditEvents } from '../../features/audit/api/audit.ts';
+import {
+  type AuditFilters,
+  auditExportHref,
+  useAuditEvent,
+  useAuditEvents,
+} from '../../features/audit/api/audit.ts';
+import { AuditEntryDetail } from '../../features/audit/components/AuditEntryDetail.tsx';
+
+/** The entry opened from the table (`?entry=<id>`, so it can be linked to). */
+function AuditEntryModal({ id, onClose }: { id: string | null; onClose: () => void }) {
+  const entry = useAuditEvent(id);
+  return (
+    <Modal title="Audit entry" open={id !== null} onClose={onClose}>
+      {entry.isPending ? <Loading /> : null}
+      <ErrorNotice error={entry.error} />
+      {entry.data ? <AuditEntryDetail event={entry.data} /> : null}
+    </Modal>
+  );
+}
 
 const FILTERS = [
   ['actor', 'Actor'],
@@ -20,6 +40,18 @@ export function AuditPage() {
   const [filters, setFilters] = useState<AuditFilters>({});
   const events = useAuditEvents(filters);
   const items = events.data?.pages.flatMap((page) => page.items) ?? [];
+  const [search, setSearch] = useSearchParams();
+  const opened = search.get('entry');
+  const open = (id: string | null) =>
+    setSearch(
+      (current) => {
+        const next = new URLSearchParams(current);
+        if (id) next.set('entry', id);
+        else next.delete('entry');
+        return next;
+      },
+      { replace: id === null },
+    );
   return (
     <section aria-labelledby="audit-title">
       <h1 id="audit-title">Audit log</h1>
@@ -63,6 +95,9 @@ export function AuditPage() {
         <button type="submit" className="button">
           Filter
         </button>
+        <a className="button" href={auditExportHref(filters)} download>
+          Export CSV
+        </a>
       </form>
       {events.isPending ? <Loading /> : null}
       <ErrorNotice error={events.error} />
@@ -75,11 +110,14 @@ export function AuditPage() {
             <th>Object</th>
             <th>Outcome</th>
             <th>From</th>
+            <th>
+              <span className="visually-hidden">Open</span>
+            </th>
           </tr>
         </thead>
         <tbody>
           {items.map((event) => (
-            <tr key={event.id}>
+            <tr key={event.id} className="clickable-row" onClick={() => open(event.id)}>
               <td className="small">{new Date(event.occurredAt).toLocaleString()}</td>
               <td>
                 {event.actor ?? <span className="muted">anonymous</span>}{' '}
@@ -96,6 +134,19 @@ export function AuditPage() {
                 <span className="muted small">{event.statusCode}</span>
               </td>
               <td className="small">{event.ipAddress}</td>
+              <td>
+                <button
+                  type="button"
+                  className="link-button"
+                  aria-label={`Open ${event.action} by ${event.actor ?? 'anonymous'} at ${new Date(event.occurredAt).toLocaleString()}`}
+                  onClick={(e) => {
+                    e.stopPropagation();
+                    open(event.id);
+                  }}
+                >
+                  Open
+                </button>
+              </td>
             </tr>
           ))}
         </tbody>
@@ -105,6 +156,7 @@ export function AuditPage() {
           Load more
         </button>
       ) : null}
+      <AuditEntryModal id={opened} onClose={() => open(null)} />
     </section>
   );
 }

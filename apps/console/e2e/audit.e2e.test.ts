@@ -1,0 +1,68 @@
+import { readFile } from 'node:fs/promises';
+import { describe, expect, it } from 'vitest';
+import { browserSkipReason, useConsole } from './fixture.ts';
+
+describe.skipIf(browserSkipReason())('the audit log in the console', () => {
+  const fixture = useConsole();
+
+  it('opens an entry to show what changed, and exports the filtered log as CSV', async () => {
+    const { page } = fixture;
+    await fixture.signIn();
+
+    // Two writes through the API as the signed-in admin (the same session cookie).
+    const { csrfToken } = (await (await page.request.get('/api/v1/me')).json()) as { csrfToken: string };
+    const headers = { 'x-csrf-token': csrfToken };
+    const created = await page.request.post('/api/v1/workspaces', {
+      headers,
+      data: { slug: 'audited', name: 'Audited' },
+    });
+    expect(created.status()).toBe(201);
+    const changed = await page.request.patch('/api/v1/workspaces/audited', {
+      headers,
+      data: { description: 'Before and after' },
+    });
+    expect(changed.status()).toBe(200);
+
+    await page.goto('/audit');
+    await page.getByRole('heading', { name: 'Audit log' }).waitFor();
+    const filters = page.getByRole('form', { name: 'audit filters' });
+    await filters.getByLabel('Action').fill('updateWorkspace');
+    await filters.getByRole('button', { name: 'Filter' }).click();
+    const table = page.getByRole('table', { name: 'Audit events' });
+    const rows = table.getByRole('row', { name: /updateWorkspace/ });
+    await rows.first().waitFor();
+    expect(await table.getByRole('row', { name: /login/ }).count()).toBe(0);
+
+    await rows
+      .first()
+      .getByRole('button', { name: /^Open updateWorkspace by admin/ })
+      .click();
+    const entry = page.getByRole('dialog', { name: 'Audit entry' });
+    const changes = entry.getByRole('table', { name: 'Changes' });
+    await changes.waitFor();
+    const description = changes.getByRole('row', { name: /description/ });
+    await expect.poll(() => description.textContent()).toMatch(/description\s*—\s*Before and after/);
+    await entry.getByText('admin (session)').waitFor();
+    // The entry has its own address: a reload opens it again.
+    expect(new URL(page.url()).searchParams.get('entry')).toMatch(/^[0-9a-f-]{36}$/);
+    await page.reload();
+    await page.getByRole('dialog', { name: 'Audit entry' }).getByRole('table', { name: 'Changes' }).waitFor();
+    await page.getByRole('dialog', { name: 'Audit entry' }).getByRole('button', { name: 'Close' }).click();
+    await page.getByRole('dialog', { name: 'Audit entry' }).waitFor({ state: 'hidden' });
+
+    await filters.getByLabel('Action').fill('updateWorkspace');
+    await filters.getByRole('button', { name: 'Filter' }).click();
+    await rows.first().waitFor();
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('link', { name: 'Export CSV' }).click(),
+    ]);
+    expect(download.suggestedFilename()).toMatch(/^slipway-audit-.+\.csv$/);
+    const csv = await readFile((await download.path()) ?? '', 'utf8');
+    const lines = csv.trim().split(/\r\n/);
+    expect(lines[0]).toMatch(/^occurred_at,actor,actor_via,action,/);
+    expect(lines.slice(1)).toHaveLength(1);
+    expect(lines[1]).toContain(',admin,session,updateWorkspace,');
+    expect(lines[1]).toContain('Before and after');
+  });
+});
