@@ -10,20 +10,11 @@ import {
   seedWorkspace,
   signIn,
   type TestApp,
+  until,
 } from '../../../test/helper.ts';
 
 const PASSWORD = 'runs-test-password';
 const PIPELINES = '/api/v1/workspaces/acme/projects/shop/pipelines';
-
-async function until<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 20_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
 
 describe.skipIf(postgresSkipReason())('pipeline runs on the local executor', () => {
   let t: TestApp;
@@ -48,7 +39,7 @@ describe.skipIf(postgresSkipReason())('pipeline runs on the local executor', () 
     return until(`run ${name}#${number} to finish`, async () => {
       const response = await admin.request({ method: 'GET', url: `${PIPELINES}/${name}/runs/${number}` });
       const body = response.json() as Run;
-      return ['succeeded', 'failed', 'cancelled'].includes(body.status) ? body : undefined;
+      return ['succeeded', 'failed', 'rejected', 'cancelled'].includes(body.status) ? body : undefined;
     });
   }
 
@@ -482,7 +473,7 @@ stages:
     });
     expect(no.statusCode).toBe(200);
     const after = await finished('gated', rejected);
-    expect(after.status).toBe('failed');
+    expect(after.status).toBe('rejected');
     expect(after.jobs[0]?.message).toBe('rejected by otto: not today');
     expect(after.jobs[1]?.status).toBe('skipped');
   });
