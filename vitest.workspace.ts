@@ -46,8 +46,9 @@ export const testProjects: TestProjectConfiguration[] = [
         'packages/db/test/postgres-global-setup.ts',
         'packages/kube/test/cluster-global-setup.ts',
       ],
-      testTimeout: 60_000,
-      hookTimeout: 120_000,
+      // Generous: browser tests must pass while other work shares the machine's cores.
+      testTimeout: 180_000,
+      hookTimeout: 240_000,
       fileParallelism: false,
     },
   },

@@ -3,6 +3,7 @@ import compress from '@fastify/compress';
 import cookie from '@fastify/cookie';
 import cors from '@fastify/cors';
 import helmet from '@fastify/helmet';
+import type { Permission } from '@slipway/contracts';
 import type { PrismaClient } from '@slipway/db';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
@@ -235,7 +236,8 @@ export async function buildApp(deps: AppDeps): Promise<SlipwayApp> {
   const me = createMeService({ tokens: createTokensRepo(db.prisma), access, workspaces, projects });
   const users = createUsersService({ users: createUsersRepo(db.prisma), access });
   const membersRepo = createMembersRepo(db.prisma);
-  const roles = createRolesService({ roles: createRolesRepo(db.prisma), members: membersRepo, workspaces });
+  const rolesRepo = createRolesRepo(db.prisma);
+  const roles = createRolesService({ roles: rolesRepo, members: membersRepo, workspaces });
   const members = createMembersService({ members: membersRepo, roles, workspaces, projects });
   const audit = createAuditService({ audit: auditRepo, access, workspaces });
   registerHealthRoutes(app, { checkReady: db.checkReady });
@@ -302,6 +304,10 @@ export async function buildApp(deps: AppDeps): Promise<SlipwayApp> {
     access,
     secrets: createSecretBox(config.secretKey),
     resolveCredentials: credentials.resolveForRun,
+    customRoles: async (workspaceId) =>
+      new Map(
+        (await rolesRepo.list(workspaceId)).map((role) => [role.name, role.permissions as Permission[]]),
+      ),
     wake: (runId) => engine.wake(runId),
   });
   registerRunRoutes(app, { runs, stream, logs: createStepLogs({ runs: runsRepo }) });

@@ -17,6 +17,14 @@ import { CHROMIUM_PATH, launchChromium, saveFailureScreenshot } from './browser.
 const CONSOLE_DIR = fileURLToPath(new URL('../dist/', import.meta.url));
 export const ADMIN_PASSWORD = 'browser-test-password';
 
+/**
+ * Limits that hold when the machine is busy (CI shares its cores): starting the server on
+ * a fresh database, launching Chromium, and the longest a page action or wait may take.
+ */
+const SET_UP_TIMEOUT = 240_000;
+const TEAR_DOWN_TIMEOUT = 120_000;
+const PAGE_TIMEOUT = 60_000;
+
 /** Why browser tests cannot run here; in CI any reason is a failure, not a skip. */
 export function browserSkipReason(extra: (string | undefined)[] = []): string | undefined {
   const missing = [
@@ -65,30 +73,33 @@ export function useConsole(options: { env?: Record<string, string> } = {}): Cons
       SLIPWAY_ALLOW_LOCAL_REPOS: 'true',
       ...options.env,
     });
-    await server.waitUntilReady();
+    await server.waitUntilReady(SET_UP_TIMEOUT - 30_000);
     browser = await launchChromium();
-  });
+  }, SET_UP_TIMEOUT);
 
   afterAll(async () => {
     await browser?.close();
     await server?.stop();
     await database?.drop();
-  });
+  }, TEAR_DOWN_TIMEOUT);
 
   beforeEach(async () => {
     page = await browser.newPage({ baseURL: server.baseUrl });
-  });
+    page.setDefaultTimeout(PAGE_TIMEOUT);
+  }, TEAR_DOWN_TIMEOUT);
 
   // Screenshot before the page closes (onTestFailed would run after this hook).
   afterEach(async (context) => {
-    if (context.task.result?.state === 'fail') {
-      const file = await saveFailureScreenshot(page, context.task.name);
+    if (context.task.result?.state === 'fail' && page) {
+      const file = await saveFailureScreenshot(page, context.task.name).catch((error: unknown) =>
+        String(error),
+      );
       console.error(`screenshot of the failure: ${file}`);
     }
     await page?.close();
     for (const extra of extraPages) await extra.context().close();
     extraPages = [];
-  });
+  }, TEAR_DOWN_TIMEOUT);
 
   return {
     get page() {
@@ -106,6 +117,7 @@ export function useConsole(options: { env?: Record<string, string> } = {}): Cons
     },
     async newPage() {
       const context = await browser.newContext({ baseURL: server.baseUrl });
+      context.setDefaultTimeout(PAGE_TIMEOUT);
       const extra = await context.newPage();
       extraPages.push(extra);
       return extra;

@@ -97,6 +97,22 @@ describe.skipIf(browserSkipReason())('the pipeline canvas', () => {
     await panel.getByRole('group', { name: 'when' }).getByLabel('branch').press('Enter');
     expected = setIn(expected, ['stages', 0, 'jobs', 0, 'when', 'branch'], ['main']);
     await expect.poll(() => readYaml(page)).toBe(expected);
+    // The canvas says when a job or stage runs only for some runs: the new condition, and
+    // the stage that release type quick leaves out (its `stages: [build]`).
+    await page
+      .getByRole('article', { name: 'Job unit' })
+      .getByLabel('Job unit runs only when branch: main', { exact: true })
+      .waitFor();
+    await page
+      .getByRole('region', { name: 'Stage test' })
+      .getByLabel('Stage test runs only when release type: full', { exact: true })
+      .waitFor();
+    expect(
+      await page
+        .getByRole('region', { name: 'Stage build' })
+        .getByLabel(/runs only when/)
+        .count(),
+    ).toBe(0);
 
     // A stage's panel: the approval gate's inline map is edited inline.
     await page

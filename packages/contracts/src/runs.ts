@@ -3,17 +3,30 @@ import { PageQuerySchema, pageOf, SlugSchema, TimestampSchema } from './common.t
 import { defineEndpoint } from './endpoint.ts';
 import { PipelineParamsSchema } from './pipelines.ts';
 
-export const RUN_STATUSES = ['queued', 'running', 'waiting', 'succeeded', 'failed', 'cancelled'] as const;
+/** `rejected`: an approval gate was rejected (the run's message says by whom and why). */
+export const RUN_STATUSES = [
+  'queued',
+  'running',
+  'waiting',
+  'succeeded',
+  'failed',
+  'rejected',
+  'cancelled',
+] as const;
 export const RunStatusSchema = z.enum(RUN_STATUSES);
 export type RunStatus = z.infer<typeof RunStatusSchema>;
 
-/** Jobs and steps also end up `skipped` (a `when` that did not hold) or stay `pending`. */
+/**
+ * Jobs and steps also end up `skipped` (a `when` that did not hold) or stay `pending`; an
+ * approval gate someone rejected is `rejected`.
+ */
 export const WORK_STATUSES = [
   'pending',
   'running',
   'waiting',
   'succeeded',
   'failed',
+  'rejected',
   'cancelled',
   'skipped',
 ] as const;
@@ -24,7 +37,13 @@ export type WorkStatus = z.infer<typeof WorkStatusSchema>;
 export const ACTIVE_RUN_STATUSES: readonly string[] = ['queued', 'running', 'waiting'];
 
 /** Terminal statuses: nothing changes after these. */
-export const FINISHED_STATUSES: readonly string[] = ['succeeded', 'failed', 'cancelled', 'skipped'];
+export const FINISHED_STATUSES: readonly string[] = [
+  'succeeded',
+  'failed',
+  'rejected',
+  'cancelled',
+  'skipped',
+];
 
 const ParameterValueSchema = z.union([z.string().max(4096), z.number(), z.boolean()]);
 
@@ -104,6 +123,11 @@ export const JobRunSchema = z.object({
       count: z.number().int(),
       allowSelfApproval: z.boolean(),
       decisions: z.array(ApprovalDecisionSchema),
+      /**
+       * For a waiting gate read by one user: whether they may decide it now and, if not,
+       * why — computed by the same rule the decision endpoint applies. Null otherwise.
+       */
+      caller: z.object({ mayDecide: z.boolean(), reason: z.string().nullable() }).nullable(),
     })
     .nullable(),
 });
@@ -177,10 +201,17 @@ export const RetryRunBodySchema = z.strictObject({
     .describe('Re-run from this stage, re-using what earlier stages produced (default: the whole run)'),
 });
 
-export const DecideApprovalBodySchema = z.strictObject({
-  decision: z.enum(['approve', 'reject']),
-  comment: z.string().max(2000).optional(),
-});
+/** A decision on a gate; a rejection must say why (`comment`, not blank). */
+export const DecideApprovalBodySchema = z
+  .strictObject({
+    decision: z.enum(['approve', 'reject']),
+    comment: z.string().max(2000).optional().describe('Why; required when rejecting'),
+  })
+  .superRefine((body, ctx) => {
+    if (body.decision === 'reject' && !body.comment?.trim()) {
+      ctx.addIssue({ code: 'custom', path: ['comment'], message: 'a rejection needs a reason' });
+    }
+  });
 
 export const StepLogQuerySchema = z.strictObject({
   /** First line to return, 1-based. */

@@ -1,4 +1,4 @@
-import type { PipelineSpec, Step } from './schema.ts';
+import type { PipelineSpec, Stage, Step, When } from './schema.ts';
 
 export type StepKind = 'run' | 'build-image' | 'approval';
 
@@ -14,6 +14,8 @@ export interface CanvasJob {
   image: string | null;
   timeout: string | null;
   retries: number | null;
+  /** When the job runs only for some runs: its `when`, in words (see `describeWhen`). */
+  when: string | null;
   steps: CanvasStep[];
 }
 
@@ -22,7 +24,27 @@ export interface CanvasStage {
   name: string;
   /** An approval gate instead of jobs. */
   approval: { role: string; count: number } | null;
+  /** When the stage runs only for some runs: its `when`, in words (see `describeWhen`). */
+  when: string | null;
   jobs: CanvasJob[];
+}
+
+/**
+ * A `when` in words, for the canvas's badge: each condition as `name: a, b`, joined with
+ * `; ` (every one must hold), e.g. `release type: full; environment: prod; branch: main,
+ * release/*; deploy = true`. Null when there is no condition.
+ */
+export function describeWhen(when: When | undefined): string | null {
+  if (!when) return null;
+  const parts: string[] = [];
+  if (when.releaseType) parts.push(`release type: ${when.releaseType.join(', ') || 'none'}`);
+  if (when.environment?.length) parts.push(`environment: ${when.environment.join(', ')}`);
+  if (when.branch?.length) parts.push(`branch: ${when.branch.join(', ')}`);
+  for (const [name, expected] of Object.entries(when.parameters ?? {})) {
+    const values = Array.isArray(expected) ? expected : [expected];
+    parts.push(`${name} = ${values.map((value) => String(value)).join(' or ')}`);
+  }
+  return parts.length > 0 ? parts.join('; ') : null;
 }
 
 export function stepKindOf(step: Step): StepKind {
@@ -31,18 +53,33 @@ export function stepKindOf(step: Step): StepKind {
   return 'approval';
 }
 
+/**
+ * When a stage runs: its own `when`, with its release types narrowed to those whose
+ * `stages` list names it (a release type without the list runs every stage).
+ */
+function stageWhen(spec: PipelineSpec, stage: Stage): string | null {
+  const all = Object.keys(spec.releaseTypes ?? {});
+  const running = all.filter((name) => spec.releaseTypes?.[name]?.stages?.includes(stage.name) ?? true);
+  if (running.length === all.length) return describeWhen(stage.when);
+  const own = stage.when?.releaseType;
+  const releaseType = own ? own.filter((name) => running.includes(name)) : running;
+  return describeWhen({ ...stage.when, releaseType });
+}
+
 /** What the canvas draws: stages as columns, their parallel jobs as nodes, steps inside. */
 export function toCanvasModel(spec: PipelineSpec): CanvasStage[] {
   return spec.stages.map((stage, s) => ({
     index: s,
     name: stage.name,
     approval: stage.approval ? { role: stage.approval.role, count: stage.approval.count } : null,
+    when: stageWhen(spec, stage),
     jobs: (stage.jobs ?? []).map((job, j) => ({
       index: j,
       name: job.name,
       image: job.image ?? null,
       timeout: job.timeout ?? null,
       retries: job.retries ?? null,
+      when: describeWhen(job.when),
       steps: job.steps.map((step, k) => ({
         index: k,
         name: step.name ?? stepKindOf(step),
@@ -75,6 +112,8 @@ export interface CanvasMetrics {
   jobFooter: number;
   /** The body of an approval stage. */
   gateHeight: number;
+  /** The line saying when a stage or job runs (added only to those with a `when`). */
+  conditionHeight: number;
 }
 
 export interface CanvasBox {
@@ -98,14 +137,19 @@ export interface CanvasLayout {
 export function layoutCanvas(stages: readonly CanvasStage[], metrics: CanvasMetrics): CanvasLayout {
   const inner = metrics.stageWidth - 2 * metrics.stagePadding;
   const columns = stages.map((stage) => {
-    let y = metrics.stageHeader;
+    const header = metrics.stageHeader + (stage.when ? metrics.conditionHeight : 0);
+    let y = header;
     const jobs = stage.jobs.map((job) => {
-      const height = metrics.jobHeader + job.steps.length * metrics.stepHeight + metrics.jobFooter;
+      const height =
+        metrics.jobHeader +
+        (job.when ? metrics.conditionHeight : 0) +
+        job.steps.length * metrics.stepHeight +
+        metrics.jobFooter;
       const box = { x: metrics.stagePadding, y, width: inner, height };
       y += height + metrics.jobGap;
       return box;
     });
-    const content = stage.approval ? metrics.stageHeader + metrics.gateHeight : y - metrics.jobGap;
+    const content = stage.approval ? header + metrics.gateHeight : y - metrics.jobGap;
     return { jobs, height: content + metrics.stagePadding };
   });
   const height = Math.max(metrics.stageHeader + metrics.gateHeight, ...columns.map((c) => c.height));

@@ -243,3 +243,47 @@ describe('canvas edits refuse what they cannot do without rewriting the document
     expect(() => canvasEdits.addStage('stages: [\n', {})).toThrow(/does not parse/);
   });
 });
+
+describe('items the canvas adds are written in the conventional key order', () => {
+  const TEXT = `releaseTypes:
+  full: {}
+stages:
+  - name: build
+    jobs:
+      - name: compile
+        image: alpine:3
+        steps:
+          - run: make
+`;
+
+  it('writes name first, then the schema order, for stages, jobs and steps at any depth', () => {
+    const stage = canvasEdits.addStage(TEXT, {
+      jobs: [{ steps: [{ run: 'make test', name: 'unit' }], timeout: '5m', image: 'node:24', name: 'test' }],
+      when: { releaseType: ['full'] },
+      name: 'verify',
+    });
+    expect(insertedBlock(TEXT, stage)).toEqual([
+      '  - name: verify',
+      '    when:',
+      '      releaseType:',
+      '        - full',
+      '    jobs:',
+      '      - name: test',
+      '        image: node:24',
+      '        timeout: 5m',
+      '        steps:',
+      '          - name: unit',
+      '            run: make test',
+    ]);
+    const job = canvasEdits.addJob(TEXT, 0, { steps: [{ run: 'lint' }], image: 'alpine:3', name: 'lint' });
+    expect(insertedBlock(TEXT, job)).toEqual([
+      '      - name: lint',
+      '        image: alpine:3',
+      '        steps:',
+      '          - run: lint',
+    ]);
+    const step = canvasEdits.addStep(TEXT, 0, 0, { run: 'make check', name: 'check' });
+    expect(insertedBlock(TEXT, step)).toEqual(['          - name: check', '            run: make check']);
+    expect(model(stage).map((s) => s.name)).toEqual(['build', 'verify']);
+  });
+});

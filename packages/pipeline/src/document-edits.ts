@@ -1,5 +1,6 @@
 import { isMap, isScalar, isSeq, type LineCounter, type Node, stringify, type YAMLSeq } from 'yaml';
 import { loadYaml } from './load-yaml.ts';
+import { JobSchema, StageSchema } from './schema.ts';
 
 /**
  * Canvas operations applied to the YAML text itself. Each edit touches only the lines of
@@ -69,6 +70,44 @@ function layout(text: string, path: Path): SeqLayout {
   return { lines, items, dashColumn };
 }
 
+const isRecord = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
+
+/** `value`'s keys in the order `keys` lists them; keys it does not list keep their order, after. */
+function inOrder(value: Record<string, unknown>, keys: readonly string[]): Record<string, unknown> {
+  const rank = (key: string) => {
+    const at = keys.indexOf(key);
+    return at === -1 ? keys.length : at;
+  };
+  return Object.fromEntries(Object.entries(value).sort(([a], [b]) => rank(a) - rank(b)));
+}
+
+// The order people write a stage's, job's and step's keys in: `name` first, then the
+// schema's order (a job's `steps` and a stage's `jobs` last but for the gate).
+const STAGE_KEYS = Object.keys(StageSchema.shape);
+const JOB_KEYS = Object.keys(JobSchema.shape);
+const STEP_KEYS = ['name'];
+
+/**
+ * A new stage, job or step (by the list it goes into) with its keys, and those of the jobs
+ * and steps inside it, in the conventional order, whatever order the caller built it in.
+ */
+function conventional(list: string | number | undefined, value: unknown): unknown {
+  if (!isRecord(value)) return value;
+  if (list === 'steps') return inOrder(value, STEP_KEYS);
+  if (list === 'jobs') {
+    const job = inOrder(value, JOB_KEYS);
+    return Array.isArray(job.steps) ? { ...job, steps: job.steps.map((s) => conventional('steps', s)) } : job;
+  }
+  if (list === 'stages') {
+    const stage = inOrder(value, STAGE_KEYS);
+    return Array.isArray(stage.jobs)
+      ? { ...stage, jobs: stage.jobs.map((j) => conventional('jobs', j)) }
+      : stage;
+  }
+  return value;
+}
+
 /** A value serialised as one list item, indented to sit at `dashColumn`. */
 function itemText(value: unknown, dashColumn: number): string[] {
   const yaml = stringify([value], { indent: 2, lineWidth: 0 }).replace(/\n$/, '');
@@ -83,9 +122,8 @@ export function insertItem(text: string, path: Path, value: unknown, position?: 
     throw new EditError(`${path.join('.')} is empty; add the first item in the YAML view`);
   const at = position === undefined || position >= items.length ? items.length : Math.max(0, position);
   const insertLine = at === items.length ? (items[items.length - 1]?.end ?? 0) + 1 : (items[at]?.start ?? 0);
-  return [...lines.slice(0, insertLine), ...itemText(value, dashColumn), ...lines.slice(insertLine)].join(
-    '\n',
-  );
+  const item = itemText(conventional(path.at(-1), value), dashColumn);
+  return [...lines.slice(0, insertLine), ...item, ...lines.slice(insertLine)].join('\n');
 }
 
 export function removeItem(text: string, path: Path, index: number): string {

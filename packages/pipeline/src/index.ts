@@ -5,6 +5,7 @@ export {
   type CanvasMetrics,
   type CanvasStage,
   type CanvasStep,
+  describeWhen,
   layoutCanvas,
   type StepKind,
   stepKindOf,

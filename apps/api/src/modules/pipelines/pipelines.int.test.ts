@@ -114,6 +114,48 @@ describe.skipIf(postgresSkipReason())('pipelines API', () => {
     expect((await client.request({ method: 'GET', url: `${base}/ci/revisions/9` })).statusCode).toBe(404);
   });
 
+  it('lists each pipeline with its last revision’s time and author, whoever ran it since', async () => {
+    await client.request({ method: 'POST', url: base, payload: { name: 'listed', spec: SPEC } });
+    const password = 'listing-test-password';
+    await client.request({ method: 'POST', url: '/api/v1/users', payload: { username: 'devon', password } });
+    const added = await client.request({
+      method: 'POST',
+      url: '/api/v1/workspaces/shop/projects/api/members',
+      payload: { user: 'devon', role: 'developer' },
+    });
+    expect(added.statusCode, added.body).toBe(201);
+    const devon = await signIn(t.app, 'devon', password);
+    const saved = await devon.request({
+      method: 'PUT',
+      url: `${base}/listed`,
+      payload: { spec: `${SPEC}# devon's edit\n`, baseRevision: 1 },
+    });
+    expect(saved.statusCode, saved.body).toBe(200);
+    const revision = (await client.request({ method: 'GET', url: `${base}/listed/revisions` })).json()
+      .items[0];
+    const env = await client.request({
+      method: 'POST',
+      url: '/api/v1/workspaces/shop/environments',
+      payload: { name: 'listing' },
+    });
+    expect(env.statusCode, env.body).toBe(201);
+    const ran = await client.request({
+      method: 'POST',
+      url: `${base}/listed/runs`,
+      payload: { releaseType: 'full', environment: 'listing' },
+    });
+    expect(ran.statusCode, ran.body).toBe(201);
+    const listed = (await client.request({ method: 'GET', url: base })).json().items;
+    expect(listed.find((p: { name: string }) => p.name === 'listed')).toEqual({
+      name: 'listed',
+      revision: 2,
+      updatedAt: revision.createdAt,
+      updatedBy: 'devon',
+    });
+    const got = (await client.request({ method: 'GET', url: `${base}/listed` })).json();
+    expect(got).toMatchObject({ updatedAt: revision.createdAt, updatedBy: 'devon' });
+  });
+
   it('lets exactly one of two concurrent saves on the same base win', async () => {
     const [a, b] = await Promise.all(
       ['# a\n', '# b\n'].map((suffix) =>
@@ -139,6 +181,6 @@ describe.skipIf(postgresSkipReason())('pipelines API', () => {
     expect((await client.request({ method: 'DELETE', url: `${base}/old` })).statusCode).toBe(204);
     expect(
       (await client.request({ method: 'GET', url: base })).json().items.map((p: { name: string }) => p.name),
-    ).toEqual(['ci']);
+    ).toEqual(['ci', 'listed']);
   });
 });

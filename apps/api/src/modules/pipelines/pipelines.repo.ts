@@ -11,7 +11,10 @@ export function createPipelinesRepo(prisma: PrismaClient) {
       return db.pipeline.findMany({
         where: { projectId },
         orderBy: { name: 'asc' },
-        include: { revisions: { orderBy: { number: 'desc' }, take: 1, select: { authorName: true } } },
+        // The newest revision is the current one: its time and author are the "last saved".
+        include: {
+          revisions: { orderBy: { number: 'desc' }, take: 1, select: { authorName: true, createdAt: true } },
+        },
       });
     },
     find(projectId: string, name: string, db: Db = prisma) {

@@ -100,7 +100,8 @@ export function createPipelinesService(deps: {
         items: items.map((p) => ({
           name: p.name,
           revision: p.currentRevision,
-          updatedAt: p.updatedAt.toISOString(),
+          // Not the row's updatedAt: starting a run bumps it (its build counter).
+          updatedAt: (p.revisions[0]?.createdAt ?? p.updatedAt).toISOString(),
           updatedBy: p.revisions[0]?.authorName ?? null,
         })),
       };

@@ -37,7 +37,10 @@ export function latestAttempts(jobs: readonly JobRunRow[]): JobRunRow[] {
   return [...latest.values()].sort((a, b) => a.stageIndex - b.stageIndex);
 }
 
-export function toJobRun(job: JobRunRow, approval: Approval | undefined): JobRun {
+/** Whether the one who asked may decide a waiting gate, and why not (see `gateRefusal`). */
+export type GateCaller = NonNullable<JobRun['approval']>['caller'];
+
+export function toJobRun(job: JobRunRow, approval: Approval | undefined, caller: GateCaller = null): JobRun {
   return {
     name: job.name,
     stage: job.stage,
@@ -71,16 +74,28 @@ export function toJobRun(job: JobRunRow, approval: Approval | undefined): JobRun
               comment: d.comment,
               createdAt: d.createdAt.toISOString(),
             })),
+            caller,
           }
         : null,
   };
 }
 
-export function toRun(row: RunWithJobs, approvals: ReadonlyMap<string, Approval>): Omit<Run, 'streamCursor'> {
+/**
+ * The run as the API shows it. `approvals` are the gates' rules by `stage/name`; `callers`
+ * (same keys) say whether the one who asked may decide each waiting gate.
+ */
+export function toRun(
+  row: RunWithJobs,
+  approvals: ReadonlyMap<string, Approval>,
+  callers: ReadonlyMap<string, GateCaller> = new Map(),
+): Omit<Run, 'streamCursor'> {
   return {
     ...toRunSummary(row),
     parameters: row.parameters as Record<string, unknown>,
     spec: row.spec,
-    jobs: latestAttempts(row.jobs).map((job) => toJobRun(job, approvals.get(`${job.stage}/${job.name}`))),
+    jobs: latestAttempts(row.jobs).map((job) => {
+      const key = `${job.stage}/${job.name}`;
+      return toJobRun(job, approvals.get(key), callers.get(key) ?? null);
+    }),
   };
 }

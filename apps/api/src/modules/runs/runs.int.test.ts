@@ -10,6 +10,7 @@ import {
   seedWorkspace,
   signIn,
   type TestApp,
+  until,
 } from '../../../test/helper.ts';
 import { until } from '../../../test/wait.ts';
 
@@ -39,7 +40,7 @@ describe.skipIf(postgresSkipReason())('pipeline runs on the local executor', () 
     return until(`run ${name}#${number} to finish`, async () => {
       const response = await admin.request({ method: 'GET', url: `${PIPELINES}/${name}/runs/${number}` });
       const body = response.json() as Run;
-      return ['succeeded', 'failed', 'cancelled'].includes(body.status) ? body : undefined;
+      return ['succeeded', 'failed', 'rejected', 'cancelled'].includes(body.status) ? body : undefined;
     });
   }
 
@@ -544,7 +545,7 @@ stages:
     });
     expect(no.statusCode).toBe(200);
     const after = await finished('gated', rejected);
-    expect(after.status).toBe('failed');
+    expect(after.status).toBe('rejected');
     expect(after.jobs[0]?.message).toBe('rejected by otto: not today');
     expect(after.jobs[1]?.status).toBe('skipped');
   });

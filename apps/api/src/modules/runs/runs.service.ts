@@ -32,13 +32,13 @@ import {
 } from '../../lib/errors.ts';
 import type { SecretBox } from '../../lib/secret-box.ts';
 import { invalidSpec } from '../../lib/spec-errors.ts';
-import { permissionsOfRole } from '../access/ability.ts';
-import type { AccessService } from '../access/access.service.ts';
+import type { AccessService, ProjectRef } from '../access/access.service.ts';
 import type { EnvironmentsRepo } from '../environments/environments.repo.ts';
 import type { PipelinesService } from '../pipelines/pipelines.service.ts';
 import { type CredentialResolver, credentialsOfRun } from './engine/run-credentials.ts';
+import { type GateRefusal, gateRefusal } from './gate-decisions.ts';
 import { formatCursor } from './run-stream.ts';
-import { latestAttempts, toRun, toRunSummary } from './run-view.ts';
+import { type GateCaller, latestAttempts, toRun, toRunSummary } from './run-view.ts';
 import type { NewJobRun, RunsRepo, RunWithJobs } from './runs.repo.ts';
 
 export const SECRET_MASK = '***';
@@ -92,15 +92,60 @@ export function createRunsService(deps: {
   access: AccessService;
   secrets: SecretBox;
   resolveCredentials: CredentialResolver;
+  /** A workspace's custom roles by name with their permissions, as they are now (for approval gates). */
+  customRoles: (workspaceId: string) => Promise<ReadonlyMap<string, readonly Permission[]>>;
   /** Tells the engine a run needs attention now (it also polls). */
   wake: (runId: string) => void;
 }) {
   const { runs, pipelines, access } = deps;
 
-  /** The run as the API shows it, with where its event stream stands now. */
-  async function view(row: RunWithJobs): Promise<Run> {
+  /**
+   * Why `actor` may not decide the gate `job` of `run` now (null: they may). The one rule
+   * of `gateRefusal`, fed with the caller's permissions and the workspace's custom roles.
+   */
+  async function refusalFor(
+    actor: Actor,
+    target: { project: ProjectRef; workspace: string },
+    run: RunWithJobs,
+    job: RunWithJobs['jobs'][number],
+  ): Promise<GateRefusal | null> {
+    const rules = approvalsOf(parseRunSpec(run.spec)).get(`${job.stage}/${job.name}`);
+    if (!rules) throw new Error(`gate ${job.stage}/${job.name} of run ${run.id} has no rules`);
+    return gateRefusal({
+      gate: job,
+      rules,
+      caller: {
+        userId: actor.userId,
+        platformAdmin: actor.platformAdmin && !actor.tokenWorkspaceId,
+        held: await access.permissionsFor(actor, { project: target.project }),
+      },
+      triggeredById: run.triggeredById,
+      customRoles: await deps.customRoles(target.project.workspaceId),
+      workspace: target.workspace,
+    });
+  }
+
+  /**
+   * The run as the API shows it, with where its event stream stands now; with `caller`,
+   * each waiting gate says whether that user may decide it and why not.
+   */
+  async function view(
+    row: RunWithJobs,
+    caller?: { actor: Actor; project: ProjectRef; workspace: string },
+  ): Promise<Run> {
     const cursor = formatCursor(await runs.latestIds(row.id));
-    return { ...toRun(row, approvalsOf(parseRunSpec(row.spec))), streamCursor: cursor };
+    const callers = new Map<string, GateCaller>();
+    if (caller) {
+      for (const job of latestAttempts(row.jobs)) {
+        if (job.kind !== 'approval' || job.status !== 'waiting') continue;
+        const refusal = await refusalFor(caller.actor, caller, row, job);
+        callers.set(`${job.stage}/${job.name}`, {
+          mayDecide: refusal === null,
+          reason: refusal?.message ?? null,
+        });
+      }
+    }
+    return { ...toRun(row, approvalsOf(parseRunSpec(row.spec)), callers), streamCursor: cursor };
   }
 
   async function findRun(actor: Actor, params: RunParams, permission: 'project.read' | 'pipeline.run') {
@@ -415,7 +460,8 @@ export function createRunsService(deps: {
     },
 
     async get(actor: Actor, params: RunParams): Promise<Run> {
-      return view((await findRun(actor, params, 'project.read')).run);
+      const { run, project } = await findRun(actor, params, 'project.read');
+      return view(run, { actor, project, workspace: params.workspace });
     },
 
     /** Asks the engine to stop the run; a finished run is returned unchanged. */
@@ -468,25 +514,13 @@ export function createRunsService(deps: {
       if (!gate) throw new NotFoundError(`run ${run.number} has no approval gate "${params.gate}"`);
       if (gates.length > 1)
         throw new BadRequestError(`gate "${params.gate}" is ambiguous; use <stage>.<gate>`);
-      if (gate.status !== 'waiting') {
-        throw new ConflictError(
-          `gate "${params.gate}" is ${gate.status === 'pending' ? 'not open yet' : `already ${gate.status}`}`,
-        );
-      }
-      const rules = approvalsOf(parseRunSpec(run.spec)).get(`${gate.stage}/${gate.name}`);
-      if (!rules) throw new Error('a gate without rules');
-      if (!rules.allowSelfApproval && run.triggeredById === actor.userId) {
-        throw new ForbiddenError('you started this run; this gate needs someone else to decide', [
-          { field: 'gate', message: 'self-approval is not allowed' },
-        ]);
-      }
-      const held = await access.permissionsFor(actor, { project });
-      const needed = permissionsOfRole(rules.role, new Map());
-      if (!held.project.includes('approval.decide') || !needed.every((p) => held.project.includes(p))) {
-        throw new ForbiddenError(
-          `only the role ${rules.role} (or one with its rights) may decide this gate`,
-          [{ field: 'gate', message: `needs the role ${rules.role}` }],
-        );
+      const caller = { actor, project, workspace: params.workspace };
+      const refusal = await refusalFor(actor, caller, run, gate);
+      if (refusal) {
+        const details = [{ field: 'gate', message: refusal.detail }];
+        throw refusal.status === 409
+          ? new ConflictError(`gate "${params.gate}": ${refusal.message}`, details)
+          : new ForbiddenError(refusal.message, details);
       }
       try {
         await runs.addDecision({
@@ -494,7 +528,7 @@ export function createRunsService(deps: {
           userId: actor.userId,
           userName: actor.username,
           decision: body.decision,
-          comment: body.comment ?? null,
+          comment: body.comment?.trim() || null,
         });
       } catch (error) {
         if (isUniqueViolation(error)) throw new ConflictError('you already decided on this gate');
@@ -507,7 +541,7 @@ export function createRunsService(deps: {
       });
       deps.wake(run.id);
       const latest = await runs.findById(run.id);
-      return view(latest ?? run);
+      return view(latest ?? run, caller);
     },
 
     /** Whether nothing more will happen to the run: it ended and every log is archived. */

@@ -79,41 +79,43 @@ function Tokens() {
         </div>
       ) : null}
       <ErrorNotice error={create.error ?? revoke.error} />
-      <table className="table" aria-label="API tokens">
-        <thead>
-          <tr>
-            <th>Name</th>
-            <th>Scope</th>
-            <th>Last used</th>
-            <th />
-          </tr>
-        </thead>
-        <tbody>
-          {(tokens.data?.items ?? []).map((token) => (
-            <tr key={token.id}>
-              <td>{token.name}</td>
-              <td>
-                {token.scope}
-                {token.workspace ? ` · ${token.workspace}` : ''}
-              </td>
-              <td>{token.lastUsedAt ? new Date(token.lastUsedAt).toLocaleString() : 'never'}</td>
-              <td className="row-actions">
-                {token.revoked ? (
-                  <span className="badge">revoked</span>
-                ) : (
-                  <button
-                    type="button"
-                    className="button button-danger-outline"
-                    onClick={() => revoke.mutate(token.id)}
-                  >
-                    Revoke
-                  </button>
-                )}
-              </td>
+      <div className="table-scroll">
+        <table className="table" aria-label="API tokens">
+          <thead>
+            <tr>
+              <th>Name</th>
+              <th>Scope</th>
+              <th>Last used</th>
+              <th />
             </tr>
-          ))}
-        </tbody>
-      </table>
+          </thead>
+          <tbody>
+            {(tokens.data?.items ?? []).map((token) => (
+              <tr key={token.id}>
+                <td>{token.name}</td>
+                <td>
+                  {token.scope}
+                  {token.workspace ? ` · ${token.workspace}` : ''}
+                </td>
+                <td>{token.lastUsedAt ? new Date(token.lastUsedAt).toLocaleString() : 'never'}</td>
+                <td className="row-actions">
+                  {token.revoked ? (
+                    <span className="badge">revoked</span>
+                  ) : (
+                    <button
+                      type="button"
+                      className="button button-danger-outline"
+                      onClick={() => revoke.mutate(token.id)}
+                    >
+                      Revoke
+                    </button>
+                  )}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
       <form
         className="card add-member"
         aria-label="create token"
@@ -149,40 +151,42 @@ export function AccountPage() {
       <PasswordForm />
       <h2>Sessions</h2>
       <ErrorNotice error={sessions.error ?? revoke.error} />
-      <table className="table" aria-label="Sessions">
-        <thead>
-          <tr>
-            <th>Signed in</th>
-            <th>Last seen</th>
-            <th>From</th>
-            <th />
-          </tr>
-        </thead>
-        <tbody>
-          {(sessions.data?.items ?? []).map((session) => (
-            <tr key={session.id}>
-              <td>{new Date(session.createdAt).toLocaleString()}</td>
-              <td>{new Date(session.lastSeenAt).toLocaleString()}</td>
-              <td className="small">
-                {session.ipAddress} <span className="muted">{session.userAgent}</span>
-              </td>
-              <td className="row-actions">
-                {session.current ? (
-                  <span className="badge badge-ok">this session</span>
-                ) : (
-                  <button
-                    type="button"
-                    className="button button-danger-outline"
-                    onClick={() => revoke.mutate(session.id)}
-                  >
-                    Sign out
-                  </button>
-                )}
-              </td>
+      <div className="table-scroll">
+        <table className="table" aria-label="Sessions">
+          <thead>
+            <tr>
+              <th>Signed in</th>
+              <th>Last seen</th>
+              <th>From</th>
+              <th />
             </tr>
-          ))}
-        </tbody>
-      </table>
+          </thead>
+          <tbody>
+            {(sessions.data?.items ?? []).map((session) => (
+              <tr key={session.id}>
+                <td>{new Date(session.createdAt).toLocaleString()}</td>
+                <td>{new Date(session.lastSeenAt).toLocaleString()}</td>
+                <td className="small">
+                  {session.ipAddress} <span className="muted">{session.userAgent}</span>
+                </td>
+                <td className="row-actions">
+                  {session.current ? (
+                    <span className="badge badge-ok">this session</span>
+                  ) : (
+                    <button
+                      type="button"
+                      className="button button-danger-outline"
+                      onClick={() => revoke.mutate(session.id)}
+                    >
+                      Sign out
+                    </button>
+                  )}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
       <Tokens />
     </section>
   );

@@ -65,51 +65,53 @@ export function ClustersPage() {
         </div>
       ) : null}
       {items.length > 0 ? (
-        <table className="table" aria-label="Clusters">
-          <thead>
-            <tr>
-              <th>Name</th>
-              <th>API server</th>
-              <th>Environments</th>
-              <th>Status</th>
-              <th />
-            </tr>
-          </thead>
-          <tbody>
-            {items.map((cluster) => (
-              <tr key={cluster.name}>
-                <td>
-                  <strong>{cluster.name}</strong>
-                  {cluster.description ? <div className="muted small">{cluster.description}</div> : null}
-                </td>
-                <td>
-                  <code>{cluster.inCluster ? 'in-cluster' : cluster.server}</code>
-                </td>
-                <td>{cluster.environmentCount}</td>
-                <td>
-                  <ClusterStatus cluster={cluster} />
-                </td>
-                <td className="row-actions">
-                  <button
-                    type="button"
-                    className="button"
-                    disabled={check.isPending && check.variables === cluster.name}
-                    onClick={() => check.mutate(cluster.name)}
-                  >
-                    {check.isPending && check.variables === cluster.name ? 'Checking…' : 'Check'}
-                  </button>
-                  <button
-                    type="button"
-                    className="button button-danger-outline"
-                    onClick={() => setDeleting(cluster.name)}
-                  >
-                    Delete
-                  </button>
-                </td>
+        <div className="table-scroll">
+          <table className="table" aria-label="Clusters">
+            <thead>
+              <tr>
+                <th>Name</th>
+                <th>API server</th>
+                <th>Environments</th>
+                <th>Status</th>
+                <th />
               </tr>
-            ))}
-          </tbody>
-        </table>
+            </thead>
+            <tbody>
+              {items.map((cluster) => (
+                <tr key={cluster.name}>
+                  <td>
+                    <strong>{cluster.name}</strong>
+                    {cluster.description ? <div className="muted small">{cluster.description}</div> : null}
+                  </td>
+                  <td>
+                    <code>{cluster.inCluster ? 'in-cluster' : cluster.server}</code>
+                  </td>
+                  <td>{cluster.environmentCount}</td>
+                  <td>
+                    <ClusterStatus cluster={cluster} />
+                  </td>
+                  <td className="row-actions">
+                    <button
+                      type="button"
+                      className="button"
+                      disabled={check.isPending && check.variables === cluster.name}
+                      onClick={() => check.mutate(cluster.name)}
+                    >
+                      {check.isPending && check.variables === cluster.name ? 'Checking…' : 'Check'}
+                    </button>
+                    <button
+                      type="button"
+                      className="button button-danger-outline"
+                      onClick={() => setDeleting(cluster.name)}
+                    >
+                      Delete
+                    </button>
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
       ) : null}
       <Modal title="Add cluster" open={adding} onClose={close}>
         <ClusterForm

@@ -70,67 +70,69 @@ export function CredentialsPage() {
         </div>
       ) : null}
       {items.length > 0 ? (
-        <table className="table" aria-label="Credentials">
-          <thead>
-            <tr>
-              <th>Name</th>
-              <th>Type</th>
-              <th>Username / server</th>
-              <th>Description</th>
-              <th>Updated</th>
-              <th>
-                <span className="visually-hidden">Actions</span>
-              </th>
-            </tr>
-          </thead>
-          <tbody>
-            {items.map((credential) => (
-              <tr key={credential.name}>
-                <td>
-                  <code>{credential.name}</code>
-                </td>
-                <td>
-                  <span className="badge">{credential.type}</span>
-                </td>
-                <td>
-                  {credential.username ?? <span className="muted">—</span>}
-                  {credential.server ? (
-                    <>
-                      {' @ '}
-                      <code>{credential.server}</code>
-                    </>
-                  ) : null}
-                </td>
-                <td className="muted">{credential.description ?? ''}</td>
-                <td title={`created by ${credential.createdBy}`}>
-                  {new Date(credential.updatedAt).toLocaleString()}
-                </td>
-                <td>
-                  <Gate permission="workspace.credentials.manage" workspace={workspace}>
-                    <button
-                      type="button"
-                      className="button"
-                      aria-label={`Change ${credential.name}`}
-                      onClick={() => setDialog({ kind: 'edit', credential })}
-                    >
-                      Change
-                    </button>
-                  </Gate>{' '}
-                  <Gate permission="workspace.credentials.manage" workspace={workspace}>
-                    <button
-                      type="button"
-                      className="button button-danger"
-                      aria-label={`Delete ${credential.name}`}
-                      onClick={() => setDialog({ kind: 'delete', name: credential.name })}
-                    >
-                      Delete
-                    </button>
-                  </Gate>
-                </td>
+        <div className="table-scroll">
+          <table className="table" aria-label="Credentials">
+            <thead>
+              <tr>
+                <th>Name</th>
+                <th>Type</th>
+                <th>Username / server</th>
+                <th>Description</th>
+                <th>Updated</th>
+                <th>
+                  <span className="visually-hidden">Actions</span>
+                </th>
               </tr>
-            ))}
-          </tbody>
-        </table>
+            </thead>
+            <tbody>
+              {items.map((credential) => (
+                <tr key={credential.name}>
+                  <td>
+                    <code>{credential.name}</code>
+                  </td>
+                  <td>
+                    <span className="badge">{credential.type}</span>
+                  </td>
+                  <td>
+                    {credential.username ?? <span className="muted">—</span>}
+                    {credential.server ? (
+                      <>
+                        {' @ '}
+                        <code>{credential.server}</code>
+                      </>
+                    ) : null}
+                  </td>
+                  <td className="muted">{credential.description ?? ''}</td>
+                  <td title={`created by ${credential.createdBy}`}>
+                    {new Date(credential.updatedAt).toLocaleString()}
+                  </td>
+                  <td>
+                    <Gate permission="workspace.credentials.manage" workspace={workspace}>
+                      <button
+                        type="button"
+                        className="button"
+                        aria-label={`Change ${credential.name}`}
+                        onClick={() => setDialog({ kind: 'edit', credential })}
+                      >
+                        Change
+                      </button>
+                    </Gate>{' '}
+                    <Gate permission="workspace.credentials.manage" workspace={workspace}>
+                      <button
+                        type="button"
+                        className="button button-danger"
+                        aria-label={`Delete ${credential.name}`}
+                        onClick={() => setDialog({ kind: 'delete', name: credential.name })}
+                      >
+                        Delete
+                      </button>
+                    </Gate>
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
       ) : null}
       <Modal title="Create credential" open={dialog?.kind === 'create'} onClose={close}>
         <CredentialForm

@@ -33,43 +33,45 @@ export function PipelineSpecDocsPage() {
         parallel, the steps of a job run in order. <code>[]</code> marks a list item,{' '}
         <code>&lt;name&gt;</code> a key you choose.
       </p>
-      <table className="table" aria-label="Fields">
-        <thead>
-          <tr>
-            <th>Field</th>
-            <th>Type</th>
-            <th>Description</th>
-          </tr>
-        </thead>
-        <tbody>
-          {fields.map((field) => (
-            <tr
-              key={field.anchor}
-              id={field.anchor}
-              className={field.anchor === target ? 'spec-docs-target' : undefined}
-              aria-current={field.anchor === target ? 'location' : undefined}
-            >
-              <td>
-                <a
-                  href={`#${field.anchor}`}
-                  className="spec-docs-path"
-                  style={{ paddingLeft: `${field.depth}rem` }}
-                >
-                  <code>{field.path}</code>
-                </a>
-                {field.required ? <span className="badge">required</span> : null}
-              </td>
-              <td>{typeLabel(field.schema)}</td>
-              <td>
-                {field.schema.description ?? ''}
-                {constraintsOf(field.schema).length > 0 ? (
-                  <div className="muted small">{constraintsOf(field.schema).join('; ')}</div>
-                ) : null}
-              </td>
+      <div className="table-scroll">
+        <table className="table" aria-label="Fields">
+          <thead>
+            <tr>
+              <th>Field</th>
+              <th>Type</th>
+              <th>Description</th>
             </tr>
-          ))}
-        </tbody>
-      </table>
+          </thead>
+          <tbody>
+            {fields.map((field) => (
+              <tr
+                key={field.anchor}
+                id={field.anchor}
+                className={field.anchor === target ? 'spec-docs-target' : undefined}
+                aria-current={field.anchor === target ? 'location' : undefined}
+              >
+                <td>
+                  <a
+                    href={`#${field.anchor}`}
+                    className="spec-docs-path"
+                    style={{ paddingLeft: `${field.depth}rem` }}
+                  >
+                    <code>{field.path}</code>
+                  </a>
+                  {field.required ? <span className="badge">required</span> : null}
+                </td>
+                <td>{typeLabel(field.schema)}</td>
+                <td>
+                  {field.schema.description ?? ''}
+                  {constraintsOf(field.schema).length > 0 ? (
+                    <div className="muted small">{constraintsOf(field.schema).join('; ')}</div>
+                  ) : null}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
       <h2 id="variables">Variables</h2>
       <p className="muted">
         Usable as <code>{'${{ name }}'}</code> in any value; <code>{'${{ params.<name> }}'}</code> reads a
@@ -78,21 +80,23 @@ export function PipelineSpecDocsPage() {
         <code>SLIPWAY_PARAM_&lt;NAME&gt;</code>, a secret&apos;s <code>SLIPWAY_SECRET_&lt;NAME&gt;</code>), so
         its value is data, printed exactly as given, never run.
       </p>
-      <table className="table" aria-label="Variables">
-        <tbody>
-          {Object.entries(BUILT_IN_VARIABLES).map(([name, description]) => (
-            <tr key={name} id={`variables.${name}`}>
-              <td>
-                <code>{`\${{ ${name} }}`}</code>
-              </td>
-              <td>
-                <code>{BUILT_IN_ENV[name as keyof typeof BUILT_IN_ENV]}</code>
-              </td>
-              <td>{description}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
+      <div className="table-scroll">
+        <table className="table" aria-label="Variables">
+          <tbody>
+            {Object.entries(BUILT_IN_VARIABLES).map(([name, description]) => (
+              <tr key={name} id={`variables.${name}`}>
+                <td>
+                  <code>{`\${{ ${name} }}`}</code>
+                </td>
+                <td>
+                  <code>{BUILT_IN_ENV[name as keyof typeof BUILT_IN_ENV]}</code>
+                </td>
+                <td>{description}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
     </section>
   );
 }

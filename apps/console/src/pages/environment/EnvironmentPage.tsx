@@ -34,63 +34,67 @@ function Workloads({ workspace, name }: { workspace: string; name: string }) {
             </span>
             <code>{deployment.images.join(', ')}</code>
           </div>
-          <table className="table" aria-label={`Pods of ${deployment.name}`}>
-            <thead>
-              <tr>
-                <th>Pod</th>
-                <th>Phase</th>
-                <th>Ready</th>
-                <th>Restarts</th>
-                <th>Node</th>
-              </tr>
-            </thead>
-            <tbody>
-              {deployment.pods.map((pod) => (
-                <tr key={pod.name}>
-                  <td>
-                    <code>{pod.name}</code>
-                  </td>
-                  <td>{pod.phase}</td>
-                  <td>{pod.ready ? 'yes' : 'no'}</td>
-                  <td>{pod.restarts}</td>
-                  <td>{pod.node}</td>
+          <div className="table-scroll">
+            <table className="table" aria-label={`Pods of ${deployment.name}`}>
+              <thead>
+                <tr>
+                  <th>Pod</th>
+                  <th>Phase</th>
+                  <th>Ready</th>
+                  <th>Restarts</th>
+                  <th>Node</th>
                 </tr>
-              ))}
-            </tbody>
-          </table>
+              </thead>
+              <tbody>
+                {deployment.pods.map((pod) => (
+                  <tr key={pod.name}>
+                    <td>
+                      <code>{pod.name}</code>
+                    </td>
+                    <td>{pod.phase}</td>
+                    <td>{pod.ready ? 'yes' : 'no'}</td>
+                    <td>{pod.restarts}</td>
+                    <td>{pod.node}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
         </div>
       ))}
       <h2>Recent events</h2>
       {events.length === 0 ? <p className="muted">No events.</p> : null}
       {events.length > 0 ? (
-        <table className="table" aria-label="Events">
-          <thead>
-            <tr>
-              <th>Last seen</th>
-              <th>Type</th>
-              <th>Object</th>
-              <th>Reason</th>
-              <th>Message</th>
-            </tr>
-          </thead>
-          <tbody>
-            {events.map((event, index) => (
-              // Events have no stable identity across refreshes of this list.
-              // biome-ignore lint/suspicious/noArrayIndexKey: see above
-              <tr key={index}>
-                <td className="muted">
-                  {event.lastSeen ? new Date(event.lastSeen).toLocaleTimeString() : ''}
-                </td>
-                <td>{event.type}</td>
-                <td>
-                  <code>{event.object}</code>
-                </td>
-                <td>{event.reason}</td>
-                <td>{event.message}</td>
+        <div className="table-scroll">
+          <table className="table" aria-label="Events">
+            <thead>
+              <tr>
+                <th>Last seen</th>
+                <th>Type</th>
+                <th>Object</th>
+                <th>Reason</th>
+                <th>Message</th>
               </tr>
-            ))}
-          </tbody>
-        </table>
+            </thead>
+            <tbody>
+              {events.map((event, index) => (
+                // Events have no stable identity across refreshes of this list.
+                // biome-ignore lint/suspicious/noArrayIndexKey: see above
+                <tr key={index}>
+                  <td className="muted">
+                    {event.lastSeen ? new Date(event.lastSeen).toLocaleTimeString() : ''}
+                  </td>
+                  <td>{event.type}</td>
+                  <td>
+                    <code>{event.object}</code>
+                  </td>
+                  <td>{event.reason}</td>
+                  <td>{event.message}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
       ) : null}
     </>
   );

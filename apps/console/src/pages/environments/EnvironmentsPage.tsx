@@ -52,46 +52,48 @@ export function EnvironmentsPage() {
         </div>
       ) : null}
       {items.length > 0 ? (
-        <table className="table" aria-label="Environments">
-          <thead>
-            <tr>
-              <th>Order</th>
-              <th>Name</th>
-              <th>Cluster / namespace</th>
-              <th>Approvals</th>
-            </tr>
-          </thead>
-          <tbody>
-            {items.map((environment) => (
-              <tr key={environment.name}>
-                <td>{environment.order}</td>
-                <td>
-                  <Link to={`/workspaces/${workspace}/environments/${environment.name}`}>
-                    {environment.name}
-                  </Link>{' '}
-                  {environment.production ? <span className="badge badge-prod">production</span> : null}
-                  {environment.locked ? <span className="badge">locked</span> : null}
-                </td>
-                <td>
-                  {environment.cluster ? (
-                    <code>
-                      {environment.cluster}/{environment.namespace}
-                    </code>
-                  ) : (
-                    <span className="muted">local executor</span>
-                  )}
-                </td>
-                <td>
-                  {environment.approvalPolicy.requiredApprovals === 0
-                    ? 'none'
-                    : `${environment.approvalPolicy.requiredApprovals} × ${environment.approvalPolicy.approverRole}${
-                        environment.approvalPolicy.allowSelfApproval ? '' : ', not the starter'
-                      }`}
-                </td>
+        <div className="table-scroll">
+          <table className="table" aria-label="Environments">
+            <thead>
+              <tr>
+                <th>Order</th>
+                <th>Name</th>
+                <th>Cluster / namespace</th>
+                <th>Approvals</th>
               </tr>
-            ))}
-          </tbody>
-        </table>
+            </thead>
+            <tbody>
+              {items.map((environment) => (
+                <tr key={environment.name}>
+                  <td>{environment.order}</td>
+                  <td>
+                    <Link to={`/workspaces/${workspace}/environments/${environment.name}`}>
+                      {environment.name}
+                    </Link>{' '}
+                    {environment.production ? <span className="badge badge-prod">production</span> : null}
+                    {environment.locked ? <span className="badge">locked</span> : null}
+                  </td>
+                  <td>
+                    {environment.cluster ? (
+                      <code>
+                        {environment.cluster}/{environment.namespace}
+                      </code>
+                    ) : (
+                      <span className="muted">local executor</span>
+                    )}
+                  </td>
+                  <td>
+                    {environment.approvalPolicy.requiredApprovals === 0
+                      ? 'none'
+                      : `${environment.approvalPolicy.requiredApprovals} × ${environment.approvalPolicy.approverRole}${
+                          environment.approvalPolicy.allowSelfApproval ? '' : ', not the starter'
+                        }`}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
       ) : null}
       <Modal title="Create environment" open={creating} onClose={close}>
         <EnvironmentForm

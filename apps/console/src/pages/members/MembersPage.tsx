@@ -145,45 +145,47 @@ export function MembersPage() {
       </p>
       {members.isPending ? <Loading /> : null}
       <ErrorNotice error={members.error ?? change.error ?? remove.error} />
-      <table className="table" aria-label="Members">
-        <thead>
-          <tr>
-            <th>User</th>
-            <th>Role</th>
-            <th />
-          </tr>
-        </thead>
-        <tbody>
-          {(members.data?.items ?? []).map((member) => (
-            <tr key={member.user}>
-              <td>
-                <strong>{member.user}</strong>{' '}
-                {member.displayName ? <span className="muted">{member.displayName}</span> : null}
-              </td>
-              <td title={manage.reason}>
-                <RoleSelect
-                  label={`Role of ${member.user}`}
-                  roles={scopedRoles}
-                  value={member.role}
-                  disabled={!manage.allowed}
-                  onChange={(role) => change.mutate({ user: member.user, role })}
-                />
-              </td>
-              <td className="row-actions">
-                <button
-                  type="button"
-                  className="button button-danger-outline"
-                  disabled={!manage.allowed}
-                  title={manage.reason}
-                  onClick={() => remove.mutate(member.user)}
-                >
-                  Remove
-                </button>
-              </td>
+      <div className="table-scroll">
+        <table className="table" aria-label="Members">
+          <thead>
+            <tr>
+              <th>User</th>
+              <th>Role</th>
+              <th />
             </tr>
-          ))}
-        </tbody>
-      </table>
+          </thead>
+          <tbody>
+            {(members.data?.items ?? []).map((member) => (
+              <tr key={member.user}>
+                <td>
+                  <strong>{member.user}</strong>{' '}
+                  {member.displayName ? <span className="muted">{member.displayName}</span> : null}
+                </td>
+                <td title={manage.reason}>
+                  <RoleSelect
+                    label={`Role of ${member.user}`}
+                    roles={scopedRoles}
+                    value={member.role}
+                    disabled={!manage.allowed}
+                    onChange={(role) => change.mutate({ user: member.user, role })}
+                  />
+                </td>
+                <td className="row-actions">
+                  <button
+                    type="button"
+                    className="button button-danger-outline"
+                    disabled={!manage.allowed}
+                    title={manage.reason}
+                    onClick={() => remove.mutate(member.user)}
+                  >
+                    Remove
+                  </button>
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
       {manage.allowed ? (
         <form
           className="card add-member"
@@ -211,34 +213,38 @@ export function MembersPage() {
       {project ? null : (
         <>
           <h2>Roles</h2>
-          <table className="table" aria-label="Roles">
-            <thead>
-              <tr>
-                <th>Role</th>
-                <th>Applies to</th>
-                <th>Permissions</th>
-              </tr>
-            </thead>
-            <tbody>
-              {(roles.data?.items ?? []).map((role) => (
-                <tr key={role.name}>
-                  <td>
-                    <strong>{role.name}</strong>{' '}
-                    {role.builtIn ? <span className="badge">built-in</span> : null}
-                    <div className="muted small">{role.description}</div>
-                  </td>
-                  <td>{role.scope}</td>
-                  <td className="small">
-                    {role.permissions.map((p) => (
-                      <code key={p} title={PERMISSIONS[p].description}>
-                        {p}
-                      </code>
-                    ))}
-                  </td>
+          <div className="table-scroll">
+            <table className="table" aria-label="Roles">
+              <thead>
+                <tr>
+                  <th>Role</th>
+                  <th>Applies to</th>
+                  <th>Permissions</th>
                 </tr>
-              ))}
-            </tbody>
-          </table>
+              </thead>
+              <tbody>
+                {(roles.data?.items ?? []).map((role) => (
+                  <tr key={role.name}>
+                    <td>
+                      <strong>{role.name}</strong>{' '}
+                      {role.builtIn ? <span className="badge">built-in</span> : null}
+                      <div className="muted small">{role.description}</div>
+                    </td>
+                    <td>{role.scope}</td>
+                    <td className="small">
+                      <div className="code-list">
+                        {role.permissions.map((p) => (
+                          <code key={p} title={PERMISSIONS[p].description}>
+                            {p}
+                          </code>
+                        ))}
+                      </div>
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
           <Gate permission="workspace.members.manage" workspace={workspace}>
             <button type="button" className="button" onClick={() => setCreatingRole(true)}>
               Create custom role

@@ -183,26 +183,28 @@ export function PipelinePage() {
         </details>
       ) : null}
       <h2>Revisions</h2>
-      <table className="table" aria-label="Revisions">
-        <thead>
-          <tr>
-            <th>Revision</th>
-            <th>By</th>
-            <th>When</th>
-            <th>Message</th>
-          </tr>
-        </thead>
-        <tbody>
-          {(revisions.data?.items ?? []).map((revision) => (
-            <tr key={revision.number}>
-              <td>{revision.number}</td>
-              <td>{revision.author}</td>
-              <td>{new Date(revision.createdAt).toLocaleString()}</td>
-              <td className="muted">{revision.message}</td>
+      <div className="table-scroll">
+        <table className="table" aria-label="Revisions">
+          <thead>
+            <tr>
+              <th>Revision</th>
+              <th>By</th>
+              <th>When</th>
+              <th>Message</th>
             </tr>
-          ))}
-        </tbody>
-      </table>
+          </thead>
+          <tbody>
+            {(revisions.data?.items ?? []).map((revision) => (
+              <tr key={revision.number}>
+                <td>{revision.number}</td>
+                <td>{revision.author}</td>
+                <td>{new Date(revision.createdAt).toLocaleString()}</td>
+                <td className="muted">{revision.message}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
     </section>
   );
 }

@@ -23,6 +23,7 @@ export const CANVAS_METRICS: CanvasMetrics = {
   stepHeight: 28,
   jobFooter: 34,
   gateHeight: 64,
+  conditionHeight: 24,
 };
 
 export const stageNodeId = (stage: number) => `stage-${stage}`;

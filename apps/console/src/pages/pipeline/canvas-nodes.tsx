@@ -43,6 +43,21 @@ function NodeButton(props: {
   );
 }
 
+/** Says that a stage or job runs only for some runs, and for which (its `when`). */
+function Condition(props: { of: string; when: string | null }) {
+  if (!props.when) return null;
+  return (
+    <div
+      className="flow-when"
+      role="note"
+      title={`${props.of} runs only when ${props.when}`}
+      aria-label={`${props.of} runs only when ${props.when}`}
+    >
+      <span className="flow-when-label">only</span> {props.when}
+    </div>
+  );
+}
+
 export function StageNodeView({ data, selected }: NodeProps<StageNode>) {
   const { editable, edit, select } = useContext(CanvasActionsContext);
   const { stage, stageCount } = data;
@@ -114,6 +129,7 @@ export function StageNodeView({ data, selected }: NodeProps<StageNode>) {
           </span>
         ) : null}
       </header>
+      <Condition of={`Stage ${stage.name}`} when={stage.when} />
       {stage.approval ? (
         <div className="flow-gate">
           Approval: {stage.approval.count} × {stage.approval.role}
@@ -199,6 +215,7 @@ export function JobNodeView({ data, selected }: NodeProps<JobNode>) {
         ) : null}
       </div>
       <div className="muted small flow-image">{job.image ?? 'no image'}</div>
+      <Condition of={`Job ${job.name}`} when={job.when} />
       <ol className="flow-steps" aria-label={`Steps of ${job.name}`}>
         {job.steps.map((step) => (
           <li className="flow-step" key={`${step.index}-${step.name}`}>

@@ -41,42 +41,44 @@ export function ProjectPipelines({ workspace, project }: { workspace: string; pr
       <ErrorNotice error={pipelines.error} />
       {pipelines.isSuccess && items.length === 0 ? <p className="muted">No pipelines yet.</p> : null}
       {items.length > 0 ? (
-        <table className="table" aria-label="Pipelines">
-          <thead>
-            <tr>
-              <th>Pipeline</th>
-              <th>Revision</th>
-              <th>Last saved</th>
-              <th>
-                <span className="visually-hidden">Runs</span>
-              </th>
-            </tr>
-          </thead>
-          <tbody>
-            {items.map((pipeline) => (
-              <tr key={pipeline.name}>
-                <td>
-                  <Link to={`/workspaces/${workspace}/projects/${project}/pipelines/${pipeline.name}`}>
-                    {pipeline.name}
-                  </Link>
-                </td>
-                <td>{pipeline.revision}</td>
-                <td className="muted">
-                  {new Date(pipeline.updatedAt).toLocaleString()}{' '}
-                  {pipeline.updatedBy ? `by ${pipeline.updatedBy}` : ''}
-                </td>
-                <td className="row-actions">
-                  <Link
-                    to={`/workspaces/${workspace}/projects/${project}/pipelines/${pipeline.name}/runs`}
-                    aria-label={`Runs of ${pipeline.name}`}
-                  >
-                    Runs
-                  </Link>
-                </td>
+        <div className="table-scroll">
+          <table className="table" aria-label="Pipelines">
+            <thead>
+              <tr>
+                <th>Pipeline</th>
+                <th>Revision</th>
+                <th>Last saved</th>
+                <th>
+                  <span className="visually-hidden">Runs</span>
+                </th>
               </tr>
-            ))}
-          </tbody>
-        </table>
+            </thead>
+            <tbody>
+              {items.map((pipeline) => (
+                <tr key={pipeline.name}>
+                  <td>
+                    <Link to={`/workspaces/${workspace}/projects/${project}/pipelines/${pipeline.name}`}>
+                      {pipeline.name}
+                    </Link>
+                  </td>
+                  <td>{pipeline.revision}</td>
+                  <td className="muted">
+                    {new Date(pipeline.updatedAt).toLocaleString()}{' '}
+                    {pipeline.updatedBy ? `by ${pipeline.updatedBy}` : ''}
+                  </td>
+                  <td className="row-actions">
+                    <Link
+                      to={`/workspaces/${workspace}/projects/${project}/pipelines/${pipeline.name}/runs`}
+                      aria-label={`Runs of ${pipeline.name}`}
+                    >
+                      Runs
+                    </Link>
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
       ) : null}
       <Modal title="Create pipeline" open={creating} onClose={close}>
         <NamedSpecForm

@@ -18,7 +18,7 @@ import { RunSummary } from './RunSummary.tsx';
 
 /** The job to show when the URL names none: what needs attention first. */
 function defaultJob(jobs: readonly JobRun[]): JobRun | undefined {
-  for (const status of ['waiting', 'failed', 'running'] as const) {
+  for (const status of ['waiting', 'rejected', 'failed', 'running'] as const) {
     const job = jobs.find((candidate) => candidate.status === status);
     if (job) return job;
   }
@@ -72,6 +72,11 @@ export function RunPage() {
                 {run.data.releaseType} in {run.data.environment}
                 {active ? ' · updating live' : ''}
               </p>
+              {run.data.status === 'rejected' && run.data.message ? (
+                <p className="notice notice-error" data-testid="run-outcome">
+                  {run.data.message}
+                </p>
+              ) : null}
             </div>
             <RunActions target={target} run={run.data} />
           </div>

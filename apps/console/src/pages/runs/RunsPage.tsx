@@ -157,25 +157,27 @@ export function RunsPage() {
         </p>
       ) : null}
       {items.length > 0 ? (
-        <table className="table" aria-label="Runs">
-          <thead>
-            <tr>
-              <th>Run</th>
-              <th>Status</th>
-              <th>Release type</th>
-              <th>Environment</th>
-              <th>Branch / commit</th>
-              <th>Started by</th>
-              <th>Started</th>
-              <th>Duration</th>
-            </tr>
-          </thead>
-          <tbody>
-            {items.map((run) => (
-              <RunRow key={run.number} run={run} base={base} now={now} />
-            ))}
-          </tbody>
-        </table>
+        <div className="table-scroll">
+          <table className="table" aria-label="Runs">
+            <thead>
+              <tr>
+                <th>Run</th>
+                <th>Status</th>
+                <th>Release type</th>
+                <th>Environment</th>
+                <th>Branch / commit</th>
+                <th>Started by</th>
+                <th>Started</th>
+                <th>Duration</th>
+              </tr>
+            </thead>
+            <tbody>
+              {items.map((run) => (
+                <RunRow key={run.number} run={run} base={base} now={now} />
+              ))}
+            </tbody>
+          </table>
+        </div>
       ) : null}
       {runs.hasNextPage ? (
         <button

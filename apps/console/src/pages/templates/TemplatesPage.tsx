@@ -123,28 +123,34 @@ export function TemplatesPage() {
         </Gate>
       </div>
       <ErrorNotice error={templates.error} />
-      <table className="table" aria-label="Templates">
-        <thead>
-          <tr>
-            <th>Template</th>
-            <th>Latest version</th>
-            <th>Updated</th>
-          </tr>
-        </thead>
-        <tbody>
-          {(templates.data?.items ?? []).map((template) => (
-            <tr key={template.name}>
-              <td>
-                <button type="button" className="canvas-job-title" onClick={() => setSelected(template.name)}>
-                  {template.name}
-                </button>
-              </td>
-              <td>v{template.latestVersion}</td>
-              <td className="muted">{new Date(template.updatedAt).toLocaleString()}</td>
+      <div className="table-scroll">
+        <table className="table" aria-label="Templates">
+          <thead>
+            <tr>
+              <th>Template</th>
+              <th>Latest version</th>
+              <th>Updated</th>
             </tr>
-          ))}
-        </tbody>
-      </table>
+          </thead>
+          <tbody>
+            {(templates.data?.items ?? []).map((template) => (
+              <tr key={template.name}>
+                <td>
+                  <button
+                    type="button"
+                    className="canvas-job-title"
+                    onClick={() => setSelected(template.name)}
+                  >
+                    {template.name}
+                  </button>
+                </td>
+                <td>v{template.latestVersion}</td>
+                <td className="muted">{new Date(template.updatedAt).toLocaleString()}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
       {selected ? <TemplateDetails key={selected} workspace={workspace} name={selected} /> : null}
       <Modal title="Create template" open={creating} onClose={close}>
         <NamedSpecForm

@@ -98,54 +98,56 @@ export function UsersPage() {
       ) : null}
       {users.isPending ? <Loading /> : null}
       <ErrorNotice error={users.error ?? update.error ?? remove.error} />
-      <table className="table" aria-label="Users">
-        <thead>
-          <tr>
-            <th>User</th>
-            <th>Status</th>
-            <th />
-          </tr>
-        </thead>
-        <tbody>
-          {(users.data?.items ?? []).map((user) => (
-            <tr key={user.username}>
-              <td>
-                <strong>{user.username}</strong>{' '}
-                {user.displayName ? <span className="muted">{user.displayName}</span> : null}{' '}
-                {user.platformAdmin ? <span className="badge badge-prod">platform admin</span> : null}
-              </td>
-              <td>
-                {user.disabled ? <span className="badge badge-error">disabled</span> : null}
-                {user.invitePending ? <span className="badge">invited</span> : null}
-                {!user.disabled && !user.invitePending ? (
-                  <span className="badge badge-ok">active</span>
-                ) : null}
-              </td>
-              <td className="row-actions">
-                <button
-                  type="button"
-                  className="button"
-                  onClick={() =>
-                    update.mutate({ username: user.username, body: { disabled: !user.disabled } })
-                  }
-                >
-                  {user.disabled ? 'Enable' : 'Disable'}
-                </button>
-                <button type="button" className="button" onClick={() => setResetting(user.username)}>
-                  Reset password
-                </button>
-                <button
-                  type="button"
-                  className="button button-danger-outline"
-                  onClick={() => remove.mutate(user.username)}
-                >
-                  Delete
-                </button>
-              </td>
+      <div className="table-scroll">
+        <table className="table" aria-label="Users">
+          <thead>
+            <tr>
+              <th>User</th>
+              <th>Status</th>
+              <th />
             </tr>
-          ))}
-        </tbody>
-      </table>
+          </thead>
+          <tbody>
+            {(users.data?.items ?? []).map((user) => (
+              <tr key={user.username}>
+                <td>
+                  <strong>{user.username}</strong>{' '}
+                  {user.displayName ? <span className="muted">{user.displayName}</span> : null}{' '}
+                  {user.platformAdmin ? <span className="badge badge-prod">platform admin</span> : null}
+                </td>
+                <td>
+                  {user.disabled ? <span className="badge badge-error">disabled</span> : null}
+                  {user.invitePending ? <span className="badge">invited</span> : null}
+                  {!user.disabled && !user.invitePending ? (
+                    <span className="badge badge-ok">active</span>
+                  ) : null}
+                </td>
+                <td className="row-actions">
+                  <button
+                    type="button"
+                    className="button"
+                    onClick={() =>
+                      update.mutate({ username: user.username, body: { disabled: !user.disabled } })
+                    }
+                  >
+                    {user.disabled ? 'Enable' : 'Disable'}
+                  </button>
+                  <button type="button" className="button" onClick={() => setResetting(user.username)}>
+                    Reset password
+                  </button>
+                  <button
+                    type="button"
+                    className="button button-danger-outline"
+                    onClick={() => remove.mutate(user.username)}
+                  >
+                    Delete
+                  </button>
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
       <Modal title="Create user" open={creating} onClose={() => setCreating(false)}>
         <CreateUserForm
           onCancel={() => setCreating(false)}

@@ -81,87 +81,99 @@ export function WebhooksPage() {
         </div>
       ) : null}
       {items.length > 0 ? (
-        <table className="table" aria-label="Webhooks">
-          <thead>
-            <tr>
-              <th>Name</th>
-              <th>Events and filters</th>
-              <th>Runs</th>
-              <th>Last delivery</th>
-              <th>
-                <span className="visually-hidden">Actions</span>
-              </th>
-            </tr>
-          </thead>
-          <tbody>
-            {items.map((webhook) => (
-              <tr key={webhook.id}>
-                <td>
-                  <strong>{webhook.name}</strong> <span className="badge">{webhook.provider}</span>{' '}
-                  {webhook.enabled ? null : <span className="badge">disabled</span>}
-                  <div className="muted small">
-                    <code>{payloadUrl(window.location.origin, webhook.receiverPath)}</code>
-                  </div>
-                </td>
-                <td>
-                  {webhook.events.join(', ')}
-                  <div className="muted small">{filtersOf(webhook)}</div>
-                </td>
-                <td>
-                  {webhook.pipeline} · {webhook.releaseType} → {webhook.environment}
-                  <div className="muted small">as {webhook.runsAs}</div>
-                </td>
-                <td>
-                  {webhook.lastDelivery ? (
-                    <>
-                      <DeliveryOutcomeBadge outcome={webhook.lastDelivery.outcome} />
-                      <div className="muted small">
-                        {new Date(webhook.lastDelivery.receivedAt).toLocaleString()}
-                      </div>
-                    </>
-                  ) : (
-                    <span className="muted">none yet</span>
-                  )}
-                </td>
-                <td>
-                  <div className="row-actions">
-                    <button
-                      type="button"
-                      className="button"
-                      aria-pressed={selected === webhook.name}
-                      onClick={() => setSelected(selected === webhook.name ? null : webhook.name)}
-                    >
-                      Deliveries
-                    </button>
-                    <Gate permission="project.update" workspace={workspace} project={project} mode="disable">
+        <div className="table-scroll">
+          <table className="table" aria-label="Webhooks">
+            <thead>
+              <tr>
+                <th>Name</th>
+                <th>Events and filters</th>
+                <th>Runs</th>
+                <th>Last delivery</th>
+                <th>
+                  <span className="visually-hidden">Actions</span>
+                </th>
+              </tr>
+            </thead>
+            <tbody>
+              {items.map((webhook) => (
+                <tr key={webhook.id}>
+                  <td>
+                    <strong>{webhook.name}</strong> <span className="badge">{webhook.provider}</span>{' '}
+                    {webhook.enabled ? null : <span className="badge">disabled</span>}
+                    <div className="muted small">
+                      <code>{payloadUrl(window.location.origin, webhook.receiverPath)}</code>
+                    </div>
+                  </td>
+                  <td>
+                    {webhook.events.join(', ')}
+                    <div className="muted small">{filtersOf(webhook)}</div>
+                  </td>
+                  <td>
+                    {webhook.pipeline} · {webhook.releaseType} → {webhook.environment}
+                    <div className="muted small">as {webhook.runsAs}</div>
+                  </td>
+                  <td>
+                    {webhook.lastDelivery ? (
+                      <>
+                        <DeliveryOutcomeBadge outcome={webhook.lastDelivery.outcome} />
+                        <div className="muted small">
+                          {new Date(webhook.lastDelivery.receivedAt).toLocaleString()}
+                        </div>
+                      </>
+                    ) : (
+                      <span className="muted">none yet</span>
+                    )}
+                  </td>
+                  <td>
+                    <div className="row-actions">
                       <button
                         type="button"
                         className="button"
-                        disabled={update.isPending}
-                        onClick={() => {
-                          // A failed earlier toggle's error goes with the new attempt.
-                          update.reset();
-                          update.mutate({ name: webhook.name, body: { enabled: !webhook.enabled } });
-                        }}
+                        aria-pressed={selected === webhook.name}
+                        onClick={() => setSelected(selected === webhook.name ? null : webhook.name)}
                       >
-                        {webhook.enabled ? 'Disable' : 'Enable'}
+                        Deliveries
                       </button>
-                    </Gate>
-                    <Gate permission="project.update" workspace={workspace} project={project} mode="disable">
-                      <button
-                        type="button"
-                        className="button button-danger-outline"
-                        onClick={() => setDeleting(webhook.name)}
+                      <Gate
+                        permission="project.update"
+                        workspace={workspace}
+                        project={project}
+                        mode="disable"
                       >
-                        Delete
-                      </button>
-                    </Gate>
-                  </div>
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+                        <button
+                          type="button"
+                          className="button"
+                          disabled={update.isPending}
+                          onClick={() => {
+                            // A failed earlier toggle's error goes with the new attempt.
+                            update.reset();
+                            update.mutate({ name: webhook.name, body: { enabled: !webhook.enabled } });
+                          }}
+                        >
+                          {webhook.enabled ? 'Disable' : 'Enable'}
+                        </button>
+                      </Gate>
+                      <Gate
+                        permission="project.update"
+                        workspace={workspace}
+                        project={project}
+                        mode="disable"
+                      >
+                        <button
+                          type="button"
+                          className="button button-danger-outline"
+                          onClick={() => setDeleting(webhook.name)}
+                        >
+                          Delete
+                        </button>
+                      </Gate>
+                    </div>
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
       ) : null}
       {shown ? <WebhookDeliveries workspace={workspace} project={project} webhook={shown} /> : null}
       <Modal title={created ? 'Webhook created' : 'Create webhook'} open={creating} onClose={closeCreate}>

@@ -89,30 +89,32 @@ export function WorkspacePage() {
         </div>
       ) : null}
       {items.length > 0 ? (
-        <table className="table" aria-label="Projects">
-          <thead>
-            <tr>
-              <th>Name</th>
-              <th>Slug</th>
-              <th>Repository</th>
-              <th>Default branch</th>
-            </tr>
-          </thead>
-          <tbody>
-            {items.map((project) => (
-              <tr key={project.slug}>
-                <td>
-                  <Link to={`/workspaces/${slug}/projects/${project.slug}`}>{project.name}</Link>
-                </td>
-                <td>
-                  <code>{project.slug}</code>
-                </td>
-                <td className="muted">{project.repoUrl ?? '—'}</td>
-                <td>{project.defaultBranch}</td>
+        <div className="table-scroll">
+          <table className="table" aria-label="Projects">
+            <thead>
+              <tr>
+                <th>Name</th>
+                <th>Slug</th>
+                <th>Repository</th>
+                <th>Default branch</th>
               </tr>
-            ))}
-          </tbody>
-        </table>
+            </thead>
+            <tbody>
+              {items.map((project) => (
+                <tr key={project.slug}>
+                  <td>
+                    <Link to={`/workspaces/${slug}/projects/${project.slug}`}>{project.name}</Link>
+                  </td>
+                  <td>
+                    <code>{project.slug}</code>
+                  </td>
+                  <td className="muted">{project.repoUrl ?? '—'}</td>
+                  <td>{project.defaultBranch}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
       ) : null}
       {projects.hasNextPage ? (
         <button type="button" className="button" onClick={() => projects.fetchNextPage()}>

@@ -46,30 +46,32 @@ export function WorkspacesPage() {
         </div>
       ) : null}
       {items.length > 0 ? (
-        <table className="table" aria-label="Workspaces">
-          <thead>
-            <tr>
-              <th>Name</th>
-              <th>Slug</th>
-              <th>Projects</th>
-              <th>Description</th>
-            </tr>
-          </thead>
-          <tbody>
-            {items.map((workspace) => (
-              <tr key={workspace.slug}>
-                <td>
-                  <Link to={`/workspaces/${workspace.slug}`}>{workspace.name}</Link>
-                </td>
-                <td>
-                  <code>{workspace.slug}</code>
-                </td>
-                <td>{workspace.projectCount}</td>
-                <td className="muted">{workspace.description}</td>
+        <div className="table-scroll">
+          <table className="table" aria-label="Workspaces">
+            <thead>
+              <tr>
+                <th>Name</th>
+                <th>Slug</th>
+                <th>Projects</th>
+                <th>Description</th>
               </tr>
-            ))}
-          </tbody>
-        </table>
+            </thead>
+            <tbody>
+              {items.map((workspace) => (
+                <tr key={workspace.slug}>
+                  <td>
+                    <Link to={`/workspaces/${workspace.slug}`}>{workspace.name}</Link>
+                  </td>
+                  <td>
+                    <code>{workspace.slug}</code>
+                  </td>
+                  <td>{workspace.projectCount}</td>
+                  <td className="muted">{workspace.description}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
       ) : null}
       {workspaces.hasNextPage ? (
         <button

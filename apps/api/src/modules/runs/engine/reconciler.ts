@@ -341,7 +341,7 @@ export function createReconciler(deps: {
     const approvals = job.decisions.filter((d) => d.decision === 'approve').length;
     if (rejected) {
       await runs.setJob(ctx.run.id, job.id, {
-        status: 'failed',
+        status: 'rejected',
         message: `rejected by ${rejected.userName}${rejected.comment ? `: ${rejected.comment}` : ''}`,
         finishedAt: new Date(),
       });
@@ -414,7 +414,8 @@ export function createReconciler(deps: {
     if (writes !== writesBefore) run = (await runs.findById(runId)) ?? run;
     ctx.run = run;
     const jobs = latestAttempts(run.jobs);
-    const failed = jobs.find((j) => j.status === 'failed');
+    // A rejected gate ends the run as `rejected` (its message says by whom and why).
+    const failed = jobs.find((j) => j.status === 'failed' || j.status === 'rejected');
     const active = jobs.filter((j) => j.status === 'running' || j.status === 'waiting');
     if (failed) {
       for (const job of jobs.filter((j) => j.status === 'pending')) {
@@ -423,7 +424,7 @@ export function createReconciler(deps: {
       }
       if (active.length === 0) {
         await runs.setRun(run.id, {
-          status: 'failed',
+          status: failed.status === 'rejected' ? 'rejected' : 'failed',
           finishedAt: new Date(),
           message: `${failed.stage} / ${failed.name}: ${failed.message ?? 'failed'}`,
         });

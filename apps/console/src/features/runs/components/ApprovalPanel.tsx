@@ -1,13 +1,16 @@
 import type { JobRun, Run } from '@slipway/contracts';
-import { useState } from 'react';
+import { type FormEvent, useState } from 'react';
+import { ApiError } from '../../../api/client.ts';
 import { ErrorNotice } from '../../../components/ErrorNotice.tsx';
-import { Gate } from '../../../components/Gate.tsx';
+import { Modal } from '../../../components/Modal.tsx';
 import { TextAreaField } from '../../../components/TextField.tsx';
+import { usePermission } from '../../access/api/queries.ts';
 import { useSession } from '../../auth/api/queries.ts';
 import type { RunRef } from '../api/keys.ts';
 import { useDecideApproval } from '../api/mutations.ts';
 import { jobKey } from '../api/queries.ts';
 import { formatTime } from '../format.ts';
+import { RunStatusBadge } from './RunStatusBadge.tsx';
 
 type Approval = NonNullable<JobRun['approval']>;
 
@@ -19,27 +22,90 @@ function rules(approval: Approval): string {
   return `Needs ${count} from the role ${approval.role} (or one with its rights); ${self}.`;
 }
 
+/**
+ * Why this user may not decide the gate, or undefined when they may. The server says so per
+ * gate (`approval.caller`, the rule its decision endpoint applies); until it has (a gate
+ * that just opened), the console's own view of the same rule stands in.
+ */
+function useRefusal(target: RunRef, run: Run, approval: Approval): string | undefined {
+  const session = useSession();
+  const decide = usePermission('approval.decide', { workspace: target.workspace, project: target.project });
+  if (approval.caller)
+    return approval.caller.mayDecide ? undefined : (approval.caller.reason ?? 'not allowed');
+  const me = session.data?.user.username;
+  if (!decide.allowed) return decide.loading ? 'checking your permissions…' : decide.reason;
+  if (me && approval.decisions.some((d) => d.user === me)) return 'you already decided on this gate';
+  if (!approval.allowSelfApproval && me === run.triggeredBy) {
+    return 'you started this run; this gate needs someone else to decide';
+  }
+  return undefined;
+}
+
+/** Asks why before a rejection is sent (a rejection ends the run). */
+function RejectDialog(props: { gate: JobRun; target: RunRef; open: boolean; onClose: () => void }) {
+  const decide = useDecideApproval(props.target);
+  const [reason, setReason] = useState('');
+  const [tried, setTried] = useState(false);
+  const close = () => {
+    setReason('');
+    setTried(false);
+    decide.reset();
+    props.onClose();
+  };
+  const missing = tried && !reason.trim() ? 'Say why you reject this gate.' : undefined;
+  const serverError = decide.error instanceof ApiError ? decide.error.fieldError('body.comment') : undefined;
+  const submit = (event: FormEvent) => {
+    event.preventDefault();
+    setTried(true);
+    if (!reason.trim()) return;
+    decide.mutate(
+      { gate: jobKey(props.gate), decision: 'reject', comment: reason.trim() },
+      { onSuccess: close },
+    );
+  };
+  return (
+    <Modal title={`Reject ${props.gate.name}`} open={props.open} onClose={close}>
+      <form className="form" aria-label="reject gate" onSubmit={submit} noValidate>
+        <ErrorNotice error={serverError ? undefined : decide.error} />
+        <p>The run stops here and reads “rejected”, with your name and this reason.</p>
+        <TextAreaField
+          label="Reason"
+          name="reason"
+          required
+          value={reason}
+          maxLength={2000}
+          error={missing ?? serverError}
+          onChange={(event) => setReason(event.target.value)}
+        />
+        <div className="form-actions">
+          <button type="button" className="button" onClick={close}>
+            Cancel
+          </button>
+          <button type="submit" className="button button-danger" disabled={decide.isPending}>
+            {decide.isPending ? 'Rejecting…' : 'Reject'}
+          </button>
+        </div>
+      </form>
+    </Modal>
+  );
+}
+
 /** An approval gate: who may decide, who did, and the decision form while it waits. */
 export function ApprovalPanel(props: { target: RunRef; run: Run; gate: JobRun }) {
   const { target, run, gate } = props;
   const approval = gate.approval;
-  const session = useSession();
+  if (!approval) return null;
+  return <GatePanel target={target} run={run} gate={gate} approval={approval} />;
+}
+
+function GatePanel(props: { target: RunRef; run: Run; gate: JobRun; approval: Approval }) {
+  const { target, run, gate, approval } = props;
   const decide = useDecideApproval(target);
   const [comment, setComment] = useState('');
-  if (!approval) return null;
-  const me = session.data?.user.username;
+  const [rejecting, setRejecting] = useState(false);
+  const refusal = useRefusal(target, run, approval);
   const approvals = approval.decisions.filter((d) => d.decision === 'approve').length;
-  const blocked =
-    me && approval.decisions.some((d) => d.user === me)
-      ? 'You already decided on this gate.'
-      : !approval.allowSelfApproval && me === run.triggeredBy
-        ? 'You started this run: someone else has to decide.'
-        : undefined;
-  const send = (decision: 'approve' | 'reject') =>
-    decide.mutate(
-      { gate: jobKey(gate), decision, comment: comment.trim() },
-      { onSuccess: () => setComment('') },
-    );
+  const disabled = refusal !== undefined || decide.isPending;
   return (
     <section className="card run-approval" aria-label={`Approval ${gate.name}`}>
       <h3>Approval gate {gate.name}</h3>
@@ -63,48 +129,50 @@ export function ApprovalPanel(props: { target: RunRef; run: Run; gate: JobRun })
       {gate.status === 'waiting' ? (
         <div className="form">
           <ErrorNotice error={decide.error} />
-          {blocked ? <p className="notice notice-info">{blocked}</p> : null}
+          {refusal ? (
+            <p className="notice notice-info" data-testid="gate-refusal">
+              You cannot decide this gate: {refusal}
+            </p>
+          ) : null}
           <TextAreaField
             label="Comment"
             value={comment}
             maxLength={2000}
+            disabled={refusal !== undefined}
             onChange={(event) => setComment(event.target.value)}
           />
           <div className="form-actions">
-            <Gate
-              permission="approval.decide"
-              workspace={target.workspace}
-              project={target.project}
-              mode="disable"
+            <button
+              type="button"
+              className="button button-danger-outline"
+              disabled={disabled}
+              title={refusal}
+              onClick={() => setRejecting(true)}
             >
-              <button
-                type="button"
-                className="button button-danger-outline"
-                disabled={Boolean(blocked) || decide.isPending}
-                onClick={() => send('reject')}
-              >
-                Reject
-              </button>
-            </Gate>
-            <Gate
-              permission="approval.decide"
-              workspace={target.workspace}
-              project={target.project}
-              mode="disable"
+              Reject…
+            </button>
+            <button
+              type="button"
+              className="button button-primary"
+              disabled={disabled}
+              title={refusal}
+              onClick={() =>
+                decide.mutate(
+                  { gate: jobKey(gate), decision: 'approve', comment: comment.trim() },
+                  { onSuccess: () => setComment('') },
+                )
+              }
             >
-              <button
-                type="button"
-                className="button button-primary"
-                disabled={Boolean(blocked) || decide.isPending}
-                onClick={() => send('approve')}
-              >
-                Approve
-              </button>
-            </Gate>
+              Approve
+            </button>
           </div>
+          <RejectDialog gate={gate} target={target} open={rejecting} onClose={() => setRejecting(false)} />
         </div>
       ) : (
-        <p className="muted small">This gate is {gate.status}.</p>
+        <p className="muted small" data-testid="gate-outcome">
+          This gate is <RunStatusBadge status={gate.status} />
+          {gate.message ? ` — ${gate.message}` : ''}.
+        </p>
       )}
     </section>
   );

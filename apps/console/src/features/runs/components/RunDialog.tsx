@@ -103,11 +103,16 @@ function RunForm(props: { target: PipelineRef; spec: PipelineSpec; onClose: () =
     }));
   };
 
-  const rerun = (run: Run) => {
+  // Fills the form in for review; nothing starts until "Start run".
+  const fillFromLast = (run: Run) => {
     const last = valuesFromRun(spec, run);
     setValues(last.values);
-    if (last.missingSecrets.length === 0) start(last.values);
-    else setNotice(`Type the secret ${last.missingSecrets.join(', ')} again, then start the run.`);
+    create.reset();
+    setNotice(
+      `Filled in from run #${run.number}: review and click Start run.${
+        last.missingSecrets.length > 0 ? ` Type the secret ${last.missingSecrets.join(', ')} again.` : ''
+      }`,
+    );
   };
 
   const submit = (event: FormEvent) => {
@@ -116,20 +121,38 @@ function RunForm(props: { target: PipelineRef; spec: PipelineSpec; onClose: () =
   };
 
   const lastRun = latest.data;
-  const canRerun = lastRun && (releaseTypes.length === 0 || releaseTypes.includes(lastRun.releaseType));
+  // Offered only when the last run's release type still exists and this user may run in its environment.
+  const sameReleaseType =
+    lastRun && (releaseTypes.length === 0 || releaseTypes.includes(lastRun.releaseType));
+  const canRerun = sameReleaseType && environments.allowed.includes(lastRun.environment);
+  const rerunElsewhere = sameReleaseType && !environments.loading && !canRerun;
   return (
     <form className="form run-form" aria-label="run pipeline" onSubmit={submit}>
       {canRerun ? (
         <div className="run-rerun">
-          <button type="button" className="button" disabled={create.isPending} onClick={() => rerun(lastRun)}>
-            Rerun with the last values
+          <button
+            type="button"
+            className="button"
+            disabled={create.isPending}
+            onClick={() => fillFromLast(lastRun)}
+          >
+            Fill in the last values
           </button>
           <span className="muted small">
             #{lastRun.number}: {lastRun.releaseType} in {lastRun.environment}
           </span>
         </div>
       ) : null}
-      {notice ? <p className="notice notice-info">{notice}</p> : null}
+      {rerunElsewhere ? (
+        <p className="muted small" data-testid="rerun-unavailable">
+          The last run, #{lastRun.number}, ran in {lastRun.environment}, where you may not run.
+        </p>
+      ) : null}
+      {notice ? (
+        <p className="notice notice-info" role="status">
+          {notice}
+        </p>
+      ) : null}
       <ErrorNotice error={create.error} />
       <ErrorNotice error={environments.error} title="Cannot list environments" />
       {releaseTypes.length > 0 ? (

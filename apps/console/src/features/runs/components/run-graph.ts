@@ -18,7 +18,7 @@ export function stagesOf(jobs: readonly JobRun[]): StageOfRun[] {
 
 /** A stage's status at a glance: the worst or most current of its jobs. */
 export function stageStatus(jobs: readonly Pick<JobRun, 'status'>[]): string {
-  for (const status of ['failed', 'cancelled', 'running', 'waiting', 'pending'] as const) {
+  for (const status of ['rejected', 'failed', 'cancelled', 'running', 'waiting', 'pending'] as const) {
     if (jobs.some((job) => job.status === status)) return status;
   }
   return jobs.every((job) => job.status === 'skipped') ? 'skipped' : 'succeeded';

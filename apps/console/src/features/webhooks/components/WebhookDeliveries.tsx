@@ -32,43 +32,47 @@ export function WebhookDeliveries(props: { workspace: string; project: string; w
         <p className="muted">Nothing received yet. Point the provider at the payload URL and push.</p>
       ) : null}
       {items.length > 0 ? (
-        <table className="table" aria-label={`Deliveries of ${webhook.name}`}>
-          <thead>
-            <tr>
-              <th>Received</th>
-              <th>Event</th>
-              <th>Ref</th>
-              <th>Outcome</th>
-              <th>What happened</th>
-            </tr>
-          </thead>
-          <tbody>
-            {items.map((delivery) => (
-              <tr key={delivery.id}>
-                <td>{new Date(delivery.receivedAt).toLocaleString()}</td>
-                <td>
-                  <code>{delivery.event}</code>
-                </td>
-                <td>
-                  {delivery.ref ? <code>{delivery.ref}</code> : <span className="muted">—</span>}
-                  {delivery.commit ? <div className="muted small">{delivery.commit.slice(0, 12)}</div> : null}
-                </td>
-                <td>
-                  <DeliveryOutcomeBadge outcome={delivery.outcome} />
-                </td>
-                <td>
-                  {delivery.reason}
-                  {delivery.runNumber !== null ? (
-                    <>
-                      {' '}
-                      <Link to={`${runs}/${delivery.runNumber}`}>Run #{delivery.runNumber}</Link>
-                    </>
-                  ) : null}
-                </td>
+        <div className="table-scroll">
+          <table className="table" aria-label={`Deliveries of ${webhook.name}`}>
+            <thead>
+              <tr>
+                <th>Received</th>
+                <th>Event</th>
+                <th>Ref</th>
+                <th>Outcome</th>
+                <th>What happened</th>
               </tr>
-            ))}
-          </tbody>
-        </table>
+            </thead>
+            <tbody>
+              {items.map((delivery) => (
+                <tr key={delivery.id}>
+                  <td>{new Date(delivery.receivedAt).toLocaleString()}</td>
+                  <td>
+                    <code>{delivery.event}</code>
+                  </td>
+                  <td>
+                    {delivery.ref ? <code>{delivery.ref}</code> : <span className="muted">—</span>}
+                    {delivery.commit ? (
+                      <div className="muted small">{delivery.commit.slice(0, 12)}</div>
+                    ) : null}
+                  </td>
+                  <td>
+                    <DeliveryOutcomeBadge outcome={delivery.outcome} />
+                  </td>
+                  <td>
+                    {delivery.reason}
+                    {delivery.runNumber !== null ? (
+                      <>
+                        {' '}
+                        <Link to={`${runs}/${delivery.runNumber}`}>Run #{delivery.runNumber}</Link>
+                      </>
+                    ) : null}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
       ) : null}
     </section>
   );

@@ -1,0 +1,35 @@
+// Helpers shared by the browser tests: API calls as a page's user, and locators that
+// name one element only (strict mode never meets two matches, whatever the timing).
+import type { Locator, Page } from 'playwright-core';
+import { expect } from 'vitest';
+
+/** Calls the API as the signed-in user of `page` (its cookies, its CSRF token); fails on a non-2xx. */
+export async function api(
+  page: Page,
+  method: 'GET' | 'POST' | 'PATCH' | 'DELETE',
+  url: string,
+  data?: object,
+) {
+  const me = await page.request.get('/api/v1/me');
+  const { csrfToken } = (await me.json()) as { csrfToken: string };
+  const response = await page.request.fetch(url, {
+    method,
+    headers: { 'x-csrf-token': csrfToken },
+    ...(data ? { data } : {}),
+  });
+  expect(response.ok(), `${method} ${url}: ${await response.text()}`).toBe(true);
+  return response;
+}
+
+/**
+ * The error message of the form control labelled `label` inside `scope`: the element its
+ * `aria-describedby` names once it is `aria-invalid` (not any other text that says the same,
+ * such as the form's error banner).
+ */
+export async function fieldError(scope: Locator, label: string): Promise<Locator> {
+  const control = scope.getByLabel(label, { exact: true });
+  await control.and(scope.locator('[aria-invalid="true"]')).waitFor();
+  const id = await control.getAttribute('aria-describedby');
+  if (!id) throw new Error(`the field ${label} is invalid but names no message`);
+  return scope.locator(`[id="${id}"]`);
+}
