@@ -108,20 +108,4 @@ export async function seedWorkspace(
   }
 }
 
-/**
- * Polls `probe` every 100 ms until it returns something other than undefined; throws
- * naming `what` after `timeoutMs` (generous by default: CI shares its cores).
- */
-export async function until<T>(
-  what: string,
-  probe: () => Promise<T | undefined>,
-  timeoutMs = 30_000,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
+export { until } from './wait.ts';

@@ -10,7 +10,6 @@ import {
   seedWorkspace,
   signIn,
   type TestApp,
-  until,
 } from '../../../test/helper.ts';
 import { until } from '../../../test/wait.ts';
 
