@@ -180,8 +180,6 @@ describe('parameter values in steps (field reports 2026-11-30)', () => {
 releaseTypes:
   full:
     parameters: [msg, note]
-  other:
-    parameters: []
 stages:
   - name: s
     jobs:
@@ -192,6 +190,13 @@ stages:
             run: |
               echo "msg=[\${{ params.msg }}] note=[\${{ params.note }}]"
 `);
+
+  // A release type that does not ask for a parameter the script uses is refused at save
+  // (validation), but a run must still never see a literal \${{ }}: build such a spec directly.
+  const EMPTY_AND_UNASKED: PipelineSpec = {
+    ...EMPTY,
+    releaseTypes: { ...EMPTY.releaseTypes, other: { parameters: [] } },
+  };
 
   it('gives every parameter state a defined value: given empty → empty, not given → default, optional without default or not asked → empty', () => {
     const show = (releaseType: string, given: Record<string, unknown>) => {
@@ -205,7 +210,11 @@ stages:
       values: { msg: 'x', note: '' },
       log: 'msg=[x] note=[]\n',
     });
-    expect(show('other', {})).toEqual({ values: {}, log: 'msg=[] note=[]\n' });
+    const { values, errors } = resolveRunParameters(EMPTY_AND_UNASKED, 'other', {});
+    expect({ values, errors }).toEqual({ values: {}, errors: [] });
+    expect(runStep(EMPTY_AND_UNASKED, { ...onePlainContext, releaseType: 'other', parameters: values })).toBe(
+      'msg=[] note=[]\n',
+    );
   });
 
   it('still requires a required parameter, empty or not, and refuses NUL', () => {
