@@ -1,4 +1,4 @@
-import { type Document, isAlias, isMap, isSeq } from 'yaml';
+import { type Document, isMap, isSeq } from 'yaml';
 import type { PathSegment } from './errors.ts';
 import { dereference, keyText, writtenText } from './load-yaml.ts';
 
