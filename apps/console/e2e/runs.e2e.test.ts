@@ -11,7 +11,7 @@ const PIPELINE = `parameters:
 releaseTypes:
   full:
     parameters: [greeting]
-  quick: {}
+  quick: { stages: [test] }
 stages:
   - name: build
     jobs:

@@ -59,6 +59,11 @@ describe('YAML the parser cannot read comes back as errors at line:column, never
   it.each([
     ['a duplicate key', `${JOB}stages: []\n`, [[8, 1, 'this key appears twice in the same map']]],
     [
+      'a duplicate key in a flow map',
+      `env: { A: 1, A: 2 }\n${JOB}`,
+      [[1, 14, 'this key appears twice in the same map']],
+    ],
+    [
       'a tab as indentation',
       JOB.replace('    jobs:', '\tjobs:'),
       [[3, 1, 'tabs cannot indent YAML: use spaces']],

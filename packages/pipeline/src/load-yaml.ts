@@ -1,4 +1,5 @@
 import {
+  type Alias,
   type Document,
   isAlias,
   isMap,
@@ -7,6 +8,7 @@ import {
   LineCounter,
   type Node,
   parseDocument,
+  visit,
   type YAMLError,
 } from 'yaml';
 import type { SpecError } from './errors.ts';
@@ -27,12 +29,14 @@ const CORE_TAGS = new Set([
   'tag:yaml.org,2002:seq',
 ]);
 
+const DUPLICATE_KEY = 'this key appears twice in the same map';
+
 /** What the YAML library says, said for a person writing a pipeline. */
 const LIBRARY_MESSAGES: Partial<Record<YAMLError['code'], string>> = {
   MULTIPLE_DOCS:
     "a spec is one YAML document: remove the '---' line and what follows, or merge it into the first",
   RESOURCE_EXHAUSTION: `nested too deeply (at most ${MAX_DEPTH} levels)`,
-  DUPLICATE_KEY: 'this key appears twice in the same map',
+  DUPLICATE_KEY,
   TAB_AS_INDENT: 'tabs cannot indent YAML: use spaces',
 };
 
@@ -68,7 +72,8 @@ export function loadYaml(text: string): LoadedYaml {
     doc = parseDocument(text, {
       lineCounter,
       prettyErrors: false,
-      uniqueKeys: true,
+      // Checked below with a set: the library's check compares every pair of keys.
+      uniqueKeys: false,
       merge: false,
       version: '1.2',
     });
@@ -86,6 +91,23 @@ export function loadYaml(text: string): LoadedYaml {
   if (doc.directives?.yaml.version && doc.directives.yaml.version !== '1.2')
     at(0, `only YAML 1.2 is read (the document asks for ${doc.directives.yaml.version})`);
   if (errors.length > 0) return { doc, lineCounter, data: null, errors };
+
+  // Each alias's anchor, found in one pass: the library's Alias.resolve searches the whole
+  // document every time, which makes a long list of aliases quadratic.
+  const targets = new Map<Alias, Node | undefined>();
+  aliasTargets.set(doc, targets);
+  try {
+    const latest = new Map<string, Node>();
+    visit(doc, {
+      Node(_key, node) {
+        if (isAlias(node)) targets.set(node, latest.get(node.source));
+        else if (node.anchor) latest.set(node.anchor, node);
+      },
+    });
+  } catch (error) {
+    at(0, `the YAML cannot be read: ${(error as Error).message}`);
+    return { doc, lineCounter, data: null, errors };
+  }
 
   let values = 0;
   // `via` is the outermost alias being expanded: where a too-big expansion is reported.
@@ -118,7 +140,7 @@ export function loadYaml(text: string): LoadedYaml {
       return null;
     }
     if (isAlias(node)) {
-      const target = node.resolve(doc);
+      const target = targets.get(node);
       if (!target) {
         at(
           range?.[0],
@@ -132,6 +154,7 @@ export function loadYaml(text: string): LoadedYaml {
     if (isSeq(node)) return node.items.map((item) => toData(item, depth + 1, via));
     if (isMap(node)) {
       const entries: [string, unknown][] = [];
+      const seen = new Set<string>();
       for (const pair of node.items) {
         const key = pair.key as Node | null;
         if (isScalar(key) && key.value === '<<' && key.type === 'PLAIN') {
@@ -145,7 +168,13 @@ export function loadYaml(text: string): LoadedYaml {
           at(key.range?.[0], 'a key must be plain text, not a list, a map or an alias');
           continue;
         }
-        entries.push([keyText(key), toData(pair.value, depth + 1, via)]);
+        const name = keyText(key);
+        if (seen.has(name)) {
+          at(key?.range?.[0] ?? range?.[0], DUPLICATE_KEY);
+          continue;
+        }
+        seen.add(name);
+        entries.push([name, toData(pair.value, depth + 1, via)]);
       }
       // fromEntries defines own properties: a key such as `__proto__` stays an ordinary key.
       return Object.fromEntries(entries);
@@ -163,6 +192,15 @@ export function loadYaml(text: string): LoadedYaml {
   return errors.length > 0 ? { doc, lineCounter, data: null, errors } : { doc, lineCounter, data, errors };
 }
 
+const aliasTargets = new WeakMap<Document, Map<Alias, Node | undefined>>();
+
+/** The node an alias stands for (undefined for an unknown anchor); any other node itself. */
+export function dereference(doc: Document, node: unknown): unknown {
+  if (!isAlias(node)) return node;
+  const targets = aliasTargets.get(doc);
+  return targets ? targets.get(node) : node.resolve(doc);
+}
+
 /** A key as written: `1.10:` is the key "1.10", not "1.1". */
 export function keyText(key: unknown): string {
   if (!isScalar(key) || key.value === null || key.value === undefined) return '';
@@ -176,7 +214,7 @@ export function keyText(key: unknown): string {
  * Follows aliases.
  */
 export function writtenText(doc: Document, node: unknown): string | undefined {
-  const target = isAlias(node) ? node.resolve(doc) : node;
+  const target = dereference(doc, node);
   if (!isScalar(target) || target.type !== 'PLAIN') return undefined;
   if (typeof target.value !== 'number' && typeof target.value !== 'boolean') return undefined;
   return target.source;

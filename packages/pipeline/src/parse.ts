@@ -183,10 +183,12 @@ export function parsePipeline(text: string, options: ParseOptions = {}): ParseRe
   more.push(
     ...unknownVariables(doc, text, lineCounter, declaredNames(data).parameters, unaskedParameterCheck(data)),
   );
+  const reported = new Set(errors.map((e) => `${e.line}:${e.column}:${e.message}`));
   for (const error of more) {
     if (isWithin(error.path, schemaErrorPaths)) continue;
-    if (errors.some((e) => e.line === error.line && e.column === error.column && e.message === error.message))
-      continue;
+    const key = `${error.line}:${error.column}:${error.message}`;
+    if (reported.has(key)) continue;
+    reported.add(key);
     errors.push(error);
   }
 
@@ -197,8 +199,10 @@ export function parsePipeline(text: string, options: ParseOptions = {}): ParseRe
 
 /** Whether `path` is one of `ancestors` or lies inside one of them. */
 function isWithin(path: string, ancestors: ReadonlySet<string>): boolean {
-  for (const ancestor of ancestors) {
-    if (path === ancestor || path.startsWith(`${ancestor}.`) || path.startsWith(`${ancestor}[`)) return true;
+  if (ancestors.has(path)) return true;
+  // Each prefix that ends before a '.' or '[' is an ancestor path (one lookup each, not one per ancestor).
+  for (let i = 1; i < path.length; i++) {
+    if ((path[i] === '.' || path[i] === '[') && ancestors.has(path.slice(0, i))) return true;
   }
   return false;
 }
@@ -217,7 +221,7 @@ function unknownVariables(
   const errors: SpecError[] = [];
   visit(doc, {
     Scalar(_key, node, ancestors) {
-      if (typeof node.value !== 'string' || !node.range) return;
+      if (typeof node.value !== 'string' || !node.range || !node.value.includes('${{')) return;
       const path = pathOf(ancestors);
       for (const match of node.value.matchAll(EXPRESSION)) {
         const expression = match[1] ?? '';

@@ -1,7 +1,7 @@
-import { type Document, isAlias, isMap, isScalar, isSeq, LineCounter, parseDocument, stringify } from 'yaml';
+import { type Document, isMap, isScalar, isSeq, LineCounter, parseDocument, stringify } from 'yaml';
 import { z } from 'zod';
 import { didYouMean, type SpecError } from './errors.ts';
-import { keyText, loadYaml, writtenText } from './load-yaml.ts';
+import { dereference, keyText, loadYaml, writtenText } from './load-yaml.ts';
 import { type ParseOptions, parsePipeline } from './parse.ts';
 import { type PipelineSpec, ReleaseTypeSchema } from './schema.ts';
 import { keepWrittenText } from './written-text.ts';
@@ -143,7 +143,7 @@ function load(text: string): { doc?: Document; data: Record<string, unknown>; er
 function inputValue(doc: Document, path: (string | number)[], value: unknown): InputValue {
   let node: unknown = doc.contents;
   for (const segment of path) {
-    const target = isAlias(node) ? node.resolve(doc) : node;
+    const target = dereference(doc, node);
     if (isMap(target)) node = target.items.find((pair) => keyText(pair.key) === segment)?.value;
     else node = isSeq(target) && typeof segment === 'number' ? target.items[segment] : undefined;
   }

@@ -1,6 +1,6 @@
-import { type Document, isAlias, isMap, isSeq } from 'yaml';
+import { type Document, isMap, isSeq } from 'yaml';
 import type { PathSegment } from './errors.ts';
-import { keyText, writtenText } from './load-yaml.ts';
+import { dereference, keyText, writtenText } from './load-yaml.ts';
 
 /** Fields the spec reads as text: a plain `1.10` there is the text "1.10", not the number 1.1. */
 const TEXT_FIELDS = new Set([
@@ -76,7 +76,7 @@ export function keepWrittenText(doc: Document, data: unknown): void {
   const textAt = (path: readonly PathSegment[]) => isTextPosition(path, types);
 
   const walk = (value: unknown, node: unknown, path: PathSegment[]): void => {
-    const target = isAlias(node) ? node.resolve(doc) : node;
+    const target = dereference(doc, node);
     if (Array.isArray(value) && isSeq(target)) {
       value.forEach((item, index) => {
         const child = target.items[index];
