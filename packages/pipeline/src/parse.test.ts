@@ -216,3 +216,27 @@ stages:
     expect(JSON.stringify(schema)).toContain('buildImage');
   });
 });
+
+describe('stored specs', () => {
+  // A run's spec passed every rule when it was saved; a rule added later must not stop it.
+  const SAVED_BEFORE_NEWER_RULES = `parameters:
+  - name: msg
+releaseTypes:
+  full:
+    parameters: [msg]
+  quick: {}
+stages:
+  - name: s
+    jobs:
+      - name: j
+        image: alpine:3
+        steps:
+          - run: echo \${{ params.msg }}
+`;
+
+  it('checks only the shape with rules: schema, every rule otherwise', () => {
+    expect(parsePipeline(SAVED_BEFORE_NEWER_RULES).spec).toBeUndefined();
+    expect(parsePipeline(SAVED_BEFORE_NEWER_RULES, { rules: 'schema' }).spec?.stages[0]?.name).toBe('s');
+    expect(parsePipeline('stages: 3', { rules: 'schema' }).spec).toBeUndefined();
+  });
+});

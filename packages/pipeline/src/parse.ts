@@ -20,6 +20,12 @@ export interface ParseOptions {
    * given, a gate naming any other role is an error at its line; when absent, not checked.
    */
   roles?: readonly string[];
+  /**
+   * `'schema'` checks only the shape, for a spec that passed every rule when it was saved (a
+   * run's stored spec): rules added since (types in `when`, release-type parameters) must not
+   * stop a run that was already accepted. Default `'all'`.
+   */
+  rules?: 'all' | 'schema';
 }
 
 export interface ParseResult {
@@ -172,6 +178,10 @@ export function parsePipeline(text: string, options: ParseOptions = {}): ParseRe
 
   // References and variables are checked even when the schema is not satisfied, so that one
   // save shows every problem. Where a part already has a schema error, that error is enough.
+  if (options.rules === 'schema')
+    return parsed.success && errors.length === 0
+      ? { spec: parsed.data, errors: [], document: doc }
+      : { errors: sortErrors(errors), document: doc };
   const schemaErrorPaths = new Set(errors.map((error) => error.path));
   const more: SpecError[] = [];
   for (const problem of checkSemantics(data, options.roles))

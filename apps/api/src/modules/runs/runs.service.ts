@@ -65,7 +65,7 @@ const PARSED_SPECS_KEPT = 200;
 export function parseRunSpec(text: string): PipelineSpec {
   const cached = parsedSpecs.get(text);
   if (cached) return cached;
-  const parsed = parsePipeline(text);
+  const parsed = parsePipeline(text, { rules: 'schema' });
   if (!parsed.spec) throw new Error('a stored run spec no longer parses');
   if (parsedSpecs.size >= PARSED_SPECS_KEPT) parsedSpecs.delete(parsedSpecs.keys().next().value ?? '');
   parsedSpecs.set(text, parsed.spec);

@@ -154,7 +154,7 @@ export function createWebhooksService(deps: {
       });
     }
     // A pipeline whose current spec is broken cannot be checked; its runs report that instead.
-    const spec = specText === undefined ? undefined : parsePipeline(specText).spec;
+    const spec = specText === undefined ? undefined : parsePipeline(specText, { rules: 'schema' }).spec;
     if (spec) {
       for (const error of resolveRunParameters(spec, mapping.releaseType, mapping.parameters).errors) {
         details.push({
