@@ -18,8 +18,10 @@ export const testProjects: TestProjectConfiguration[] = [
       exclude: ['**/node_modules/**', '**/*.kube.int.test.ts'],
       environment: 'node',
       globalSetup: ['packages/db/test/postgres-global-setup.ts'],
-      testTimeout: 30_000,
-      hookTimeout: 60_000,
+      // Generous: tests wait for states, so a long limit costs nothing when they pass, and
+      // CI's two cores are shared (server start-ups took over 30 s under load).
+      testTimeout: 120_000,
+      hookTimeout: 180_000,
     },
   },
   {
@@ -33,8 +35,8 @@ export const testProjects: TestProjectConfiguration[] = [
         'packages/db/test/postgres-global-setup.ts',
         'packages/kube/test/cluster-global-setup.ts',
       ],
-      testTimeout: 60_000,
-      hookTimeout: 60_000,
+      testTimeout: 180_000,
+      hookTimeout: 180_000,
     },
   },
   {

@@ -72,7 +72,8 @@ describe('the server process', () => {
 
     const stopped = await first.stop();
     expect(stopped.code).toBe(0);
-    expect(stopped.elapsedMs).toBeLessThan(10_000);
+    // Within Kubernetes' default terminationGracePeriodSeconds (30 s), even on a busy machine.
+    expect(stopped.elapsedMs).toBeLessThan(30_000);
 
     const second = launch({ PORT: String(port), SLIPWAY_DATA_DIR: dataDir });
     await second.waitUntilReady();
@@ -82,7 +83,7 @@ describe('the server process', () => {
     expect(kept.status).toBe(200);
     expect(kept.body).toMatchObject({ slug: 'kept', name: 'Kept' });
     expect((await second.stop()).code).toBe(0);
-  }, 90_000);
+  }, 300_000);
 
   it('loses no accepted write when the embedded server is killed with SIGKILL', async () => {
     const dataDir = await mkdtemp(path.join(os.tmpdir(), 'slipway-data-'));
@@ -112,7 +113,7 @@ describe('the server process', () => {
       'before-crash-2',
     ]);
     expect((await second.stop()).code).toBe(0);
-  }, 90_000);
+  }, 300_000);
 
   it('refuses to start on a malformed variable, naming it', async () => {
     const server = launch({ PORT: 'eighty', SLIPWAY_SESSION_IDLE_MINUTES: '-5' });
@@ -120,7 +121,7 @@ describe('the server process', () => {
     expect(code).toBe(78);
     expect(server.output()).toMatch(/PORT: must be a number/);
     expect(server.output()).toMatch(/SLIPWAY_SESSION_IDLE_MINUTES/);
-  }, 30_000);
+  }, 150_000);
 
   it.skipIf(postgresSkipReason())(
     'uses DATABASE_URL when set: migrates an empty database and takes the admin password from the environment',

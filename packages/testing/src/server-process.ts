@@ -40,7 +40,7 @@ export function startServerProcess(env: Record<string, string> & { PORT: string 
     baseUrl,
     output: () => output,
     exited,
-    async waitUntilReady(timeoutMs = 30_000) {
+    async waitUntilReady(timeoutMs = 120_000) {
       const deadline = Date.now() + timeoutMs;
       while (Date.now() < deadline) {
         if (child.exitCode !== null) throw new Error(`server exited early:\n${output}`);
