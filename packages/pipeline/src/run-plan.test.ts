@@ -272,6 +272,15 @@ stages:
     expect(runStep(spec, { ...onePlainContext, releaseType: 'default', branch })).toBe(`[${branch}] []\n`);
   });
 
+  it('refuses two parameters that would share an environment variable', () => {
+    const spec = parsed(
+      'parameters:\n  - name: a-b\n  - name: a_b\nstages:\n  - name: s\n    jobs:\n      - name: j\n        image: a\n        steps:\n          - run: "true"\n',
+    );
+    expect(() => planRun(spec, { ...onePlainContext, releaseType: 'default' })).toThrow(
+      "parameters 'a-b' and 'a_b' would both be passed as SLIPWAY_PARAM_A_B; rename one",
+    );
+  });
+
   it('fills an image name with the value as it is (a name, not shell), and never with a secret', () => {
     const spec = parsed(
       'parameters:\n  - name: v\n  - name: token\n    type: secret\nstages:\n  - name: s\n    jobs:\n      - name: j\n        image: node:${{ params.v }}\n        steps:\n          - run: "true"\n          - run: "true"\n            image: x:${{ params.token }}\n',
@@ -290,7 +299,9 @@ stages:
     const plan = () =>
       planRun(spec, { ...onePlainContext, releaseType: 'default', secretParameters: ['token'] });
     expect(plan).toThrow(PlanError);
-    expect(plan).toThrow(/^stage 's', job 'j', step 'step-1': \$\{\{ params.token \}\} is secret/);
+    expect(plan).toThrow(
+      /^stage 's', job 'j', step 'step-1': \$\{\{ params.token \}\} has its value only when the step runs/,
+    );
     expect(() =>
       planRun(spec, {
         ...onePlainContext,

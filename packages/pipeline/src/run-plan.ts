@@ -317,6 +317,7 @@ export function unrunnableReason(spec: PipelineSpec): string | undefined {
  * a secret where nothing expands).
  */
 export function planRun(spec: PipelineSpec, context: PlanContext): PlannedJob[] {
+  variableEnv(spec, context); // refuses parameters that would share a variable
   const values = variableValues(spec, context);
   const resolve = expressionResolver(spec, context);
   const problems: string[] = [];

@@ -137,7 +137,7 @@ describe('rendering ${{ }} into scripts as data', () => {
       'unterminated expression "${{ params.title "": missing "}}"',
     ]);
     expect(render("cat <<'EOF'\n${{ params.title }}\nEOF", undefined)[0]).toMatch(
-      /secret and cannot be written/,
+      /has its value only when the step runs/,
     );
     expect(render("cat <<'EOF'\n${{ params.title }}\nEOF", 'a\nEOF\nrm -rf /')[0]).toMatch(
       /would end it early/,

@@ -134,7 +134,7 @@ export function renderScript(
           rendered += referenceFor('heredoc', ref.env);
         } else if (ref.value === undefined) {
           errors.push(
-            `\${{ ${found.expression} }} is secret and cannot be written into a here-document with a quoted delimiter (<<'${document.delimiter}'), where nothing expands; use an unquoted delimiter or "$${ref.env}"`,
+            `\${{ ${found.expression} }} has its value only when the step runs (a secret, or a manual run's commit), so it cannot be written into a here-document with a quoted delimiter (<<'${document.delimiter}'), where nothing expands; use an unquoted delimiter or "$${ref.env}"`,
           );
         } else {
           rendered += ref.value;

@@ -231,36 +231,37 @@ ${lines
     );
   });
 
-  it('gives GitLab tag pushes the same variables', async () => {
+  it('gives GitLab tag and branch pushes the same variables', async () => {
     const hook = (await post(`${PLAIN}/webhooks`, {
       name: 'gl',
       provider: 'gitlab',
-      events: ['tag'],
+      events: ['push', 'tag'],
       pipeline: 'vars',
       releaseType: 'default',
       environment: 'dev',
     })) as CreatedWebhook;
     const sha = 'b'.repeat(40);
-    const response = await t.app.inject({
-      method: 'POST',
-      url: `/api/v1/hooks/${hook.id}`,
-      payload: JSON.stringify({
-        object_kind: 'tag_push',
-        ref: 'refs/tags/v2.0',
-        after: sha,
-        checkout_sha: sha,
-      }),
-      headers: {
-        'content-type': 'application/json',
-        'x-gitlab-event': 'Tag Push Hook',
-        'x-gitlab-token': hook.secret,
-      },
-    });
-    const receipt = response.json() as WebhookReceipt;
-    expect(receipt.outcome, response.body).toBe('triggered');
-    const run = await finished(PLAIN, 'vars', receipt.run?.number ?? 0);
-    expect(await logOf(PLAIN, 'vars', run, 'vars')).toBe(
+    const deliver = async (event: string, objectKind: string, ref: string) => {
+      const response = await t.app.inject({
+        method: 'POST',
+        url: `/api/v1/hooks/${hook.id}`,
+        payload: JSON.stringify({ object_kind: objectKind, ref, after: sha, checkout_sha: sha }),
+        headers: {
+          'content-type': 'application/json',
+          'x-gitlab-event': event,
+          'x-gitlab-token': hook.secret,
+        },
+      });
+      const receipt = response.json() as WebhookReceipt;
+      expect(receipt.outcome, response.body).toBe('triggered');
+      const run = await finished(PLAIN, 'vars', receipt.run?.number ?? 0);
+      return logOf(PLAIN, 'vars', run, 'vars');
+    };
+    expect(await deliver('Tag Push Hook', 'tag_push', 'refs/tags/v2.0')).toBe(
       `tag=[v2.0] branch=[] sha=[${sha}] short=[bbbbbbbb] env_branch=[] env_tag=[v2.0] env_sha=[${sha}]\n`,
+    );
+    expect(await deliver('Push Hook', 'push', 'refs/heads/release/2.0')).toBe(
+      `tag=[] branch=[release/2.0] sha=[${sha}] short=[bbbbbbbb] env_branch=[release/2.0] env_tag=[] env_sha=[${sha}]\n`,
     );
   });
 

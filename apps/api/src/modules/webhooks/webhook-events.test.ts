@@ -184,6 +184,26 @@ describe('parseDelivery', () => {
   });
 });
 
+describe('values a push gives a run', () => {
+  it('refuses a commit that is no commit id and a ref with control characters (they would reach steps)', () => {
+    const headers = { 'x-github-event': 'push' };
+    expect(parseDelivery('github', headers, json({ ref: 'refs/heads/main', after: '$(id)' }))).toEqual({
+      ok: false,
+      reason: 'the push payload is malformed: after: not a commit id',
+    });
+    expect(parseDelivery('github', headers, json({ ref: 'refs/heads/a\u0000b', after: SHA }))).toEqual({
+      ok: false,
+      reason: 'the push payload is malformed: ref: a ref cannot contain control characters',
+    });
+    expect(
+      parseDelivery('github', headers, json({ ref: 'refs/heads/$(id)', after: 'b'.repeat(64) })),
+    ).toMatchObject({
+      ok: true,
+      event: { branch: '$(id)', sha: 'b'.repeat(64) },
+    });
+  });
+});
+
 describe('deliveryIdOf', () => {
   it('uses X-GitHub-Delivery, and GitLab’s Idempotency-Key before X-Gitlab-Event-UUID', () => {
     expect(deliveryIdOf('github', { 'x-github-delivery': 'abc' })).toBe('abc');

@@ -95,11 +95,16 @@ const CommitSchema = z.object({
   removed: z.array(z.string()).optional(),
 });
 
+/** A commit id: SHA-1 (40 hex digits) or SHA-256 (64). It reaches steps as `git.sha`. */
+const CommitIdSchema = z.string().regex(/^(?:[0-9a-f]{40}|[0-9a-f]{64})$/i, 'not a commit id');
+
 const PushPayloadSchema = z.object({
-  ref: z.string(),
-  after: z.string().optional(),
+  /** The pushed ref; git never puts control characters in one (`git check-ref-format`). */
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what is refused
+  ref: z.string().regex(/^[^\u0000-\u001f\u007f]*$/, 'a ref cannot contain control characters'),
+  after: CommitIdSchema.optional(),
   /** GitLab: the commit to build (null when the ref was deleted). */
-  checkout_sha: z.string().nullable().optional(),
+  checkout_sha: CommitIdSchema.nullable().optional(),
   /** GitHub: the push deleted the ref. */
   deleted: z.boolean().optional(),
   commits: z.array(CommitSchema).optional(),
