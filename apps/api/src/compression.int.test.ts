@@ -141,4 +141,35 @@ describe.skipIf(postgresSkipReason())('compressed responses', () => {
     aborter.abort();
     expect((t.app.server.address() as AddressInfo).port).toBeGreaterThan(0);
   });
+
+  it('still downloads a whole step log, compressed or not, byte for byte', async () => {
+    const runs = '/api/v1/workspaces/streams/projects/app/pipelines/ci/runs';
+    t.engine.start();
+    const url = `${runs}/1/jobs/unit/steps/step-1/log`;
+    // Wait for the log to be archived whole (the run has ended and nothing more comes).
+    const deadline = Date.now() + 30_000;
+    while (!((await client.request({ method: 'GET', url })).json() as { complete?: boolean }).complete) {
+      if (Date.now() > deadline) throw new Error('the step log was not archived in time');
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    const download = (encoding: string) =>
+      client.request({
+        method: 'GET',
+        url,
+        query: { download: 'true' },
+        headers: { 'accept-encoding': encoding },
+      });
+    const plain = await download('identity');
+    expect(plain.statusCode, plain.body).toBe(200);
+    expect(plain.body).toContain('hi');
+    expect(plain.headers['content-disposition']).toMatch(/^attachment;/);
+    for (const encoding of ['br', 'gzip']) {
+      const response = await download(encoding);
+      expect(response.statusCode).toBe(200);
+      expect(response.headers['content-disposition']).toBe(plain.headers['content-disposition']);
+      const encoded = response.headers['content-encoding'];
+      expect([undefined, encoding]).toContain(encoded);
+      expect(decoded(encoded as string | undefined, response.rawPayload).equals(plain.rawPayload)).toBe(true);
+    }
+  });
 });

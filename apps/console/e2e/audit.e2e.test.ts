@@ -30,8 +30,12 @@ describe.skipIf(browserSkipReason())('the audit log in the console', () => {
     await filters.getByRole('button', { name: 'Filter' }).click();
     const table = page.getByRole('table', { name: 'Audit events' });
     const rows = table.getByRole('row', { name: /updateWorkspace/ });
-    await rows.first().waitFor();
-    expect(await table.getByRole('row', { name: /login/ }).count()).toBe(0);
+    // The unfiltered list has the same row: wait for the filtered one (no sign-in left).
+    const filtered = async () => {
+      await expect.poll(() => table.getByRole('row', { name: /\blogin\b/ }).count()).toBe(0);
+      await rows.first().waitFor();
+    };
+    await filtered();
 
     await rows
       .first()
@@ -52,7 +56,7 @@ describe.skipIf(browserSkipReason())('the audit log in the console', () => {
 
     await filters.getByLabel('Action').fill('updateWorkspace');
     await filters.getByRole('button', { name: 'Filter' }).click();
-    await rows.first().waitFor();
+    await filtered();
     const [download] = await Promise.all([
       page.waitForEvent('download'),
       page.getByRole('link', { name: 'Export CSV' }).click(),
