@@ -1,4 +1,3 @@
-import { PassThrough } from 'node:stream';
 import {
   type KubeClient,
   KubeError,
@@ -17,6 +16,7 @@ import {
   type ObservedStep,
   PIN_COMMIT_SCRIPT,
 } from './executor.ts';
+import { followLog } from './log-follow.ts';
 
 export const LABEL_PREFIX = 'slipway.dev';
 export const JOB_LABEL = `${LABEL_PREFIX}/job-attempt`;
@@ -379,39 +379,7 @@ export function createKubeExecutor(deps: { kube: KubeClient }): Executor {
         { namespace: job.namespace, pod: pod.metadata.name, container: name },
         { follow: !isFinished() },
       );
-      // Skips what is archived already; ends a followed log once the step has ended and
-      // the log has gone quiet (some kubelets keep such a stream open).
-      const output = new PassThrough();
-      let skip = fromByte;
-      let lastData = Date.now();
-      source.on('data', (data: Buffer) => {
-        lastData = Date.now();
-        if (skip >= data.length) {
-          skip -= data.length;
-          return;
-        }
-        const rest = data.subarray(skip);
-        skip = 0;
-        if (!output.write(rest)) {
-          source.pause();
-          output.once('drain', () => source.resume());
-        }
-      });
-      const watchdog = setInterval(() => {
-        if (isFinished() && Date.now() - lastData > QUIET_AFTER_END_MS) source.destroy();
-      }, 500);
-      const finish = () => {
-        clearInterval(watchdog);
-        output.end();
-      };
-      source.once('end', finish);
-      source.once('close', finish);
-      source.once('error', (error) => {
-        clearInterval(watchdog);
-        output.destroy(error);
-      });
-      output.once('close', () => source.destroy());
-      return output;
+      return followLog(source, { fromByte, isFinished, quietAfterEndMs: QUIET_AFTER_END_MS });
     },
 
     watch(namespace: string, onRun: (runId: string) => void): () => void {
