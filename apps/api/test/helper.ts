@@ -36,12 +36,17 @@ export function testAppConfig(overrides: Partial<AppDeps['config']> = {}): AppDe
   };
 }
 
-export async function buildTestApp(overrides: Partial<AppDeps['config']> = {}): Promise<TestApp> {
+export async function buildTestApp(
+  overrides: Partial<AppDeps['config']> = {},
+  /** A logger, for a test about what the server logs. */
+  logger?: AppDeps['logger'],
+): Promise<TestApp> {
   const database = await createTestDatabase();
   const db = await openDatabase({ databaseUrl: database.url, dataDir: '/nonexistent' });
   const built = await buildApp({
     db,
     config: testAppConfig(overrides),
+    ...(logger ? { logger } : {}),
   });
   await built.services.auth.ensureBootstrapAdmin(ADMIN_PASSWORD);
   await built.app.ready();

@@ -5,6 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { Run } from '@slipway/contracts';
 import { postgresSkipReason } from '@slipway/testing';
+import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   buildTestApp,
@@ -33,6 +34,8 @@ describe.skipIf(postgresSkipReason())('step logs', () => {
   let admin: SignedInClient;
   let base: string;
   let dir: string;
+  /** What the server logged at warn level and above, one JSON line each. */
+  const warnings: string[] = [];
 
   /** Creates the pipeline, runs it, and returns the run once it ended and its stream said `end`. */
   async function runToEnd(name: string, spec: string, parameters: Record<string, string> = {}) {
@@ -81,7 +84,7 @@ describe.skipIf(postgresSkipReason())('step logs', () => {
       .flatMap((f) => JSON.parse(f.data).lines as string[]);
 
   beforeAll(async () => {
-    t = await buildTestApp();
+    t = await buildTestApp({}, pino({ level: 'warn' }, { write: (line: string) => warnings.push(line) }));
     admin = await signIn(t.app);
     await seedWorkspace(admin, 'acme', 'logs');
     const env = await admin.request({
@@ -224,6 +227,8 @@ describe.skipIf(postgresSkipReason())('step logs', () => {
       expect(told.map((f) => JSON.parse(f.data).name)).toEqual(['bad']);
       expect((await page(stepUrl('good'))).lines.map((l) => l.text)).toEqual(['fine']);
       expect((await page(stepUrl('bad'))).complete).toBe(true);
+      const gaveUp = warnings.filter((line) => line.includes('giving up on the log of s/j/bad'));
+      expect(gaveUp).toHaveLength(1);
     } finally {
       await t.db.prisma.$executeRawUnsafe('DROP TRIGGER refuse_poison ON log_chunks');
     }

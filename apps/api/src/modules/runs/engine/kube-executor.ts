@@ -1,7 +1,7 @@
-import { PassThrough } from 'node:stream';
 import { type KubeClient, KubeError, type V1Job, type V1Pod } from '@slipway/kube';
 import type { Executor, JobDispatch, JobObservation, JobRef, ObservedStep } from './executor.ts';
 import { JOB_LABEL, jobManifest, jobSecretData, LABEL_PREFIX } from './kube-job-manifest.ts';
+import { followLog } from './log-follow.ts';
 
 /** How long a followed log may stay silent after its step ended before it counts as complete. */
 const QUIET_AFTER_END_MS = 1500;
@@ -137,39 +137,7 @@ export function createKubeExecutor(deps: { kube: KubeClient }): Executor {
         { namespace: job.namespace, pod: pod.metadata.name, container: name },
         { follow: !isFinished() },
       );
-      // Skips what is archived already; ends a followed log once the step has ended and
-      // the log has gone quiet (some kubelets keep such a stream open).
-      const output = new PassThrough();
-      let skip = fromByte;
-      let lastData = Date.now();
-      source.on('data', (data: Buffer) => {
-        lastData = Date.now();
-        if (skip >= data.length) {
-          skip -= data.length;
-          return;
-        }
-        const rest = data.subarray(skip);
-        skip = 0;
-        if (!output.write(rest)) {
-          source.pause();
-          output.once('drain', () => source.resume());
-        }
-      });
-      const watchdog = setInterval(() => {
-        if (isFinished() && Date.now() - lastData > QUIET_AFTER_END_MS) source.destroy();
-      }, 500);
-      const finish = () => {
-        clearInterval(watchdog);
-        output.end();
-      };
-      source.once('end', finish);
-      source.once('close', finish);
-      source.once('error', (error) => {
-        clearInterval(watchdog);
-        output.destroy(error);
-      });
-      output.once('close', () => source.destroy());
-      return output;
+      return followLog(source, { fromByte, isFinished, quietAfterEndMs: QUIET_AFTER_END_MS });
     },
 
     watch(namespace: string, onRun: (runId: string) => void): () => void {

@@ -1,5 +1,6 @@
 import type { PlannedJob } from '@slipway/pipeline';
 import type { ResolvedCredential } from '../../credentials/credentials.service.ts';
+import { basicAuthOf } from './log-masking.ts';
 
 export type { ResolvedCredential };
 
@@ -11,7 +12,7 @@ export function credentialEnvNames(name: string): { username: string; secret: st
 
 /** A Docker config (`~/.docker/config.json`) holding one registry credential. */
 export function dockerConfigOf(credential: ResolvedCredential): string {
-  const auth = Buffer.from(`${credential.username ?? ''}:${credential.secret}`).toString('base64');
+  const auth = basicAuthOf(credential.username, credential.secret);
   return JSON.stringify({ auths: { [credential.server ?? '']: { auth } } });
 }
 
