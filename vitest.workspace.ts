@@ -51,6 +51,8 @@ export const testProjects: TestProjectConfiguration[] = [
       // Generous: browser tests must pass while other work shares the machine's cores.
       testTimeout: 180_000,
       hookTimeout: 240_000,
+      // expect.poll waits for a state on the page: 1 s (vitest's default) is too short on a busy machine.
+      expect: { poll: { timeout: 60_000, interval: 100 } },
       fileParallelism: false,
     },
   },

@@ -27,7 +27,7 @@ describe.skipIf(browserSkipReason([clusterSkipReason()]))('clusters and environm
     await dialog.waitFor({ state: 'hidden' });
     // Adding runs the check; its result shows as a green status with version and nodes.
     const row = page.getByRole('row', { name: /local/ });
-    await row.getByText('healthy').waitFor({ timeout: 20_000 });
+    await row.getByText('healthy').waitFor();
     expect(await row.textContent()).toMatch(/v1\.\d+\.\d+.*\d+ nodes/);
 
     await page.getByRole('link', { name: 'Slipway' }).click();
@@ -81,7 +81,7 @@ describe.skipIf(browserSkipReason([clusterSkipReason()]))('clusters and environm
     });
     await table.getByRole('link', { name: 'dev' }).click();
     const workload = page.locator('.workload', { hasText: 'storefront' });
-    await workload.getByText('available', { exact: true }).waitFor({ timeout: 20_000 });
+    await workload.getByText('available', { exact: true }).waitFor();
     expect(await workload.getByText('shop/web:2.1').count()).toBe(1);
     await page
       .getByRole('table', { name: 'Pods of storefront' })

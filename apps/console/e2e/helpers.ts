@@ -27,7 +27,8 @@ export async function api(
  * such as the form's error banner).
  */
 export async function fieldError(scope: Locator, label: string): Promise<Locator> {
-  const control = scope.getByLabel(label, { exact: true });
+  // Not exact: a required field's label ends in " *".
+  const control = scope.getByLabel(label);
   await control.and(scope.locator('[aria-invalid="true"]')).waitFor();
   const id = await control.getAttribute('aria-describedby');
   if (!id) throw new Error(`the field ${label} is invalid but names no message`);

@@ -41,7 +41,9 @@ function drawnLines(page: Page) {
 describe.skipIf(browserSkipReason())('pipeline runs in the console', () => {
   const fixture = useConsole();
 
-  it('runs a pipeline from the Run dialog, follows it live and reads, searches and links its log', async () => {
+  it('runs a pipeline from the Run dialog, follows it live and reads, searches and links its log', {
+    timeout: 300_000,
+  }, async () => {
     const { page } = fixture;
     await fixture.signIn();
     await api(page, 'POST', '/api/v1/workspaces', { slug: 'shipyard', name: 'Shipyard' });
@@ -75,8 +77,8 @@ describe.skipIf(browserSkipReason())('pipeline runs in the console', () => {
     // Live: the job is seen running, then succeeded, without reloading the page.
     const compile = page.getByRole('button', { name: /^Job compile: / });
     await page.getByRole('button', { name: /^Job compile: (pending|running)$/ }).waitFor();
-    await page.getByRole('button', { name: 'Job compile: succeeded' }).waitFor({ timeout: 30_000 });
-    await page.getByRole('button', { name: 'Job unit: succeeded' }).waitFor({ timeout: 30_000 });
+    await page.getByRole('button', { name: 'Job compile: succeeded' }).waitFor({ timeout: 120_000 });
+    await page.getByRole('button', { name: 'Job unit: succeeded' }).waitFor({ timeout: 120_000 });
     await page.getByRole('heading', { name: /Run #1\s+succeeded/ }).waitFor();
 
     await compile.click();
@@ -149,7 +151,7 @@ describe.skipIf(browserSkipReason())('the seeded demo', () => {
   const fixture = useConsole({ env: { SLIPWAY_DEMO: 'true' } });
 
   it('runs the demo pipeline ci (release type full, environment local) to success', {
-    timeout: 120_000,
+    timeout: 300_000,
   }, async () => {
     const { page } = fixture;
     await fixture.signIn();
@@ -160,7 +162,7 @@ describe.skipIf(browserSkipReason())('the seeded demo', () => {
     await dialog.getByLabel('Environment').selectOption('local');
     await dialog.getByRole('button', { name: 'Start run' }).click();
     await page.waitForURL(/\/runs\/1$/);
-    await page.getByRole('heading', { name: /Run #1\s+succeeded/ }).waitFor({ timeout: 90_000 });
+    await page.getByRole('heading', { name: /Run #1\s+succeeded/ }).waitFor({ timeout: 120_000 });
     for (const job of ['source', 'unit', 'package']) {
       await page.getByRole('button', { name: `Job ${job}: succeeded` }).waitFor();
     }

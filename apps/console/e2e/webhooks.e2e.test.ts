@@ -90,7 +90,7 @@ describe.skipIf(browserSkipReason())('webhooks in the console', () => {
     // The deliveries refresh by themselves: newest first, each with what it did.
     const deliveries = page.getByRole('table', { name: 'Deliveries of github-main' });
     const rows = deliveries.locator('tbody tr');
-    await expect.poll(() => rows.count(), { timeout: 15_000 }).toBe(3);
+    await expect.poll(() => rows.count()).toBe(3);
     await expect.poll(() => rows.nth(0).textContent()).toMatch(/rejected.*does not match/);
     await expect
       .poll(() => rows.nth(1).textContent())
