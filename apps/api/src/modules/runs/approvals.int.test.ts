@@ -152,9 +152,11 @@ describe.skipIf(postgresSkipReason())('approval gates: who may decide, and rejec
     await pipeline('orphan', gated('gone-role'));
     const starter = await user('sid', 'developer');
     const operator = await user('otis', 'operator');
+    // The run waits at its gate when the role goes (a new run would be refused: the saved
+    // pipeline then names an unknown role, an error at its line).
+    const number = await waitingRun(starter, 'orphan');
     const deleted = await admin.request({ method: 'DELETE', url: `${WORKSPACE}/roles/gone-role` });
     expect(deleted.statusCode, deleted.body).toBe(204);
-    const number = await waitingRun(starter, 'orphan');
 
     const seen = gateOf(await get(operator, 'orphan', number));
     expect(seen?.caller?.mayDecide).toBe(false);
