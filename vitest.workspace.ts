@@ -9,6 +9,8 @@ export const testProjects: TestProjectConfiguration[] = [
       include: ['apps/*/src/**/*.test.ts', 'packages/*/src/**/*.test.ts'],
       exclude: ['**/*.int.test.ts', '**/node_modules/**'],
       environment: 'node',
+      // Property tests run real shells hundreds of times: seconds alone, more on a busy machine.
+      testTimeout: 60_000,
     },
   },
   {
