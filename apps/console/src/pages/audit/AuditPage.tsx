@@ -101,56 +101,58 @@ export function AuditPage() {
       </form>
       {events.isPending ? <Loading /> : null}
       <ErrorNotice error={events.error} />
-      <table className="table" aria-label="Audit events">
-        <thead>
-          <tr>
-            <th>When</th>
-            <th>Who</th>
-            <th>Action</th>
-            <th>Object</th>
-            <th>Outcome</th>
-            <th>From</th>
-            <th>
-              <span className="visually-hidden">Open</span>
-            </th>
-          </tr>
-        </thead>
-        <tbody>
-          {items.map((event) => (
-            <tr key={event.id} className="clickable-row" onClick={() => open(event.id)}>
-              <td className="small">{new Date(event.occurredAt).toLocaleString()}</td>
-              <td>
-                {event.actor ?? <span className="muted">anonymous</span>}{' '}
-                <span className="muted small">{event.actorVia}</span>
-              </td>
-              <td>
-                <code>{event.action}</code>
-              </td>
-              <td className="small">{event.objectName}</td>
-              <td>
-                <span className={`badge ${event.outcome === 'allowed' ? 'badge-ok' : 'badge-error'}`}>
-                  {event.outcome}
-                </span>{' '}
-                <span className="muted small">{event.statusCode}</span>
-              </td>
-              <td className="small">{event.ipAddress}</td>
-              <td>
-                <button
-                  type="button"
-                  className="link-button"
-                  aria-label={`Open ${event.action} by ${event.actor ?? 'anonymous'} at ${new Date(event.occurredAt).toLocaleString()}`}
-                  onClick={(e) => {
-                    e.stopPropagation();
-                    open(event.id);
-                  }}
-                >
-                  Open
-                </button>
-              </td>
+      <div className="table-scroll">
+        <table className="table" aria-label="Audit events">
+          <thead>
+            <tr>
+              <th>When</th>
+              <th>Who</th>
+              <th>Action</th>
+              <th>Object</th>
+              <th>Outcome</th>
+              <th>From</th>
+              <th>
+                <span className="visually-hidden">Open</span>
+              </th>
             </tr>
-          ))}
-        </tbody>
-      </table>
+          </thead>
+          <tbody>
+            {items.map((event) => (
+              <tr key={event.id} className="clickable-row" onClick={() => open(event.id)}>
+                <td className="small">{new Date(event.occurredAt).toLocaleString()}</td>
+                <td>
+                  {event.actor ?? <span className="muted">anonymous</span>}{' '}
+                  <span className="muted small">{event.actorVia}</span>
+                </td>
+                <td>
+                  <code>{event.action}</code>
+                </td>
+                <td className="small">{event.objectName}</td>
+                <td>
+                  <span className={`badge ${event.outcome === 'allowed' ? 'badge-ok' : 'badge-error'}`}>
+                    {event.outcome}
+                  </span>{' '}
+                  <span className="muted small">{event.statusCode}</span>
+                </td>
+                <td className="small">{event.ipAddress}</td>
+                <td>
+                  <button
+                    type="button"
+                    className="link-button"
+                    aria-label={`Open ${event.action} by ${event.actor ?? 'anonymous'} at ${new Date(event.occurredAt).toLocaleString()}`}
+                    onClick={(e) => {
+                      e.stopPropagation();
+                      open(event.id);
+                    }}
+                  >
+                    Open
+                  </button>
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
       {events.hasNextPage ? (
         <button type="button" className="button" onClick={() => events.fetchNextPage()}>
           Load more

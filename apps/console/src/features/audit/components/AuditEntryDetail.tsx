@@ -33,26 +33,28 @@ export function AuditEntryDetail({ event }: { event: AuditEvent }) {
       </dl>
       <h3>Changes</h3>
       {changes.length > 0 ? (
-        <table className="table" aria-label="Changes">
-          <thead>
-            <tr>
-              <th>Field</th>
-              <th>Before</th>
-              <th>After</th>
-            </tr>
-          </thead>
-          <tbody>
-            {changes.map(([field, change]) => (
-              <tr key={field}>
-                <td>
-                  <code>{field}</code>
-                </td>
-                <td className="small">{shown(change.before)}</td>
-                <td className="small">{shown(change.after)}</td>
+        <div className="table-scroll">
+          <table className="table" aria-label="Changes">
+            <thead>
+              <tr>
+                <th>Field</th>
+                <th>Before</th>
+                <th>After</th>
               </tr>
-            ))}
-          </tbody>
-        </table>
+            </thead>
+            <tbody>
+              {changes.map(([field, change]) => (
+                <tr key={field}>
+                  <td>
+                    <code>{field}</code>
+                  </td>
+                  <td className="small">{shown(change.before)}</td>
+                  <td className="small">{shown(change.after)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
       ) : (
         <p className="muted">No before → after recorded for this entry.</p>
       )}
