@@ -44,11 +44,14 @@ export async function readStream(
   return frames;
 }
 
-/** Polls `probe` until it returns a value (every 100 ms; fails after `timeoutMs`). */
+/**
+ * Polls `probe` until it returns a value (every 100 ms; fails after `timeoutMs`, generous
+ * because CI shares two cores and runs take longer there).
+ */
 export async function until<T>(
   what: string,
   probe: () => Promise<T | undefined>,
-  timeoutMs = 30_000,
+  timeoutMs = 90_000,
 ): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
