@@ -22,7 +22,7 @@ const PAGES: [string, (page: Page) => Promise<void>][] = [
   [`${PROJECT}/pipelines/ci/runs`, (p) => p.getByRole('table', { name: 'Runs' }).waitFor()],
   [`${PROJECT}/pipelines/ci/runs/1`, (p) => p.getByRole('heading', { name: /^Run #1/ }).waitFor()],
   [`${PROJECT}/members`, (p) => p.getByRole('table', { name: 'Members' }).waitFor()],
-  [`${PROJECT}/webhooks`, (p) => p.getByRole('heading', { name: 'Webhooks', exact: true }).waitFor()],
+  [`${PROJECT}/webhooks`, (p) => p.getByRole('table', { name: 'Webhooks' }).waitFor()],
   [`${WS}/members`, (p) => p.getByRole('table', { name: 'Roles' }).waitFor()],
   [`${WS}/environments`, (p) => p.getByRole('table', { name: 'Environments' }).waitFor()],
   [`${WS}/credentials`, (p) => p.getByRole('heading', { name: 'Credentials', exact: true }).waitFor()],
@@ -66,6 +66,17 @@ describe.skipIf(browserSkipReason())('layout from 800 px up', () => {
       name: 'release-captain-with-a-long-name',
       scope: 'project',
       permissions,
+    });
+    // A webhook row: row actions and a visually hidden column header (an absolutely
+    // positioned element that once escaped the table's scroll box and widened the page).
+    await api(page, 'POST', `/api/v1${PROJECT}/webhooks`, {
+      name: 'github-pushes-and-tags',
+      provider: 'github',
+      events: ['push', 'tag'],
+      pipeline: 'ci',
+      releaseType: 'full',
+      environment: 'local',
+      secret: 'a-webhook-secret-of-some-length',
     });
     await mkdir(SHOTS, { recursive: true });
     const wide: string[] = [];
