@@ -28,7 +28,9 @@ export function JobSteps(props: {
             <span className="muted small">
               {elapsed(step.startedAt, step.finishedAt, props.now)}
               {step.exitCode !== null && step.exitCode !== 0 ? ` · exit ${step.exitCode}` : ''}
-              {step.logLines > 0 ? ` · ${step.logLines.toLocaleString()} lines` : ''}
+              {step.logLines > 0
+                ? ` · ${step.logLines.toLocaleString()} ${step.logLines === 1 ? 'line' : 'lines'}`
+                : ''}
             </span>
             {step.logError ? (
               <span className="small" role="alert">
