@@ -17,7 +17,8 @@ import {
 import { type Frame, readStream, until } from '../../../test/wait.ts';
 
 const PIPELINES = '/api/v1/workspaces/acme/projects/logs/pipelines';
-const fixture = (name: string) => readFile(path.join(import.meta.dirname, 'fixtures', 'field-reports', name), 'utf8');
+const fixture = (name: string) =>
+  readFile(path.join(import.meta.dirname, 'fixtures', 'field-reports', name), 'utf8');
 
 /** A pipeline of one job `j` with these steps (YAML list items, indented by 10). */
 const oneJob = (steps: string, head = 'releaseTypes:\n  full: {}\n') =>
