@@ -151,8 +151,12 @@ function inputValue(doc: Document, path: (string | number)[], value: unknown): I
   return written === undefined ? { value, text: String(value) } : { value, text: written, written };
 }
 
-/** A scalar that is exactly one input becomes this token, replaced by the input as written once stringified. */
-const wholeInput = (name: string) => `__slipway_input_${name.replace(/-/g, '_')}__`;
+/**
+ * A scalar that is exactly one input becomes this token, replaced by the input as written once
+ * stringified. The name is kept as is between dots (never in a name), so no input's token is
+ * another's, nor a part of another's.
+ */
+const wholeInput = (name: string) => `__slipway_input.${name}.__`;
 
 /** Stringified YAML with each whole-value input put back as written (see `wholeInput`). */
 function putBackWritten(text: string, inputs: ReadonlyMap<string, InputValue>): string {

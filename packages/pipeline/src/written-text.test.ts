@@ -183,4 +183,26 @@ stages:
     const byDefault = uses('').spec?.stages[0]?.jobs?.[0];
     expect(byDefault).toMatchObject({ image: 'golang:1.20', env: { GO: '1.20' } });
   });
+
+  it('keeps inputs whose names differ only in - and _ (or by a suffix) apart', () => {
+    const template = `inputs:
+  - { name: v-1, default: 1.10 }
+  - { name: v_1, default: 2.50 }
+  - { name: v_1_, default: 3.0 }
+stages:
+  - name: build
+    jobs:
+      - name: compile
+        image: alpine:3
+        env:
+          A: \${{ inputs.v-1 }}
+          B: \${{ inputs.v_1 }}
+          C: \${{ inputs.v_1_ }}
+        steps:
+          - run: "true"
+`;
+    expect(parseTemplate(template).errors).toEqual([]);
+    const job = expandPipeline('uses: go@1\n', template).spec?.stages[0]?.jobs?.[0];
+    expect(job?.env).toEqual({ A: '1.10', B: '2.50', C: '3.0' });
+  });
 });
