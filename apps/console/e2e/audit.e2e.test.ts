@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
 import { browserSkipReason, useConsole } from './fixture.ts';
+import { api } from './helpers.ts';
 
 describe.skipIf(browserSkipReason())('the audit log in the console', () => {
   const fixture = useConsole();
@@ -10,18 +11,8 @@ describe.skipIf(browserSkipReason())('the audit log in the console', () => {
     await fixture.signIn();
 
     // Two writes through the API as the signed-in admin (the same session cookie).
-    const { csrfToken } = (await (await page.request.get('/api/v1/me')).json()) as { csrfToken: string };
-    const headers = { 'x-csrf-token': csrfToken };
-    const created = await page.request.post('/api/v1/workspaces', {
-      headers,
-      data: { slug: 'audited', name: 'Audited' },
-    });
-    expect(created.status()).toBe(201);
-    const changed = await page.request.patch('/api/v1/workspaces/audited', {
-      headers,
-      data: { description: 'Before and after' },
-    });
-    expect(changed.status()).toBe(200);
+    await api(page, 'POST', '/api/v1/workspaces', { slug: 'audited', name: 'Audited' });
+    await api(page, 'PATCH', '/api/v1/workspaces/audited', { description: 'Before and after' });
 
     await page.goto('/audit');
     await page.getByRole('heading', { name: 'Audit log' }).waitFor();

@@ -1,7 +1,7 @@
 import { createHmac, randomUUID } from 'node:crypto';
-import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { browserSkipReason, useConsole } from './fixture.ts';
+import { api } from './helpers.ts';
 
 const PIPELINE = `parameters:
   - name: target
@@ -17,14 +17,6 @@ stages:
         steps:
           - run: echo "building \${{ params.target }}"
 `;
-
-/** Calls the API as the signed-in user of `page` (its cookies, its CSRF token). */
-async function api(page: Page, url: string, data: object) {
-  const me = await page.request.get('/api/v1/me');
-  const { csrfToken } = (await me.json()) as { csrfToken: string };
-  const response = await page.request.post(url, { headers: { 'x-csrf-token': csrfToken }, data });
-  expect(response.ok(), `POST ${url}: ${await response.text()}`).toBe(true);
-}
 
 /** What GitHub sends for a push to `branch`, signed with the webhook's secret. */
 async function deliverPush(url: string, secret: string, branch: string) {
@@ -52,10 +44,13 @@ describe.skipIf(browserSkipReason())('webhooks in the console', () => {
   it('creates a GitHub webhook, shows its secret once, and lists a signed delivery as triggered', async () => {
     const { page } = fixture;
     await fixture.signIn();
-    await api(page, '/api/v1/workspaces', { slug: 'harbour', name: 'Harbour' });
-    await api(page, '/api/v1/workspaces/harbour/projects', { slug: 'app', name: 'App' });
-    await api(page, '/api/v1/workspaces/harbour/environments', { name: 'dev' });
-    await api(page, '/api/v1/workspaces/harbour/projects/app/pipelines', { name: 'ci', spec: PIPELINE });
+    await api(page, 'POST', '/api/v1/workspaces', { slug: 'harbour', name: 'Harbour' });
+    await api(page, 'POST', '/api/v1/workspaces/harbour/projects', { slug: 'app', name: 'App' });
+    await api(page, 'POST', '/api/v1/workspaces/harbour/environments', { name: 'dev' });
+    await api(page, 'POST', '/api/v1/workspaces/harbour/projects/app/pipelines', {
+      name: 'ci',
+      spec: PIPELINE,
+    });
 
     await page.goto('/workspaces/harbour/projects/app');
     await page.getByRole('link', { name: 'Webhooks' }).click();

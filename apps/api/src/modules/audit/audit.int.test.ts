@@ -182,6 +182,20 @@ describe.skipIf(postgresSkipReason())('the audit log', () => {
     expect(attempt?.actor).toBe("'=SUM(1,2)");
     // Filters apply, newest first.
     for (let i = 0; i < 30; i++) await ok('PATCH', '/api/v1/workspaces/other', { description: `n${i}` });
+    // More rows than one export page, all at one instant: paging must neither drop nor repeat a tie.
+    const sameInstant = new Date();
+    await t.db.prisma.auditEvent.createMany({
+      data: Array.from({ length: 1234 }, (_, i) => ({
+        occurredAt: sameInstant,
+        actorVia: 'token',
+        action: 'bulkAction',
+        objectType: 'workspace',
+        workspace: 'other',
+        outcome: 'allowed',
+        statusCode: 200,
+        requestId: `bulk-${i}`,
+      })),
+    });
     const all = await admin.request({
       method: 'GET',
       url: '/api/v1/audit-events/export',
@@ -190,6 +204,7 @@ describe.skipIf(postgresSkipReason())('the audit log', () => {
     const exported = parse(all.body, { columns: true }) as Record<string, string>[];
     expect(exported.length).toBe(await t.db.prisma.auditEvent.count({ where: { workspace: 'other' } }));
     expect(exported.every((r) => r.workspace === 'other')).toBe(true);
+    expect(new Set(exported.map((r) => r.id)).size).toBe(exported.length);
     const times = exported.map((r) => r.occurred_at ?? '');
     expect([...times].sort().reverse()).toEqual(times);
 
