@@ -126,6 +126,26 @@ stages:
     ]);
   });
 
+  it('refuses two parameters that would reach steps as one environment variable, at the second name', () => {
+    const text = `parameters:
+  - name: release-notes
+  - name: release_notes
+  - name: token
+    type: secret
+  - name: TOKEN
+stages:
+  - name: s
+    jobs:
+      - name: j
+        image: alpine
+        steps:
+          - run: echo
+`;
+    expect(parsePipeline(text).errors.map((e) => `${e.line}:${e.column} ${e.message}`)).toEqual([
+      "3:11 parameters 'release-notes' and 'release_notes' would both reach steps as SLIPWAY_PARAM_RELEASE_NOTES; rename one",
+    ]);
+  });
+
   it('reports schema errors and unknown variables together, each at its place', () => {
     const text = `stages:
   - name: build

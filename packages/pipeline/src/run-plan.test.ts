@@ -272,10 +272,12 @@ stages:
     expect(runStep(spec, { ...onePlainContext, releaseType: 'default', branch })).toBe(`[${branch}] []\n`);
   });
 
-  it('refuses two parameters that would share an environment variable', () => {
-    const spec = parsed(
+  it('refuses two parameters that would share an environment variable (a spec stored before save refused it)', () => {
+    const spec = parsePipeline(
       'parameters:\n  - name: a-b\n  - name: a_b\nstages:\n  - name: s\n    jobs:\n      - name: j\n        image: a\n        steps:\n          - run: "true"\n',
-    );
+      { rules: 'schema' },
+    ).spec;
+    if (!spec) throw new Error('must parse');
     expect(() => planRun(spec, { ...onePlainContext, releaseType: 'default' })).toThrow(
       "parameters 'a-b' and 'a_b' would both be passed as SLIPWAY_PARAM_A_B; rename one",
     );

@@ -9,6 +9,7 @@ import {
   type When,
   WhenSchema,
 } from './schema.ts';
+import { parameterEnvName, secretEnvName } from './variables.ts';
 
 export interface SemanticProblem {
   path: PathSegment[];
@@ -212,6 +213,19 @@ export function checkSemantics(data: unknown, roles?: readonly string[]): Semant
     checkParameter(parameter, path, problems);
     if (!declared.has(parameter.name)) declared.set(parameter.name, parameter);
   });
+  // Values reach steps as environment variables (`a-b` and `a_b` would share SLIPWAY_PARAM_A_B).
+  const envOwners = new Map<string, string>();
+  for (const parameter of declared.values()) {
+    const env =
+      parameter.type === 'secret' ? secretEnvName(parameter.name) : parameterEnvName(parameter.name);
+    const owner = envOwners.get(env);
+    if (owner === undefined) envOwners.set(env, parameter.name);
+    else
+      problems.push({
+        path: ['parameters', rawParameters.findIndex((raw) => nameOf(raw) === parameter.name), 'name'],
+        message: `parameters '${owner}' and '${parameter.name}' would both reach steps as ${env}; rename one`,
+      });
+  }
 
   for (const [name, raw] of Object.entries(asRecord(spec.releaseTypes) ?? {})) {
     const releaseType = valid(ReleaseTypeSchema, raw);
