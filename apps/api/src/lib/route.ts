@@ -84,11 +84,15 @@ export function registerEndpoint<E extends Endpoint>(
     // The request was validated against these very schemas, so the cast only restores
     // the types that a route built from a runtime value cannot infer.
     handler: async (request, reply) => {
-      const note: AuditNote = {};
-      request.auditNote = note;
-      const result = await runWithAuditNote(note, () =>
-        handler(request as unknown as EndpointRequest<E>, reply),
-      );
+      const run = () => handler(request as unknown as EndpointRequest<E>, reply);
+      // Only a write the audit trail records has a note to fill; reads skip the extra context.
+      let result: Awaited<ReturnType<typeof run>>;
+      if (endpoint.method === 'GET' || endpoint.readOnly) result = await run();
+      else {
+        const note: AuditNote = {};
+        request.auditNote = note;
+        result = await runWithAuditNote(note, run);
+      }
       reply.code(endpoint.successStatus);
       return endpoint.successStatus === 204 ? reply.send(undefined) : result;
     },
