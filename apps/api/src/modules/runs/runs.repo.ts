@@ -271,8 +271,11 @@ export function createRunsRepo(prisma: PrismaClient) {
       });
     },
 
-    /** The chunks holding lines from `fromLine` on, in order, a bounded page at a time. */
-    async chunksFrom(stepRunId: string, fromLine: number, take: number) {
+    /**
+     * The chunks holding lines from `fromLine` on, in order, a bounded page at a time; their
+     * stored bytes (`raw`) only when `withBytes` (a download), since pages serve the text.
+     */
+    async chunksFrom(stepRunId: string, fromLine: number, take: number, withBytes = false) {
       const first = await prisma.logChunk.findFirst({
         where: { stepRunId, firstLine: { lte: fromLine } },
         orderBy: { seq: 'desc' },
@@ -282,6 +285,7 @@ export function createRunsRepo(prisma: PrismaClient) {
         where: { stepRunId, seq: { gte: first?.seq ?? 0 } },
         orderBy: { seq: 'asc' },
         take,
+        omit: { raw: !withBytes },
       });
     },
 
@@ -291,6 +295,7 @@ export function createRunsRepo(prisma: PrismaClient) {
         where: { stepRunId, seq: { gt: afterSeq }, content: { contains: text, mode: 'insensitive' } },
         orderBy: { seq: 'asc' },
         take,
+        omit: { raw: true },
       });
     },
 
@@ -308,6 +313,7 @@ export function createRunsRepo(prisma: PrismaClient) {
         where: { runId, id: { gt: afterId } },
         orderBy: { id: 'asc' },
         take,
+        omit: { raw: true },
         include: {
           stepRun: {
             select: { index: true, jobRun: { select: { stage: true, name: true, attempt: true } } },

@@ -6,10 +6,10 @@ import type { RunsRepo, RunWithJobs } from './runs.repo.ts';
 
 const PAGE_CHUNKS = 20;
 
-/** An archived piece of a step's log, as stored in `log_chunks`. */
+/** An archived piece of a step's log, as stored in `log_chunks` (`raw` read for downloads only). */
 export interface StoredLogChunk {
   content: string;
-  raw: Uint8Array | null;
+  raw?: Uint8Array | null;
 }
 
 /** The lines of a chunk as served (log pages, search, the event stream). */
@@ -40,10 +40,10 @@ export function findStep(run: RunWithJobs, jobName: string, stepName: string) {
 export function createStepLogs(deps: { runs: RunsRepo }) {
   const { runs } = deps;
 
-  async function* chunksFrom(stepId: string, fromLine: number) {
+  async function* chunksFrom(stepId: string, fromLine: number, withBytes = false) {
     let next = fromLine;
     for (;;) {
-      const chunks = await runs.chunksFrom(stepId, next, PAGE_CHUNKS);
+      const chunks = await runs.chunksFrom(stepId, next, PAGE_CHUNKS, withBytes);
       if (chunks.length === 0) return;
       for (const chunk of chunks) {
         if (chunk.firstLine + chunk.lineCount <= next) continue;
@@ -112,7 +112,7 @@ export function createStepLogs(deps: { runs: RunsRepo }) {
       const { step } = findStep(run, jobName, stepName);
       return Readable.from(
         (async function* () {
-          for await (const chunk of chunksFrom(step.id, 1)) yield bytesOf(chunk);
+          for await (const chunk of chunksFrom(step.id, 1, true)) yield bytesOf(chunk);
         })(),
       );
     },
