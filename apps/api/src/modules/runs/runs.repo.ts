@@ -55,6 +55,29 @@ export function createRunsRepo(prisma: PrismaClient) {
     await db.runEvent.create({ data: { runId, type, data } });
   }
 
+  /**
+   * Forgets the secret parameter values of the run (or, without an id, of every run) once it
+   * has ended and its logs are all archived: they are kept until then, so that a log
+   * archived later is masked too. Called when a run ends and when a step's log is settled;
+   * the sweep without an id once when the engine starts (a crash between the two).
+   */
+  async function dropSecretsIfSettled(runId?: string, db: Db = prisma): Promise<void> {
+    await db.pipelineRun.updateMany({
+      where: {
+        ...(runId ? { id: runId } : {}),
+        secretValues: { not: null },
+        status: { notIn: [...ACTIVE_RUN_STATUSES] },
+        jobs: {
+          none: {
+            executor: { not: null },
+            steps: { some: { logComplete: false, status: { not: 'pending' } } },
+          },
+        },
+      },
+      data: { secretValues: null },
+    });
+  }
+
   return {
     prisma,
     transaction<T>(work: (tx: Prisma.TransactionClient) => Promise<T>): Promise<T> {
@@ -163,6 +186,7 @@ export function createRunsRepo(prisma: PrismaClient) {
     ): Promise<void> {
       await db.pipelineRun.update({ where: { id: runId }, data });
       if (data.status) await event(db, runId, 'run', { status: data.status });
+      if (data.status && !ACTIVE_RUN_STATUSES.includes(data.status)) await dropSecretsIfSettled(runId, db);
     },
 
     async setJob(
@@ -251,25 +275,7 @@ export function createRunsRepo(prisma: PrismaClient) {
       });
     },
 
-    /**
-     * Forgets the secret parameter values of ended runs whose logs are all archived (they
-     * are kept until then: a log archived later is masked too).
-     */
-    async dropSecretsOfSettledRuns(): Promise<void> {
-      await prisma.pipelineRun.updateMany({
-        where: {
-          secretValues: { not: null },
-          status: { notIn: [...ACTIVE_RUN_STATUSES] },
-          jobs: {
-            none: {
-              executor: { not: null },
-              steps: { some: { logComplete: false, status: { not: 'pending' } } },
-            },
-          },
-        },
-        data: { secretValues: null },
-      });
-    },
+    dropSecretsIfSettled,
 
     /**
      * The chunks holding lines from `fromLine` on, in order, a bounded page at a time; their

@@ -74,6 +74,7 @@ export function createLogArchiver(deps: {
     });
     if (complete) {
       await runs.completeLog(step.id);
+      await runs.dropSecretsIfSettled(target.runId);
       ended.delete(step.id);
     }
   }
@@ -85,6 +86,7 @@ export function createLogArchiver(deps: {
       `${logError}: giving up on the log of ${job.stage}/${job.name}/${step.name}`,
     );
     await runs.failLog(target.runId, job, step.id, logError);
+    await runs.dropSecretsIfSettled(target.runId);
     storageFailures.delete(step.id);
     ended.delete(step.id);
     deps.notify(target.runId);

@@ -514,6 +514,7 @@ export function createReconciler(deps: {
    * A pass looks at every active run (and at logs still to archive). Between passes, runs
    * something happened to (a request, a watch event) are reconciled at once (`wake`).
    */
+  let sweptSecrets = false;
   async function pass(): Promise<void> {
     watchedThisPass.clear();
     const ids = await runs.activeRunIds();
@@ -525,8 +526,12 @@ export function createReconciler(deps: {
       }
     }
     await releaseArchivedJobs();
-    // Secret values stay until every log of the run is archived (and masked with them).
-    await runs.dropSecretsOfSettledRuns();
+    // Secret values stay until every log of a run is archived; runs end and logs settle
+    // with the value dropped there. Once per engine start, sweep what a crash left between.
+    if (!sweptSecrets) {
+      await runs.dropSecretsIfSettled();
+      sweptSecrets = true;
+    }
     // Runs that ended still may have logs to archive.
     const unarchived = await prisma.stepRun.findMany({
       where: {
