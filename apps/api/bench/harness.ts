@@ -49,3 +49,40 @@ export async function startBenchApp() {
     },
   };
 }
+
+/**
+ * One figure of the benchmark table. `value` is what was measured (in `unit`); `limit` is the
+ * goal's bound in the same unit (for "at least" goals set `atLeast`); `ratio` is value / limit
+ * (for "at least" goals limit / value), so ≤ 1 means the goal is met on any machine; `reference`
+ * says what the limit was measured against when it comes from the same run (e.g. a bare
+ * `create Job` round trip).
+ */
+export interface BenchFigure {
+  figure: string;
+  value: number;
+  unit: string;
+  goal: string;
+  limit?: number | undefined;
+  atLeast?: boolean | undefined;
+  reference?: string | undefined;
+}
+
+/**
+ * Prints a figure for people and, on one line starting with `FIGURE `, as JSON for
+ * `./run bench`, which collects every script's figures into one table.
+ */
+export function reportFigure(figure: BenchFigure): void {
+  const ratio =
+    figure.limit === undefined
+      ? undefined
+      : figure.atLeast
+        ? figure.limit / figure.value
+        : figure.value / figure.limit;
+  const met = ratio === undefined ? undefined : ratio <= 1;
+  console.log(
+    `${figure.figure}: ${figure.value.toFixed(2)} ${figure.unit} (goal ${figure.goal}${
+      ratio === undefined ? '' : `; ratio to limit ${ratio.toFixed(2)}, ${met ? 'met' : 'NOT met'}`
+    })`,
+  );
+  console.log(`FIGURE ${JSON.stringify({ ...figure, ratio, met })}`);
+}
