@@ -72,16 +72,19 @@ export interface BenchFigure {
  * `./run bench`, which collects every script's figures into one table.
  */
 export function reportFigure(figure: BenchFigure): void {
+  // A limit of 0 ("no periodic queries") has no ratio: met means nothing was measured.
   const ratio =
-    figure.limit === undefined
+    figure.limit === undefined || figure.limit === 0
       ? undefined
       : figure.atLeast
         ? figure.limit / figure.value
         : figure.value / figure.limit;
-  const met = ratio === undefined ? undefined : ratio <= 1;
+  const met = figure.limit === 0 ? figure.value <= 0 : ratio === undefined ? undefined : ratio <= 1;
   console.log(
     `${figure.figure}: ${figure.value.toFixed(2)} ${figure.unit} (goal ${figure.goal}${
-      ratio === undefined ? '' : `; ratio to limit ${ratio.toFixed(2)}, ${met ? 'met' : 'NOT met'}`
+      met === undefined
+        ? ''
+        : `${ratio === undefined ? '' : `; ratio to limit ${ratio.toFixed(2)}`}, ${met ? 'met' : 'NOT met'}`
     })`,
   );
   console.log(`FIGURE ${JSON.stringify({ ...figure, ratio, met })}`);

@@ -1,0 +1,105 @@
+// Benchmark: what an idle server costs. Starts the real server process (`src/server.ts`, the
+// way `./run start` does) with the demo seeded and no run active, lets it settle, then
+// measures over a window: CPU time of the process (from /proc/<pid>/stat) as a share of one
+// core, on the embedded database; and on a real PostgreSQL also the transactions the server
+// committed in the window (pg_stat_database), i.e. its periodic queries.
+// Usage: node --import tsx apps/api/bench/idle.ts [windowSeconds=60]
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { freeLoopbackPort, startPostgresServer, startServerProcess } from '@slipway/testing';
+import pg from 'pg';
+import { reportFigure } from './harness.ts';
+
+const WINDOW_SECONDS = Number(process.argv[2] ?? 60);
+/** After /readyz: the demo seed, the first engine pass and start-up compilation settle. */
+const SETTLE_MS = 15_000;
+const CLOCK_TICKS_PER_SECOND = 100;
+
+/** User + system CPU seconds of a process so far (fields 14 and 15 of /proc/<pid>/stat, in clock ticks). */
+async function cpuSeconds(pid: number): Promise<number> {
+  const stat = await readFile(`/proc/${pid}/stat`, 'utf8');
+  // The command name (field 2) may hold spaces: count fields after its closing parenthesis.
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS_PER_SECOND;
+}
+
+async function committedTransactions(url: string, database: string): Promise<number> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    // Statistics of other sessions reach the shared counters within about a second (PostgreSQL
+    // 15 flushes pending statistics at most once per second, PGSTAT_MIN_INTERVAL).
+    const { rows } = await client.query<{ n: string }>(
+      'SELECT xact_commit + xact_rollback AS n FROM pg_stat_database WHERE datname = $1',
+      [database],
+    );
+    return Number(rows[0]?.n ?? 0);
+  } finally {
+    await client.end();
+  }
+}
+
+async function measure(label: string, env: Record<string, string>, database?: { url: string; name: string }) {
+  const dataDir = await mkdtemp(path.join(os.tmpdir(), 'slipway-idle-'));
+  const server = startServerProcess({
+    PORT: String(await freeLoopbackPort()),
+    SLIPWAY_DATA_DIR: dataDir,
+    SLIPWAY_DEMO: 'true',
+    SLIPWAY_LOG_LEVEL: 'warn',
+    SLIPWAY_ADMIN_PASSWORD: 'idle-bench-password-1',
+    ...env,
+  });
+  try {
+    await server.waitUntilReady(180_000);
+    await sleep(SETTLE_MS);
+    const pid = server.child.pid ?? 0;
+    const transactionsBefore = database ? await committedTransactions(database.url, database.name) : 0;
+    const cpuBefore = await cpuSeconds(pid);
+    await sleep(WINDOW_SECONDS * 1000);
+    const cpuAfter = await cpuSeconds(pid);
+    await sleep(1500);
+    // The second reading's own transaction is not the server's.
+    const transactions = database
+      ? (await committedTransactions(database.url, database.name)) - transactionsBefore - 1
+      : undefined;
+    reportFigure({
+      figure: `idle server, ${label}: CPU over ${WINDOW_SECONDS} s`,
+      value: ((cpuAfter - cpuBefore) / WINDOW_SECONDS) * 100,
+      unit: '% of a core',
+      goal: '≤ 1 % of one core',
+      limit: 1,
+    });
+    if (transactions !== undefined) {
+      reportFigure({
+        figure: `idle server, ${label}: transactions in ${WINDOW_SECONDS} s`,
+        value: transactions,
+        unit: 'transactions',
+        goal: '0 periodic queries',
+        limit: 0,
+      });
+    }
+  } finally {
+    const stopped = await server.stop();
+    if (stopped.code !== 0) console.error(server.output().slice(-2000));
+    await rm(dataDir, { recursive: true, force: true });
+  }
+}
+
+async function main() {
+  await measure('embedded database', {});
+  const postgres = await startPostgresServer();
+  try {
+    const name = 'slipway_idle';
+    const admin = new pg.Client({ connectionString: postgres.url });
+    await admin.connect();
+    await admin.query(`CREATE DATABASE ${name}`);
+    await admin.end();
+    await measure('PostgreSQL', { DATABASE_URL: postgres.urlFor(name) }, { url: postgres.url, name });
+  } finally {
+    await postgres.stop();
+  }
+}
+
+await main();
