@@ -1,7 +1,8 @@
 // Waiting for what the API serves in the int tests: a state polled for, an SSE stream read to its end.
+import { createParser } from 'eventsource-parser';
 import { expect } from 'vitest';
 
-/** One Server-Sent Events frame: its id, event type and data line. */
+/** One Server-Sent Events frame: its id (empty when it has none), event type and data. */
 export interface Frame {
   id: string;
   event: string;
@@ -19,23 +20,16 @@ export async function readStream(
   const reader = response.body?.getReader();
   const decoder = new TextDecoder();
   const frames: Frame[] = [];
-  let text = '';
+  // A spec-following parser (WHATWG "Server-sent events"): multi-line data joined with LF.
+  const parser = createParser({
+    onEvent: (e) => {
+      if (e.event) frames.push({ id: e.id ?? '', event: e.event, data: e.data });
+    },
+  });
   for (;;) {
     const chunk = await reader?.read();
     if (!chunk || chunk.done) break;
-    text += decoder.decode(chunk.value, { stream: true });
-    let boundary = text.indexOf('\n\n');
-    while (boundary !== -1) {
-      const block = text.slice(0, boundary);
-      text = text.slice(boundary + 2);
-      const field = (name: string) =>
-        block
-          .split('\n')
-          .find((line) => line.startsWith(`${name}: `))
-          ?.slice(name.length + 2) ?? '';
-      if (field('event')) frames.push({ id: field('id'), event: field('event'), data: field('data') });
-      boundary = text.indexOf('\n\n');
-    }
+    parser.feed(decoder.decode(chunk.value, { stream: true }));
     if (stopWhen(frames)) {
       await reader?.cancel();
       break;

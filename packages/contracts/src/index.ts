@@ -10,6 +10,7 @@ export * from './environments.ts';
 export * from './permissions.ts';
 export * from './pipelines.ts';
 export * from './projects.ts';
+export * from './run-events.ts';
 export * from './runs.ts';
 export * from './templates.ts';
 export * from './webhooks.ts';

@@ -309,7 +309,11 @@ export const runEndpoints = {
     tag,
     params: RunParamsSchema,
     query: RunEventsQuerySchema,
-    response: z.string().describe('text/event-stream'),
+    response: z
+      .string()
+      .describe(
+        'text/event-stream: each frame is `id: <cursor>`, `event: <type>`, `data: <RunEvent as JSON>` (RunEventSchema: run, job, step, approval, log); the last is `event: end`',
+      ),
   }),
   stepLog: defineEndpoint({
     operationId: 'getStepLog',

@@ -1,4 +1,4 @@
-import type { Run } from '@slipway/contracts';
+import { RUN_EVENT_TYPES, RUN_STREAM_END, type Run, RunEventSchema } from '@slipway/contracts';
 import { postgresSkipReason } from '@slipway/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -8,7 +8,7 @@ import {
   signIn,
   type TestApp,
 } from '../../../test/helper.ts';
-import { readStream } from '../../../test/wait.ts';
+import { readStream, until } from '../../../test/wait.ts';
 
 const PIPELINES = '/api/v1/workspaces/acme/projects/web/pipelines';
 
@@ -41,6 +41,26 @@ describe.skipIf(postgresSkipReason())('the run event stream', () => {
       payload: { name: 'chatty', spec },
     });
     expect(created.statusCode, created.body).toBe(201);
+    const contract = await admin.request({
+      method: 'POST',
+      url: PIPELINES,
+      payload: {
+        name: 'contract',
+        spec: `stages:
+  - name: approve
+    approval: { role: operator, count: 1, allowSelfApproval: true }
+  - name: build
+    jobs:
+      - name: flaky
+        image: alpine:3.22
+        retries: 1
+        steps:
+          - name: say
+            run: printf 'one\\ntwo\\n'; exit 3
+`,
+      },
+    });
+    expect(contract.statusCode, contract.body).toBe(201);
     base = await t.app.listen({ port: 0, host: '127.0.0.1' });
     t.engine.start();
   });
@@ -48,15 +68,20 @@ describe.skipIf(postgresSkipReason())('the run event stream', () => {
     await t?.close();
   });
 
+  /** Starts a run of the pipeline; returns it and the URL of its event stream. */
+  async function startRun(pipeline: string): Promise<{ run: Run; url: string }> {
+    const response = await admin.request({
+      method: 'POST',
+      url: `${PIPELINES}/${pipeline}/runs`,
+      payload: { releaseType: 'default', environment: 'dev' },
+    });
+    expect(response.statusCode, response.body).toBe(201);
+    const run = response.json() as Run;
+    return { run, url: `${base}${PIPELINES}/${pipeline}/runs/${run.number}/events` };
+  }
+
   it('streams status changes and log lines live, ends when the run has ended, and resumes from Last-Event-ID', async () => {
-    const run = (
-      await admin.request({
-        method: 'POST',
-        url: `${PIPELINES}/chatty/runs`,
-        payload: { releaseType: 'default', environment: 'dev' },
-      })
-    ).json() as Run;
-    const url = `${base}${PIPELINES}/chatty/runs/${run.number}/events`;
+    const { run, url } = await startRun('chatty');
     const frames = await readStream(url, { cookie: admin.cookie });
 
     const statuses = frames.filter((f) => f.event === 'run').map((f) => JSON.parse(f.data).status);
@@ -101,6 +126,54 @@ describe.skipIf(postgresSkipReason())('the run event stream', () => {
     expect(fromNow.map((f) => f.event)).toEqual(['end']);
     const bad = await fetch(`${url}?after=yesterday`, { headers: { cookie: admin.cookie } });
     expect(bad.status).toBe(400);
+  });
+
+  it('sends every event the API writes as a RunEvent of the contract (run, job with a retry, step, approval, log)', async () => {
+    const { run, url } = await startRun('contract');
+    const streamed = readStream(url, { cookie: admin.cookie });
+    await until('the gate to open', async () => {
+      const now = await admin.request({ method: 'GET', url: `${PIPELINES}/contract/runs/${run.number}` });
+      return (now.json() as Run).status === 'waiting' ? true : undefined;
+    });
+    const decided = await admin.request({
+      method: 'POST',
+      url: `${PIPELINES}/contract/runs/${run.number}/approvals/approve`,
+      payload: { decision: 'approve' },
+    });
+    expect(decided.statusCode, decided.body).toBe(200);
+    const frames = await streamed;
+
+    expect(frames.at(-1)).toEqual({ id: '', event: RUN_STREAM_END, data: '{}' });
+    const events = frames.slice(0, -1).map((frame) => {
+      const parsed = RunEventSchema.safeParse(JSON.parse(frame.data));
+      expect(parsed.error, frame.data).toBeUndefined();
+      expect(parsed.data?.type).toBe(frame.event);
+      expect(frame.id).toMatch(/^\d+-\d+$/);
+      return parsed.data;
+    });
+    expect(new Set(events.map((e) => e?.type))).toEqual(new Set(RUN_EVENT_TYPES));
+    expect(events).toContainEqual({ type: 'approval', gate: 'approve', user: 'admin', decision: 'approve' });
+    expect(events).toContainEqual(
+      expect.objectContaining({
+        type: 'job',
+        name: 'flaky',
+        attempt: 2,
+        status: 'pending',
+        message: 'retry 1 of 1',
+      }),
+    );
+    expect(
+      events.filter((e) => e?.type === 'log').flatMap((e) => (e?.type === 'log' ? e.lines : [])),
+    ).toEqual(expect.arrayContaining(['one', 'two']));
+    const statuses = events.flatMap((e) => (e?.type === 'run' ? [e.status] : []));
+    expect([statuses[0], statuses.at(-1)]).toEqual(['queued', 'failed']);
+    expect(statuses).toContain('waiting');
+    // Every stored event went out, each once.
+    const dbRun = await t.db.prisma.pipelineRun.findFirstOrThrow({
+      where: { number: run.number, pipeline: { name: 'contract' } },
+    });
+    const stored = await t.db.prisma.runEvent.count({ where: { runId: dbRun.id } });
+    expect(events.filter((e) => e?.type !== 'log')).toHaveLength(stored);
   });
 
   it('refuses a stream to someone who cannot read the project', async () => {

@@ -1,3 +1,5 @@
+import { type RunEventOf, storedRunEvent } from '@slipway/contracts';
+import { sseFrame } from '../../lib/sse.ts';
 import type { RunsRepo } from './runs.repo.ts';
 import { linesOf } from './step-logs.ts';
 
@@ -55,8 +57,9 @@ export function createRunStreamHub(deps: { runs: RunsRepo; pollMs?: number }) {
   const channels = new Map<string, Channel>();
   const pollMs = deps.pollMs ?? 1000;
 
-  function frame(cursor: StreamCursor, type: string, data: string): Buffer {
-    return Buffer.from(`id: ${formatCursor(cursor)}\nevent: ${type}\ndata: ${data}\n\n`);
+  /** A frame of the stream: the event as JSON (its `type` included), the cursor as its id. */
+  function frame(cursor: StreamCursor, type: string, event: unknown): Buffer {
+    return sseFrame(formatCursor(cursor), type, JSON.stringify(event));
   }
 
   /** Pages of frames after `from`, up to `until` when given; advances `from` as it goes. */
@@ -75,11 +78,12 @@ export function createRunStreamHub(deps: { runs: RunsRepo; pollMs?: number }) {
       const frames: Buffer[] = [];
       for (const event of wantedEvents) {
         from.event = event.id;
-        frames.push(frame(from, event.type, JSON.stringify(event.data)));
+        frames.push(frame(from, event.type, storedRunEvent(event.type, event.data)));
       }
       for (const chunk of wantedChunks) {
         from.chunk = chunk.id;
-        const data = {
+        const log: RunEventOf<'log'> = {
+          type: 'log',
           stage: chunk.stepRun.jobRun.stage,
           job: chunk.stepRun.jobRun.name,
           attempt: chunk.stepRun.jobRun.attempt,
@@ -87,7 +91,7 @@ export function createRunStreamHub(deps: { runs: RunsRepo; pollMs?: number }) {
           firstLine: chunk.firstLine,
           lines: linesOf(chunk),
         };
-        frames.push(frame(from, 'log', JSON.stringify(data)));
+        frames.push(frame(from, log.type, log));
       }
       if (frames.length > 0) yield frames;
       const moreEvents = events.length === PAGE && wantedEvents.length === PAGE;

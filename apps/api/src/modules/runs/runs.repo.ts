@@ -1,4 +1,10 @@
-import { ACTIVE_RUN_STATUSES } from '@slipway/contracts';
+import {
+  ACTIVE_RUN_STATUSES,
+  type RunEventOf,
+  type RunStatus,
+  type StoredRunEvent,
+  type WorkStatus,
+} from '@slipway/contracts';
 import type { Prisma, PrismaClient } from '@slipway/db';
 import type { LogChunkToWrite } from './engine/log-pump.ts';
 
@@ -35,15 +41,17 @@ export interface NewJobRun {
 /** What a `step` event says: where the step is, its status, and why its log stopped if it did. */
 function stepEvent(
   job: { stage: string; name: string; attempt: number },
-  step: { index: number; name: string; status: string; exitCode: number | null; logError: string | null },
-) {
+  step: { index: number; name: string; exitCode: number | null; logError: string | null },
+  status: WorkStatus,
+): RunEventOf<'step'> {
   return {
+    type: 'step',
     stage: job.stage,
     job: job.name,
     attempt: job.attempt,
     index: step.index,
     name: step.name,
-    status: step.status,
+    status,
     exitCode: step.exitCode,
     ...(step.logError ? { logError: step.logError } : {}),
   };
@@ -51,7 +59,13 @@ function stepEvent(
 
 /** The one place run, job and step statuses change: each change is also a replayable event. */
 export function createRunsRepo(prisma: PrismaClient) {
-  async function event(db: Db, runId: string, type: string, data: Prisma.InputJsonValue) {
+  /**
+   * Appends one event to the run's event stream (`run_events`: the type in its column, the
+   * rest as JSON). The event's shape is checked at compile time by `StoredRunEvent` (the
+   * contract's `RunEventSchema` without `log`), not parsed again here.
+   */
+  async function event(db: Db, runId: string, event: StoredRunEvent) {
+    const { type, ...data } = event;
     await db.runEvent.create({ data: { runId, type, data } });
   }
 
@@ -181,27 +195,28 @@ export function createRunsRepo(prisma: PrismaClient) {
 
     async setRun(
       runId: string,
-      data: Prisma.PipelineRunUpdateInput & { status?: string },
+      data: Prisma.PipelineRunUpdateInput & { status?: RunStatus },
       db: Db = prisma,
     ): Promise<void> {
       await db.pipelineRun.update({ where: { id: runId }, data });
-      if (data.status) await event(db, runId, 'run', { status: data.status });
+      if (data.status) await event(db, runId, { type: 'run', status: data.status });
       if (data.status && !ACTIVE_RUN_STATUSES.includes(data.status)) await dropSecretsIfSettled(runId, db);
     },
 
     async setJob(
       runId: string,
       jobId: string,
-      data: Prisma.JobRunUpdateInput & { status?: string },
+      data: Prisma.JobRunUpdateInput & { status?: WorkStatus },
       db: Db = prisma,
     ): Promise<void> {
       const job = await db.jobRun.update({ where: { id: jobId }, data });
       if (data.status) {
-        await event(db, runId, 'job', {
+        await event(db, runId, {
+          type: 'job',
           stage: job.stage,
           name: job.name,
           attempt: job.attempt,
-          status: job.status,
+          status: data.status,
           message: job.message,
         });
       }
@@ -211,12 +226,12 @@ export function createRunsRepo(prisma: PrismaClient) {
       runId: string,
       job: { stage: string; name: string; attempt: number },
       stepId: string,
-      data: Prisma.StepRunUpdateInput & { status?: string },
+      data: Prisma.StepRunUpdateInput & { status?: WorkStatus },
       db: Db = prisma,
     ): Promise<void> {
       const step = await db.stepRun.update({ where: { id: stepId }, data });
       if (data.status) {
-        await event(db, runId, 'step', stepEvent(job, step));
+        await event(db, runId, stepEvent(job, step, data.status));
       }
     },
 
@@ -271,7 +286,8 @@ export function createRunsRepo(prisma: PrismaClient) {
           where: { id: stepRunId },
           data: { logComplete: true, logError: logError.slice(0, 500) },
         });
-        await event(tx, runId, 'step', stepEvent(job, step));
+        // The status is unchanged: the one the typed setStep wrote.
+        await event(tx, runId, stepEvent(job, step, step.status as WorkStatus));
       });
     },
 

@@ -1,12 +1,16 @@
-import { runEndpoints } from '@slipway/contracts';
+import { RUN_STREAM_END, runEndpoints } from '@slipway/contracts';
 import type { FastifyInstance } from 'fastify';
 import { registerEndpoint, registerStreamingEndpoint } from '../../lib/route.ts';
+import { openEventStream, sseFrame } from '../../lib/sse.ts';
 import { actorOf } from '../../plugins/authentication.ts';
 import { parseCursor, type RunStreamHub, type StreamViewer } from './run-stream.ts';
 import type { RunsService } from './runs.service.ts';
 import type { StepLogs } from './step-logs.ts';
 
+/** A comment every 15 s keeps proxies from closing an idle stream (the spec's authoring notes). */
 const HEARTBEAT_MS = 15_000;
+/** How long a client waits before reconnecting (it resumes with Last-Event-ID). */
+const RETRY_MS = 2_000;
 const SETTLED_CHECK_MS = 2_000;
 const MAX_BUFFERED_BYTES = 4 * 1024 * 1024;
 
@@ -57,21 +61,17 @@ export function registerRunRoutes(
     const from = parseCursor((Array.isArray(lastEventId) ? lastEventId[0] : lastEventId) ?? r.query.after);
     reply.hijack();
     const raw = reply.raw;
-    raw.writeHead(200, {
-      'content-type': 'text/event-stream; charset=utf-8',
-      'cache-control': 'no-cache, no-transform',
-      connection: 'keep-alive',
-      'x-accel-buffering': 'no',
-      'x-request-id': r.id,
+    const stopHeartbeat = openEventStream(raw, {
+      retryMs: RETRY_MS,
+      heartbeatMs: HEARTBEAT_MS,
+      headers: { 'x-request-id': r.id },
     });
-    raw.write('retry: 2000\n\n');
     let closed = false;
-    const heartbeat = setInterval(() => raw.write(': keep-alive\n\n'), HEARTBEAT_MS);
     const end = () => {
       if (closed) return;
       closed = true;
       openStreams.delete(end);
-      clearInterval(heartbeat);
+      stopHeartbeat();
       clearInterval(settledCheck);
       unsubscribe?.();
       raw.end();
@@ -110,7 +110,7 @@ export function registerRunRoutes(
     const endIfSettled = async () => {
       if (closed || !subscribed || !(await runs.isSettled(run.id))) return;
       await stream.flush(run.id);
-      if (!closed) raw.write('event: end\ndata: {}\n\n');
+      if (!closed) raw.write(sseFrame(null, RUN_STREAM_END, '{}'));
       end();
     };
     const settledCheck = setInterval(() => void endIfSettled().catch(() => undefined), SETTLED_CHECK_MS);

@@ -396,7 +396,7 @@ export function createRunsService(deps: {
           },
         });
         await runs.addJobs(id, jobs, tx);
-        await runs.event(tx, id, 'run', { status: 'queued' });
+        await runs.event(tx, id, { type: 'run', status: 'queued' });
         return runs.findById(id, tx);
       });
       if (!created) throw new Error('the run just created is missing');
@@ -534,7 +534,8 @@ export function createRunsService(deps: {
         if (isUniqueViolation(error)) throw new ConflictError('you already decided on this gate');
         throw error;
       }
-      await runs.event(runs.prisma, run.id, 'approval', {
+      await runs.event(runs.prisma, run.id, {
+        type: 'approval',
         gate: gate.name,
         user: actor.username,
         decision: body.decision,

@@ -36,7 +36,7 @@ function endStatus(
   current: string,
   neverStarted: boolean,
   jobEnd: 'cancelled' | 'skipped' | 'failed',
-): string {
+): 'cancelled' | 'skipped' | 'failed' {
   if (current === 'running') return jobEnd === 'skipped' ? 'cancelled' : jobEnd;
   return neverStarted && jobEnd === 'failed' ? 'skipped' : jobEnd;
 }
@@ -326,7 +326,8 @@ export function createReconciler(deps: {
         ],
         prisma,
       );
-      await runs.event(prisma, ctx.run.id, 'job', {
+      await runs.event(prisma, ctx.run.id, {
+        type: 'job',
         stage: job.stage,
         name: job.name,
         attempt: job.attempt + 1,

@@ -1,6 +1,6 @@
-import type { JobRun, Run } from '@slipway/contracts';
-import { describe, expect, it } from 'vitest';
-import { applyRunEvent, parseStreamMessage, type RunStreamMessage } from './run-cache.ts';
+import type { JobRun, Run, RunEvent } from '@slipway/contracts';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { applyRunEvent, parseStreamMessage } from './run-cache.ts';
 
 function job(name: string, status: JobRun['status'], attempt = 1): JobRun {
   return {
@@ -52,23 +52,53 @@ const run: Run = {
   jobs: [job('unit', 'running'), job('lint', 'pending')],
 };
 
-const message = (type: string, data: object) =>
-  parseStreamMessage(type, JSON.stringify(data)) as RunStreamMessage;
+/** An event as the stream sends it: `event:` name and JSON `data:` (the whole event). */
+function message(type: string, data: object): RunEvent {
+  const event = parseStreamMessage(type, JSON.stringify({ type, ...data }));
+  if (!event) throw new Error(`not an event of the contract: ${type} ${JSON.stringify(data)}`);
+  return event;
+}
 
 describe('parseStreamMessage', () => {
-  it('reads the frames it knows and ignores the rest', () => {
-    expect(parseStreamMessage('run', '{"status":"succeeded"}')).toEqual({
-      type: 'run',
-      data: { status: 'succeeded' },
-    });
-    expect(parseStreamMessage('run', '{"status":"exploded"}')).toBeUndefined();
-    expect(parseStreamMessage('run', 'not json')).toBeUndefined();
-    expect(parseStreamMessage('other', '{}')).toBeUndefined();
-    expect(parseStreamMessage('approval', '{"gate":"prod","user":"ana","decision":"approve"}')).toEqual({
-      type: 'approval',
-    });
-    const log = { stage: 'test', job: 'unit', attempt: 1, step: 0, firstLine: 3, lines: ['a', 'b'] };
-    expect(parseStreamMessage('log', JSON.stringify(log))).toEqual({ type: 'log', data: log });
+  afterEach(() => {
+    vi.restoreAllMocks();
+  });
+
+  it.each<RunEvent>([
+    { type: 'run', status: 'succeeded' },
+    { type: 'job', stage: 't', name: 'u', attempt: 2, status: 'pending', message: 'retry 1 of 1' },
+    {
+      type: 'step',
+      stage: 't',
+      job: 'u',
+      attempt: 1,
+      index: 0,
+      name: 's',
+      status: 'running',
+      exitCode: null,
+    },
+    { type: 'approval', gate: 'prod', user: 'ana', decision: 'approve' },
+    { type: 'log', stage: 't', job: 'u', attempt: 1, step: 0, firstLine: 3, lines: ['a', 'b'] },
+  ])('reads a $type event of the contract', (event) => {
+    expect(parseStreamMessage(event.type, JSON.stringify(event))).toEqual(event);
+  });
+
+  it.each([
+    ['an unknown status', 'run', '{"type":"run","status":"exploded"}'],
+    ['data that is not JSON', 'run', 'not json'],
+    ['an unknown type', 'other', '{"type":"other"}'],
+    ['data without its type', 'run', '{"status":"queued"}'],
+    ['data of another type than the frame', 'job', '{"type":"run","status":"queued"}'],
+    [
+      'a job event without its attempt',
+      'job',
+      '{"type":"job","stage":"s","name":"n","status":"running","message":null}',
+    ],
+  ])('ignores %s with a warning, never throwing', (_what, type, data) => {
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => undefined);
+    expect(parseStreamMessage(type, data)).toBeUndefined();
+    expect(warn).toHaveBeenCalledOnce();
+    expect(String(warn.mock.calls[0]?.[0])).toContain(`"${type}" frame`);
   });
 });
 
@@ -83,7 +113,15 @@ describe('applyRunEvent', () => {
     expect(next.jobs[1]?.status).toBe('running');
     next = applyRunEvent(
       next,
-      message('step', { stage: 'test', job: 'unit', attempt: 1, index: 1, status: 'failed', exitCode: 2 }),
+      message('step', {
+        stage: 'test',
+        job: 'unit',
+        attempt: 1,
+        index: 1,
+        name: 'step-1',
+        status: 'failed',
+        exitCode: 2,
+      }),
     );
     expect(next.jobs[0]?.steps[1]).toMatchObject({ status: 'failed', exitCode: 2 });
     expect(run.jobs[0]?.steps[1]?.status).toBe('pending');
@@ -93,7 +131,10 @@ describe('applyRunEvent', () => {
     const finished = { ...run, status: 'succeeded' as const };
     expect(applyRunEvent(finished, message('run', { status: 'queued' }))).toBe(finished);
     expect(
-      applyRunEvent(run, message('job', { stage: 'test', name: 'unit', attempt: 1, status: 'pending' })),
+      applyRunEvent(
+        run,
+        message('job', { stage: 'test', name: 'unit', attempt: 1, status: 'pending', message: null }),
+      ),
     ).toBe(run);
     // running ↔ waiting is a real change (a gate opens, then is approved).
     expect(applyRunEvent(run, message('run', { status: 'waiting' })).status).toBe('waiting');
@@ -106,14 +147,25 @@ describe('applyRunEvent', () => {
     );
     expect(retried.jobs[0]).toMatchObject({ attempt: 2, status: 'pending', message: 'retry 1 of 2' });
     expect(retried.jobs[0]?.steps.every((step) => step.status === 'pending')).toBe(true);
-    const stale = message('step', { stage: 'test', job: 'unit', attempt: 1, index: 0, status: 'failed' });
+    const stale = message('step', {
+      stage: 'test',
+      job: 'unit',
+      attempt: 1,
+      index: 0,
+      name: 'step-0',
+      status: 'failed',
+      exitCode: 1,
+    });
     expect(applyRunEvent(retried, stale)).toBe(retried);
   });
 
   it('leaves the run alone for unknown jobs and approvals (a refetch brings those)', () => {
-    expect(applyRunEvent(run, message('job', { stage: 'x', name: 'y', attempt: 1, status: 'running' }))).toBe(
-      run,
-    );
-    expect(applyRunEvent(run, { type: 'approval' })).toBe(run);
+    expect(
+      applyRunEvent(
+        run,
+        message('job', { stage: 'x', name: 'y', attempt: 1, status: 'running', message: null }),
+      ),
+    ).toBe(run);
+    expect(applyRunEvent(run, message('approval', { gate: 'g', user: 'u', decision: 'approve' }))).toBe(run);
   });
 });

@@ -1,77 +1,35 @@
-import { type Run, RunStatusSchema, WorkStatusSchema } from '@slipway/contracts';
-import { z } from 'zod';
+import { type Run, type RunEvent, type RunEventOf, RunEventSchema } from '@slipway/contracts';
 
-/** The `data` of each `event:` name of the run's event stream. */
-const RunEventSchema = z.object({ status: RunStatusSchema });
-const JobEventSchema = z.object({
-  stage: z.string(),
-  name: z.string(),
-  attempt: z.number().int(),
-  status: WorkStatusSchema,
-  message: z.string().nullable().optional(),
-});
-const StepEventSchema = z.object({
-  stage: z.string(),
-  job: z.string(),
-  attempt: z.number().int(),
-  index: z.number().int(),
-  status: WorkStatusSchema,
-  exitCode: z.number().int().nullable().optional(),
-  logError: z.string().optional(),
-});
-const LogEventSchema = z.object({
-  stage: z.string(),
-  job: z.string(),
-  attempt: z.number().int(),
-  step: z.number().int(),
-  firstLine: z.number().int(),
-  lines: z.array(z.string()),
-});
-export type LiveLogLines = z.infer<typeof LogEventSchema>;
+/** Lines of a step's log as the run's event stream sends them (the contract's `log` event). */
+export type LiveLogLines = RunEventOf<'log'>;
 
-export type RunStreamMessage =
-  | { type: 'run'; data: z.infer<typeof RunEventSchema> }
-  | { type: 'job'; data: z.infer<typeof JobEventSchema> }
-  | { type: 'step'; data: z.infer<typeof StepEventSchema> }
-  | { type: 'approval' }
-  | { type: 'log'; data: LiveLogLines };
-
-export const RUN_STREAM_EVENT_TYPES = ['run', 'job', 'step', 'approval', 'log'] as const;
-
-/** One frame of the stream, checked; undefined for anything this console does not know. */
-export function parseStreamMessage(type: string, data: string): RunStreamMessage | undefined {
+/**
+ * One frame of the run's event stream (its `event:` name and `data:`), checked against the
+ * contract's RunEventSchema. Undefined, with a console warning, for a frame that is not
+ * JSON, does not match the schema or whose data names another type than the frame: the
+ * page ignores it rather than break on it.
+ */
+export function parseStreamMessage(type: string, data: string): RunEvent | undefined {
   let json: unknown;
   try {
     json = JSON.parse(data);
   } catch {
+    console.warn(`run event stream: ignored a "${type}" frame that is not JSON`, data);
     return undefined;
   }
-  const parse = <T>(schema: z.ZodType<T>) => {
-    const result = schema.safeParse(json);
-    return result.success ? result.data : undefined;
-  };
-  switch (type) {
-    case 'run': {
-      const parsed = parse(RunEventSchema);
-      return parsed && { type, data: parsed };
-    }
-    case 'job': {
-      const parsed = parse(JobEventSchema);
-      return parsed && { type, data: parsed };
-    }
-    case 'step': {
-      const parsed = parse(StepEventSchema);
-      return parsed && { type, data: parsed };
-    }
-    case 'log': {
-      const parsed = parse(LogEventSchema);
-      return parsed && { type, data: parsed };
-    }
-    case 'approval':
-      return { type };
-    default:
-      return undefined;
+  const parsed = RunEventSchema.safeParse(json);
+  if (!parsed.success) {
+    console.warn(
+      `run event stream: ignored a "${type}" frame the contract does not know`,
+      parsed.error.issues,
+    );
+    return undefined;
   }
+  if (parsed.data.type !== type) {
+    console.warn(`run event stream: ignored a "${type}" frame holding a "${parsed.data.type}" event`);
+    return undefined;
+  }
+  return parsed.data;
 }
 
 /**
@@ -87,13 +45,12 @@ function progress(status: string): number {
 
 const moves = (from: string, to: string) => progress(to) >= progress(from) && from !== to;
 
-/** The run with one status event applied; the same object when nothing changes. */
-export function applyRunEvent(run: Run, message: RunStreamMessage): Run {
-  if (message.type === 'run') {
-    return moves(run.status, message.data.status) ? { ...run, status: message.data.status } : run;
+/** The run with one status event applied; the same object when nothing changes (and for `approval` and `log`). */
+export function applyRunEvent(run: Run, event: RunEvent): Run {
+  if (event.type === 'run') {
+    return moves(run.status, event.status) ? { ...run, status: event.status } : run;
   }
-  if (message.type === 'job') {
-    const event = message.data;
+  if (event.type === 'job') {
     let changed = false;
     const jobs = run.jobs.map((job) => {
       if (job.stage !== event.stage || job.name !== event.name) return job;
@@ -104,7 +61,7 @@ export function applyRunEvent(run: Run, message: RunStreamMessage): Run {
           ...job,
           attempt: event.attempt,
           status: event.status,
-          message: event.message ?? null,
+          message: event.message,
           startedAt: null,
           finishedAt: null,
           steps: job.steps.map((step) => ({
@@ -125,8 +82,7 @@ export function applyRunEvent(run: Run, message: RunStreamMessage): Run {
     });
     return changed ? { ...run, jobs } : run;
   }
-  if (message.type === 'step') {
-    const event = message.data;
+  if (event.type === 'step') {
     let changed = false;
     const jobs = run.jobs.map((job) => {
       if (job.stage !== event.stage || job.name !== event.job || job.attempt !== event.attempt) return job;
