@@ -235,6 +235,26 @@ describe.skipIf(postgresSkipReason())('deleting what active runs depend on', () 
     }
   });
 
+  it('documents cancelRuns and the 409 of the three deletes in OpenAPI', async () => {
+    const document = (await admin.request({ method: 'GET', url: '/api/openapi.json' })).json() as {
+      paths: Record<
+        string,
+        { delete?: { parameters?: { name: string; in: string; description?: string }[]; responses: object } }
+      >;
+    };
+    for (const path of [
+      '/api/v1/workspaces/{workspace}/environments/{environment}',
+      '/api/v1/clusters/{cluster}',
+      '/api/v1/workspaces/{workspace}/projects/{project}',
+    ]) {
+      const operation = document.paths[path]?.delete;
+      const parameter = operation?.parameters?.find((p) => p.name === 'cancelRuns');
+      expect(parameter, path).toMatchObject({ in: 'query' });
+      expect(parameter?.description, path).toMatch(/cancel the active .* runs first/);
+      expect(Object.keys(operation?.responses ?? {}), path).toContain('409');
+    }
+  });
+
   it('a run inserted while the delete checks is seen: the delete waits for its lock and is refused', async () => {
     const environment = await t.db.prisma.environment.findFirstOrThrow({ where: { name: 'race-a' } });
     const pipeline = await t.db.prisma.pipeline.findFirstOrThrow({ where: { project: { slug: 'race' } } });

@@ -140,10 +140,10 @@ export function createActiveRunsGuard(deps: {
         const fresh = blocking.filter((run) => !cancelled.some((c) => c.id === run.id));
         await cancelAll(fresh, input);
         cancelled.push(...fresh);
+        // On the delete's audit entry, whether or not the delete then goes through.
+        noteChanges({ cancelledRuns: [] }, { cancelledRuns: cancelled.map(runName) }, ['cancelledRuns']);
         await Promise.all(blocking.map((run) => deps.settle(run.id)));
       }
-      if (cancelled.length > 0)
-        noteChanges({ cancelledRuns: [] }, { cancelledRuns: cancelled.map(runName) }, ['cancelledRuns']);
     },
   };
 }
