@@ -75,7 +75,7 @@ describe.skipIf(postgresSkipReason())('deleting what active runs depend on', () 
     for (const name of ['dev', 'qa', 'race-a', 'race-b', 'spare']) {
       await post(`${WORKSPACE}/environments`, { name });
     }
-    for (const slug of ['shop', 'blog', 'race']) await project(slug);
+    for (const slug of ['shop', 'blog', 'race', 'race-project']) await project(slug);
   });
 
   afterAll(async () => {
@@ -255,53 +255,73 @@ describe.skipIf(postgresSkipReason())('deleting what active runs depend on', () 
     }
   });
 
-  it('a run inserted while the delete checks is seen: the delete waits for its lock and is refused', async () => {
-    const environment = await t.db.prisma.environment.findFirstOrThrow({ where: { name: 'race-a' } });
-    const pipeline = await t.db.prisma.pipeline.findFirstOrThrow({ where: { project: { slug: 'race' } } });
-    let inserted!: () => void;
-    let commit!: () => void;
-    const insertedYet = new Promise<void>((resolve) => {
-      inserted = resolve;
-    });
-    const committed = new Promise<void>((resolve) => {
-      commit = resolve;
-    });
-    // What creating a run does, held open: the run's insert, not yet committed.
-    const creating = t.db.prisma.$transaction(
-      async (tx) => {
-        const run = await tx.pipelineRun.create({
-          data: {
-            pipelineId: pipeline.id,
-            number: 900,
-            revision: 1,
-            spec: SPEC,
-            releaseType: 'default',
-            environmentId: environment.id,
-            environmentName: environment.name,
-            parameters: {},
-            ref: 'main',
-            trigger: 'manual',
-            triggeredByName: 'admin',
-            status: 'queued',
-          },
-        });
-        inserted();
-        await committed;
-        return run;
-      },
-      { timeout: 120_000 },
-    );
-    await insertedYet;
-    const deleting = admin.request({ method: 'DELETE', url: `${WORKSPACE}/environments/race-a` });
-    await until('the delete to wait for the row lock', async () =>
-      (await lockWaiters()) > 0 ? true : undefined,
-    );
-    commit();
-    const run = await creating;
-    const refused = await deleting;
-    expect(refused.statusCode, refused.body).toBe(409);
-    expect(refused.json()).toMatchObject({ details: [{ run: { id: run.id, number: 900 } }] });
-  });
+  it.each([
+    {
+      object: 'environment',
+      environment: 'race-a',
+      project: 'race',
+      url: `${WORKSPACE}/environments/race-a`,
+    },
+    {
+      object: 'project',
+      environment: 'spare',
+      project: 'race-project',
+      url: `${WORKSPACE}/projects/race-project`,
+    },
+  ])(
+    'a run inserted while the $object delete checks is seen: the delete waits for its lock and is refused',
+    async (race) => {
+      const environment = await t.db.prisma.environment.findFirstOrThrow({
+        where: { name: race.environment },
+      });
+      const pipeline = await t.db.prisma.pipeline.findFirstOrThrow({
+        where: { project: { slug: race.project } },
+      });
+      let inserted!: () => void;
+      let commit!: () => void;
+      const insertedYet = new Promise<void>((resolve) => {
+        inserted = resolve;
+      });
+      const committed = new Promise<void>((resolve) => {
+        commit = resolve;
+      });
+      // What creating a run does, held open: the run's insert, not yet committed.
+      const creating = t.db.prisma.$transaction(
+        async (tx) => {
+          const run = await tx.pipelineRun.create({
+            data: {
+              pipelineId: pipeline.id,
+              number: 900,
+              revision: 1,
+              spec: SPEC,
+              releaseType: 'default',
+              environmentId: environment.id,
+              environmentName: environment.name,
+              parameters: {},
+              ref: 'main',
+              trigger: 'manual',
+              triggeredByName: 'admin',
+              status: 'queued',
+            },
+          });
+          inserted();
+          await committed;
+          return run;
+        },
+        { timeout: 120_000 },
+      );
+      await insertedYet;
+      const deleting = admin.request({ method: 'DELETE', url: race.url });
+      await until('the delete to wait for the row lock', async () =>
+        (await lockWaiters()) > 0 ? true : undefined,
+      );
+      commit();
+      const run = await creating;
+      const refused = await deleting;
+      expect(refused.statusCode, refused.body).toBe(409);
+      expect(refused.json()).toMatchObject({ details: [{ run: { id: run.id, number: 900 } }] });
+    },
+  );
 
   it('a run started while the delete holds the lock fails with 409 naming the environment, not a 5xx', async () => {
     const environment = await t.db.prisma.environment.findFirstOrThrow({ where: { name: 'race-b' } });
