@@ -161,7 +161,7 @@ export function createClustersService(deps: {
         await deps.guard.deleteUnlessActive({
           actor,
           requestId: options.requestId,
-          target: { kind: 'cluster', name: name },
+          target: { kind: 'cluster', name },
           scope,
           cancelRuns: options.cancelRuns ?? false,
           remove: async (tx) => {

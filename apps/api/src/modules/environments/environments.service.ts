@@ -215,7 +215,7 @@ export function createEnvironmentsService(deps: {
       await deps.guard.deleteUnlessActive({
         actor,
         requestId: options.requestId,
-        target: { kind: 'environment', name: name },
+        target: { kind: 'environment', name },
         scope: { environmentId: existing.id },
         cancelRuns: options.cancelRuns ?? false,
         remove: async (tx) => {
