@@ -55,6 +55,8 @@ import { registerProjectRoutes } from './modules/projects/projects.routes.ts';
 import { createProjectsService, type ProjectsService } from './modules/projects/projects.service.ts';
 import { createRolesRepo } from './modules/roles/roles.repo.ts';
 import { createRolesService } from './modules/roles/roles.service.ts';
+import { createActiveRunsRepo } from './modules/runs/active-runs.repo.ts';
+import { createActiveRunsGuard } from './modules/runs/active-runs-guard.ts';
 import { createKubeExecutor } from './modules/runs/engine/kube-executor.ts';
 import { createLocalExecutor } from './modules/runs/engine/local-executor.ts';
 import { createReconciler, type Reconciler } from './modules/runs/engine/reconciler.ts';
@@ -209,12 +211,21 @@ export async function buildApp(deps: AppDeps): Promise<SlipwayApp> {
     workspaces,
     secrets: createSecretBox(config.secretKey),
   });
+  // Deleting what runs depend on waits for, or cancels, their active runs; the runs service
+  // and the engine are built further down (the guard calls them only while handling a delete).
+  const activeRunsGuard = createActiveRunsGuard({
+    repo: createActiveRunsRepo(db.prisma),
+    audit: auditRepo,
+    cancel: (run, message) => runs.cancelBecause(run, message),
+    settle: (runId) => engine.settle(runId),
+  });
   const projects = createProjectsService({
     projects: createProjectsRepo(db.prisma),
     workspaces,
     access,
     allowLocalRepos: config.allowLocalRepos ?? false,
     credentialExists: credentials.exists,
+    guard: activeRunsGuard,
   });
   const clusterClients = createClusterClients({
     secrets: createSecretBox(config.secretKey),
@@ -226,12 +237,14 @@ export async function buildApp(deps: AppDeps): Promise<SlipwayApp> {
     secrets: createSecretBox(config.secretKey),
     clients: clusterClients,
     access,
+    guard: activeRunsGuard,
   });
   const environments = createEnvironmentsService({
     environments: createEnvironmentsRepo(db.prisma),
     clusters: clustersRepo,
     workspaces,
     clients: clusterClients,
+    guard: activeRunsGuard,
   });
   const me = createMeService({ tokens: createTokensRepo(db.prisma), access, workspaces, projects });
   const users = createUsersService({ users: createUsersRepo(db.prisma), access });

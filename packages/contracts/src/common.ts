@@ -13,6 +13,20 @@ export const SlugSchema = z
 export const DisplayNameSchema = z.string().trim().min(1, 'name must not be empty').max(200);
 export const DescriptionSchema = z.string().max(2000);
 
+/**
+ * A run named by an error (e.g. the active runs that stop a delete, 409): enough to show it
+ * as `workspace/project/pipeline #number` and link to it.
+ */
+export const RunRefSchema = z.object({
+  id: z.uuid(),
+  workspace: z.string(),
+  project: z.string(),
+  pipeline: z.string(),
+  number: z.number().int(),
+  status: z.string(),
+});
+export type RunRef = z.infer<typeof RunRefSchema>;
+
 export const ErrorDetailSchema = z.object({
   field: z.string().optional(),
   message: z.string(),
@@ -20,6 +34,8 @@ export const ErrorDetailSchema = z.object({
   line: z.number().int().optional(),
   column: z.number().int().optional(),
   path: z.string().optional(),
+  /** The run this detail is about (e.g. an active run that stops a delete). */
+  run: RunRefSchema.optional(),
 });
 
 /** The one error body every API error uses. */
@@ -50,3 +66,23 @@ export function pageOf<Item extends z.ZodType>(item: Item) {
 }
 
 export const TimestampSchema = z.iso.datetime({ offset: true });
+
+/**
+ * `?cancelRuns=true` on a delete: cancel the object's active runs first (wait until their
+ * jobs have stopped), then delete; without it, active runs refuse the delete (409).
+ */
+export const CancelRunsQueryField = z
+  .enum(['true', 'false'])
+  .transform((value) => value === 'true')
+  .optional()
+  .describe(
+    'true: cancel the active (queued, running, waiting) runs first, then delete; without it active runs refuse the delete (409)',
+  );
+
+/** The query of a delete that active runs can refuse (clusters, projects). */
+export const DeleteWithRunsQuerySchema = z.strictObject({ cancelRuns: CancelRunsQueryField });
+export type DeleteWithRunsQuery = z.infer<typeof DeleteWithRunsQuerySchema>;
+
+/** What a 409 from a delete refused by active runs means (OpenAPI). */
+export const ACTIVE_RUNS_CONFLICT =
+  'it has active runs (named in details, each with its run); retry with cancelRuns=true to cancel them first';

@@ -8,7 +8,7 @@ import {
   CreateClusterBodySchema,
   UpdateClusterBodySchema,
 } from './clusters.ts';
-import { PageQuerySchema } from './common.ts';
+import { ACTIVE_RUNS_CONFLICT, DeleteWithRunsQuerySchema, PageQuerySchema } from './common.ts';
 import { defineEndpoint } from './endpoint.ts';
 import {
   CreateEnvironmentBodySchema,
@@ -181,9 +181,11 @@ export const projectEndpoints = {
     operationId: 'deleteProject',
     method: 'DELETE',
     path: '/api/v1/workspaces/{workspace}/projects/{project}',
-    summary: 'Delete a project',
+    summary: 'Delete a project; refused while its pipelines have active runs unless cancelRuns=true',
     tag: 'projects',
     params: ProjectParamsSchema,
+    query: DeleteWithRunsQuerySchema,
+    errors: { 409: `the project ${ACTIVE_RUNS_CONFLICT}` },
     response: null,
   }),
 };
@@ -233,9 +235,13 @@ export const clusterEndpoints = {
     operationId: 'deleteCluster',
     method: 'DELETE',
     path: '/api/v1/clusters/{cluster}',
-    summary: 'Unregister a cluster no environment uses',
+    summary: 'Unregister a cluster no environment uses and no active run runs on',
     tag: 'clusters',
     params: ClusterParamsSchema,
+    query: DeleteWithRunsQuerySchema,
+    errors: {
+      409: `environments still use the cluster (move or delete them first), or ${ACTIVE_RUNS_CONFLICT}`,
+    },
     response: null,
   }),
   check: defineEndpoint({
@@ -296,10 +302,12 @@ export const environmentEndpoints = {
     operationId: 'deleteEnvironment',
     method: 'DELETE',
     path: '/api/v1/workspaces/{workspace}/environments/{environment}',
-    summary: 'Delete an environment; its namespace stays unless deleteNamespace=true',
+    summary:
+      'Delete an environment; its namespace stays unless deleteNamespace=true; refused while it has active runs unless cancelRuns=true',
     tag: 'environments',
     params: EnvironmentParamsSchema,
     query: DeleteEnvironmentQuerySchema,
+    errors: { 409: `the environment ${ACTIVE_RUNS_CONFLICT}` },
     response: null,
   }),
   workloads: defineEndpoint({

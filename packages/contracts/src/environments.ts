@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { pageOf, SlugSchema, TimestampSchema } from './common.ts';
+import { CancelRunsQueryField, pageOf, SlugSchema, TimestampSchema } from './common.ts';
 
 export const ApprovalPolicySchema = z.object({
   requiredApprovals: z.number().int().min(0).max(10),
@@ -56,6 +56,7 @@ export const DeleteEnvironmentQuerySchema = z.strictObject({
     .enum(['true', 'false'])
     .transform((value) => value === 'true')
     .optional(),
+  cancelRuns: CancelRunsQueryField,
 });
 
 export const WorkloadPodSchema = z.object({

@@ -1,3 +1,4 @@
+import type { ReactNode } from 'react';
 import { ErrorNotice } from './ErrorNotice.tsx';
 import { Modal } from './Modal.tsx';
 
@@ -10,12 +11,15 @@ export function ConfirmDialog(props: {
   error: unknown;
   onConfirm: () => void;
   onClose: () => void;
+  /** Shown under the message (e.g. what stopped the last attempt, with a way past it). */
+  children?: ReactNode;
 }) {
   return (
     <Modal title={props.title} open={props.open} onClose={props.onClose}>
       <div className="form">
         <ErrorNotice error={props.error} />
         <p>{props.message}</p>
+        {props.children}
         <div className="form-actions">
           <button type="button" className="button" onClick={props.onClose}>
             Cancel

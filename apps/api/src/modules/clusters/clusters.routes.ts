@@ -17,7 +17,10 @@ export function registerClusterRoutes(app: FastifyInstance, deps: { clusters: Cl
     clusters.update(actorOf(request), request.params.cluster, request.body),
   );
   registerEndpoint(app, clusterEndpoints.delete, (request) =>
-    clusters.delete(actorOf(request), request.params.cluster),
+    clusters.delete(actorOf(request), request.params.cluster, {
+      cancelRuns: request.query.cancelRuns ?? false,
+      requestId: request.id,
+    }),
   );
   registerEndpoint(app, clusterEndpoints.check, (request) =>
     clusters.check(actorOf(request), request.params.cluster),

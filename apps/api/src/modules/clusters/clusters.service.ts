@@ -12,6 +12,7 @@ import { decodeCursor, toPage } from '../../lib/cursor.ts';
 import { ConflictError, ForbiddenError, NotFoundError } from '../../lib/errors.ts';
 import type { SecretBox } from '../../lib/secret-box.ts';
 import type { AccessService } from '../access/access.service.ts';
+import { type ActiveRunsGuard, activeRunDetails, describeActiveRuns } from '../runs/active-runs-guard.ts';
 import type { ClusterClients } from './cluster-clients.ts';
 import type { ClusterRow, ClustersRepo } from './clusters.repo.ts';
 
@@ -55,6 +56,8 @@ export function createClustersService(deps: {
   secrets: SecretBox;
   clients: ClusterClients;
   access: AccessService;
+  /** Refuses deleting a cluster with active runs (or cancels them first). */
+  guard: ActiveRunsGuard;
 }) {
   const { clusters, secrets, clients, access } = deps;
   const requirePlatformAdmin = (actor: Actor) => access.requirePlatform(actor, 'platform.clusters.manage');
@@ -131,18 +134,42 @@ export function createClustersService(deps: {
       return toCluster(row);
     },
 
-    async delete(actor: Actor, name: string): Promise<void> {
+    /**
+     * Unregisters the cluster. Refused (409) while environments use it (they must be moved or
+     * deleted first; the refusal also names their active runs, and nothing is cancelled) or
+     * while runs are active on it, unless `cancelRuns`: they are cancelled and stopped first.
+     */
+    async delete(
+      actor: Actor,
+      name: string,
+      options: { cancelRuns?: boolean; requestId: string },
+    ): Promise<void> {
       await requirePlatformAdmin(actor);
       const existing = await findOrThrow(name);
-      const refuse = (count: number) =>
-        new ConflictError(
-          `cluster "${name}" is used by ${count} environment${count === 1 ? '' : 's'}; move or delete them first`,
+      const scope = { clusterId: existing.id };
+      const refuse = async (count: number) => {
+        const runs = await deps.guard.activeRuns(scope);
+        const busy = runs.length > 0 ? `; they have ${describeActiveRuns(runs)}` : '';
+        return new ConflictError(
+          `cluster "${name}" is used by ${count} environment${count === 1 ? '' : 's'}; move or delete them first${busy}`,
+          runs.length > 0 ? activeRunDetails(runs) : undefined,
         );
-      if (existing._count.environments > 0) throw refuse(existing._count.environments);
+      };
+      // Cancelling runs for a delete that would be refused anyway would only do harm.
+      if (existing._count.environments > 0) throw await refuse(existing._count.environments);
       try {
-        await clusters.delete(existing.id);
+        await deps.guard.deleteUnlessActive({
+          actor,
+          requestId: options.requestId,
+          target: { kind: 'cluster', name },
+          scope,
+          cancelRuns: options.cancelRuns ?? false,
+          remove: async (tx) => {
+            await clusters.delete(existing.id, tx);
+          },
+        });
       } catch (error) {
-        if (isForeignKeyViolation(error)) throw refuse(1);
+        if (isForeignKeyViolation(error)) throw await refuse(1);
         throw error;
       }
       clients.forget(existing.id);

@@ -24,6 +24,8 @@ export function registerEnvironmentRoutes(
   registerEndpoint(app, environmentEndpoints.delete, (request) =>
     environments.delete(actorOf(request), request.params.workspace, request.params.environment, {
       deleteNamespace: request.query.deleteNamespace ?? false,
+      cancelRuns: request.query.cancelRuns ?? false,
+      requestId: request.id,
     }),
   );
   registerEndpoint(app, environmentEndpoints.workloads, (request) =>

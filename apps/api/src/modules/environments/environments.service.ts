@@ -11,6 +11,7 @@ import { noteChanges } from '../../lib/audit-note.ts';
 import { BadRequestError, ConflictError, NotFoundError } from '../../lib/errors.ts';
 import type { ClusterClients } from '../clusters/cluster-clients.ts';
 import type { ClusterRow, ClustersRepo } from '../clusters/clusters.repo.ts';
+import type { ActiveRunsGuard } from '../runs/active-runs-guard.ts';
 import type { WorkspacesService } from '../workspaces/workspaces.service.ts';
 import type { EnvironmentRow, EnvironmentsRepo } from './environments.repo.ts';
 import {
@@ -53,6 +54,8 @@ export function createEnvironmentsService(deps: {
   clusters: ClustersRepo;
   workspaces: WorkspacesService;
   clients: ClusterClients;
+  /** Refuses deleting an environment with active runs (or cancels them first). */
+  guard: ActiveRunsGuard;
 }) {
   const { environments, clusters, workspaces, clients } = deps;
 
@@ -197,13 +200,35 @@ export function createEnvironmentsService(deps: {
       return updated;
     },
 
-    async delete(actor: Actor, workspaceSlug: string, name: string, options: { deleteNamespace?: boolean }) {
+    /**
+     * Deletes the environment (and with `deleteNamespace` its namespace). Refused (409) while
+     * it has active runs, unless `cancelRuns`: they are cancelled and stopped first.
+     */
+    async delete(
+      actor: Actor,
+      workspaceSlug: string,
+      name: string,
+      options: { deleteNamespace?: boolean; cancelRuns?: boolean; requestId: string },
+    ) {
       const workspace = await workspaces.authorize(actor, workspaceSlug, 'workspace.environments.manage');
       const existing = await findOrThrow(workspace.id, workspaceSlug, name);
-      if (options.deleteNamespace && existing.cluster && existing.namespace) {
-        await deleteOwnedNamespace(clients.clientFor(existing.cluster), existing.namespace, workspaceSlug);
-      }
-      await environments.delete(existing.id);
+      await deps.guard.deleteUnlessActive({
+        actor,
+        requestId: options.requestId,
+        target: { kind: 'environment', name },
+        scope: { environmentId: existing.id },
+        cancelRuns: options.cancelRuns ?? false,
+        remove: async (tx) => {
+          if (options.deleteNamespace && existing.cluster && existing.namespace) {
+            await deleteOwnedNamespace(
+              clients.clientFor(existing.cluster),
+              existing.namespace,
+              workspaceSlug,
+            );
+          }
+          await environments.delete(existing.id, tx);
+        },
+      });
     },
 
     async workloads(actor: Actor, workspaceSlug: string, name: string): Promise<EnvironmentWorkloads> {

@@ -23,6 +23,9 @@ export function registerProjectRoutes(
     projects.update(actorOf(request), request.params.workspace, request.params.project, request.body),
   );
   registerEndpoint(app, projectEndpoints.delete, (request) =>
-    projects.delete(actorOf(request), request.params.workspace, request.params.project),
+    projects.delete(actorOf(request), request.params.workspace, request.params.project, {
+      cancelRuns: request.query.cancelRuns ?? false,
+      requestId: request.id,
+    }),
   );
 }

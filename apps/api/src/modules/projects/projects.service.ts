@@ -14,6 +14,7 @@ import { BadRequestError, ConflictError, NotFoundError } from '../../lib/errors.
 import { isLocalRepository } from '../../lib/git-repository.ts';
 import { projectSubject } from '../access/ability.ts';
 import type { AccessService } from '../access/access.service.ts';
+import type { ActiveRunsGuard } from '../runs/active-runs-guard.ts';
 import type { WorkspacesService } from '../workspaces/workspaces.service.ts';
 import type { ProjectRow, ProjectsRepo } from './projects.repo.ts';
 
@@ -40,6 +41,8 @@ export function createProjectsService(deps: {
   allowLocalRepos?: boolean;
   /** Whether the workspace has a credential of this name (the credentials module's `exists`). */
   credentialExists: (workspaceId: string, name: string) => Promise<boolean>;
+  /** Refuses deleting a project whose pipelines have active runs (or cancels them first). */
+  guard: ActiveRunsGuard;
 }) {
   const { projects, workspaces, access } = deps;
 
@@ -161,9 +164,27 @@ export function createProjectsService(deps: {
       return updated;
     },
 
-    async delete(actor: Actor, workspaceSlug: string, slug: string): Promise<void> {
+    /**
+     * Deletes the project with its pipelines and their runs. Refused (409) while any of its
+     * runs is active, unless `cancelRuns`: they are cancelled and stopped first.
+     */
+    async delete(
+      actor: Actor,
+      workspaceSlug: string,
+      slug: string,
+      options: { cancelRuns?: boolean; requestId: string },
+    ): Promise<void> {
       const existing = await authorize(actor, workspaceSlug, slug, 'project.delete');
-      await projects.delete(existing.id);
+      await deps.guard.deleteUnlessActive({
+        actor,
+        requestId: options.requestId,
+        target: { kind: 'project', name: slug },
+        scope: { projectId: existing.id },
+        cancelRuns: options.cancelRuns ?? false,
+        remove: async (tx) => {
+          await projects.delete(existing.id, tx);
+        },
+      });
     },
   };
 }

@@ -6,7 +6,7 @@ import {
   type Run,
   type RunSummary,
 } from '@slipway/contracts';
-import { isUniqueViolation } from '@slipway/db';
+import { isForeignKeyViolation, isUniqueViolation } from '@slipway/db';
 import {
   approvalsOf,
   formatRunRef,
@@ -408,8 +408,23 @@ export function createRunsService(deps: {
         const existing = await runs.findByIdempotencyKey(pipeline.id, input.idempotencyKey);
         if (existing) return sameRequestRun(existing, fingerprint);
       }
+      // The environment or pipeline was deleted while the run was being created (the
+      // delete held their rows locked; see active-runs.repo.ts).
+      if (isForeignKeyViolation(error)) {
+        throw new ConflictError(
+          `environment "${environment.name}" or pipeline "${params.pipeline}" was deleted while the run was starting`,
+          [{ field: 'body.environment', message: 'deleted while the run was starting' }],
+        );
+      }
       throw error;
     }
+  }
+
+  /** Asks the engine to stop an active run (a finished one is left as it is); `message` says why. */
+  async function requestCancel(run: { id: string; status: string }, message?: string): Promise<void> {
+    if (!ACTIVE_RUN_STATUSES.includes(run.status)) return;
+    await runs.setRun(run.id, { cancelRequested: true, ...(message ? { message } : {}) });
+    deps.wake(run.id);
   }
 
   return {
@@ -467,12 +482,18 @@ export function createRunsService(deps: {
     /** Asks the engine to stop the run; a finished run is returned unchanged. */
     async cancel(actor: Actor, params: RunParams): Promise<Run> {
       const { run } = await findRun(actor, params, 'pipeline.run');
-      if (ACTIVE_RUN_STATUSES.includes(run.status)) {
-        await runs.setRun(run.id, { cancelRequested: true });
-        deps.wake(run.id);
-      }
+      await requestCancel(run);
       const latest = await runs.findById(run.id);
       return view(latest ?? run);
+    },
+
+    /**
+     * Cancels a run as part of something the caller was already allowed to do (deleting its
+     * environment, cluster or project): no permission check here; `message` becomes the
+     * run's message ("cancelled: environment dev deleted by alice").
+     */
+    cancelBecause(run: { id: string; status: string }, message: string): Promise<void> {
+      return requestCancel(run, message);
     },
 
     async retry(actor: Actor, params: RunParams, body: { fromStage?: string | undefined }): Promise<Run> {

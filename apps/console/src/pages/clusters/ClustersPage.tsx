@@ -11,6 +11,7 @@ import {
 } from '../../features/clusters/api/mutations.ts';
 import { useClusters } from '../../features/clusters/api/queries.ts';
 import { ClusterForm } from '../../features/clusters/components/ClusterForm.tsx';
+import { ActiveRunsRefusal } from '../../features/runs/components/ActiveRunsRefusal.tsx';
 
 function ClusterStatus({ cluster }: { cluster: Cluster }) {
   const check = cluster.lastCheck;
@@ -144,8 +145,17 @@ export function ClustersPage() {
         pending={remove.isPending}
         error={remove.error}
         onClose={close}
-        onConfirm={() => deleting && remove.mutate(deleting, { onSuccess: close })}
-      />
+        onConfirm={() => deleting && remove.mutate({ name: deleting }, { onSuccess: close })}
+      >
+        <ActiveRunsRefusal
+          error={remove.error}
+          pending={remove.isPending}
+          canCancel={!items.some((c) => c.name === deleting && c.environmentCount > 0)}
+          onCancelRuns={() =>
+            deleting && remove.mutate({ name: deleting, cancelRuns: true }, { onSuccess: close })
+          }
+        />
+      </ConfirmDialog>
     </section>
   );
 }

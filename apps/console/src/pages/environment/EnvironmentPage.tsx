@@ -12,6 +12,7 @@ import {
   EnvironmentForm,
   initialEnvironmentValues,
 } from '../../features/environments/components/EnvironmentForm.tsx';
+import { ActiveRunsRefusal } from '../../features/runs/components/ActiveRunsRefusal.tsx';
 
 function Workloads({ workspace, name }: { workspace: string; name: string }) {
   const workloads = useEnvironmentWorkloads(workspace, name, true);
@@ -120,6 +121,12 @@ export function EnvironmentPage() {
     remove.reset();
   };
 
+  const deleteEnvironment = (cancelRuns: boolean) =>
+    remove.mutate(
+      { name, deleteNamespace, cancelRuns },
+      { onSuccess: () => navigate(`/workspaces/${workspace}/environments`, { replace: true }) },
+    );
+
   if (environment.isPending) return <Loading />;
   if (environment.error) return <ErrorNotice error={environment.error} title="Cannot open environment" />;
   const env = environment.data;
@@ -203,6 +210,11 @@ export function EnvironmentPage() {
               Also delete namespace <code>{env.namespace}</code> and everything in it
             </label>
           ) : null}
+          <ActiveRunsRefusal
+            error={remove.error}
+            pending={remove.isPending}
+            onCancelRuns={() => deleteEnvironment(true)}
+          />
           <div className="form-actions">
             <button type="button" className="button" onClick={close}>
               Cancel
@@ -211,12 +223,7 @@ export function EnvironmentPage() {
               type="button"
               className="button button-danger"
               disabled={remove.isPending}
-              onClick={() =>
-                remove.mutate(
-                  { name, deleteNamespace },
-                  { onSuccess: () => navigate(`/workspaces/${workspace}/environments`, { replace: true }) },
-                )
-              }
+              onClick={() => deleteEnvironment(false)}
             >
               Delete environment
             </button>

@@ -9,6 +9,7 @@ import { useDeleteProject, useUpdateProject } from '../../features/projects/api/
 import { useProject } from '../../features/projects/api/queries.ts';
 import { ProjectForm } from '../../features/projects/components/ProjectForm.tsx';
 import { StarterNotice, starterFromState } from '../../features/projects/components/StarterNotice.tsx';
+import { ActiveRunsRefusal } from '../../features/runs/components/ActiveRunsRefusal.tsx';
 import { ProjectPipelines } from './ProjectPipelines.tsx';
 
 export function ProjectPage() {
@@ -27,6 +28,12 @@ export function ProjectPage() {
     update.reset();
     remove.reset();
   };
+
+  const deleteProject = (cancelRuns: boolean) =>
+    remove.mutate(
+      { cancelRuns },
+      { onSuccess: () => navigate(`/workspaces/${workspace}`, { replace: true }) },
+    );
 
   if (project.isPending) return <Loading />;
   if (project.error) return <ErrorNotice error={project.error} title="Cannot open project" />;
@@ -126,12 +133,14 @@ export function ProjectPage() {
         pending={remove.isPending}
         error={remove.error}
         onClose={close}
-        onConfirm={() =>
-          remove.mutate(undefined, {
-            onSuccess: () => navigate(`/workspaces/${workspace}`, { replace: true }),
-          })
-        }
-      />
+        onConfirm={() => deleteProject(false)}
+      >
+        <ActiveRunsRefusal
+          error={remove.error}
+          pending={remove.isPending}
+          onCancelRuns={() => deleteProject(true)}
+        />
+      </ConfirmDialog>
     </section>
   );
 }

@@ -593,6 +593,8 @@ export function createReconciler(deps: {
       schedule(0);
     },
     wake,
+    /** Reconciles the run now (never concurrently with another reconcile of it); resolves when done. */
+    settle: reconcileNow,
     /** One pass, for tests. */
     tick,
     async stop() {

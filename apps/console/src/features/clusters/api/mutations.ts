@@ -22,7 +22,12 @@ export function useCheckCluster() {
 export function useDeleteCluster() {
   const queryClient = useQueryClient();
   return useMutation({
-    mutationFn: (name: string) => callEndpoint(clusterEndpoints.delete, { params: { cluster: name } }),
+    /** `cancelRuns`: cancel the active runs on the cluster first (else they refuse the delete, 409). */
+    mutationFn: (input: { name: string; cancelRuns?: boolean }) =>
+      callEndpoint(clusterEndpoints.delete, {
+        params: { cluster: input.name },
+        query: input.cancelRuns ? { cancelRuns: 'true' } : {},
+      }),
     onSuccess: () => queryClient.invalidateQueries({ queryKey: clusterKeys.all }),
   });
 }

@@ -35,10 +35,14 @@ export function useUpdateEnvironment(workspace: string, name: string) {
 export function useDeleteEnvironment(workspace: string) {
   const queryClient = useQueryClient();
   return useMutation({
-    mutationFn: (input: { name: string; deleteNamespace: boolean }) =>
+    /** `cancelRuns`: cancel the environment's active runs first (else they refuse the delete, 409). */
+    mutationFn: (input: { name: string; deleteNamespace: boolean; cancelRuns?: boolean }) =>
       callEndpoint(environmentEndpoints.delete, {
         params: { workspace, environment: input.name },
-        query: input.deleteNamespace ? { deleteNamespace: 'true' } : {},
+        query: {
+          ...(input.deleteNamespace ? { deleteNamespace: 'true' } : {}),
+          ...(input.cancelRuns ? { cancelRuns: 'true' } : {}),
+        },
       }),
     onSuccess: async () => {
       await queryClient.invalidateQueries({ queryKey: environmentKeys.lists(workspace) });

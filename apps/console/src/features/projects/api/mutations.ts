@@ -39,7 +39,12 @@ export function useUpdateProject(workspace: string, project: string) {
 export function useDeleteProject(workspace: string, project: string) {
   const queryClient = useQueryClient();
   return useMutation({
-    mutationFn: () => callEndpoint(projectEndpoints.delete, { params: { workspace, project } }),
+    /** `cancelRuns`: cancel the project's active runs first (else they refuse the delete, 409). */
+    mutationFn: (input: { cancelRuns?: boolean } = {}) =>
+      callEndpoint(projectEndpoints.delete, {
+        params: { workspace, project },
+        query: input.cancelRuns ? { cancelRuns: 'true' } : {},
+      }),
     onSuccess: async () => {
       queryClient.removeQueries({ queryKey: projectKeys.detail(workspace, project) });
       await Promise.all([
