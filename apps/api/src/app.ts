@@ -55,7 +55,7 @@ import { registerProjectRoutes } from './modules/projects/projects.routes.ts';
 import { createProjectsService, type ProjectsService } from './modules/projects/projects.service.ts';
 import { createRolesRepo } from './modules/roles/roles.repo.ts';
 import { createRolesService } from './modules/roles/roles.service.ts';
-import { createKubeExecutor } from './modules/runs/engine/kube-executor.ts';
+import { createKubeExecutors } from './modules/runs/engine/kube-executors.ts';
 import { createLocalExecutor } from './modules/runs/engine/local-executor.ts';
 import { createReconciler, type Reconciler } from './modules/runs/engine/reconciler.ts';
 import { createRunStreamHub } from './modules/runs/run-stream.ts';
@@ -105,6 +105,8 @@ export interface AppDeps {
   db: { prisma: PrismaClient; checkReady: () => Promise<void> };
   /** A pino logger; none in tests. */
   logger?: FastifyBaseLogger;
+  /** Told the duration of every reconcile of the run engine (benchmarks, metrics). */
+  onReconcile?: (runId: string, durationMs: number) => void;
 }
 
 export interface SlipwayServices {
@@ -286,15 +288,13 @@ export async function buildApp(deps: AppDeps): Promise<SlipwayApp> {
   const stream = createRunStreamHub({ runs: runsRepo });
   const localExecutor = createLocalExecutor({ workDir: config.workDir });
   const engine = createReconciler({
-    prisma: db.prisma,
     runs: runsRepo,
     secrets: createSecretBox(config.secretKey),
     resolveCredentials: credentials.resolveForRun,
-    executorFor: (environment) =>
-      environment?.cluster
-        ? createKubeExecutor({ kube: clusterClients.clientFor(environment.cluster) })
-        : localExecutor,
+    localExecutor,
+    kubeExecutors: createKubeExecutors({ clients: clusterClients }),
     logger: deps.logger,
+    ...(deps.onReconcile ? { onReconcile: deps.onReconcile } : {}),
     notify: (runId) => stream.notify(runId),
   });
   const runs = createRunsService({

@@ -1,6 +1,7 @@
-import { ACTIVE_RUN_STATUSES } from '@slipway/contracts';
-import type { Prisma, PrismaClient } from '@slipway/db';
+import { ACTIVE_RUN_STATUSES, FINISHED_STATUSES } from '@slipway/contracts';
+import { Prisma, type PrismaClient } from '@slipway/db';
 import type { LogChunkToWrite } from './engine/log-pump.ts';
+import type { Transition } from './engine/run-transitions.ts';
 
 type Db = PrismaClient | Prisma.TransactionClient;
 
@@ -49,10 +50,93 @@ function stepEvent(
   };
 }
 
+const RUN_COLUMNS = {
+  status: 'status',
+  startedAt: 'started_at',
+  finishedAt: 'finished_at',
+  message: 'message',
+  commitSha: 'commit_sha',
+  secretValues: 'secret_values',
+} as const;
+const JOB_COLUMNS = {
+  status: 'status',
+  message: 'message',
+  startedAt: 'started_at',
+  finishedAt: 'finished_at',
+  executor: 'executor',
+  externalName: 'external_name',
+  clusterId: 'cluster_id',
+  namespace: 'namespace',
+  releasedAt: 'released_at',
+} as const;
+const STEP_COLUMNS = {
+  status: 'status',
+  exitCode: 'exit_code',
+  result: 'result',
+  startedAt: 'started_at',
+  finishedAt: 'finished_at',
+  logComplete: 'log_complete',
+} as const;
+
+/** A parameter with the cast its column needs (raw SQL parameters arrive untyped). */
+function typedParameter(column: string, value: unknown): Prisma.Sql {
+  if (column === 'cluster_id') return Prisma.sql`${value}::uuid`;
+  if (column.endsWith('_at')) return Prisma.sql`${value}::timestamptz`;
+  if (column === 'exit_code') return Prisma.sql`${value}::int`;
+  if (column === 'log_complete') return Prisma.sql`${value}::boolean`;
+  return Prisma.sql`${value}::text`;
+}
+
+function update(table: string, columns: Record<string, string>, id: string, change: object): Prisma.Sql {
+  const sets = Object.entries(change)
+    .filter(([key]) => key in columns)
+    .map(([key, value]) => {
+      const column = columns[key] as string;
+      return Prisma.sql`${Prisma.raw(`"${column}"`)} = ${typedParameter(column, value)}`;
+    });
+  return Prisma.sql`UPDATE ${Prisma.raw(`"${table}"`)} SET ${Prisma.join(sets, ', ')} WHERE id = ${id}::uuid`;
+}
+
+/** The statements (as CTE bodies) that store a transition. */
+function writesOf(runId: string, changes: Transition): Prisma.Sql[] {
+  const parts: Prisma.Sql[] = [];
+  if (changes.run) parts.push(update('pipeline_runs', RUN_COLUMNS, runId, changes.run));
+  for (const { id, change } of changes.jobs) parts.push(update('job_runs', JOB_COLUMNS, id, change));
+  for (const { id, change } of changes.steps) parts.push(update('step_runs', STEP_COLUMNS, id, change));
+  if (changes.newJobs.length > 0) {
+    const rows = changes.newJobs.map(
+      (
+        j,
+      ) => Prisma.sql`(${j.id}::uuid, ${runId}::uuid, ${j.stage}, ${j.stageIndex}::int, ${j.name}, ${j.kind},
+        ${j.attempt}::int, ${j.status}, ${j.executor}, ${j.externalName}, ${j.clusterId}::uuid, ${j.namespace},
+        ${j.message}, ${j.startedAt}::timestamptz, ${j.finishedAt}::timestamptz)`,
+    );
+    parts.push(Prisma.sql`INSERT INTO "job_runs" (id, run_id, stage, stage_index, name, kind, attempt, status,
+      executor, external_name, cluster_id, namespace, message, started_at, finished_at) VALUES ${Prisma.join(rows, ', ')}`);
+    const steps = changes.newJobs.flatMap((j) =>
+      j.steps.map(
+        (s) => Prisma.sql`(${s.id}::uuid, ${j.id}::uuid, ${s.index}::int, ${s.name}, ${s.status},
+          ${s.exitCode}::int, ${s.result}, ${s.logComplete}::boolean, ${s.startedAt}::timestamptz, ${s.finishedAt}::timestamptz)`,
+      ),
+    );
+    if (steps.length > 0) {
+      parts.push(Prisma.sql`INSERT INTO "step_runs" (id, job_run_id, index, name, status, exit_code, result,
+        log_complete, started_at, finished_at) VALUES ${Prisma.join(steps, ', ')}`);
+    }
+  }
+  if (changes.events.length > 0) {
+    const rows = changes.events.map(
+      (e) => Prisma.sql`(${runId}::uuid, ${e.type}, ${JSON.stringify(e.data)}::jsonb)`,
+    );
+    parts.push(Prisma.sql`INSERT INTO "run_events" (run_id, type, data) VALUES ${Prisma.join(rows, ', ')}`);
+  }
+  return parts;
+}
+
 /** The one place run, job and step statuses change: each change is also a replayable event. */
 export function createRunsRepo(prisma: PrismaClient) {
-  async function event(db: Db, runId: string, type: string, data: Prisma.InputJsonValue) {
-    await db.runEvent.create({ data: { runId, type, data } });
+  async function event(db: Db | undefined, runId: string, type: string, data: Prisma.InputJsonValue) {
+    await (db ?? prisma).runEvent.create({ data: { runId, type, data } });
   }
 
   /**
@@ -99,8 +183,90 @@ export function createRunsRepo(prisma: PrismaClient) {
       });
     },
 
+    /** The run with its jobs, steps and decisions: one SQL statement (relation joins). */
     findById(id: string, db: Db = prisma) {
-      return db.pipelineRun.findUnique({ where: { id }, include: runInclude });
+      return db.pipelineRun.findUnique({ where: { id }, include: runInclude, relationLoadStrategy: 'join' });
+    },
+
+    /** Stores a new run (its jobs through `addJobs`, in the same transaction). */
+    async create(data: Prisma.PipelineRunUncheckedCreateInput, db: Db): Promise<void> {
+      await db.pipelineRun.create({ data });
+    },
+
+    /**
+     * Stores every change of one engine transition (run, jobs, steps, new attempts, events)
+     * in ONE SQL statement of data-modifying CTEs: atomic without a transaction block, one
+     * round trip. Each row appears at most once (the transition merges its changes).
+     */
+    async apply(runId: string, changes: Transition): Promise<void> {
+      const parts = writesOf(runId, changes);
+      if (parts.length === 0) return;
+      const ctes = parts.map((part, index) => Prisma.sql`w${Prisma.raw(String(index))} AS (${part})`);
+      await prisma.$executeRaw`WITH ${Prisma.join(ctes, ', ')} SELECT 1`;
+    },
+
+    /** Marks the jobs released (their executor was told it may clean up). */
+    async markReleased(jobIds: string[]): Promise<void> {
+      if (jobIds.length === 0) return;
+      await prisma.jobRun.updateMany({ where: { id: { in: jobIds } }, data: { releasedAt: new Date() } });
+    },
+
+    /**
+     * Runs that ended with something left for the engine: a log to archive or a finished
+     * job not yet released (looked up once when the engine starts).
+     */
+    async unsettledEndedRunIds(): Promise<string[]> {
+      const rows = await prisma.jobRun.findMany({
+        where: {
+          executor: { not: null },
+          run: { status: { notIn: [...ACTIVE_RUN_STATUSES] } },
+          OR: [
+            { steps: { some: { logComplete: false, status: { not: 'pending' } } } },
+            { releasedAt: null, status: { in: [...FINISHED_STATUSES] } },
+          ],
+        },
+        select: { runId: true },
+        distinct: ['runId'],
+      });
+      return rows.map((row) => row.runId);
+    },
+
+    /** Where the run's jobs are dispatched now: its environment (and cluster) and project. */
+    async dispatchSourceOf(run: { environmentId: string | null; pipeline: { projectId: string } }) {
+      const [environment, project] = await Promise.all([
+        run.environmentId
+          ? prisma.environment.findUnique({
+              where: { id: run.environmentId },
+              select: { id: true, namespace: true, cluster: true },
+            })
+          : null,
+        prisma.project.findUnique({
+          where: { id: run.pipeline.projectId },
+          select: {
+            slug: true,
+            repoUrl: true,
+            gitCredential: true,
+            workspaceId: true,
+            workspace: { select: { slug: true } },
+          },
+        }),
+      ]);
+      return { environment, project };
+    },
+
+    /** The clusters of these ids that still exist. */
+    clustersByIds(ids: string[]) {
+      return ids.length === 0 ? Promise.resolve([]) : prisma.cluster.findMany({ where: { id: { in: ids } } });
+    },
+
+    /** Whether nothing more will happen to the run: it ended and every log is archived. */
+    async isSettled(runId: string): Promise<boolean> {
+      const run = await prisma.pipelineRun.findUnique({ where: { id: runId }, select: { status: true } });
+      if (!run || ACTIVE_RUN_STATUSES.includes(run.status)) return false;
+      const open = await prisma.stepRun.count({
+        where: { logComplete: false, status: { not: 'pending' }, jobRun: { runId, executor: { not: null } } },
+      });
+      return open === 0;
     },
 
     list(

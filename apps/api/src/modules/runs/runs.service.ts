@@ -14,7 +14,6 @@ import {
   type PipelineSpec,
   PlanError,
   type PlannedJob,
-  parsePipeline,
   parseRunRef,
   planRun,
   refVariables,
@@ -37,13 +36,12 @@ import type { EnvironmentsRepo } from '../environments/environments.repo.ts';
 import type { PipelinesService } from '../pipelines/pipelines.service.ts';
 import { type CredentialResolver, credentialsOfRun } from './engine/run-credentials.ts';
 import { type GateRefusal, gateRefusal } from './gate-decisions.ts';
+import { CHECKOUT_STEP, parseRunSpec } from './run-spec.ts';
 import { formatCursor } from './run-stream.ts';
 import { type GateCaller, latestAttempts, toRun, toRunSummary } from './run-view.ts';
 import type { NewJobRun, RunsRepo, RunWithJobs } from './runs.repo.ts';
 
 export const SECRET_MASK = '***';
-/** The step every job starts with when the project has a repository. */
-export const CHECKOUT_STEP = 'checkout';
 
 export interface StartRunInput {
   releaseType: string;
@@ -56,20 +54,6 @@ export interface StartRunInput {
   trigger: 'manual' | 'webhook' | 'retry';
   idempotencyKey?: string | undefined;
   retry?: { of: RunWithJobs; fromStage?: string | undefined };
-}
-
-const parsedSpecs = new Map<string, PipelineSpec>();
-const PARSED_SPECS_KEPT = 200;
-
-/** A run's stored spec, parsed (it never changes, so the latest few are kept parsed). */
-export function parseRunSpec(text: string): PipelineSpec {
-  const cached = parsedSpecs.get(text);
-  if (cached) return cached;
-  const parsed = parsePipeline(text, { rules: 'schema' });
-  if (!parsed.spec) throw new Error('a stored run spec no longer parses');
-  if (parsedSpecs.size >= PARSED_SPECS_KEPT) parsedSpecs.delete(parsedSpecs.keys().next().value ?? '');
-  parsedSpecs.set(text, parsed.spec);
-  return parsed.spec;
 }
 
 /** Plans the run, or refuses it (400) naming each expression that cannot be used. */
@@ -369,8 +353,8 @@ export function createRunsService(deps: {
     try {
       const created = await runs.transaction(async (tx) => {
         const number = await runs.nextRunNumber(pipeline.id, tx);
-        await tx.pipelineRun.create({
-          data: {
+        await runs.create(
+          {
             id,
             pipelineId: pipeline.id,
             number,
@@ -394,7 +378,8 @@ export function createRunsService(deps: {
             retryOf: input.retry?.of.number ?? null,
             status: 'queued',
           },
-        });
+          tx,
+        );
         await runs.addJobs(id, jobs, tx);
         await runs.event(tx, id, 'run', { status: 'queued' });
         return runs.findById(id, tx);
@@ -534,7 +519,7 @@ export function createRunsService(deps: {
         if (isUniqueViolation(error)) throw new ConflictError('you already decided on this gate');
         throw error;
       }
-      await runs.event(runs.prisma, run.id, 'approval', {
+      await runs.event(undefined, run.id, 'approval', {
         gate: gate.name,
         user: actor.username,
         decision: body.decision,
@@ -545,16 +530,8 @@ export function createRunsService(deps: {
     },
 
     /** Whether nothing more will happen to the run: it ended and every log is archived. */
-    async isSettled(runId: string): Promise<boolean> {
-      const run = await runs.prisma.pipelineRun.findUnique({
-        where: { id: runId },
-        select: { status: true },
-      });
-      if (!run || ACTIVE_RUN_STATUSES.includes(run.status)) return false;
-      const open = await runs.prisma.stepRun.count({
-        where: { logComplete: false, status: { not: 'pending' }, jobRun: { runId, executor: { not: null } } },
-      });
-      return open === 0;
+    isSettled(runId: string): Promise<boolean> {
+      return runs.isSettled(runId);
     },
 
     /** The run's row, after the read check (for the event stream and logs). */

@@ -25,7 +25,8 @@ class LogStorageError extends Error {
 export interface ArchiveTarget {
   runId: string;
   jobs: readonly JobRunRow[];
-  executor: Executor;
+  /** The executor the job was dispatched to (jobs of one run may be on different ones). */
+  executorOf: (job: JobRunRow) => Executor;
   refOf: (job: JobRunRow) => JobRef;
   /** Every value that must not reach a log (see `secretsOfRun`). */
   secrets: readonly string[];
@@ -42,6 +43,8 @@ export function createLogArchiver(deps: {
   runs: RunsRepo;
   logger?: FastifyBaseLogger | undefined;
   notify: (runId: string) => void;
+  /** A step's log is settled (archived whole, or given up): the engine looks at the run again. */
+  onLogSettled?: (runId: string) => void;
 }) {
   const { runs } = deps;
   const pumps = new Map<string, Promise<void>>();
@@ -51,9 +54,9 @@ export function createLogArchiver(deps: {
 
   async function archiveStep(target: ArchiveTarget, job: JobRunRow, step: StepRunRow) {
     const state = await runs.logState(step.id);
-    const stream = await target.executor.openLog(target.refOf(job), step.index, state.bytes, () =>
-      ended.has(step.id),
-    );
+    const stream = await target
+      .executorOf(job)
+      .openLog(target.refOf(job), step.index, state.bytes, () => ended.has(step.id));
     if (!stream) return;
     const { complete } = await pumpLog({
       stream,
@@ -76,6 +79,7 @@ export function createLogArchiver(deps: {
       await runs.completeLog(step.id);
       await runs.dropSecretsIfSettled(target.runId);
       ended.delete(step.id);
+      deps.onLogSettled?.(target.runId);
     }
   }
 
@@ -90,6 +94,7 @@ export function createLogArchiver(deps: {
     storageFailures.delete(step.id);
     ended.delete(step.id);
     deps.notify(target.runId);
+    deps.onLogSettled?.(target.runId);
   }
 
   async function failed(target: ArchiveTarget, job: JobRunRow, step: StepRunRow, error: unknown) {

@@ -80,7 +80,10 @@ export function createWorkQueue(options: {
 
   function addAfter(key: string, delayMs: number): void {
     if (shuttingDown) return;
-    if (delayMs <= 0) return add(key);
+    if (delayMs <= 0) {
+      add(key);
+      return;
+    }
     const at = Date.now() + delayMs;
     const pending = delayed.get(key);
     if (pending && pending.at <= at) return;
