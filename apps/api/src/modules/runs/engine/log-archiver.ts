@@ -43,8 +43,11 @@ export function createLogArchiver(deps: {
   runs: RunsRepo;
   logger?: FastifyBaseLogger | undefined;
   notify: (runId: string) => void;
-  /** A step's log is settled (archived whole, or given up): the engine looks at the run again. */
-  onLogSettled?: (runId: string) => void;
+  /**
+   * A step's pump ended: its log is settled (archived whole, or given up), or its stream
+   * broke and it resumes at the engine's next look, which this asks for.
+   */
+  onPumpEnded?: (runId: string) => void;
 }) {
   const { runs } = deps;
   const pumps = new Map<string, Promise<void>>();
@@ -79,7 +82,6 @@ export function createLogArchiver(deps: {
       await runs.completeLog(step.id);
       await runs.dropSecretsIfSettled(target.runId);
       ended.delete(step.id);
-      deps.onLogSettled?.(target.runId);
     }
   }
 
@@ -94,7 +96,6 @@ export function createLogArchiver(deps: {
     storageFailures.delete(step.id);
     ended.delete(step.id);
     deps.notify(target.runId);
-    deps.onLogSettled?.(target.runId);
   }
 
   async function failed(target: ArchiveTarget, job: JobRunRow, step: StepRunRow, error: unknown) {
@@ -129,7 +130,10 @@ export function createLogArchiver(deps: {
             .catch((error: unknown) =>
               deps.logger?.warn({ err: error, step: step.id }, 'could not record a log archive error'),
             )
-            .finally(() => pumps.delete(step.id));
+            .finally(() => {
+              pumps.delete(step.id);
+              deps.onPumpEnded?.(target.runId);
+            });
           pumps.set(step.id, pump);
         }
       }

@@ -20,6 +20,8 @@ const CONCURRENCY = 8;
 const RESYNC_MS = 30_000;
 /** How soon a run with a job on an executor without a watch (local) is looked at again, ms. */
 const POLL_MS = 1_000;
+/** How soon a run is looked at again after one of its log pumps ended, ms. */
+const PUMP_RESUME_MS = 500;
 
 /**
  * The run engine, a controller in controller-runtime's shape: run ids are queued (API
@@ -50,7 +52,8 @@ export function createReconciler(deps: {
     runs,
     logger: deps.logger,
     notify: deps.notify,
-    onLogSettled: (runId) => wake(runId),
+    // A settled log may let the run's jobs be released; a broken stream resumes at a next look.
+    onPumpEnded: (runId) => started && queue.addAfter(runId, PUMP_RESUME_MS),
   });
   const queue = createWorkQueue({
     concurrency: CONCURRENCY,
