@@ -67,4 +67,36 @@ describe.skipIf(postgresSkipReason())('leader election', () => {
     await until('the former leader to lead again', () => states[second] === true);
     await elections[second]?.stop();
   });
+
+  it('sends nothing while it leads (no periodic query): its last statement stays the lock', async () => {
+    const lockKey = 4343;
+    let leading = false;
+    const election = electLeader({
+      connectionString: database.url,
+      lockKey,
+      retryMs: 50,
+      onChange: (value) => {
+        leading = value;
+      },
+    });
+    await until('it leads', () => leading);
+    const admin = new pg.Client({ connectionString: database.url });
+    await admin.connect();
+    const lastStatement = async () =>
+      (
+        await admin.query<{ query: string; state_change: Date }>(
+          `SELECT a.query, a.state_change FROM pg_stat_activity a
+           JOIN pg_locks l ON l.pid = a.pid WHERE l.locktype = 'advisory' AND l.objid = $1 AND l.granted`,
+          [lockKey],
+        )
+      ).rows[0];
+    const before = await lastStatement();
+    // Many retry periods: a leader that checked its connection would have queried by now.
+    await new Promise((resolve) => setTimeout(resolve, 600));
+    const after = await lastStatement();
+    await admin.end();
+    await election.stop();
+    expect(after?.query).toMatch(/pg_try_advisory_lock/);
+    expect(after?.state_change).toEqual(before?.state_change);
+  });
 });

@@ -13,11 +13,18 @@ export interface LeaderElection {
  * Leadership through a session-level Postgres advisory lock held on a connection of its
  * own: whoever holds the lock leads, and a leader whose process or connection dies loses
  * it at once (Postgres releases the lock with the session), so another replica takes over.
+ *
+ * A leader sends no query while it leads: it learns that its session is gone from the
+ * connection itself (the server's termination message or a socket error, and TCP
+ * keepalive for a peer that vanished silently), then steps down and campaigns again.
+ * A replica that does not lead tries for the lock every `retryMs`.
  */
 export function electLeader(options: {
   connectionString: string;
   lockKey?: number;
   retryMs?: number;
+  /** TCP keepalive probes start after this much idle time on the lock's connection (ms). */
+  keepAliveMs?: number;
   onChange: (leading: boolean) => void;
   log?: (message: string) => void;
 }): LeaderElection {
@@ -34,17 +41,32 @@ export function electLeader(options: {
     options.onChange(value);
   };
 
+  /** The lock's connection is gone (error or end): step down, campaign again later. */
+  function lost(connection: pg.Client, reason: string) {
+    if (client !== connection) return;
+    options.log?.(`leader election connection lost: ${reason}`);
+    client = undefined;
+    connection.end().catch(() => undefined);
+    setLeading(false);
+    schedule();
+  }
+
+  function schedule() {
+    clearTimeout(timer);
+    if (!stopped && !leading) timer = setTimeout(() => void attempt(), retryMs);
+  }
+
   async function attempt(): Promise<void> {
     if (stopped) return;
     try {
       if (!client) {
-        const fresh = new pg.Client({ connectionString: options.connectionString });
-        fresh.on('error', (error) => {
-          options.log?.(`leader election connection lost: ${error.message}`);
-          if (client === fresh) client = undefined;
-          setLeading(false);
-          fresh.end().catch(() => undefined);
+        const fresh = new pg.Client({
+          connectionString: options.connectionString,
+          keepAlive: true,
+          keepAliveInitialDelayMillis: options.keepAliveMs ?? 10_000,
         });
+        fresh.on('error', (error) => lost(fresh, error.message));
+        fresh.on('end', () => lost(fresh, 'the connection ended'));
         await fresh.connect();
         client = fresh;
       }
@@ -58,24 +80,7 @@ export function electLeader(options: {
       client = undefined;
       setLeading(false);
     }
-    if (!stopped && !leading) timer = setTimeout(() => void attempt(), retryMs);
-    else if (!stopped) timer = setTimeout(() => void check(), retryMs);
-  }
-
-  /** A leader checks its connection now and then (a dead one means the lock is gone). */
-  async function check(): Promise<void> {
-    if (stopped) return;
-    // The connection's error handler may have dropped it already: campaign again.
-    if (!client) return attempt();
-    try {
-      await client.query('SELECT 1');
-      timer = setTimeout(() => void check(), retryMs);
-    } catch {
-      client.end().catch(() => undefined);
-      client = undefined;
-      setLeading(false);
-      void attempt();
-    }
+    schedule();
   }
 
   void attempt();
@@ -85,8 +90,9 @@ export function electLeader(options: {
       stopped = true;
       clearTimeout(timer);
       setLeading(false);
-      await client?.end().catch(() => undefined);
+      const connection = client;
       client = undefined;
+      await connection?.end().catch(() => undefined);
     },
   };
 }
