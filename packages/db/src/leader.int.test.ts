@@ -1,7 +1,7 @@
 import { createTestDatabase, postgresSkipReason, type TestDatabase } from '@slipway/testing';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { electLeader } from './leader.ts';
+import { electLeader, RUN_CHANNEL } from './leader.ts';
 
 async function until(what: string, check: () => boolean, timeoutMs = 10_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
@@ -98,5 +98,30 @@ describe.skipIf(postgresSkipReason())('leader election', () => {
     await election.stop();
     expect(after?.query).toMatch(/pg_try_advisory_lock/);
     expect(after?.state_change).toEqual(before?.state_change);
+  });
+
+  it('hears the runs other replicas announce while it leads, and only then', async () => {
+    const heard: string[] = [];
+    let leading = false;
+    const announce = async (runId: string) => {
+      const admin = new pg.Client({ connectionString: database.url });
+      await admin.connect();
+      await admin.query('SELECT pg_notify($1, $2)', [RUN_CHANNEL, runId]);
+      await admin.end();
+    };
+    const election = electLeader({
+      connectionString: database.url,
+      lockKey: 4444,
+      retryMs: 50,
+      onChange: (value) => {
+        leading = value;
+      },
+      onRunNotification: (runId) => heard.push(runId),
+    });
+    await until('it leads', () => leading);
+    await announce('run-1');
+    await until('the announcement', () => heard.includes('run-1'));
+    await election.stop();
+    expect(heard).toEqual(['run-1']);
   });
 });

@@ -3,6 +3,12 @@ import pg from 'pg';
 /** Advisory-lock key of the run engine's leadership ("slwleadr"). */
 export const ENGINE_LEADER_LOCK = 0x736c776c;
 
+/**
+ * The channel a run is announced on (payload: its id) when any replica creates or changes
+ * it: the leader LISTENs on its lock connection and reconciles the run at once.
+ */
+export const RUN_CHANNEL = 'slipway_run';
+
 export interface LeaderElection {
   /** Whether this process holds the lock now. */
   isLeader(): boolean;
@@ -26,6 +32,8 @@ export function electLeader(options: {
   /** TCP keepalive probes start after this much idle time on the lock's connection (ms). */
   keepAliveMs?: number;
   onChange: (leading: boolean) => void;
+  /** While leading: told every notification on `RUN_CHANNEL` (its payload). */
+  onRunNotification?: (payload: string) => void;
   log?: (message: string) => void;
 }): LeaderElection {
   const key = options.lockKey ?? ENGINE_LEADER_LOCK;
@@ -67,13 +75,20 @@ export function electLeader(options: {
         });
         fresh.on('error', (error) => lost(fresh, error.message));
         fresh.on('end', () => lost(fresh, 'the connection ended'));
+        fresh.on('notification', (message) => {
+          if (message.channel === RUN_CHANNEL && message.payload)
+            options.onRunNotification?.(message.payload);
+        });
         await fresh.connect();
         client = fresh;
       }
       const { rows } = await client.query<{ locked: boolean }>('SELECT pg_try_advisory_lock($1) AS locked', [
         key,
       ]);
-      if (rows[0]?.locked) setLeading(true);
+      if (rows[0]?.locked) {
+        if (options.onRunNotification) await client.query(`LISTEN ${RUN_CHANNEL}`);
+        setLeading(true);
+      }
     } catch (error) {
       options.log?.(`leader election: ${(error as Error).message}`);
       client?.end().catch(() => undefined);

@@ -1,5 +1,5 @@
 import { ACTIVE_RUN_STATUSES, FINISHED_STATUSES } from '@slipway/contracts';
-import { Prisma, type PrismaClient } from '@slipway/db';
+import { Prisma, type PrismaClient, RUN_CHANNEL } from '@slipway/db';
 import type { LogChunkToWrite } from './engine/log-pump.ts';
 import type { Transition } from './engine/run-transitions.ts';
 
@@ -203,6 +203,15 @@ export function createRunsRepo(prisma: PrismaClient) {
       if (parts.length === 0) return;
       const ctes = parts.map((part, index) => Prisma.sql`w${Prisma.raw(String(index))} AS (${part})`);
       await prisma.$executeRaw`WITH ${Prisma.join(ctes, ', ')} SELECT 1`;
+    },
+
+    /**
+     * Tells the leading replica's engine that the run needs a look (NOTIFY on `RUN_CHANNEL`,
+     * delivered when the caller's transaction commits): the replica that took the request
+     * may not be the one that runs the engine.
+     */
+    async announce(runId: string): Promise<void> {
+      await prisma.$executeRaw`SELECT pg_notify(${RUN_CHANNEL}, ${runId})`;
     },
 
     /** Marks the jobs released (their executor was told it may clean up). */

@@ -78,10 +78,16 @@ export function createRunsService(deps: {
   resolveCredentials: CredentialResolver;
   /** A workspace's custom roles by name with their permissions, as they are now (for approval gates). */
   customRoles: (workspaceId: string) => Promise<ReadonlyMap<string, readonly Permission[]>>;
-  /** Tells the engine a run needs attention now (it also polls). */
+  /** Tells this process's engine a run needs attention now (other replicas hear `runs.announce`). */
   wake: (runId: string) => void;
 }) {
   const { runs, pipelines, access } = deps;
+
+  /** The run needs the engine's attention: here, and on the leading replica if that is another. */
+  async function announce(runId: string) {
+    deps.wake(runId);
+    await runs.announce(runId);
+  }
 
   /**
    * Why `actor` may not decide the gate `job` of `run` now (null: they may). The one rule
@@ -385,7 +391,7 @@ export function createRunsService(deps: {
         return runs.findById(id, tx);
       });
       if (!created) throw new Error('the run just created is missing');
-      deps.wake(created.id);
+      await announce(created.id);
       return view(created);
     } catch (error) {
       // Two requests with one Idempotency-Key: the second gets the first's run.
@@ -454,7 +460,7 @@ export function createRunsService(deps: {
       const { run } = await findRun(actor, params, 'pipeline.run');
       if (ACTIVE_RUN_STATUSES.includes(run.status)) {
         await runs.setRun(run.id, { cancelRequested: true });
-        deps.wake(run.id);
+        await announce(run.id);
       }
       const latest = await runs.findById(run.id);
       return view(latest ?? run);
@@ -524,7 +530,7 @@ export function createRunsService(deps: {
         user: actor.username,
         decision: body.decision,
       });
-      deps.wake(run.id);
+      await announce(run.id);
       const latest = await runs.findById(run.id);
       return view(latest ?? run, caller);
     },
