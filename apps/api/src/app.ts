@@ -287,12 +287,13 @@ export async function buildApp(deps: AppDeps): Promise<SlipwayApp> {
   const runsRepo = createRunsRepo(db.prisma);
   const stream = createRunStreamHub({ runs: runsRepo });
   const localExecutor = createLocalExecutor({ workDir: config.workDir });
+  const kubeExecutors = createKubeExecutors({ clients: clusterClients });
   const engine = createReconciler({
     runs: runsRepo,
     secrets: createSecretBox(config.secretKey),
     resolveCredentials: credentials.resolveForRun,
     localExecutor,
-    kubeExecutors: createKubeExecutors({ clients: clusterClients }),
+    kubeExecutors,
     logger: deps.logger,
     ...(deps.onReconcile ? { onReconcile: deps.onReconcile } : {}),
     notify: (runId) => stream.notify(runId),
@@ -331,6 +332,7 @@ export async function buildApp(deps: AppDeps): Promise<SlipwayApp> {
   });
   app.addHook('onClose', async () => {
     await engine.stop();
+    kubeExecutors.stopAll();
     stream.close();
   });
 
