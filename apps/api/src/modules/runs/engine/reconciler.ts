@@ -164,6 +164,15 @@ export function createReconciler(deps: {
     if (changes.events.length > 0) deps.notify(run.id);
     await act(ctx, run, changes);
     const next = changes.next;
+    // Logs are archived by the leader only (a settle elsewhere must not pump them twice).
+    if (started) ensurePumps(ctx, next);
+    if (finished(next.status)) active.delete(runId);
+    else active.add(runId);
+    armResync();
+    return { requeueAfterMs: changes.requeueAfterMs };
+  }
+
+  function ensurePumps(ctx: RunContext, next: RunWithJobs) {
     logs.ensure({
       runId: next.id,
       jobs: next.jobs,
@@ -171,10 +180,6 @@ export function createReconciler(deps: {
       refOf: (job) => refOf(ctx, next, job),
       secrets: secretsOfRun(ctx.secrets, ctx.credentials.values()),
     });
-    if (finished(next.status)) active.delete(runId);
-    else active.add(runId);
-    armResync();
-    return { requeueAfterMs: changes.requeueAfterMs };
   }
 
   /** A run that cannot go on fails once, with the reason as its message. */
