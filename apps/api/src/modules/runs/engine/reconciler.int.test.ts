@@ -84,14 +84,14 @@ describe.skipIf(postgresSkipReason())('the run engine', () => {
   }
 
   /** Creates the pipeline and starts a run of it (nothing reconciles it yet); its id. */
-  async function queuedRun(name: string, steps: string): Promise<string> {
+  async function queuedRun(name: string, steps: string, environment = 'dev'): Promise<string> {
     const spec = `stages:\n  - name: s\n    jobs:\n      - name: j\n        image: alpine:3.22\n        steps:\n${steps}`;
     const created = await admin.request({ method: 'POST', url: PIPELINES, payload: { name, spec } });
     expect(created.statusCode, created.body).toBe(201);
     const started = await admin.request({
       method: 'POST',
       url: `${PIPELINES}/${name}/runs`,
-      payload: { releaseType: 'default', environment: 'dev' },
+      payload: { releaseType: 'default', environment },
     });
     expect(started.statusCode, started.body).toBe(201);
     const row = await t.db.prisma.pipelineRun.findFirstOrThrow({ where: { pipeline: { name } } });
@@ -141,6 +141,29 @@ describe.skipIf(postgresSkipReason())('the run engine', () => {
       expect(reconciles).toBe(after + 2);
       const events = await t.db.prisma.runEvent.findMany({ where: { runId: id, type: 'run' } });
       expect(events.map((event) => (event.data as { status: string }).status)).toEqual(['queued', 'failed']);
+    } finally {
+      await e.stop();
+    }
+  });
+
+  it('fails a run that still has a job to dispatch once its environment is deleted, saying so', async () => {
+    const env = await admin.request({
+      method: 'POST',
+      url: '/api/v1/workspaces/acme/environments',
+      payload: { name: 'temp' },
+    });
+    expect(env.statusCode, env.body).toBe(201);
+    const id = await queuedRun('orphan', '          - run: echo never\n', 'temp');
+    await t.db.prisma.environment.deleteMany({ where: { name: 'temp' } });
+    const e = engine({});
+    e.start();
+    try {
+      const failed = await until('the run to fail', async () => {
+        const run = await runRow(id);
+        return run.status === 'failed' ? run : undefined;
+      });
+      expect(failed.message).toBe('its environment "temp" was deleted');
+      expect(failed.jobs.map((j) => [j.status, j.executor])).toEqual([['skipped', null]]);
     } finally {
       await e.stop();
     }

@@ -160,6 +160,10 @@ export function createReconciler(deps: {
       }
       changes = transition({ ...input, plan: ctx.plan, target: ctx.target });
     }
+    if (dispatching && ctx.target.gone) {
+      await failRun(run, ctx.target.gone);
+      return {};
+    }
     await runs.apply(run.id, changes);
     if (changes.events.length > 0) deps.notify(run.id);
     await act(ctx, run, changes);
@@ -211,7 +215,6 @@ export function createReconciler(deps: {
       deps.logger?.warn({ err: error, run: runId }, 'reconciling a run failed');
       return {};
     } finally {
-      deps.notify(runId);
       deps.onReconcile?.(runId, performance.now() - startedAt);
     }
   }

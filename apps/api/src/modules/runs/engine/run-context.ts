@@ -40,8 +40,12 @@ export interface RunContext {
   plan: PlannedJob[];
   /** The run's variables as the steps' environment (`SLIPWAY_BRANCH`, `SLIPWAY_PARAM_<NAME>`, …). */
   variables: Record<string, string>;
-  /** Where jobs dispatched now go (the run's environment as it was when this was built). */
-  target: DispatchTarget & { cluster: ClusterCredentials | null };
+  /**
+   * Where jobs dispatched now go (the run's environment as it was when this was built);
+   * `gone` says why nothing can be dispatched (its environment was deleted) — terminal only
+   * for a run that still has a job to dispatch: what was dispatched keeps its executor.
+   */
+  target: DispatchTarget & { cluster: ClusterCredentials | null; gone?: string | undefined };
   /** The clusters jobs of the run were dispatched to, by id; null: deleted since. */
   clusters: Map<string, ClusterCredentials | null>;
   /** When environment, project, credentials and clusters were read (ms since the epoch). */
@@ -78,21 +82,21 @@ export function createRunContexts(deps: {
   async function load(run: RunWithJobs): Promise<Entry['source']> {
     const { environment, project } = await deps.runs.dispatchSourceOf(run);
     if (!project) throw new TerminalError('its project was deleted');
-    if (!environment) throw new TerminalError(`its environment "${run.environmentName}" was deleted`);
     const secrets = run.secretValues
       ? (JSON.parse(deps.secrets.decrypt(run.secretValues)) as Record<string, string>)
       : {};
     const spec = parseOrTerminal(run.spec);
     // The credentials named anywhere in the plan (the plan's commit does not change names).
-    const plan = planRun(spec, planContextOf(run, secrets, environment.namespace, project));
+    const plan = planRun(spec, planContextOf(run, secrets, environment?.namespace ?? null, project));
     const credentials = await deps.resolveCredentials(
       project.workspaceId,
       credentialsOfRun(plan, project.gitCredential),
     );
     const recorded = [...new Set(run.jobs.flatMap((job) => (job.clusterId ? [job.clusterId] : [])))];
-    const found = await deps.runs.clustersByIds(recorded.filter((id) => id !== environment.cluster?.id));
+    const current = environment?.cluster ?? null;
+    const found = await deps.runs.clustersByIds(recorded.filter((id) => id !== current?.id));
     const clusters = new Map<string, ClusterCredentials | null>(recorded.map((id) => [id, null]));
-    for (const cluster of [...found, ...(environment.cluster ? [environment.cluster] : [])]) {
+    for (const cluster of [...found, ...(current ? [current] : [])]) {
       clusters.set(cluster.id, cluster);
     }
     return {
@@ -105,10 +109,11 @@ export function createRunContexts(deps: {
       secrets,
       credentials,
       target: {
-        executor: environment.cluster ? 'kubernetes' : 'local',
-        clusterId: environment.cluster?.id ?? null,
-        namespace: environment.namespace ?? 'default',
-        cluster: environment.cluster,
+        executor: current ? 'kubernetes' : 'local',
+        clusterId: current?.id ?? null,
+        namespace: environment?.namespace ?? 'default',
+        cluster: current,
+        gone: environment ? undefined : `its environment "${run.environmentName}" was deleted`,
       },
       clusters,
       builtAt: Date.now(),
@@ -119,7 +124,7 @@ export function createRunContexts(deps: {
     /**
      * The run's context, from the cache unless `fresh` (then environment, project,
      * credentials and clusters are read again). Throws `TerminalError` when the run
-     * cannot go on: its project or environment is gone, its stored spec no longer parses.
+     * cannot go on: its project is gone, its stored spec no longer parses.
      */
     async get(run: RunWithJobs, options: { fresh?: boolean } = {}): Promise<RunContext> {
       let entry = cache.get(run.id);
