@@ -30,6 +30,7 @@ const STEP_COLUMNS = {
   startedAt: 'started_at',
   finishedAt: 'finished_at',
   logComplete: 'log_complete',
+  logError: 'log_error',
 } as const;
 
 /** A parameter with the cast its column needs (raw SQL parameters arrive untyped). */

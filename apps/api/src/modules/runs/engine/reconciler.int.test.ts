@@ -1,7 +1,7 @@
 // The run engine against a real PostgreSQL: terminal errors fail a run once, a reconcile
 // costs a counted number of SQL statements, an idle engine sends none, and a job keeps the
 // executor it was dispatched to whatever happens to its environment afterwards.
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { PassThrough } from 'node:stream';
@@ -164,6 +164,38 @@ describe.skipIf(postgresSkipReason())('the run engine', () => {
       });
       expect(failed.message).toBe('its environment "temp" was deleted');
       expect(failed.jobs.map((j) => [j.status, j.executor])).toEqual([['skipped', null]]);
+    } finally {
+      await e.stop();
+    }
+  });
+
+  it('fails a job whose recorded cluster was deleted, saying so, and never runs it locally', async () => {
+    const id = await queuedRun('lost', '          - run: echo never\n');
+    const clusterId = '00000000-0000-4000-8000-000000000042';
+    await t.db.prisma.pipelineRun.update({ where: { id }, data: { status: 'running' } });
+    await t.db.prisma.jobRun.updateMany({
+      where: { runId: id },
+      data: {
+        status: 'running',
+        executor: 'kubernetes',
+        clusterId,
+        namespace: 'gone',
+        externalName: 'slw-lost-a1',
+      },
+    });
+    const e = engine({});
+    e.start();
+    try {
+      const failed = await until('the run to fail', async () => {
+        const run = await runRow(id);
+        return run.status === 'failed' ? run : undefined;
+      });
+      const message = `the cluster this job was dispatched to (${clusterId}) was deleted`;
+      expect(failed.jobs.map((j) => [j.status, j.message, j.executor, j.attempt])).toEqual([
+        ['failed', message, 'kubernetes', 1],
+      ]);
+      expect(failed.message).toBe(`s / j: ${message}`);
+      await expect(readdir(path.join(workDir, 'slw-lost-a1'))).rejects.toThrow();
     } finally {
       await e.stop();
     }

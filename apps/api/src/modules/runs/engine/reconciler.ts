@@ -69,9 +69,15 @@ export function createReconciler(deps: {
   const watches = new Map<Executor, () => void>();
 
   /** The executor a job was dispatched to, or why there is none any more. */
-  function executorOf(job: JobRunRow, clusters: ReadonlyMap<string, ClusterCredentials | null>) {
+  function executorOf(
+    job: JobRunRow,
+    clusters: ReadonlyMap<string, ClusterCredentials | null>,
+    /** Jobs dispatched before clusters were recorded (no namespace either): the run's. */
+    legacyClusterId?: string | null,
+  ) {
     if (job.executor === 'local') return deps.localExecutor;
-    const cluster = job.clusterId ? clusters.get(job.clusterId) : undefined;
+    const clusterId = job.clusterId ?? (job.namespace === null ? legacyClusterId : null);
+    const cluster = clusterId ? clusters.get(clusterId) : undefined;
     if (!cluster) {
       return `the cluster this job was dispatched to (${job.clusterId ?? 'not recorded'}) was deleted`;
     }
@@ -86,7 +92,7 @@ export function createReconciler(deps: {
     await Promise.all(
       run.jobs.map(async (job) => {
         if (job.status !== 'running' || job.kind !== 'job' || !job.executor) return;
-        const executor = executorOf(job, ctx.clusters);
+        const executor = executorOf(job, ctx.clusters, ctx.target.clusterId);
         if (typeof executor === 'string') {
           observed.set(job.id, { state: 'gone', message: executor });
           return;
@@ -106,7 +112,7 @@ export function createReconciler(deps: {
         logs.stepEnded(action.stepId);
         continue;
       }
-      const executor = executorOf(action.job, ctx.clusters);
+      const executor = executorOf(action.job, ctx.clusters, ctx.target.clusterId);
       if (typeof executor === 'string') continue;
       const ref = refOf(ctx, run, action.job);
       if (action.type === 'start') await executor.start(dispatchOf(ctx, run, action.job, action.planned));
@@ -177,10 +183,16 @@ export function createReconciler(deps: {
   }
 
   function ensurePumps(ctx: RunContext, next: RunWithJobs) {
+    const executors = new Map<string, Executor>();
+    for (const job of next.jobs) {
+      const executor = job.executor ? executorOf(job, ctx.clusters, ctx.target.clusterId) : undefined;
+      // A job whose cluster is gone has no log left to read.
+      if (executor && typeof executor !== 'string') executors.set(job.id, executor);
+    }
     logs.ensure({
       runId: next.id,
-      jobs: next.jobs,
-      executorOf: (job) => executorOf(job, ctx.clusters) as Executor,
+      jobs: next.jobs.filter((job) => executors.has(job.id)),
+      executorOf: (job) => executors.get(job.id) as Executor,
       refOf: (job) => refOf(ctx, next, job),
       secrets: secretsOfRun(ctx.secrets, ctx.credentials.values()),
     });

@@ -408,7 +408,9 @@ describe('run transitions: retries, timeouts, stages, checkout', () => {
   });
 
   it('a job whose cluster is gone fails with that message and is not retried', () => {
-    const a = running('a');
+    const a = running('a', {
+      steps: [step('a', 0, { status: 'running', startedAt: EARLIER }), step('a', 1)],
+    });
     const t = decide(run([a]), {
       observed: { a: { state: 'gone', message: 'the cluster was deleted' } },
       plan: [planned(a, { retries: 3 })],
@@ -416,6 +418,10 @@ describe('run transitions: retries, timeouts, stages, checkout', () => {
     expect(statusOf(t, 'a')).toBe('failed');
     expect(t.newJobs).toEqual([]);
     expect(t.next.message).toBe('s / a: the cluster was deleted');
+    expect(t.next.jobs[0]?.steps.map((s) => [s.logComplete, s.logError])).toEqual([
+      [true, 'the cluster was deleted'],
+      [true, null],
+    ]);
   });
 });
 

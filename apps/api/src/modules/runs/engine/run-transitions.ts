@@ -67,7 +67,7 @@ export type JobChange = Partial<
   >
 >;
 export type StepChange = Partial<
-  Pick<StepRunRow, 'status' | 'exitCode' | 'result' | 'startedAt' | 'finishedAt' | 'logComplete'>
+  Pick<StepRunRow, 'status' | 'exitCode' | 'result' | 'startedAt' | 'finishedAt' | 'logComplete' | 'logError'>
 >;
 
 /** A run event as stored (`run_events.type` and `.data`). */
@@ -242,6 +242,11 @@ export function transition(input: TransitionInput): Transition {
     if (!observed) return;
     if (observed.state === 'gone') {
       endSteps(job, 'failed');
+      // What was not archived of its logs is gone with it.
+      for (const step of job.steps) {
+        if (!step.logComplete)
+          setStep(job, step, { logComplete: true, logError: observed.message.slice(0, 500) });
+      }
       finishJob(job, 'failed', observed.message, false);
       return;
     }
