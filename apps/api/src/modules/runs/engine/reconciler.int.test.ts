@@ -98,6 +98,20 @@ describe.skipIf(postgresSkipReason())('the run engine', () => {
     return row.id;
   }
 
+  /** Runs an engine until the run has failed; the run as stored then. */
+  async function failedRun(id: string) {
+    const e = engine({});
+    e.start();
+    try {
+      return await until('the run to fail', async () => {
+        const run = await runRow(id);
+        return run.status === 'failed' ? run : undefined;
+      });
+    } finally {
+      await e.stop();
+    }
+  }
+
   const runRow = (id: string) =>
     t.db.prisma.pipelineRun.findUniqueOrThrow({
       where: { id },
@@ -155,18 +169,9 @@ describe.skipIf(postgresSkipReason())('the run engine', () => {
     expect(env.statusCode, env.body).toBe(201);
     const id = await queuedRun('orphan', '          - run: echo never\n', 'temp');
     await t.db.prisma.environment.deleteMany({ where: { name: 'temp' } });
-    const e = engine({});
-    e.start();
-    try {
-      const failed = await until('the run to fail', async () => {
-        const run = await runRow(id);
-        return run.status === 'failed' ? run : undefined;
-      });
-      expect(failed.message).toBe('its environment "temp" was deleted');
-      expect(failed.jobs.map((j) => [j.status, j.executor])).toEqual([['skipped', null]]);
-    } finally {
-      await e.stop();
-    }
+    const failed = await failedRun(id);
+    expect(failed.message).toBe('its environment "temp" was deleted');
+    expect(failed.jobs.map((j) => [j.status, j.executor])).toEqual([['skipped', null]]);
   });
 
   it('fails a job whose recorded cluster was deleted, saying so, and never runs it locally', async () => {
@@ -183,22 +188,13 @@ describe.skipIf(postgresSkipReason())('the run engine', () => {
         externalName: 'slw-lost-a1',
       },
     });
-    const e = engine({});
-    e.start();
-    try {
-      const failed = await until('the run to fail', async () => {
-        const run = await runRow(id);
-        return run.status === 'failed' ? run : undefined;
-      });
-      const message = `the cluster this job was dispatched to (${clusterId}) was deleted`;
-      expect(failed.jobs.map((j) => [j.status, j.message, j.executor, j.attempt])).toEqual([
-        ['failed', message, 'kubernetes', 1],
-      ]);
-      expect(failed.message).toBe(`s / j: ${message}`);
-      await expect(readdir(path.join(workDir, 'slw-lost-a1'))).rejects.toThrow();
-    } finally {
-      await e.stop();
-    }
+    const failed = await failedRun(id);
+    const message = `the cluster this job was dispatched to (${clusterId}) was deleted`;
+    expect(failed.jobs.map((j) => [j.status, j.message, j.executor, j.attempt])).toEqual([
+      ['failed', message, 'kubernetes', 1],
+    ]);
+    expect(failed.message).toBe(`s / j: ${message}`);
+    await expect(readdir(path.join(workDir, 'slw-lost-a1'))).rejects.toThrow();
   });
 
   it('costs one SQL statement to reconcile a running run where nothing changed, two when a step changes', async () => {
