@@ -57,7 +57,7 @@ import { createRolesRepo } from './modules/roles/roles.repo.ts';
 import { createRolesService } from './modules/roles/roles.service.ts';
 import { createActiveRunsRepo } from './modules/runs/active-runs.repo.ts';
 import { createActiveRunsGuard } from './modules/runs/active-runs-guard.ts';
-import { createKubeExecutor } from './modules/runs/engine/kube-executor.ts';
+import { createKubeExecutors } from './modules/runs/engine/kube-executors.ts';
 import { createLocalExecutor } from './modules/runs/engine/local-executor.ts';
 import { createReconciler, type Reconciler } from './modules/runs/engine/reconciler.ts';
 import { createRunStreamHub } from './modules/runs/run-stream.ts';
@@ -107,6 +107,8 @@ export interface AppDeps {
   db: { prisma: PrismaClient; checkReady: () => Promise<void> };
   /** A pino logger; none in tests. */
   logger?: FastifyBaseLogger;
+  /** Told the duration of every reconcile of the run engine (benchmarks, metrics). */
+  onReconcile?: (runId: string, durationMs: number) => void;
 }
 
 export interface SlipwayServices {
@@ -298,16 +300,15 @@ export async function buildApp(deps: AppDeps): Promise<SlipwayApp> {
   const runsRepo = createRunsRepo(db.prisma);
   const stream = createRunStreamHub({ runs: runsRepo });
   const localExecutor = createLocalExecutor({ workDir: config.workDir });
+  const kubeExecutors = createKubeExecutors({ clients: clusterClients });
   const engine = createReconciler({
-    prisma: db.prisma,
     runs: runsRepo,
     secrets: createSecretBox(config.secretKey),
     resolveCredentials: credentials.resolveForRun,
-    executorFor: (environment) =>
-      environment?.cluster
-        ? createKubeExecutor({ kube: clusterClients.clientFor(environment.cluster) })
-        : localExecutor,
+    localExecutor,
+    kubeExecutors,
     logger: deps.logger,
+    ...(deps.onReconcile ? { onReconcile: deps.onReconcile } : {}),
     notify: (runId) => stream.notify(runId),
   });
   const runs = createRunsService({
@@ -344,6 +345,7 @@ export async function buildApp(deps: AppDeps): Promise<SlipwayApp> {
   });
   app.addHook('onClose', async () => {
     await engine.stop();
+    kubeExecutors.stopAll();
     stream.close();
   });
 

@@ -82,6 +82,8 @@ async function main(): Promise<void> {
       }
     },
     (message) => logger.warn(message),
+    // A run created or changed through another replica.
+    (runId) => engine.wake(runId),
   );
 
   let shuttingDown = false;

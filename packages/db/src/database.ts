@@ -18,7 +18,12 @@ export interface Database {
    * Leadership for background work. The embedded database belongs to one process (its
    * data directory is locked), which therefore always leads.
    */
-  electLeader(onChange: (leading: boolean) => void, log?: (message: string) => void): LeaderElection;
+  electLeader(
+    onChange: (leading: boolean) => void,
+    log?: (message: string) => void,
+    /** While leading, told each run another replica announced (see `RUN_CHANNEL`). */
+    onRunNotification?: (runId: string) => void,
+  ): LeaderElection;
   /** Throws with the reason when the database is unreachable or has pending migrations. */
   checkReady(): Promise<void>;
   close(): Promise<void>;
@@ -51,12 +56,18 @@ export async function openDatabase(config: DatabaseConfig): Promise<Database> {
   return {
     prisma,
     embedded: Boolean(embedded),
-    electLeader(onChange, log) {
+    electLeader(onChange, log, onRunNotification) {
       if (embedded) {
+        // One process: its own wake-ups reach its engine directly.
         onChange(true);
         return { isLeader: () => true, stop: async () => onChange(false) };
       }
-      return electLeader({ connectionString, onChange, ...(log ? { log } : {}) });
+      return electLeader({
+        connectionString,
+        onChange,
+        ...(log ? { log } : {}),
+        ...(onRunNotification ? { onRunNotification } : {}),
+      });
     },
     async checkReady() {
       // The reason is shown by /readyz: keep connection details out of it.

@@ -3,5 +3,5 @@ export { DataDirectoryInUseError } from './embedded.ts';
 export { isForeignKeyViolation, isUniqueViolation } from './errors.ts';
 export type { Project, Session, User, Workspace } from './generated/prisma/client.ts';
 export { Prisma, PrismaClient } from './generated/prisma/client.ts';
-export { ENGINE_LEADER_LOCK, electLeader, type LeaderElection } from './leader.ts';
+export { ENGINE_LEADER_LOCK, electLeader, type LeaderElection, RUN_CHANNEL } from './leader.ts';
 export { MigrationError } from './migrator.ts';

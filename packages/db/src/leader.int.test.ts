@@ -1,7 +1,7 @@
 import { createTestDatabase, postgresSkipReason, type TestDatabase } from '@slipway/testing';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { electLeader } from './leader.ts';
+import { electLeader, RUN_CHANNEL } from './leader.ts';
 
 async function until(what: string, check: () => boolean, timeoutMs = 10_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
@@ -66,5 +66,62 @@ describe.skipIf(postgresSkipReason())('leader election', () => {
     for (const [index, election] of elections.entries()) if (index !== second) await election.stop();
     await until('the former leader to lead again', () => states[second] === true);
     await elections[second]?.stop();
+  });
+
+  it('sends nothing while it leads (no periodic query): its last statement stays the lock', async () => {
+    const lockKey = 4343;
+    let leading = false;
+    const election = electLeader({
+      connectionString: database.url,
+      lockKey,
+      retryMs: 50,
+      onChange: (value) => {
+        leading = value;
+      },
+    });
+    await until('it leads', () => leading);
+    const admin = new pg.Client({ connectionString: database.url });
+    await admin.connect();
+    const lastStatement = async () =>
+      (
+        await admin.query<{ query: string; state_change: Date }>(
+          `SELECT a.query, a.state_change FROM pg_stat_activity a
+           JOIN pg_locks l ON l.pid = a.pid WHERE l.locktype = 'advisory' AND l.objid = $1 AND l.granted`,
+          [lockKey],
+        )
+      ).rows[0];
+    const before = await lastStatement();
+    // Many retry periods: a leader that checked its connection would have queried by now.
+    await new Promise((resolve) => setTimeout(resolve, 600));
+    const after = await lastStatement();
+    await admin.end();
+    await election.stop();
+    expect(after?.query).toMatch(/pg_try_advisory_lock/);
+    expect(after?.state_change).toEqual(before?.state_change);
+  });
+
+  it('hears the runs other replicas announce while it leads, and only then', async () => {
+    const heard: string[] = [];
+    let leading = false;
+    const announce = async (runId: string) => {
+      const admin = new pg.Client({ connectionString: database.url });
+      await admin.connect();
+      await admin.query('SELECT pg_notify($1, $2)', [RUN_CHANNEL, runId]);
+      await admin.end();
+    };
+    const election = electLeader({
+      connectionString: database.url,
+      lockKey: 4444,
+      retryMs: 50,
+      onChange: (value) => {
+        leading = value;
+      },
+      onRunNotification: (runId) => heard.push(runId),
+    });
+    await until('it leads', () => leading);
+    await announce('run-1');
+    await until('the announcement', () => heard.includes('run-1'));
+    await election.stop();
+    expect(heard).toEqual(['run-1']);
   });
 });

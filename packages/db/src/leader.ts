@@ -3,6 +3,12 @@ import pg from 'pg';
 /** Advisory-lock key of the run engine's leadership ("slwleadr"). */
 export const ENGINE_LEADER_LOCK = 0x736c776c;
 
+/**
+ * The channel a run is announced on (payload: its id) when any replica creates or changes
+ * it: the leader LISTENs on its lock connection and reconciles the run at once.
+ */
+export const RUN_CHANNEL = 'slipway_run';
+
 export interface LeaderElection {
   /** Whether this process holds the lock now. */
   isLeader(): boolean;
@@ -13,12 +19,21 @@ export interface LeaderElection {
  * Leadership through a session-level Postgres advisory lock held on a connection of its
  * own: whoever holds the lock leads, and a leader whose process or connection dies loses
  * it at once (Postgres releases the lock with the session), so another replica takes over.
+ *
+ * A leader sends no query while it leads: it learns that its session is gone from the
+ * connection itself (the server's termination message or a socket error, and TCP
+ * keepalive for a peer that vanished silently), then steps down and campaigns again.
+ * A replica that does not lead tries for the lock every `retryMs`.
  */
 export function electLeader(options: {
   connectionString: string;
   lockKey?: number;
   retryMs?: number;
+  /** TCP keepalive probes start after this much idle time on the lock's connection (ms). */
+  keepAliveMs?: number;
   onChange: (leading: boolean) => void;
+  /** While leading: told every notification on `RUN_CHANNEL` (its payload). */
+  onRunNotification?: (payload: string) => void;
   log?: (message: string) => void;
 }): LeaderElection {
   const key = options.lockKey ?? ENGINE_LEADER_LOCK;
@@ -34,16 +49,35 @@ export function electLeader(options: {
     options.onChange(value);
   };
 
+  /** The lock's connection is gone (error or end): step down, campaign again later. */
+  function lost(connection: pg.Client, reason: string) {
+    if (client !== connection) return;
+    options.log?.(`leader election connection lost: ${reason}`);
+    client = undefined;
+    connection.end().catch(() => undefined);
+    setLeading(false);
+    schedule();
+  }
+
+  function schedule() {
+    clearTimeout(timer);
+    if (!stopped && !leading) timer = setTimeout(() => void attempt(), retryMs);
+  }
+
   async function attempt(): Promise<void> {
     if (stopped) return;
     try {
       if (!client) {
-        const fresh = new pg.Client({ connectionString: options.connectionString });
-        fresh.on('error', (error) => {
-          options.log?.(`leader election connection lost: ${error.message}`);
-          if (client === fresh) client = undefined;
-          setLeading(false);
-          fresh.end().catch(() => undefined);
+        const fresh = new pg.Client({
+          connectionString: options.connectionString,
+          keepAlive: true,
+          keepAliveInitialDelayMillis: options.keepAliveMs ?? 10_000,
+        });
+        fresh.on('error', (error) => lost(fresh, error.message));
+        fresh.on('end', () => lost(fresh, 'the connection ended'));
+        fresh.on('notification', (message) => {
+          if (message.channel === RUN_CHANNEL && message.payload)
+            options.onRunNotification?.(message.payload);
         });
         await fresh.connect();
         client = fresh;
@@ -51,31 +85,17 @@ export function electLeader(options: {
       const { rows } = await client.query<{ locked: boolean }>('SELECT pg_try_advisory_lock($1) AS locked', [
         key,
       ]);
-      if (rows[0]?.locked) setLeading(true);
+      if (rows[0]?.locked) {
+        if (options.onRunNotification) await client.query(`LISTEN ${RUN_CHANNEL}`);
+        setLeading(true);
+      }
     } catch (error) {
       options.log?.(`leader election: ${(error as Error).message}`);
       client?.end().catch(() => undefined);
       client = undefined;
       setLeading(false);
     }
-    if (!stopped && !leading) timer = setTimeout(() => void attempt(), retryMs);
-    else if (!stopped) timer = setTimeout(() => void check(), retryMs);
-  }
-
-  /** A leader checks its connection now and then (a dead one means the lock is gone). */
-  async function check(): Promise<void> {
-    if (stopped) return;
-    // The connection's error handler may have dropped it already: campaign again.
-    if (!client) return attempt();
-    try {
-      await client.query('SELECT 1');
-      timer = setTimeout(() => void check(), retryMs);
-    } catch {
-      client.end().catch(() => undefined);
-      client = undefined;
-      setLeading(false);
-      void attempt();
-    }
+    schedule();
   }
 
   void attempt();
@@ -85,8 +105,9 @@ export function electLeader(options: {
       stopped = true;
       clearTimeout(timer);
       setLeading(false);
-      await client?.end().catch(() => undefined);
+      const connection = client;
       client = undefined;
+      await connection?.end().catch(() => undefined);
     },
   };
 }

@@ -1,7 +1,8 @@
 import { type ClusterSource, createKubeClient, type KubeClient } from '@slipway/kube';
 import type { SecretBox } from '../../lib/secret-box.ts';
 
-interface ClusterCredentials {
+/** What a client to a registered cluster is built from (a `clusters` row). */
+export interface ClusterCredentials {
   id: string;
   inCluster: boolean;
   kubeconfigEncrypted: string | null;

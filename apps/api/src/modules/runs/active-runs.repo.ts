@@ -15,7 +15,13 @@ const DELETE_TRANSACTION_TIMEOUT_MS = 60_000;
 function whereOf(scope: RunScope): Prisma.PipelineRunWhereInput {
   const active = { status: { in: [...ACTIVE_RUN_STATUSES] } };
   if ('environmentId' in scope) return { ...active, environmentId: scope.environmentId };
-  if ('clusterId' in scope) return { ...active, environment: { clusterId: scope.clusterId } };
+  // A job keeps the cluster it was dispatched to even when its environment moved since.
+  if ('clusterId' in scope) {
+    return {
+      ...active,
+      OR: [{ environment: { clusterId: scope.clusterId } }, { jobs: { some: { clusterId: scope.clusterId } } }],
+    };
+  }
   return { ...active, pipeline: { projectId: scope.projectId } };
 }
 

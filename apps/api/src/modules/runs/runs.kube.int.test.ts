@@ -227,6 +227,51 @@ describe.skipIf(postgresSkipReason() || clusterSkipReason())('runs as Kubernetes
         : undefined;
     });
   });
+
+  it("keeps using the job's own cluster after its environment is repointed to the local executor", async () => {
+    const created = await admin.request({
+      method: 'POST',
+      url: `${base}/blocked/runs`,
+      payload: { releaseType: 'default', environment: 'blocked' },
+    });
+    const run = created.json() as Run;
+    const row = await t.db.prisma.pipelineRun.findFirstOrThrow({
+      where: { number: run.number, pipeline: { name: 'blocked' } },
+    });
+    await eventually('the Jobs to exist', async () =>
+      (await jobsOf(`${ws}-blocked`, row.id)).length === 2 ? true : undefined,
+    );
+    const environment = await t.db.prisma.environment.findFirstOrThrow({
+      where: { name: 'blocked', workspace: { slug: ws } },
+    });
+    // The environment no longer names a cluster: new jobs would run locally, these stay put.
+    await t.db.prisma.environment.update({
+      where: { id: environment.id },
+      data: { clusterId: null, namespace: null },
+    });
+    try {
+      await t.engine.settle(row.id);
+      await t.engine.settle(row.id);
+      const jobs = await t.db.prisma.jobRun.findMany({ where: { runId: row.id, name: 'waits' } });
+      expect(jobs.map((j) => [j.status, j.executor, j.clusterId, j.namespace, j.attempt])).toEqual([
+        ['running', 'kubernetes', environment.clusterId, `${ws}-blocked`, 1],
+      ]);
+      // Cancelling stops it on the cluster it runs on.
+      await admin.request({ method: 'POST', url: `${base}/blocked/runs/${run.number}/cancel` });
+      await eventually('the Jobs to be deleted', async () => {
+        const left = (await jobsOf(`${ws}-blocked`, row.id)).filter((j) => !j.metadata?.deletionTimestamp);
+        return left.length === 0 ? true : undefined;
+      });
+      const done = await runOf('blocked', run.number);
+      expect(done.status).toBe('cancelled');
+      expect(done.jobs.map((j) => j.executor)).toEqual(['kubernetes', 'kubernetes']);
+    } finally {
+      await t.db.prisma.environment.update({
+        where: { id: environment.id },
+        data: { clusterId: environment.clusterId, namespace: environment.namespace },
+      });
+    }
+  });
 });
 
 describe.skipIf(postgresSkipReason() || clusterSkipReason())(

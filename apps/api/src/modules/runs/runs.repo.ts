@@ -1,12 +1,15 @@
 import {
   ACTIVE_RUN_STATUSES,
+  FINISHED_STATUSES,
   type RunEventOf,
   type RunStatus,
   type StoredRunEvent,
   type WorkStatus,
 } from '@slipway/contracts';
-import type { Prisma, PrismaClient } from '@slipway/db';
+import { Prisma, type PrismaClient, RUN_CHANNEL } from '@slipway/db';
 import type { LogChunkToWrite } from './engine/log-pump.ts';
+import type { Transition } from './engine/run-transitions.ts';
+import { writesOf } from './run-writes.ts';
 
 type Db = PrismaClient | Prisma.TransactionClient;
 
@@ -64,9 +67,9 @@ export function createRunsRepo(prisma: PrismaClient) {
    * rest as JSON). The event's shape is checked at compile time by `StoredRunEvent` (the
    * contract's `RunEventSchema` without `log`), not parsed again here.
    */
-  async function event(db: Db, runId: string, event: StoredRunEvent) {
+  async function event(db: Db | undefined, runId: string, event: StoredRunEvent) {
     const { type, ...data } = event;
-    await db.runEvent.create({ data: { runId, type, data } });
+    await (db ?? prisma).runEvent.create({ data: { runId, type, data } });
   }
 
   /**
@@ -113,8 +116,99 @@ export function createRunsRepo(prisma: PrismaClient) {
       });
     },
 
+    /** The run with its jobs, steps and decisions: one SQL statement (relation joins). */
     findById(id: string, db: Db = prisma) {
-      return db.pipelineRun.findUnique({ where: { id }, include: runInclude });
+      return db.pipelineRun.findUnique({ where: { id }, include: runInclude, relationLoadStrategy: 'join' });
+    },
+
+    /** Stores a new run (its jobs through `addJobs`, in the same transaction). */
+    async create(data: Prisma.PipelineRunUncheckedCreateInput, db: Db): Promise<void> {
+      await db.pipelineRun.create({ data });
+    },
+
+    /**
+     * Stores every change of one engine transition (run, jobs, steps, new attempts, events)
+     * in ONE SQL statement of data-modifying CTEs: atomic without a transaction block, one
+     * round trip. Each row appears at most once (the transition merges its changes).
+     */
+    async apply(runId: string, changes: Transition): Promise<void> {
+      const parts = writesOf(runId, changes);
+      if (parts.length === 0) return;
+      const ctes = parts.map((part, index) => Prisma.sql`w${Prisma.raw(String(index))} AS (${part})`);
+      await prisma.$executeRaw`WITH ${Prisma.join(ctes, ', ')} SELECT 1`;
+    },
+
+    /**
+     * Tells the leading replica's engine that the run needs a look (NOTIFY on `RUN_CHANNEL`,
+     * delivered when the caller's transaction commits): the replica that took the request
+     * may not be the one that runs the engine.
+     */
+    async announce(runId: string): Promise<void> {
+      await prisma.$executeRaw`SELECT pg_notify(${RUN_CHANNEL}, ${runId})`;
+    },
+
+    /** Marks the jobs released (their executor was told it may clean up). */
+    async markReleased(jobIds: string[]): Promise<void> {
+      if (jobIds.length === 0) return;
+      await prisma.jobRun.updateMany({ where: { id: { in: jobIds } }, data: { releasedAt: new Date() } });
+    },
+
+    /**
+     * Runs that ended with something left for the engine: a log to archive or a finished
+     * job not yet released (looked up once when the engine starts).
+     */
+    async unsettledEndedRunIds(): Promise<string[]> {
+      const rows = await prisma.jobRun.findMany({
+        where: {
+          executor: { not: null },
+          run: { status: { notIn: [...ACTIVE_RUN_STATUSES] } },
+          OR: [
+            { steps: { some: { logComplete: false, status: { not: 'pending' } } } },
+            { releasedAt: null, status: { in: [...FINISHED_STATUSES] } },
+          ],
+        },
+        select: { runId: true },
+        distinct: ['runId'],
+      });
+      return rows.map((row) => row.runId);
+    },
+
+    /** Where the run's jobs are dispatched now: its environment (and cluster) and project. */
+    async dispatchSourceOf(run: { environmentId: string | null; pipeline: { projectId: string } }) {
+      const [environment, project] = await Promise.all([
+        run.environmentId
+          ? prisma.environment.findUnique({
+              where: { id: run.environmentId },
+              select: { id: true, namespace: true, cluster: true },
+            })
+          : null,
+        prisma.project.findUnique({
+          where: { id: run.pipeline.projectId },
+          select: {
+            slug: true,
+            repoUrl: true,
+            gitCredential: true,
+            workspaceId: true,
+            workspace: { select: { slug: true } },
+          },
+        }),
+      ]);
+      return { environment, project };
+    },
+
+    /** The clusters of these ids that still exist. */
+    clustersByIds(ids: string[]) {
+      return ids.length === 0 ? Promise.resolve([]) : prisma.cluster.findMany({ where: { id: { in: ids } } });
+    },
+
+    /** Whether nothing more will happen to the run: it ended and every log is archived. */
+    async isSettled(runId: string): Promise<boolean> {
+      const run = await prisma.pipelineRun.findUnique({ where: { id: runId }, select: { status: true } });
+      if (!run || ACTIVE_RUN_STATUSES.includes(run.status)) return false;
+      const open = await prisma.stepRun.count({
+        where: { logComplete: false, status: { not: 'pending' }, jobRun: { runId, executor: { not: null } } },
+      });
+      return open === 0;
     },
 
     list(

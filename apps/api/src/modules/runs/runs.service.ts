@@ -14,7 +14,6 @@ import {
   type PipelineSpec,
   PlanError,
   type PlannedJob,
-  parsePipeline,
   parseRunRef,
   planRun,
   refVariables,
@@ -37,13 +36,12 @@ import type { EnvironmentsRepo } from '../environments/environments.repo.ts';
 import type { PipelinesService } from '../pipelines/pipelines.service.ts';
 import { type CredentialResolver, credentialsOfRun } from './engine/run-credentials.ts';
 import { type GateRefusal, gateRefusal } from './gate-decisions.ts';
+import { CHECKOUT_STEP, parseRunSpec } from './run-spec.ts';
 import { formatCursor } from './run-stream.ts';
 import { type GateCaller, latestAttempts, toRun, toRunSummary } from './run-view.ts';
 import type { NewJobRun, RunsRepo, RunWithJobs } from './runs.repo.ts';
 
 export const SECRET_MASK = '***';
-/** The step every job starts with when the project has a repository. */
-export const CHECKOUT_STEP = 'checkout';
 
 export interface StartRunInput {
   releaseType: string;
@@ -56,20 +54,6 @@ export interface StartRunInput {
   trigger: 'manual' | 'webhook' | 'retry';
   idempotencyKey?: string | undefined;
   retry?: { of: RunWithJobs; fromStage?: string | undefined };
-}
-
-const parsedSpecs = new Map<string, PipelineSpec>();
-const PARSED_SPECS_KEPT = 200;
-
-/** A run's stored spec, parsed (it never changes, so the latest few are kept parsed). */
-export function parseRunSpec(text: string): PipelineSpec {
-  const cached = parsedSpecs.get(text);
-  if (cached) return cached;
-  const parsed = parsePipeline(text, { rules: 'schema' });
-  if (!parsed.spec) throw new Error('a stored run spec no longer parses');
-  if (parsedSpecs.size >= PARSED_SPECS_KEPT) parsedSpecs.delete(parsedSpecs.keys().next().value ?? '');
-  parsedSpecs.set(text, parsed.spec);
-  return parsed.spec;
 }
 
 /** Plans the run, or refuses it (400) naming each expression that cannot be used. */
@@ -94,10 +78,16 @@ export function createRunsService(deps: {
   resolveCredentials: CredentialResolver;
   /** A workspace's custom roles by name with their permissions, as they are now (for approval gates). */
   customRoles: (workspaceId: string) => Promise<ReadonlyMap<string, readonly Permission[]>>;
-  /** Tells the engine a run needs attention now (it also polls). */
+  /** Tells this process's engine a run needs attention now (other replicas hear `runs.announce`). */
   wake: (runId: string) => void;
 }) {
   const { runs, pipelines, access } = deps;
+
+  /** The run needs the engine's attention: here, and on the leading replica if that is another. */
+  async function announce(runId: string) {
+    deps.wake(runId);
+    await runs.announce(runId);
+  }
 
   /**
    * Why `actor` may not decide the gate `job` of `run` now (null: they may). The one rule
@@ -369,8 +359,8 @@ export function createRunsService(deps: {
     try {
       const created = await runs.transaction(async (tx) => {
         const number = await runs.nextRunNumber(pipeline.id, tx);
-        await tx.pipelineRun.create({
-          data: {
+        await runs.create(
+          {
             id,
             pipelineId: pipeline.id,
             number,
@@ -394,13 +384,14 @@ export function createRunsService(deps: {
             retryOf: input.retry?.of.number ?? null,
             status: 'queued',
           },
-        });
+          tx,
+        );
         await runs.addJobs(id, jobs, tx);
         await runs.event(tx, id, { type: 'run', status: 'queued' });
         return runs.findById(id, tx);
       });
       if (!created) throw new Error('the run just created is missing');
-      deps.wake(created.id);
+      await announce(created.id);
       return view(created);
     } catch (error) {
       // Two requests with one Idempotency-Key: the second gets the first's run.
@@ -424,7 +415,7 @@ export function createRunsService(deps: {
   async function requestCancel(run: { id: string; status: string }, message?: string): Promise<void> {
     if (!ACTIVE_RUN_STATUSES.includes(run.status)) return;
     await runs.setRun(run.id, { cancelRequested: true, ...(message ? { message } : {}) });
-    deps.wake(run.id);
+    await announce(run.id);
   }
 
   return {
@@ -555,28 +546,20 @@ export function createRunsService(deps: {
         if (isUniqueViolation(error)) throw new ConflictError('you already decided on this gate');
         throw error;
       }
-      await runs.event(runs.prisma, run.id, {
+      await runs.event(undefined, run.id, {
         type: 'approval',
         gate: gate.name,
         user: actor.username,
         decision: body.decision,
       });
-      deps.wake(run.id);
+      await announce(run.id);
       const latest = await runs.findById(run.id);
       return view(latest ?? run, caller);
     },
 
     /** Whether nothing more will happen to the run: it ended and every log is archived. */
-    async isSettled(runId: string): Promise<boolean> {
-      const run = await runs.prisma.pipelineRun.findUnique({
-        where: { id: runId },
-        select: { status: true },
-      });
-      if (!run || ACTIVE_RUN_STATUSES.includes(run.status)) return false;
-      const open = await runs.prisma.stepRun.count({
-        where: { logComplete: false, status: { not: 'pending' }, jobRun: { runId, executor: { not: null } } },
-      });
-      return open === 0;
+    isSettled(runId: string): Promise<boolean> {
+      return runs.isSettled(runId);
     },
 
     /** The run's row, after the read check (for the event stream and logs). */

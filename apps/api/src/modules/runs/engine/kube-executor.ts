@@ -140,7 +140,7 @@ export function createKubeExecutor(deps: { kube: KubeClient }): Executor {
       return followLog(source, { fromByte, isFinished, quietAfterEndMs: QUIET_AFTER_END_MS });
     },
 
-    watch(namespace: string, onRun: (runId: string) => void): () => void {
+    watch(onRun: (runId: string) => void): () => void {
       const stop = new AbortController();
       const labelSelector = 'app.kubernetes.io/managed-by=slipway';
       const onEvent = (event: { object: { metadata?: { labels?: Record<string, string> } } }) => {
@@ -152,7 +152,7 @@ export function createKubeExecutor(deps: { kube: KubeClient }): Executor {
         { apiVersion: 'v1', kind: 'Pod', plural: 'pods' },
       ]) {
         void kube
-          .watch({ ...target, namespace, labelSelector }, { signal: stop.signal, onEvent })
+          .watch({ ...target, labelSelector }, { signal: stop.signal, onEvent })
           .catch(() => undefined);
       }
       return () => stop.abort();

@@ -25,7 +25,8 @@ class LogStorageError extends Error {
 export interface ArchiveTarget {
   runId: string;
   jobs: readonly JobRunRow[];
-  executor: Executor;
+  /** The executor the job was dispatched to (jobs of one run may be on different ones). */
+  executorOf: (job: JobRunRow) => Executor;
   refOf: (job: JobRunRow) => JobRef;
   /** Every value that must not reach a log (see `secretsOfRun`). */
   secrets: readonly string[];
@@ -42,6 +43,11 @@ export function createLogArchiver(deps: {
   runs: RunsRepo;
   logger?: FastifyBaseLogger | undefined;
   notify: (runId: string) => void;
+  /**
+   * A step's pump ended: its log is settled (archived whole, or given up), or its stream
+   * broke and it resumes at the engine's next look, which this asks for.
+   */
+  onPumpEnded?: (runId: string) => void;
 }) {
   const { runs } = deps;
   const pumps = new Map<string, Promise<void>>();
@@ -51,9 +57,9 @@ export function createLogArchiver(deps: {
 
   async function archiveStep(target: ArchiveTarget, job: JobRunRow, step: StepRunRow) {
     const state = await runs.logState(step.id);
-    const stream = await target.executor.openLog(target.refOf(job), step.index, state.bytes, () =>
-      ended.has(step.id),
-    );
+    const stream = await target
+      .executorOf(job)
+      .openLog(target.refOf(job), step.index, state.bytes, () => ended.has(step.id));
     if (!stream) return;
     const { complete } = await pumpLog({
       stream,
@@ -124,7 +130,10 @@ export function createLogArchiver(deps: {
             .catch((error: unknown) =>
               deps.logger?.warn({ err: error, step: step.id }, 'could not record a log archive error'),
             )
-            .finally(() => pumps.delete(step.id));
+            .finally(() => {
+              pumps.delete(step.id);
+              deps.onPumpEnded?.(target.runId);
+            });
           pumps.set(step.id, pump);
         }
       }

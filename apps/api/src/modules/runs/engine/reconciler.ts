@@ -1,613 +1,320 @@
-import { ACTIVE_RUN_STATUSES, FINISHED_STATUSES } from '@slipway/contracts';
-import type { PrismaClient } from '@slipway/db';
-import {
-  type PlanContext,
-  type PlannedJob,
-  parseRunRef,
-  planRun,
-  refVariables,
-  secretEnvName,
-  variableEnv,
-} from '@slipway/pipeline';
+import { randomUUID } from 'node:crypto';
+import { FINISHED_STATUSES } from '@slipway/contracts';
 import type { FastifyBaseLogger } from 'fastify';
 import type { SecretBox } from '../../../lib/secret-box.ts';
-import { latestAttempts } from '../run-view.ts';
-import { type JobRunRow, type RunsRepo, type RunWithJobs, runInclude } from '../runs.repo.ts';
-import { CHECKOUT_STEP, parseRunSpec } from '../runs.service.ts';
-import { type Executor, externalNameOf, type JobDispatch, type JobRef } from './executor.ts';
+import type { ClusterCredentials } from '../../clusters/cluster-clients.ts';
+import type { JobRunRow, RunsRepo, RunWithJobs } from '../runs.repo.ts';
+import type { Executor } from './executor.ts';
+import type { KubeExecutors } from './kube-executors.ts';
 import { createLogArchiver } from './log-archiver.ts';
 import { secretsOfRun } from './log-masking.ts';
-import {
-  type CredentialResolver,
-  credentialEnvNames,
-  credentialsOfJob,
-  credentialsOfRun,
-  dockerConfigOf,
-  type ResolvedCredential,
-} from './run-credentials.ts';
+import { createRunContexts, dispatchOf, type RunContext, refOf, TerminalError } from './run-context.ts';
+import type { CredentialResolver } from './run-credentials.ts';
+import { logsSettled, type Observed, type Transition, terminate, transition } from './run-transitions.ts';
+import { createWorkQueue, type WorkResult } from './work-queue.ts';
 
 const finished = (status: string) => FINISHED_STATUSES.includes(status);
+/** Runs reconciled at the same time. */
+const CONCURRENCY = 8;
+/** The safety-net resync of active runs (a missed watch event costs at most this), ms. */
+const RESYNC_MS = 30_000;
+/** How soon a run with a job on an executor without a watch (local) is looked at again, ms. */
+const POLL_MS = 1_000;
+/** How soon a run is looked at again after one of its log pumps ended, ms. */
+const PUMP_RESUME_MS = 500;
 
 /**
- * How an unfinished step ends when its job does: a running one is cancelled (or fails, with
- * the job), one that never started after a failure is skipped.
- */
-function endStatus(
-  current: string,
-  neverStarted: boolean,
-  jobEnd: 'cancelled' | 'skipped' | 'failed',
-): 'cancelled' | 'skipped' | 'failed' {
-  if (current === 'running') return jobEnd === 'skipped' ? 'cancelled' : jobEnd;
-  return neverStarted && jobEnd === 'failed' ? 'skipped' : jobEnd;
-}
-const TICK_MS = 1000;
-/** Runs reconciled at the same time in one pass. */
-const RUN_CONCURRENCY = 8;
-
-interface RunContextRow {
-  run: RunWithJobs;
-  executor: Executor;
-  namespace: string;
-  project: { slug: string; repoUrl: string | null; workspaceSlug: string; gitCredential: string | null };
-  /** Secret parameter values, by parameter. */
-  secrets: Record<string, string>;
-  /** The credentials the run uses, decrypted. */
-  credentials: Map<string, ResolvedCredential>;
-  plan: PlannedJob[];
-  /** The run's variables as the steps' environment (`SLIPWAY_BRANCH`, `SLIPWAY_PARAM_<NAME>`, …). */
-  variables: Record<string, string>;
-}
-
-export interface EnvironmentForRun {
-  id: string;
-  namespace: string | null;
-  cluster: {
-    id: string;
-    inCluster: boolean;
-    kubeconfigEncrypted: string | null;
-    context: string | null;
-    updatedAt: Date;
-  } | null;
-}
-
-/**
- * The run engine, level-triggered: each pass compares what every active run needs with
- * what exists on its executor and acts. Everything it creates has a deterministic name, so
- * a pass repeated after a crash adopts what exists instead of starting it twice.
+ * The run engine, a controller in controller-runtime's shape: run ids are queued (API
+ * requests, executor watch events, requeue-after timers, a slow resync while runs are
+ * active) and reconciled by a few workers, never one run twice at once. A reconcile loads
+ * the run once, observes its running jobs, computes every change with the pure
+ * `transition`, stores them in one statement, then acts (starts, stops, releases). A job is
+ * stored as running (with its executor, name, cluster and namespace) before it is started,
+ * and every name is deterministic, so a reconcile repeated after a crash adopts what exists.
  */
 export function createReconciler(deps: {
-  prisma: PrismaClient;
   runs: RunsRepo;
   secrets: SecretBox;
   /** The credentials a run uses, decrypted at dispatch. */
   resolveCredentials: CredentialResolver;
-  executorFor: (environment: EnvironmentForRun | null) => Executor;
+  localExecutor: Executor;
+  kubeExecutors: KubeExecutors;
   logger?: FastifyBaseLogger | undefined;
   /** Called after anything of a run changed (status, logs), for its event stream. */
   notify: (runId: string) => void;
+  /** Called after every reconcile with its duration (benchmarks, metrics). */
+  onReconcile?: (runId: string, durationMs: number) => void;
+  resyncMs?: number;
 }) {
-  const { prisma } = deps;
-  // Writes are counted so a pass can tell whether to read a run again (reads are the
-  // engine's main cost); counting across runs only ever causes an extra read.
-  let writes = 0;
-  const counted =
-    <A extends unknown[], R>(write: (...args: A) => Promise<R>) =>
-    (...args: A): Promise<R> => {
-      writes += 1;
-      return write(...args);
-    };
-  const runs: RunsRepo = {
-    ...deps.runs,
-    setRun: counted(deps.runs.setRun),
-    setJob: counted(deps.runs.setJob),
-    setStep: counted(deps.runs.setStep),
-    addJobs: counted(deps.runs.addJobs),
-    event: counted(deps.runs.event),
-  };
-  const logs = createLogArchiver({ runs: deps.runs, logger: deps.logger, notify: deps.notify });
-  let timer: NodeJS.Timeout | undefined;
-  let running: Promise<void> | undefined;
-  let again = false;
-  let stopped = true;
-  const inProgress = new Map<string, Promise<void>>();
-  const rerun = new Set<string>();
-  /** Watches of the environments with active runs (Kubernetes: Jobs and pods), by environment id. */
-  const watches = new Map<string, () => void>();
-  const watchedThisPass = new Set<string>();
-
-  async function loadContext(run: RunWithJobs): Promise<RunContextRow> {
-    const [environment, project] = await Promise.all([
-      run.environmentId
-        ? prisma.environment.findUnique({ where: { id: run.environmentId }, include: { cluster: true } })
-        : null,
-      prisma.project.findUnique({
-        where: { id: run.pipeline.projectId },
-        include: { workspace: { select: { slug: true } } },
-      }),
-    ]);
-    if (!project) throw new Error(`run ${run.id}: its project is gone`);
-    const secrets = run.secretValues
-      ? (JSON.parse(deps.secrets.decrypt(run.secretValues)) as Record<string, string>)
-      : {};
-    const spec = parseRunSpec(run.spec);
-    const parameters = { ...(run.parameters as Record<string, unknown>), ...secrets };
-    const planContext: PlanContext = {
-      releaseType: run.releaseType,
-      environment: run.environmentName,
-      ...refVariables(run.ref),
-      parameters,
-      runNumber: run.number,
-      runId: run.id,
-      sha: run.commitSha ?? '',
-      namespace: environment?.namespace ?? '',
-      project: project.slug,
-      workspace: project.workspace.slug,
-      secretParameters: Object.keys(secrets),
-    };
-    const plan = planRun(spec, planContext);
-    const executor = deps.executorFor(environment);
-    if (environment && executor.watch) {
-      watchedThisPass.add(environment.id);
-      if (!watches.has(environment.id)) {
-        watches.set(
-          environment.id,
-          executor.watch(environment.namespace ?? 'default', (runId) => wake(runId)),
-        );
-      }
-    }
-    const credentials = await deps.resolveCredentials(
-      project.workspaceId,
-      credentialsOfRun(plan, project.gitCredential),
-    );
-    return {
-      run,
-      executor,
-      namespace: environment?.namespace ?? 'default',
-      project: {
-        slug: project.slug,
-        repoUrl: project.repoUrl,
-        workspaceSlug: project.workspace.slug,
-        gitCredential: project.gitCredential,
-      },
-      secrets,
-      credentials,
-      plan,
-      variables: variableEnv(spec, planContext),
-    };
-  }
-
-  const refOf = (ctx: RunContextRow, job: JobRunRow): JobRef => ({
-    externalName: job.externalName ?? externalNameOf(ctx.run.id, job.stage, job.name, job.attempt),
-    namespace: ctx.namespace,
+  const { runs } = deps;
+  const contexts = createRunContexts(deps);
+  const logs = createLogArchiver({
+    runs,
+    logger: deps.logger,
+    notify: deps.notify,
+    // A settled log may let the run's jobs be released; a broken stream resumes at a next look.
+    onPumpEnded: (runId) => started && queue.addAfter(runId, PUMP_RESUME_MS),
   });
+  const queue = createWorkQueue({
+    concurrency: CONCURRENCY,
+    process: timed,
+    onError: (runId, error, retryInMs) =>
+      deps.logger?.error({ err: error, run: runId, retryInMs }, 'reconciling a run failed; will retry'),
+  });
+  let started = false;
+  /** Runs last seen active: the resync runs only while there are some. */
+  const active = new Set<string>();
+  let resync: NodeJS.Timeout | undefined;
+  /** Watches of the executors in use, by executor. */
+  const watches = new Map<Executor, () => void>();
 
-  function dispatchOf(ctx: RunContextRow, job: JobRunRow, planned: PlannedJob): JobDispatch {
-    const { run } = ctx;
-    // The run's variables (the same values `${{ }}` gives) plus where the step runs.
-    const env: Record<string, string> = {
-      CI: 'true',
-      SLIPWAY: 'true',
-      ...ctx.variables,
-      SLIPWAY_PIPELINE: run.pipeline.name,
-      SLIPWAY_JOB: job.name,
-      SLIPWAY_STAGE: job.stage,
-    };
-    const secretEnv: Record<string, string> = {};
-    for (const [name, value] of Object.entries(ctx.secrets)) secretEnv[secretEnvName(name)] = value;
-    for (const name of planned.credentials) {
-      const credential = ctx.credentials.get(name);
-      if (!credential) continue;
-      const env = credentialEnvNames(name);
-      secretEnv[env.secret] = credential.secret;
-      if (credential.username) secretEnv[env.username] = credential.username;
-    }
-    const git = ctx.project.gitCredential ? ctx.credentials.get(ctx.project.gitCredential) : undefined;
-    const registryConfigs: Record<string, string> = {};
-    for (const name of credentialsOfJob(planned)) {
-      const credential = ctx.credentials.get(name);
-      if (credential?.type === 'registry') registryConfigs[name] = dockerConfigOf(credential);
-    }
-    return {
-      externalName: refOf(ctx, job).externalName,
-      labels: {
-        workspace: ctx.project.workspaceSlug,
-        project: ctx.project.slug,
-        pipeline: run.pipeline.name,
-        runId: run.id,
-        runNumber: run.number,
-        job: job.name,
-        stage: job.stage,
-        attempt: job.attempt,
-      },
-      namespace: ctx.namespace,
-      repository: ctx.project.repoUrl
-        ? { url: ctx.project.repoUrl, ref: parseRunRef(run.ref).name, commit: run.commitSha ?? undefined }
-        : null,
-      steps: planned.steps,
-      env,
-      secretEnv,
-      gitAuth: git ? { username: git.username ?? 'git', password: git.secret } : undefined,
-      registryConfigs,
-      timeoutSeconds: planned.timeoutSeconds,
-      resources: planned.resources,
-    };
-  }
-
-  async function endSteps(runId: string, job: JobRunRow, status: 'cancelled' | 'skipped' | 'failed') {
-    for (const step of job.steps) {
-      if (finished(step.status)) continue;
-      const neverStarted = step.startedAt === null;
-      await runs.setStep(runId, job, step.id, {
-        status: endStatus(step.status, neverStarted, status),
-        finishedAt: neverStarted ? null : new Date(),
-        // A step that never started has no log to archive.
-        ...(neverStarted ? { logComplete: true } : {}),
-      });
-      if (!neverStarted) logs.stepEnded(step.id);
-    }
-  }
-
-  async function observeJob(ctx: RunContextRow, job: JobRunRow, planned: PlannedJob | undefined) {
-    const { run, executor } = ctx;
-    const ref = refOf(ctx, job);
-    const observed = await executor.observe(ref, job.steps.length);
-    if (observed.state === 'missing') {
-      // Marked running, but the executor has nothing: the start was lost in a crash. Start
-      // it again (same name: a start that did get through is adopted).
-      if (planned) await executor.start(dispatchOf(ctx, job, planned));
-      return;
-    }
-    for (const [index, step] of job.steps.entries()) {
-      const seen = observed.steps[index];
-      if (!seen) continue;
-      if (seen.status !== step.status || (seen.result && seen.result !== step.result)) {
-        await runs.setStep(run.id, job, step.id, {
-          status: seen.status,
-          exitCode: seen.exitCode ?? null,
-          result: seen.result ?? null,
-          startedAt: seen.startedAt ?? step.startedAt,
-          finishedAt: seen.finishedAt ?? (finished(seen.status) ? new Date() : null),
-          ...(seen.status === 'skipped' ? { logComplete: true } : {}),
-        });
-        if (step.name === CHECKOUT_STEP && seen.result && !run.commitSha) {
-          await runs.setRun(run.id, { commitSha: seen.result.slice(0, 64) });
-        }
-      }
-      if (finished(seen.status)) logs.stepEnded(step.id);
-    }
-    const timeout = planned?.timeoutSeconds;
-    if (
-      observed.state === 'running' &&
-      timeout &&
-      job.startedAt &&
-      Date.now() - job.startedAt.getTime() > timeout * 1000
-    ) {
-      await executor.stop(ref);
-      const current = await prisma.jobRun.findUniqueOrThrow({
-        where: { id: job.id },
-        include: { steps: true, decisions: true },
-      });
-      await endSteps(run.id, current, 'failed');
-      await finishJob(ctx, job, planned, 'failed', `timed out after ${timeout}s`);
-      return;
-    }
-    if (observed.state === 'succeeded') await finishJob(ctx, job, planned, 'succeeded', null);
-    if (observed.state === 'failed') {
-      const current = await prisma.jobRun.findUniqueOrThrow({
-        where: { id: job.id },
-        include: { steps: true, decisions: true },
-      });
-      await endSteps(run.id, current, 'skipped');
-      await finishJob(ctx, job, planned, 'failed', observed.message ?? 'failed');
-    }
-  }
-
-  async function finishJob(
-    ctx: RunContextRow,
+  /** The executor a job was dispatched to, or why there is none any more. */
+  function executorOf(
     job: JobRunRow,
-    planned: PlannedJob | undefined,
-    status: 'succeeded' | 'failed',
-    message: string | null,
+    clusters: ReadonlyMap<string, ClusterCredentials | null>,
+    /** Jobs dispatched before clusters were recorded (no namespace either): the run's. */
+    legacyClusterId?: string | null,
   ) {
-    await runs.setJob(ctx.run.id, job.id, { status, message, finishedAt: new Date() });
-    if (status === 'failed' && planned && job.attempt <= planned.retries && !ctx.run.cancelRequested) {
-      await runs.addJobs(
-        ctx.run.id,
-        [
-          {
-            stage: job.stage,
-            stageIndex: job.stageIndex,
-            name: job.name,
-            kind: 'job',
-            attempt: job.attempt + 1,
-            status: 'pending',
-            steps: job.steps.map((s) => ({ name: s.name, status: 'pending' })),
-          },
-        ],
-        prisma,
-      );
-      await runs.event(prisma, ctx.run.id, {
-        type: 'job',
-        stage: job.stage,
-        name: job.name,
-        attempt: job.attempt + 1,
-        status: 'pending',
-        message: `retry ${job.attempt} of ${planned.retries}`,
-      });
+    if (job.executor === 'local') return deps.localExecutor;
+    const clusterId = job.clusterId ?? (job.namespace === null ? legacyClusterId : null);
+    const cluster = clusterId ? clusters.get(clusterId) : undefined;
+    if (!cluster) {
+      return `the cluster this job was dispatched to (${job.clusterId ?? 'not recorded'}) was deleted`;
     }
+    const executor = deps.kubeExecutors.forCluster(cluster);
+    if (started && executor.watch && !watches.has(executor)) watches.set(executor, executor.watch(wake));
+    return executor;
   }
 
-  async function decideGate(ctx: RunContextRow, job: JobRunRow, planned: PlannedJob | undefined) {
-    const rejected = job.decisions.find((d) => d.decision === 'reject');
-    const approvals = job.decisions.filter((d) => d.decision === 'approve').length;
-    if (rejected) {
-      await runs.setJob(ctx.run.id, job.id, {
-        status: 'rejected',
-        message: `rejected by ${rejected.userName}${rejected.comment ? `: ${rejected.comment}` : ''}`,
-        finishedAt: new Date(),
-      });
-    } else if (approvals >= (planned?.approval?.count ?? 1)) {
-      await runs.setJob(ctx.run.id, job.id, {
-        status: 'succeeded',
-        message: `approved by ${job.decisions.map((d) => d.userName).join(', ')}`,
-        finishedAt: new Date(),
-      });
-    }
+  async function observe(ctx: RunContext, run: RunWithJobs) {
+    const observed = new Map<string, Observed>();
+    let unwatched = false;
+    await Promise.all(
+      run.jobs.map(async (job) => {
+        if (job.status !== 'running' || job.kind !== 'job' || !job.executor) return;
+        const executor = executorOf(job, ctx.clusters, ctx.target.clusterId);
+        if (typeof executor === 'string') {
+          observed.set(job.id, { state: 'gone', message: executor });
+          return;
+        }
+        unwatched ||= !executor.watch;
+        observed.set(job.id, await executor.observe(refOf(ctx, run, job), job.steps.length));
+      }),
+    );
+    return { observed, pollMs: unwatched ? POLL_MS : undefined };
   }
 
-  function ensurePumps(ctx: RunContextRow) {
+  /** Takes the transition's actions (after its changes are stored). */
+  async function act(ctx: RunContext, run: RunWithJobs, changes: Transition) {
+    const released: string[] = [];
+    for (const action of changes.actions) {
+      if (action.type === 'stepEnded') {
+        logs.stepEnded(action.stepId);
+        continue;
+      }
+      const executor = executorOf(action.job, ctx.clusters, ctx.target.clusterId);
+      if (typeof executor === 'string') continue;
+      const ref = refOf(ctx, run, action.job);
+      if (action.type === 'start') await executor.start(dispatchOf(ctx, run, action.job, action.planned));
+      if (action.type === 'stop') await executor.stop(ref);
+      if (action.type === 'release') {
+        await executor
+          .release(ref)
+          .then(() => released.push(action.job.id))
+          .catch((error: unknown) =>
+            deps.logger?.warn({ err: error, job: action.job.id }, 'could not release a finished job'),
+          );
+      }
+    }
+    await runs.markReleased(released);
+  }
+
+  async function reconcile(runId: string): Promise<WorkResult> {
+    const began = Date.now();
+    const run = await runs.findById(runId);
+    if (!run || (finished(run.status) && settled(run))) {
+      contexts.drop(runId);
+      active.delete(runId);
+      return {};
+    }
+    let ctx: RunContext;
+    try {
+      ctx = await contexts.get(run);
+    } catch (error) {
+      if (!(error instanceof TerminalError)) throw error;
+      if (!finished(run.status)) await failRun(run, error.message);
+      active.delete(runId);
+      return {};
+    }
+    const observation = await observe(ctx, run);
+    const { observed } = observation;
+    // A job dispatched now to an executor without a watch is looked at again soon, too.
+    const targetWatches = ctx.target.executor === 'kubernetes' || deps.localExecutor.watch !== undefined;
+    const pollMs = observation.pollMs ?? (targetWatches ? undefined : POLL_MS);
+    const input = { run, plan: ctx.plan, observed, now: new Date(), newId: randomUUID, pollMs };
+    let changes = transition({ ...input, target: ctx.target });
+    const before = new Map(run.jobs.map((job) => [job.id, job.status]));
+    const dispatching = changes.actions.some((a) => a.type === 'start' && before.get(a.job.id) !== 'running');
+    if (dispatching && ctx.builtAt < began) {
+      // A job goes out: to where the environment points now, with the credentials as they are now.
+      try {
+        ctx = await contexts.get(run, { fresh: true });
+      } catch (error) {
+        if (!(error instanceof TerminalError)) throw error;
+        await failRun(run, error.message);
+        return {};
+      }
+      changes = transition({ ...input, plan: ctx.plan, target: ctx.target });
+    }
+    if (dispatching && ctx.target.gone) {
+      await failRun(run, ctx.target.gone);
+      return {};
+    }
+    await runs.apply(run.id, changes);
+    if (changes.events.length > 0) deps.notify(run.id);
+    await act(ctx, run, changes);
+    const next = changes.next;
+    // Logs are archived by the leader only (a settle elsewhere must not pump them twice).
+    if (started) ensurePumps(ctx, next);
+    if (finished(next.status)) active.delete(runId);
+    else active.add(runId);
+    armResync();
+    return { requeueAfterMs: changes.requeueAfterMs };
+  }
+
+  function ensurePumps(ctx: RunContext, next: RunWithJobs) {
+    const executors = new Map<string, Executor>();
+    for (const job of next.jobs) {
+      const executor = job.executor ? executorOf(job, ctx.clusters, ctx.target.clusterId) : undefined;
+      // A job whose cluster is gone has no log left to read.
+      if (executor && typeof executor !== 'string') executors.set(job.id, executor);
+    }
     logs.ensure({
-      runId: ctx.run.id,
-      jobs: ctx.run.jobs,
-      executor: ctx.executor,
-      refOf: (job) => refOf(ctx, job),
+      runId: next.id,
+      jobs: next.jobs.filter((job) => executors.has(job.id)),
+      executorOf: (job) => executors.get(job.id) as Executor,
+      refOf: (job) => refOf(ctx, next, job),
       secrets: secretsOfRun(ctx.secrets, ctx.credentials.values()),
     });
   }
 
-  /** Finished jobs whose logs are all archived: their executor may clean up now. */
-  async function releaseArchivedJobs() {
-    const jobs = await prisma.jobRun.findMany({
-      where: {
-        executor: { not: null },
-        releasedAt: null,
-        status: { in: [...FINISHED_STATUSES] },
-        steps: { none: { logComplete: false } },
-      },
-      include: { steps: true, decisions: true, run: { include: runInclude } },
-      take: 50,
-    });
-    for (const job of jobs) {
-      try {
-        const ctx = await loadContext(job.run);
-        await ctx.executor.release(refOf(ctx, job));
-        await prisma.jobRun.update({ where: { id: job.id }, data: { releasedAt: new Date() } });
-      } catch (error) {
-        deps.logger?.warn({ err: error, job: job.id }, 'could not release a finished job; will retry');
+  /** A run that cannot go on fails once, with the reason as its message. */
+  async function failRun(run: RunWithJobs, reason: string) {
+    const changes = terminate(run, reason, new Date());
+    await runs.apply(run.id, changes);
+    deps.notify(run.id);
+    contexts.drop(run.id);
+    const clusters = new Map((await runs.clustersByIds(clusterIdsOf(run))).map((c) => [c.id, c]));
+    for (const action of changes.actions) {
+      if (action.type !== 'stop') continue;
+      const executor = executorOf(action.job, clusters);
+      const namespace = action.job.namespace ?? 'default';
+      if (typeof executor !== 'string' && action.job.externalName) {
+        await executor.stop({ externalName: action.job.externalName, namespace }).catch(() => undefined);
       }
     }
+    deps.logger?.warn({ run: run.id, reason }, 'a run failed: it cannot go on');
   }
 
-  async function reconcileRun(runId: string): Promise<void> {
-    let run = await runs.findById(runId);
-    if (!run || finished(run.status)) return;
-    const ctx = await loadContext(run);
-    const plannedOf = (job: JobRunRow) => ctx.plan.find((p) => p.stage === job.stage && p.name === job.name);
-    const writesBefore = writes;
-    if (run.status === 'queued') await runs.setRun(run.id, { status: 'running', startedAt: new Date() });
-
-    if (run.cancelRequested) {
-      for (const job of latestAttempts(run.jobs)) {
-        if (finished(job.status)) continue;
-        if (job.status === 'running') await ctx.executor.stop(refOf(ctx, job));
-        await endSteps(run.id, job, 'cancelled');
-        await runs.setJob(run.id, job.id, { status: 'cancelled', finishedAt: new Date() });
-      }
-      await runs.setRun(run.id, { status: 'cancelled', finishedAt: new Date() });
-      return;
-    }
-
-    for (const job of latestAttempts(run.jobs)) {
-      if (job.status === 'running' && job.kind === 'job') await observeJob(ctx, job, plannedOf(job));
-      if (job.status === 'waiting' && job.kind === 'approval') await decideGate(ctx, job, plannedOf(job));
-    }
-
-    if (writes !== writesBefore) run = (await runs.findById(runId)) ?? run;
-    ctx.run = run;
-    const jobs = latestAttempts(run.jobs);
-    // A rejected gate ends the run as `rejected` (its message says by whom and why).
-    const failed = jobs.find((j) => j.status === 'failed' || j.status === 'rejected');
-    const active = jobs.filter((j) => j.status === 'running' || j.status === 'waiting');
-    if (failed) {
-      for (const job of jobs.filter((j) => j.status === 'pending')) {
-        await endSteps(run.id, job, 'skipped');
-        await runs.setJob(run.id, job.id, { status: 'skipped' });
-      }
-      if (active.length === 0) {
-        await runs.setRun(run.id, {
-          status: failed.status === 'rejected' ? 'rejected' : 'failed',
-          finishedAt: new Date(),
-          message: `${failed.stage} / ${failed.name}: ${failed.message ?? 'failed'}`,
-        });
-      }
-    } else {
-      const open = jobs.filter((j) => !finished(j.status));
-      if (open.length === 0) {
-        await runs.setRun(run.id, { status: 'succeeded', finishedAt: new Date() });
-      } else {
-        const stageIndex = Math.min(...open.map((j) => j.stageIndex));
-        for (const job of open.filter((j) => j.stageIndex === stageIndex && j.status === 'pending')) {
-          if (job.kind === 'approval') {
-            await runs.setJob(run.id, job.id, { status: 'waiting', startedAt: new Date() });
-            continue;
-          }
-          const planned = plannedOf(job);
-          if (!planned) continue;
-          const dispatch = dispatchOf(ctx, job, planned);
-          // Recorded first: after a crash the next pass finds it marked and adopts or re-starts it.
-          await runs.setJob(run.id, job.id, {
-            status: 'running',
-            executor: ctx.executor.kind,
-            externalName: dispatch.externalName,
-            startedAt: new Date(),
-          });
-          await ctx.executor.start(dispatch);
-        }
-        const now = writes !== writesBefore ? await runs.findById(runId) : run;
-        const nowJobs = latestAttempts(now?.jobs ?? []);
-        const status = nowJobs.some((j) => j.status === 'running')
-          ? 'running'
-          : nowJobs.some((j) => j.status === 'waiting')
-            ? 'waiting'
-            : 'running';
-        if (now && now.status !== status) await runs.setRun(run.id, { status });
-      }
-    }
-    const latest = writes !== writesBefore ? await runs.findById(runId) : run;
-    if (latest) {
-      ctx.run = latest;
-      ensurePumps(ctx);
-    }
-  }
-
-  /** Runs `work` over `items`, at most `limit` at a time. */
-  async function forEachLimited<T>(items: readonly T[], limit: number, work: (item: T) => Promise<void>) {
-    let next = 0;
-    const lanes = Array.from({ length: Math.min(limit, items.length) }, async () => {
-      while (next < items.length) {
-        const item = items[next++] as T;
-        await work(item);
-      }
-    });
-    await Promise.all(lanes);
-  }
-
-  async function reconcileLogged(id: string) {
+  async function timed(runId: string): Promise<WorkResult> {
+    const startedAt = performance.now();
     try {
-      await reconcileRun(id);
+      const result = await reconcile(runId);
+      return started ? result : {};
     } catch (error) {
-      deps.logger?.error({ err: error, run: id }, 'reconciling a run failed; will retry');
-    }
-    deps.notify(id);
-  }
-
-  /**
-   * Reconciles one run now, never twice at the same time: a request during a reconcile
-   * makes it go once more afterwards (something may have changed meanwhile).
-   */
-  function reconcileNow(id: string): Promise<void> {
-    const current = inProgress.get(id);
-    if (current) {
-      rerun.add(id);
-      return current;
-    }
-    const work = (async () => {
-      do {
-        rerun.delete(id);
-        await reconcileLogged(id);
-      } while (rerun.has(id) && !stopped);
-    })().finally(() => inProgress.delete(id));
-    inProgress.set(id, work);
-    return work;
-  }
-
-  /**
-   * A pass looks at every active run (and at logs still to archive). Between passes, runs
-   * something happened to (a request, a watch event) are reconciled at once (`wake`).
-   */
-  let sweptSecrets = false;
-  async function pass(): Promise<void> {
-    watchedThisPass.clear();
-    const ids = await runs.activeRunIds();
-    await forEachLimited(ids, RUN_CONCURRENCY, reconcileNow);
-    for (const [environmentId, stopWatch] of watches) {
-      if (!watchedThisPass.has(environmentId)) {
-        stopWatch();
-        watches.delete(environmentId);
-      }
-    }
-    await releaseArchivedJobs();
-    // Secret values stay until every log of a run is archived; runs end and logs settle
-    // with the value dropped there. Once per engine start, sweep what a crash left between.
-    if (!sweptSecrets) {
-      await runs.dropSecretsIfSettled();
-      sweptSecrets = true;
-    }
-    // Runs that ended still may have logs to archive.
-    const unarchived = await prisma.stepRun.findMany({
-      where: {
-        logComplete: false,
-        status: { notIn: ['pending'] },
-        jobRun: { executor: { not: null }, run: { status: { notIn: [...ACTIVE_RUN_STATUSES] } } },
-      },
-      select: { jobRun: { select: { runId: true } } },
-      distinct: ['jobRunId'],
-      take: 50,
-    });
-    for (const runId of new Set(unarchived.map((s) => s.jobRun.runId))) {
-      const run = await runs.findById(runId);
-      if (!run) continue;
-      try {
-        const ctx = await loadContext(run);
-        ensurePumps(ctx);
-      } catch (error) {
-        deps.logger?.warn({ err: error, run: runId }, 'could not resume log archiving');
-      }
+      // Not leading: no retries here (the leader reconciles the run too).
+      if (started) throw error;
+      deps.logger?.warn({ err: error, run: runId }, 'reconciling a run failed');
+      return {};
+    } finally {
+      deps.onReconcile?.(runId, performance.now() - startedAt);
     }
   }
 
-  function schedule(delay: number) {
-    if (stopped) return;
-    clearTimeout(timer);
-    timer = setTimeout(() => void tick(), delay);
-  }
-
-  async function tick(): Promise<void> {
-    if (stopped) return;
-    if (running) {
-      again = true;
+  /** A safety net while runs are active (a watch event lost); no timer with none active. */
+  function armResync() {
+    if (!started || active.size === 0) {
+      clearTimeout(resync);
+      resync = undefined;
       return;
     }
-    running = pass()
-      .catch((error: unknown) => deps.logger?.error({ err: error }, 'reconciler pass failed'))
-      .finally(() => {
-        running = undefined;
-        schedule(again ? 0 : TICK_MS);
-        again = false;
-      });
-    await running;
+    if (resync) return;
+    resync = setTimeout(() => {
+      resync = undefined;
+      void runs
+        .activeRunIds()
+        .then((ids) => {
+          active.clear();
+          for (const id of ids) {
+            active.add(id);
+            queue.add(id);
+          }
+          armResync();
+        })
+        .catch((error: unknown) => deps.logger?.warn({ err: error }, 'resync failed'));
+    }, deps.resyncMs ?? RESYNC_MS);
+    resync.unref?.();
   }
 
-  /** Something happened to a run (or, without an id, to anything): look now. */
+  /** Something happened to a run: reconcile it soon (only while this replica leads). */
   function wake(runId?: string) {
-    if (stopped) return;
-    if (runId) void reconcileNow(runId);
-    else if (running) again = true;
-    else schedule(0);
+    if (!started) return;
+    if (runId) queue.add(runId);
+    else void loadAll();
+  }
+
+  /** Every run with something left to do: active ones, ended ones with logs or releases left. */
+  async function loadAll() {
+    const [ids, ended] = await Promise.all([runs.activeRunIds(), runs.unsettledEndedRunIds()]);
+    for (const id of [...ids, ...ended]) queue.add(id);
   }
 
   return {
     start() {
-      stopped = false;
+      if (started) return;
+      started = true;
+      queue.restart();
       logs.start();
-      schedule(0);
+      // Secret values stay until every log of a run is archived; once per start, sweep what
+      // a crash left between a run's end and its last log.
+      void loadAll()
+        .then(() => runs.dropSecretsIfSettled())
+        .catch((error: unknown) => deps.logger?.error({ err: error }, 'loading the active runs failed'));
     },
     wake,
-    /** Reconciles the run now (never concurrently with another reconcile of it); resolves when done. */
-    settle: reconcileNow,
-    /** One pass, for tests. */
-    tick,
+    /**
+     * Reconciles the run now through the queue (never at the same time as another reconcile
+     * of it) and resolves when that reconcile has ended; works whether or not this leads.
+     */
+    settle(runId: string): Promise<void> {
+      return queue.addAndWait(runId);
+    },
     async stop() {
-      stopped = true;
-      clearTimeout(timer);
+      started = false;
+      clearTimeout(resync);
+      resync = undefined;
+      active.clear();
       for (const stopWatch of watches.values()) stopWatch();
       watches.clear();
       const pumpsStopped = logs.stop();
-      await running;
-      await Promise.allSettled([...inProgress.values()]);
+      await queue.shutdown();
+      queue.restart();
       await pumpsStopped;
     },
   };
+}
+
+/** Whether nothing is left to do for an ended run: every log archived, every job released. */
+function settled(run: RunWithJobs): boolean {
+  return (
+    logsSettled(run) &&
+    run.secretValues === null &&
+    run.jobs.every((job) => !job.executor || job.releasedAt !== null || job.reusedFrom !== null)
+  );
+}
+
+function clusterIdsOf(run: RunWithJobs): string[] {
+  return [...new Set(run.jobs.flatMap((job) => (job.clusterId ? [job.clusterId] : [])))];
 }
 
 export type Reconciler = ReturnType<typeof createReconciler>;
