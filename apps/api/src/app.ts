@@ -55,7 +55,7 @@ import { registerProjectRoutes } from './modules/projects/projects.routes.ts';
 import { createProjectsService, type ProjectsService } from './modules/projects/projects.service.ts';
 import { createRolesRepo } from './modules/roles/roles.repo.ts';
 import { createRolesService } from './modules/roles/roles.service.ts';
-import { createKubeExecutor } from './modules/runs/engine/kube-executor.ts';
+import { createKubeExecutors } from './modules/runs/engine/kube-executors.ts';
 import { createLocalExecutor } from './modules/runs/engine/local-executor.ts';
 import { createReconciler, type Reconciler } from './modules/runs/engine/reconciler.ts';
 import { createRunStreamHub } from './modules/runs/run-stream.ts';
@@ -285,15 +285,17 @@ export async function buildApp(deps: AppDeps): Promise<SlipwayApp> {
   const runsRepo = createRunsRepo(db.prisma);
   const stream = createRunStreamHub({ runs: runsRepo });
   const localExecutor = createLocalExecutor({ workDir: config.workDir });
+  const kubeExecutors = createKubeExecutors({
+    clients: clusterClients,
+    onRecover: (cluster, reason) => deps.logger?.info({ cluster }, `cluster watch: ${reason}`),
+  });
   const engine = createReconciler({
     prisma: db.prisma,
     runs: runsRepo,
     secrets: createSecretBox(config.secretKey),
     resolveCredentials: credentials.resolveForRun,
     executorFor: (environment) =>
-      environment?.cluster
-        ? createKubeExecutor({ kube: clusterClients.clientFor(environment.cluster) })
-        : localExecutor,
+      environment?.cluster ? kubeExecutors.forCluster(environment.cluster) : localExecutor,
     logger: deps.logger,
     notify: (runId) => stream.notify(runId),
   });
@@ -331,6 +333,7 @@ export async function buildApp(deps: AppDeps): Promise<SlipwayApp> {
   });
   app.addHook('onClose', async () => {
     await engine.stop();
+    kubeExecutors.stopAll();
     stream.close();
   });
 

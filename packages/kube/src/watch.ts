@@ -30,6 +30,11 @@ export interface WatchOptions<T extends KubernetesObject> {
    * server no longer has that history (410) the watch relists.
    */
   resumeFrom?: string;
+  /**
+   * Called after every list (the first one and each relist after a 410) once its
+   * differences have been reported: from then on the events describe the cluster's state.
+   */
+  onListed?: () => void;
 }
 
 function collectionPath(target: WatchTarget): string {
@@ -63,11 +68,13 @@ export async function watchResource<T extends KubernetesObject>(
 
   const sleep = (ms: number) =>
     new Promise<void>((resolve) => {
-      const timer = setTimeout(resolve, ms);
-      options.signal.addEventListener('abort', () => {
+      const done = () => {
         clearTimeout(timer);
+        options.signal.removeEventListener('abort', done);
         resolve();
-      });
+      };
+      const timer = setTimeout(done, ms);
+      options.signal.addEventListener('abort', done, { once: true });
     });
 
   const relist = async () => {
@@ -99,6 +106,7 @@ export async function watchResource<T extends KubernetesObject>(
       }
     }
     resourceVersion = list.metadata?.resourceVersion;
+    options.onListed?.();
   };
 
   const watchOnce = () =>

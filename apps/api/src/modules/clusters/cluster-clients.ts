@@ -1,7 +1,8 @@
 import { type ClusterSource, createKubeClient, type KubeClient } from '@slipway/kube';
 import type { SecretBox } from '../../lib/secret-box.ts';
 
-interface ClusterCredentials {
+/** The columns of a cluster row a client is made from (`updatedAt` tells a changed row). */
+export interface ClusterCredentials {
   id: string;
   inCluster: boolean;
   kubeconfigEncrypted: string | null;

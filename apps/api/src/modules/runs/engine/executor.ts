@@ -79,10 +79,11 @@ export interface Executor {
   /** Lets the executor clean up after the job's logs are archived. */
   release(job: JobRef): Promise<void>;
   /**
-   * Tells about changes as they happen (the engine also polls): calls `onRun` with the run
-   * id of whatever changed in the namespace. Returns a function that stops watching.
+   * Tells about changes as they happen anywhere on this executor (one shared watch per cluster,
+   * started on the first call): calls `onRun` with the run id (label `slipway.dev/run`) of whatever
+   * changed. Returns a function that removes this listener (the watch stops with the last listener).
    */
-  watch?(namespace: string, onRun: (runId: string) => void): () => void;
+  watch?(onRun: (runId: string) => void): () => void;
 }
 
 /** `slw-<run id prefix>-<job>-<attempt>`, a valid DNS label of at most 63 characters. */

@@ -111,7 +111,7 @@ export function createReconciler(deps: {
   let stopped = true;
   const inProgress = new Map<string, Promise<void>>();
   const rerun = new Set<string>();
-  /** Watches of the environments with active runs (Kubernetes: Jobs and pods), by environment id. */
+  /** Watches of the clusters with active runs (Kubernetes: Jobs and pods), by cluster id and version. */
   const watches = new Map<string, () => void>();
   const watchedThisPass = new Set<string>();
 
@@ -146,14 +146,15 @@ export function createReconciler(deps: {
     };
     const plan = planRun(spec, planContext);
     const executor = deps.executorFor(environment);
-    if (environment && executor.watch) {
-      watchedThisPass.add(environment.id);
-      if (!watches.has(environment.id)) {
+    if (environment?.cluster && executor.watch) {
+      // One watch per cluster (a changed cluster row gets a new executor, so a new watch).
+      const key = `${environment.cluster.id}@${environment.cluster.updatedAt.getTime()}`;
+      watchedThisPass.add(key);
+      if (!watches.has(key))
         watches.set(
-          environment.id,
-          executor.watch(environment.namespace ?? 'default', (runId) => wake(runId)),
+          key,
+          executor.watch((runId) => wake(runId)),
         );
-      }
     }
     const credentials = await deps.resolveCredentials(
       project.workspaceId,
