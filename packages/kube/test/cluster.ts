@@ -139,3 +139,35 @@ export async function compactEtcdHistory(): Promise<void> {
   });
   if (!compact.ok) throw new Error(`etcd compaction failed: ${compact.status} ${await compact.text()}`);
 }
+
+/**
+ * The watches the API server is serving now, by resource (`jobs`, `pods`…), from its own
+ * `/metrics` (`apiserver_longrunning_requests{verb="WATCH"}`, summed over scopes): every
+ * client's watches, so tests compare against a baseline taken before theirs start.
+ */
+export async function apiServerWatches(client: KubeClient): Promise<Record<string, number>> {
+  const https = await import('node:https');
+  const options: import('node:https').RequestOptions = {};
+  await client.kubeConfig.applyToHTTPSOptions(options);
+  const url = new URL('/metrics', client.server);
+  const text = await new Promise<string>((resolve, reject) => {
+    const request = https.get(url, options, (response) => {
+      let body = '';
+      response.setEncoding('utf8');
+      response.on('data', (chunk: string) => {
+        body += chunk;
+      });
+      response.on('end', () =>
+        response.statusCode === 200 ? resolve(body) : reject(new Error(`/metrics: ${response.statusCode}`)),
+      );
+    });
+    request.on('error', reject);
+  });
+  const counts: Record<string, number> = {};
+  for (const line of text.split('\n')) {
+    if (!line.startsWith('apiserver_longrunning_requests{') || !line.includes('verb="WATCH"')) continue;
+    const resource = line.match(/resource="([^"]*)"/)?.[1] ?? '';
+    counts[resource] = (counts[resource] ?? 0) + Number(line.slice(line.lastIndexOf(' ') + 1));
+  }
+  return counts;
+}
