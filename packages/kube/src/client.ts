@@ -231,6 +231,9 @@ export function createKubeClient(source: ClusterSource, options: { timeoutMs?: n
       }
     },
 
+    getSecret: (namespace: string, name: string): Promise<V1Secret | null> =>
+      orNull(`read secret ${namespace}/${name}`, () => core.readNamespacedSecret({ namespace, name })),
+
     deleteSecret: (namespace: string, name: string) =>
       orNull(`delete secret ${namespace}/${name}`, () =>
         core.deleteNamespacedSecret({ namespace, name }),
