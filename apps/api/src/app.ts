@@ -105,6 +105,8 @@ export interface AppDeps {
   db: { prisma: PrismaClient; checkReady: () => Promise<void> };
   /** A pino logger; none in tests. */
   logger?: FastifyBaseLogger;
+  /** Told how long every reconcile of a run took (ms): benchmarks. */
+  onReconcile?: (runId: string, durationMs: number) => void;
 }
 
 export interface SlipwayServices {
@@ -298,6 +300,7 @@ export async function buildApp(deps: AppDeps): Promise<SlipwayApp> {
       environment?.cluster ? kubeExecutors.forCluster(environment.cluster) : localExecutor,
     logger: deps.logger,
     notify: (runId) => stream.notify(runId),
+    ...(deps.onReconcile ? { onReconcile: deps.onReconcile } : {}),
   });
   const runs = createRunsService({
     runs: runsRepo,

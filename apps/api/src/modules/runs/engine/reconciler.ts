@@ -85,6 +85,8 @@ export function createReconciler(deps: {
   logger?: FastifyBaseLogger | undefined;
   /** Called after anything of a run changed (status, logs), for its event stream. */
   notify: (runId: string) => void;
+  /** Called after every reconcile of a run with how long it took (ms), for benchmarks and metrics. */
+  onReconcile?: (runId: string, durationMs: number) => void;
 }) {
   const { prisma } = deps;
   // Writes are counted so a pass can tell whether to read a run again (reads are the
@@ -483,11 +485,13 @@ export function createReconciler(deps: {
   }
 
   async function reconcileLogged(id: string) {
+    const startedAt = performance.now();
     try {
       await reconcileRun(id);
     } catch (error) {
       deps.logger?.error({ err: error, run: id }, 'reconciling a run failed; will retry');
     }
+    deps.onReconcile?.(id, performance.now() - startedAt);
     deps.notify(id);
   }
 
