@@ -55,7 +55,7 @@ async function main() {
   const startedAt = performance.now();
   let next = 0;
   await Promise.all(
-    Array.from({ length: 16 }, async () => {
+    Array.from({ length: 8 }, async () => {
       while (next < RUNS) {
         const index = next++;
         await post(`${pipelines}/ci/runs`, {

@@ -26,6 +26,7 @@ export {
   type InformerHandler,
   type InformerOptions,
   objectKey,
+  withoutManagedFields,
 } from './informer.ts';
 export type { PodLogOptions } from './logs.ts';
 export type { WatchEvent, WatchEventType, WatchOptions, WatchTarget } from './watch.ts';

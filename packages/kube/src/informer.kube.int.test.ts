@@ -11,7 +11,7 @@ import {
   eventually,
   restartApiServer,
 } from '../test/cluster.ts';
-import { createKubeClient, type KubeClient, type V1Job } from './index.ts';
+import { createKubeClient, type KubeClient, type V1Job, withoutManagedFields } from './index.ts';
 
 const RUN_LABEL = 'slipway.dev/run';
 
@@ -80,6 +80,7 @@ describe.skipIf(clusterSkipReason())('informer against the local control plane',
     const informer = kube.informer<V1Job>({
       target: { apiVersion: 'batch/v1', kind: 'Job', plural: 'jobs', labelSelector: RUN_LABEL },
       indexers: { run: (object) => [object.metadata?.labels?.[RUN_LABEL] ?? ''] },
+      transform: withoutManagedFields,
     });
     const seen: string[] = [];
     informer.addEventHandler({
@@ -97,6 +98,9 @@ describe.skipIf(clusterSkipReason())('informer against the local control plane',
       expect(informer.hasSynced()).toBe(true);
       expect(informer.get(a, 'before')?.metadata?.labels?.[RUN_LABEL]).toBe('run-1');
       expect(informer.get(a, 'unlabelled')).toBeUndefined();
+      // Cached as transformed: without the server-side apply bookkeeping.
+      expect(informer.get(a, 'before')?.metadata?.uid).toBeDefined();
+      expect(informer.get(a, 'before')?.metadata?.managedFields).toBeUndefined();
 
       await kube.createJob(b, job(b, 'other-ns', 'run-2'));
       await kube.createJob(a, job(a, 'second', 'run-2'));

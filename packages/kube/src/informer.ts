@@ -30,6 +30,14 @@ export interface InformerOptions<T extends KubernetesObject> {
    * `410 Gone`); the informer counts as synced only after a list.
    */
   resumeFrom?: string;
+  /** Applied to every object before it is cached (client-go's SetTransform), e.g. {@link withoutManagedFields}. */
+  transform?: (object: T) => T;
+}
+
+/** Drops `metadata.managedFields` (server-side apply bookkeeping, often half an object's size). */
+export function withoutManagedFields<T extends KubernetesObject>(object: T): T {
+  if (object.metadata?.managedFields) delete object.metadata.managedFields;
+  return object;
 }
 
 /** The cache key of an object: `namespace/name`, or `name` for cluster-scoped objects (client-go's MetaNamespaceKeyFunc). */
@@ -112,6 +120,7 @@ export function createInformer<T extends KubernetesObject>(kc: KubeConfig, optio
         signal: current.signal,
         ...(options.maxBackoffMs !== undefined ? { maxBackoffMs: options.maxBackoffMs } : {}),
         ...(options.resumeFrom !== undefined ? { resumeFrom: options.resumeFrom } : {}),
+        ...(options.transform ? { transform: options.transform } : {}),
         onRecover: options.onRecover,
         onEvent: (event) => {
           if (current.signal.aborted) return;

@@ -35,6 +35,11 @@ export interface WatchOptions<T extends KubernetesObject> {
    * differences have been reported: from then on the events describe the cluster's state.
    */
   onListed?: () => void;
+  /**
+   * Applied to every object before it is kept or reported (client-go's TransformFunc), e.g.
+   * to drop `metadata.managedFields` so a cache holds only what its readers use.
+   */
+  transform?: (object: T) => T;
 }
 
 function collectionPath(target: WatchTarget): string {
@@ -65,6 +70,7 @@ export async function watchResource<T extends KubernetesObject>(
   const maxBackoff = options.maxBackoffMs ?? 5_000;
   let resourceVersion: string | undefined = options.resumeFrom;
   let backoff = 100;
+  const transform = options.transform ?? ((object: T) => object);
 
   const sleep = (ms: number) =>
     new Promise<void>((resolve) => {
@@ -89,7 +95,8 @@ export async function watchResource<T extends KubernetesObject>(
       target.labelSelector,
     );
     const seen = new Set<string>();
-    for (const item of list.items) {
+    for (const listed of list.items) {
+      const item = transform(listed);
       const key = keyOf(item);
       seen.add(key);
       const previous = known.get(key);
@@ -135,10 +142,11 @@ export async function watchResource<T extends KubernetesObject>(
             if (version) resourceVersion = version;
             if (type === 'BOOKMARK') return;
             backoff = 100;
-            const key = keyOf(object);
+            const kept = transform(object);
+            const key = keyOf(kept);
             if (type === 'DELETED') known.delete(key);
-            else known.set(key, object);
-            options.onEvent({ type: type as WatchEventType, object });
+            else known.set(key, kept);
+            options.onEvent({ type: type as WatchEventType, object: kept });
           },
           (error: unknown) => {
             options.signal.removeEventListener('abort', stop);

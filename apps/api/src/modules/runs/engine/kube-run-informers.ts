@@ -1,6 +1,6 @@
 // The one watch a kube executor holds on its cluster: a shared informer of the Jobs and one of
 // the Pods labelled `slipway.dev/run`, across all namespaces, with the pods indexed by Job.
-import type { KubeClient, V1Job, V1Pod } from '@slipway/kube';
+import { type KubeClient, type V1Job, type V1Pod, withoutManagedFields } from '@slipway/kube';
 import { JOB_LABEL, LABEL_PREFIX } from './kube-job-manifest.ts';
 
 /** The label every object of a run carries: its run id. */
@@ -25,10 +25,12 @@ export function createRunInformers(kube: KubeClient, options: { onRecover?: (rea
   const labelSelector = RUN_LABEL;
   const jobs = kube.informer<V1Job>({
     target: { apiVersion: 'batch/v1', kind: 'Job', plural: 'jobs', labelSelector },
+    transform: withoutManagedFields,
     onRecover: options.onRecover,
   });
   const pods = kube.informer<V1Pod>({
     target: { apiVersion: 'v1', kind: 'Pod', plural: 'pods', labelSelector },
+    transform: withoutManagedFields,
     indexers: {
       [BY_JOB]: (pod) => {
         const job = jobNameOf(pod);
