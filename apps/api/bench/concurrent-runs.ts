@@ -48,8 +48,13 @@ async function main() {
   const baseline = (resource: string) => Math.max(...before.map((s) => s[resource] ?? 0));
   const rssBefore = process.memoryUsage().rss;
   let rssPeak = rssBefore;
+  let atPeak = process.memoryUsage();
   const sampler = setInterval(() => {
-    rssPeak = Math.max(rssPeak, process.memoryUsage().rss);
+    const usage = process.memoryUsage();
+    if (usage.rss > rssPeak) {
+      rssPeak = usage.rss;
+      atPeak = usage;
+    }
   }, 50);
 
   const startedAt = performance.now();
@@ -92,7 +97,7 @@ async function main() {
   );
   console.log(`watches the API added on the cluster (most seen): jobs ${most.jobs}, pods ${most.pods}`);
   console.log(
-    `API RSS: ${(rssBefore / MiB).toFixed(0)} MiB before, ${(rssPeak / MiB).toFixed(0)} MiB at peak`,
+    `API RSS: ${(rssBefore / MiB).toFixed(0)} MiB before, ${(rssPeak / MiB).toFixed(0)} MiB at peak (then: JS heap ${(atPeak.heapUsed / MiB).toFixed(0)} of ${(atPeak.heapTotal / MiB).toFixed(0)} MiB, external ${(atPeak.external / MiB).toFixed(0)} MiB, array buffers ${(atPeak.arrayBuffers / MiB).toFixed(0)} MiB)`,
   );
   reportFigure({
     figure: `${RUNS} runs at once on one cluster: runs that succeeded`,
