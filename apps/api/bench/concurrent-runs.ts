@@ -6,6 +6,7 @@
 import { randomBytes } from 'node:crypto';
 import { createKubeClient } from '@slipway/kube';
 import { apiServerWatches } from '@slipway/kube/testing';
+import { pino } from 'pino';
 import { localKubeconfig, percentile, reportFigure, startBenchApp, summary } from './harness.ts';
 
 const RUNS = Number(process.argv[2] ?? 500);
@@ -26,7 +27,11 @@ async function main() {
   const kubeconfig = localKubeconfig();
   const kube = createKubeClient({ kubeconfig });
   const reconciles: number[] = [];
-  const bench = await startBenchApp({ onReconcile: (_run, ms) => reconciles.push(ms) });
+  const bench = await startBenchApp({
+    onReconcile: (_run, ms) => reconciles.push(ms),
+    // Errors only (to stderr): why a request failed, if one does.
+    logger: pino({ level: 'error' }, pino.destination(2)),
+  });
   const suffix = randomBytes(3).toString('hex');
   const ws = `many-${suffix}`;
   const post = async (url: string, payload: object) => {
@@ -59,14 +64,24 @@ async function main() {
 
   const startedAt = performance.now();
   let next = 0;
+  /** Run requests answered 5xx (then retried): none is acceptable, so they are reported. */
+  const serverErrors: string[] = [];
   await Promise.all(
     Array.from({ length: 8 }, async () => {
       while (next < RUNS) {
         const index = next++;
-        await post(`${pipelines}/ci/runs`, {
-          releaseType: 'default',
-          environment: ENVIRONMENTS[index % ENVIRONMENTS.length],
-        });
+        for (let attempt = 1; ; attempt++) {
+          const response = await bench.admin.request({
+            method: 'POST',
+            url: `${pipelines}/ci/runs`,
+            payload: { releaseType: 'default', environment: ENVIRONMENTS[index % ENVIRONMENTS.length] },
+          });
+          if (response.statusCode === 201) break;
+          if (response.statusCode < 500 || attempt === 5) {
+            throw new Error(`run ${index}: ${response.statusCode} ${response.body}`);
+          }
+          serverErrors.push(response.body);
+        }
       }
     }),
   );
@@ -95,6 +110,9 @@ async function main() {
   console.log(
     `${RUNS} runs in ${ENVIRONMENTS.length} namespaces: requested in ${((requestedAt - startedAt) / 1000).toFixed(1)} s, all ended after ${((finishedAt - startedAt) / 1000).toFixed(1)} s; ${succeeded} succeeded`,
   );
+  if (serverErrors.length > 0) {
+    console.log(`Run requests answered 5xx (retried): ${serverErrors.length}, e.g. ${serverErrors[0]}`);
+  }
   console.log(`watches the API added on the cluster (most seen): jobs ${most.jobs}, pods ${most.pods}`);
   console.log(
     `API RSS: ${(rssBefore / MiB).toFixed(0)} MiB before, ${(rssPeak / MiB).toFixed(0)} MiB at peak (then: JS heap ${(atPeak.heapUsed / MiB).toFixed(0)} of ${(atPeak.heapTotal / MiB).toFixed(0)} MiB, external ${(atPeak.external / MiB).toFixed(0)} MiB, array buffers ${(atPeak.arrayBuffers / MiB).toFixed(0)} MiB)`,

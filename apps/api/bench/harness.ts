@@ -29,13 +29,16 @@ export function localKubeconfig(): string {
 }
 
 /** The application on a fresh PostgreSQL, its engine running, signed in as admin. */
-export async function startBenchApp(options: { onReconcile?: AppDeps['onReconcile'] } = {}) {
+export async function startBenchApp(
+  options: { onReconcile?: AppDeps['onReconcile']; logger?: AppDeps['logger'] } = {},
+) {
   const postgres = await startPostgresServer();
   const db = await openDatabase({ databaseUrl: postgres.url, dataDir: os.tmpdir() });
   const built = await buildApp({
     db,
     config: testAppConfig(),
     ...(options.onReconcile ? { onReconcile: options.onReconcile } : {}),
+    ...(options.logger ? { logger: options.logger } : {}),
   });
   await built.services.auth.ensureBootstrapAdmin(ADMIN_PASSWORD);
   await built.app.ready();

@@ -107,9 +107,14 @@ export type KubeExecutor = Executor & { close(): void };
 export function createKubeExecutor(deps: {
   kube: KubeClient;
   onRecover?: (reason: string) => void;
+  /** How long a watch started by a read, with no listener, stays up after the last read (default 60 s). */
+  readIdleMs?: number;
 }): KubeExecutor {
   const { kube } = deps;
-  const informers = createRunInformers(kube, { onRecover: deps.onRecover });
+  const informers = createRunInformers(kube, {
+    onRecover: deps.onRecover,
+    ...(deps.readIdleMs !== undefined ? { idleMs: deps.readIdleMs } : {}),
+  });
   const secretNameOf = (job: JobRef) => `${job.externalName}-secrets`.slice(0, 253);
 
   async function livePodOf(job: JobRef): Promise<V1Pod | undefined> {

@@ -72,6 +72,16 @@ describe.skipIf(clusterSkipReason())('kube executors on the local control plane'
     await watchesAre(0);
   });
 
+  it('stops a watch a read started, with no listener, once reads stop', async () => {
+    const executors = createKubeExecutors({ clients, readIdleMs: 5_000 });
+    const executor = executors.forCluster(cluster);
+    const ref = { externalName: 'slw-nothing-here-a1', namespace };
+    expect((await executor.observe(ref, 1)).state).toBe('missing');
+    await watchesAre(1);
+    await watchesAre(0);
+    executors.stopAll();
+  });
+
   it('creates the Job first and then its Secret, owned by the Job; observes from the cache', async () => {
     const executors = createKubeExecutors({ clients });
     const executor = executors.forCluster(cluster);

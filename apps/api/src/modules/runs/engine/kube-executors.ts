@@ -12,6 +12,8 @@ import { createKubeExecutor, type KubeExecutor } from './kube-executor.ts';
 export function createKubeExecutors(deps: {
   clients: ClusterClients;
   onRecover?: (clusterId: string, reason: string) => void;
+  /** See `createKubeExecutor`'s `readIdleMs`. */
+  readIdleMs?: number;
 }) {
   const cache = new Map<string, { version: number; executor: KubeExecutor }>();
   return {
@@ -23,6 +25,7 @@ export function createKubeExecutors(deps: {
       const executor = createKubeExecutor({
         kube: deps.clients.clientFor(cluster),
         onRecover: (reason) => deps.onRecover?.(cluster.id, reason),
+        ...(deps.readIdleMs !== undefined ? { readIdleMs: deps.readIdleMs } : {}),
       });
       cache.set(cluster.id, { version, executor });
       return executor;

@@ -6,6 +6,8 @@ import { JOB_LABEL, LABEL_PREFIX } from './kube-job-manifest.ts';
 /** The label every object of a run carries: its run id. */
 export const RUN_LABEL = `${LABEL_PREFIX}/run`;
 const BY_JOB = 'job';
+/** How long informers started by a read (no listener) stay up after the last read. */
+const IDLE_MS = 60_000;
 
 /**
  * The Job a pod belongs to: the job controller's `batch.kubernetes.io/job-name` label
@@ -21,7 +23,10 @@ function jobNameOf(pod: V1Pod): string | undefined {
  * first listener) and stopped with the last listener or `close()`. Listeners hear the run id
  * of every Job or Pod that was added, changed or deleted.
  */
-export function createRunInformers(kube: KubeClient, options: { onRecover?: (reason: string) => void } = {}) {
+export function createRunInformers(
+  kube: KubeClient,
+  options: { onRecover?: (reason: string) => void; idleMs?: number } = {},
+) {
   const labelSelector = RUN_LABEL;
   const jobs = kube.informer<V1Job>({
     target: { apiVersion: 'batch/v1', kind: 'Job', plural: 'jobs', labelSelector },
@@ -48,14 +53,29 @@ export function createRunInformers(kube: KubeClient, options: { onRecover?: (rea
   jobs.addEventHandler(handler);
   pods.addEventHandler(handler);
 
+  let idleTimer: NodeJS.Timeout | undefined;
+
+  function close() {
+    clearTimeout(idleTimer);
+    jobs.stop();
+    pods.stop();
+  }
+
+  /**
+   * Starts the informers for a read; without listeners they stop again after
+   * `idleMs` without reads, so a read (a log archived after the last run ended) does not
+   * leave a watch open for good.
+   */
   function ensureStarted() {
     jobs.start();
     pods.start();
-  }
-
-  function close() {
-    jobs.stop();
-    pods.stop();
+    clearTimeout(idleTimer);
+    if (listeners.size === 0) {
+      idleTimer = setTimeout(() => {
+        if (listeners.size === 0) close();
+      }, options.idleMs ?? IDLE_MS);
+      idleTimer.unref();
+    }
   }
 
   return {
@@ -77,6 +97,7 @@ export function createRunInformers(kube: KubeClient, options: { onRecover?: (rea
     listen(onRun: (runId: string) => void): () => void {
       listeners.add(onRun);
       ensureStarted();
+      clearTimeout(idleTimer);
       let removed = false;
       return () => {
         if (removed) return;
