@@ -6,7 +6,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { openDatabase } from '@slipway/db';
 import { startPostgresServer } from '@slipway/testing';
-import { buildApp } from '../src/app.ts';
+import { type AppDeps, buildApp } from '../src/app.ts';
 import { ADMIN_PASSWORD, signIn, testAppConfig } from '../test/helper.ts';
 
 export function percentile(values: readonly number[], p: number): number {
@@ -29,10 +29,17 @@ export function localKubeconfig(): string {
 }
 
 /** The application on a fresh PostgreSQL, its engine running, signed in as admin. */
-export async function startBenchApp() {
+export async function startBenchApp(
+  options: { onReconcile?: AppDeps['onReconcile']; logger?: AppDeps['logger'] } = {},
+) {
   const postgres = await startPostgresServer();
   const db = await openDatabase({ databaseUrl: postgres.url, dataDir: os.tmpdir() });
-  const built = await buildApp({ db, config: testAppConfig() });
+  const built = await buildApp({
+    db,
+    config: testAppConfig(),
+    ...(options.onReconcile ? { onReconcile: options.onReconcile } : {}),
+    ...(options.logger ? { logger: options.logger } : {}),
+  });
   await built.services.auth.ensureBootstrapAdmin(ADMIN_PASSWORD);
   await built.app.ready();
   built.engine.start();

@@ -300,7 +300,10 @@ export async function buildApp(deps: AppDeps): Promise<SlipwayApp> {
   const runsRepo = createRunsRepo(db.prisma);
   const stream = createRunStreamHub({ runs: runsRepo });
   const localExecutor = createLocalExecutor({ workDir: config.workDir });
-  const kubeExecutors = createKubeExecutors({ clients: clusterClients });
+  const kubeExecutors = createKubeExecutors({
+    clients: clusterClients,
+    onRecover: (cluster, reason) => deps.logger?.info({ cluster }, `cluster watch: ${reason}`),
+  });
   const engine = createReconciler({
     runs: runsRepo,
     secrets: createSecretBox(config.secretKey),

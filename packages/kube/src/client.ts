@@ -18,6 +18,7 @@ import {
   VersionApi,
 } from '@kubernetes/client-node';
 import { KubeError, toKubeError } from './errors.ts';
+import { createInformer, type InformerOptions } from './informer.ts';
 import { type PodLogOptions, streamPodLogs } from './logs.ts';
 import { type WatchOptions, type WatchTarget, watchResource } from './watch.ts';
 
@@ -230,6 +231,9 @@ export function createKubeClient(source: ClusterSource, options: { timeoutMs?: n
       }
     },
 
+    getSecret: (namespace: string, name: string): Promise<V1Secret | null> =>
+      orNull(`read secret ${namespace}/${name}`, () => core.readNamespacedSecret({ namespace, name })),
+
     deleteSecret: (namespace: string, name: string) =>
       orNull(`delete secret ${namespace}/${name}`, () =>
         core.deleteNamespacedSecret({ namespace, name }),
@@ -258,6 +262,10 @@ export function createKubeClient(source: ClusterSource, options: { timeoutMs?: n
 
     watch: <T extends KubernetesObject>(target: WatchTarget, watchOptions: WatchOptions<T>) =>
       watchResource<T>(kc, target, watchOptions),
+
+    /** A shared informer (list + watch into an indexed cache) of one kind on this cluster; not started. */
+    informer: <T extends KubernetesObject>(informerOptions: InformerOptions<T>) =>
+      createInformer<T>(kc, informerOptions),
 
     podLogs: (
       target: { namespace: string; pod: string; container: string },

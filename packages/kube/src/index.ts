@@ -19,5 +19,14 @@ export {
   loadKubeConfig,
 } from './client.ts';
 export { KubeError, type KubeErrorDetail } from './errors.ts';
+export {
+  createInformer,
+  type Indexers,
+  type Informer,
+  type InformerHandler,
+  type InformerOptions,
+  objectKey,
+  withoutManagedFields,
+} from './informer.ts';
 export type { PodLogOptions } from './logs.ts';
 export type { WatchEvent, WatchEventType, WatchOptions, WatchTarget } from './watch.ts';

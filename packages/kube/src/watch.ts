@@ -30,6 +30,16 @@ export interface WatchOptions<T extends KubernetesObject> {
    * server no longer has that history (410) the watch relists.
    */
   resumeFrom?: string;
+  /**
+   * Called after every list (the first one and each relist after a 410) once its
+   * differences have been reported: from then on the events describe the cluster's state.
+   */
+  onListed?: () => void;
+  /**
+   * Applied to every object before it is kept or reported (client-go's TransformFunc), e.g.
+   * to drop `metadata.managedFields` so a cache holds only what its readers use.
+   */
+  transform?: (object: T) => T;
 }
 
 function collectionPath(target: WatchTarget): string {
@@ -60,14 +70,17 @@ export async function watchResource<T extends KubernetesObject>(
   const maxBackoff = options.maxBackoffMs ?? 5_000;
   let resourceVersion: string | undefined = options.resumeFrom;
   let backoff = 100;
+  const transform = options.transform ?? ((object: T) => object);
 
   const sleep = (ms: number) =>
     new Promise<void>((resolve) => {
-      const timer = setTimeout(resolve, ms);
-      options.signal.addEventListener('abort', () => {
+      const done = () => {
         clearTimeout(timer);
+        options.signal.removeEventListener('abort', done);
         resolve();
-      });
+      };
+      const timer = setTimeout(done, ms);
+      options.signal.addEventListener('abort', done, { once: true });
     });
 
   const relist = async () => {
@@ -82,7 +95,8 @@ export async function watchResource<T extends KubernetesObject>(
       target.labelSelector,
     );
     const seen = new Set<string>();
-    for (const item of list.items) {
+    for (const listed of list.items) {
+      const item = transform(listed);
       const key = keyOf(item);
       seen.add(key);
       const previous = known.get(key);
@@ -99,6 +113,7 @@ export async function watchResource<T extends KubernetesObject>(
       }
     }
     resourceVersion = list.metadata?.resourceVersion;
+    options.onListed?.();
   };
 
   const watchOnce = () =>
@@ -127,10 +142,11 @@ export async function watchResource<T extends KubernetesObject>(
             if (version) resourceVersion = version;
             if (type === 'BOOKMARK') return;
             backoff = 100;
-            const key = keyOf(object);
+            const kept = transform(object);
+            const key = keyOf(kept);
             if (type === 'DELETED') known.delete(key);
-            else known.set(key, object);
-            options.onEvent({ type: type as WatchEventType, object });
+            else known.set(key, kept);
+            options.onEvent({ type: type as WatchEventType, object: kept });
           },
           (error: unknown) => {
             options.signal.removeEventListener('abort', stop);

@@ -139,3 +139,50 @@ export async function compactEtcdHistory(): Promise<void> {
   });
   if (!compact.ok) throw new Error(`etcd compaction failed: ${compact.status} ${await compact.text()}`);
 }
+
+/** The API server's own `/metrics` (Prometheus text). */
+export async function apiServerMetrics(client: KubeClient): Promise<string> {
+  const https = await import('node:https');
+  const options: import('node:https').RequestOptions = {};
+  await client.kubeConfig.applyToHTTPSOptions(options);
+  const url = new URL('/metrics', client.server);
+  return new Promise<string>((resolve, reject) => {
+    const request = https.get(url, options, (response) => {
+      let body = '';
+      response.setEncoding('utf8');
+      response.on('data', (chunk: string) => {
+        body += chunk;
+      });
+      response.on('end', () =>
+        response.statusCode === 200 ? resolve(body) : reject(new Error(`/metrics: ${response.statusCode}`)),
+      );
+    });
+    request.on('error', reject);
+  });
+}
+
+/** Sums a metric's samples whose labels include every `label="value"` given, by `resource`. */
+function sumByResource(text: string, metric: string, labels: Record<string, string>): Record<string, number> {
+  const counts: Record<string, number> = {};
+  for (const line of text.split('\n')) {
+    if (!line.startsWith(`${metric}{`)) continue;
+    if (!Object.entries(labels).every(([name, value]) => line.includes(`${name}="${value}"`))) continue;
+    const resource = line.match(/[{,]resource="([^"]*)"/)?.[1] ?? '';
+    counts[resource] = (counts[resource] ?? 0) + Number(line.slice(line.lastIndexOf(' ') + 1));
+  }
+  return counts;
+}
+
+/**
+ * The watches the API server is serving now, by resource (`jobs`, `pods`…), from its own
+ * `/metrics` (`apiserver_longrunning_requests{verb="WATCH"}`, summed over scopes): every
+ * client's watches, so tests compare against a baseline taken before theirs start.
+ */
+export async function apiServerWatches(client: KubeClient): Promise<Record<string, number>> {
+  return sumByResource(await apiServerMetrics(client), 'apiserver_longrunning_requests', { verb: 'WATCH' });
+}
+
+/** Requests the API server has answered so far with this verb (`GET`, `LIST`…), by resource, from every client. */
+export async function apiServerRequests(client: KubeClient, verb: string): Promise<Record<string, number>> {
+  return sumByResource(await apiServerMetrics(client), 'apiserver_request_total', { verb });
+}

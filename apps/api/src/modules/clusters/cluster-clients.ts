@@ -1,7 +1,7 @@
 import { type ClusterSource, createKubeClient, type KubeClient } from '@slipway/kube';
 import type { SecretBox } from '../../lib/secret-box.ts';
 
-/** What a client to a registered cluster is built from (a `clusters` row). */
+/** The columns of a cluster row a client is made from (`updatedAt` tells a changed row). */
 export interface ClusterCredentials {
   id: string;
   inCluster: boolean;

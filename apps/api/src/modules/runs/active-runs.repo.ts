@@ -19,7 +19,10 @@ function whereOf(scope: RunScope): Prisma.PipelineRunWhereInput {
   if ('clusterId' in scope) {
     return {
       ...active,
-      OR: [{ environment: { clusterId: scope.clusterId } }, { jobs: { some: { clusterId: scope.clusterId } } }],
+      OR: [
+        { environment: { clusterId: scope.clusterId } },
+        { jobs: { some: { clusterId: scope.clusterId } } },
+      ],
     };
   }
   return { ...active, pipeline: { projectId: scope.projectId } };

@@ -3,7 +3,7 @@ import { type PlanContext, parsePipeline, planRun, variableEnv } from '@slipway/
 import { describe, expect, it } from 'vitest';
 import type { JobDispatch } from './executor.ts';
 import { externalNameOf } from './executor.ts';
-import { resultOf } from './kube-executor.ts';
+import { resultOf, waitsForSecret } from './kube-executor.ts';
 import { BUILD_IMAGE, containerName, jobManifest, jobSecretData } from './kube-job-manifest.ts';
 
 /**
@@ -226,5 +226,34 @@ stages:
     expect(result.stdout).toBe(
       `title: ${TITLE}\nbranch: ${context.branch}\ntoken s3cret $(x) ${TITLE}/s3cret $(x)\nshell code stays shell code\n`,
     );
+  });
+});
+
+describe('a Job whose Secret never came', () => {
+  const waiting = (reason: string, message: string) => ({
+    status: {
+      initContainerStatuses: [
+        {
+          name: 's0-make',
+          image: 'alpine',
+          imageID: '',
+          ready: false,
+          restartCount: 0,
+          state: { waiting: { reason, message } },
+        },
+      ],
+    },
+  });
+
+  it('is told by the kubelet reporting its Secret not found, and by nothing else', () => {
+    const name = 'slw-0f8fad5bd9-build-image-a2-secrets';
+    expect(waitsForSecret(waiting('CreateContainerConfigError', `secret "${name}" not found`), name)).toBe(
+      true,
+    );
+    expect(waitsForSecret(waiting('CreateContainerConfigError', 'secret "other" not found'), name)).toBe(
+      false,
+    );
+    expect(waitsForSecret(waiting('ContainerCreating', ''), name)).toBe(false);
+    expect(waitsForSecret(undefined, name)).toBe(false);
   });
 });
