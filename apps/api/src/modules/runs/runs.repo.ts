@@ -1,6 +1,6 @@
 import { ACTIVE_RUN_STATUSES } from '@slipway/contracts';
 import type { Prisma, PrismaClient } from '@slipway/db';
-import type { LogChunkToWrite } from './engine/log-pump.ts';
+import { createLogChunksRepo } from './log-chunks.repo.ts';
 
 type Db = PrismaClient | Prisma.TransactionClient;
 
@@ -80,6 +80,8 @@ export function createRunsRepo(prisma: PrismaClient) {
 
   return {
     prisma,
+    /** The `log_chunks` queries (archiving and reading step logs): see log-chunks.repo.ts. */
+    ...createLogChunksRepo(prisma),
     transaction<T>(work: (tx: Prisma.TransactionClient) => Promise<T>): Promise<T> {
       return prisma.$transaction(work);
     },
@@ -220,37 +222,6 @@ export function createRunsRepo(prisma: PrismaClient) {
       }
     },
 
-    /** Archives one piece of a step's log and advances the step's counters, atomically. */
-    async appendLog(step: { id: string; runId: string }, chunk: LogChunkToWrite) {
-      return prisma.$transaction(async (tx) => {
-        const created = await tx.logChunk.create({
-          data: {
-            stepRunId: step.id,
-            runId: step.runId,
-            seq: chunk.seq,
-            firstLine: chunk.firstLine,
-            lineCount: chunk.lineCount,
-            content: chunk.content,
-            raw: chunk.raw ? new Uint8Array(chunk.raw) : null,
-          },
-        });
-        await tx.stepRun.update({
-          where: { id: step.id },
-          data: { logBytes: { increment: chunk.bytes }, logLines: { increment: chunk.lineCount } },
-        });
-        return created.id;
-      });
-    },
-
-    /** Where a step's log archive stands: bytes and lines archived, the next chunk's number. */
-    async logState(stepRunId: string): Promise<{ bytes: number; lines: number; nextSeq: number }> {
-      const [step, last] = await Promise.all([
-        prisma.stepRun.findUniqueOrThrow({ where: { id: stepRunId } }),
-        prisma.logChunk.findFirst({ where: { stepRunId }, orderBy: { seq: 'desc' }, select: { seq: true } }),
-      ]);
-      return { bytes: Number(step.logBytes), lines: step.logLines, nextSeq: (last?.seq ?? -1) + 1 };
-    },
-
     /** Every line of the step's log is archived. */
     async completeLog(stepRunId: string): Promise<void> {
       await prisma.stepRun.update({ where: { id: stepRunId }, data: { logComplete: true } });
@@ -277,54 +248,12 @@ export function createRunsRepo(prisma: PrismaClient) {
 
     dropSecretsIfSettled,
 
-    /**
-     * The chunks holding lines from `fromLine` on, in order, a bounded page at a time; their
-     * stored bytes (`raw`) only when `withBytes` (a download), since pages serve the text.
-     */
-    async chunksFrom(stepRunId: string, fromLine: number, take: number, withBytes = false) {
-      const first = await prisma.logChunk.findFirst({
-        where: { stepRunId, firstLine: { lte: fromLine } },
-        orderBy: { seq: 'desc' },
-        select: { seq: true },
-      });
-      return prisma.logChunk.findMany({
-        where: { stepRunId, seq: { gte: first?.seq ?? 0 } },
-        orderBy: { seq: 'asc' },
-        take,
-        omit: { raw: !withBytes },
-      });
-    },
-
-    /** Chunks with a line containing `text` (case-insensitive), a bounded page at a time. */
-    searchChunks(stepRunId: string, text: string, afterSeq: number, take: number) {
-      return prisma.logChunk.findMany({
-        where: { stepRunId, seq: { gt: afterSeq }, content: { contains: text, mode: 'insensitive' } },
-        orderBy: { seq: 'asc' },
-        take,
-        omit: { raw: true },
-      });
-    },
-
     /** Events after a cursor, for the event stream (bounded page). */
     eventsAfter(runId: string, afterId: bigint, take: number) {
       return prisma.runEvent.findMany({
         where: { runId, id: { gt: afterId } },
         orderBy: { id: 'asc' },
         take,
-      });
-    },
-
-    chunksAfter(runId: string, afterId: bigint, take: number) {
-      return prisma.logChunk.findMany({
-        where: { runId, id: { gt: afterId } },
-        orderBy: { id: 'asc' },
-        take,
-        omit: { raw: true },
-        include: {
-          stepRun: {
-            select: { index: true, jobRun: { select: { stage: true, name: true, attempt: true } } },
-          },
-        },
       });
     },
 

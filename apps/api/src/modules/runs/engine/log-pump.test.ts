@@ -16,8 +16,8 @@ async function pump(
     nextLine: options.nextLine ?? 1,
     secrets: options.secrets ?? [],
     isEnd: options.isEnd,
-    write: async (chunk) => {
-      chunks.push(chunk);
+    write: async (batch) => {
+      chunks.push(...batch);
     },
   });
   return chunks;
