@@ -1,5 +1,5 @@
 import { ACTIVE_RUN_STATUSES } from '@slipway/contracts';
-import type { Prisma, PrismaClient } from '@slipway/db';
+import type { Database, Prisma, PrismaClient } from '@slipway/db';
 import { createLogChunksRepo } from './log-chunks.repo.ts';
 
 type Db = PrismaClient | Prisma.TransactionClient;
@@ -50,7 +50,7 @@ function stepEvent(
 }
 
 /** The one place run, job and step statuses change: each change is also a replayable event. */
-export function createRunsRepo(prisma: PrismaClient) {
+export function createRunsRepo(prisma: PrismaClient, sql: Database['sql']) {
   async function event(db: Db, runId: string, type: string, data: Prisma.InputJsonValue) {
     await db.runEvent.create({ data: { runId, type, data } });
   }
@@ -81,7 +81,7 @@ export function createRunsRepo(prisma: PrismaClient) {
   return {
     prisma,
     /** The `log_chunks` queries (archiving and reading step logs): see log-chunks.repo.ts. */
-    ...createLogChunksRepo(prisma),
+    ...createLogChunksRepo(prisma, sql),
     transaction<T>(work: (tx: Prisma.TransactionClient) => Promise<T>): Promise<T> {
       return prisma.$transaction(work);
     },
