@@ -93,9 +93,17 @@ const advance = (at: StreamCursor, frame: Frame) => {
  * again. The reader reads ahead only while a viewer waits for new frames. It polls while
  * watched, so a replica that does not run the engine still streams.
  */
-export function createRunStreamHub(deps: { runs: RunsRepo; pollMs?: number }) {
+export function createRunStreamHub(deps: {
+  runs: RunsRepo;
+  pollMs?: number;
+  /** Bounds of the shared window and of an archive page (defaults WINDOW_BYTES, PAGE_BYTES). */
+  windowBytes?: number;
+  pageBytes?: number;
+}) {
   const channels = new Map<string, Channel>();
   const pollMs = deps.pollMs ?? 1000;
+  const windowBytes = deps.windowBytes ?? WINDOW_BYTES;
+  const pageBytes = deps.pageBytes ?? PAGE_BYTES;
 
   /** A frame's bytes, written straight from its parts (no joined copy of a large `data` string). */
   function frame(feed: Frame['feed'], id: bigint, at: StreamCursor, type: string, data: string): Frame {
@@ -113,7 +121,7 @@ export function createRunStreamHub(deps: { runs: RunsRepo; pollMs?: number }) {
   async function readPage(runId: string, from: StreamCursor): Promise<Frame[]> {
     const [events, chunks] = await Promise.all([
       deps.runs.eventsAfter(runId, from.event, EVENT_PAGE),
-      deps.runs.chunksAfter(runId, from.chunk, PAGE_BYTES),
+      deps.runs.chunksAfter(runId, from.chunk, pageBytes),
     ]);
     const frames: Frame[] = [];
     for (const event of events) {
@@ -133,7 +141,7 @@ export function createRunStreamHub(deps: { runs: RunsRepo; pollMs?: number }) {
       channel.window.push(added);
       channel.windowBytes += added.buffer.length;
     }
-    while (channel.windowBytes > WINDOW_BYTES && channel.window.length > 1) {
+    while (channel.windowBytes > windowBytes && channel.window.length > 1) {
       const dropped = channel.window.shift();
       if (!dropped) break;
       channel.first += 1;

@@ -168,11 +168,17 @@ export function createLogCutter(options: { secrets: readonly string[]; chunkByte
     },
     /** Closes the chunk being gathered (a quiet stream still gets its lines archived). */
     close,
-    /** Hands out the chunks ready to write, numbered from `seq` and `firstLine`. */
-    take(seq: number, firstLine: number): LogChunkToWrite[] {
+    /**
+     * Hands out the chunks ready to write, numbered from `seq` and `firstLine`: all of them,
+     * or (with `maxBytes`) the first ones up to about that many bytes of output (at least one).
+     */
+    take(seq: number, firstLine: number, maxBytes = Number.POSITIVE_INFINITY): LogChunkToWrite[] {
       const chunks: LogChunkToWrite[] = [];
-      readyBytes = 0;
-      for (const part of ready.splice(0)) {
+      let taken = 0;
+      while (ready.length > 0 && (chunks.length === 0 || taken + (ready[0]?.bytes ?? 0) <= maxBytes)) {
+        const part = ready.shift() as PendingChunk;
+        taken += part.bytes;
+        readyBytes -= part.bytes;
         chunks.push(toChunk(part, seq + chunks.length, firstLine));
         firstLine += part.lineCount;
       }
@@ -226,12 +232,16 @@ export async function pumpLog(options: {
   /** The batch being written (one at a time, in order). */
   let writing: Promise<void> = Promise.resolve();
 
-  /** Starts writing what is ready once the batch before it is written; resolves when it is. */
+  /**
+   * Starts writing what is ready, in batches of at most batchBytes, each once the one before
+   * it is written; resolves when the last is.
+   */
   function flush(): Promise<void> {
     lastFlush = Date.now();
-    const chunks = cutter.take(seq, nextLine);
-    const last = chunks.at(-1);
-    if (last) {
+    while (cutter.hasReady()) {
+      const chunks = cutter.take(seq, nextLine, batchBytes);
+      const last = chunks.at(-1);
+      if (!last) break;
       seq = last.seq + 1;
       nextLine = last.firstLine + last.lineCount;
       writing = writing.then(async () => {
