@@ -61,6 +61,12 @@ function viewerOf(paused: boolean) {
         .filter((f) => f.includes('\nevent: log\n'))
         .flatMap((f) => JSON.parse(f.slice(f.indexOf('\ndata: ') + 7)).lines as string[]),
     ids: () => frames.map((f) => /^id: (\S+)\n/.exec(f)?.[1] ?? ''),
+    /** The status events received (type and data), in a stable order. */
+    events: () =>
+      frames
+        .filter((f) => !f.includes('\nevent: log\n'))
+        .map((f) => f.slice(f.indexOf('\nevent: ') + 1))
+        .sort(),
   };
 }
 
@@ -134,6 +140,17 @@ describe.skipIf(postgresSkipReason())('run event stream fan-out', () => {
       await flushed;
       expect(slow.writesWhileFull()).toBe(0);
       expect(slow.lines()).toEqual(fast.lines());
+      // A viewer resuming from any frame's id (Last-Event-ID) gets exactly what followed it.
+      for (const seen of [fast, slow]) {
+        const at = Math.floor(seen.frames.length / 2);
+        const resumed = viewerOf(false);
+        await hub.subscribe(run.id, parseCursor(seen.ids()[at]), resumed.viewer);
+        await hub.flush(run.id, resumed.viewer);
+        const after = viewerOf(false);
+        after.frames.push(...seen.frames.slice(at + 1));
+        expect(resumed.lines()).toEqual(after.lines());
+        expect(resumed.events()).toEqual(after.events());
+      }
       // Every frame's id says what its viewer had got by then: ids only grow.
       for (const ids of [fast.ids(), slow.ids()]) {
         const cursors = ids.map((id) => parseCursor(id));

@@ -117,12 +117,18 @@ export function createRunStreamHub(deps: {
     return { feed, id, buffer };
   }
 
-  /** One page of frames after `from` (advancing it); empty when nothing is archived after it. */
-  async function readPage(runId: string, from: StreamCursor): Promise<Frame[]> {
-    const [events, chunks] = await Promise.all([
+  /**
+   * One page of frames after `from` (advancing it), none past `until` when given (each
+   * frame's id then says exactly what a viewer has once it has the frame); empty when
+   * nothing is archived after it.
+   */
+  async function readPage(runId: string, from: StreamCursor, until?: StreamCursor): Promise<Frame[]> {
+    const [allEvents, allChunks] = await Promise.all([
       deps.runs.eventsAfter(runId, from.event, EVENT_PAGE),
       deps.runs.chunksAfter(runId, from.chunk, pageBytes),
     ]);
+    const events = until ? allEvents.filter((e) => e.id <= until.event) : allEvents;
+    const chunks = until ? allChunks.filter((c) => c.id <= until.chunk) : allChunks;
     const frames: Frame[] = [];
     for (const event of events) {
       from.event = event.id;
@@ -204,10 +210,7 @@ export function createRunStreamHub(deps: {
         follower.next = undefined;
         // Never past what the channel has read: a frame's id then always says what its
         // viewer has, whichever way the frame came.
-        const until = { ...channel.cursor };
-        const page = (await readPage(channel.runId, { ...follower.at })).filter(
-          (f) => f.id <= (f.feed === 'event' ? until.event : until.chunk),
-        );
+        const page = await readPage(channel.runId, { ...follower.at }, { ...channel.cursor });
         if (page.length === 0) {
           // Nothing archived before the window's start any more (the run was deleted).
           follower.at = { event: start.event, chunk: start.chunk };
