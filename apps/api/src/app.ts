@@ -4,7 +4,7 @@ import cookie from '@fastify/cookie';
 import cors from '@fastify/cors';
 import helmet from '@fastify/helmet';
 import type { Permission } from '@slipway/contracts';
-import type { PrismaClient } from '@slipway/db';
+import type { Database } from '@slipway/db';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import type { AppConfig } from './config.ts';
@@ -104,7 +104,7 @@ export interface AppDeps {
     /** Projects may name repositories on the server's disk (SLIPWAY_ALLOW_LOCAL_REPOS); default false. */
     allowLocalRepos?: boolean;
   };
-  db: { prisma: PrismaClient; checkReady: () => Promise<void> };
+  db: Pick<Database, 'prisma' | 'checkReady' | 'sql'>;
   /** A pino logger; none in tests. */
   logger?: FastifyBaseLogger;
   /** Told the duration of every reconcile of the run engine (benchmarks, metrics). */
@@ -297,7 +297,7 @@ export async function buildApp(deps: AppDeps): Promise<SlipwayApp> {
     }),
   });
 
-  const runsRepo = createRunsRepo(db.prisma);
+  const runsRepo = createRunsRepo(db.prisma, db.sql);
   const stream = createRunStreamHub({ runs: runsRepo });
   const localExecutor = createLocalExecutor({ workDir: config.workDir });
   const kubeExecutors = createKubeExecutors({

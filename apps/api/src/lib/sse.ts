@@ -45,10 +45,19 @@ function checkField(name: 'id' | 'event', value: string): void {
 export function sseFrame(id: string | null, type: string, data: string): Buffer {
   if (id !== null) checkField('id', id);
   checkField('event', type);
-  let text = id === null ? '' : `id: ${id}\n`;
-  text += `event: ${type}\n`;
-  for (const line of data.split(LINE_END)) text += `data: ${line}\n`;
-  return Buffer.from(`${text}\n`);
+  const head = `${id === null ? '' : `id: ${id}\n`}event: ${type}\ndata: `;
+  if (!LINE_END.test(data)) {
+    // One line (JSON): the bytes are written straight from the parts, so a large log frame
+    // is not copied into a joined string first.
+    const headBytes = Buffer.byteLength(head);
+    const dataBytes = Buffer.byteLength(data);
+    const buffer = Buffer.allocUnsafe(headBytes + dataBytes + 2);
+    buffer.write(head, 0);
+    buffer.write(data, headBytes);
+    buffer.write('\n\n', headBytes + dataBytes);
+    return buffer;
+  }
+  return Buffer.from(`${head}${data.split(LINE_END).join('\ndata: ')}\n\n`);
 }
 
 /**

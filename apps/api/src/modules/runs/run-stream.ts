@@ -1,7 +1,6 @@
-import { type RunEventOf, storedRunEvent } from '@slipway/contracts';
+import { storedRunEvent } from '@slipway/contracts';
 import { sseFrame } from '../../lib/sse.ts';
 import type { RunsRepo } from './runs.repo.ts';
-import { linesOf } from './step-logs.ts';
 
 /** Where a viewer stands in a run's two ordered feeds: status events and log chunks. */
 export interface StreamCursor {
@@ -21,7 +20,8 @@ export function parseCursor(value: string | undefined): StreamCursor {
 
 /**
  * One viewer's connection. Frames are encoded once; every viewer's socket gets the same
- * Buffer (no copy per viewer). `write` returns false when the socket's buffer is full.
+ * Buffer (no copy per viewer). `write` returns false when the socket's buffer is full:
+ * nothing more is written to it until `drained()` resolves.
  */
 export interface StreamViewer {
   write(frame: Buffer): boolean;
@@ -32,82 +32,145 @@ export interface StreamViewer {
   close(): void;
 }
 
-/** Live frames held for a viewer while it catches up; more and it is asked to reconnect. */
-const MAX_HELD_BYTES = 4 * 1024 * 1024;
+/**
+ * Recent frames of a run kept for its viewers (shared by all of them): a viewer less than
+ * this far behind the newest frame is served from memory, one further behind reads the
+ * archive itself, a page at a time, at the pace of its socket.
+ */
+export const WINDOW_BYTES = 8 * 1024 * 1024;
 
-/** Rows read at a time: a page of log chunks is at most PAGE × 64 KiB in memory. */
-const PAGE = 16;
+/** Log text read from the archive at a time (at least one chunk). */
+export const PAGE_BYTES = 256 * 1024;
+
+/** Events read at a time (they are small). */
+const EVENT_PAGE = 64;
+
+/** A frame and where a viewer stands once it has it (which feed it is in, and its id). */
+interface Frame {
+  buffer: Buffer;
+  feed: 'event' | 'chunk';
+  id: bigint;
+}
+
+/** A viewer of a run: where it stands, and the wake-up it waits for at the newest frame. */
+interface Follower {
+  at: StreamCursor;
+  /** Sequence number (in the channel's window) of the next frame to send, when following it. */
+  next: number | undefined;
+  wake: (() => void) | undefined;
+  viewer: StreamViewer;
+}
 
 interface Channel {
+  runId: string;
+  /** What the channel's reader has read up to. */
   cursor: StreamCursor;
-  live: Set<(frame: Buffer) => void>;
+  /** Recent frames, oldest first; `window[0]` has sequence number `first`. */
+  window: Frame[];
+  first: number;
+  windowBytes: number;
+  /** Where a viewer stands before `window[0]`. */
+  start: StreamCursor;
+  followers: Set<Follower>;
+  /** Called whenever a viewer got a frame or left (see `flush`). */
+  progress: Set<() => void>;
   fetching: Promise<void> | undefined;
   again: boolean;
   timer: NodeJS.Timeout | undefined;
 }
 
+const covers = (at: StreamCursor, frame: Frame) => (frame.feed === 'event' ? at.event : at.chunk) >= frame.id;
+const advance = (at: StreamCursor, frame: Frame) => {
+  if (frame.feed === 'event') at.event = frame.id;
+  else at.chunk = frame.id;
+};
+
 /**
- * Fans a run's events and log lines out to any number of viewers: one reader per run
- * fetches what is new once, formats each frame once and hands the same Buffer to every
- * viewer. New viewers first catch up from the archive (Last-Event-ID) a page at a time,
- * waiting for their socket to drain, so no log is ever held whole in memory. It polls
- * while watched, so a replica that does not run the engine still streams.
+ * Fans a run's events and log lines out to any number of viewers with bounded memory,
+ * whatever the log's size and the number of viewers: one reader per run fetches what is new
+ * once, formats each frame once into a shared window of recent frames (WINDOW_BYTES), and
+ * every viewer sends from it at the pace of its own socket (it is never written to while its
+ * buffer is full). A viewer that falls out of the window (or joins with an older
+ * Last-Event-ID) reads the archive a page (PAGE_BYTES) at a time, then joins the window
+ * again. The reader reads ahead only while a viewer waits for new frames. It polls while
+ * watched, so a replica that does not run the engine still streams.
  */
-export function createRunStreamHub(deps: { runs: RunsRepo; pollMs?: number }) {
+export function createRunStreamHub(deps: {
+  runs: RunsRepo;
+  pollMs?: number;
+  /** Bounds of the shared window and of an archive page (defaults WINDOW_BYTES, PAGE_BYTES). */
+  windowBytes?: number;
+  pageBytes?: number;
+}) {
   const channels = new Map<string, Channel>();
   const pollMs = deps.pollMs ?? 1000;
+  const windowBytes = deps.windowBytes ?? WINDOW_BYTES;
+  const pageBytes = deps.pageBytes ?? PAGE_BYTES;
 
   /** A frame of the stream: the event as JSON (its `type` included), the cursor as its id. */
-  function frame(cursor: StreamCursor, type: string, event: unknown): Buffer {
-    return sseFrame(formatCursor(cursor), type, JSON.stringify(event));
+  function frame(feed: Frame['feed'], id: bigint, at: StreamCursor, type: string, data: string): Frame {
+    return { feed, id, buffer: sseFrame(formatCursor(at), type, data) };
   }
 
-  /** Pages of frames after `from`, up to `until` when given; advances `from` as it goes. */
-  async function* framePages(
-    runId: string,
-    from: StreamCursor,
-    until?: StreamCursor,
-  ): AsyncGenerator<Buffer[]> {
-    for (;;) {
-      const [events, chunks] = await Promise.all([
-        deps.runs.eventsAfter(runId, from.event, PAGE),
-        deps.runs.chunksAfter(runId, from.chunk, PAGE),
-      ]);
-      const wantedEvents = until ? events.filter((e) => e.id <= until.event) : events;
-      const wantedChunks = until ? chunks.filter((c) => c.id <= until.chunk) : chunks;
-      const frames: Buffer[] = [];
-      for (const event of wantedEvents) {
-        from.event = event.id;
-        frames.push(frame(from, event.type, storedRunEvent(event.type, event.data)));
-      }
-      for (const chunk of wantedChunks) {
-        from.chunk = chunk.id;
-        const log: RunEventOf<'log'> = {
-          type: 'log',
-          stage: chunk.stepRun.jobRun.stage,
-          job: chunk.stepRun.jobRun.name,
-          attempt: chunk.stepRun.jobRun.attempt,
-          step: chunk.stepRun.index,
-          firstLine: chunk.firstLine,
-          lines: linesOf(chunk),
-        };
-        frames.push(frame(from, log.type, log));
-      }
-      if (frames.length > 0) yield frames;
-      const moreEvents = events.length === PAGE && wantedEvents.length === PAGE;
-      const moreChunks = chunks.length === PAGE && wantedChunks.length === PAGE;
-      if (!moreEvents && !moreChunks) return;
+  /**
+   * One page of frames after `from` (advancing it), none past `until` when given (each
+   * frame's id then says exactly what a viewer has once it has the frame); empty when
+   * nothing is archived after it.
+   */
+  async function readPage(runId: string, from: StreamCursor, until?: StreamCursor): Promise<Frame[]> {
+    const [allEvents, allChunks] = await Promise.all([
+      deps.runs.eventsAfter(runId, from.event, EVENT_PAGE),
+      deps.runs.chunksAfter(runId, from.chunk, pageBytes),
+    ]);
+    const events = until ? allEvents.filter((e) => e.id <= until.event) : allEvents;
+    const chunks = until ? allChunks.filter((c) => c.id <= until.chunk) : allChunks;
+    const frames: Frame[] = [];
+    for (const event of events) {
+      from.event = event.id;
+      frames.push(
+        frame('event', event.id, from, event.type, JSON.stringify(storedRunEvent(event.type, event.data))),
+      );
+    }
+    for (const chunk of chunks) {
+      from.chunk = chunk.id;
+      frames.push(frame('chunk', chunk.id, from, 'log', chunk.data));
+    }
+    return frames;
+  }
+
+  /** Adds frames to the window (dropping the oldest past WINDOW_BYTES) and wakes the waiting viewers. */
+  function append(channel: Channel, frames: readonly Frame[]) {
+    for (const added of frames) {
+      channel.window.push(added);
+      channel.windowBytes += added.buffer.length;
+    }
+    while (channel.windowBytes > windowBytes && channel.window.length > 1) {
+      const dropped = channel.window.shift();
+      if (!dropped) break;
+      channel.first += 1;
+      channel.windowBytes -= dropped.buffer.length;
+      advance(channel.start, dropped);
+    }
+    for (const follower of channel.followers) {
+      const wake = follower.wake;
+      follower.wake = undefined;
+      wake?.();
     }
   }
 
-  function fetchNew(runId: string, channel: Channel) {
+  const waiting = (channel: Channel) => [...channel.followers].some((f) => f.wake !== undefined);
+
+  /** Reads what is new for the viewers, a page at a time while one of them waits for it. */
+  function fetchNew(channel: Channel) {
     if (channel.fetching) {
       channel.again = true;
       return;
     }
     channel.fetching = (async () => {
-      for await (const frames of framePages(runId, channel.cursor)) {
-        for (const text of frames) for (const deliver of channel.live) deliver(text);
+      while (waiting(channel)) {
+        const frames = await readPage(channel.runId, channel.cursor);
+        if (frames.length === 0) return;
+        append(channel, frames);
       }
     })()
       .catch(() => undefined)
@@ -115,93 +178,148 @@ export function createRunStreamHub(deps: { runs: RunsRepo; pollMs?: number }) {
         channel.fetching = undefined;
         if (channel.again) {
           channel.again = false;
-          fetchNew(runId, channel);
+          fetchNew(channel);
         }
       });
   }
 
+  /** Writes a frame the viewer does not have yet; resolves once its socket can take more. */
+  async function send(channel: Channel, follower: Follower, sent: Frame): Promise<void> {
+    if (covers(follower.at, sent)) return;
+    advance(follower.at, sent);
+    const more = follower.viewer.write(sent.buffer);
+    for (const progressed of channel.progress) progressed();
+    if (!more) await follower.viewer.drained();
+  }
+
+  /** Serves one viewer until its connection closes. */
+  async function serve(channel: Channel, follower: Follower): Promise<void> {
+    const { viewer } = follower;
+    while (!viewer.isClosed() && channel.followers.has(follower)) {
+      const { start } = channel;
+      if (follower.next === undefined || follower.next < channel.first) {
+        // Not in the window (yet, or any more): join it if the viewer has everything before
+        // it, or read the next page from the archive.
+        if (follower.at.event >= start.event && follower.at.chunk >= start.chunk) {
+          follower.next = channel.first;
+          continue;
+        }
+        follower.next = undefined;
+        // Never past what the channel has read: a frame's id then always says what its
+        // viewer has, whichever way the frame came.
+        const page = await readPage(channel.runId, { ...follower.at }, { ...channel.cursor });
+        if (page.length === 0) {
+          // Nothing archived before the window's start any more (the run was deleted).
+          follower.at = { event: start.event, chunk: start.chunk };
+          continue;
+        }
+        for (const sent of page) {
+          if (viewer.isClosed()) return;
+          await send(channel, follower, sent);
+        }
+        continue;
+      }
+      const sent = channel.window[follower.next - channel.first];
+      if (sent) {
+        follower.next += 1;
+        await send(channel, follower, sent);
+        continue;
+      }
+      // At the newest frame: wait for more (fetched now, or on the next notify or poll).
+      await new Promise<void>((resolve) => {
+        follower.wake = resolve;
+        fetchNew(channel);
+      });
+    }
+  }
+
   return {
     /**
-     * Streams the run to a viewer from `from` on. Live frames that arrive while it catches
-     * up wait (bounded by the caller's drop rule), then follow in order. Returns the
-     * function that stops it.
+     * Streams the run to a viewer from `from` on, in order, each frame once (events and log
+     * lines archived after `from`, then new ones as they come). Returns at once with the
+     * function that stops it; a closed viewer stops by itself.
      */
     async subscribe(runId: string, from: StreamCursor, viewer: StreamViewer): Promise<() => void> {
       let channel = channels.get(runId);
       if (!channel) {
-        const created: Channel = {
-          cursor: await deps.runs.latestIds(runId),
-          live: new Set(),
-          fetching: undefined,
-          again: false,
-          timer: undefined,
-        };
-        created.timer = setInterval(() => fetchNew(runId, created), pollMs);
-        channels.set(runId, created);
-        channel = created;
-      }
-      let held: Buffer[] = [];
-      let heldBytes = 0;
-      let overflowed = false;
-      let caughtUp = false;
-      const deliver = (text: Buffer) => {
-        if (caughtUp) viewer.write(text);
-        else if (!overflowed && heldBytes + text.length <= MAX_HELD_BYTES) {
-          held.push(text);
-          heldBytes += text.length;
-        } else {
-          overflowed = true;
-          held = [];
+        const cursor = await deps.runs.latestIds(runId);
+        channel = channels.get(runId);
+        if (!channel) {
+          const created: Channel = {
+            runId,
+            cursor,
+            window: [],
+            first: 0,
+            windowBytes: 0,
+            start: { ...cursor },
+            followers: new Set(),
+            progress: new Set(),
+            fetching: undefined,
+            again: false,
+            timer: undefined,
+          };
+          created.timer = setInterval(() => fetchNew(created), pollMs);
+          channels.set(runId, created);
+          channel = created;
         }
-      };
-      channel.live.add(deliver);
+      }
+      const follower: Follower = { at: { ...from }, next: undefined, wake: undefined, viewer };
+      channel.followers.add(follower);
       const current = channel;
       const unsubscribe = () => {
-        current.live.delete(deliver);
-        if (current.live.size === 0) {
+        current.followers.delete(follower);
+        follower.wake?.();
+        for (const progressed of current.progress) progressed();
+        if (current.followers.size === 0 && channels.get(runId) === current) {
           clearInterval(current.timer);
           channels.delete(runId);
         }
       };
-      const snapshot = { ...channel.cursor };
-      for await (const frames of framePages(runId, { ...from }, snapshot)) {
-        for (const text of frames) {
-          if (viewer.isClosed()) return unsubscribe;
-          if (!viewer.write(text)) await viewer.drained();
-        }
-      }
-      if (overflowed) {
-        // Too much happened while it caught up: it reconnects from where it got to.
-        viewer.close();
-        return unsubscribe;
-      }
-      for (const text of held) viewer.write(text);
-      held = [];
-      caughtUp = true;
+      void serve(current, follower)
+        .catch(() => viewer.close())
+        .finally(unsubscribe);
       return unsubscribe;
     },
 
-    /** Something of the run changed: fetch it now for the viewers. */
+    /** Something of the run changed: fetch it now for the viewers waiting for it. */
     notify(runId: string): void {
       const channel = channels.get(runId);
-      if (channel) fetchNew(runId, channel);
+      if (channel) fetchNew(channel);
     },
 
-    /** Resolves once every archived event and chunk of the run went out to the live viewers. */
-    async flush(runId: string): Promise<void> {
+    /**
+     * Resolves once every event and chunk archived now went out to the run's viewers (to
+     * `viewer` only, when given), or they closed.
+     */
+    async flush(runId: string, viewer?: StreamViewer): Promise<void> {
+      const latest = await deps.runs.latestIds(runId);
       const channel = channels.get(runId);
       if (!channel) return;
-      for (let attempt = 0; attempt < 100; attempt++) {
-        const latest = await deps.runs.latestIds(runId);
-        const delivered = channel.cursor.event >= latest.event && channel.cursor.chunk >= latest.chunk;
-        if (delivered && !channel.fetching) return;
-        if (!channel.fetching) fetchNew(runId, channel);
-        await channel.fetching;
-      }
+      const delivered = () =>
+        [...channel.followers].every(
+          (f) =>
+            (viewer && f.viewer !== viewer) ||
+            f.viewer.isClosed() ||
+            (f.at.event >= latest.event && f.at.chunk >= latest.chunk),
+        );
+      await new Promise<void>((resolve) => {
+        const check = () => {
+          if (!delivered()) return;
+          channel.progress.delete(check);
+          resolve();
+        };
+        channel.progress.add(check);
+        check();
+        fetchNew(channel);
+      });
     },
 
     close(): void {
-      for (const channel of channels.values()) clearInterval(channel.timer);
+      for (const channel of channels.values()) {
+        clearInterval(channel.timer);
+        for (const follower of channel.followers) follower.wake?.();
+        channel.followers.clear();
+      }
       channels.clear();
     },
   };

@@ -6,9 +6,10 @@ import {
   type StoredRunEvent,
   type WorkStatus,
 } from '@slipway/contracts';
-import { Prisma, type PrismaClient, RUN_CHANNEL } from '@slipway/db';
+import { type Database, Prisma, type PrismaClient, RUN_CHANNEL } from '@slipway/db';
 import type { LogChunkToWrite } from './engine/log-pump.ts';
 import type { Transition } from './engine/run-transitions.ts';
+import { createLogChunksRepo } from './log-chunks.repo.ts';
 import { writesOf } from './run-writes.ts';
 
 type Db = PrismaClient | Prisma.TransactionClient;
@@ -61,7 +62,7 @@ function stepEvent(
 }
 
 /** The one place run, job and step statuses change: each change is also a replayable event. */
-export function createRunsRepo(prisma: PrismaClient) {
+export function createRunsRepo(prisma: PrismaClient, sql: Database['sql']) {
   /**
    * Appends one event to the run's event stream (`run_events`: the type in its column, the
    * rest as JSON). The event's shape is checked at compile time by `StoredRunEvent` (the
@@ -97,6 +98,8 @@ export function createRunsRepo(prisma: PrismaClient) {
 
   return {
     prisma,
+    /** The `log_chunks` queries (archiving and reading step logs): see log-chunks.repo.ts. */
+    ...createLogChunksRepo(prisma, sql),
     transaction<T>(work: (tx: Prisma.TransactionClient) => Promise<T>): Promise<T> {
       return prisma.$transaction(work);
     },
@@ -329,37 +332,6 @@ export function createRunsRepo(prisma: PrismaClient) {
       }
     },
 
-    /** Archives one piece of a step's log and advances the step's counters, atomically. */
-    async appendLog(step: { id: string; runId: string }, chunk: LogChunkToWrite) {
-      return prisma.$transaction(async (tx) => {
-        const created = await tx.logChunk.create({
-          data: {
-            stepRunId: step.id,
-            runId: step.runId,
-            seq: chunk.seq,
-            firstLine: chunk.firstLine,
-            lineCount: chunk.lineCount,
-            content: chunk.content,
-            raw: chunk.raw ? new Uint8Array(chunk.raw) : null,
-          },
-        });
-        await tx.stepRun.update({
-          where: { id: step.id },
-          data: { logBytes: { increment: chunk.bytes }, logLines: { increment: chunk.lineCount } },
-        });
-        return created.id;
-      });
-    },
-
-    /** Where a step's log archive stands: bytes and lines archived, the next chunk's number. */
-    async logState(stepRunId: string): Promise<{ bytes: number; lines: number; nextSeq: number }> {
-      const [step, last] = await Promise.all([
-        prisma.stepRun.findUniqueOrThrow({ where: { id: stepRunId } }),
-        prisma.logChunk.findFirst({ where: { stepRunId }, orderBy: { seq: 'desc' }, select: { seq: true } }),
-      ]);
-      return { bytes: Number(step.logBytes), lines: step.logLines, nextSeq: (last?.seq ?? -1) + 1 };
-    },
-
     /** Every line of the step's log is archived. */
     async completeLog(stepRunId: string): Promise<void> {
       await prisma.stepRun.update({ where: { id: stepRunId }, data: { logComplete: true } });
@@ -387,54 +359,12 @@ export function createRunsRepo(prisma: PrismaClient) {
 
     dropSecretsIfSettled,
 
-    /**
-     * The chunks holding lines from `fromLine` on, in order, a bounded page at a time; their
-     * stored bytes (`raw`) only when `withBytes` (a download), since pages serve the text.
-     */
-    async chunksFrom(stepRunId: string, fromLine: number, take: number, withBytes = false) {
-      const first = await prisma.logChunk.findFirst({
-        where: { stepRunId, firstLine: { lte: fromLine } },
-        orderBy: { seq: 'desc' },
-        select: { seq: true },
-      });
-      return prisma.logChunk.findMany({
-        where: { stepRunId, seq: { gte: first?.seq ?? 0 } },
-        orderBy: { seq: 'asc' },
-        take,
-        omit: { raw: !withBytes },
-      });
-    },
-
-    /** Chunks with a line containing `text` (case-insensitive), a bounded page at a time. */
-    searchChunks(stepRunId: string, text: string, afterSeq: number, take: number) {
-      return prisma.logChunk.findMany({
-        where: { stepRunId, seq: { gt: afterSeq }, content: { contains: text, mode: 'insensitive' } },
-        orderBy: { seq: 'asc' },
-        take,
-        omit: { raw: true },
-      });
-    },
-
     /** Events after a cursor, for the event stream (bounded page). */
     eventsAfter(runId: string, afterId: bigint, take: number) {
       return prisma.runEvent.findMany({
         where: { runId, id: { gt: afterId } },
         orderBy: { id: 'asc' },
         take,
-      });
-    },
-
-    chunksAfter(runId: string, afterId: bigint, take: number) {
-      return prisma.logChunk.findMany({
-        where: { runId, id: { gt: afterId } },
-        orderBy: { id: 'asc' },
-        take,
-        omit: { raw: true },
-        include: {
-          stepRun: {
-            select: { index: true, jobRun: { select: { stage: true, name: true, attempt: true } } },
-          },
-        },
       });
     },
 

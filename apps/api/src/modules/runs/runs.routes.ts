@@ -109,7 +109,7 @@ export function registerRunRoutes(
     // (a client seeing `end` stops reconnecting).
     const endIfSettled = async () => {
       if (closed || !subscribed || !(await runs.isSettled(run.id))) return;
-      await stream.flush(run.id);
+      await stream.flush(run.id, viewer);
       if (!closed) raw.write(sseFrame(null, RUN_STREAM_END, '{}'));
       end();
     };

@@ -4,7 +4,10 @@ import { BadRequestError, NotFoundError } from '../../lib/errors.ts';
 import { latestAttempts } from './run-view.ts';
 import type { RunsRepo, RunWithJobs } from './runs.repo.ts';
 
-const PAGE_CHUNKS = 20;
+/** Text read from the archive at a time for log pages and downloads (at least one chunk). */
+const PAGE_BYTES = 256 * 1024;
+/** Chunks searched at a time (only chunks holding a match are read). */
+const SEARCH_PAGE_CHUNKS = 20;
 
 /** An archived piece of a step's log, as stored in `log_chunks` (`raw` read for downloads only). */
 export interface StoredLogChunk {
@@ -43,14 +46,15 @@ export function createStepLogs(deps: { runs: RunsRepo }) {
   async function* chunksFrom(stepId: string, fromLine: number, withBytes = false) {
     let next = fromLine;
     for (;;) {
-      const chunks = await runs.chunksFrom(stepId, next, PAGE_CHUNKS, withBytes);
-      if (chunks.length === 0) return;
+      const chunks = await runs.chunksFrom(stepId, next, PAGE_BYTES, withBytes);
+      let advanced = false;
       for (const chunk of chunks) {
         if (chunk.firstLine + chunk.lineCount <= next) continue;
         yield chunk;
         next = chunk.firstLine + chunk.lineCount;
+        advanced = true;
       }
-      if (chunks.length < PAGE_CHUNKS) return;
+      if (!advanced) return;
     }
   }
 
@@ -88,7 +92,7 @@ export function createStepLogs(deps: { runs: RunsRepo }) {
       const lines: Array<{ number: number; text: string }> = [];
       let afterSeq = -1;
       while (lines.length < limit) {
-        const chunks = await runs.searchChunks(step.id, text, afterSeq, PAGE_CHUNKS);
+        const chunks = await runs.searchChunks(step.id, text, afterSeq, SEARCH_PAGE_CHUNKS);
         for (const chunk of chunks) {
           afterSeq = chunk.seq;
           const texts = linesOf(chunk);
@@ -98,7 +102,7 @@ export function createStepLogs(deps: { runs: RunsRepo }) {
             if (number >= from && line.toLowerCase().includes(needle)) lines.push({ number, text: line });
           }
         }
-        if (chunks.length < PAGE_CHUNKS) break;
+        if (chunks.length < SEARCH_PAGE_CHUNKS) break;
       }
       return {
         lines,

@@ -11,7 +11,7 @@ import { pumpLog } from './log-pump.ts';
  */
 export const MAX_STORAGE_ATTEMPTS = 3;
 
-/** A chunk the database did not take (as opposed to a log stream that broke). */
+/** A batch of chunks the database did not take (as opposed to a log stream that broke). */
 class LogStorageError extends Error {
   constructor(
     readonly line: number,
@@ -33,8 +33,9 @@ export interface ArchiveTarget {
 }
 
 /**
- * Reads the logs of started steps into `log_chunks`, one pump per step. A pump whose
- * stream breaks resumes at the next look from the bytes archived; one whose chunks the
+ * Reads the logs of started steps into `log_chunks`, one pump per step, writing batches of
+ * chunks (see `pumpLog`) and telling the step's viewers after each. A pump whose
+ * stream breaks resumes at the next look from the bytes archived; one whose batches the
  * database refuses MAX_STORAGE_ATTEMPTS times in a row ends the step's archive: the step
  * gets a `logError` (and a `step` event saying so), a warning is logged once, and the run
  * goes on to its end.
@@ -68,11 +69,11 @@ export function createLogArchiver(deps: {
       secrets: target.secrets,
       signal: aborts.signal,
       isEnd: () => ended.has(step.id),
-      write: async (chunk) => {
+      write: async (chunks) => {
         try {
-          await runs.appendLog({ id: step.id, runId: target.runId }, chunk);
+          await runs.appendLog({ id: step.id, runId: target.runId }, chunks);
         } catch (error) {
-          throw new LogStorageError(chunk.firstLine, error);
+          throw new LogStorageError(chunks[0]?.firstLine ?? state.lines + 1, error);
         }
         storageFailures.delete(step.id);
         deps.notify(target.runId);

@@ -1,9 +1,9 @@
-import { Readable } from 'node:stream';
+import { PassThrough, Readable } from 'node:stream';
 import fc from 'fast-check';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { bytesOf, linesOf } from '../step-logs.ts';
 import { maskBytes, secretPatterns } from './log-masking.ts';
-import { CHUNK_BYTES, createLogCutter, type LogChunkToWrite, pumpLog } from './log-pump.ts';
+import { BATCH_BYTES, CHUNK_BYTES, createLogCutter, type LogChunkToWrite, pumpLog } from './log-pump.ts';
 
 async function pump(
   parts: (string | Buffer)[],
@@ -16,8 +16,8 @@ async function pump(
     nextLine: options.nextLine ?? 1,
     secrets: options.secrets ?? [],
     isEnd: options.isEnd,
-    write: async (chunk) => {
-      chunks.push(chunk);
+    write: async (batch) => {
+      chunks.push(...batch);
     },
   });
   return chunks;
@@ -158,6 +158,111 @@ describe('log archiving', () => {
     expect(writes).toBe(1);
   });
 });
+
+describe('writing the archive in batches', () => {
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  it('writes batches of at most BATCH_BYTES of output: many chunks per statement, in order, none lost', async () => {
+    const line = 'x'.repeat(99);
+    const input = `${line}\n`.repeat(Math.ceil((3.5 * BATCH_BYTES) / 100));
+    const batches: LogChunkToWrite[][] = [];
+    await pumpLog({
+      stream: Readable.from([Buffer.from(input)]),
+      nextSeq: 0,
+      nextLine: 1,
+      secrets: [],
+      flushIntervalMs: 3_600_000,
+      write: async (batch) => {
+        batches.push(batch);
+      },
+    });
+    const sizes = batches.map((batch) => batch.reduce((n, c) => n + c.bytes, 0));
+    // Three full batches, then what was left when the batch bound was passed and at the end.
+    expect(batches.length).toBeLessThanOrEqual(5);
+    for (const size of sizes) expect(size).toBeLessThanOrEqual(BATCH_BYTES);
+    for (const size of sizes.slice(0, 3)) expect(size).toBeGreaterThan(BATCH_BYTES - CHUNK_BYTES);
+    const chunks = batches.flat();
+    expect(chunks.map((c) => c.seq)).toEqual(chunks.map((_, i) => i));
+    expect(download(chunks).equals(Buffer.from(input))).toBe(true);
+  });
+
+  it('writes what was read within flushIntervalMs while the stream stays open, without waiting for a full batch', async () => {
+    vi.useFakeTimers({ toFake: ['setInterval', 'clearInterval', 'Date'] });
+    const stream = new PassThrough();
+    const batches: LogChunkToWrite[][] = [];
+    let written = () => {};
+    const pumped = pumpLog({
+      stream,
+      nextSeq: 0,
+      nextLine: 1,
+      secrets: [],
+      flushIntervalMs: 100,
+      write: async (batch) => {
+        batches.push(batch);
+        written();
+      },
+    });
+    stream.write('first line\nsecond line\n');
+    await new Promise((resolve) => setImmediate(resolve)); // the pump has read it
+    vi.advanceTimersByTime(99);
+    expect(batches).toEqual([]);
+    const flushed = new Promise<void>((resolve) => {
+      written = resolve;
+    });
+    vi.advanceTimersByTime(1);
+    await flushed;
+    expect(lines(batches.flat())).toEqual(['first line', 'second line']);
+    stream.end('third\n');
+    await pumped;
+    expect(lines(batches.flat())).toEqual(['first line', 'second line', 'third']);
+    expect(batches.flat().map((c) => c.seq)).toEqual([0, 1]);
+  });
+
+  it('reads no further while a batch waits for the one before it to be written (at most two in memory)', async () => {
+    const line = 'y'.repeat(99);
+    const input = Buffer.from(`${line}\n`.repeat(Math.ceil((6 * BATCH_BYTES) / 100)));
+    const parts = Array.from({ length: 48 }, (_, i) =>
+      input.subarray((i * input.length) / 48, ((i + 1) * input.length) / 48),
+    );
+    let readParts = 0;
+    const stream = Readable.from(
+      (function* () {
+        for (const part of parts) {
+          readParts += 1;
+          yield part;
+        }
+      })(),
+    );
+    let release = () => {};
+    const writes: number[] = [];
+    const pumped = pumpLog({
+      stream,
+      nextSeq: 0,
+      nextLine: 1,
+      secrets: [],
+      flushIntervalMs: 3_600_000,
+      write: async () => {
+        writes.push(readParts);
+        if (writes.length === 1) await new Promise<void>((resolve) => (release = resolve));
+      },
+    });
+    await until(() => writes.length === 1);
+    // The first batch is being written: the pump gathers one more batch, then waits.
+    await new Promise((resolve) => setImmediate(resolve));
+    const readWhileBlocked = readParts;
+    expect(readWhileBlocked).toBeLessThan(parts.length / 2);
+    release();
+    await pumped;
+    expect(readParts).toBe(parts.length);
+  });
+});
+
+/** Waits (a macrotask at a time, no timer) until `done` holds. */
+async function until(done: () => boolean) {
+  while (!done()) await new Promise((resolve) => setImmediate(resolve));
+}
 
 describe('masking secrets in logs', () => {
   it('masks each line of a multi-line secret, also when only some lines are printed', async () => {

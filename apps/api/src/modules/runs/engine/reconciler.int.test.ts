@@ -72,7 +72,7 @@ describe.skipIf(postgresSkipReason())('the run engine', () => {
   }) {
     const secrets = createSecretBox(TEST_SECRET_KEY);
     return createReconciler({
-      runs: createRunsRepo(options.prisma ?? t.db.prisma),
+      runs: createRunsRepo(options.prisma ?? t.db.prisma, t.db.sql),
       secrets,
       resolveCredentials: t.services.credentials.resolveForRun,
       localExecutor: options.localExecutor ?? createLocalExecutor({ workDir }),
