@@ -7,7 +7,6 @@ import {
   type WorkStatus,
 } from '@slipway/contracts';
 import { type Database, Prisma, type PrismaClient, RUN_CHANNEL } from '@slipway/db';
-import type { LogChunkToWrite } from './engine/log-pump.ts';
 import type { Transition } from './engine/run-transitions.ts';
 import { createLogChunksRepo } from './log-chunks.repo.ts';
 import { writesOf } from './run-writes.ts';
