@@ -4,7 +4,7 @@ import cookie from '@fastify/cookie';
 import cors from '@fastify/cors';
 import helmet from '@fastify/helmet';
 import type { Permission } from '@slipway/contracts';
-import type { PrismaClient } from '@slipway/db';
+import type { Database } from '@slipway/db';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import type { AppConfig } from './config.ts';
@@ -19,6 +19,7 @@ import { createAuditService } from './modules/audit/audit.service.ts';
 import { createAuthRepo } from './modules/auth/auth.repo.ts';
 import { registerAuthRoutes } from './modules/auth/auth.routes.ts';
 import { type AuthService, createAuthService } from './modules/auth/auth.service.ts';
+import { createAuthCache } from './modules/auth/auth-cache.ts';
 import { createLoginThrottle } from './modules/auth/login-throttle.ts';
 import { createOidcRepo } from './modules/auth/oidc.repo.ts';
 import { registerOidcRoutes } from './modules/auth/oidc.routes.ts';
@@ -102,7 +103,7 @@ export interface AppDeps {
     /** Projects may name repositories on the server's disk (SLIPWAY_ALLOW_LOCAL_REPOS); default false. */
     allowLocalRepos?: boolean;
   };
-  db: { prisma: PrismaClient; checkReady: () => Promise<void> };
+  db: Pick<Database, 'prisma' | 'checkReady'> & Partial<Pick<Database, 'openChannel'>>;
   /** A pino logger; none in tests. */
   logger?: FastifyBaseLogger;
 }
@@ -192,8 +193,12 @@ export async function buildApp(deps: AppDeps): Promise<SlipwayApp> {
 
   // Application plugins.
   registerErrorHandler(app, consoleFallback ? { notFoundFallback: consoleFallback } : {});
+  const authCache = createAuthCache();
+  if (db.openChannel) await authCache.connect(db.openChannel, (message) => deps.logger?.warn(message));
+  app.addHook('onClose', () => authCache.close());
   const auth = createAuthService({
     repo: createAuthRepo(db.prisma),
+    cache: authCache,
     policy: config.session,
     throttle: createLoginThrottle(config.loginThrottle),
   });
@@ -202,7 +207,11 @@ export async function buildApp(deps: AppDeps): Promise<SlipwayApp> {
   registerAuditTrail(app, { audit: auditRepo });
 
   // Modules.
-  const access = createAccessService({ repo: createAccessRepo(db.prisma) });
+  const access = createAccessService({
+    repo: createAccessRepo(db.prisma),
+    cache: authCache.grants,
+    authChanged: auth.changed,
+  });
   const workspaces = createWorkspacesService({ workspaces: createWorkspacesRepo(db.prisma), access });
   const credentials = createCredentialsService({
     credentials: createCredentialsRepo(db.prisma),
@@ -234,11 +243,22 @@ export async function buildApp(deps: AppDeps): Promise<SlipwayApp> {
     clients: clusterClients,
   });
   const me = createMeService({ tokens: createTokensRepo(db.prisma), access, workspaces, projects });
-  const users = createUsersService({ users: createUsersRepo(db.prisma), access });
+  const users = createUsersService({ users: createUsersRepo(db.prisma), access, authChanged: auth.changed });
   const membersRepo = createMembersRepo(db.prisma);
   const rolesRepo = createRolesRepo(db.prisma);
-  const roles = createRolesService({ roles: rolesRepo, members: membersRepo, workspaces });
-  const members = createMembersService({ members: membersRepo, roles, workspaces, projects });
+  const roles = createRolesService({
+    roles: rolesRepo,
+    members: membersRepo,
+    workspaces,
+    authChanged: auth.changed,
+  });
+  const members = createMembersService({
+    members: membersRepo,
+    roles,
+    workspaces,
+    projects,
+    authChanged: auth.changed,
+  });
   const audit = createAuditService({ audit: auditRepo, access, workspaces });
   registerHealthRoutes(app, { checkReady: db.checkReady });
   registerAuthRoutes(app, { auth });

@@ -3,13 +3,29 @@ import { startEmbeddedPostgres } from './embedded.ts';
 import { PrismaClient } from './generated/prisma/client.ts';
 import { electLeader, type LeaderElection } from './leader.ts';
 import { migrate } from './migrator.ts';
+import {
+  type ChannelHandlers,
+  createLocalChannels,
+  type NotificationChannel,
+  openPostgresChannel,
+} from './notifications.ts';
 
 export interface DatabaseConfig {
   /** A real Postgres; when absent the embedded PGlite database in `dataDir` is used. */
   databaseUrl?: string | undefined;
   dataDir: string;
   log?: (message: string) => void;
+  /**
+   * Connections in the pool to a real PostgreSQL (`SLIPWAY_DB_POOL_SIZE`); default
+   * {@link DEFAULT_POOL_SIZE}. The embedded database always uses one.
+   */
+  poolSize?: number | undefined;
+  /** Called after every statement Prisma runs (benchmarks count statements per request with it). */
+  onQuery?: ((event: { query: string; durationMs: number }) => void) | undefined;
 }
+
+/** Connections to a real PostgreSQL when `poolSize` is not given. */
+export const DEFAULT_POOL_SIZE = 10;
 
 export interface Database {
   prisma: PrismaClient;
@@ -19,9 +35,20 @@ export interface Database {
    * data directory is locked), which therefore always leads.
    */
   electLeader(onChange: (leading: boolean) => void, log?: (message: string) => void): LeaderElection;
+  /**
+   * Subscribes to messages between the processes sharing this database (see
+   * `NotificationChannel`): PostgreSQL LISTEN/NOTIFY, or in-process when embedded.
+   */
+  openChannel(name: string, handlers: ChannelHandlers): Promise<NotificationChannel>;
   /** Throws with the reason when the database is unreachable or has pending migrations. */
   checkReady(): Promise<void>;
   close(): Promise<void>;
+}
+
+function withQueryEvents(adapter: PrismaPg, onQuery: NonNullable<DatabaseConfig['onQuery']>) {
+  const client = new PrismaClient({ adapter, log: [{ emit: 'event', level: 'query' }] });
+  client.$on('query', (event) => onQuery({ query: event.query, durationMs: event.duration }));
+  return client as unknown as PrismaClient;
 }
 
 /** Connects (starting PGlite first when no URL is given), applies migrations, returns Prisma. */
@@ -43,14 +70,20 @@ export async function openDatabase(config: DatabaseConfig): Promise<Database> {
   const adapter = new PrismaPg({
     connectionString,
     // PGlite serves one connection at a time.
-    max: embedded ? 1 : 10,
+    max: embedded ? 1 : (config.poolSize ?? DEFAULT_POOL_SIZE),
     connectionTimeoutMillis: 5_000,
   });
-  const prisma = new PrismaClient({ adapter });
+  const prisma = config.onQuery ? withQueryEvents(adapter, config.onQuery) : new PrismaClient({ adapter });
 
+  const localChannels = createLocalChannels();
   return {
     prisma,
     embedded: Boolean(embedded),
+    async openChannel(name, handlers) {
+      return embedded
+        ? localChannels.open(name, handlers)
+        : openPostgresChannel(connectionString, name, handlers);
+    },
     electLeader(onChange, log) {
       if (embedded) {
         onChange(true);

@@ -128,6 +128,7 @@ export function createProjectsService(deps: {
           defaultBranch: body.defaultBranch,
           gitCredential: body.gitCredential ?? null,
         });
+        if (!administersAll) await access.membershipChanged(actor.userId);
         return toProject(workspaceSlug, row);
       } catch (error) {
         if (isUniqueViolation(error)) {
