@@ -27,6 +27,9 @@ const countStatements = () => {
 
 interface Load {
   reqPerSec: number;
+  /** CPU time of this process (application, load generator and all) per request, µs. */
+  cpuMicros: number;
+  statements: number;
   p50: number;
   p99: number;
   errors: number;
@@ -34,11 +37,16 @@ interface Load {
 
 /** autocannon against one URL; every answer must be a 200 or the run is void. */
 async function load(url: string, headers: Record<string, string>, connections: number, seconds: number) {
+  const cpu = process.cpuUsage();
+  const statementsBefore = statements;
   const result = await autocannon({ url, headers, connections, duration: seconds });
+  const used = process.cpuUsage(cpu);
   const failures = result.errors + result.timeouts + result.non2xx;
   if (failures > 0) throw new Error(`${url}: ${failures} failed requests of ${result.requests.total}`);
   return {
     reqPerSec: result.requests.average,
+    cpuMicros: (used.user + used.system) / result.requests.total,
+    statements: (statements - statementsBefore) / result.requests.total,
     p50: result.latency.p50,
     p99: result.latency.p99,
     errors: failures,
@@ -46,7 +54,7 @@ async function load(url: string, headers: Record<string, string>, connections: n
 }
 
 function describe(name: string, figures: Load): string {
-  return `${name}: ${figures.reqPerSec.toFixed(0)} req/s, p50 ${figures.p50} ms, p99 ${figures.p99} ms`;
+  return `${name}: ${figures.reqPerSec.toFixed(0)} req/s, p50 ${figures.p50} ms, p99 ${figures.p99} ms, CPU ${figures.cpuMicros.toFixed(0)} µs and ${figures.statements.toFixed(2)} database statements per request`;
 }
 
 /** The application on `db`, listening on loopback, seeded, with a signed-in session cookie. */
@@ -82,11 +90,6 @@ async function measure(label: string, db: Database, withBare: boolean) {
   const app = await startListening(db);
   try {
     await load(app.url, app.headers, 10, 2); // warm-up: JIT, pool, caches
-    const before = statements;
-    const sequential = 200;
-    for (let i = 0; i < sequential; i++) await fetch(app.url, { headers: app.headers });
-    const perRequest = (statements - before) / sequential;
-    console.log(`${label}: ${perRequest.toFixed(2)} database statements per request (over ${sequential})`);
     const many = await load(app.url, app.headers, 50, SECONDS);
     console.log(describe(`${label}, 50 connections`, many));
     const one = await load(app.url, app.headers, 1, Math.max(3, SECONDS / 2));
@@ -102,7 +105,7 @@ async function measure(label: string, db: Database, withBare: boolean) {
         await route.close();
       }
     }
-    return { many, one, bare, perRequest };
+    return { many, one, bare };
   } finally {
     await app.close();
   }
@@ -116,7 +119,7 @@ async function onPostgres() {
     onQuery: countStatements,
   });
   try {
-    const { many, bare, perRequest } = await measure('signed-in list, PostgreSQL', db, true);
+    const { many, bare } = await measure('signed-in list, PostgreSQL', db, true);
     if (!bare) throw new Error('no bare figure');
     reportFigure({
       figure: 'signed-in list, 50 connections, PostgreSQL: req/s',
@@ -135,8 +138,8 @@ async function onPostgres() {
       limit: 25,
     });
     reportFigure({
-      figure: 'signed-in list: database statements per request',
-      value: perRequest,
+      figure: 'signed-in list, 50 connections, PostgreSQL: database statements per request',
+      value: many.statements,
       unit: 'statements',
       goal: 'the list query only (≤ 1)',
       limit: 1,
@@ -173,7 +176,9 @@ async function onEmbedded() {
   }
 }
 
-await onPostgres();
-await onEmbedded();
+// BENCH_DATABASE=postgres|embedded runs one of the two (e.g. to profile it).
+const only = process.env.BENCH_DATABASE;
+if (only !== 'embedded') await onPostgres();
+if (only !== 'postgres') await onEmbedded();
 // Open handles of the engine's clients may linger; the figures are printed.
 process.exit(0);

@@ -128,6 +128,29 @@ export function createAccessService(deps: {
       if (!ability.can(permission, target)) throw denied(permission);
     },
 
+    /**
+     * The projects the actor may read anywhere, for a list filtered in its query: every
+     * project of `workspaceIds` (a workspace role covers them) plus `projectIds` (project
+     * roles), or 'all' for platform admins.
+     */
+    async readableProjects(actor: Actor): Promise<'all' | { workspaceIds: string[]; projectIds: string[] }> {
+      const { grants, ability } = await resolve(actor);
+      if (grants.platformAdmin) return 'all';
+      const covered = (workspaceId: string) =>
+        ability.can('project.read', projectSubject(workspaceId, '00000000-0000-0000-0000-000000000000'));
+      return {
+        workspaceIds: [...new Set(grants.workspaces.map((g) => g.workspaceId))].filter(covered),
+        projectIds: grants.projects
+          .filter((g) => g.permissions.includes('project.read'))
+          .map((g) => g.projectId),
+      };
+    },
+
+    /** Whether the actor may see the workspace (no query: the caller has its id). */
+    async canReadWorkspace(actor: Actor, workspaceId: string): Promise<boolean> {
+      return (await abilityOf(actor)).can('workspace.read', workspaceSubject(workspaceId));
+    },
+
     /** Workspace ids the actor may see, or 'all' for platform admins. */
     async visibleWorkspaceIds(actor: Actor): Promise<string[] | 'all'> {
       const grants = await grantsOf(actor);

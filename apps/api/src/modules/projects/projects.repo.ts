@@ -4,14 +4,26 @@ type Db = PrismaClient | Prisma.TransactionClient;
 
 export function createProjectsRepo(prisma: PrismaClient) {
   return {
-    list(
-      page: { workspaceId: string; afterSlug: string | undefined; take: number; onlyIds: string[] | 'all' },
+    /**
+     * One page of a workspace's projects named by the workspace's slug, limited to what
+     * `readable` allows (see `AccessService.readableProjects`), in one statement.
+     */
+    listInWorkspace(
+      page: {
+        workspaceSlug: string;
+        afterSlug: string | undefined;
+        take: number;
+        readable: 'all' | { workspaceIds: string[]; projectIds: string[] };
+      },
       db: Db = prisma,
     ) {
+      const { readable } = page;
       return db.project.findMany({
         where: {
-          workspaceId: page.workspaceId,
-          ...(page.onlyIds === 'all' ? {} : { id: { in: page.onlyIds } }),
+          workspace: { slug: page.workspaceSlug },
+          ...(readable === 'all'
+            ? {}
+            : { OR: [{ workspaceId: { in: readable.workspaceIds } }, { id: { in: readable.projectIds } }] }),
           ...(page.afterSlug === undefined ? {} : { slug: { gt: page.afterSlug } }),
         },
         orderBy: { slug: 'asc' },
