@@ -90,7 +90,7 @@ describe.skipIf(postgresSkipReason())('the application shell', () => {
     const { buildApp } = await import('./app.ts');
     const broken = await buildApp({
       db: {
-        prisma: t.db.prisma,
+        ...t.db,
         checkReady: () => Promise.reject(new Error('down')),
       },
       config: testAppConfig({ trustProxy: false, bodyLimitBytes: 1024 }),

@@ -103,7 +103,7 @@ export interface AppDeps {
     /** Projects may name repositories on the server's disk (SLIPWAY_ALLOW_LOCAL_REPOS); default false. */
     allowLocalRepos?: boolean;
   };
-  db: Pick<Database, 'prisma' | 'checkReady'> & Partial<Pick<Database, 'openChannel'>>;
+  db: Pick<Database, 'prisma' | 'checkReady' | 'sql'> & Partial<Pick<Database, 'openChannel'>>;
   /** A pino logger; none in tests. */
   logger?: FastifyBaseLogger;
 }
@@ -219,7 +219,7 @@ export async function buildApp(deps: AppDeps): Promise<SlipwayApp> {
     secrets: createSecretBox(config.secretKey),
   });
   const projects = createProjectsService({
-    projects: createProjectsRepo(db.prisma),
+    projects: createProjectsRepo(db.prisma, db.sql),
     workspaces,
     access,
     allowLocalRepos: config.allowLocalRepos ?? false,
