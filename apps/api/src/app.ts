@@ -153,7 +153,15 @@ export async function buildApp(deps: AppDeps): Promise<SlipwayApp> {
     bodyLimit: config.bodyLimitBytes,
     forceCloseConnections: 'idle',
     routerOptions: { ignoreTrailingSlash: true },
+    // One line per request (below) instead of Fastify's two ("incoming request", "request completed").
+    disableRequestLogging: true,
   });
+  if (deps.logger) {
+    app.addHook('onResponse', (request, reply, done) => {
+      request.log.info({ req: request, res: reply, responseTime: reply.elapsedTime }, 'request completed');
+      done();
+    });
+  }
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   app.addHook('onRequest', async (request, reply) => {
