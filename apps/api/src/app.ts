@@ -5,7 +5,13 @@ import cors from '@fastify/cors';
 import helmet from '@fastify/helmet';
 import type { Permission } from '@slipway/contracts';
 import type { Database } from '@slipway/db';
-import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import Fastify, {
+  type FastifyBaseLogger,
+  type FastifyInstance,
+  type FastifyReply,
+  type FastifyRequest,
+  LogController,
+} from 'fastify';
 import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import type { AppConfig } from './config.ts';
 import { createGitRepositories } from './lib/git-repository.ts';
@@ -142,6 +148,28 @@ export const REDACTED_LOG_PATHS = [
   '*.secret',
 ];
 
+/**
+ * One log line per request, when it completes (method, URL, status, time), instead of
+ * Fastify's two ("incoming request" and "request completed").
+ */
+class OneLinePerRequest extends LogController {
+  override incomingRequest(): void {}
+  override requestCompleted(
+    error: Error | null | undefined,
+    request: FastifyRequest,
+    reply: FastifyReply,
+  ): void {
+    if (error) {
+      reply.log.error(
+        { req: request, res: reply, err: error, responseTime: reply.elapsedTime },
+        'request errored',
+      );
+    } else {
+      reply.log.info({ req: request, res: reply, responseTime: reply.elapsedTime }, 'request completed');
+    }
+  }
+}
+
 /** Builds the whole application without listening: the server and the tests both use it. */
 export async function buildApp(deps: AppDeps): Promise<SlipwayApp> {
   const { config, db } = deps;
@@ -153,15 +181,8 @@ export async function buildApp(deps: AppDeps): Promise<SlipwayApp> {
     bodyLimit: config.bodyLimitBytes,
     forceCloseConnections: 'idle',
     routerOptions: { ignoreTrailingSlash: true },
-    // One line per request (below) instead of Fastify's two ("incoming request", "request completed").
-    disableRequestLogging: true,
+    logController: new OneLinePerRequest(),
   });
-  if (deps.logger) {
-    app.addHook('onResponse', (request, reply, done) => {
-      request.log.info({ req: request, res: reply, responseTime: reply.elapsedTime }, 'request completed');
-      done();
-    });
-  }
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   app.addHook('onRequest', async (request, reply) => {

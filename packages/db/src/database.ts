@@ -82,6 +82,9 @@ export async function openDatabase(config: DatabaseConfig): Promise<Database> {
     max: embedded ? 1 : (config.poolSize ?? DEFAULT_POOL_SIZE),
     connectionTimeoutMillis: 5_000,
   });
+  // A pooled connection that fails while idle (e.g. the server ends it) is dropped from the
+  // pool; without a listener the pool would throw it as an uncaught exception.
+  pool.on('error', (error) => config.log?.(`database connection lost: ${error.message}`));
   const adapter = new PrismaPg(pool);
   const prisma = config.onQuery ? withQueryEvents(adapter, config.onQuery) : new PrismaClient({ adapter });
 

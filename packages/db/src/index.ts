@@ -5,4 +5,4 @@ export type { Project, Session, User, Workspace } from './generated/prisma/clien
 export { Prisma, PrismaClient } from './generated/prisma/client.ts';
 export { ENGINE_LEADER_LOCK, electLeader, type LeaderElection } from './leader.ts';
 export { MigrationError } from './migrator.ts';
-export type { ChannelHandlers, NotificationChannel } from './notifications.ts';
+export { type ChannelHandlers, createLocalChannels, type NotificationChannel } from './notifications.ts';

@@ -68,7 +68,8 @@ function createInvalidatedCache<V extends Owned>(options: { ttlMs: number; isAct
         values.clear();
         return;
       }
-      for (const [key, value] of values.entries()) if (matches(value)) values.delete(key);
+      const picked = [...values.entries()].filter(([, value]) => matches(value)).map(([key]) => key);
+      for (const key of picked) values.delete(key);
     },
   } satisfies InvalidatedCache<V> & Record<string, unknown>;
 }
