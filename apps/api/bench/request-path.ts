@@ -148,8 +148,9 @@ async function onPostgres() {
       figure: 'signed-in list, 50 connections, PostgreSQL: database statements per request',
       value: many.statements,
       unit: 'statements',
-      goal: 'the list query only (≤ 1)',
-      limit: 1,
+      goal: 'the list query only (1, plus the session’s lastSeenAt written once a minute)',
+      // One session, touched at most once a minute of the run.
+      limit: 1 + Math.ceil(SECONDS / 60) / (many.reqPerSec * SECONDS),
     });
   } finally {
     await db.close();

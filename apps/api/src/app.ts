@@ -2,7 +2,6 @@ import zlib from 'node:zlib';
 import compress from '@fastify/compress';
 import cookie from '@fastify/cookie';
 import cors from '@fastify/cors';
-import helmet from '@fastify/helmet';
 import type { Permission } from '@slipway/contracts';
 import type { Database } from '@slipway/db';
 import Fastify, {
@@ -13,6 +12,7 @@ import Fastify, {
   LogController,
 } from 'fastify';
 import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
+import helmet from 'helmet';
 import type { AppConfig } from './config.ts';
 import { createGitRepositories } from './lib/git-repository.ts';
 import { createRequestId } from './lib/request-id.ts';
@@ -191,7 +191,9 @@ export async function buildApp(deps: AppDeps): Promise<SlipwayApp> {
 
   // External plugins.
   await app.register(cookie);
-  await app.register(helmet, {
+  // Security headers (helmet). Built once: @fastify/helmet builds the middleware again on
+  // every request, a measurable part of a small read's cost.
+  const securityHeaders = helmet({
     contentSecurityPolicy: {
       directives: {
         'default-src': ["'self'"],
@@ -205,6 +207,9 @@ export async function buildApp(deps: AppDeps): Promise<SlipwayApp> {
         'upgrade-insecure-requests': null,
       },
     },
+  });
+  app.addHook('onRequest', (request, reply, done) => {
+    securityHeaders(request.raw, reply.raw, (error) => done(error as Error | undefined));
   });
   if (config.corsOrigins.length > 0) {
     await app.register(cors, { origin: config.corsOrigins, credentials: true });
