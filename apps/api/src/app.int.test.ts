@@ -143,6 +143,10 @@ describe.skipIf(postgresSkipReason())('the application shell', () => {
     });
     await logging.app.close();
     expect(logged).toContain('"url":"/api/v1/workspaces"');
+    // One line per request, with its outcome: not Fastify's two.
+    expect(logged).not.toContain('incoming request');
+    expect(logged.match(/"msg":"request completed"/g)).toHaveLength(2);
+    expect(logged).toMatch(/"url":"\/api\/v1\/workspaces"[^\n]*"res":\{"statusCode":401\}/);
     for (const secret of [ADMIN_PASSWORD, cookie.split('=')[1], csrfToken, 'secret-token-value']) {
       expect(secret && logged.includes(secret), `leaked ${secret}`).toBe(false);
     }

@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { DEFAULT_POOL_SIZE } from '@slipway/db';
 import { z } from 'zod';
 import { parseSecretKey } from './lib/secret-box.ts';
 
@@ -52,6 +53,7 @@ export const EnvSchema = z
       .pipe(z.array(z.url({ message: 'must be a comma-separated list of origins (https://host:port)' })))
       .optional(),
     SLIPWAY_BODY_LIMIT_BYTES: positiveInt(1024 * 1024),
+    SLIPWAY_DB_POOL_SIZE: positiveInt(DEFAULT_POOL_SIZE),
     SLIPWAY_SECRET_KEY: z
       .string()
       .transform((value, ctx) => {
@@ -105,6 +107,8 @@ export interface AppConfig {
   port: number;
   host: string;
   databaseUrl: string | undefined;
+  /** Connections to the real PostgreSQL (`DATABASE_URL`); the embedded database uses one. */
+  dbPoolSize: number;
   dataDir: string;
   /** The local executor's job directories. */
   workDir: string;
@@ -160,6 +164,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     port: e.PORT,
     host: e.HOST,
     databaseUrl: e.DATABASE_URL,
+    dbPoolSize: e.SLIPWAY_DB_POOL_SIZE,
     dataDir: resolveFromInvocation(e.SLIPWAY_DATA_DIR),
     workDir: resolveFromInvocation(e.SLIPWAY_WORK_DIR ?? path.join(e.SLIPWAY_DATA_DIR, 'work')),
     adminPassword: e.SLIPWAY_ADMIN_PASSWORD,

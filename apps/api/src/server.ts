@@ -26,6 +26,7 @@ async function main(): Promise<void> {
   });
   const db = await openDatabase({
     databaseUrl: config.databaseUrl,
+    poolSize: config.dbPoolSize,
     dataDir: config.dataDir,
     log: (message) => logger.info(message),
   });

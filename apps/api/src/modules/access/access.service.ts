@@ -2,6 +2,7 @@ import type { Permission } from '@slipway/contracts';
 import { permissionsAt } from '@slipway/contracts';
 import type { Actor } from '../../lib/actor.ts';
 import { ForbiddenError, NotFoundError } from '../../lib/errors.ts';
+import type { AnnounceAuthChange, AuthCache } from '../auth/auth-cache.ts';
 import {
   type AppAbility,
   buildAbility,
@@ -27,19 +28,35 @@ export interface ProjectRef {
  * Authorization for the services. Objects the actor may not read answer 404 (their
  * existence is not revealed); objects they may read but not change answer 403.
  */
-export function createAccessService(deps: { repo: AccessRepo }) {
-  // One ability per actor object, i.e. per request.
-  const abilities = new WeakMap<Actor, Promise<AppAbility>>();
-  const grantsByActor = new WeakMap<Actor, Promise<Grants>>();
+export function createAccessService(deps: {
+  repo: AccessRepo;
+  /** Grants and abilities are kept here (per user, token workspace and admin flag) between requests. */
+  cache?: AuthCache['grants'] | undefined;
+  /** Announces a membership change to every replica's caches. */
+  authChanged?: AnnounceAuthChange | undefined;
+}) {
+  // One ability per actor object, i.e. per request, taken from the cache when it has one.
+  const resolved = new WeakMap<Actor, Promise<{ grants: Grants; ability: AppAbility }>>();
 
-  function grantsOf(actor: Actor): Promise<Grants> {
-    let grants = grantsByActor.get(actor);
-    if (!grants) {
-      grants = loadGrants(actor);
-      grantsByActor.set(actor, grants);
-    }
-    return grants;
+  async function load(actor: Actor) {
+    const grants = await loadGrants(actor);
+    return { userId: actor.userId, grants, ability: buildAbility(grants) };
   }
+
+  function resolve(actor: Actor): Promise<{ grants: Grants; ability: AppAbility }> {
+    let entry = resolved.get(actor);
+    if (!entry) {
+      const key = `${actor.userId}|${actor.platformAdmin}|${actor.tokenWorkspaceId ?? ''}`;
+      entry = (deps.cache ? deps.cache.get(key, () => load(actor)) : load(actor)) as Promise<{
+        grants: Grants;
+        ability: AppAbility;
+      }>;
+      resolved.set(actor, entry);
+    }
+    return entry;
+  }
+
+  const grantsOf = async (actor: Actor) => (await resolve(actor)).grants;
 
   async function loadGrants(actor: Actor): Promise<Grants> {
     const { workspaceRoles, projectRoles, customRoles } = await deps.repo.loadGrants(actor.userId);
@@ -77,20 +94,17 @@ export function createAccessService(deps: { repo: AccessRepo }) {
     return grants;
   }
 
-  function abilityOf(actor: Actor): Promise<AppAbility> {
-    let ability = abilities.get(actor);
-    if (!ability) {
-      ability = grantsOf(actor).then(buildAbility);
-      abilities.set(actor, ability);
-    }
-    return ability;
-  }
+  const abilityOf = async (actor: Actor): Promise<AppAbility> => (await resolve(actor)).ability;
 
   const denied = (permission: Permission) =>
     new ForbiddenError(`you do not have the permission ${permission}`, [{ message: permission }]);
 
   return {
     abilityOf,
+    /** A user's memberships changed (e.g. they created a workspace or project and hold its admin role). */
+    async membershipChanged(userId: string): Promise<void> {
+      await deps.authChanged?.({ grantsOf: userId });
+    },
 
     async requirePlatform(actor: Actor, permission: Permission): Promise<void> {
       const ability = await abilityOf(actor);
@@ -112,6 +126,29 @@ export function createAccessService(deps: { repo: AccessRepo }) {
       if (!ability.can('project.read', target))
         throw new NotFoundError(`project "${project.slug}" not found`);
       if (!ability.can(permission, target)) throw denied(permission);
+    },
+
+    /**
+     * The projects the actor may read anywhere, for a list filtered in its query: every
+     * project of `workspaceIds` (a workspace role covers them) plus `projectIds` (project
+     * roles), or 'all' for platform admins.
+     */
+    async readableProjects(actor: Actor): Promise<'all' | { workspaceIds: string[]; projectIds: string[] }> {
+      const { grants, ability } = await resolve(actor);
+      if (grants.platformAdmin) return 'all';
+      const covered = (workspaceId: string) =>
+        ability.can('project.read', projectSubject(workspaceId, '00000000-0000-0000-0000-000000000000'));
+      return {
+        workspaceIds: [...new Set(grants.workspaces.map((g) => g.workspaceId))].filter(covered),
+        projectIds: grants.projects
+          .filter((g) => g.permissions.includes('project.read'))
+          .map((g) => g.projectId),
+      };
+    },
+
+    /** Whether the actor may see the workspace (no query: the caller has its id). */
+    async canReadWorkspace(actor: Actor, workspaceId: string): Promise<boolean> {
+      return (await abilityOf(actor)).can('workspace.read', workspaceSubject(workspaceId));
     },
 
     /** Workspace ids the actor may see, or 'all' for platform admins. */

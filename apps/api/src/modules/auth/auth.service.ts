@@ -4,6 +4,7 @@ import { isUniqueViolation } from '@slipway/db';
 import type { Actor } from '../../lib/actor.ts';
 import { BadRequestError, NotFoundError, TooManyRequestsError, UnauthorizedError } from '../../lib/errors.ts';
 import type { AuthRepo } from './auth.repo.ts';
+import type { AuthCache, AuthChange } from './auth-cache.ts';
 import type { LoginThrottle } from './login-throttle.ts';
 import { burnPasswordCheck, hashPassword, verifyPassword } from './password.ts';
 
@@ -62,14 +63,47 @@ export interface ResolvedSession {
   info: SessionInfo;
 }
 
+/** What a request needs of a session and its user (cached: no password hash). */
+interface SessionEntry {
+  sessionId: string;
+  userId: string;
+  csrfToken: string;
+  expiresAt: Date;
+  /** When the session was last seen, as far as this replica knows (it refreshes it every minute). */
+  lastSeenAt: Date;
+  disabled: boolean;
+  user: CurrentUser;
+}
+
 export function createAuthService(deps: {
   repo: AuthRepo;
   policy: SessionPolicy;
   throttle: LoginThrottle;
+  /** Sessions are looked up here first; every sign-out and password change is announced to it. */
+  cache?: AuthCache | undefined;
   now?: () => Date;
 }) {
-  const { repo, policy, throttle } = deps;
+  const { repo, policy, throttle, cache } = deps;
   const now = deps.now ?? (() => new Date());
+
+  async function loadSession(tokenHash: string): Promise<SessionEntry | null> {
+    const session = await repo.findSessionWithUser(tokenHash);
+    if (!session) return null;
+    return {
+      sessionId: session.id,
+      userId: session.userId,
+      csrfToken: session.csrfToken,
+      expiresAt: session.expiresAt,
+      lastSeenAt: session.lastSeenAt,
+      disabled: session.user.disabled,
+      user: toCurrentUser(session.user),
+    };
+  }
+
+  function findSession(tokenHash: string): Promise<SessionEntry | null> {
+    if (!cache) return loadSession(tokenHash);
+    return cache.sessions.get(tokenHash, () => loadSession(tokenHash)) as Promise<SessionEntry | null>;
+  }
 
   /** Opens a server-side session; the returned token goes into the cookie only. */
   async function openSession(
@@ -119,19 +153,21 @@ export function createAuthService(deps: {
 
     /** The session behind a cookie token, or null when it is unknown, expired, idle or its user disabled. */
     async resolveSession(token: string, ipAddress: string): Promise<ResolvedSession | null> {
-      const session = await repo.findSessionWithUser(sha256(token));
+      const session = await findSession(sha256(token));
       if (!session) return null;
       const at = now();
       const idleDeadline = session.lastSeenAt.getTime() + policy.idleTimeoutMs;
-      if (session.expiresAt <= at || idleDeadline <= at.getTime() || session.user.disabled) {
-        await repo.deleteSession(session.id);
+      if (session.expiresAt <= at || idleDeadline <= at.getTime() || session.disabled) {
+        await repo.deleteSession(session.sessionId);
+        await cache?.changed({ session: session.sessionId });
         return null;
       }
       if (at.getTime() - session.lastSeenAt.getTime() > TOUCH_INTERVAL_MS) {
-        await repo.touchSession(session.id, at);
+        await repo.touchSession(session.sessionId, at);
+        session.lastSeenAt = at;
       }
       return {
-        sessionId: session.id,
+        sessionId: session.sessionId,
         actor: {
           userId: session.user.id,
           username: session.user.username,
@@ -140,7 +176,7 @@ export function createAuthService(deps: {
           ipAddress,
         },
         info: {
-          user: toCurrentUser(session.user),
+          user: session.user,
           csrfToken: session.csrfToken,
           expiresAt: session.expiresAt.toISOString(),
           via: 'session',
@@ -194,6 +230,7 @@ export function createAuthService(deps: {
     async revokeSession(actor: Actor, sessionId: string): Promise<void> {
       const { count } = await repo.deleteSessionOfUser(actor.userId, sessionId);
       if (count === 0) throw new NotFoundError('session not found');
+      await cache?.changed({ session: sessionId });
     },
 
     /** Checks the current password, sets the new one and ends the user's other sessions. */
@@ -211,6 +248,7 @@ export function createAuthService(deps: {
       assertPasswordAllowed(body.newPassword, user.username, 'body.newPassword');
       await repo.setPassword(user.id, await hashPassword(body.newPassword));
       await repo.deleteSessionsOfUser(user.id, currentSessionId);
+      await cache?.changed({ user: user.id });
     },
 
     csrfTokenMatches(expected: string, presented: string | undefined): boolean {
@@ -222,6 +260,12 @@ export function createAuthService(deps: {
 
     async logout(sessionId: string): Promise<void> {
       await repo.deleteSession(sessionId);
+      await cache?.changed({ session: sessionId });
+    },
+
+    /** Announces a change to sessions or permissions made elsewhere (users, members, roles). */
+    changed(change: AuthChange): Promise<void> {
+      return cache?.changed(change) ?? Promise.resolve();
     },
 
     async purgeExpiredSessions(): Promise<number> {

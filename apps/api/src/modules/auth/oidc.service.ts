@@ -174,6 +174,8 @@ export function createOidcService(deps: {
         if (groups.includes(mapping.group))
           await deps.repo.grantWorkspaceRole(user.id, mapping.workspace, mapping.role);
       }
+      // Profile, admin flag and group roles may have changed.
+      await deps.auth.changed({ user: user.id });
       return { ...(await deps.auth.openSession(user, clientInfo)), next: flow.next };
     },
   };

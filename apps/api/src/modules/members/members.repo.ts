@@ -76,6 +76,7 @@ export type MembersRepo = ReturnType<typeof createMembersRepo>;
 /** What workspace and project memberships have in common. */
 export interface MemberRow {
   id: string;
+  userId: string;
   role: string;
   createdAt: Date;
   user: { username: string; displayName: string | null };

@@ -2,6 +2,7 @@ import { isUniqueViolation } from '@slipway/db';
 import type { Actor } from '../../lib/actor.ts';
 import { noteChanges } from '../../lib/audit-note.ts';
 import { BadRequestError, ConflictError, NotFoundError } from '../../lib/errors.ts';
+import type { AnnounceAuthChange } from '../auth/auth-cache.ts';
 import type { ProjectsService } from '../projects/projects.service.ts';
 import type { RolesService } from '../roles/roles.service.ts';
 import type { WorkspacesService } from '../workspaces/workspaces.service.ts';
@@ -21,8 +22,11 @@ export function createMembersService(deps: {
   roles: RolesService;
   workspaces: WorkspacesService;
   projects: ProjectsService;
+  /** Every membership change is announced to the permission caches. */
+  authChanged?: AnnounceAuthChange | undefined;
 }) {
   const { members, roles, workspaces, projects } = deps;
+  const changed = (userId: string) => deps.authChanged?.({ grantsOf: userId });
 
   async function userOrThrow(username: string) {
     const user = await members.findUser(username);
@@ -76,9 +80,13 @@ export function createMembersService(deps: {
         const user = await userOrThrow(body.user);
         await assertRole(workspace.id, 'workspace', body.role);
         try {
-          return toMember(
-            await members.createWorkspace({ workspaceId: workspace.id, userId: user.id, role: body.role }),
-          );
+          const created = await members.createWorkspace({
+            workspaceId: workspace.id,
+            userId: user.id,
+            role: body.role,
+          });
+          await changed(user.id);
+          return toMember(created);
         } catch (error) {
           if (isUniqueViolation(error)) throw duplicate(body.user, `workspace "${workspaceSlug}"`);
           throw error;
@@ -94,7 +102,9 @@ export function createMembersService(deps: {
         await assertRole(workspace.id, 'workspace', body.role);
         await assertKeepsAnAdmin(workspace.id, row, body.role);
         noteChanges(row, { role: body.role }, ['role']);
-        return toMember(await members.updateWorkspace(row.id, body.role));
+        const updated = await members.updateWorkspace(row.id, body.role);
+        await changed(row.userId);
+        return toMember(updated);
       },
       async remove(actor: Actor, workspaceSlug: string, username: string) {
         const workspace = await workspaces.authorize(actor, workspaceSlug, 'workspace.members.manage');
@@ -105,6 +115,7 @@ export function createMembersService(deps: {
         );
         await assertKeepsAnAdmin(workspace.id, row, null);
         await members.deleteWorkspace(row.id);
+        await changed(row.userId);
         noteChanges(row, null, ['role']);
       },
     },
@@ -124,9 +135,13 @@ export function createMembersService(deps: {
         const user = await userOrThrow(body.user);
         await assertRole(project.workspaceId, 'project', body.role);
         try {
-          return toMember(
-            await members.createProject({ projectId: project.id, userId: user.id, role: body.role }),
-          );
+          const created = await members.createProject({
+            projectId: project.id,
+            userId: user.id,
+            role: body.role,
+          });
+          await changed(user.id);
+          return toMember(created);
         } catch (error) {
           if (isUniqueViolation(error)) throw duplicate(body.user, `project "${projectSlug}"`);
           throw error;
@@ -147,7 +162,9 @@ export function createMembersService(deps: {
         );
         await assertRole(project.workspaceId, 'project', body.role);
         noteChanges(row, { role: body.role }, ['role']);
-        return toMember(await members.updateProject(row.id, body.role));
+        const updated = await members.updateProject(row.id, body.role);
+        await changed(row.userId);
+        return toMember(updated);
       },
       async remove(actor: Actor, workspaceSlug: string, projectSlug: string, username: string) {
         const project = await projects.authorize(actor, workspaceSlug, projectSlug, 'project.members.manage');
@@ -157,6 +174,7 @@ export function createMembersService(deps: {
           `project "${projectSlug}"`,
         );
         await members.deleteProject(row.id);
+        await changed(row.userId);
         noteChanges(row, null, ['role']);
       },
     },

@@ -82,14 +82,22 @@ export function createProjectsService(deps: {
   return {
     authorize,
 
+    /**
+     * One statement when the page has rows (the permissions are cached); an empty page looks
+     * the workspace up to tell an empty workspace from one the actor may not see (404).
+     */
     async list(actor: Actor, workspaceSlug: string, query: PageQuery): Promise<ProjectPage> {
-      const workspace = await workspaces.authorize(actor, workspaceSlug, 'workspace.read');
-      const rows = await projects.list({
-        workspaceId: workspace.id,
+      const rows = await projects.listInWorkspace({
+        workspaceSlug,
         afterSlug: decodeCursor(query.cursor),
         take: query.limit + 1,
-        onlyIds: await access.visibleProjectIds(actor, workspace.id),
+        readable: await access.readableProjects(actor),
       });
+      const workspaceId = rows[0]?.workspaceId;
+      if (workspaceId === undefined) await workspaces.authorize(actor, workspaceSlug, 'workspace.read');
+      else if (!(await access.canReadWorkspace(actor, workspaceId))) {
+        throw new NotFoundError(`workspace "${workspaceSlug}" not found`);
+      }
       return toPage(
         rows,
         query.limit,
@@ -131,6 +139,7 @@ export function createProjectsService(deps: {
           defaultBranch: body.defaultBranch,
           gitCredential: body.gitCredential ?? null,
         });
+        if (!administersAll) await access.membershipChanged(actor.userId);
         return toProject(workspaceSlug, row);
       } catch (error) {
         if (isUniqueViolation(error)) {

@@ -10,6 +10,7 @@ import { isUniqueViolation } from '@slipway/db';
 import type { Actor } from '../../lib/actor.ts';
 import { noteChanges } from '../../lib/audit-note.ts';
 import { BadRequestError, ConflictError, NotFoundError } from '../../lib/errors.ts';
+import type { AnnounceAuthChange } from '../auth/auth-cache.ts';
 import type { MembersRepo } from '../members/members.repo.ts';
 import type { WorkspacesService } from '../workspaces/workspaces.service.ts';
 import type { CustomRoleRow, RolesRepo } from './roles.repo.ts';
@@ -51,8 +52,11 @@ export function createRolesService(deps: {
   roles: RolesRepo;
   members: MembersRepo;
   workspaces: WorkspacesService;
+  /** A custom role's change (or removal) is announced to the permission caches of every user. */
+  authChanged?: AnnounceAuthChange | undefined;
 }) {
   const { roles, members, workspaces } = deps;
+  const changed = () => deps.authChanged?.({ allGrants: true });
 
   async function findCustom(workspaceId: string, workspaceSlug: string, name: string) {
     if (name in BUILT_IN_ROLES) throw new ConflictError(`"${name}" is a built-in role and cannot be changed`);
@@ -140,6 +144,7 @@ export function createRolesService(deps: {
           ...(body.permissions ? { permissions: [...new Set(body.permissions)] } : {}),
         }),
       );
+      await changed();
       noteChanges(toRole(row), updated, ['description', 'permissions']);
       return updated;
     },
@@ -154,6 +159,7 @@ export function createRolesService(deps: {
         );
       }
       await roles.delete(row.id);
+      await changed();
     },
   };
 }

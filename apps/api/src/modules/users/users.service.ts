@@ -6,6 +6,7 @@ import { decodeCursor, toPage } from '../../lib/cursor.ts';
 import { BadRequestError, ConflictError, NotFoundError } from '../../lib/errors.ts';
 import type { AccessService } from '../access/access.service.ts';
 import { assertPasswordAllowed, newToken, sha256 } from '../auth/auth.service.ts';
+import type { AnnounceAuthChange } from '../auth/auth-cache.ts';
 import { hashPassword } from '../auth/password.ts';
 import type { UserRow, UsersRepo } from './users.repo.ts';
 
@@ -25,7 +26,12 @@ export function toUser(row: UserRow): User {
   };
 }
 
-export function createUsersService(deps: { users: UsersRepo; access: AccessService }) {
+export function createUsersService(deps: {
+  users: UsersRepo;
+  access: AccessService;
+  /** A user's account change (disabled, deleted, admin flag, password) is announced to the caches. */
+  authChanged?: AnnounceAuthChange | undefined;
+}) {
   const { users, access } = deps;
   const requireAdmin = (actor: Actor) => access.requirePlatform(actor, 'platform.users.manage');
 
@@ -96,6 +102,7 @@ export function createUsersService(deps: { users: UsersRepo; access: AccessServi
       });
       // Disabling or a new password ends every session at once.
       if (body.disabled === true || body.password) await users.deleteSessions(row.id);
+      await deps.authChanged?.({ user: row.id });
       noteChanges(toUser(row), toUser(updated), ['displayName', 'email', 'platformAdmin', 'disabled']);
       return toUser(updated);
     },
@@ -112,6 +119,7 @@ export function createUsersService(deps: { users: UsersRepo; access: AccessServi
         );
       }
       await users.delete(row.id);
+      await deps.authChanged?.({ user: row.id });
     },
 
     /** Public: an invited user sets their password with the link's token. */

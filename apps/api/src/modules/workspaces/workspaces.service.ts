@@ -67,6 +67,7 @@ export function createWorkspacesService(deps: { workspaces: WorkspacesRepo; acce
           description: body.description ?? null,
           creatorId: actor.userId,
         });
+        await access.membershipChanged(actor.userId);
         return toWorkspace(row);
       } catch (error) {
         if (isUniqueViolation(error)) {
