@@ -97,6 +97,9 @@ export async function openDatabase(config: DatabaseConfig): Promise<Database> {
     // PGlite serves one connection at a time.
     max: embedded ? 1 : (config.poolSize ?? DEFAULT_POOL_SIZE),
     connectionTimeoutMillis: 5_000,
+    // PGlite has one session whatever the client: a pool client closed while idle and
+    // opened again lands in the same session, so the connection is kept for good.
+    ...(embedded ? { idleTimeoutMillis: 0 } : {}),
   });
   // A pooled connection that fails while idle (e.g. the server ends it) is dropped from the
   // pool; without a listener the pool would throw it as an uncaught exception.
@@ -132,12 +135,14 @@ export async function openDatabase(config: DatabaseConfig): Promise<Database> {
     async sql<Row>(text: string, values: readonly unknown[]) {
       const started = performance.now();
       // A named statement is parsed and planned once per connection, then only executed.
-      let name = statementNames.get(text);
-      if (!name) {
+      // Not on the embedded database: its one session outlives pool clients (the statements
+      // a closed client prepared are still there, and preparing them again fails).
+      let name = embedded ? undefined : statementNames.get(text);
+      if (!name && !embedded) {
         name = `slipway_${statementNames.size + 1}`;
         statementNames.set(text, name);
       }
-      const result = await pool.query({ name, text, values: [...values] });
+      const result = await pool.query({ ...(name ? { name } : {}), text, values: [...values] });
       config.onQuery?.({ query: text, durationMs: performance.now() - started });
       return result.rows as Row[];
     },
