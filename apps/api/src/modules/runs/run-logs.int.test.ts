@@ -1,6 +1,6 @@
 // Step logs end to end on the local executor: what a step writes reaches the log page,
 // the download and the event stream exactly (bytes) and without its secrets.
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import type { Run } from '@slipway/contracts';
@@ -13,6 +13,7 @@ import {
   seedWorkspace,
   signIn,
   type TestApp,
+  testAppConfig,
 } from '../../../test/helper.ts';
 import { type Frame, readStream, until } from '../../../test/wait.ts';
 
@@ -164,6 +165,19 @@ describe.skipIf(postgresSkipReason())('step logs', () => {
     expect(bytes.subarray(-27).equals(Buffer.from('before\nbinary\0output\nafter\n'))).toBe(true);
     expect(logLines(frames, 0).slice(-3)).toEqual(['before', 'binary\\x00output', 'after']);
     expect((await page(stepUrl('next'))).lines.map((l) => l.text)).toEqual(['next step ran']);
+  });
+
+  it('removes the local work directory of every job once its logs are archived', async () => {
+    const workDir = testAppConfig().workDir;
+    const jobDirs = async () => new Set(await readdir(workDir).catch(() => [] as string[]));
+    const before = await jobDirs();
+    const { run } = await runToEnd('work-dir', await fixture('log-nul-byte.yaml'));
+    expect(run.status).toBe('succeeded');
+    const left = async () => [...(await jobDirs())].filter((name) => !before.has(name));
+    await until("the run's job directories are removed", async () =>
+      (await left()).length === 0 ? true : undefined,
+    );
+    expect(await left()).toEqual([]);
   });
 
   it('returns exactly the bytes a step wrote: bytes that are not UTF-8, a lone CR, ANSI, long lines, binary', async () => {

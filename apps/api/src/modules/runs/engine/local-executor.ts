@@ -249,9 +249,9 @@ export function createLocalExecutor(options: { workDir: string }): Executor {
     },
 
     async release(job: JobRef): Promise<void> {
-      // The workspace can be large; the logs are archived in the database by now.
-      await rm(path.join(dirOf(job), 'workspace'), { recursive: true, force: true });
-      await rm(path.join(dirOf(job), 'home'), { recursive: true, force: true });
+      // The job has ended and its logs are archived in the database: nothing reads its
+      // directory any more (runner, exit codes, logs, the workspace, which can be large).
+      await rm(dirOf(job), { recursive: true, force: true });
     },
   };
 }
