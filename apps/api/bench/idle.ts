@@ -16,6 +16,8 @@ const WINDOW_SECONDS = Number(process.argv[2] ?? 60);
 /** After /readyz: the demo seed, the first engine pass and start-up compilation settle. */
 const SETTLE_MS = 15_000;
 const CLOCK_TICKS_PER_SECOND = 100;
+/** How long the database must see nothing before the window starts, ms. */
+const QUIET_MS = 10_000;
 
 /** User + system CPU seconds of a process so far (fields 14 and 15 of /proc/<pid>/stat, in clock ticks). */
 async function cpuSeconds(pid: number): Promise<number> {
@@ -41,6 +43,20 @@ async function committedTransactions(url: string, database: string): Promise<num
   }
 }
 
+/** Resolves once the database saw no transaction of the server for QUIET_MS (at most 3 minutes). */
+async function quiet(database: { url: string; name: string }) {
+  const deadline = Date.now() + 180_000;
+  let last = await committedTransactions(database.url, database.name);
+  let since = Date.now();
+  while (Date.now() - since < QUIET_MS && Date.now() < deadline) {
+    await sleep(2_000);
+    // Our own reading is one transaction.
+    const now = (await committedTransactions(database.url, database.name)) - 1;
+    if (now !== last) since = Date.now();
+    last = now + 1;
+  }
+}
+
 async function measure(label: string, env: Record<string, string>, database?: { url: string; name: string }) {
   const dataDir = await mkdtemp(path.join(os.tmpdir(), 'slipway-idle-'));
   const server = startServerProcess({
@@ -54,6 +70,9 @@ async function measure(label: string, env: Record<string, string>, database?: { 
   try {
     await server.waitUntilReady(180_000);
     await sleep(SETTLE_MS);
+    // The demo's first run (started by its seeded push delivery) must be over: on PostgreSQL
+    // wait until the server has committed nothing for QUIET_MS.
+    if (database) await quiet(database);
     const pid = server.child.pid ?? 0;
     const transactionsBefore = database ? await committedTransactions(database.url, database.name) : 0;
     const cpuBefore = await cpuSeconds(pid);
