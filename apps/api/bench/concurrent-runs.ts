@@ -7,20 +7,18 @@ import { randomBytes } from 'node:crypto';
 import { createKubeClient } from '@slipway/kube';
 import { apiServerWatches } from '@slipway/kube/testing';
 import { pino } from 'pino';
-import { localKubeconfig, percentile, reportFigure, startBenchApp, summary } from './harness.ts';
+import {
+  localKubeconfig,
+  percentile,
+  reportFigure,
+  ONE_STEP_SPEC as SPEC,
+  startBenchApp,
+  summary,
+} from './harness.ts';
 
 const RUNS = Number(process.argv[2] ?? 500);
 const ENVIRONMENTS = ['dev', 'qa', 'staging', 'prod'];
 const TERMINAL = ['succeeded', 'failed', 'cancelled', 'rejected'];
-const SPEC = `stages:
-  - name: build
-    jobs:
-      - name: compile
-        image: alpine:3.22
-        steps:
-          - name: make
-            run: make
-`;
 const MiB = 1024 * 1024;
 
 async function main() {

@@ -20,6 +20,17 @@ export function summary(name: string, valuesMs: readonly number[]): string {
   return `${name}: n=${valuesMs.length} p50=${fmt(percentile(valuesMs, 50))} p99=${fmt(percentile(valuesMs, 99))} max=${fmt(Math.max(...valuesMs))}`;
 }
 
+/** A pipeline of one job with one step: what the dispatch and concurrency benchmarks run. */
+export const ONE_STEP_SPEC = `stages:
+  - name: build
+    jobs:
+      - name: compile
+        image: alpine:3.22
+        steps:
+          - name: make
+            run: make
+`;
+
 /** The local control plane's admin kubeconfig (`./run kube:up` starts it). */
 export function localKubeconfig(): string {
   const file =

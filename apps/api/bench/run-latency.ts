@@ -7,19 +7,17 @@ import { randomBytes } from 'node:crypto';
 import { createKubeClient, type V1Job, type V1Pod } from '@slipway/kube';
 import { externalNameOf, type JobDispatch } from '../src/modules/runs/engine/executor.ts';
 import { jobManifest } from '../src/modules/runs/engine/kube-job-manifest.ts';
-import { localKubeconfig, percentile, reportFigure, startBenchApp, summary } from './harness.ts';
+import {
+  localKubeconfig,
+  percentile,
+  reportFigure,
+  ONE_STEP_SPEC as SPEC,
+  startBenchApp,
+  summary,
+} from './harness.ts';
 
 const RUNS = Number(process.argv[2] ?? 100);
 const WARM_UP = 5;
-const SPEC = `stages:
-  - name: build
-    jobs:
-      - name: compile
-        image: alpine:3.22
-        steps:
-          - name: make
-            run: make
-`;
 
 /** The manifest the engine would create for one run of SPEC, under another name. */
 function bareJob(namespace: string, index: number): V1Job {

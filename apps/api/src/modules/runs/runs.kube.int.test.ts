@@ -191,7 +191,8 @@ describe.skipIf(postgresSkipReason() || clusterSkipReason())('runs as Kubernetes
     });
   });
 
-  it('cancels a run by deleting its Jobs; a job past its timeout fails', async () => {
+  /** Starts a run of `blocked` and waits until both of its Jobs exist. */
+  async function startBlockedRun() {
     const created = await admin.request({
       method: 'POST',
       url: `${base}/blocked/runs`,
@@ -204,6 +205,11 @@ describe.skipIf(postgresSkipReason() || clusterSkipReason())('runs as Kubernetes
     await eventually('the Jobs to exist', async () =>
       (await jobsOf(`${ws}-blocked`, row.id)).length === 2 ? true : undefined,
     );
+    return { run, row };
+  }
+
+  it('cancels a run by deleting its Jobs; a job past its timeout fails', async () => {
+    const { run, row } = await startBlockedRun();
     const timedOut = await eventually('the deadline job to fail', async () => {
       const current = await runOf('blocked', run.number);
       const job = current.jobs.find((j) => j.name === 'deadline');
@@ -229,18 +235,7 @@ describe.skipIf(postgresSkipReason() || clusterSkipReason())('runs as Kubernetes
   });
 
   it("keeps using the job's own cluster after its environment is repointed to the local executor", async () => {
-    const created = await admin.request({
-      method: 'POST',
-      url: `${base}/blocked/runs`,
-      payload: { releaseType: 'default', environment: 'blocked' },
-    });
-    const run = created.json() as Run;
-    const row = await t.db.prisma.pipelineRun.findFirstOrThrow({
-      where: { number: run.number, pipeline: { name: 'blocked' } },
-    });
-    await eventually('the Jobs to exist', async () =>
-      (await jobsOf(`${ws}-blocked`, row.id)).length === 2 ? true : undefined,
-    );
+    const { run, row } = await startBlockedRun();
     const environment = await t.db.prisma.environment.findFirstOrThrow({
       where: { name: 'blocked', workspace: { slug: ws } },
     });
