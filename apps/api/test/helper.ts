@@ -101,11 +101,14 @@ export async function seedWorkspace(
   client: SignedInClient,
   workspace: string,
   project?: string,
+  /** An environment on the local executor (no cluster) to create too. */
+  environment?: string,
 ): Promise<void> {
   const steps: [string, Record<string, string>][] = [
     ['/api/v1/workspaces', { slug: workspace, name: workspace }],
   ];
   if (project) steps.push([`/api/v1/workspaces/${workspace}/projects`, { slug: project, name: project }]);
+  if (environment) steps.push([`/api/v1/workspaces/${workspace}/environments`, { name: environment }]);
   for (const [url, payload] of steps) {
     const response = await client.request({ method: 'POST', url, payload });
     if (response.statusCode !== 201)

@@ -88,13 +88,7 @@ describe.skipIf(postgresSkipReason())('step logs', () => {
   beforeAll(async () => {
     t = await buildTestApp({}, pino({ level: 'warn' }, { write: (line: string) => warnings.push(line) }));
     admin = await signIn(t.app);
-    await seedWorkspace(admin, 'acme', 'logs');
-    const env = await admin.request({
-      method: 'POST',
-      url: '/api/v1/workspaces/acme/environments',
-      payload: { name: 'local' },
-    });
-    expect(env.statusCode, env.body).toBe(201);
+    await seedWorkspace(admin, 'acme', 'logs', 'local');
     dir = await mkdtemp(path.join(os.tmpdir(), 'slipway-run-logs-'));
     base = await t.app.listen({ port: 0, host: '127.0.0.1' });
     t.engine.start();

@@ -78,13 +78,7 @@ describe.skipIf(postgresSkipReason())('run event stream fan-out', () => {
   beforeAll(async () => {
     t = await buildTestApp();
     admin = await signIn(t.app);
-    await seedWorkspace(admin, 'acme', 'fanout');
-    const env = await admin.request({
-      method: 'POST',
-      url: '/api/v1/workspaces/acme/environments',
-      payload: { name: 'local' },
-    });
-    expect(env.statusCode, env.body).toBe(201);
+    await seedWorkspace(admin, 'acme', 'fanout', 'local');
     dir = await mkdtemp(path.join(os.tmpdir(), 'slipway-fanout-'));
     t.engine.start();
   });
