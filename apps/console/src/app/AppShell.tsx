@@ -6,6 +6,7 @@ import { useSignOut } from '../features/auth/api/mutations.ts';
 import { useSession } from '../features/auth/api/queries.ts';
 import { useProjects } from '../features/projects/api/queries.ts';
 import { useWorkspaces } from '../features/workspaces/api/queries.ts';
+import { paths } from './paths.ts';
 
 function UserMenu({ username, displayName }: { username: string; displayName: string | null }) {
   const [open, setOpen] = useState(false);
@@ -42,7 +43,7 @@ function UserMenu({ username, displayName }: { username: string; displayName: st
             role="menuitem"
             onClick={() => {
               setOpen(false);
-              navigate('/account');
+              navigate(paths.account());
             }}
           >
             Your account
@@ -51,7 +52,7 @@ function UserMenu({ username, displayName }: { username: string; displayName: st
             type="button"
             role="menuitem"
             onClick={() =>
-              signOut.mutate(undefined, { onSettled: () => navigate('/sign-in', { replace: true }) })
+              signOut.mutate(undefined, { onSettled: () => navigate(paths.signIn(), { replace: true }) })
             }
           >
             Sign out
@@ -68,24 +69,24 @@ function WorkspaceNav() {
   const items = workspaces.data?.pages.flatMap((page) => page.items) ?? [];
   return (
     <nav className="sidebar" aria-label="Workspaces">
-      <NavLink to="/workspaces" end className="sidebar-heading">
+      <NavLink to={paths.workspaces()} end className="sidebar-heading">
         Workspaces
       </NavLink>
       {workspaces.isPending ? <Loading /> : null}
       <ul>
         {items.map((workspace) => (
           <li key={workspace.slug}>
-            <NavLink to={`/workspaces/${workspace.slug}`}>{workspace.name}</NavLink>
+            <NavLink to={paths.workspace(workspace.slug)}>{workspace.name}</NavLink>
             {workspace.slug === current ? (
               <ul className="sidebar-sub" aria-label={`${workspace.name} sections`}>
                 <li>
-                  <NavLink to={`/workspaces/${workspace.slug}/environments`}>Environments</NavLink>
+                  <NavLink to={paths.environments(workspace.slug)}>Environments</NavLink>
                 </li>
                 <li>
-                  <NavLink to={`/workspaces/${workspace.slug}/templates`}>Pipeline templates</NavLink>
+                  <NavLink to={paths.templates(workspace.slug)}>Pipeline templates</NavLink>
                 </li>
                 <li>
-                  <NavLink to={`/workspaces/${workspace.slug}/credentials`}>Credentials</NavLink>
+                  <NavLink to={paths.credentials(workspace.slug)}>Credentials</NavLink>
                 </li>
                 <ProjectNav workspace={workspace.slug} />
               </ul>
@@ -104,7 +105,7 @@ function ProjectNav({ workspace }: { workspace: string }) {
     <>
       {items.map((project) => (
         <li key={project.slug}>
-          <NavLink to={`/workspaces/${workspace}/projects/${project.slug}`}>{project.name}</NavLink>
+          <NavLink to={paths.project(workspace, project.slug)}>{project.name}</NavLink>
         </li>
       ))}
     </>
@@ -118,27 +119,26 @@ export function AppShell() {
   if (session.isPending) return <Loading label="Loading Slipway…" />;
   if (session.error) return <ErrorNotice error={session.error} title="Cannot load your session" />;
   if (!session.data) {
-    const next = encodeURIComponent(location.pathname + location.search);
-    return <Navigate to={`/sign-in?next=${next}`} replace />;
+    return <Navigate to={paths.signIn(location.pathname + location.search)} replace />;
   }
   const { user } = session.data;
   return (
     <div className="shell">
       <header className="topbar">
-        <Link to="/workspaces" className="brand">
+        <Link to={paths.workspaces()} className="brand">
           <img src="/favicon.svg" alt="" width={22} height={22} />
           Slipway
         </Link>
         <div className="topbar-right">
           {user.platformAdmin ? (
             <>
-              <NavLink to="/users" className="topbar-link">
+              <NavLink to={paths.users()} className="topbar-link">
                 Users
               </NavLink>
-              <NavLink to="/clusters" className="topbar-link">
+              <NavLink to={paths.clusters()} className="topbar-link">
                 Clusters
               </NavLink>
-              <NavLink to="/audit" className="topbar-link">
+              <NavLink to={paths.audit()} className="topbar-link">
                 Audit log
               </NavLink>
             </>

@@ -14,11 +14,6 @@ export function activeRunsOf(error: unknown): RunRef[] {
   });
 }
 
-/** The console's page of one run. */
-export function runPath(run: RunRef): string {
-  return `/workspaces/${run.workspace}/projects/${run.project}/pipelines/${run.pipeline}/runs/${run.number}`;
-}
-
 /** `Cancel 2 runs and delete`: the label of the button that retries with cancelRuns=true. */
 export function cancelAndDeleteLabel(count: number): string {
   return `Cancel ${count} run${count === 1 ? '' : 's'} and delete`;

@@ -1,6 +1,7 @@
 import type { Credential } from '@slipway/contracts';
 import { useState } from 'react';
 import { Link, useParams } from 'react-router';
+import { paths } from '../../app/paths.ts';
 import { ConfirmDialog } from '../../components/ConfirmDialog.tsx';
 import { ErrorNotice } from '../../components/ErrorNotice.tsx';
 import { Gate } from '../../components/Gate.tsx';
@@ -41,8 +42,8 @@ export function CredentialsPage() {
   return (
     <section aria-labelledby="credentials-title">
       <nav className="breadcrumbs" aria-label="Breadcrumbs">
-        <Link to="/workspaces">Workspaces</Link> / <Link to={`/workspaces/${workspace}`}>{workspace}</Link> /{' '}
-        <span>Credentials</span>
+        <Link to={paths.workspaces()}>Workspaces</Link> /{' '}
+        <Link to={paths.workspace(workspace)}>{workspace}</Link> / <span>Credentials</span>
       </nav>
       <div className="page-header">
         <div>

@@ -1,5 +1,6 @@
 import { useState } from 'react';
 import { Link, useNavigate, useParams } from 'react-router';
+import { paths } from '../../app/paths.ts';
 import { ErrorNotice } from '../../components/ErrorNotice.tsx';
 import { Gate } from '../../components/Gate.tsx';
 import { Loading } from '../../components/Loading.tsx';
@@ -124,7 +125,7 @@ export function EnvironmentPage() {
   const deleteEnvironment = (cancelRuns: boolean) =>
     remove.mutate(
       { name, deleteNamespace, cancelRuns },
-      { onSuccess: () => navigate(`/workspaces/${workspace}/environments`, { replace: true }) },
+      { onSuccess: () => navigate(paths.environments(workspace), { replace: true }) },
     );
 
   if (environment.isPending) return <Loading />;
@@ -134,8 +135,9 @@ export function EnvironmentPage() {
   return (
     <section aria-labelledby="environment-title">
       <nav className="breadcrumbs" aria-label="Breadcrumbs">
-        <Link to="/workspaces">Workspaces</Link> / <Link to={`/workspaces/${workspace}`}>{workspace}</Link> /{' '}
-        <Link to={`/workspaces/${workspace}/environments`}>Environments</Link> / <span>{env.name}</span>
+        <Link to={paths.workspaces()}>Workspaces</Link> /{' '}
+        <Link to={paths.workspace(workspace)}>{workspace}</Link> /{' '}
+        <Link to={paths.environments(workspace)}>Environments</Link> / <span>{env.name}</span>
       </nav>
       <div className="page-header">
         <div>

@@ -1,5 +1,6 @@
 import { useState } from 'react';
 import { Link, useParams } from 'react-router';
+import { paths } from '../../app/paths.ts';
 import { ErrorNotice } from '../../components/ErrorNotice.tsx';
 import { Gate } from '../../components/Gate.tsx';
 import { Loading } from '../../components/Loading.tsx';
@@ -30,8 +31,8 @@ export function EnvironmentsPage() {
   return (
     <section aria-labelledby="environments-title">
       <nav className="breadcrumbs" aria-label="Breadcrumbs">
-        <Link to="/workspaces">Workspaces</Link> / <Link to={`/workspaces/${workspace}`}>{workspace}</Link> /{' '}
-        <span>Environments</span>
+        <Link to={paths.workspaces()}>Workspaces</Link> /{' '}
+        <Link to={paths.workspace(workspace)}>{workspace}</Link> / <span>Environments</span>
       </nav>
       <div className="page-header">
         <div>
@@ -67,9 +68,7 @@ export function EnvironmentsPage() {
                 <tr key={environment.name}>
                   <td>{environment.order}</td>
                   <td>
-                    <Link to={`/workspaces/${workspace}/environments/${environment.name}`}>
-                      {environment.name}
-                    </Link>{' '}
+                    <Link to={paths.environment(workspace, environment.name)}>{environment.name}</Link>{' '}
                     {environment.production ? <span className="badge badge-prod">production</span> : null}
                     {environment.locked ? <span className="badge">locked</span> : null}
                   </td>

@@ -1,6 +1,7 @@
 import { type FormEvent, useState } from 'react';
 import { useNavigate, useSearchParams } from 'react-router';
 import { ApiError } from '../../api/client.ts';
+import { paths } from '../../app/paths.ts';
 import { ErrorNotice } from '../../components/ErrorNotice.tsx';
 import { TextField } from '../../components/TextField.tsx';
 import { useAcceptInvite } from '../../features/users/api/users.ts';
@@ -16,7 +17,7 @@ export function InvitePage() {
     event.preventDefault();
     accept.mutate(
       { token: params.get('token') ?? '', password },
-      { onSuccess: () => navigate('/sign-in', { replace: true }) },
+      { onSuccess: () => navigate(paths.signIn(), { replace: true }) },
     );
   };
   return (

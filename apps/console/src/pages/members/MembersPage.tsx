@@ -2,6 +2,7 @@ import { PERMISSIONS, type Permission, type Role } from '@slipway/contracts';
 import { type FormEvent, useId, useState } from 'react';
 import { Link, useParams } from 'react-router';
 import { ApiError } from '../../api/client.ts';
+import { paths } from '../../app/paths.ts';
 import { ErrorNotice } from '../../components/ErrorNotice.tsx';
 import { FormActions } from '../../components/FormActions.tsx';
 import { Gate } from '../../components/Gate.tsx';
@@ -129,10 +130,11 @@ export function MembersPage() {
   return (
     <section aria-labelledby="members-title">
       <nav className="breadcrumbs" aria-label="Breadcrumbs">
-        <Link to="/workspaces">Workspaces</Link> / <Link to={`/workspaces/${workspace}`}>{workspace}</Link> /{' '}
+        <Link to={paths.workspaces()}>Workspaces</Link> /{' '}
+        <Link to={paths.workspace(workspace)}>{workspace}</Link> /{' '}
         {project ? (
           <>
-            <Link to={`/workspaces/${workspace}/projects/${project}`}>{project}</Link> /{' '}
+            <Link to={paths.project(workspace, project)}>{project}</Link> /{' '}
           </>
         ) : null}
         <span>Members</span>

@@ -2,6 +2,7 @@ import { templateRefOf } from '@slipway/pipeline';
 import { useEffect, useMemo, useState } from 'react';
 import { Link, useParams } from 'react-router';
 import { ApiError } from '../../api/client.ts';
+import { paths } from '../../app/paths.ts';
 import { ErrorNotice } from '../../components/ErrorNotice.tsx';
 import { Gate } from '../../components/Gate.tsx';
 import { Loading } from '../../components/Loading.tsx';
@@ -79,8 +80,9 @@ export function PipelinePage() {
         onClose={() => setRunDialogOpen(false)}
       />
       <nav className="breadcrumbs" aria-label="Breadcrumbs">
-        <Link to="/workspaces">Workspaces</Link> / <Link to={`/workspaces/${workspace}`}>{workspace}</Link> /{' '}
-        <Link to={`/workspaces/${workspace}/projects/${project}`}>{project}</Link> / <span>{name}</span>
+        <Link to={paths.workspaces()}>Workspaces</Link> /{' '}
+        <Link to={paths.workspace(workspace)}>{workspace}</Link> /{' '}
+        <Link to={paths.project(workspace, project)}>{project}</Link> / <span>{name}</span>
       </nav>
       <div className="page-header">
         <div>
@@ -92,7 +94,7 @@ export function PipelinePage() {
           </p>
         </div>
         <div className="actions">
-          <Link className="button" to={`/workspaces/${workspace}/projects/${project}/pipelines/${name}/runs`}>
+          <Link className="button" to={paths.runs({ workspace, project, pipeline: name })}>
             Runs
           </Link>
           <Gate permission="pipeline.run" workspace={workspace} project={project} mode="disable">
@@ -154,7 +156,7 @@ export function PipelinePage() {
       {pipeline.data.template ? (
         <div className="notice notice-info" role="status">
           Uses template{' '}
-          <Link to={`/workspaces/${workspace}/templates`}>
+          <Link to={paths.templates(workspace)}>
             {pipeline.data.template.name}@{pipeline.data.template.version}
           </Link>
           : the canvas shows the expanded pipeline (read-only); edit the short form below.

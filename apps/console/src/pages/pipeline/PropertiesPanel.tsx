@@ -1,7 +1,8 @@
 import { type CanvasStage, type EditPath, type StepKind, setIn } from '@slipway/pipeline';
 import { Link } from 'react-router';
+import { paths } from '../../app/paths.ts';
 import type { CanvasSelection } from './canvas-flow.ts';
-import { DOCS_PATH, type JsonSchema, schemaAt, variantsOf } from './json-schema.ts';
+import { type JsonSchema, schemaAt, variantsOf } from './json-schema.ts';
 import { SchemaForm } from './SchemaForm.tsx';
 
 const STEP_KEYS: Record<StepKind, string> = { run: 'run', 'build-image': 'buildImage', approval: 'approval' };
@@ -97,7 +98,7 @@ export function PropertiesPanel(props: {
       </header>
       <p className="muted small">
         {target.schema.description}{' '}
-        <Link to={`${DOCS_PATH}#${target.anchor}`} target="_blank">
+        <Link to={paths.pipelineSpecDocs(target.anchor)} target="_blank">
           Reference
         </Link>
       </p>

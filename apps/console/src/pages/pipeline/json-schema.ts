@@ -1,3 +1,4 @@
+import { paths } from '../../app/paths.ts';
 /**
  * Reading the pipeline's JSON Schema (generated on the server from the zod schema): the
  * docs page, the editor's hover links and the canvas's property forms are all derived from
@@ -35,7 +36,6 @@ export interface SchemaField {
   depth: number;
 }
 
-export const DOCS_PATH = '/docs/pipeline-spec';
 const ANY_KEY = '<name>';
 
 export function isJsonSchema(value: unknown): value is JsonSchema {
@@ -100,7 +100,7 @@ export function schemaFields(root: JsonSchema): SchemaField[] {
 }
 
 export function docsLink(origin: string, anchor: string): string {
-  return `${origin}${DOCS_PATH}#${anchor}`;
+  return `${origin}${paths.pipelineSpecDocs(anchor)}`;
 }
 
 /**

@@ -1,5 +1,6 @@
 import { useState } from 'react';
 import { Link, useLocation, useNavigate, useParams } from 'react-router';
+import { paths } from '../../app/paths.ts';
 import { ConfirmDialog } from '../../components/ConfirmDialog.tsx';
 import { ErrorNotice } from '../../components/ErrorNotice.tsx';
 import { Gate } from '../../components/Gate.tsx';
@@ -32,7 +33,7 @@ export function ProjectPage() {
   const deleteProject = (cancelRuns: boolean) =>
     remove.mutate(
       { cancelRuns },
-      { onSuccess: () => navigate(`/workspaces/${workspace}`, { replace: true }) },
+      { onSuccess: () => navigate(paths.workspace(workspace), { replace: true }) },
     );
 
   if (project.isPending) return <Loading />;
@@ -42,8 +43,8 @@ export function ProjectPage() {
   return (
     <section aria-labelledby="project-title">
       <nav className="breadcrumbs" aria-label="Breadcrumbs">
-        <Link to="/workspaces">Workspaces</Link> / <Link to={`/workspaces/${workspace}`}>{workspace}</Link> /{' '}
-        <span>{p.name}</span>
+        <Link to={paths.workspaces()}>Workspaces</Link> /{' '}
+        <Link to={paths.workspace(workspace)}>{workspace}</Link> / <span>{p.name}</span>
       </nav>
       <div className="page-header">
         <div>
@@ -51,10 +52,10 @@ export function ProjectPage() {
           <p className="muted">{p.description}</p>
         </div>
         <div className="actions">
-          <Link className="button" to={`/workspaces/${workspace}/projects/${slug}/members`}>
+          <Link className="button" to={paths.projectMembers(workspace, slug)}>
             Members
           </Link>
-          <Link className="button" to={`/workspaces/${workspace}/projects/${slug}/webhooks`}>
+          <Link className="button" to={paths.webhooks(workspace, slug)}>
             Webhooks
           </Link>
           <Gate permission="project.update" workspace={workspace} project={slug} mode="disable">

@@ -1,5 +1,6 @@
 import { useState } from 'react';
 import { Link, useNavigate } from 'react-router';
+import { paths } from '../../app/paths.ts';
 import { ErrorNotice } from '../../components/ErrorNotice.tsx';
 import { Gate } from '../../components/Gate.tsx';
 import { Modal } from '../../components/Modal.tsx';
@@ -57,7 +58,7 @@ export function ProjectPipelines({ workspace, project }: { workspace: string; pr
               {items.map((pipeline) => (
                 <tr key={pipeline.name}>
                   <td>
-                    <Link to={`/workspaces/${workspace}/projects/${project}/pipelines/${pipeline.name}`}>
+                    <Link to={paths.pipeline({ workspace, project, pipeline: pipeline.name })}>
                       {pipeline.name}
                     </Link>
                   </td>
@@ -68,7 +69,7 @@ export function ProjectPipelines({ workspace, project }: { workspace: string; pr
                   </td>
                   <td className="row-actions">
                     <Link
-                      to={`/workspaces/${workspace}/projects/${project}/pipelines/${pipeline.name}/runs`}
+                      to={paths.runs({ workspace, project, pipeline: pipeline.name })}
                       aria-label={`Runs of ${pipeline.name}`}
                     >
                       Runs
@@ -91,7 +92,7 @@ export function ProjectPipelines({ workspace, project }: { workspace: string; pr
           onSubmit={(values) =>
             create.mutate(values, {
               onSuccess: (created) =>
-                navigate(`/workspaces/${workspace}/projects/${project}/pipelines/${created.name}`),
+                navigate(paths.pipeline({ workspace, project, pipeline: created.name })),
             })
           }
         />

@@ -1,6 +1,7 @@
 import type { JobRun } from '@slipway/contracts';
 import { useState } from 'react';
 import { Link, useParams, useSearchParams } from 'react-router';
+import { paths } from '../../app/paths.ts';
 import { ErrorNotice } from '../../components/ErrorNotice.tsx';
 import { Loading } from '../../components/Loading.tsx';
 import type { RunRef } from '../../features/runs/api/keys.ts';
@@ -41,7 +42,7 @@ export function RunPage() {
   useRunEvents(target, { active, feed });
   const now = useNow(active);
   const [search, setSearch] = useSearchParams();
-  const runsPath = `/workspaces/${workspace}/projects/${project}/pipelines/${pipeline}/runs`;
+  const runsPath = paths.runs({ workspace, project, pipeline });
 
   const jobs = run.data?.jobs ?? [];
   const job = jobs.find((candidate) => jobKey(candidate) === search.get('job')) ?? defaultJob(jobs);
@@ -54,9 +55,10 @@ export function RunPage() {
   return (
     <section aria-labelledby="run-title">
       <nav className="breadcrumbs" aria-label="Breadcrumbs">
-        <Link to="/workspaces">Workspaces</Link> / <Link to={`/workspaces/${workspace}`}>{workspace}</Link> /{' '}
-        <Link to={`/workspaces/${workspace}/projects/${project}`}>{project}</Link> /{' '}
-        <Link to={`/workspaces/${workspace}/projects/${project}/pipelines/${pipeline}`}>{pipeline}</Link> /{' '}
+        <Link to={paths.workspaces()}>Workspaces</Link> /{' '}
+        <Link to={paths.workspace(workspace)}>{workspace}</Link> /{' '}
+        <Link to={paths.project(workspace, project)}>{project}</Link> /{' '}
+        <Link to={paths.pipeline({ workspace, project, pipeline })}>{pipeline}</Link> /{' '}
         <Link to={runsPath}>runs</Link> / <span>#{number}</span>
       </nav>
       {run.isPending ? <Loading /> : null}

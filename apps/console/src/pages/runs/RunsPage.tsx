@@ -1,6 +1,7 @@
 import { RUN_STATUSES, type RunStatus, type RunSummary } from '@slipway/contracts';
 import { type FormEvent, useId, useState } from 'react';
 import { Link, useParams } from 'react-router';
+import { paths } from '../../app/paths.ts';
 import { ErrorNotice } from '../../components/ErrorNotice.tsx';
 import { Gate } from '../../components/Gate.tsx';
 import { Loading } from '../../components/Loading.tsx';
@@ -126,14 +127,14 @@ export function RunsPage() {
   const [running, setRunning] = useState(false);
   const items = runs.data?.pages.flatMap((page) => page.items) ?? [];
   const now = useNow(items.some((run) => !isFinished(run.status)));
-  const base = `/workspaces/${workspace}/projects/${project}/pipelines/${pipeline}/runs`;
+  const base = paths.runs({ workspace, project, pipeline });
   return (
     <section aria-labelledby="runs-title">
       <nav className="breadcrumbs" aria-label="Breadcrumbs">
-        <Link to="/workspaces">Workspaces</Link> / <Link to={`/workspaces/${workspace}`}>{workspace}</Link> /{' '}
-        <Link to={`/workspaces/${workspace}/projects/${project}`}>{project}</Link> /{' '}
-        <Link to={`/workspaces/${workspace}/projects/${project}/pipelines/${pipeline}`}>{pipeline}</Link> /{' '}
-        <span>runs</span>
+        <Link to={paths.workspaces()}>Workspaces</Link> /{' '}
+        <Link to={paths.workspace(workspace)}>{workspace}</Link> /{' '}
+        <Link to={paths.project(workspace, project)}>{project}</Link> /{' '}
+        <Link to={paths.pipeline({ workspace, project, pipeline })}>{pipeline}</Link> / <span>runs</span>
       </nav>
       <div className="page-header">
         <div>

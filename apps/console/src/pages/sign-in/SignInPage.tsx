@@ -1,5 +1,6 @@
 import { type FormEvent, useState } from 'react';
 import { Navigate, useNavigate, useSearchParams } from 'react-router';
+import { paths } from '../../app/paths.ts';
 import { ErrorNotice } from '../../components/ErrorNotice.tsx';
 import { TextField } from '../../components/TextField.tsx';
 import { useSignIn } from '../../features/auth/api/mutations.ts';
@@ -7,7 +8,7 @@ import { useSession, useSignInProviders } from '../../features/auth/api/queries.
 
 /** Only same-origin paths are followed after sign-in (no open redirect). */
 function safeNext(next: string | null): string {
-  return next?.startsWith('/') && !next.startsWith('//') ? next : '/workspaces';
+  return next?.startsWith('/') && !next.startsWith('//') ? next : paths.workspaces();
 }
 
 export function SignInPage() {

@@ -1,5 +1,6 @@
 import { useState } from 'react';
 import { Link, useParams } from 'react-router';
+import { paths } from '../../app/paths.ts';
 import { ErrorNotice } from '../../components/ErrorNotice.tsx';
 import { Gate } from '../../components/Gate.tsx';
 import { Modal } from '../../components/Modal.tsx';
@@ -56,7 +57,7 @@ function TemplateDetails({ workspace, name }: { workspace: string; name: string 
       <ul aria-label="Used by">
         {t.usages.map((usage) => (
           <li key={`${usage.project}/${usage.pipeline}`}>
-            <Link to={`/workspaces/${workspace}/projects/${usage.project}/pipelines/${usage.pipeline}`}>
+            <Link to={paths.pipeline({ workspace, project: usage.project, pipeline: usage.pipeline })}>
               {usage.project}/{usage.pipeline}
             </Link>{' '}
             uses v{usage.version}
@@ -105,8 +106,8 @@ export function TemplatesPage() {
   return (
     <section aria-labelledby="templates-title">
       <nav className="breadcrumbs" aria-label="Breadcrumbs">
-        <Link to="/workspaces">Workspaces</Link> / <Link to={`/workspaces/${workspace}`}>{workspace}</Link> /{' '}
-        <span>Pipeline templates</span>
+        <Link to={paths.workspaces()}>Workspaces</Link> /{' '}
+        <Link to={paths.workspace(workspace)}>{workspace}</Link> / <span>Pipeline templates</span>
       </nav>
       <div className="page-header">
         <div>

@@ -1,6 +1,7 @@
 import type { CreatedWebhook, Webhook } from '@slipway/contracts';
 import { useState } from 'react';
 import { Link, useParams } from 'react-router';
+import { paths } from '../../app/paths.ts';
 import { ConfirmDialog } from '../../components/ConfirmDialog.tsx';
 import { ErrorNotice } from '../../components/ErrorNotice.tsx';
 import { Gate } from '../../components/Gate.tsx';
@@ -56,8 +57,9 @@ export function WebhooksPage() {
   return (
     <section aria-labelledby="webhooks-title">
       <nav className="breadcrumbs" aria-label="Breadcrumbs">
-        <Link to="/workspaces">Workspaces</Link> / <Link to={`/workspaces/${workspace}`}>{workspace}</Link> /{' '}
-        <Link to={`/workspaces/${workspace}/projects/${project}`}>{project}</Link> / <span>Webhooks</span>
+        <Link to={paths.workspaces()}>Workspaces</Link> /{' '}
+        <Link to={paths.workspace(workspace)}>{workspace}</Link> /{' '}
+        <Link to={paths.project(workspace, project)}>{project}</Link> / <span>Webhooks</span>
       </nav>
       <div className="page-header">
         <div>

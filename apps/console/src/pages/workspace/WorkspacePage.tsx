@@ -1,5 +1,6 @@
 import { useState } from 'react';
 import { Link, useNavigate, useParams } from 'react-router';
+import { paths } from '../../app/paths.ts';
 import { ConfirmDialog } from '../../components/ConfirmDialog.tsx';
 import { ErrorNotice } from '../../components/ErrorNotice.tsx';
 import { Gate } from '../../components/Gate.tsx';
@@ -38,7 +39,7 @@ export function WorkspacePage() {
   return (
     <section aria-labelledby="workspace-title">
       <nav className="breadcrumbs" aria-label="Breadcrumbs">
-        <Link to="/workspaces">Workspaces</Link> / <span>{ws.name}</span>
+        <Link to={paths.workspaces()}>Workspaces</Link> / <span>{ws.name}</span>
       </nav>
       <div className="page-header">
         <div>
@@ -48,10 +49,10 @@ export function WorkspacePage() {
           </p>
         </div>
         <div className="actions">
-          <Link className="button" to={`/workspaces/${slug}/environments`}>
+          <Link className="button" to={paths.environments(slug)}>
             Environments
           </Link>
-          <Link className="button" to={`/workspaces/${slug}/members`}>
+          <Link className="button" to={paths.workspaceMembers(slug)}>
             Members
           </Link>
           <Gate permission="workspace.update" workspace={slug} mode="disable">
@@ -103,7 +104,7 @@ export function WorkspacePage() {
               {items.map((project) => (
                 <tr key={project.slug}>
                   <td>
-                    <Link to={`/workspaces/${slug}/projects/${project.slug}`}>{project.name}</Link>
+                    <Link to={paths.project(slug, project.slug)}>{project.name}</Link>
                   </td>
                   <td>
                     <code>{project.slug}</code>
@@ -143,7 +144,7 @@ export function WorkspacePage() {
                 // After an import, the project page says what was detected and created.
                 onSuccess: (created) =>
                   created.starter
-                    ? navigate(`/workspaces/${slug}/projects/${created.slug}`, {
+                    ? navigate(paths.project(slug, created.slug), {
                         state: { starter: created.starter },
                       })
                     : close(),
@@ -176,7 +177,7 @@ export function WorkspacePage() {
         error={remove.error}
         onClose={close}
         onConfirm={() =>
-          remove.mutate(undefined, { onSuccess: () => navigate('/workspaces', { replace: true }) })
+          remove.mutate(undefined, { onSuccess: () => navigate(paths.workspaces(), { replace: true }) })
         }
       />
     </section>

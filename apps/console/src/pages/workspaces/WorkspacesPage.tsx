@@ -1,5 +1,6 @@
 import { useState } from 'react';
 import { Link, useNavigate } from 'react-router';
+import { paths } from '../../app/paths.ts';
 import { ErrorNotice } from '../../components/ErrorNotice.tsx';
 import { Gate } from '../../components/Gate.tsx';
 import { Loading } from '../../components/Loading.tsx';
@@ -60,7 +61,7 @@ export function WorkspacesPage() {
               {items.map((workspace) => (
                 <tr key={workspace.slug}>
                   <td>
-                    <Link to={`/workspaces/${workspace.slug}`}>{workspace.name}</Link>
+                    <Link to={paths.workspace(workspace.slug)}>{workspace.name}</Link>
                   </td>
                   <td>
                     <code>{workspace.slug}</code>
@@ -99,7 +100,7 @@ export function WorkspacesPage() {
               {
                 onSuccess: (workspace) => {
                   closeCreate();
-                  navigate(`/workspaces/${workspace.slug}`);
+                  navigate(paths.workspace(workspace.slug));
                 },
               },
             )

@@ -1,6 +1,7 @@
 import { type ProjectStarter, ProjectStarterSchema } from '@slipway/contracts';
 import { STARTER_TEMPLATES } from '@slipway/pipeline';
 import { Link } from 'react-router';
+import { paths } from '../../../app/paths.ts';
 
 /** The starter an import reported, when the page was reached right after it (router state). */
 export function starterFromState(state: unknown): ProjectStarter | undefined {
@@ -33,7 +34,13 @@ export function StarterNotice(props: {
       {starter.pipeline ? (
         <>
           Created pipeline{' '}
-          <Link to={`/workspaces/${props.workspace}/projects/${props.project}/pipelines/${starter.pipeline}`}>
+          <Link
+            to={paths.pipeline({
+              workspace: props.workspace,
+              project: props.project,
+              pipeline: starter.pipeline,
+            })}
+          >
             {starter.pipeline}
           </Link>{' '}
           {starter.template ? (

@@ -1,11 +1,8 @@
 import type { RunStatus } from '@slipway/contracts';
 
-/** The pipeline whose runs these are. */
-export interface PipelineRef {
-  workspace: string;
-  project: string;
-  pipeline: string;
-}
+import type { PipelineRef } from '../../../app/paths.ts';
+
+export type { PipelineRef } from '../../../app/paths.ts';
 
 /** One run of a pipeline. */
 export interface RunRef extends PipelineRef {

@@ -1,5 +1,6 @@
 import { Link } from 'react-router';
-import { activeRunsOf, cancelAndDeleteLabel, runPath } from '../active-runs.ts';
+import { paths } from '../../../app/paths.ts';
+import { activeRunsOf, cancelAndDeleteLabel } from '../active-runs.ts';
 import { RunStatusBadge } from './RunStatusBadge.tsx';
 
 /**
@@ -25,7 +26,7 @@ export function ActiveRunsRefusal(props: {
       <ul>
         {runs.map((run) => (
           <li key={run.id}>
-            <Link to={runPath(run)}>
+            <Link to={paths.run(run)}>
               {run.workspace}/{run.project}/{run.pipeline} #{run.number}
             </Link>{' '}
             <RunStatusBadge status={run.status} />

@@ -1,6 +1,7 @@
 import type { Run } from '@slipway/contracts';
 import { useId, useState } from 'react';
 import { useNavigate } from 'react-router';
+import { paths } from '../../../app/paths.ts';
 import { ConfirmDialog } from '../../../components/ConfirmDialog.tsx';
 import { ErrorNotice } from '../../../components/ErrorNotice.tsx';
 import { Gate } from '../../../components/Gate.tsx';
@@ -24,7 +25,12 @@ export function RunActions(props: { target: RunRef; run: Run }) {
     retry.mutate(stage, {
       onSuccess: (created) =>
         navigate(
-          `/workspaces/${target.workspace}/projects/${target.project}/pipelines/${target.pipeline}/runs/${created.number}`,
+          paths.run({
+            workspace: target.workspace,
+            project: target.project,
+            pipeline: target.pipeline,
+            number: created.number,
+          }),
         ),
     });
   const scope = { workspace: target.workspace, project: target.project };

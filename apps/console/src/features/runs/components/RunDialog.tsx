@@ -3,6 +3,7 @@ import type { PipelineSpec } from '@slipway/pipeline';
 import { type FormEvent, useId, useMemo, useState } from 'react';
 import { useNavigate } from 'react-router';
 import { ApiError } from '../../../api/client.ts';
+import { paths } from '../../../app/paths.ts';
 import { ErrorNotice } from '../../../components/ErrorNotice.tsx';
 import { FormActions } from '../../../components/FormActions.tsx';
 import { Loading } from '../../../components/Loading.tsx';
@@ -85,7 +86,12 @@ function RunForm(props: { target: PipelineRef; spec: PipelineSpec; onClose: () =
       {
         onSuccess: (run: Run) =>
           navigate(
-            `/workspaces/${target.workspace}/projects/${target.project}/pipelines/${target.pipeline}/runs/${run.number}`,
+            paths.run({
+              workspace: target.workspace,
+              project: target.project,
+              pipeline: target.pipeline,
+              number: run.number,
+            }),
           ),
       },
     );

@@ -1,5 +1,6 @@
 import type { DeliveryOutcome, Webhook } from '@slipway/contracts';
 import { Link } from 'react-router';
+import { paths } from '../../../app/paths.ts';
 import { ErrorNotice } from '../../../components/ErrorNotice.tsx';
 import { Loading } from '../../../components/Loading.tsx';
 import { useWebhookDeliveries } from '../api/queries.ts';
@@ -20,7 +21,7 @@ export function WebhookDeliveries(props: { workspace: string; project: string; w
   const { workspace, project, webhook } = props;
   const deliveries = useWebhookDeliveries(workspace, project, webhook.name);
   const items = deliveries.data?.items ?? [];
-  const runs = `/workspaces/${workspace}/projects/${project}/pipelines/${webhook.pipeline}/runs`;
+  const runs = paths.runs({ workspace, project, pipeline: webhook.pipeline });
   return (
     <section aria-labelledby="deliveries-title">
       <div className="section-header">

@@ -1,0 +1,82 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { paths, routePatterns } from './paths.ts';
+
+const SRC = join(import.meta.dirname, '..');
+
+function sourceFiles(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) return sourceFiles(path);
+    return /\.(ts|tsx)$/.test(entry.name) && !/\.test\.tsx?$/.test(entry.name) ? [path] : [];
+  });
+}
+
+// A console route written by hand: a string or template literal starting with one of the
+// console's top-level route segments (API paths start with /api and are not routes).
+const TOP_SEGMENTS = [
+  ...new Set(Object.values(routePatterns).map((pattern) => pattern.split('/')[1] ?? '')),
+].filter((segment) => segment !== '');
+const HAND_BUILT_ROUTE = new RegExp(`['"\`]/(${TOP_SEGMENTS.join('|')})(?=[/'"\`?#$])`);
+
+describe('route builder', () => {
+  it('is the only place a console route is written', () => {
+    for (const handBuilt of [
+      'to={`/workspaces/${slug}`}',
+      'navigate("/users")',
+      "to='/docs/pipeline-spec#x'",
+    ]) {
+      expect(HAND_BUILT_ROUTE.test(handBuilt), handBuilt).toBe(true);
+    }
+    expect(HAND_BUILT_ROUTE.test("request('/api/v1/workspaces')")).toBe(false);
+    const offenders = sourceFiles(SRC)
+      .filter((file) => !file.endsWith(join('app', 'paths.ts')))
+      .flatMap((file) =>
+        readFileSync(file, 'utf8')
+          .split('\n')
+          .flatMap((line, index) =>
+            HAND_BUILT_ROUTE.test(line) ? [`${relative(SRC, file)}:${index + 1}: ${line.trim()}`] : [],
+          ),
+      );
+    expect(offenders).toEqual([]);
+  });
+
+  it('builds each page address and encodes every segment', () => {
+    const run = { workspace: 'acme', project: 'shop', pipeline: 'build', number: 3 };
+    expect(paths.run(run)).toBe('/workspaces/acme/projects/shop/pipelines/build/runs/3');
+    expect(paths.runs(run)).toBe('/workspaces/acme/projects/shop/pipelines/build/runs');
+    expect(paths.pipeline({ ...run, pipeline: 'build & test' })).toBe(
+      '/workspaces/acme/projects/shop/pipelines/build%20%26%20test',
+    );
+    expect(paths.environment('acme', 'prod/eu')).toBe('/workspaces/acme/environments/prod%2Feu');
+    expect(paths.projectMembers('acme', 'shop')).toBe('/workspaces/acme/projects/shop/members');
+    expect(paths.signIn('/workspaces/acme?tab=1')).toBe('/sign-in?next=%2Fworkspaces%2Facme%3Ftab%3D1');
+    expect(paths.pipelineSpecDocs('jobs')).toBe('/docs/pipeline-spec#jobs');
+  });
+
+  it('builds paths that match their own route pattern', () => {
+    const params = {
+      workspace: 'acme',
+      project: 'shop',
+      pipeline: 'build',
+      number: '3',
+      environment: 'prod',
+    };
+    for (const [name, pattern] of Object.entries(routePatterns)) {
+      const expected = pattern.replace(/:(\w+)/g, (_, key: keyof typeof params) => params[key]);
+      const build = paths[name as keyof typeof paths] as (...args: never[]) => string;
+      const actual =
+        pattern.includes(':pipeline') || pattern.includes(':number')
+          ? (build as (ref: typeof params) => string)(params)
+          : pattern.includes(':environment')
+            ? (build as (a: string, b: string) => string)('acme', 'prod')
+            : pattern.includes(':project')
+              ? (build as (a: string, b: string) => string)('acme', 'shop')
+              : pattern.includes(':workspace')
+                ? (build as (a: string) => string)('acme')
+                : (build as () => string)();
+      expect(actual, name).toBe(expected);
+    }
+  });
+});

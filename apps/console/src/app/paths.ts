@@ -1,0 +1,92 @@
+/**
+ * The console's one route builder. Every link and navigation goes through `paths`, and the
+ * router declares its routes with `routePatterns`, so a URL shape is written once
+ * (`paths.test.ts` fails on a hand-built `/workspaces/…` anywhere else in `src/`).
+ *
+ * Builders take the identifiers the API uses in its own paths (workspace and project slugs,
+ * pipeline and environment names, run numbers) and percent-encode each segment, so a name
+ * with a reserved character still lands on its page.
+ */
+
+/** Route patterns in react-router's syntax (`:param` segments), one per page. */
+export const routePatterns = {
+  signIn: '/sign-in',
+  invite: '/invite',
+  workspaces: '/workspaces',
+  workspace: '/workspaces/:workspace',
+  workspaceMembers: '/workspaces/:workspace/members',
+  environments: '/workspaces/:workspace/environments',
+  environment: '/workspaces/:workspace/environments/:environment',
+  templates: '/workspaces/:workspace/templates',
+  credentials: '/workspaces/:workspace/credentials',
+  project: '/workspaces/:workspace/projects/:project',
+  projectMembers: '/workspaces/:workspace/projects/:project/members',
+  webhooks: '/workspaces/:workspace/projects/:project/webhooks',
+  pipeline: '/workspaces/:workspace/projects/:project/pipelines/:pipeline',
+  runs: '/workspaces/:workspace/projects/:project/pipelines/:pipeline/runs',
+  run: '/workspaces/:workspace/projects/:project/pipelines/:pipeline/runs/:number',
+  clusters: '/clusters',
+  users: '/users',
+  audit: '/audit',
+  account: '/account',
+  pipelineSpecDocs: '/docs/pipeline-spec',
+} as const;
+
+/** The name of a page, as a key of `routePatterns`. */
+export type RouteName = keyof typeof routePatterns;
+
+/** A pipeline's address: workspace slug, project slug, pipeline name. */
+export interface PipelineRef {
+  workspace: string;
+  project: string;
+  pipeline: string;
+}
+
+/** A run's address: its pipeline's plus the run number (the build number, per pipeline). */
+export interface RunAddress extends PipelineRef {
+  number: number | string;
+}
+
+const segment = encodeURIComponent;
+
+function workspacePath(workspace: string): string {
+  return `${routePatterns.workspaces}/${segment(workspace)}`;
+}
+
+function projectPath(workspace: string, project: string): string {
+  return `${workspacePath(workspace)}/projects/${segment(project)}`;
+}
+
+function pipelinePath(ref: PipelineRef): string {
+  return `${projectPath(ref.workspace, ref.project)}/pipelines/${segment(ref.pipeline)}`;
+}
+
+/** Builders of every console URL; each returns an absolute path (no origin). */
+export const paths = {
+  /** Sign-in; `next` (a same-origin path) is where to go once signed in. */
+  signIn: (next?: string): string =>
+    next ? `${routePatterns.signIn}?next=${encodeURIComponent(next)}` : routePatterns.signIn,
+  invite: (): string => routePatterns.invite,
+  workspaces: (): string => routePatterns.workspaces,
+  workspace: workspacePath,
+  workspaceMembers: (workspace: string): string => `${workspacePath(workspace)}/members`,
+  environments: (workspace: string): string => `${workspacePath(workspace)}/environments`,
+  environment: (workspace: string, environment: string): string =>
+    `${workspacePath(workspace)}/environments/${segment(environment)}`,
+  templates: (workspace: string): string => `${workspacePath(workspace)}/templates`,
+  credentials: (workspace: string): string => `${workspacePath(workspace)}/credentials`,
+  project: projectPath,
+  projectMembers: (workspace: string, project: string): string =>
+    `${projectPath(workspace, project)}/members`,
+  webhooks: (workspace: string, project: string): string => `${projectPath(workspace, project)}/webhooks`,
+  pipeline: pipelinePath,
+  runs: (ref: PipelineRef): string => `${pipelinePath(ref)}/runs`,
+  run: (ref: RunAddress): string => `${pipelinePath(ref)}/runs/${segment(String(ref.number))}`,
+  clusters: (): string => routePatterns.clusters,
+  users: (): string => routePatterns.users,
+  audit: (): string => routePatterns.audit,
+  account: (): string => routePatterns.account,
+  /** The pipeline spec reference; `anchor` names a key's section (see `json-schema.ts`). */
+  pipelineSpecDocs: (anchor?: string): string =>
+    anchor ? `${routePatterns.pipelineSpecDocs}#${anchor}` : routePatterns.pipelineSpecDocs,
+} as const;
