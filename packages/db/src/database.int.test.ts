@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Database, openDatabase } from './database.ts';
+import { isForeignKeyViolation, isUniqueViolation } from './errors.ts';
 
 describe('the embedded database (PGlite)', () => {
   let dataDir: string;
@@ -28,5 +29,19 @@ describe('the embedded database (PGlite)', () => {
       expect(await db.sql<{ n: number }>('SELECT $1::int AS n', [i])).toEqual([{ n: i }]);
       expect(await db.sql<{ s: string }>('SELECT $1::text AS s', [`v${i}`])).toEqual([{ s: `v${i}` }]);
     }
+  });
+
+  it('tells unique and foreign-key violations of raw statements (P2010) as it does of model queries', async () => {
+    await db.prisma.$executeRawUnsafe('CREATE TABLE raw_parent (id int PRIMARY KEY)');
+    await db.prisma.$executeRawUnsafe('CREATE TABLE raw_child (parent int REFERENCES raw_parent (id))');
+    await db.prisma.$executeRaw`INSERT INTO raw_parent (id) VALUES (1)`;
+    const duplicate = await db.prisma.$executeRaw`INSERT INTO raw_parent (id) VALUES (1)`.catch(
+      (e: unknown) => e,
+    );
+    const orphan = await db.prisma.$executeRaw`INSERT INTO raw_child (parent) VALUES (2)`.catch(
+      (e: unknown) => e,
+    );
+    expect([isUniqueViolation(duplicate), isForeignKeyViolation(duplicate)]).toEqual([true, false]);
+    expect([isUniqueViolation(orphan), isForeignKeyViolation(orphan)]).toEqual([false, true]);
   });
 });

@@ -7,6 +7,7 @@ import {
   type SpecError,
   templateRefOf,
 } from '@slipway/pipeline';
+import { LRUCache } from 'lru-cache';
 import type { Actor } from '../../lib/actor.ts';
 import { ConflictError, NotFoundError } from '../../lib/errors.ts';
 import { invalidSpec } from '../../lib/spec-errors.ts';
@@ -21,6 +22,29 @@ interface PipelineRow {
   updatedAt: Date;
 }
 
+/** How many checked spec texts are kept (a few hundred KiB at most; texts are ≤ 256 KiB each, usually ~1 KiB). */
+const CHECKED_SPECS_KEPT = 200;
+
+/**
+ * The errors of recently checked specs: every Run request checks its pipeline's current
+ * revision again, and parsing (YAML, schema, rules) costs milliseconds. The result depends
+ * only on the text and the gate roles known in the workspace, which form the key, so an
+ * entry never needs invalidating.
+ */
+function createCheckedSpecs() {
+  const cache = new LRUCache<string, SpecError[]>({ max: CHECKED_SPECS_KEPT });
+  return {
+    errorsOf(text: string, roles: readonly string[]): SpecError[] {
+      const key = `${JSON.stringify(roles)}\n${text}`;
+      const cached = cache.get(key);
+      if (cached) return cached;
+      const { errors } = parsePipeline(text, { roles });
+      cache.set(key, errors);
+      return errors;
+    },
+  };
+}
+
 export function createPipelinesService(deps: {
   pipelines: PipelinesRepo;
   projects: ProjectsService;
@@ -30,13 +54,14 @@ export function createPipelinesService(deps: {
   gateRoles: (workspaceId: string) => Promise<string[]>;
 }) {
   const { pipelines, projects } = deps;
+  const checkedSpecs = createCheckedSpecs();
   let jsonSchema: Record<string, unknown> | undefined;
 
   /** Validates a spec; one that `uses` a template is checked in its expanded form. */
   async function check(workspaceId: string, text: string) {
     const ref = templateRefOf(text);
     const options = { roles: await deps.gateRoles(workspaceId) };
-    if (!ref) return { ref: null, expanded: null, errors: parsePipeline(text, options).errors };
+    if (!ref) return { ref: null, expanded: null, errors: checkedSpecs.errorsOf(text, options.roles) };
     const template = await deps.resolveTemplate(workspaceId, ref.name, ref.version);
     if (!template) {
       const line = text.split('\n').findIndex((l) => /^uses\s*:/.test(l)) + 1;

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import {
   ACTIVE_RUN_STATUSES,
   FINISHED_STATUSES,
@@ -9,14 +10,14 @@ import {
 import { type Database, Prisma, type PrismaClient, RUN_CHANNEL } from '@slipway/db';
 import type { Transition } from './engine/run-transitions.ts';
 import { createLogChunksRepo } from './log-chunks.repo.ts';
-import { writesOf } from './run-writes.ts';
+import { createRunStatement, type JobInsert, type RunInsert, writesOf } from './run-writes.ts';
 
 type Db = PrismaClient | Prisma.TransactionClient;
 
 export const runInclude = {
   pipeline: { select: { name: true, projectId: true } },
   jobs: {
-    orderBy: [{ stageIndex: 'asc' }, { createdAt: 'asc' }, { attempt: 'asc' }],
+    orderBy: [{ stageIndex: 'asc' }, { position: 'asc' }, { attempt: 'asc' }],
     include: {
       steps: { orderBy: { index: 'asc' } },
       decisions: { orderBy: { createdAt: 'asc' } },
@@ -31,6 +32,8 @@ export type StepRunRow = JobRunRow['steps'][number];
 export interface NewJobRun {
   stage: string;
   stageIndex: number;
+  /** Its place among the jobs of its stage (0-based), as the pipeline lists them. */
+  position: number;
   name: string;
   kind: 'job' | 'approval';
   attempt: number;
@@ -123,9 +126,28 @@ export function createRunsRepo(prisma: PrismaClient, sql: Database['sql']) {
       return db.pipelineRun.findUnique({ where: { id }, include: runInclude, relationLoadStrategy: 'join' });
     },
 
-    /** Stores a new run (its jobs through `addJobs`, in the same transaction). */
-    async create(data: Prisma.PipelineRunUncheckedCreateInput, db: Db): Promise<void> {
-      await db.pipelineRun.create({ data });
+    /**
+     * Stores a new run with its jobs, steps and first event, numbered with the pipeline's next
+     * build number, and announces it to the engine — one SQL statement (see
+     * `createRunStatement`), so a run request holds no transaction open across round trips.
+     * Throws Prisma's unique violation for a taken Idempotency-Key and a foreign-key violation
+     * when the pipeline or environment was deleted meanwhile.
+     */
+    async create(run: RunInsert, jobs: readonly NewJobRun[]): Promise<void> {
+      const rows = jobs.map(
+        (job): JobInsert => ({
+          ...job,
+          id: randomUUID(),
+          steps: job.steps.map((step, index) => ({
+            ...step,
+            id: randomUUID(),
+            index,
+            // A reused step's log stays with the run that produced it.
+            logComplete: step.status === 'skipped' || job.reusedFrom !== undefined,
+          })),
+        }),
+      );
+      await prisma.$executeRaw(createRunStatement(run, rows, RUN_CHANNEL));
     },
 
     /**
@@ -250,45 +272,6 @@ export function createRunsRepo(prisma: PrismaClient, sql: Database['sql']) {
     },
 
     /** Hands out the next build number of a pipeline (row lock: concurrent runs never share one). */
-    async nextRunNumber(pipelineId: string, db: Db): Promise<number> {
-      const updated = await db.pipeline.update({
-        where: { id: pipelineId },
-        data: { runCounter: { increment: 1 } },
-        select: { runCounter: true },
-      });
-      return updated.runCounter;
-    },
-
-    async addJobs(runId: string, jobs: NewJobRun[], db: Db) {
-      for (const job of jobs) {
-        await db.jobRun.create({
-          data: {
-            runId,
-            stage: job.stage,
-            stageIndex: job.stageIndex,
-            name: job.name,
-            kind: job.kind,
-            attempt: job.attempt,
-            status: job.status,
-            reusedFrom: job.reusedFrom ?? null,
-            startedAt: job.startedAt ?? null,
-            finishedAt: job.finishedAt ?? null,
-            steps: {
-              create: job.steps.map((step, index) => ({
-                index,
-                name: step.name,
-                status: step.status,
-                exitCode: step.exitCode ?? null,
-                result: step.result ?? null,
-                // A reused step's log stays with the run that produced it.
-                logComplete: step.status === 'skipped' || job.reusedFrom !== undefined,
-              })),
-            },
-          },
-        });
-      }
-    },
-
     async setRun(
       runId: string,
       data: Prisma.PipelineRunUpdateInput & { status?: RunStatus },

@@ -320,6 +320,7 @@ export function createRunsService(deps: {
         [{ field: 'body.fromStage', message: 'retry from the first stage that failed, or the whole run' }],
       );
     }
+    const positionOf = (job: PlannedJob) => plan.filter((j) => j.stage === job.stage).indexOf(job);
     const jobs: NewJobRun[] = plan.map((job) => {
       const earlier =
         job.stageIndex < fromIndex
@@ -329,6 +330,7 @@ export function createRunsService(deps: {
         return {
           stage: job.stage,
           stageIndex: job.stageIndex,
+          position: positionOf(job),
           name: job.name,
           kind: job.kind,
           attempt: 1,
@@ -348,6 +350,7 @@ export function createRunsService(deps: {
       return {
         stage: job.stage,
         stageIndex: job.stageIndex,
+        position: positionOf(job),
         name: job.name,
         kind: job.kind,
         attempt: 1,
@@ -357,41 +360,33 @@ export function createRunsService(deps: {
     });
 
     try {
-      const created = await runs.transaction(async (tx) => {
-        const number = await runs.nextRunNumber(pipeline.id, tx);
-        await runs.create(
-          {
-            id,
-            pipelineId: pipeline.id,
-            number,
-            revision,
-            spec: text,
-            releaseType: input.releaseType,
-            environmentId: environment.id,
-            environmentName: environment.name,
-            parameters: shown as object,
-            secretValues:
-              Object.keys(secretValues).length > 0
-                ? deps.secrets.encrypt(JSON.stringify(secretValues))
-                : null,
-            ref,
-            commitSha: input.commit?.slice(0, 64) ?? null,
-            trigger: input.trigger,
-            triggeredById: actor.userId,
-            triggeredByName: actor.username,
-            idempotencyKey: input.idempotencyKey ?? null,
-            idempotencyFingerprint: fingerprint,
-            retryOf: input.retry?.of.number ?? null,
-            status: 'queued',
-          },
-          tx,
-        );
-        await runs.addJobs(id, jobs, tx);
-        await runs.event(tx, id, { type: 'run', status: 'queued' });
-        return runs.findById(id, tx);
-      });
-      if (!created) throw new Error('the run just created is missing');
-      await announce(created.id);
+      await runs.create(
+        {
+          id,
+          pipelineId: pipeline.id,
+          revision,
+          spec: text,
+          releaseType: input.releaseType,
+          environmentId: environment.id,
+          environmentName: environment.name,
+          parameters: shown,
+          secretValues:
+            Object.keys(secretValues).length > 0 ? deps.secrets.encrypt(JSON.stringify(secretValues)) : null,
+          ref,
+          commitSha: input.commit?.slice(0, 64) ?? null,
+          trigger: input.trigger,
+          triggeredById: actor.userId,
+          triggeredByName: actor.username,
+          idempotencyKey: input.idempotencyKey ?? null,
+          idempotencyFingerprint: fingerprint,
+          retryOf: input.retry?.of.number ?? null,
+          status: 'queued',
+        },
+        jobs,
+      );
+      deps.wake(id);
+      const created = await runs.findById(id);
+      if (!created) throw new NotFoundError(`pipeline "${params.pipeline}" has no run ${id} any more`);
       return view(created);
     } catch (error) {
       // Two requests with one Idempotency-Key: the second gets the first's run.

@@ -33,6 +33,7 @@ function job(id: string, over: Partial<JobRunRow> = {}, stepCount = 2): JobRunRo
     runId: 'run',
     stage: over.stage ?? 's',
     stageIndex: 0,
+    position: 0,
     name: id,
     kind: 'job',
     attempt: 1,
