@@ -68,15 +68,16 @@ export function pageOf<Item extends z.ZodType>(item: Item) {
 export const TimestampSchema = z.iso.datetime({ offset: true });
 
 /**
- * `?cancelRuns=true` on a delete: cancel the object's active runs first (wait until their
- * jobs have stopped), then delete; without it, active runs refuse the delete (409).
+ * `?cancelRuns=true` on a delete (or an environment's move to another cluster or namespace):
+ * cancel the object's active runs first (wait until their jobs have stopped), then go on;
+ * without it, active runs refuse the change (409).
  */
 export const CancelRunsQueryField = z
   .enum(['true', 'false'])
   .transform((value) => value === 'true')
   .optional()
   .describe(
-    'true: cancel the active (queued, running, waiting) runs first, then delete; without it active runs refuse the delete (409)',
+    'true: cancel the active (queued, running, waiting) runs first, then delete (or move); without it active runs refuse the change (409)',
   );
 
 /** The query of a delete that active runs can refuse (clusters, projects). */

@@ -292,10 +292,13 @@ export const environmentEndpoints = {
     auditedFields: ['cluster', 'namespace', 'order', 'production', 'approvalPolicy', 'locked'],
     method: 'PATCH',
     path: '/api/v1/workspaces/{workspace}/environments/{environment}',
-    summary: 'Change an environment’s cluster, namespace, order, production flag, policy or lock',
+    summary:
+      'Change an environment’s cluster, namespace, order, production flag, policy or lock; a move to another cluster or namespace is refused while it has active runs unless cancelRuns=true',
     tag: 'environments',
     params: EnvironmentParamsSchema,
+    query: DeleteWithRunsQuerySchema,
     body: UpdateEnvironmentBodySchema,
+    errors: { 409: `the environment moves to another cluster or namespace and ${ACTIVE_RUNS_CONFLICT}` },
     response: EnvironmentSchema,
   }),
   delete: defineEndpoint({

@@ -19,7 +19,16 @@ export function registerEnvironmentRoutes(
     environments.get(actorOf(request), request.params.workspace, request.params.environment),
   );
   registerEndpoint(app, environmentEndpoints.update, (request) =>
-    environments.update(actorOf(request), request.params.workspace, request.params.environment, request.body),
+    environments.update(
+      actorOf(request),
+      request.params.workspace,
+      request.params.environment,
+      request.body,
+      {
+        cancelRuns: request.query.cancelRuns ?? false,
+        requestId: request.id,
+      },
+    ),
   );
   registerEndpoint(app, environmentEndpoints.delete, (request) =>
     environments.delete(actorOf(request), request.params.workspace, request.params.environment, {

@@ -163,6 +163,7 @@ export function createEnvironmentsService(deps: {
       workspaceSlug: string,
       name: string,
       body: UpdateEnvironmentBody,
+      options: { cancelRuns?: boolean; requestId: string },
     ): Promise<Environment> {
       const workspace = await workspaces.authorize(actor, workspaceSlug, 'workspace.environments.manage');
       const existing = await findOrThrow(workspace.id, workspaceSlug, name);
@@ -180,14 +181,33 @@ export function createEnvironmentsService(deps: {
                   ? null
                   : existing.namespace,
           })
-        : {};
-      const row = await environments.update(existing.id, {
+        : null;
+      const data = {
         ...placement,
         ...(body.order !== undefined ? { position: body.order } : {}),
         ...(body.production !== undefined ? { production: body.production } : {}),
         ...(body.locked !== undefined ? { locked: body.locked } : {}),
         ...body.approvalPolicy,
-      });
+      };
+      // Jobs already started stay where they are (each records its cluster and namespace),
+      // but a run's later jobs would start in the new place: a move waits for no active run.
+      const moved =
+        placement !== null &&
+        (placement.clusterId !== existing.clusterId || placement.namespace !== existing.namespace);
+      let row = existing;
+      if (moved) {
+        await deps.guard.deleteUnlessActive({
+          actor,
+          requestId: options.requestId,
+          target: { kind: 'environment', name },
+          change: 'move',
+          scope: { environmentId: existing.id },
+          cancelRuns: options.cancelRuns ?? false,
+          remove: async (tx) => {
+            row = await environments.update(existing.id, data, tx);
+          },
+        });
+      } else row = await environments.update(existing.id, data);
       const updated = toEnvironment(workspaceSlug, row);
       noteChanges(toEnvironment(workspaceSlug, existing), updated, [
         'cluster',

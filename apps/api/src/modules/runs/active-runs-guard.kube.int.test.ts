@@ -1,5 +1,5 @@
-// Deleting an environment whose run has Jobs on the real control plane: refused while the run
-// is active; with cancelRuns=true the Jobs are deleted from the cluster first, and the run's
+// Moving or deleting an environment whose run has Jobs on the real control plane: refused while
+// the run is active; with cancelRuns=true the Jobs are deleted from the cluster first, and the run's
 // jobs never fall back to the local executor.
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
@@ -60,7 +60,58 @@ describe.skipIf(postgresSkipReason() || clusterSkipReason())(
     afterAll(async () => {
       await t?.close();
       await kube.deleteNamespace(namespace).catch(() => undefined);
+      await kube.deleteNamespace(`${namespace}-moved`).catch(() => undefined);
       if (workDir) await rm(workDir, { recursive: true, force: true });
+    });
+
+    // A run's later jobs would start in the environment's new place while its earlier ones
+    // run in the old: a move waits for no active run, as a delete does.
+    it('refuses moving the environment to another namespace while a run is active; with cancelRuns=true cancels it first', async () => {
+      const created = await admin.request({
+        method: 'POST',
+        url: runs,
+        payload: { releaseType: 'default', environment: 'dev' },
+      });
+      expect(created.statusCode, created.body).toBe(201);
+      const number = (created.json() as Run).number;
+      const row = await t.db.prisma.pipelineRun.findFirstOrThrow({
+        where: { number, pipeline: { name: 'ci' } },
+      });
+      const jobsOfRun = () => kube.listJobs(namespace, `slipway.dev/run=${row.id}`);
+      await eventually('the run’s Job on the cluster', async () =>
+        (await jobsOfRun()).length > 0 ? true : undefined,
+      );
+      const move = { namespace: `${namespace}-moved` };
+
+      const refused = await admin.request({ method: 'PATCH', url: environment, payload: move });
+      expect(refused.statusCode, refused.body).toBe(409);
+      expect(refused.json()).toMatchObject({
+        message: `environment "dev" has 1 active run: ${ws}/api/ci #${number} (running); cancel them first, or move with cancelRuns=true`,
+        details: [{ field: 'runs', run: { id: row.id, number, status: 'running' } }],
+      });
+      expect((await admin.request({ method: 'GET', url: environment })).json()).toMatchObject({ namespace });
+      // A change that does not move it is not held up by its runs.
+      const reordered = await admin.request({ method: 'PATCH', url: environment, payload: { order: 3 } });
+      expect(reordered.statusCode, reordered.body).toBe(200);
+
+      const moved = await admin.request({
+        method: 'PATCH',
+        url: `${environment}?cancelRuns=true`,
+        payload: move,
+      });
+      expect(moved.statusCode, moved.body).toBe(200);
+      expect(moved.json()).toMatchObject({ namespace: move.namespace });
+      await eventually('the run’s Jobs to be gone from the old namespace', async () =>
+        (await jobsOfRun()).length === 0 ? true : undefined,
+      );
+      const run = (await admin.request({ method: 'GET', url: `${runs}/${number}` })).json() as Run;
+      expect(run).toMatchObject({
+        status: 'cancelled',
+        message: 'cancelled: environment dev moved to another cluster or namespace by admin',
+      });
+      // Back where it was (no run is active now), for the next test.
+      const back = await admin.request({ method: 'PATCH', url: environment, payload: { namespace } });
+      expect(back.statusCode, back.body).toBe(200);
     });
 
     it('is refused while the run is active; with cancelRuns=true its Jobs are deleted and no local process starts', async () => {

@@ -53,10 +53,15 @@ export interface GuardedDelete {
   requestId: string;
   /** What is deleted: named in the refusal (`environment "dev"`) and in the message of each run cancelled. */
   target: { kind: 'environment' | 'cluster' | 'project'; name: string };
+  /**
+   * What happens to it (default `delete`); `move`: an environment moves to another cluster or
+   * namespace, where jobs already started there would be lost track of.
+   */
+  change?: 'delete' | 'move';
   scope: RunScope;
   /** `?cancelRuns=true`: cancel the active runs, wait until their jobs have stopped, then delete. */
   cancelRuns: boolean;
-  /** Deletes the object inside the transaction that holds its lock (no active run is left). */
+  /** Deletes (or changes) the object inside the transaction that holds its lock (no active run is left). */
   remove: (tx: Prisma.TransactionClient) => Promise<void>;
 }
 
@@ -83,7 +88,8 @@ export function createActiveRunsGuard(deps: {
   }
 
   async function cancelAll(runs: readonly RunRef[], input: GuardedDelete): Promise<void> {
-    const message = `cancelled: ${input.target.kind} ${input.target.name} deleted by ${input.actor.username}`;
+    const done = input.change === 'move' ? 'moved to another cluster or namespace' : 'deleted';
+    const message = `cancelled: ${input.target.kind} ${input.target.name} ${done} by ${input.actor.username}`;
     for (const run of runs) {
       await deps.cancel(run, message);
       await audit.record({
@@ -108,8 +114,8 @@ export function createActiveRunsGuard(deps: {
     activeRuns,
 
     /**
-     * Deletes through `input.remove` when no run is active in `input.scope`, checking and
-     * deleting in one transaction that holds the object's row lock (see active-runs.repo.ts).
+     * Deletes (or moves, see `change`) through `input.remove` when no run is active in
+     * `input.scope`, checking and changing in one transaction that holds the object's row lock (see active-runs.repo.ts).
      * Throws ConflictError (409) naming the active runs, unless `cancelRuns`: then cancels
      * them, waits until the engine has stopped them, and tries again (a few rounds).
      */
@@ -126,7 +132,7 @@ export function createActiveRunsGuard(deps: {
         if (blocking.length === 0) break;
         if (!input.cancelRuns) {
           throw new ConflictError(
-            `${object} has ${describeActiveRuns(blocking)}; cancel them first, or delete with cancelRuns=true`,
+            `${object} has ${describeActiveRuns(blocking)}; cancel them first, or ${input.change ?? 'delete'} with cancelRuns=true`,
             activeRunDetails(blocking),
           );
         }
