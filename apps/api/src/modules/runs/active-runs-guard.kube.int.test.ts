@@ -64,9 +64,8 @@ describe.skipIf(postgresSkipReason() || clusterSkipReason())(
       if (workDir) await rm(workDir, { recursive: true, force: true });
     });
 
-    // A run's later jobs would start in the environment's new place while its earlier ones
-    // run in the old: a move waits for no active run, as a delete does.
-    it('refuses moving the environment to another namespace while a run is active; with cancelRuns=true cancels it first', async () => {
+    /** Starts a run in `dev` and waits for its Job on the cluster (it stays running: no pod may start). */
+    async function startRunWithJob() {
       const created = await admin.request({
         method: 'POST',
         url: runs,
@@ -78,9 +77,17 @@ describe.skipIf(postgresSkipReason() || clusterSkipReason())(
         where: { number, pipeline: { name: 'ci' } },
       });
       const jobsOfRun = () => kube.listJobs(namespace, `slipway.dev/run=${row.id}`);
-      await eventually('the run’s Job on the cluster', async () =>
-        (await jobsOfRun()).length > 0 ? true : undefined,
-      );
+      const [job] = await eventually('the run’s Job on the cluster', async () => {
+        const jobs = await jobsOfRun();
+        return jobs.length > 0 ? jobs : undefined;
+      });
+      return { number, row, jobsOfRun, job };
+    }
+
+    // A run's later jobs would start in the environment's new place while its earlier ones
+    // run in the old: a move waits for no active run, as a delete does.
+    it('refuses moving the environment to another namespace while a run is active; with cancelRuns=true cancels it first', async () => {
+      const { number, row, jobsOfRun } = await startRunWithJob();
       const move = { namespace: `${namespace}-moved` };
 
       const refused = await admin.request({ method: 'PATCH', url: environment, payload: move });
@@ -115,21 +122,7 @@ describe.skipIf(postgresSkipReason() || clusterSkipReason())(
     });
 
     it('is refused while the run is active; with cancelRuns=true its Jobs are deleted and no local process starts', async () => {
-      const created = await admin.request({
-        method: 'POST',
-        url: runs,
-        payload: { releaseType: 'default', environment: 'dev' },
-      });
-      expect(created.statusCode, created.body).toBe(201);
-      const number = (created.json() as Run).number;
-      const row = await t.db.prisma.pipelineRun.findFirstOrThrow({
-        where: { number, pipeline: { name: 'ci' } },
-      });
-      const jobsOfRun = () => kube.listJobs(namespace, `slipway.dev/run=${row.id}`);
-      const [job] = await eventually('the run’s Job on the cluster', async () => {
-        const jobs = await jobsOfRun();
-        return jobs.length > 0 ? jobs : undefined;
-      });
+      const { number, row, jobsOfRun, job } = await startRunWithJob();
       const jobName = job?.metadata?.name ?? '';
       expect(jobName).not.toBe('');
 
