@@ -4,6 +4,7 @@ import { paths } from '../../app/paths.ts';
 import { ErrorNotice } from '../../components/ErrorNotice.tsx';
 import { Gate } from '../../components/Gate.tsx';
 import { Modal } from '../../components/Modal.tsx';
+import { type ListColumn, ListPage } from '../../components/page/ListPage.tsx';
 import {
   useCreateTemplate,
   usePublishTemplate,
@@ -93,6 +94,9 @@ function TemplateDetails({ workspace, name }: { workspace: string; name: string 
   );
 }
 
+/** A row of the templates list, as the list endpoint returns it. */
+type TemplateSummary = NonNullable<ReturnType<typeof useTemplates>['data']>['items'][number];
+
 export function TemplatesPage() {
   const workspace = useParams().workspace ?? '';
   const templates = useTemplates(workspace);
@@ -103,55 +107,46 @@ export function TemplatesPage() {
     setCreating(false);
     create.reset();
   };
+  const createButton = (label: string, className: string) => (
+    <Gate permission="workspace.templates.manage" workspace={workspace}>
+      <button type="button" className={className} onClick={() => setCreating(true)}>
+        {label}
+      </button>
+    </Gate>
+  );
+  const columns: ListColumn<TemplateSummary>[] = [
+    {
+      header: 'Template',
+      cell: (template) => (
+        <button type="button" className="canvas-job-title" onClick={() => setSelected(template.name)}>
+          {template.name}
+        </button>
+      ),
+    },
+    { header: 'Latest version', cell: (template) => `v${template.latestVersion}` },
+    {
+      header: 'Updated',
+      className: 'muted',
+      cell: (template) => new Date(template.updatedAt).toLocaleString(),
+    },
+  ];
   return (
-    <section aria-labelledby="templates-title">
-      <nav className="breadcrumbs" aria-label="Breadcrumbs">
-        <Link to={paths.workspaces()}>Workspaces</Link> /{' '}
-        <Link to={paths.workspace(workspace)}>{workspace}</Link> / <span>Pipeline templates</span>
-      </nav>
-      <div className="page-header">
-        <div>
-          <h1 id="templates-title">Pipeline templates</h1>
-          <p className="muted">
-            The workspace’s shared pipelines. Pipelines pin a version; publishing a new one changes none of
-            them.
-          </p>
-        </div>
-        <Gate permission="workspace.templates.manage" workspace={workspace}>
-          <button type="button" className="button button-primary" onClick={() => setCreating(true)}>
-            Create template
-          </button>
-        </Gate>
-      </div>
-      <ErrorNotice error={templates.error} />
-      <div className="table-scroll">
-        <table className="table" aria-label="Templates">
-          <thead>
-            <tr>
-              <th>Template</th>
-              <th>Latest version</th>
-              <th>Updated</th>
-            </tr>
-          </thead>
-          <tbody>
-            {(templates.data?.items ?? []).map((template) => (
-              <tr key={template.name}>
-                <td>
-                  <button
-                    type="button"
-                    className="canvas-job-title"
-                    onClick={() => setSelected(template.name)}
-                  >
-                    {template.name}
-                  </button>
-                </td>
-                <td>v{template.latestVersion}</td>
-                <td className="muted">{new Date(template.updatedAt).toLocaleString()}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
+    <ListPage
+      title="Pipeline templates"
+      description="The workspace’s shared pipelines. Pipelines pin a version; publishing a new one changes none of them."
+      actions={createButton('Create template', 'button button-primary')}
+      query={templates}
+      errorTitle="Cannot list templates"
+      items={templates.data?.items}
+      columns={columns}
+      rowKey={(template) => template.name}
+      label="Templates"
+      empty={{
+        title: 'No templates yet.',
+        body: 'A template is a pipeline that projects use by name and version, filling in its inputs.',
+        action: createButton('Create the first template', 'button'),
+      }}
+    >
       {selected ? <TemplateDetails key={selected} workspace={workspace} name={selected} /> : null}
       <Modal title="Create template" open={creating} onClose={close}>
         <NamedSpecForm
@@ -171,6 +166,6 @@ export function TemplatesPage() {
           }
         />
       </Modal>
-    </section>
+    </ListPage>
   );
 }
