@@ -55,16 +55,15 @@ function CreateTokenForm(props: { create: ReturnType<typeof useCreateToken> }) {
     submit: props.create.mutateAsync,
     onSuccess: (_, values) => form.reset({ ...values, name: '' }),
   });
-  const scope = form.field('scope');
   return (
     <form className="card add-member" aria-label="create token" onSubmit={form.onSubmit}>
       <FormError form={form} />
       <TextInput label="Token name" required field={form.field('name')} />
       <select
         aria-label="Scope"
-        name={scope.name}
-        value={scope.value}
-        onChange={(e) => scope.onChange(e.target.value === 'write' ? 'write' : 'read')}
+        name="scope"
+        value={form.values.scope}
+        onChange={(e) => form.set('scope', e.target.value === 'write' ? 'write' : 'read')}
       >
         <option value="read">read</option>
         <option value="write">write</option>

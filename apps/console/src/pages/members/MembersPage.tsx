@@ -116,12 +116,16 @@ function AddMemberForm(props: { scope: MemberScope; roles: Role[]; initialRole: 
     submit: add.mutateAsync,
     onSuccess: (_, values) => form.reset({ ...values, user: '' }),
   });
-  const role = form.field('role');
   return (
     <form className="card add-member" aria-label="add member" onSubmit={form.onSubmit}>
       <FormError form={form} />
       <TextInput label="Username" required field={form.field('user')} />
-      <RoleSelect label="Role" roles={props.roles} value={role.value} onChange={role.onChange} />
+      <RoleSelect
+        label="Role"
+        roles={props.roles}
+        value={form.values.role}
+        onChange={(role) => form.set('role', role)}
+      />
       <button type="submit" className="button button-primary" disabled={form.submitting}>
         Add member
       </button>
