@@ -1,5 +1,6 @@
 import { ErrorNotice } from '../../components/ErrorNotice.tsx';
-import { FormError } from '../../components/form/FormError.tsx';
+import { FormActions } from '../../components/FormActions.tsx';
+import { Form } from '../../components/form/Form.tsx';
 import { TextInput } from '../../components/form/fields.tsx';
 import { useForm } from '../../components/form/use-form.ts';
 import {
@@ -20,8 +21,7 @@ function PasswordForm() {
     onSuccess: () => form.reset(empty),
   });
   return (
-    <form className="card form" onSubmit={form.onSubmit} aria-label="change password">
-      <FormError form={form} />
+    <Form form={form} label="change password" className="card form">
       {change.isSuccess ? (
         <div className="notice notice-info">Password changed; your other sessions were ended.</div>
       ) : null}
@@ -39,12 +39,8 @@ function PasswordForm() {
         required
         field={form.field('newPassword')}
       />
-      <div className="form-actions">
-        <button type="submit" className="button button-primary" disabled={form.submitting}>
-          Change password
-        </button>
-      </div>
-    </form>
+      <FormActions submitLabel="Change password" pending={form.submitting} pendingLabel="Changing…" />
+    </Form>
   );
 }
 
@@ -56,8 +52,7 @@ function CreateTokenForm(props: { create: ReturnType<typeof useCreateToken> }) {
     onSuccess: (_, values) => form.reset({ ...values, name: '' }),
   });
   return (
-    <form className="card add-member" aria-label="create token" onSubmit={form.onSubmit}>
-      <FormError form={form} />
+    <Form form={form} label="create token" className="card add-member">
       <TextInput label="Token name" required field={form.field('name')} />
       <select
         aria-label="Scope"
@@ -71,7 +66,7 @@ function CreateTokenForm(props: { create: ReturnType<typeof useCreateToken> }) {
       <button type="submit" className="button button-primary" disabled={form.submitting}>
         Create token
       </button>
-    </form>
+    </Form>
   );
 }
 

@@ -10,6 +10,7 @@ import { useClusters } from '../../features/clusters/api/queries.ts';
 import { useDeleteEnvironment, useUpdateEnvironment } from '../../features/environments/api/mutations.ts';
 import { useEnvironment, useEnvironmentWorkloads } from '../../features/environments/api/queries.ts';
 import {
+  approvalPolicyOf,
   EnvironmentForm,
   initialEnvironmentValues,
 } from '../../features/environments/components/EnvironmentForm.tsx';
@@ -184,11 +185,7 @@ export function EnvironmentPage() {
               namespace: values.cluster ? values.namespace || null : null,
               order: values.order,
               production: values.production,
-              approvalPolicy: {
-                requiredApprovals: values.requiredApprovals,
-                approverRole: values.approverRole,
-                allowSelfApproval: values.allowSelfApproval,
-              },
+              approvalPolicy: approvalPolicyOf(values),
             })
           }
           onSuccess={close}

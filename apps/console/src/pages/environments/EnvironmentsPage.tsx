@@ -10,6 +10,7 @@ import { useClusters } from '../../features/clusters/api/queries.ts';
 import { useCreateEnvironment } from '../../features/environments/api/mutations.ts';
 import { useEnvironments } from '../../features/environments/api/queries.ts';
 import {
+  approvalPolicyOf,
   EnvironmentForm,
   initialEnvironmentValues,
 } from '../../features/environments/components/EnvironmentForm.tsx';
@@ -107,11 +108,7 @@ export function EnvironmentsPage() {
               ...(values.cluster && values.namespace ? { namespace: values.namespace } : {}),
               order: values.order,
               production: values.production,
-              approvalPolicy: {
-                requiredApprovals: values.requiredApprovals,
-                approverRole: values.approverRole,
-                allowSelfApproval: values.allowSelfApproval,
-              },
+              approvalPolicy: approvalPolicyOf(values),
             })
           }
           onSuccess={close}

@@ -4,7 +4,7 @@ import { Link, useParams } from 'react-router';
 import { paths } from '../../app/paths.ts';
 import { ErrorNotice } from '../../components/ErrorNotice.tsx';
 import { FormActions } from '../../components/FormActions.tsx';
-import { FormError } from '../../components/form/FormError.tsx';
+import { Form } from '../../components/form/Form.tsx';
 import { TextInput } from '../../components/form/fields.tsx';
 import { useForm } from '../../components/form/use-form.ts';
 import { Gate } from '../../components/Gate.tsx';
@@ -63,8 +63,7 @@ function CreateRoleForm(props: { workspace: string; onDone: () => void }) {
   const available = (catalogue.data?.items ?? []).filter((p) => levels.includes(p.level));
   const permissionsError = form.error('permissions');
   return (
-    <form className="form" onSubmit={form.onSubmit} aria-label="create role">
-      <FormError form={form} />
+    <Form form={form} label="create role">
       <TextInput label="Name" required field={form.field('name')} />
       <fieldset className="fieldset">
         <legend>Applies to</legend>
@@ -104,7 +103,7 @@ function CreateRoleForm(props: { workspace: string; onDone: () => void }) {
         {permissionsError ? <p className="field-error">{permissionsError}</p> : null}
       </fieldset>
       <FormActions onCancel={props.onDone} pending={form.submitting} submitLabel="Create role" />
-    </form>
+    </Form>
   );
 }
 
@@ -117,8 +116,7 @@ function AddMemberForm(props: { scope: MemberScope; roles: Role[]; initialRole: 
     onSuccess: (_, values) => form.reset({ ...values, user: '' }),
   });
   return (
-    <form className="card add-member" aria-label="add member" onSubmit={form.onSubmit}>
-      <FormError form={form} />
+    <Form form={form} label="add member" className="card add-member">
       <TextInput label="Username" required field={form.field('user')} />
       <RoleSelect
         label="Role"
@@ -129,7 +127,7 @@ function AddMemberForm(props: { scope: MemberScope; roles: Role[]; initialRole: 
       <button type="submit" className="button button-primary" disabled={form.submitting}>
         Add member
       </button>
-    </form>
+    </Form>
   );
 }
 

@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import { ErrorNotice } from '../../components/ErrorNotice.tsx';
 import { FormActions } from '../../components/FormActions.tsx';
-import { FormError } from '../../components/form/FormError.tsx';
+import { Form } from '../../components/form/Form.tsx';
 import { CheckboxInput, TextInput } from '../../components/form/fields.tsx';
 import { useForm } from '../../components/form/use-form.ts';
 import { Loading } from '../../components/Loading.tsx';
@@ -22,8 +22,7 @@ function CreateUserForm(props: { onCreated: (invitePath: string | null) => void;
     onSuccess: (created) => props.onCreated(created.invitePath),
   });
   return (
-    <form className="form" onSubmit={form.onSubmit} aria-label="create user">
-      <FormError form={form} />
+    <Form form={form} label="create user">
       <TextInput label="Username" required autoFocus field={form.field('username')} />
       <TextInput label="Display name" field={form.field('displayName')} />
       <TextInput
@@ -40,7 +39,7 @@ function CreateUserForm(props: { onCreated: (invitePath: string | null) => void;
         pendingLabel="Create user"
         submitLabel={'Create and invite'}
       />
-    </form>
+    </Form>
   );
 }
 
@@ -53,8 +52,7 @@ function ResetPasswordForm(props: { username: string; onDone: () => void }) {
     onSuccess: props.onDone,
   });
   return (
-    <form className="form" onSubmit={form.onSubmit} aria-label="reset password">
-      <FormError form={form} />
+    <Form form={form} label="reset password">
       <TextInput
         label="New password"
         type="password"
@@ -62,12 +60,8 @@ function ResetPasswordForm(props: { username: string; onDone: () => void }) {
         hint="Their sessions end at once."
         field={form.field('password')}
       />
-      <div className="form-actions">
-        <button type="submit" className="button button-primary" disabled={form.submitting}>
-          Reset password
-        </button>
-      </div>
-    </form>
+      <FormActions submitLabel="Reset password" pending={form.submitting} pendingLabel="Resetting…" />
+    </Form>
   );
 }
 
