@@ -11,6 +11,7 @@ import { useClusters } from '../../features/clusters/api/queries.ts';
 import { useDeleteEnvironment, useUpdateEnvironment } from '../../features/environments/api/mutations.ts';
 import { useEnvironment, useEnvironmentWorkloads } from '../../features/environments/api/queries.ts';
 import {
+  approvalPolicyOf,
   EnvironmentForm,
   initialEnvironmentValues,
 } from '../../features/environments/components/EnvironmentForm.tsx';
@@ -227,25 +228,17 @@ export function EnvironmentPage() {
                 mode="edit"
                 initial={initialEnvironmentValues(env)}
                 clusters={isAdmin ? clusters.data?.items.map((c) => c.name) : undefined}
-                pending={update.isPending}
-                error={update.error}
                 onCancel={closeEdit}
-                onSubmit={(values) =>
-                  update.mutate(
-                    {
-                      cluster: values.cluster || null,
-                      namespace: values.cluster ? values.namespace || null : null,
-                      order: values.order,
-                      production: values.production,
-                      approvalPolicy: {
-                        requiredApprovals: values.requiredApprovals,
-                        approverRole: values.approverRole,
-                        allowSelfApproval: values.allowSelfApproval,
-                      },
-                    },
-                    { onSuccess: closeEdit },
-                  )
+                submit={(values) =>
+                  update.mutateAsync({
+                    cluster: values.cluster || null,
+                    namespace: values.cluster ? values.namespace || null : null,
+                    order: values.order,
+                    production: values.production,
+                    approvalPolicy: approvalPolicyOf(values),
+                  })
                 }
+                onSuccess={closeEdit}
               />
             </Modal>
             {confirmDialog}

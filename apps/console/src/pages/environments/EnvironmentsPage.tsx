@@ -10,6 +10,7 @@ import { useClusters } from '../../features/clusters/api/queries.ts';
 import { useCreateEnvironment } from '../../features/environments/api/mutations.ts';
 import { useEnvironments } from '../../features/environments/api/queries.ts';
 import {
+  approvalPolicyOf,
   EnvironmentForm,
   initialEnvironmentValues,
 } from '../../features/environments/components/EnvironmentForm.tsx';
@@ -88,26 +89,18 @@ export function EnvironmentsPage() {
           mode="create"
           initial={initialEnvironmentValues()}
           clusters={isAdmin ? clusters.data?.items.map((c) => c.name) : undefined}
-          pending={create.isPending}
-          error={create.error}
           onCancel={close}
-          onSubmit={(values) =>
-            create.mutate(
-              {
-                name: values.name,
-                ...(values.cluster ? { cluster: values.cluster } : {}),
-                ...(values.cluster && values.namespace ? { namespace: values.namespace } : {}),
-                order: values.order,
-                production: values.production,
-                approvalPolicy: {
-                  requiredApprovals: values.requiredApprovals,
-                  approverRole: values.approverRole,
-                  allowSelfApproval: values.allowSelfApproval,
-                },
-              },
-              { onSuccess: close },
-            )
+          submit={(values) =>
+            create.mutateAsync({
+              name: values.name,
+              ...(values.cluster ? { cluster: values.cluster } : {}),
+              ...(values.cluster && values.namespace ? { namespace: values.namespace } : {}),
+              order: values.order,
+              production: values.production,
+              approvalPolicy: approvalPolicyOf(values),
+            })
           }
+          onSuccess={close}
         />
       </Modal>
     </ListPage>
