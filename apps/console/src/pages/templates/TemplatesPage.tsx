@@ -2,6 +2,8 @@ import { useState } from 'react';
 import { Link, useParams } from 'react-router';
 import { paths } from '../../app/paths.ts';
 import { ErrorNotice } from '../../components/ErrorNotice.tsx';
+import { Form } from '../../components/form/Form.tsx';
+import { useForm } from '../../components/form/use-form.ts';
 import { Gate } from '../../components/Gate.tsx';
 import { Modal } from '../../components/Modal.tsx';
 import { type ListColumn, ListPage } from '../../components/page/ListPage.tsx';
@@ -29,11 +31,38 @@ stages:
           - run: npm ci && npm test
 `;
 
+/** The latest version's YAML, editable, published as the next version (`useForm`). */
+function PublishVersion(props: { workspace: string; name: string; latest: number; spec: string }) {
+  const publish = usePublishTemplate(props.workspace, props.name);
+  const form = useForm({
+    initial: { spec: props.spec },
+    submit: (values) => publish.mutateAsync(values.spec),
+  });
+  // The spec's problems at their lines; any other problem of the spec under the box.
+  const lineErrors = specErrorsOf(publish.error);
+  const spec = form.field('spec');
+  return (
+    <Form form={form} label={`Publish ${props.name}`} header={<SpecErrors errors={lineErrors} />}>
+      <textarea
+        className="spec-editor spec-editor-small monospace"
+        aria-label="Template YAML"
+        spellCheck={false}
+        value={spec.value}
+        onChange={(event) => spec.onChange(event.target.value)}
+      />
+      {spec.error && lineErrors.length === 0 ? <p className="field-error">{spec.error}</p> : null}
+      <Gate permission="workspace.templates.manage" workspace={props.workspace}>
+        <button type="submit" className="button button-primary" disabled={!form.dirty || form.submitting}>
+          Publish as version {props.latest + 1}
+        </button>
+      </Gate>
+    </Form>
+  );
+}
+
 function TemplateDetails({ workspace, name }: { workspace: string; name: string }) {
   const template = useTemplate(workspace, name);
   const latest = useTemplateVersion(workspace, name, template.data?.latestVersion ?? null);
-  const publish = usePublishTemplate(workspace, name);
-  const [draft, setDraft] = useState<string | null>(null);
   if (!template.data) return <ErrorNotice error={template.error} />;
   const t = template.data;
   return (
@@ -69,27 +98,18 @@ function TemplateDetails({ workspace, name }: { workspace: string; name: string 
         ))}
       </ul>
       <h3>Version {t.latestVersion}</h3>
-      <SpecErrors errors={specErrorsOf(publish.error)} />
-      {publish.error && specErrorsOf(publish.error).length === 0 ? (
-        <ErrorNotice error={publish.error} />
-      ) : null}
-      <textarea
-        className="spec-editor spec-editor-small monospace"
-        aria-label="Template YAML"
-        spellCheck={false}
-        value={draft ?? latest.data?.spec ?? ''}
-        onChange={(event) => setDraft(event.target.value)}
-      />
-      <Gate permission="workspace.templates.manage" workspace={workspace}>
-        <button
-          type="button"
-          className="button button-primary"
-          disabled={draft === null || publish.isPending}
-          onClick={() => draft !== null && publish.mutate(draft, { onSuccess: () => setDraft(null) })}
-        >
-          Publish as version {t.latestVersion + 1}
-        </button>
-      </Gate>
+      {latest.data ? (
+        // A new version remounts the form with its spec.
+        <PublishVersion
+          key={t.latestVersion}
+          workspace={workspace}
+          name={name}
+          latest={t.latestVersion}
+          spec={latest.data.spec}
+        />
+      ) : (
+        <ErrorNotice error={latest.error} />
+      )}
     </section>
   );
 }
