@@ -11,7 +11,7 @@ import {
 } from '../../features/clusters/api/mutations.ts';
 import { useClusters } from '../../features/clusters/api/queries.ts';
 import { ClusterForm } from '../../features/clusters/components/ClusterForm.tsx';
-import { ActiveRunsRefusal } from '../../features/runs/components/ActiveRunsRefusal.tsx';
+import { deleteCancellingRuns } from '../../features/runs/components/delete-cancelling-runs.tsx';
 
 function ClusterStatus({ cluster }: { cluster: Cluster }) {
   const check = cluster.lastCheck;
@@ -42,20 +42,15 @@ export function ClustersPage() {
   };
 
   const deleteCluster = (cluster: Cluster) => {
-    const deleteWith = (cancelRuns: boolean) => () => remove.mutateAsync({ name: cluster.name, cancelRuns });
     return confirm({
       title: 'Delete cluster',
       body: `Unregister cluster “${cluster.name}”? Nothing in the cluster is changed.`,
       confirmLabel: 'Delete cluster',
       danger: true,
-      action: deleteWith(false),
-      extra: ({ error, pending, run }) => (
-        <ActiveRunsRefusal
-          error={error}
-          pending={pending}
-          canCancel={cluster.environmentCount === 0}
-          onCancelRuns={() => run(deleteWith(true))}
-        />
+      // Environments on the cluster stop the delete whatever happens to the runs.
+      ...deleteCancellingRuns(
+        (cancelRuns) => remove.mutateAsync({ name: cluster.name, cancelRuns }),
+        cluster.environmentCount === 0,
       ),
     });
   };

@@ -15,7 +15,7 @@ import {
   EnvironmentForm,
   initialEnvironmentValues,
 } from '../../features/environments/components/EnvironmentForm.tsx';
-import { ActiveRunsRefusal } from '../../features/runs/components/ActiveRunsRefusal.tsx';
+import { deleteCancellingRuns } from '../../features/runs/components/delete-cancelling-runs.tsx';
 
 /** The namespace's Deployments (with their pods) and recent events, read live from the cluster. */
 function useWorkloadTabs(workspace: string, name: string, enabled: boolean): DetailTab[] {
@@ -147,8 +147,6 @@ export function EnvironmentPage() {
     if (!env) return;
     // Read when the delete is sent: the checkbox in the dialog sets it.
     const deleteNamespace = { current: false };
-    const deleteWith = (cancelRuns: boolean) => () =>
-      remove.mutateAsync({ name, deleteNamespace: deleteNamespace.current, cancelRuns });
     const deleted = await confirm({
       title: 'Delete environment',
       body: (
@@ -170,9 +168,8 @@ export function EnvironmentPage() {
       ),
       confirmLabel: 'Delete environment',
       danger: true,
-      action: deleteWith(false),
-      extra: ({ error, pending, run }) => (
-        <ActiveRunsRefusal error={error} pending={pending} onCancelRuns={() => run(deleteWith(true))} />
+      ...deleteCancellingRuns((cancelRuns) =>
+        remove.mutateAsync({ name, deleteNamespace: deleteNamespace.current, cancelRuns }),
       ),
     });
     if (deleted) navigate(paths.environments(workspace), { replace: true });

@@ -8,7 +8,7 @@ import { useDeleteProject, useUpdateProject } from '../../features/projects/api/
 import { useProject } from '../../features/projects/api/queries.ts';
 import { ProjectForm } from '../../features/projects/components/ProjectForm.tsx';
 import { StarterNotice, starterFromState } from '../../features/projects/components/StarterNotice.tsx';
-import { ActiveRunsRefusal } from '../../features/runs/components/ActiveRunsRefusal.tsx';
+import { deleteCancellingRuns } from '../../features/runs/components/delete-cancelling-runs.tsx';
 import { ProjectPipelines } from './ProjectPipelines.tsx';
 
 export function ProjectPage() {
@@ -30,16 +30,12 @@ export function ProjectPage() {
   const p = project.data;
 
   const deleteProject = async () => {
-    const deleteWith = (cancelRuns: boolean) => () => remove.mutateAsync({ cancelRuns });
     const deleted = await confirm({
       title: 'Delete project',
       body: `Delete project “${p?.name ?? slug}”? This cannot be undone.`,
       confirmLabel: 'Delete project',
       danger: true,
-      action: deleteWith(false),
-      extra: ({ error, pending, run }) => (
-        <ActiveRunsRefusal error={error} pending={pending} onCancelRuns={() => run(deleteWith(true))} />
-      ),
+      ...deleteCancellingRuns((cancelRuns) => remove.mutateAsync({ cancelRuns })),
     });
     if (deleted) navigate(paths.workspace(workspace), { replace: true });
   };
