@@ -54,6 +54,34 @@ describe.skipIf(browserSkipReason())('page shells', () => {
     const left = await api(page, 'GET', '/api/v1/workspaces/harbour/credentials');
     expect(((await left.json()) as { items: unknown[] }).items).toEqual([]);
   });
+
+  it('a template version is published through the form: dirty, line errors, then version 2', async () => {
+    const { page } = fixture;
+    await fixture.signIn();
+    const spec =
+      'stages:\n  - name: test\n    jobs:\n      - name: unit\n        image: node:24\n        steps:\n          - run: npm test\n';
+    await api(page, 'POST', '/api/v1/workspaces', { slug: 'tmpl', name: 'Templates' });
+    await api(page, 'POST', '/api/v1/workspaces/tmpl/templates', { name: 'node-service', spec });
+
+    await page.goto('/workspaces/tmpl/templates');
+    await page
+      .getByRole('table', { name: 'Templates' })
+      .getByRole('button', { name: 'node-service' })
+      .click();
+    const details = page.getByRole('region', { name: 'Template node-service' });
+    const yaml = details.getByRole('textbox', { name: 'Template YAML' });
+    const publish = details.getByRole('button', { name: 'Publish as version 2' });
+    await expect.poll(() => yaml.inputValue()).toBe(spec);
+    expect(await publish.isDisabled()).toBe(true);
+
+    await yaml.fill(`${spec}  - name: [\n`);
+    await publish.click();
+    await details.getByRole('list', { name: 'Spec errors' }).waitFor();
+    await yaml.fill(spec.replace('npm test', 'npm run test'));
+    await publish.click();
+    await details.getByRole('button', { name: 'Publish as version 3' }).waitFor();
+    await expect.poll(() => yaml.inputValue()).toContain('npm run test');
+  });
 });
 
 // Tabs (DetailPage): the environment page of a cluster environment has Deployments and Events.
