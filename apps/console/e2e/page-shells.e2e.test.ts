@@ -61,7 +61,7 @@ describe.skipIf(browserSkipReason())('page shells', () => {
     const spec =
       'stages:\n  - name: test\n    jobs:\n      - name: unit\n        image: node:24\n        steps:\n          - run: npm test\n';
     await api(page, 'POST', '/api/v1/workspaces', { slug: 'tmpl', name: 'Templates' });
-    await api(page, 'POST', '/api/v1/workspaces/tmpl/templates', { name: 'node-service', spec });
+    await api(page, 'POST', '/api/v1/workspaces/tmpl/pipeline-templates', { name: 'node-service', spec });
 
     await page.goto('/workspaces/tmpl/templates');
     await page
