@@ -73,9 +73,8 @@ export function ClustersPage() {
     { header: 'Status', cell: (cluster) => <ClusterStatus cluster={cluster} /> },
     {
       header: <span className="visually-hidden">Actions</span>,
-      className: 'row-actions',
       cell: (cluster) => (
-        <>
+        <div className="row-actions">
           <button
             type="button"
             className="button"
@@ -91,7 +90,7 @@ export function ClustersPage() {
           >
             Delete
           </button>
-        </>
+        </div>
       ),
     },
   ];

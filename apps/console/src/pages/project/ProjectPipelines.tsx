@@ -43,7 +43,6 @@ function pipelineColumns(workspace: string, project: string): ListColumn<Pipelin
     },
     {
       header: <span className="visually-hidden">Runs</span>,
-      className: 'row-actions',
       cell: (pipeline) => (
         <Link
           to={paths.runs({ workspace, project, pipeline: pipeline.name })}
