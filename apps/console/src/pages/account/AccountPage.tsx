@@ -87,19 +87,21 @@ function Tokens() {
     },
     {
       header: <span className="visually-hidden">Actions</span>,
-      className: 'row-actions',
-      cell: (token) =>
-        token.revoked ? (
-          <span className="badge">revoked</span>
-        ) : (
-          <button
-            type="button"
-            className="button button-danger-outline"
-            onClick={() => revoke.mutate(token.id)}
-          >
-            Revoke
-          </button>
-        ),
+      cell: (token) => (
+        <div className="row-actions">
+          {token.revoked ? (
+            <span className="badge">revoked</span>
+          ) : (
+            <button
+              type="button"
+              className="button button-danger-outline"
+              onClick={() => revoke.mutate(token.id)}
+            >
+              Revoke
+            </button>
+          )}
+        </div>
+      ),
     },
   ];
   return (
@@ -146,19 +148,21 @@ function Sessions() {
     },
     {
       header: <span className="visually-hidden">Actions</span>,
-      className: 'row-actions',
-      cell: (session) =>
-        session.current ? (
-          <span className="badge badge-ok">this session</span>
-        ) : (
-          <button
-            type="button"
-            className="button button-danger-outline"
-            onClick={() => revoke.mutate(session.id)}
-          >
-            Sign out
-          </button>
-        ),
+      cell: (session) => (
+        <div className="row-actions">
+          {session.current ? (
+            <span className="badge badge-ok">this session</span>
+          ) : (
+            <button
+              type="button"
+              className="button button-danger-outline"
+              onClick={() => revoke.mutate(session.id)}
+            >
+              Sign out
+            </button>
+          )}
+        </div>
+      ),
     },
   ];
   return (

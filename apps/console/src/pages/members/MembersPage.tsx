@@ -225,17 +225,18 @@ export function MembersPage() {
     },
     {
       header: <span className="visually-hidden">Actions</span>,
-      className: 'row-actions',
       cell: (member) => (
-        <button
-          type="button"
-          className="button button-danger-outline"
-          disabled={!manage.allowed}
-          title={manage.reason}
-          onClick={() => remove.mutate(member.user)}
-        >
-          Remove
-        </button>
+        <div className="row-actions">
+          <button
+            type="button"
+            className="button button-danger-outline"
+            disabled={!manage.allowed}
+            title={manage.reason}
+            onClick={() => remove.mutate(member.user)}
+          >
+            Remove
+          </button>
+        </div>
       ),
     },
   ];

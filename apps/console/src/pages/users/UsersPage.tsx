@@ -108,9 +108,8 @@ export function UsersPage() {
     },
     {
       header: <span className="visually-hidden">Actions</span>,
-      className: 'row-actions',
       cell: (user) => (
-        <>
+        <div className="row-actions">
           <button
             type="button"
             className="button"
@@ -136,7 +135,7 @@ export function UsersPage() {
           >
             Delete
           </button>
-        </>
+        </div>
       ),
     },
   ];
