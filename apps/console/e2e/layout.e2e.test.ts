@@ -21,7 +21,8 @@ const PAGES: [string, (page: Page) => Promise<void>][] = [
   [`${PROJECT}/pipelines/ci`, (p) => p.getByRole('table', { name: 'Revisions' }).waitFor()],
   [`${PROJECT}/pipelines/ci/runs`, (p) => p.getByRole('table', { name: 'Runs' }).waitFor()],
   [`${PROJECT}/pipelines/ci/runs/1`, (p) => p.getByRole('heading', { name: /^Run #1/ }).waitFor()],
-  [`${PROJECT}/members`, (p) => p.getByRole('table', { name: 'Members' }).waitFor()],
+  // No project members yet: the list page shows its empty state, not an empty table.
+  [`${PROJECT}/members`, (p) => p.getByRole('heading', { name: 'Members of hello', exact: true }).waitFor()],
   [`${PROJECT}/webhooks`, (p) => p.getByRole('table', { name: 'Webhooks' }).waitFor()],
   [`${WS}/members`, (p) => p.getByRole('table', { name: 'Roles' }).waitFor()],
   [`${WS}/environments`, (p) => p.getByRole('table', { name: 'Environments' }).waitFor()],
