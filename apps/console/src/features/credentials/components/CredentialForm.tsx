@@ -133,6 +133,7 @@ export function CredentialForm<R>(props: {
       <FormActions
         onCancel={props.onCancel}
         pending={form.submitting}
+        unchanged={props.mode === 'edit' && !form.dirty}
         pendingLabel="Saving…"
         submitLabel={props.mode === 'create' ? 'Create credential' : 'Save'}
       />

@@ -130,6 +130,7 @@ export function EnvironmentForm<R>(props: {
       <FormActions
         onCancel={props.onCancel}
         pending={form.submitting}
+        unchanged={props.mode === 'edit' && !form.dirty}
         pendingLabel="Saving…"
         submitLabel={props.mode === 'create' ? 'Create environment' : 'Save'}
       />

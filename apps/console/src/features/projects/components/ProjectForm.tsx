@@ -81,6 +81,7 @@ export function ProjectForm<R>(props: {
       <FormActions
         onCancel={props.onCancel}
         pending={form.submitting}
+        unchanged={props.mode === 'edit' && !form.dirty}
         pendingLabel={importing(form.values) ? 'Reading the repository…' : 'Saving…'}
         submitLabel={props.mode === 'create' ? 'Create project' : 'Save'}
       />

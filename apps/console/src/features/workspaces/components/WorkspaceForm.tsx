@@ -35,6 +35,7 @@ export function WorkspaceForm<R>(props: {
       <FormActions
         onCancel={props.onCancel}
         pending={form.submitting}
+        unchanged={props.mode === 'edit' && !form.dirty}
         pendingLabel="Saving…"
         submitLabel={props.mode === 'create' ? 'Create workspace' : 'Save'}
       />
