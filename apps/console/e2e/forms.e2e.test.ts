@@ -42,6 +42,29 @@ describe.skipIf(browserSkipReason())('forms', () => {
     await page.waitForURL(/\/workspaces\/taken-2$/);
   });
 
+  it('offers Save in an edit form only once a value differs from the stored one', async () => {
+    const { page } = fixture;
+    await fixture.signIn();
+    await api(page, 'POST', '/api/v1/workspaces', { slug: 'edited', name: 'Edited', description: 'first' });
+    await page.goto('/workspaces/edited');
+    await page.getByRole('button', { name: 'Edit' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Edit workspace' });
+    const save = dialog.getByRole('button', { name: 'Save' });
+    expect(await save.isDisabled()).toBe(true);
+    await dialog.getByLabel('Description').fill('second');
+    expect(await save.isEnabled()).toBe(true);
+    // Typed back to what is stored: nothing to save again.
+    await dialog.getByLabel('Description').fill('first');
+    expect(await save.isDisabled()).toBe(true);
+    await dialog.getByLabel('Description').fill('second');
+    await save.click();
+    await dialog.waitFor({ state: 'hidden' });
+    const stored = (await (await api(page, 'GET', '/api/v1/workspaces/edited')).json()) as {
+      description: string;
+    };
+    expect(stored.description).toBe('second');
+  });
+
   it('shows a form-level error with the request id of the refused request', async () => {
     const { page } = fixture;
     await page.goto('/sign-in');

@@ -5,6 +5,8 @@ export function FormActions(props: {
   pendingLabel?: string;
   onCancel?: () => void;
   danger?: boolean;
+  /** Nothing to save yet (an edit form whose values are still the stored ones): submit is off. */
+  unchanged?: boolean;
 }) {
   return (
     <div className="form-actions">
@@ -16,7 +18,8 @@ export function FormActions(props: {
       <button
         type="submit"
         className={`button ${props.danger ? 'button-danger' : 'button-primary'}`}
-        disabled={props.pending}
+        disabled={props.pending || props.unchanged}
+        title={props.unchanged ? 'Nothing changed yet' : undefined}
       >
         {props.pending ? (props.pendingLabel ?? 'Saving…') : props.submitLabel}
       </button>

@@ -1,4 +1,5 @@
 import type { ReactNode } from 'react';
+import { FormActions } from '../FormActions.tsx';
 import { FormError } from './FormError.tsx';
 import type { FormState } from './use-form.ts';
 
@@ -20,5 +21,28 @@ export function Form(props: {
       <FormError form={props.form} />
       {props.children}
     </form>
+  );
+}
+
+/**
+ * Cancel and submit of a create-or-edit form: "Create <noun>" or "Save", off while the
+ * submit is in flight and, when editing, while nothing differs from the stored values.
+ */
+export function SaveActions(props: {
+  form: Pick<FormState<unknown>, 'submitting' | 'dirty'>;
+  mode: 'create' | 'edit';
+  /** What is created: "workspace" → "Create workspace". */
+  noun: string;
+  onCancel: () => void;
+  pendingLabel?: string;
+}) {
+  return (
+    <FormActions
+      onCancel={props.onCancel}
+      pending={props.form.submitting}
+      unchanged={props.mode === 'edit' && !props.form.dirty}
+      pendingLabel={props.pendingLabel ?? 'Saving…'}
+      submitLabel={props.mode === 'create' ? `Create ${props.noun}` : 'Save'}
+    />
   );
 }

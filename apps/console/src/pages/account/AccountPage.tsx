@@ -1,4 +1,5 @@
 import type { ApiTokenSchema, SessionSchema } from '@slipway/contracts';
+import type { ReactNode } from 'react';
 import type { z } from 'zod';
 import { ErrorNotice } from '../../components/ErrorNotice.tsx';
 import { FormActions } from '../../components/FormActions.tsx';
@@ -15,6 +16,19 @@ import {
   useRevokeSession,
   useRevokeToken,
 } from '../../features/users/api/me.ts';
+
+/** The last cell of a session or token row: its badge once it has ended, else the button that ends it. */
+function EndCell(props: { ended: ReactNode; label: string; onEnd: () => void }) {
+  return (
+    <div className="row-actions">
+      {props.ended ?? (
+        <button type="button" className="button button-danger-outline" onClick={props.onEnd}>
+          {props.label}
+        </button>
+      )}
+    </div>
+  );
+}
 
 function PasswordForm() {
   const change = useChangePassword();
@@ -88,19 +102,11 @@ function Tokens() {
     {
       header: <span className="visually-hidden">Actions</span>,
       cell: (token) => (
-        <div className="row-actions">
-          {token.revoked ? (
-            <span className="badge">revoked</span>
-          ) : (
-            <button
-              type="button"
-              className="button button-danger-outline"
-              onClick={() => revoke.mutate(token.id)}
-            >
-              Revoke
-            </button>
-          )}
-        </div>
+        <EndCell
+          ended={token.revoked ? <span className="badge">revoked</span> : null}
+          label="Revoke"
+          onEnd={() => revoke.mutate(token.id)}
+        />
       ),
     },
   ];
@@ -149,19 +155,11 @@ function Sessions() {
     {
       header: <span className="visually-hidden">Actions</span>,
       cell: (session) => (
-        <div className="row-actions">
-          {session.current ? (
-            <span className="badge badge-ok">this session</span>
-          ) : (
-            <button
-              type="button"
-              className="button button-danger-outline"
-              onClick={() => revoke.mutate(session.id)}
-            >
-              Sign out
-            </button>
-          )}
-        </div>
+        <EndCell
+          ended={session.current ? <span className="badge badge-ok">this session</span> : null}
+          label="Sign out"
+          onEnd={() => revoke.mutate(session.id)}
+        />
       ),
     },
   ];

@@ -6,8 +6,7 @@ import {
   CredentialTypeSchema,
   type UpdateCredentialBody,
 } from '@slipway/contracts';
-import { FormActions } from '../../../components/FormActions.tsx';
-import { Form } from '../../../components/form/Form.tsx';
+import { Form, SaveActions } from '../../../components/form/Form.tsx';
 import { SelectInput, TextInput } from '../../../components/form/fields.tsx';
 import { useForm } from '../../../components/form/use-form.ts';
 
@@ -130,12 +129,7 @@ export function CredentialForm<R>(props: {
         }
         field={form.field('secret')}
       />
-      <FormActions
-        onCancel={props.onCancel}
-        pending={form.submitting}
-        pendingLabel="Saving…"
-        submitLabel={props.mode === 'create' ? 'Create credential' : 'Save'}
-      />
+      <SaveActions form={form} mode={props.mode} noun="credential" onCancel={props.onCancel} />
     </Form>
   );
 }

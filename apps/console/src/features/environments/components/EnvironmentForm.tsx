@@ -1,6 +1,5 @@
 import type { Environment } from '@slipway/contracts';
-import { FormActions } from '../../../components/FormActions.tsx';
-import { Form } from '../../../components/form/Form.tsx';
+import { Form, SaveActions } from '../../../components/form/Form.tsx';
 import { CheckboxInput, NumberInput, SelectInput, TextInput } from '../../../components/form/fields.tsx';
 import { useForm } from '../../../components/form/use-form.ts';
 
@@ -127,12 +126,7 @@ export function EnvironmentForm<R>(props: {
           field={form.field('allowSelfApproval')}
         />
       </fieldset>
-      <FormActions
-        onCancel={props.onCancel}
-        pending={form.submitting}
-        pendingLabel="Saving…"
-        submitLabel={props.mode === 'create' ? 'Create environment' : 'Save'}
-      />
+      <SaveActions form={form} mode={props.mode} noun="environment" onCancel={props.onCancel} />
     </Form>
   );
 }

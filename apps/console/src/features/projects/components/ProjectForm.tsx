@@ -1,6 +1,5 @@
 import { useParams } from 'react-router';
-import { FormActions } from '../../../components/FormActions.tsx';
-import { Form } from '../../../components/form/Form.tsx';
+import { Form, SaveActions } from '../../../components/form/Form.tsx';
 import {
   type Bound,
   CheckboxInput,
@@ -78,11 +77,12 @@ export function ProjectForm<R>(props: {
           field={{ ...form.field('starterPipeline'), value: importing(form.values) }}
         />
       ) : null}
-      <FormActions
+      <SaveActions
+        form={form}
+        mode={props.mode}
+        noun="project"
         onCancel={props.onCancel}
-        pending={form.submitting}
         pendingLabel={importing(form.values) ? 'Reading the repository…' : 'Saving…'}
-        submitLabel={props.mode === 'create' ? 'Create project' : 'Save'}
       />
     </Form>
   );

@@ -1,5 +1,4 @@
-import { FormActions } from '../../../components/FormActions.tsx';
-import { Form } from '../../../components/form/Form.tsx';
+import { Form, SaveActions } from '../../../components/form/Form.tsx';
 import { TextAreaInput } from '../../../components/form/fields.tsx';
 import { NameSlugFields } from '../../../components/form/NameSlugFields.tsx';
 import { useForm } from '../../../components/form/use-form.ts';
@@ -32,12 +31,7 @@ export function WorkspaceForm<R>(props: {
         slugHint="Lowercase letters, digits and “-”; used in URLs and Kubernetes names. Cannot change later."
       />
       <TextAreaInput label="Description" field={form.field('description')} />
-      <FormActions
-        onCancel={props.onCancel}
-        pending={form.submitting}
-        pendingLabel="Saving…"
-        submitLabel={props.mode === 'create' ? 'Create workspace' : 'Save'}
-      />
+      <SaveActions form={form} mode={props.mode} noun="workspace" onCancel={props.onCancel} />
     </Form>
   );
 }
