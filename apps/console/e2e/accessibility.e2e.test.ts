@@ -1,0 +1,75 @@
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { paths } from '../src/app/paths.ts';
+import { type AxeFinding, auditAccessibility, expectAccessible, formatFindings } from './axe.ts';
+import { browserSkipReason, useConsole } from './fixture.ts';
+import { api } from './helpers.ts';
+import { MAIN_PAGES, seedDemoExtras } from './pages.ts';
+
+// axe-core on every page of the console (issue #12): no serious or critical violation on any
+// route of the router, signed out (sign-in, invite) and signed in as a platform admin on the
+// demo platform, nor in the dialogs people meet first. All pages are audited before the test
+// fails, so one run lists every violation.
+
+describe.skipIf(browserSkipReason())('accessibility (axe-core)', () => {
+  const fixture = useConsole({ env: { SLIPWAY_DEMO: 'true' } });
+
+  it('the signed-out pages have no serious or critical violation', async () => {
+    const { page } = fixture;
+    await page.goto(paths.signIn());
+    await page.getByRole('form', { name: 'Sign in' }).waitFor();
+    await expectAccessible(page, { label: 'sign-in' });
+    // The rejected attempt shows its error next to the form.
+    await page.getByLabel('Username').fill('admin');
+    await page.getByLabel('Password').fill('not-the-password');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('alert').waitFor();
+    await expectAccessible(page, { label: 'sign-in (rejected)' });
+
+    await fixture.signIn();
+    const created = await api(page, 'POST', '/api/v1/users', { username: 'ines' });
+    const { invitePath } = (await created.json()) as { invitePath: string };
+    const invitee = await fixture.newPage();
+    await invitee.goto(invitePath);
+    await invitee.getByRole('form', { name: 'Choose a password' }).waitFor();
+    await expectAccessible(invitee, { label: 'invite' });
+  });
+
+  it('every page behind sign-in, and the first dialogs, have no serious or critical violation', {
+    timeout: 300_000,
+  }, async () => {
+    const { page } = fixture;
+    await fixture.signIn();
+    await seedDemoExtras(page);
+    const findings: string[] = [];
+    const audit = async (label: string) => {
+      const found: AxeFinding[] = await auditAccessibility(page);
+      if (found.length > 0) findings.push(formatFindings(label, found));
+    };
+    for (const main of MAIN_PAGES) {
+      await page.goto(main.path);
+      await main.ready(page);
+      await audit(main.name);
+    }
+
+    // Dialogs and menus: the top bar's user menu, creating a workspace, starting a run.
+    await page.goto(paths.workspaces());
+    await page.getByRole('button', { name: 'admin', exact: true }).click();
+    await page.getByRole('menu').waitFor();
+    await audit('user menu');
+    await page.keyboard.press('Escape');
+    await page.getByRole('button', { name: 'Create workspace' }).first().click();
+    await page.getByRole('dialog', { name: 'Create workspace' }).waitFor();
+    await audit('create workspace dialog');
+    await openRunDialog(page);
+    await audit('run dialog');
+
+    expect(findings, `axe-core violations:\n${findings.join('\n')}`).toEqual([]);
+  });
+});
+
+async function openRunDialog(page: Page): Promise<void> {
+  await page.goto(paths.pipeline({ workspace: 'demo', project: 'hello', pipeline: 'ci' }));
+  await page.getByRole('button', { name: 'Run', exact: true }).click();
+  await page.getByRole('dialog').waitFor();
+}

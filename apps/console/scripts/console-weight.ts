@@ -1,0 +1,161 @@
+// Benchmark: the JavaScript each main console route transfers, compressed as served (issue
+// #12). Serves the built console (apps/console/dist, with the .br/.gz copies the build writes)
+// from the real API server process — @fastify/static with `preCompressed`, exactly as
+// production does — on its embedded database with the demo seeded (as `./run start`), then loads each route in
+// headless Chromium with an empty cache and sums the encoded body sizes of the scripts it
+// fetched (workers included) until the page shows its content and the network is idle.
+// Goal: sign-in and the workspace list ≤ 250 kB (1 kB = 1000 bytes) each; the other routes,
+// the pipeline editor's among them, are reported.
+// Usage: ./run bench:console   (builds the console first)
+import { existsSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { freeLoopbackPort, startServerProcess } from '@slipway/testing';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { launchChromium } from '../e2e/browser.ts';
+import { MAIN_PAGES, type MainPage, seedDemoExtras } from '../e2e/pages.ts';
+import { paths } from '../src/app/paths.ts';
+
+const CONSOLE_DIR = fileURLToPath(new URL('../dist/', import.meta.url));
+const ADMIN_PASSWORD = 'console-weight-password';
+/** The goal's bound for the first routes a person meets, in kB (1000 bytes). */
+const LIMIT_KB = 250;
+const LIMITED = new Set(['sign-in', 'workspaces']);
+
+const SIGN_IN: MainPage = {
+  name: 'sign-in',
+  path: paths.signIn(),
+  ready: (page) => page.getByRole('form', { name: 'Sign in' }).waitFor(),
+};
+
+/** What one route's first load fetched: scripts and everything, encoded (as sent) and decoded. */
+interface RouteWeight {
+  route: string;
+  scripts: number;
+  scriptBytes: number;
+  scriptDecodedBytes: number;
+  allBytes: number;
+  encodings: Set<string>;
+}
+
+/**
+ * Prints one figure in the shape of apps/api/bench/harness.ts's reportFigure (a line for
+ * people, then `FIGURE {json}` for `./run bench`'s table); `limit` in the same unit.
+ */
+function reportFigure(figure: { figure: string; value: number; unit: string; goal: string; limit?: number }) {
+  const ratio = figure.limit === undefined ? undefined : figure.value / figure.limit;
+  const met = ratio === undefined ? undefined : ratio <= 1;
+  const verdict =
+    ratio === undefined ? '' : `; ratio to limit ${ratio.toFixed(2)}, ${met ? 'met' : 'NOT met'}`;
+  console.log(`${figure.figure}: ${figure.value.toFixed(2)} ${figure.unit} (goal ${figure.goal}${verdict})`);
+  console.log(`FIGURE ${JSON.stringify({ ...figure, ratio, met })}`);
+}
+
+function isScript(url: string, contentType: string, resourceType: string): boolean {
+  return resourceType === 'script' || /javascript/.test(contentType) || /\.m?js(?:\?|$)/.test(url);
+}
+
+/** Loads `route` in a fresh context (empty cache) and sums what it transferred. */
+async function weigh(context: BrowserContext, route: MainPage): Promise<RouteWeight> {
+  const weight: RouteWeight = {
+    route: route.name,
+    scripts: 0,
+    scriptBytes: 0,
+    scriptDecodedBytes: 0,
+    allBytes: 0,
+    encodings: new Set(),
+  };
+  const pending: Promise<void>[] = [];
+  context.on('requestfinished', (request) => {
+    pending.push(
+      (async () => {
+        const response = await request.response();
+        if (!response) return;
+        const { responseBodySize } = await request.sizes();
+        weight.allBytes += responseBodySize;
+        const headers = await response.allHeaders();
+        if (!isScript(request.url(), headers['content-type'] ?? '', request.resourceType())) return;
+        weight.scripts += 1;
+        weight.scriptBytes += responseBodySize;
+        weight.scriptDecodedBytes += (await response.body()).length;
+        weight.encodings.add(headers['content-encoding'] ?? 'identity');
+      })(),
+    );
+  });
+  const page: Page = await context.newPage();
+  await page.goto(route.path);
+  await route.ready(page);
+  await page.waitForLoadState('networkidle');
+  await Promise.all(pending);
+  await context.close();
+  return weight;
+}
+
+const kB = (bytes: number) => bytes / 1000;
+
+async function main(): Promise<void> {
+  if (!existsSync(path.join(CONSOLE_DIR, 'index.html'))) {
+    throw new Error(`no console build in ${CONSOLE_DIR}: run ./run build (./run bench:console does)`);
+  }
+  const dataDir = await mkdtemp(path.join(os.tmpdir(), 'slipway-weight-'));
+  const server = startServerProcess({
+    PORT: String(await freeLoopbackPort()),
+    SLIPWAY_ADMIN_PASSWORD: ADMIN_PASSWORD,
+    SLIPWAY_CONSOLE_DIR: CONSOLE_DIR,
+    SLIPWAY_DATA_DIR: dataDir,
+    SLIPWAY_DEMO: 'true',
+    SLIPWAY_LOG_LEVEL: 'warn',
+  });
+  let browser: Browser | undefined;
+  try {
+    await server.waitUntilReady();
+    browser = await launchChromium();
+    const baseURL = server.baseUrl;
+
+    // Sign in once; every signed-in route then starts from these cookies with an empty cache.
+    const setup = await browser.newContext({ baseURL });
+    const page = await setup.newPage();
+    await page.goto(paths.signIn());
+    await page.getByLabel('Username').fill('admin');
+    await page.getByLabel('Password').fill(ADMIN_PASSWORD);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.waitForURL(/\/workspaces$/);
+    await seedDemoExtras(page);
+    const storageState = await setup.storageState();
+    await setup.close();
+
+    const weights: RouteWeight[] = [await weigh(await browser.newContext({ baseURL }), SIGN_IN)];
+    for (const route of MAIN_PAGES) {
+      weights.push(await weigh(await browser.newContext({ baseURL, storageState }), route));
+    }
+
+    for (const weight of weights) {
+      reportFigure({
+        figure: `console JavaScript transferred, ${weight.route} (compressed, cold cache)`,
+        value: kB(weight.scriptBytes),
+        unit: 'kB',
+        goal: LIMITED.has(weight.route) ? `≤ ${LIMIT_KB} kB` : 'reported',
+        ...(LIMITED.has(weight.route) ? { limit: LIMIT_KB } : {}),
+      });
+    }
+    console.log(
+      '\n| route | scripts | JS transferred (kB) | JS decoded (kB) | all transferred (kB) | encoding |',
+    );
+    console.log('| --- | ---: | ---: | ---: | ---: | --- |');
+    for (const weight of weights) {
+      console.log(
+        `| ${weight.route} | ${weight.scripts} | ${kB(weight.scriptBytes).toFixed(1)} | ${kB(
+          weight.scriptDecodedBytes,
+        ).toFixed(1)} | ${kB(weight.allBytes).toFixed(1)} | ${[...weight.encodings].join(', ')} |`,
+      );
+    }
+  } finally {
+    await browser?.close();
+    await server.stop();
+    await rm(dataDir, { recursive: true, force: true });
+  }
+}
+
+await main();
