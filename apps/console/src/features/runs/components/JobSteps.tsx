@@ -25,7 +25,9 @@ export function JobSteps(props: {
             <span className={`run-dot run-dot-${step.status}`} aria-hidden="true" />
             <span className="run-step-name">{step.name}</span>
             <RunStatusBadge status={step.status} />
-            <span className="muted small">
+            {/* The name (aria-label) says step and status; the details are shown only
+                (WCAG 2.5.3: the visible label stays inside the name). */}
+            <span className="muted small" aria-hidden="true">
               {elapsed(step.startedAt, step.finishedAt, props.now)}
               {step.exitCode !== null && step.exitCode !== 0 ? ` · exit ${step.exitCode}` : ''}
               {step.logLines > 0
@@ -38,7 +40,7 @@ export function JobSteps(props: {
               </span>
             ) : null}
             {step.result ? (
-              <span className="muted small monospace" title={step.result}>
+              <span className="muted small monospace" title={step.result} aria-hidden="true">
                 {/^[0-9a-f]{40}$/.test(step.result) ? step.result.slice(0, 8) : step.result.slice(0, 80)}
               </span>
             ) : null}

@@ -34,15 +34,26 @@ export function StageGraph(props: {
                     >
                       <span className="run-job-title">
                         {job.name}
-                        {job.kind === 'approval' ? <span className="muted small"> approval</span> : null}
+                        {job.kind === 'approval' ? (
+                          <span className="muted small" aria-hidden="true">
+                            {' '}
+                            approval
+                          </span>
+                        ) : null}
                       </span>
                       <RunStatusBadge status={job.status} />
-                      <span className="muted small">
+                      {/* The name (aria-label) says job and status; what follows is shown only
+                          (WCAG 2.5.3: the visible label stays inside the name). */}
+                      <span className="muted small" aria-hidden="true">
                         {elapsed(job.startedAt, job.finishedAt, props.now)}
                         {job.attempt > 1 ? ` · attempt ${job.attempt}` : ''}
                         {job.reusedFrom !== null ? ` · re-used from #${job.reusedFrom}` : ''}
                       </span>
-                      {job.message ? <span className="run-job-message small">{job.message}</span> : null}
+                      {job.message ? (
+                        <span className="run-job-message small" aria-hidden="true">
+                          {job.message}
+                        </span>
+                      ) : null}
                     </button>
                   </li>
                 );
