@@ -7,19 +7,11 @@
 // Goal: sign-in and the workspace list ≤ 250 kB (1 kB = 1000 bytes) each; the other routes,
 // the pipeline editor's among them, are reported.
 // Usage: ./run bench:console   (builds the console first)
-import { existsSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
-import os from 'node:os';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { freeLoopbackPort, startServerProcess } from '@slipway/testing';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { launchChromium } from '../e2e/browser.ts';
-import { MAIN_PAGES, type MainPage, seedDemoExtras } from '../e2e/pages.ts';
+import type { BrowserContext, Page } from 'playwright-core';
+import { MAIN_PAGES, type MainPage } from '../e2e/pages.ts';
 import { paths } from '../src/app/paths.ts';
+import { serveConsole } from './console-server.ts';
 
-const CONSOLE_DIR = fileURLToPath(new URL('../dist/', import.meta.url));
-const ADMIN_PASSWORD = 'console-weight-password';
 /** The goal's bound for the first routes a person meets, in kB (1000 bytes). */
 const LIMIT_KB = 250;
 const LIMITED = new Set(['sign-in', 'workspaces']);
@@ -96,41 +88,13 @@ async function weigh(context: BrowserContext, route: MainPage): Promise<RouteWei
 const kB = (bytes: number) => bytes / 1000;
 
 async function main(): Promise<void> {
-  if (!existsSync(path.join(CONSOLE_DIR, 'index.html'))) {
-    throw new Error(`no console build in ${CONSOLE_DIR}: run ./run build (./run bench:console does)`);
-  }
-  const dataDir = await mkdtemp(path.join(os.tmpdir(), 'slipway-weight-'));
-  const server = startServerProcess({
-    PORT: String(await freeLoopbackPort()),
-    SLIPWAY_ADMIN_PASSWORD: ADMIN_PASSWORD,
-    SLIPWAY_CONSOLE_DIR: CONSOLE_DIR,
-    SLIPWAY_DATA_DIR: dataDir,
-    SLIPWAY_DEMO: 'true',
-    SLIPWAY_LOG_LEVEL: 'warn',
-  });
-  let browser: Browser | undefined;
+  const served = await serveConsole();
   try {
-    await server.waitUntilReady();
-    browser = await launchChromium();
-    const baseURL = server.baseUrl;
-
-    // Sign in once; every signed-in route then starts from these cookies with an empty cache.
-    const setup = await browser.newContext({ baseURL });
-    const page = await setup.newPage();
-    await page.goto(paths.signIn());
-    await page.getByLabel('Username').fill('admin');
-    await page.getByLabel('Password').fill(ADMIN_PASSWORD);
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.waitForURL(/\/workspaces$/);
-    await seedDemoExtras(page);
-    const storageState = await setup.storageState();
-    await setup.close();
-
+    const { baseURL, browser, signedIn } = served;
     const weights: RouteWeight[] = [await weigh(await browser.newContext({ baseURL }), SIGN_IN)];
     for (const route of MAIN_PAGES) {
-      weights.push(await weigh(await browser.newContext({ baseURL, storageState }), route));
+      weights.push(await weigh(await browser.newContext({ baseURL, storageState: signedIn }), route));
     }
-
     for (const weight of weights) {
       reportFigure({
         figure: `console JavaScript transferred, ${weight.route} (compressed, cold cache)`,
@@ -152,9 +116,7 @@ async function main(): Promise<void> {
       );
     }
   } finally {
-    await browser?.close();
-    await server.stop();
-    await rm(dataDir, { recursive: true, force: true });
+    await served.close();
   }
 }
 

@@ -1,55 +1,91 @@
+import type { ComponentType } from 'react';
 import { createBrowserRouter, Navigate } from 'react-router';
-import { AccountPage } from '../pages/account/AccountPage.tsx';
-import { AuditPage } from '../pages/audit/AuditPage.tsx';
-import { ClustersPage } from '../pages/clusters/ClustersPage.tsx';
-import { CredentialsPage } from '../pages/credentials/CredentialsPage.tsx';
-import { PipelineSpecDocsPage } from '../pages/docs/PipelineSpecDocsPage.tsx';
-import { EnvironmentPage } from '../pages/environment/EnvironmentPage.tsx';
-import { EnvironmentsPage } from '../pages/environments/EnvironmentsPage.tsx';
-import { InvitePage } from '../pages/invite/InvitePage.tsx';
-import { MembersPage } from '../pages/members/MembersPage.tsx';
+import { Loading } from '../components/Loading.tsx';
 import { NotFoundPage } from '../pages/not-found/NotFoundPage.tsx';
-import { PipelinePage } from '../pages/pipeline/PipelinePage.tsx';
-import { ProjectPage } from '../pages/project/ProjectPage.tsx';
-import { RunPage } from '../pages/run/RunPage.tsx';
-import { RunsPage } from '../pages/runs/RunsPage.tsx';
 import { SignInPage } from '../pages/sign-in/SignInPage.tsx';
-import { TemplatesPage } from '../pages/templates/TemplatesPage.tsx';
-import { UsersPage } from '../pages/users/UsersPage.tsx';
-import { WebhooksPage } from '../pages/webhooks/WebhooksPage.tsx';
-import { WorkspacePage } from '../pages/workspace/WorkspacePage.tsx';
 import { WorkspacesPage } from '../pages/workspaces/WorkspacesPage.tsx';
 import { AppShell } from './AppShell.tsx';
 import { paths, routePatterns } from './paths.ts';
 
+/**
+ * A route whose page is fetched on its first visit, in its own chunk (react-router's route
+ * `lazy`): the first load (sign-in, the workspace list) carries only the shell and those two
+ * pages, and each new page adds to its own chunk, not to everyone's first load
+ * (`./run bench:console` prints what each route transfers).
+ */
+function page<K extends string>(load: () => Promise<Record<K, ComponentType>>, name: K) {
+  return async () => ({ Component: (await load())[name] });
+}
+
 export const router = createBrowserRouter([
   { path: routePatterns.signIn, element: <SignInPage /> },
-  { path: routePatterns.invite, element: <InvitePage /> },
+  {
+    path: routePatterns.invite,
+    lazy: page(() => import('../pages/invite/InvitePage.tsx'), 'InvitePage'),
+    hydrateFallbackElement: <Loading />,
+  },
   {
     element: <AppShell />,
+    hydrateFallbackElement: <Loading label="Loading Slipway…" />,
     children: [
       { index: true, element: <Navigate to={paths.workspaces()} replace /> },
       { path: routePatterns.workspaces, element: <WorkspacesPage /> },
-      { path: routePatterns.workspace, element: <WorkspacePage /> },
-      { path: routePatterns.project, element: <ProjectPage /> },
-      { path: routePatterns.environments, element: <EnvironmentsPage /> },
-      { path: routePatterns.templates, element: <TemplatesPage /> },
-      { path: routePatterns.credentials, element: <CredentialsPage /> },
-      { path: routePatterns.environment, element: <EnvironmentPage /> },
-      { path: routePatterns.clusters, element: <ClustersPage /> },
-      { path: routePatterns.users, element: <UsersPage /> },
-      { path: routePatterns.audit, element: <AuditPage /> },
-      { path: routePatterns.account, element: <AccountPage /> },
-      { path: routePatterns.pipelineSpecDocs, element: <PipelineSpecDocsPage /> },
-      { path: routePatterns.workspaceMembers, element: <MembersPage /> },
-      { path: routePatterns.projectMembers, element: <MembersPage /> },
-      { path: routePatterns.webhooks, element: <WebhooksPage /> },
-      { path: routePatterns.pipeline, element: <PipelinePage /> },
-      { path: routePatterns.runs, element: <RunsPage /> },
       {
-        path: routePatterns.run,
-        element: <RunPage />,
+        path: routePatterns.workspace,
+        lazy: page(() => import('../pages/workspace/WorkspacePage.tsx'), 'WorkspacePage'),
       },
+      {
+        path: routePatterns.project,
+        lazy: page(() => import('../pages/project/ProjectPage.tsx'), 'ProjectPage'),
+      },
+      {
+        path: routePatterns.environments,
+        lazy: page(() => import('../pages/environments/EnvironmentsPage.tsx'), 'EnvironmentsPage'),
+      },
+      {
+        path: routePatterns.templates,
+        lazy: page(() => import('../pages/templates/TemplatesPage.tsx'), 'TemplatesPage'),
+      },
+      {
+        path: routePatterns.credentials,
+        lazy: page(() => import('../pages/credentials/CredentialsPage.tsx'), 'CredentialsPage'),
+      },
+      {
+        path: routePatterns.environment,
+        lazy: page(() => import('../pages/environment/EnvironmentPage.tsx'), 'EnvironmentPage'),
+      },
+      {
+        path: routePatterns.clusters,
+        lazy: page(() => import('../pages/clusters/ClustersPage.tsx'), 'ClustersPage'),
+      },
+      { path: routePatterns.users, lazy: page(() => import('../pages/users/UsersPage.tsx'), 'UsersPage') },
+      { path: routePatterns.audit, lazy: page(() => import('../pages/audit/AuditPage.tsx'), 'AuditPage') },
+      {
+        path: routePatterns.account,
+        lazy: page(() => import('../pages/account/AccountPage.tsx'), 'AccountPage'),
+      },
+      {
+        path: routePatterns.pipelineSpecDocs,
+        lazy: page(() => import('../pages/docs/PipelineSpecDocsPage.tsx'), 'PipelineSpecDocsPage'),
+      },
+      {
+        path: routePatterns.workspaceMembers,
+        lazy: page(() => import('../pages/members/MembersPage.tsx'), 'MembersPage'),
+      },
+      {
+        path: routePatterns.projectMembers,
+        lazy: page(() => import('../pages/members/MembersPage.tsx'), 'MembersPage'),
+      },
+      {
+        path: routePatterns.webhooks,
+        lazy: page(() => import('../pages/webhooks/WebhooksPage.tsx'), 'WebhooksPage'),
+      },
+      {
+        path: routePatterns.pipeline,
+        lazy: page(() => import('../pages/pipeline/PipelinePage.tsx'), 'PipelinePage'),
+      },
+      { path: routePatterns.runs, lazy: page(() => import('../pages/runs/RunsPage.tsx'), 'RunsPage') },
+      { path: routePatterns.run, lazy: page(() => import('../pages/run/RunPage.tsx'), 'RunPage') },
       { path: '*', element: <NotFoundPage /> },
     ],
   },

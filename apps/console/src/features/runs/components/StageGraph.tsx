@@ -23,37 +23,28 @@ export function StageGraph(props: {
             <ul className="run-jobs">
               {stage.jobs.map((job) => {
                 const key = jobKey(job);
+                const details = `${elapsed(job.startedAt, job.finishedAt, props.now)}${
+                  job.attempt > 1 ? ` · attempt ${job.attempt}` : ''
+                }${job.reusedFrom !== null ? ` · re-used from #${job.reusedFrom}` : ''}`;
                 return (
                   <li key={key}>
                     <button
                       type="button"
                       className={`run-job run-job-${job.status}${props.selected === key ? ' run-job-selected' : ''}`}
                       aria-pressed={props.selected === key}
-                      aria-label={`Job ${job.name}: ${job.status}`}
+                      // The name holds everything the card shows, in its order (WCAG 2.5.3).
+                      aria-label={[`Job ${job.name}: ${job.status}`, details, job.message]
+                        .filter(Boolean)
+                        .join(', ')}
                       onClick={() => props.onSelect(job)}
                     >
                       <span className="run-job-title">
                         {job.name}
-                        {job.kind === 'approval' ? (
-                          <span className="muted small" aria-hidden="true">
-                            {' '}
-                            approval
-                          </span>
-                        ) : null}
+                        {job.kind === 'approval' ? <span className="muted small"> (approval)</span> : null}
                       </span>
                       <RunStatusBadge status={job.status} />
-                      {/* The name (aria-label) says job and status; what follows is shown only
-                          (WCAG 2.5.3: the visible label stays inside the name). */}
-                      <span className="muted small" aria-hidden="true">
-                        {elapsed(job.startedAt, job.finishedAt, props.now)}
-                        {job.attempt > 1 ? ` · attempt ${job.attempt}` : ''}
-                        {job.reusedFrom !== null ? ` · re-used from #${job.reusedFrom}` : ''}
-                      </span>
-                      {job.message ? (
-                        <span className="run-job-message small" aria-hidden="true">
-                          {job.message}
-                        </span>
-                      ) : null}
+                      <span className="muted small">{details}</span>
+                      {job.message ? <span className="run-job-message small">{job.message}</span> : null}
                     </button>
                   </li>
                 );
