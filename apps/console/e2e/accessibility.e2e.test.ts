@@ -52,7 +52,18 @@ describe.skipIf(browserSkipReason())('accessibility (axe-core)', () => {
       await audit(main.name);
     }
 
-    // Dialogs and menus: the top bar's user menu, creating a workspace, starting a run.
+    // Every create and edit dialog: each form control labelled, as axe checks.
+    for (const [name, button, dialog] of DIALOGS) {
+      const main = MAIN_PAGES.find((candidate) => candidate.name === name);
+      if (!main) throw new Error(`no main page ${name}`);
+      await page.goto(main.path);
+      await main.ready(page);
+      await page.getByRole('button', { name: button, exact: true }).first().click();
+      await page.getByRole('dialog', { name: dialog }).waitFor();
+      await audit(`${name}: ${dialog} dialog`);
+    }
+
+    // Menus: the top bar's user menu; dialogs: creating a workspace, starting a run.
     await page.goto(paths.workspaces());
     await page.getByRole('button', { name: 'admin', exact: true }).click();
     await page.getByRole('menu').waitFor();
@@ -67,6 +78,22 @@ describe.skipIf(browserSkipReason())('accessibility (axe-core)', () => {
     expect(findings, `axe-core violations:\n${findings.join('\n')}`).toEqual([]);
   });
 });
+
+/** Dialogs to audit: the main page they open on, the button that opens them, their name. */
+const DIALOGS: readonly [page: string, button: string, dialog: string][] = [
+  ['workspace', 'Create project', 'Create project'],
+  ['workspace', 'Edit', 'Edit workspace'],
+  ['project', 'Create pipeline', 'Create pipeline'],
+  ['project', 'Edit', 'Edit project'],
+  ['environments', 'Create environment', 'Create environment'],
+  ['environment', 'Edit', 'Edit environment'],
+  ['credentials', 'Create credential', 'Create credential'],
+  ['templates', 'Create template', 'Create template'],
+  ['workspace-members', 'Create custom role', 'Create custom role'],
+  ['webhooks', 'Create webhook', 'Create webhook'],
+  ['users', 'Create user', 'Create user'],
+  ['clusters', 'Add cluster', 'Add cluster'],
+];
 
 async function openRunDialog(page: Page): Promise<void> {
   await page.goto(paths.pipeline({ workspace: 'demo', project: 'hello', pipeline: 'ci' }));

@@ -28,21 +28,21 @@ export function JobSteps(props: {
               type="button"
               className={`run-step${props.selected === step.index ? ' run-step-selected' : ''}`}
               aria-pressed={props.selected === step.index}
-              // The name holds everything the row shows, in its order (WCAG 2.5.3).
+              // The name holds everything the row shows, in its order (WCAG 2.5.3; the
+              // spaces between the parts keep their words apart for that check).
               aria-label={[`Step ${step.name}: ${step.status}`, details, step.logError, result]
                 .filter(Boolean)
                 .join(', ')}
               onClick={() => props.onSelect(step.index)}
             >
               <span className={`run-dot run-dot-${step.status}`} aria-hidden="true" />
-              <span className="run-step-name">{step.name}</span>
-              <RunStatusBadge status={step.status} />
-              <span className="muted small">{details}</span>
+              <span className="run-step-name">{step.name}</span> <RunStatusBadge status={step.status} />{' '}
+              <span className="muted small">{details}</span>{' '}
               {step.logError ? (
                 <span className="small" role="alert">
                   {step.logError}
                 </span>
-              ) : null}
+              ) : null}{' '}
               {step.result ? (
                 <span className="muted small monospace" title={step.result}>
                   {result}

@@ -32,7 +32,8 @@ export function StageGraph(props: {
                       type="button"
                       className={`run-job run-job-${job.status}${props.selected === key ? ' run-job-selected' : ''}`}
                       aria-pressed={props.selected === key}
-                      // The name holds everything the card shows, in its order (WCAG 2.5.3).
+                      // The name holds everything the card shows, in its order (WCAG 2.5.3; the
+                      // spaces between the parts keep their words apart for that check).
                       aria-label={[`Job ${job.name}: ${job.status}`, details, job.message]
                         .filter(Boolean)
                         .join(', ')}
@@ -41,9 +42,8 @@ export function StageGraph(props: {
                       <span className="run-job-title">
                         {job.name}
                         {job.kind === 'approval' ? <span className="muted small"> (approval)</span> : null}
-                      </span>
-                      <RunStatusBadge status={job.status} />
-                      <span className="muted small">{details}</span>
+                      </span>{' '}
+                      <RunStatusBadge status={job.status} /> <span className="muted small">{details}</span>{' '}
                       {job.message ? <span className="run-job-message small">{job.message}</span> : null}
                     </button>
                   </li>
