@@ -5,6 +5,7 @@ import { NotFoundPage } from '../pages/not-found/NotFoundPage.tsx';
 import { SignInPage } from '../pages/sign-in/SignInPage.tsx';
 import { WorkspacesPage } from '../pages/workspaces/WorkspacesPage.tsx';
 import { AppShell } from './AppShell.tsx';
+import { crumbs } from './crumbs.tsx';
 import { paths, routePatterns } from './paths.ts';
 
 /**
@@ -17,6 +18,9 @@ function page<K extends string>(load: () => Promise<Record<K, ComponentType>>, n
   return async () => ({ Component: (await load())[name] });
 }
 
+// Routes nest by URL (a child's absolute pattern starts with its parent's), so the matched
+// routes from the root to a page carry the page's breadcrumb trail in their `handle.crumb`s
+// (see components/page/Breadcrumbs.tsx). A parent without an element renders its child.
 export const router = createBrowserRouter([
   { path: routePatterns.signIn, element: <SignInPage /> },
   {
@@ -29,63 +33,123 @@ export const router = createBrowserRouter([
     hydrateFallbackElement: <Loading label="Loading Slipway…" />,
     children: [
       { index: true, element: <Navigate to={paths.workspaces()} replace /> },
-      { path: routePatterns.workspaces, element: <WorkspacesPage /> },
       {
-        path: routePatterns.workspace,
-        lazy: page(() => import('../pages/workspace/WorkspacePage.tsx'), 'WorkspacePage'),
-      },
-      {
-        path: routePatterns.project,
-        lazy: page(() => import('../pages/project/ProjectPage.tsx'), 'ProjectPage'),
-      },
-      {
-        path: routePatterns.environments,
-        lazy: page(() => import('../pages/environments/EnvironmentsPage.tsx'), 'EnvironmentsPage'),
-      },
-      {
-        path: routePatterns.templates,
-        lazy: page(() => import('../pages/templates/TemplatesPage.tsx'), 'TemplatesPage'),
-      },
-      {
-        path: routePatterns.credentials,
-        lazy: page(() => import('../pages/credentials/CredentialsPage.tsx'), 'CredentialsPage'),
-      },
-      {
-        path: routePatterns.environment,
-        lazy: page(() => import('../pages/environment/EnvironmentPage.tsx'), 'EnvironmentPage'),
+        path: routePatterns.workspaces,
+        handle: crumbs.workspaces,
+        children: [
+          { index: true, element: <WorkspacesPage /> },
+          {
+            path: routePatterns.workspace,
+            handle: crumbs.workspace,
+            children: [
+              {
+                index: true,
+                lazy: page(() => import('../pages/workspace/WorkspacePage.tsx'), 'WorkspacePage'),
+              },
+              {
+                path: routePatterns.workspaceMembers,
+                handle: crumbs.workspaceMembers,
+                lazy: page(() => import('../pages/members/MembersPage.tsx'), 'MembersPage'),
+              },
+              {
+                path: routePatterns.environments,
+                handle: crumbs.environments,
+                children: [
+                  {
+                    index: true,
+                    lazy: page(
+                      () => import('../pages/environments/EnvironmentsPage.tsx'),
+                      'EnvironmentsPage',
+                    ),
+                  },
+                  {
+                    path: routePatterns.environment,
+                    handle: crumbs.environment,
+                    lazy: page(() => import('../pages/environment/EnvironmentPage.tsx'), 'EnvironmentPage'),
+                  },
+                ],
+              },
+              {
+                path: routePatterns.templates,
+                handle: crumbs.templates,
+                lazy: page(() => import('../pages/templates/TemplatesPage.tsx'), 'TemplatesPage'),
+              },
+              {
+                path: routePatterns.credentials,
+                handle: crumbs.credentials,
+                lazy: page(() => import('../pages/credentials/CredentialsPage.tsx'), 'CredentialsPage'),
+              },
+              {
+                path: routePatterns.project,
+                handle: crumbs.project,
+                children: [
+                  {
+                    index: true,
+                    lazy: page(() => import('../pages/project/ProjectPage.tsx'), 'ProjectPage'),
+                  },
+                  {
+                    path: routePatterns.projectMembers,
+                    handle: crumbs.projectMembers,
+                    lazy: page(() => import('../pages/members/MembersPage.tsx'), 'MembersPage'),
+                  },
+                  {
+                    path: routePatterns.webhooks,
+                    handle: crumbs.webhooks,
+                    lazy: page(() => import('../pages/webhooks/WebhooksPage.tsx'), 'WebhooksPage'),
+                  },
+                  {
+                    path: routePatterns.pipeline,
+                    handle: crumbs.pipeline,
+                    children: [
+                      {
+                        index: true,
+                        lazy: page(() => import('../pages/pipeline/PipelinePage.tsx'), 'PipelinePage'),
+                      },
+                      {
+                        path: routePatterns.runs,
+                        handle: crumbs.runs,
+                        children: [
+                          { index: true, lazy: page(() => import('../pages/runs/RunsPage.tsx'), 'RunsPage') },
+                          {
+                            path: routePatterns.run,
+                            handle: crumbs.run,
+                            lazy: page(() => import('../pages/run/RunPage.tsx'), 'RunPage'),
+                          },
+                        ],
+                      },
+                    ],
+                  },
+                ],
+              },
+            ],
+          },
+        ],
       },
       {
         path: routePatterns.clusters,
+        handle: crumbs.clusters,
         lazy: page(() => import('../pages/clusters/ClustersPage.tsx'), 'ClustersPage'),
       },
-      { path: routePatterns.users, lazy: page(() => import('../pages/users/UsersPage.tsx'), 'UsersPage') },
-      { path: routePatterns.audit, lazy: page(() => import('../pages/audit/AuditPage.tsx'), 'AuditPage') },
+      {
+        path: routePatterns.users,
+        handle: crumbs.users,
+        lazy: page(() => import('../pages/users/UsersPage.tsx'), 'UsersPage'),
+      },
+      {
+        path: routePatterns.audit,
+        handle: crumbs.audit,
+        lazy: page(() => import('../pages/audit/AuditPage.tsx'), 'AuditPage'),
+      },
       {
         path: routePatterns.account,
+        handle: crumbs.account,
         lazy: page(() => import('../pages/account/AccountPage.tsx'), 'AccountPage'),
       },
       {
         path: routePatterns.pipelineSpecDocs,
+        handle: crumbs.pipelineSpecDocs,
         lazy: page(() => import('../pages/docs/PipelineSpecDocsPage.tsx'), 'PipelineSpecDocsPage'),
       },
-      {
-        path: routePatterns.workspaceMembers,
-        lazy: page(() => import('../pages/members/MembersPage.tsx'), 'MembersPage'),
-      },
-      {
-        path: routePatterns.projectMembers,
-        lazy: page(() => import('../pages/members/MembersPage.tsx'), 'MembersPage'),
-      },
-      {
-        path: routePatterns.webhooks,
-        lazy: page(() => import('../pages/webhooks/WebhooksPage.tsx'), 'WebhooksPage'),
-      },
-      {
-        path: routePatterns.pipeline,
-        lazy: page(() => import('../pages/pipeline/PipelinePage.tsx'), 'PipelinePage'),
-      },
-      { path: routePatterns.runs, lazy: page(() => import('../pages/runs/RunsPage.tsx'), 'RunsPage') },
-      { path: routePatterns.run, lazy: page(() => import('../pages/run/RunPage.tsx'), 'RunPage') },
       { path: '*', element: <NotFoundPage /> },
     ],
   },
