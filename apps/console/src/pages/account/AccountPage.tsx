@@ -1,7 +1,7 @@
-import { type FormEvent, useState } from 'react';
-import { ApiError } from '../../api/client.ts';
 import { ErrorNotice } from '../../components/ErrorNotice.tsx';
-import { TextField } from '../../components/TextField.tsx';
+import { FormError } from '../../components/form/FormError.tsx';
+import { TextInput } from '../../components/form/fields.tsx';
+import { useForm } from '../../components/form/use-form.ts';
 import {
   useChangePassword,
   useCreateToken,
@@ -13,50 +13,64 @@ import {
 
 function PasswordForm() {
   const change = useChangePassword();
-  const [current, setCurrent] = useState('');
-  const [next, setNext] = useState('');
-  const apiError = change.error instanceof ApiError ? change.error : undefined;
-  const submit = (event: FormEvent) => {
-    event.preventDefault();
-    change.mutate(
-      { currentPassword: current, newPassword: next },
-      {
-        onSuccess: () => {
-          setCurrent('');
-          setNext('');
-        },
-      },
-    );
-  };
+  const empty = { currentPassword: '', newPassword: '' };
+  const form = useForm({
+    initial: empty,
+    submit: change.mutateAsync,
+    onSuccess: () => form.reset(empty),
+  });
   return (
-    <form className="card form" onSubmit={submit} aria-label="change password">
-      <ErrorNotice error={change.error} />
+    <form className="card form" onSubmit={form.onSubmit} aria-label="change password">
+      <FormError form={form} />
       {change.isSuccess ? (
         <div className="notice notice-info">Password changed; your other sessions were ended.</div>
       ) : null}
-      <TextField
+      <TextInput
         label="Current password"
         type="password"
         autoComplete="current-password"
         required
-        value={current}
-        error={apiError?.fieldError('body.currentPassword')}
-        onChange={(e) => setCurrent(e.target.value)}
+        field={form.field('currentPassword')}
       />
-      <TextField
+      <TextInput
         label="New password"
         type="password"
         autoComplete="new-password"
         required
-        value={next}
-        error={apiError?.fieldError('body.newPassword')}
-        onChange={(e) => setNext(e.target.value)}
+        field={form.field('newPassword')}
       />
       <div className="form-actions">
-        <button type="submit" className="button button-primary" disabled={change.isPending}>
+        <button type="submit" className="button button-primary" disabled={form.submitting}>
           Change password
         </button>
       </div>
+    </form>
+  );
+}
+
+/** A new API token: its name and scope; the token itself is shown once, above the table. */
+function CreateTokenForm(props: { create: ReturnType<typeof useCreateToken> }) {
+  const form = useForm<{ name: string; scope: 'read' | 'write' }, unknown>({
+    initial: { name: '', scope: 'read' },
+    submit: props.create.mutateAsync,
+    onSuccess: (_, values) => form.reset({ ...values, name: '' }),
+  });
+  return (
+    <form className="card add-member" aria-label="create token" onSubmit={form.onSubmit}>
+      <FormError form={form} />
+      <TextInput label="Token name" required field={form.field('name')} />
+      <select
+        aria-label="Scope"
+        name="scope"
+        value={form.values.scope}
+        onChange={(e) => form.set('scope', e.target.value === 'write' ? 'write' : 'read')}
+      >
+        <option value="read">read</option>
+        <option value="write">write</option>
+      </select>
+      <button type="submit" className="button button-primary" disabled={form.submitting}>
+        Create token
+      </button>
     </form>
   );
 }
@@ -65,8 +79,6 @@ function Tokens() {
   const tokens = useMyTokens();
   const create = useCreateToken();
   const revoke = useRevokeToken();
-  const [name, setName] = useState('');
-  const [scope, setScope] = useState<'read' | 'write'>('read');
   return (
     <>
       <h2>API tokens</h2>
@@ -78,7 +90,7 @@ function Tokens() {
           New token (copy it now, it is not shown again): <code>{create.data.token}</code>
         </div>
       ) : null}
-      <ErrorNotice error={create.error ?? revoke.error} />
+      <ErrorNotice error={revoke.error} />
       <div className="table-scroll">
         <table className="table" aria-label="API tokens">
           <thead>
@@ -116,27 +128,7 @@ function Tokens() {
           </tbody>
         </table>
       </div>
-      <form
-        className="card add-member"
-        aria-label="create token"
-        onSubmit={(event) => {
-          event.preventDefault();
-          create.mutate({ name, scope }, { onSuccess: () => setName('') });
-        }}
-      >
-        <TextField label="Token name" required value={name} onChange={(e) => setName(e.target.value)} />
-        <select
-          aria-label="Scope"
-          value={scope}
-          onChange={(e) => setScope(e.target.value === 'write' ? 'write' : 'read')}
-        >
-          <option value="read">read</option>
-          <option value="write">write</option>
-        </select>
-        <button type="submit" className="button button-primary">
-          Create token
-        </button>
-      </form>
+      <CreateTokenForm create={create} />
     </>
   );
 }

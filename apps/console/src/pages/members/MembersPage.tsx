@@ -1,16 +1,18 @@
 import { PERMISSIONS, type Permission, type Role } from '@slipway/contracts';
-import { type FormEvent, useId, useState } from 'react';
+import { useId, useState } from 'react';
 import { Link, useParams } from 'react-router';
-import { ApiError } from '../../api/client.ts';
 import { paths } from '../../app/paths.ts';
 import { ErrorNotice } from '../../components/ErrorNotice.tsx';
 import { FormActions } from '../../components/FormActions.tsx';
+import { FormError } from '../../components/form/FormError.tsx';
+import { TextInput } from '../../components/form/fields.tsx';
+import { useForm } from '../../components/form/use-form.ts';
 import { Gate } from '../../components/Gate.tsx';
 import { Loading } from '../../components/Loading.tsx';
 import { Modal } from '../../components/Modal.tsx';
-import { TextField } from '../../components/TextField.tsx';
 import { usePermission, usePermissionCatalogue, useRoles } from '../../features/access/api/queries.ts';
 import {
+  type MemberScope,
   useAddMember,
   useChangeMemberRole,
   useCreateRole,
@@ -51,32 +53,29 @@ function RoleSelect(props: {
 function CreateRoleForm(props: { workspace: string; onDone: () => void }) {
   const catalogue = usePermissionCatalogue();
   const create = useCreateRole(props.workspace);
-  const [name, setName] = useState('');
-  const [scope, setScope] = useState<'workspace' | 'project'>('project');
-  const [chosen, setChosen] = useState<Set<Permission>>(new Set());
-  const apiError = create.error instanceof ApiError ? create.error : undefined;
+  const form = useForm({
+    initial: { name: '', scope: 'project' as 'workspace' | 'project', permissions: [] as Permission[] },
+    submit: create.mutateAsync,
+    onSuccess: props.onDone,
+  });
+  const { scope, permissions } = form.values;
   const levels = scope === 'project' ? ['project'] : ['workspace', 'project'];
   const available = (catalogue.data?.items ?? []).filter((p) => levels.includes(p.level));
-  const submit = (event: FormEvent) => {
-    event.preventDefault();
-    create.mutate({ name, scope, permissions: [...chosen] }, { onSuccess: props.onDone });
-  };
+  const permissionsError = form.error('permissions');
   return (
-    <form className="form" onSubmit={submit} aria-label="create role">
-      <ErrorNotice error={create.error} />
-      <TextField
-        label="Name"
-        name="name"
-        required
-        value={name}
-        error={apiError?.fieldError('body.name')}
-        onChange={(e) => setName(e.target.value)}
-      />
+    <form className="form" onSubmit={form.onSubmit} aria-label="create role">
+      <FormError form={form} />
+      <TextInput label="Name" required field={form.field('name')} />
       <fieldset className="fieldset">
         <legend>Applies to</legend>
         {(['project', 'workspace'] as const).map((value) => (
           <label key={value} className="checkbox">
-            <input type="radio" name="scope" checked={scope === value} onChange={() => setScope(value)} />
+            <input
+              type="radio"
+              name="scope"
+              checked={scope === value}
+              onChange={() => form.set('scope', value)}
+            />
             {value === 'project' ? 'One project at a time' : 'A whole workspace'}
           </label>
         ))}
@@ -87,24 +86,49 @@ function CreateRoleForm(props: { workspace: string; onDone: () => void }) {
           <label key={permission.name} className="checkbox">
             <input
               type="checkbox"
-              checked={chosen.has(permission.name)}
-              onChange={(event) => {
-                const next = new Set(chosen);
-                if (event.target.checked) next.add(permission.name);
-                else next.delete(permission.name);
-                setChosen(next);
-              }}
+              checked={permissions.includes(permission.name)}
+              onChange={(event) =>
+                form.set(
+                  'permissions',
+                  event.target.checked
+                    ? [...permissions, permission.name]
+                    : permissions.filter((name) => name !== permission.name),
+                )
+              }
             />
             <span>
               <code>{permission.name}</code> — {permission.description}
             </span>
           </label>
         ))}
-        {apiError?.fieldError('body.permissions') ? (
-          <p className="field-error">{apiError.fieldError('body.permissions')}</p>
-        ) : null}
+        {permissionsError ? <p className="field-error">{permissionsError}</p> : null}
       </fieldset>
-      <FormActions onCancel={props.onDone} pending={create.isPending} submitLabel="Create role" />
+      <FormActions onCancel={props.onDone} pending={form.submitting} submitLabel="Create role" />
+    </form>
+  );
+}
+
+/** Gives a user a role here; the username empties after each addition, the role stays. */
+function AddMemberForm(props: { scope: MemberScope; roles: Role[]; initialRole: string }) {
+  const add = useAddMember(props.scope);
+  const form = useForm<{ user: string; role: string }, unknown>({
+    initial: { user: '', role: props.initialRole },
+    submit: add.mutateAsync,
+    onSuccess: (_, values) => form.reset({ ...values, user: '' }),
+  });
+  return (
+    <form className="card add-member" aria-label="add member" onSubmit={form.onSubmit}>
+      <FormError form={form} />
+      <TextInput label="Username" required field={form.field('user')} />
+      <RoleSelect
+        label="Role"
+        roles={props.roles}
+        value={form.values.role}
+        onChange={(role) => form.set('role', role)}
+      />
+      <button type="submit" className="button button-primary" disabled={form.submitting}>
+        Add member
+      </button>
     </form>
   );
 }
@@ -118,14 +142,10 @@ export function MembersPage() {
   const manage = usePermission(project ? 'project.members.manage' : 'workspace.members.manage', scope);
   const members = useMembers(scope);
   const roles = useRoles(workspace);
-  const add = useAddMember(scope);
   const change = useChangeMemberRole(scope);
   const remove = useRemoveMember(scope);
-  const [newUser, setNewUser] = useState('');
-  const [newRole, setNewRole] = useState(project ? 'viewer' : 'workspace-viewer');
   const [creatingRole, setCreatingRole] = useState(false);
   const scopedRoles = (roles.data?.items ?? []).filter((role) => role.scope === level);
-  const addError = add.error instanceof ApiError ? add.error : undefined;
 
   return (
     <section aria-labelledby="members-title">
@@ -189,28 +209,11 @@ export function MembersPage() {
         </table>
       </div>
       {manage.allowed ? (
-        <form
-          className="card add-member"
-          aria-label="add member"
-          onSubmit={(event) => {
-            event.preventDefault();
-            add.mutate({ user: newUser, role: newRole }, { onSuccess: () => setNewUser('') });
-          }}
-        >
-          <ErrorNotice error={add.error} />
-          <TextField
-            label="Username"
-            name="user"
-            required
-            value={newUser}
-            error={addError?.fieldError('body.user')}
-            onChange={(e) => setNewUser(e.target.value)}
-          />
-          <RoleSelect label="Role" roles={scopedRoles} value={newRole} onChange={setNewRole} />
-          <button type="submit" className="button button-primary" disabled={add.isPending}>
-            Add member
-          </button>
-        </form>
+        <AddMemberForm
+          scope={scope}
+          roles={scopedRoles}
+          initialRole={project ? 'viewer' : 'workspace-viewer'}
+        />
       ) : null}
       {project ? null : (
         <>

@@ -1,69 +1,72 @@
-import { type FormEvent, useState } from 'react';
-import { ApiError } from '../../api/client.ts';
+import { useState } from 'react';
 import { ErrorNotice } from '../../components/ErrorNotice.tsx';
 import { FormActions } from '../../components/FormActions.tsx';
+import { FormError } from '../../components/form/FormError.tsx';
+import { CheckboxInput, TextInput } from '../../components/form/fields.tsx';
+import { useForm } from '../../components/form/use-form.ts';
 import { Loading } from '../../components/Loading.tsx';
 import { Modal } from '../../components/Modal.tsx';
-import { TextField } from '../../components/TextField.tsx';
 import { useCreateUser, useDeleteUser, useUpdateUser, useUsers } from '../../features/users/api/users.ts';
 
 function CreateUserForm(props: { onCreated: (invitePath: string | null) => void; onCancel: () => void }) {
   const create = useCreateUser();
-  const [username, setUsername] = useState('');
-  const [displayName, setDisplayName] = useState('');
-  const [password, setPassword] = useState('');
-  const [platformAdmin, setPlatformAdmin] = useState(false);
-  const apiError = create.error instanceof ApiError ? create.error : undefined;
-  const submit = (event: FormEvent) => {
-    event.preventDefault();
-    create.mutate(
-      {
+  const form = useForm({
+    initial: { username: '', displayName: '', password: '', platformAdmin: false },
+    submit: ({ username, displayName, password, platformAdmin }) =>
+      create.mutateAsync({
         username,
         platformAdmin,
         ...(displayName ? { displayName } : {}),
         ...(password ? { password } : {}),
-      },
-      { onSuccess: (created) => props.onCreated(created.invitePath) },
-    );
-  };
+      }),
+    onSuccess: (created) => props.onCreated(created.invitePath),
+  });
   return (
-    <form className="form" onSubmit={submit} aria-label="create user">
-      <ErrorNotice error={create.error} />
-      <TextField
-        label="Username"
-        name="username"
-        required
-        autoFocus
-        value={username}
-        error={apiError?.fieldError('body.username')}
-        onChange={(e) => setUsername(e.target.value)}
-      />
-      <TextField
-        label="Display name"
-        name="displayName"
-        value={displayName}
-        onChange={(e) => setDisplayName(e.target.value)}
-      />
-      <TextField
+    <form className="form" onSubmit={form.onSubmit} aria-label="create user">
+      <FormError form={form} />
+      <TextInput label="Username" required autoFocus field={form.field('username')} />
+      <TextInput label="Display name" field={form.field('displayName')} />
+      <TextInput
         label="Initial password"
-        name="password"
         type="password"
         autoComplete="new-password"
-        value={password}
         hint="Leave empty to get a one-time invite link instead."
-        error={apiError?.fieldError('body.password')}
-        onChange={(e) => setPassword(e.target.value)}
+        field={form.field('password')}
       />
-      <label className="checkbox">
-        <input type="checkbox" checked={platformAdmin} onChange={(e) => setPlatformAdmin(e.target.checked)} />
-        Platform admin
-      </label>
+      <CheckboxInput label="Platform admin" field={form.field('platformAdmin')} />
       <FormActions
         onCancel={props.onCancel}
-        pending={create.isPending}
+        pending={form.submitting}
         pendingLabel="Create user"
         submitLabel={'Create and invite'}
       />
+    </form>
+  );
+}
+
+/** An admin sets a new password for `username`; their sessions end. */
+function ResetPasswordForm(props: { username: string; onDone: () => void }) {
+  const update = useUpdateUser();
+  const form = useForm({
+    initial: { password: '' },
+    submit: ({ password }) => update.mutateAsync({ username: props.username, body: { password } }),
+    onSuccess: props.onDone,
+  });
+  return (
+    <form className="form" onSubmit={form.onSubmit} aria-label="reset password">
+      <FormError form={form} />
+      <TextInput
+        label="New password"
+        type="password"
+        required
+        hint="Their sessions end at once."
+        field={form.field('password')}
+      />
+      <div className="form-actions">
+        <button type="submit" className="button button-primary" disabled={form.submitting}>
+          Reset password
+        </button>
+      </div>
     </form>
   );
 }
@@ -75,7 +78,6 @@ export function UsersPage() {
   const [creating, setCreating] = useState(false);
   const [invite, setInvite] = useState<string | null>(null);
   const [resetting, setResetting] = useState<string | null>(null);
-  const [newPassword, setNewPassword] = useState('');
 
   return (
     <section aria-labelledby="users-title">
@@ -162,39 +164,7 @@ export function UsersPage() {
         open={resetting !== null}
         onClose={() => setResetting(null)}
       >
-        <form
-          className="form"
-          onSubmit={(event) => {
-            event.preventDefault();
-            if (resetting) {
-              update.mutate(
-                { username: resetting, body: { password: newPassword } },
-                {
-                  onSuccess: () => {
-                    setResetting(null);
-                    setNewPassword('');
-                  },
-                },
-              );
-            }
-          }}
-        >
-          <ErrorNotice error={update.error} />
-          <TextField
-            label="New password"
-            type="password"
-            name="newPassword"
-            required
-            value={newPassword}
-            hint="Their sessions end at once."
-            onChange={(e) => setNewPassword(e.target.value)}
-          />
-          <div className="form-actions">
-            <button type="submit" className="button button-primary">
-              Reset password
-            </button>
-          </div>
-        </form>
+        {resetting ? <ResetPasswordForm username={resetting} onDone={() => setResetting(null)} /> : null}
       </Modal>
     </section>
   );
