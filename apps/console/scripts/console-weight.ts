@@ -93,9 +93,12 @@ async function weigh(context: BrowserContext, route: MainPage): Promise<RouteWei
         weight.allBytes += responseBodySize;
         const headers = await response.allHeaders();
         if (!isScript(request.url(), headers['content-type'] ?? '', request.resourceType())) return;
+        // Awaited before the sums: `x += await …` would read x before the wait and lose the
+        // other requests' additions made meanwhile.
+        const { decoded } = await builtSizes(request.url());
         weight.scripts += 1;
         weight.scriptBytes += responseBodySize;
-        weight.scriptDecodedBytes += (await builtSizes(request.url())).decoded;
+        weight.scriptDecodedBytes += decoded;
         weight.encodings.add(headers['content-encoding'] ?? 'identity');
       })(),
     );
@@ -104,8 +107,9 @@ async function weigh(context: BrowserContext, route: MainPage): Promise<RouteWei
   page.on('worker', (worker) => {
     pending.push(
       (async () => {
+        const { served } = await builtSizes(worker.url());
         weight.workers += 1;
-        weight.workerBytes += (await builtSizes(worker.url())).served;
+        weight.workerBytes += served;
       })(),
     );
   });
