@@ -18,9 +18,12 @@ const WIDTHS = [800, 1440] as const;
 const HEIGHT = 900;
 
 async function shoot(page: Page, file: string): Promise<void> {
-  // Let fonts and late layout (Monaco, React Flow's fitView) settle before the shot.
-  await page.evaluate(() => document.fonts.ready);
-  await page.waitForLoadState('networkidle');
+  // Fonts loaded and two frames painted after the page's ready state (React Flow's fitView,
+  // Monaco's layout); not network idle: pages that follow a run hold an event stream open.
+  await page.evaluate(async () => {
+    await document.fonts.ready;
+    await new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve)));
+  });
   await page.screenshot({ path: `${OUT_DIR}${file}.png`, fullPage: true });
   console.log(`${OUT_DIR}${file}.png`);
 }
