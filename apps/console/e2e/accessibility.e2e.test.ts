@@ -75,6 +75,13 @@ describe.skipIf(browserSkipReason())('accessibility (axe-core)', () => {
     await openRunDialog(page);
     await audit('run dialog');
 
+    // The folded top bar below 800 px, its menu open.
+    await page.setViewportSize({ width: 720, height: 900 });
+    await page.goto(paths.workspace('demo'));
+    await page.getByRole('button', { name: 'Menu' }).click();
+    await page.getByRole('navigation', { name: 'Workspaces' }).waitFor();
+    await audit('folded top bar, menu open (720 px)');
+
     expect(findings, `axe-core violations:\n${findings.join('\n')}`).toEqual([]);
   });
 });
