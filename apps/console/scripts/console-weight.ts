@@ -11,7 +11,7 @@
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { BrowserContext, Page } from 'playwright-core';
+import type { BrowserContext, Page, Request } from 'playwright-core';
 import { MAIN_PAGES, type MainPage } from '../e2e/pages.ts';
 import { paths } from '../src/app/paths.ts';
 import { serveConsole } from './console-server.ts';
@@ -84,7 +84,23 @@ async function weigh(context: BrowserContext, route: MainPage): Promise<RouteWei
     encodings: new Set(),
   };
   const pending: Promise<void>[] = [];
+  // Scripts asked for and not yet answered: the load is over when none is left once the page
+  // shows its content (not network idle: pages following a run keep an event stream open).
+  const inflight = new Set<Request>();
+  let settle: (() => void) | undefined;
+  const settled = () => {
+    if (inflight.size === 0) settle?.();
+  };
+  context.on('request', (request) => {
+    if (isScript(request.url(), '', request.resourceType())) inflight.add(request);
+  });
+  context.on('requestfailed', (request) => {
+    inflight.delete(request);
+    settled();
+  });
   context.on('requestfinished', (request) => {
+    inflight.delete(request);
+    settled();
     pending.push(
       (async () => {
         const response = await request.response();
@@ -104,7 +120,9 @@ async function weigh(context: BrowserContext, route: MainPage): Promise<RouteWei
     );
   });
   const page: Page = await context.newPage();
+  let workersStarted = 0;
   page.on('worker', (worker) => {
+    workersStarted += 1;
     pending.push(
       (async () => {
         const { served } = await builtSizes(worker.url());
@@ -115,7 +133,15 @@ async function weigh(context: BrowserContext, route: MainPage): Promise<RouteWei
   });
   await page.goto(route.path);
   await route.ready(page);
-  await page.waitForLoadState('networkidle');
+  // Monaco starts its language worker once the editor has a model: wait for it.
+  if (workersStarted === 0 && (await page.locator('.monaco-editor').count()) > 0) {
+    await page.waitForEvent('worker');
+  }
+  if (inflight.size > 0) {
+    await new Promise<void>((resolve) => {
+      settle = resolve;
+    });
+  }
   await Promise.all(pending);
   await context.close();
   return weight;
