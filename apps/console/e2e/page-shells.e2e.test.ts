@@ -1,4 +1,6 @@
-import { describe, expect, it } from 'vitest';
+import { randomBytes } from 'node:crypto';
+import { adminClient, clusterSkipReason, testKubeconfig } from '@slipway/kube/testing';
+import { afterAll, describe, expect, it } from 'vitest';
 import { browserSkipReason, useConsole } from './fixture.ts';
 import { api } from './helpers.ts';
 
@@ -51,5 +53,96 @@ describe.skipIf(browserSkipReason())('page shells', () => {
     await page.getByText('No credentials yet.').waitFor();
     const left = await api(page, 'GET', '/api/v1/workspaces/harbour/credentials');
     expect(((await left.json()) as { items: unknown[] }).items).toEqual([]);
+  });
+
+  it('a template version is published through the form: dirty, line errors, then version 2', async () => {
+    const { page } = fixture;
+    await fixture.signIn();
+    const spec =
+      'stages:\n  - name: test\n    jobs:\n      - name: unit\n        image: node:24\n        steps:\n          - run: npm test\n';
+    await api(page, 'POST', '/api/v1/workspaces', { slug: 'tmpl', name: 'Templates' });
+    await api(page, 'POST', '/api/v1/workspaces/tmpl/pipeline-templates', { name: 'node-service', spec });
+
+    await page.goto('/workspaces/tmpl/templates');
+    await page
+      .getByRole('table', { name: 'Templates' })
+      .getByRole('button', { name: 'node-service' })
+      .click();
+    const details = page.getByRole('region', { name: 'Template node-service' });
+    const yaml = details.getByRole('textbox', { name: 'Template YAML' });
+    const publish = details.getByRole('button', { name: 'Publish as version 2' });
+    await expect.poll(() => yaml.inputValue()).toBe(spec);
+    expect(await publish.isDisabled()).toBe(true);
+
+    await yaml.fill(`${spec}  - name: [\n`);
+    await publish.click();
+    await details.getByRole('list', { name: 'Spec errors' }).waitFor();
+    await yaml.fill(spec.replace('npm test', 'npm run test'));
+    await publish.click();
+    await details.getByRole('button', { name: 'Publish as version 3' }).waitFor();
+    await expect.poll(() => yaml.inputValue()).toContain('npm run test');
+  });
+});
+
+// Tabs (DetailPage): the environment page of a cluster environment has Deployments and Events.
+describe.skipIf(browserSkipReason([clusterSkipReason()]))('detail page tabs', () => {
+  const fixture = useConsole();
+  const workspace = `tabs-${randomBytes(3).toString('hex')}`;
+  const kube = adminClient();
+
+  afterAll(async () => {
+    await kube.deleteNamespace(`${workspace}-dev`).catch(() => undefined);
+  });
+
+  it('one tab stop; arrow keys move and select, wrapping; the URL keeps the tab', async () => {
+    const { page } = fixture;
+    await fixture.signIn();
+    await api(page, 'POST', '/api/v1/clusters', { name: 'local', kubeconfig: testKubeconfig() });
+    await api(page, 'POST', '/api/v1/workspaces', { slug: workspace, name: 'Tabs' });
+    await api(page, 'POST', `/api/v1/workspaces/${workspace}/environments`, {
+      name: 'dev',
+      cluster: 'local',
+    });
+
+    await page.goto(`/workspaces/${workspace}/environments/dev`);
+    const tabs = page.getByRole('tablist');
+    const deployments = tabs.getByRole('tab', { name: 'Deployments' });
+    const events = tabs.getByRole('tab', { name: 'Events' });
+    await page
+      .getByRole('tabpanel', { name: 'Deployments' })
+      .getByRole('heading', { name: 'Deployments' })
+      .waitFor();
+    expect(await deployments.getAttribute('aria-selected')).toBe('true');
+    expect([await deployments.getAttribute('tabindex'), await events.getAttribute('tabindex')]).toEqual([
+      '0',
+      '-1',
+    ]);
+
+    const focused = (target: typeof events) =>
+      target.evaluate((element) => element === document.activeElement);
+    await deployments.focus();
+    await page.keyboard.press('ArrowRight');
+    await page
+      .getByRole('tabpanel', { name: 'Events' })
+      .getByRole('heading', { name: 'Recent events' })
+      .waitFor();
+    expect(await events.getAttribute('aria-selected')).toBe('true');
+    expect(await focused(events)).toBe(true);
+    expect(new URL(page.url()).searchParams.get('tab')).toBe('events');
+
+    // The tab is in the address: a reload shows it again; ArrowRight from the last wraps to the first.
+    await page.reload();
+    await page.getByRole('tabpanel', { name: 'Events' }).waitFor();
+    await events.focus();
+    await page.keyboard.press('ArrowRight');
+    await page.getByRole('tabpanel', { name: 'Deployments' }).waitFor();
+    expect(await focused(deployments)).toBe(true);
+    await page.keyboard.press('End');
+    await page.getByRole('tabpanel', { name: 'Events' }).waitFor();
+    expect(await focused(events)).toBe(true);
+    // Tab leaves the tab list (one tab stop); it does not walk through the other tab.
+    await page.keyboard.press('Shift+Tab');
+    expect(await focused(deployments)).toBe(false);
+    expect(await focused(events)).toBe(false);
   });
 });

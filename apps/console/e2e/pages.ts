@@ -40,7 +40,8 @@ export const MAIN_PAGES: readonly MainPage[] = [
   {
     name: 'project-members',
     path: paths.projectMembers(DEMO.workspace, DEMO.project),
-    ready: table('Members'),
+    // No project members yet: the list page shows its empty state, not an empty table.
+    ready: heading(`Members of ${DEMO.project}`),
   },
   { name: 'webhooks', path: paths.webhooks(DEMO.workspace, DEMO.project), ready: table('Webhooks') },
   { name: 'workspace-members', path: paths.workspaceMembers(DEMO.workspace), ready: table('Roles') },

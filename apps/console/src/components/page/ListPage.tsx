@@ -29,6 +29,8 @@ export interface ListPageProps<T> {
   columns: readonly ListColumn<T>[];
   /** A stable key per row (a slug, a name, an id). */
   rowKey: (item: T) => string;
+  /** Clicking anywhere on a row (keep a real button or link in the row for keyboard users). */
+  onRowClick?: (item: T) => void;
   /** The empty state, with the first action (e.g. "Create the first workspace"). */
   empty: { title: ReactNode; body?: ReactNode; action?: ReactNode };
   /** Cursor paging from an infinite query: a "Load more" button under the table. */
@@ -42,7 +44,7 @@ export interface ListPageProps<T> {
 /** The list part of a list page, for a list inside another page (a detail page's projects). */
 export type ListSectionProps<T> = Pick<
   ListPageProps<T>,
-  'filters' | 'query' | 'errorTitle' | 'items' | 'columns' | 'rowKey' | 'empty' | 'paging'
+  'filters' | 'query' | 'errorTitle' | 'items' | 'columns' | 'rowKey' | 'onRowClick' | 'empty' | 'paging'
 > & { label: string };
 
 /**
@@ -64,7 +66,7 @@ export function ListPage<T>(props: ListPageProps<T>) {
 
 /** Filters, loading skeleton, error with Retry, empty state, scrolling table and "Load more". */
 export function ListSection<T>(props: ListSectionProps<T>) {
-  const { query, paging } = props;
+  const { query, paging, onRowClick } = props;
   const rows = props.items ?? [];
   const empty = !query.isPending && !query.error && rows.length === 0;
   return (
@@ -95,7 +97,11 @@ export function ListSection<T>(props: ListSectionProps<T>) {
             </thead>
             <tbody>
               {rows.map((item) => (
-                <tr key={props.rowKey(item)}>
+                <tr
+                  key={props.rowKey(item)}
+                  className={onRowClick ? 'clickable-row' : undefined}
+                  onClick={onRowClick ? () => onRowClick(item) : undefined}
+                >
                   {props.columns.map((column, index) => (
                     // biome-ignore lint/suspicious/noArrayIndexKey: columns are fixed, as above
                     <td key={index} className={column.className}>

@@ -1,15 +1,15 @@
-import { PERMISSIONS, type Permission, type Role } from '@slipway/contracts';
+import { type MemberSchema, PERMISSIONS, type Permission, type Role } from '@slipway/contracts';
 import { useId, useState } from 'react';
-import { Link, useParams } from 'react-router';
-import { paths } from '../../app/paths.ts';
+import { useParams } from 'react-router';
+import type { z } from 'zod';
 import { ErrorNotice } from '../../components/ErrorNotice.tsx';
 import { FormActions } from '../../components/FormActions.tsx';
-import { FormError } from '../../components/form/FormError.tsx';
+import { Form } from '../../components/form/Form.tsx';
 import { TextInput } from '../../components/form/fields.tsx';
 import { useForm } from '../../components/form/use-form.ts';
 import { Gate } from '../../components/Gate.tsx';
-import { Loading } from '../../components/Loading.tsx';
 import { Modal } from '../../components/Modal.tsx';
+import { type ListColumn, ListPage, ListSection } from '../../components/page/ListPage.tsx';
 import { usePermission, usePermissionCatalogue, useRoles } from '../../features/access/api/queries.ts';
 import {
   type MemberScope,
@@ -63,8 +63,7 @@ function CreateRoleForm(props: { workspace: string; onDone: () => void }) {
   const available = (catalogue.data?.items ?? []).filter((p) => levels.includes(p.level));
   const permissionsError = form.error('permissions');
   return (
-    <form className="form" onSubmit={form.onSubmit} aria-label="create role">
-      <FormError form={form} />
+    <Form form={form} label="create role">
       <TextInput label="Name" required field={form.field('name')} />
       <fieldset className="fieldset">
         <legend>Applies to</legend>
@@ -104,7 +103,7 @@ function CreateRoleForm(props: { workspace: string; onDone: () => void }) {
         {permissionsError ? <p className="field-error">{permissionsError}</p> : null}
       </fieldset>
       <FormActions onCancel={props.onDone} pending={form.submitting} submitLabel="Create role" />
-    </form>
+    </Form>
   );
 }
 
@@ -117,8 +116,7 @@ function AddMemberForm(props: { scope: MemberScope; roles: Role[]; initialRole: 
     onSuccess: (_, values) => form.reset({ ...values, user: '' }),
   });
   return (
-    <form className="card add-member" aria-label="add member" onSubmit={form.onSubmit}>
-      <FormError form={form} />
+    <Form form={form} label="add member" className="card add-member">
       <TextInput label="Username" required field={form.field('user')} />
       <RoleSelect
         label="Role"
@@ -129,10 +127,65 @@ function AddMemberForm(props: { scope: MemberScope; roles: Role[]; initialRole: 
       <button type="submit" className="button button-primary" disabled={form.submitting}>
         Add member
       </button>
-    </form>
+    </Form>
   );
 }
 
+type Member = z.infer<typeof MemberSchema>;
+
+/** The roles a workspace can give: built-in and custom, with their permissions. */
+function RolesSection(props: { workspace: string; roles: ReturnType<typeof useRoles> }) {
+  const [creating, setCreating] = useState(false);
+  const columns: ListColumn<Role>[] = [
+    {
+      header: 'Role',
+      cell: (role) => (
+        <>
+          <strong>{role.name}</strong> {role.builtIn ? <span className="badge">built-in</span> : null}
+          <div className="muted small">{role.description}</div>
+        </>
+      ),
+    },
+    { header: 'Applies to', cell: (role) => role.scope },
+    {
+      header: 'Permissions',
+      className: 'small',
+      cell: (role) => (
+        <div className="code-list">
+          {role.permissions.map((p) => (
+            <code key={p} title={PERMISSIONS[p].description}>
+              {p}
+            </code>
+          ))}
+        </div>
+      ),
+    },
+  ];
+  return (
+    <>
+      <h2>Roles</h2>
+      <ListSection
+        label="Roles"
+        query={props.roles}
+        errorTitle="Cannot list roles"
+        items={props.roles.data?.items}
+        columns={columns}
+        rowKey={(role) => role.name}
+        empty={{ title: 'No roles.' }}
+      />
+      <Gate permission="workspace.members.manage" workspace={props.workspace}>
+        <button type="button" className="button" onClick={() => setCreating(true)}>
+          Create custom role
+        </button>
+      </Gate>
+      <Modal title="Create custom role" open={creating} onClose={() => setCreating(false)}>
+        <CreateRoleForm workspace={props.workspace} onDone={() => setCreating(false)} />
+      </Modal>
+    </>
+  );
+}
+
+/** Who may do what in a workspace or a project: members with their roles, and the roles. */
 export function MembersPage() {
   const params = useParams();
   const workspace = params.workspace ?? '';
@@ -144,70 +197,74 @@ export function MembersPage() {
   const roles = useRoles(workspace);
   const change = useChangeMemberRole(scope);
   const remove = useRemoveMember(scope);
-  const [creatingRole, setCreatingRole] = useState(false);
   const scopedRoles = (roles.data?.items ?? []).filter((role) => role.scope === level);
 
+  const columns: ListColumn<Member>[] = [
+    {
+      header: 'User',
+      cell: (member) => (
+        <>
+          <strong>{member.user}</strong>{' '}
+          {member.displayName ? <span className="muted">{member.displayName}</span> : null}
+        </>
+      ),
+    },
+    {
+      header: 'Role',
+      cell: (member) => (
+        <span title={manage.reason}>
+          <RoleSelect
+            label={`Role of ${member.user}`}
+            roles={scopedRoles}
+            value={member.role}
+            disabled={!manage.allowed}
+            onChange={(role) => change.mutate({ user: member.user, role })}
+          />
+        </span>
+      ),
+    },
+    {
+      header: <span className="visually-hidden">Actions</span>,
+      cell: (member) => (
+        <div className="row-actions">
+          <button
+            type="button"
+            className="button button-danger-outline"
+            disabled={!manage.allowed}
+            title={manage.reason}
+            onClick={() => remove.mutate(member.user)}
+          >
+            Remove
+          </button>
+        </div>
+      ),
+    },
+  ];
+
   return (
-    <section aria-labelledby="members-title">
-      <nav className="breadcrumbs" aria-label="Breadcrumbs">
-        <Link to={paths.workspaces()}>Workspaces</Link> /{' '}
-        <Link to={paths.workspace(workspace)}>{workspace}</Link> /{' '}
-        {project ? (
-          <>
-            <Link to={paths.project(workspace, project)}>{project}</Link> /{' '}
-          </>
-        ) : null}
-        <span>Members</span>
-      </nav>
-      <h1 id="members-title">Members of {project ?? workspace}</h1>
-      <p className="muted">
-        {project
-          ? 'Project roles add to what each person’s workspace role already gives them.'
-          : 'Workspace roles apply to the workspace and to every project in it.'}
-      </p>
-      {members.isPending ? <Loading /> : null}
-      <ErrorNotice error={members.error ?? change.error ?? remove.error} />
-      <div className="table-scroll">
-        <table className="table" aria-label="Members">
-          <thead>
-            <tr>
-              <th>User</th>
-              <th>Role</th>
-              <th />
-            </tr>
-          </thead>
-          <tbody>
-            {(members.data?.items ?? []).map((member) => (
-              <tr key={member.user}>
-                <td>
-                  <strong>{member.user}</strong>{' '}
-                  {member.displayName ? <span className="muted">{member.displayName}</span> : null}
-                </td>
-                <td title={manage.reason}>
-                  <RoleSelect
-                    label={`Role of ${member.user}`}
-                    roles={scopedRoles}
-                    value={member.role}
-                    disabled={!manage.allowed}
-                    onChange={(role) => change.mutate({ user: member.user, role })}
-                  />
-                </td>
-                <td className="row-actions">
-                  <button
-                    type="button"
-                    className="button button-danger-outline"
-                    disabled={!manage.allowed}
-                    title={manage.reason}
-                    onClick={() => remove.mutate(member.user)}
-                  >
-                    Remove
-                  </button>
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
+    <ListPage
+      title={`Members of ${project ?? workspace}`}
+      description={
+        <>
+          <p>
+            {project
+              ? 'Project roles add to what each person’s workspace role already gives them.'
+              : 'Workspace roles apply to the workspace and to every project in it.'}
+          </p>
+          <ErrorNotice error={change.error ?? remove.error} />
+        </>
+      }
+      query={members}
+      errorTitle="Cannot list members"
+      items={members.data?.items}
+      columns={columns}
+      rowKey={(member) => member.user}
+      label="Members"
+      empty={{
+        title: project ? 'No members of this project yet.' : 'No members yet.',
+        ...(project ? { body: 'Members of the workspace still have their workspace roles here.' } : {}),
+      }}
+    >
       {manage.allowed ? (
         <AddMemberForm
           scope={scope}
@@ -215,51 +272,7 @@ export function MembersPage() {
           initialRole={project ? 'viewer' : 'workspace-viewer'}
         />
       ) : null}
-      {project ? null : (
-        <>
-          <h2>Roles</h2>
-          <div className="table-scroll">
-            <table className="table" aria-label="Roles">
-              <thead>
-                <tr>
-                  <th>Role</th>
-                  <th>Applies to</th>
-                  <th>Permissions</th>
-                </tr>
-              </thead>
-              <tbody>
-                {(roles.data?.items ?? []).map((role) => (
-                  <tr key={role.name}>
-                    <td>
-                      <strong>{role.name}</strong>{' '}
-                      {role.builtIn ? <span className="badge">built-in</span> : null}
-                      <div className="muted small">{role.description}</div>
-                    </td>
-                    <td>{role.scope}</td>
-                    <td className="small">
-                      <div className="code-list">
-                        {role.permissions.map((p) => (
-                          <code key={p} title={PERMISSIONS[p].description}>
-                            {p}
-                          </code>
-                        ))}
-                      </div>
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
-          <Gate permission="workspace.members.manage" workspace={workspace}>
-            <button type="button" className="button" onClick={() => setCreatingRole(true)}>
-              Create custom role
-            </button>
-          </Gate>
-          <Modal title="Create custom role" open={creatingRole} onClose={() => setCreatingRole(false)}>
-            <CreateRoleForm workspace={workspace} onDone={() => setCreatingRole(false)} />
-          </Modal>
-        </>
-      )}
-    </section>
+      {project ? null : <RolesSection workspace={workspace} roles={roles} />}
+    </ListPage>
   );
 }
