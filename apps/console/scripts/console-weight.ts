@@ -19,6 +19,8 @@ import { serveConsole } from './console-server.ts';
 /** The goal's bound for the first routes a person meets, in kB (1000 bytes). */
 const LIMIT_KB = 250;
 const LIMITED = new Set(['sign-in', 'workspaces']);
+/** The longest a route's last scripts or its web worker are waited for, ms. */
+const SETTLE_LIMIT_MS = 20_000;
 
 const SIGN_IN: MainPage = {
   name: 'sign-in',
@@ -131,16 +133,24 @@ async function weigh(context: BrowserContext, route: MainPage): Promise<RouteWei
       })(),
     );
   });
+  console.error(`loading ${route.name} (${route.path})`);
   await page.goto(route.path);
   await route.ready(page);
   // Monaco starts its language worker once the editor has a model: wait for it.
   if (workersStarted === 0 && (await page.locator('.monaco-editor').count()) > 0) {
-    await page.waitForEvent('worker');
+    await page.waitForEvent('worker', { timeout: SETTLE_LIMIT_MS }).catch(() => {
+      console.error(`  ${route.name}: no web worker started within ${SETTLE_LIMIT_MS} ms`);
+    });
   }
   if (inflight.size > 0) {
+    // Bounded: a request Chromium never reports as finished must not stall the whole run;
+    // what is left is named, and its bytes are not counted.
+    const limit = setTimeout(() => settle?.(), SETTLE_LIMIT_MS);
     await new Promise<void>((resolve) => {
       settle = resolve;
     });
+    clearTimeout(limit);
+    for (const request of inflight) console.error(`  ${route.name}: still loading ${request.url()}`);
   }
   await Promise.all(pending);
   await context.close();
