@@ -93,7 +93,11 @@ async function weigh(context: BrowserContext, route: MainPage): Promise<RouteWei
   const settled = () => {
     if (inflight.size === 0) settle?.();
   };
+  // Chromium reports a worker script's request but never its end: workers are counted from
+  // the page's `worker` events instead, and their requests are not waited for.
+  const workerUrls = new Set<string>();
   context.on('request', (request) => {
+    if (workerUrls.has(request.url())) return;
     if (isScript(request.url(), '', request.resourceType())) inflight.add(request);
   });
   context.on('requestfailed', (request) => {
@@ -125,6 +129,9 @@ async function weigh(context: BrowserContext, route: MainPage): Promise<RouteWei
   let workersStarted = 0;
   page.on('worker', (worker) => {
     workersStarted += 1;
+    workerUrls.add(worker.url());
+    for (const request of inflight) if (request.url() === worker.url()) inflight.delete(request);
+    settled();
     pending.push(
       (async () => {
         const { served } = await builtSizes(worker.url());
