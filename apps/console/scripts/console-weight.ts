@@ -86,6 +86,15 @@ async function weigh(context: BrowserContext, route: MainPage): Promise<RouteWei
     encodings: new Set(),
   };
   const pending: Promise<void>[] = [];
+  // Requests that end while the context closes (API calls, event streams) are not weighed;
+  // a failure before that is the run's.
+  let closing = false;
+  const track = (work: Promise<void>) =>
+    pending.push(
+      work.catch((error: unknown) => {
+        if (!closing) throw error;
+      }),
+    );
   // Scripts asked for and not yet answered: the load is over when none is left once the page
   // shows its content (not network idle: pages following a run keep an event stream open).
   const inflight = new Set<Request>();
@@ -107,7 +116,7 @@ async function weigh(context: BrowserContext, route: MainPage): Promise<RouteWei
   context.on('requestfinished', (request) => {
     inflight.delete(request);
     settled();
-    pending.push(
+    track(
       (async () => {
         const response = await request.response();
         if (!response) return;
@@ -132,7 +141,7 @@ async function weigh(context: BrowserContext, route: MainPage): Promise<RouteWei
     workerUrls.add(worker.url());
     for (const request of inflight) if (request.url() === worker.url()) inflight.delete(request);
     settled();
-    pending.push(
+    track(
       (async () => {
         const { served } = await builtSizes(worker.url());
         weight.workers += 1;
@@ -160,6 +169,7 @@ async function weigh(context: BrowserContext, route: MainPage): Promise<RouteWei
     for (const request of inflight) console.error(`  ${route.name}: still loading ${request.url()}`);
   }
   await Promise.all(pending);
+  closing = true;
   await context.close();
   return weight;
 }
