@@ -1,4 +1,4 @@
-import { useEffect, useRef, useState } from 'react';
+import { useEffect } from 'react';
 import { Link, Navigate, NavLink, Outlet, useLocation, useNavigate, useParams } from 'react-router';
 import { ErrorNotice } from '../components/ErrorNotice.tsx';
 import { Loading } from '../components/Loading.tsx';
@@ -7,42 +7,36 @@ import { useSession } from '../features/auth/api/queries.ts';
 import { useProjects } from '../features/projects/api/queries.ts';
 import { useWorkspaces } from '../features/workspaces/api/queries.ts';
 import { paths } from './paths.ts';
+import { useDisclosure, useMediaQuery } from './popover.ts';
+
+/**
+ * Below this width the top bar's links and the workspace sidebar fold into one menu button
+ * (a 1440 px screen zoomed to 200 % is 720 px wide); from 800 px up both stay on screen.
+ */
+export const COLLAPSED_SHELL_QUERY = '(max-width: 799.98px)';
 
 function UserMenu({ username, displayName }: { username: string; displayName: string | null }) {
-  const [open, setOpen] = useState(false);
+  const { open, close, container, buttonProps } = useDisclosure();
   const signOut = useSignOut();
   const navigate = useNavigate();
-  const ref = useRef<HTMLDivElement>(null);
-  useEffect(() => {
-    if (!open) return;
-    const close = (event: MouseEvent) => {
-      if (!ref.current?.contains(event.target as Node)) setOpen(false);
-    };
-    document.addEventListener('mousedown', close);
-    return () => document.removeEventListener('mousedown', close);
-  }, [open]);
   return (
-    <div className="user-menu" ref={ref}>
-      <button
-        type="button"
-        className="user-menu-button"
-        aria-haspopup="menu"
-        aria-expanded={open}
-        onClick={() => setOpen(!open)}
-      >
+    <div className="user-menu" ref={container}>
+      <button {...buttonProps} className="user-menu-button" aria-haspopup="menu">
         <span className="avatar" aria-hidden="true">
           {(displayName ?? username).slice(0, 1).toUpperCase()}
         </span>
-        {username}
+        <span className="user-menu-name">{username}</span>
       </button>
       {open ? (
-        <div className="menu" role="menu">
-          <div className="menu-label">Signed in as {displayName ?? username}</div>
+        <div className="menu" role="menu" aria-label={`Signed in as ${displayName ?? username}`}>
+          <div className="menu-label" aria-hidden="true">
+            Signed in as {displayName ?? username}
+          </div>
           <button
             type="button"
             role="menuitem"
             onClick={() => {
-              setOpen(false);
+              close();
               navigate(paths.account());
             }}
           >
@@ -59,6 +53,47 @@ function UserMenu({ username, displayName }: { username: string; displayName: st
           </button>
         </div>
       ) : null}
+    </div>
+  );
+}
+
+/** The platform admin's pages, in the top bar (or in the collapsed menu). */
+function PlatformNav() {
+  return (
+    <nav className="topbar-links" aria-label="Platform">
+      <NavLink to={paths.users()} className="topbar-link">
+        Users
+      </NavLink>
+      <NavLink to={paths.clusters()} className="topbar-link">
+        Clusters
+      </NavLink>
+      <NavLink to={paths.audit()} className="topbar-link">
+        Audit log
+      </NavLink>
+    </nav>
+  );
+}
+
+/**
+ * The collapsed top bar (below COLLAPSED_SHELL_QUERY): a disclosure button whose panel holds
+ * the platform links and the workspace navigation. Escape or a press outside closes it
+ * (Escape returns the focus to the button), and so does following one of its links.
+ */
+function ShellMenu({ platformAdmin }: { platformAdmin: boolean }) {
+  const { open, close, container, buttonProps } = useDisclosure();
+  const { pathname } = useLocation();
+  // biome-ignore lint/correctness/useExhaustiveDependencies: closes on every navigation
+  useEffect(() => close(), [pathname]);
+  return (
+    <div className="shell-menu" ref={container}>
+      <button {...buttonProps} className="shell-menu-button" aria-controls="shell-menu-panel">
+        <span className="shell-menu-icon" aria-hidden="true" />
+        Menu
+      </button>
+      <div id="shell-menu-panel" className="shell-menu-panel" hidden={!open}>
+        {platformAdmin ? <PlatformNav /> : null}
+        <WorkspaceNav />
+      </div>
     </div>
   );
 }
@@ -121,32 +156,33 @@ export function AppShell() {
   if (!session.data) {
     return <Navigate to={paths.signIn(location.pathname + location.search)} replace />;
   }
-  const { user } = session.data;
+  return <SignedInShell platformAdmin={session.data.user.platformAdmin} user={session.data.user} />;
+}
+
+function SignedInShell({
+  platformAdmin,
+  user,
+}: {
+  platformAdmin: boolean;
+  user: { username: string; displayName: string | null };
+}) {
+  const collapsed = useMediaQuery(COLLAPSED_SHELL_QUERY);
   return (
-    <div className="shell">
+    <div className={collapsed ? 'shell shell-collapsed' : 'shell'}>
       <header className="topbar">
-        <Link to={paths.workspaces()} className="brand">
-          <img src="/favicon.svg" alt="" width={22} height={22} />
-          Slipway
-        </Link>
+        <div className="topbar-left">
+          {collapsed ? <ShellMenu platformAdmin={platformAdmin} /> : null}
+          <Link to={paths.workspaces()} className="brand">
+            <img src="/favicon.svg" alt="" width={22} height={22} />
+            Slipway
+          </Link>
+        </div>
         <div className="topbar-right">
-          {user.platformAdmin ? (
-            <>
-              <NavLink to={paths.users()} className="topbar-link">
-                Users
-              </NavLink>
-              <NavLink to={paths.clusters()} className="topbar-link">
-                Clusters
-              </NavLink>
-              <NavLink to={paths.audit()} className="topbar-link">
-                Audit log
-              </NavLink>
-            </>
-          ) : null}
+          {platformAdmin && !collapsed ? <PlatformNav /> : null}
           <UserMenu username={user.username} displayName={user.displayName} />
         </div>
       </header>
-      <WorkspaceNav />
+      {collapsed ? null : <WorkspaceNav />}
       <main className="content">
         <Outlet />
       </main>

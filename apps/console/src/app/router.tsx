@@ -1,36 +1,36 @@
+import type { ComponentType } from 'react';
 import { createBrowserRouter, Navigate } from 'react-router';
-import { AccountPage } from '../pages/account/AccountPage.tsx';
-import { AuditPage } from '../pages/audit/AuditPage.tsx';
-import { ClustersPage } from '../pages/clusters/ClustersPage.tsx';
-import { CredentialsPage } from '../pages/credentials/CredentialsPage.tsx';
-import { PipelineSpecDocsPage } from '../pages/docs/PipelineSpecDocsPage.tsx';
-import { EnvironmentPage } from '../pages/environment/EnvironmentPage.tsx';
-import { EnvironmentsPage } from '../pages/environments/EnvironmentsPage.tsx';
-import { InvitePage } from '../pages/invite/InvitePage.tsx';
-import { MembersPage } from '../pages/members/MembersPage.tsx';
+import { Loading } from '../components/Loading.tsx';
 import { NotFoundPage } from '../pages/not-found/NotFoundPage.tsx';
-import { PipelinePage } from '../pages/pipeline/PipelinePage.tsx';
-import { ProjectPage } from '../pages/project/ProjectPage.tsx';
-import { RunPage } from '../pages/run/RunPage.tsx';
-import { RunsPage } from '../pages/runs/RunsPage.tsx';
 import { SignInPage } from '../pages/sign-in/SignInPage.tsx';
-import { TemplatesPage } from '../pages/templates/TemplatesPage.tsx';
-import { UsersPage } from '../pages/users/UsersPage.tsx';
-import { WebhooksPage } from '../pages/webhooks/WebhooksPage.tsx';
-import { WorkspacePage } from '../pages/workspace/WorkspacePage.tsx';
 import { WorkspacesPage } from '../pages/workspaces/WorkspacesPage.tsx';
 import { AppShell } from './AppShell.tsx';
 import { crumbs } from './crumbs.tsx';
 import { paths, routePatterns } from './paths.ts';
+
+/**
+ * A route whose page is fetched on its first visit, in its own chunk (react-router's route
+ * `lazy`): the first load (sign-in, the workspace list) carries only the shell and those two
+ * pages, and each new page adds to its own chunk, not to everyone's first load
+ * (`./run bench:console` prints what each route transfers).
+ */
+function page<K extends string>(load: () => Promise<Record<K, ComponentType>>, name: K) {
+  return async () => ({ Component: (await load())[name] });
+}
 
 // Routes nest by URL (a child's absolute pattern starts with its parent's), so the matched
 // routes from the root to a page carry the page's breadcrumb trail in their `handle.crumb`s
 // (see components/page/Breadcrumbs.tsx). A parent without an element renders its child.
 export const router = createBrowserRouter([
   { path: routePatterns.signIn, element: <SignInPage /> },
-  { path: routePatterns.invite, element: <InvitePage /> },
+  {
+    path: routePatterns.invite,
+    lazy: page(() => import('../pages/invite/InvitePage.tsx'), 'InvitePage'),
+    hydrateFallbackElement: <Loading />,
+  },
   {
     element: <AppShell />,
+    hydrateFallbackElement: <Loading label="Loading Slipway…" />,
     children: [
       { index: true, element: <Navigate to={paths.workspaces()} replace /> },
       {
@@ -42,48 +42,79 @@ export const router = createBrowserRouter([
             path: routePatterns.workspace,
             handle: crumbs.workspace,
             children: [
-              { index: true, element: <WorkspacePage /> },
+              {
+                index: true,
+                lazy: page(() => import('../pages/workspace/WorkspacePage.tsx'), 'WorkspacePage'),
+              },
               {
                 path: routePatterns.workspaceMembers,
                 handle: crumbs.workspaceMembers,
-                element: <MembersPage />,
+                lazy: page(() => import('../pages/members/MembersPage.tsx'), 'MembersPage'),
               },
               {
                 path: routePatterns.environments,
                 handle: crumbs.environments,
                 children: [
-                  { index: true, element: <EnvironmentsPage /> },
+                  {
+                    index: true,
+                    lazy: page(
+                      () => import('../pages/environments/EnvironmentsPage.tsx'),
+                      'EnvironmentsPage',
+                    ),
+                  },
                   {
                     path: routePatterns.environment,
                     handle: crumbs.environment,
-                    element: <EnvironmentPage />,
+                    lazy: page(() => import('../pages/environment/EnvironmentPage.tsx'), 'EnvironmentPage'),
                   },
                 ],
               },
-              { path: routePatterns.templates, handle: crumbs.templates, element: <TemplatesPage /> },
-              { path: routePatterns.credentials, handle: crumbs.credentials, element: <CredentialsPage /> },
+              {
+                path: routePatterns.templates,
+                handle: crumbs.templates,
+                lazy: page(() => import('../pages/templates/TemplatesPage.tsx'), 'TemplatesPage'),
+              },
+              {
+                path: routePatterns.credentials,
+                handle: crumbs.credentials,
+                lazy: page(() => import('../pages/credentials/CredentialsPage.tsx'), 'CredentialsPage'),
+              },
               {
                 path: routePatterns.project,
                 handle: crumbs.project,
                 children: [
-                  { index: true, element: <ProjectPage /> },
+                  {
+                    index: true,
+                    lazy: page(() => import('../pages/project/ProjectPage.tsx'), 'ProjectPage'),
+                  },
                   {
                     path: routePatterns.projectMembers,
                     handle: crumbs.projectMembers,
-                    element: <MembersPage />,
+                    lazy: page(() => import('../pages/members/MembersPage.tsx'), 'MembersPage'),
                   },
-                  { path: routePatterns.webhooks, handle: crumbs.webhooks, element: <WebhooksPage /> },
+                  {
+                    path: routePatterns.webhooks,
+                    handle: crumbs.webhooks,
+                    lazy: page(() => import('../pages/webhooks/WebhooksPage.tsx'), 'WebhooksPage'),
+                  },
                   {
                     path: routePatterns.pipeline,
                     handle: crumbs.pipeline,
                     children: [
-                      { index: true, element: <PipelinePage /> },
+                      {
+                        index: true,
+                        lazy: page(() => import('../pages/pipeline/PipelinePage.tsx'), 'PipelinePage'),
+                      },
                       {
                         path: routePatterns.runs,
                         handle: crumbs.runs,
                         children: [
-                          { index: true, element: <RunsPage /> },
-                          { path: routePatterns.run, handle: crumbs.run, element: <RunPage /> },
+                          { index: true, lazy: page(() => import('../pages/runs/RunsPage.tsx'), 'RunsPage') },
+                          {
+                            path: routePatterns.run,
+                            handle: crumbs.run,
+                            lazy: page(() => import('../pages/run/RunPage.tsx'), 'RunPage'),
+                          },
                         ],
                       },
                     ],
@@ -94,14 +125,30 @@ export const router = createBrowserRouter([
           },
         ],
       },
-      { path: routePatterns.clusters, handle: crumbs.clusters, element: <ClustersPage /> },
-      { path: routePatterns.users, handle: crumbs.users, element: <UsersPage /> },
-      { path: routePatterns.audit, handle: crumbs.audit, element: <AuditPage /> },
-      { path: routePatterns.account, handle: crumbs.account, element: <AccountPage /> },
+      {
+        path: routePatterns.clusters,
+        handle: crumbs.clusters,
+        lazy: page(() => import('../pages/clusters/ClustersPage.tsx'), 'ClustersPage'),
+      },
+      {
+        path: routePatterns.users,
+        handle: crumbs.users,
+        lazy: page(() => import('../pages/users/UsersPage.tsx'), 'UsersPage'),
+      },
+      {
+        path: routePatterns.audit,
+        handle: crumbs.audit,
+        lazy: page(() => import('../pages/audit/AuditPage.tsx'), 'AuditPage'),
+      },
+      {
+        path: routePatterns.account,
+        handle: crumbs.account,
+        lazy: page(() => import('../pages/account/AccountPage.tsx'), 'AccountPage'),
+      },
       {
         path: routePatterns.pipelineSpecDocs,
         handle: crumbs.pipelineSpecDocs,
-        element: <PipelineSpecDocsPage />,
+        lazy: page(() => import('../pages/docs/PipelineSpecDocsPage.tsx'), 'PipelineSpecDocsPage'),
       },
       { path: '*', element: <NotFoundPage /> },
     ],

@@ -23,25 +23,27 @@ export function StageGraph(props: {
             <ul className="run-jobs">
               {stage.jobs.map((job) => {
                 const key = jobKey(job);
+                const details = `${elapsed(job.startedAt, job.finishedAt, props.now)}${
+                  job.attempt > 1 ? ` · attempt ${job.attempt}` : ''
+                }${job.reusedFrom !== null ? ` · re-used from #${job.reusedFrom}` : ''}`;
                 return (
                   <li key={key}>
                     <button
                       type="button"
                       className={`run-job run-job-${job.status}${props.selected === key ? ' run-job-selected' : ''}`}
                       aria-pressed={props.selected === key}
-                      aria-label={`Job ${job.name}: ${job.status}`}
+                      // The name holds everything the card shows, in its order (WCAG 2.5.3; the
+                      // spaces between the parts keep their words apart for that check).
+                      aria-label={[`Job ${job.name}: ${job.status}`, details, job.message]
+                        .filter(Boolean)
+                        .join(', ')}
                       onClick={() => props.onSelect(job)}
                     >
                       <span className="run-job-title">
                         {job.name}
-                        {job.kind === 'approval' ? <span className="muted small"> approval</span> : null}
-                      </span>
-                      <RunStatusBadge status={job.status} />
-                      <span className="muted small">
-                        {elapsed(job.startedAt, job.finishedAt, props.now)}
-                        {job.attempt > 1 ? ` · attempt ${job.attempt}` : ''}
-                        {job.reusedFrom !== null ? ` · re-used from #${job.reusedFrom}` : ''}
-                      </span>
+                        {job.kind === 'approval' ? <span className="muted small"> (approval)</span> : null}
+                      </span>{' '}
+                      <RunStatusBadge status={job.status} /> <span className="muted small">{details}</span>{' '}
                       {job.message ? <span className="run-job-message small">{job.message}</span> : null}
                     </button>
                   </li>

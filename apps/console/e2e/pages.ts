@@ -1,0 +1,99 @@
+// The console's main pages on the demo platform (SLIPWAY_DEMO: workspace `demo`, project
+// `hello`, pipeline `ci`, environment `local`), each with the state that says it has
+// rendered: shared by the layout, accessibility and screenshot runs so they visit the same
+// pages. Every route of src/app/router.tsx behind sign-in is here.
+import type { Page } from 'playwright-core';
+import { paths } from '../src/app/paths.ts';
+import { api } from './helpers.ts';
+import { waitForYamlEditor } from './yaml-editor.ts';
+
+export const DEMO = { workspace: 'demo', project: 'hello', pipeline: 'ci', environment: 'local' } as const;
+const PIPELINE = { workspace: DEMO.workspace, project: DEMO.project, pipeline: DEMO.pipeline };
+
+/** A page to visit: a short name (file names, messages), its path, and its rendered state. */
+export interface MainPage {
+  name: string;
+  path: string;
+  ready: (page: Page) => Promise<void>;
+}
+
+const table = (name: string) => (page: Page) => page.getByRole('table', { name }).waitFor();
+const heading = (name: string | RegExp) => (page: Page) =>
+  page.getByRole('heading', typeof name === 'string' ? { name, exact: true } : { name }).waitFor();
+
+/** Every page behind sign-in, in the router's order; run #1 exists after `seedDemoExtras`. */
+export const MAIN_PAGES: readonly MainPage[] = [
+  { name: 'workspaces', path: paths.workspaces(), ready: table('Workspaces') },
+  { name: 'workspace', path: paths.workspace(DEMO.workspace), ready: table('Projects') },
+  { name: 'project', path: paths.project(DEMO.workspace, DEMO.project), ready: table('Pipelines') },
+  {
+    name: 'pipeline',
+    path: paths.pipeline(PIPELINE),
+    ready: async (page) => {
+      await page.getByRole('table', { name: 'Revisions' }).waitFor();
+      await page.getByRole('article').first().waitFor();
+      await waitForYamlEditor(page);
+    },
+  },
+  { name: 'runs', path: paths.runs(PIPELINE), ready: table('Runs') },
+  { name: 'run', path: paths.run({ ...PIPELINE, number: 1 }), ready: heading(/^Run #1/) },
+  {
+    name: 'project-members',
+    path: paths.projectMembers(DEMO.workspace, DEMO.project),
+    // No project members yet: the list page shows its empty state, not an empty table.
+    ready: heading(`Members of ${DEMO.project}`),
+  },
+  { name: 'webhooks', path: paths.webhooks(DEMO.workspace, DEMO.project), ready: table('Webhooks') },
+  { name: 'workspace-members', path: paths.workspaceMembers(DEMO.workspace), ready: table('Roles') },
+  { name: 'environments', path: paths.environments(DEMO.workspace), ready: table('Environments') },
+  {
+    name: 'environment',
+    path: paths.environment(DEMO.workspace, DEMO.environment),
+    ready: heading(DEMO.environment),
+  },
+  { name: 'credentials', path: paths.credentials(DEMO.workspace), ready: heading('Credentials') },
+  { name: 'templates', path: paths.templates(DEMO.workspace), ready: heading('Pipeline templates') },
+  { name: 'users', path: paths.users(), ready: table('Users') },
+  { name: 'clusters', path: paths.clusters(), ready: heading('Clusters') },
+  { name: 'audit', path: paths.audit(), ready: table('Audit events') },
+  { name: 'account', path: paths.account(), ready: table('Sessions') },
+  { name: 'docs', path: paths.pipelineSpecDocs(), ready: table('Fields') },
+  { name: 'not-found', path: '/no-such-page', ready: heading('Page not found') },
+];
+
+/**
+ * Gives the demo platform the rows that make its pages widest: run #1 of `ci`, a custom role
+ * with many permissions (the widest row of the roles table) and a webhook (row actions and a
+ * visually hidden column header). `page` must be signed in as the admin.
+ */
+export async function seedDemoExtras(page: Page): Promise<void> {
+  const project = `/api/v1${paths.project(DEMO.workspace, DEMO.project)}`;
+  await api(page, 'POST', `${project}/pipelines/${DEMO.pipeline}/runs`, {
+    releaseType: 'full',
+    environment: DEMO.environment,
+  });
+  await api(page, 'POST', `/api/v1${paths.workspace(DEMO.workspace)}/roles`, {
+    name: 'release-captain-with-a-long-name',
+    scope: 'project',
+    permissions: [
+      'project.read',
+      'project.update',
+      'pipeline.edit',
+      'pipeline.run',
+      'config.edit',
+      'deploy.nonproduction',
+      'deploy.production',
+      'approval.decide',
+      'release.rollback',
+    ],
+  });
+  await api(page, 'POST', `${project}/webhooks`, {
+    name: 'github-pushes-and-tags',
+    provider: 'github',
+    events: ['push', 'tag'],
+    pipeline: DEMO.pipeline,
+    releaseType: 'full',
+    environment: DEMO.environment,
+    secret: 'a-webhook-secret-of-some-length',
+  });
+}
