@@ -3,8 +3,8 @@ import { useEffect, useMemo } from 'react';
 import { useLocation } from 'react-router';
 import { ErrorNotice } from '../../components/ErrorNotice.tsx';
 import { Loading } from '../../components/Loading.tsx';
-import { constraintsOf, schemaFields, typeLabel } from '../pipeline/json-schema.ts';
-import { usePipelineJsonSchema } from '../pipeline/pipeline-schema.ts';
+import { usePipelineJsonSchema } from '../../features/pipelines/api/pipeline-schema.ts';
+import { constraintsOf, schemaFields, typeLabel } from '../../features/pipelines/schema/json-schema.ts';
 
 /**
  * Every field of the pipeline spec, generated from the JSON Schema the server serves, each

@@ -5,7 +5,7 @@ import { ErrorNotice } from '../../components/ErrorNotice.tsx';
 import { Gate } from '../../components/Gate.tsx';
 import { Modal } from '../../components/Modal.tsx';
 import { useCreatePipeline, usePipelines } from '../../features/pipelines/api/pipelines.ts';
-import { NamedSpecForm } from '../pipeline/NamedSpecForm.tsx';
+import { NamedSpecForm } from '../../features/pipelines/components/NamedSpecForm.tsx';
 
 const STARTER = `# A first pipeline: edit the image and commands for your project.
 releaseTypes:

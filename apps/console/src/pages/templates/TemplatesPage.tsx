@@ -4,6 +4,8 @@ import { paths } from '../../app/paths.ts';
 import { ErrorNotice } from '../../components/ErrorNotice.tsx';
 import { Gate } from '../../components/Gate.tsx';
 import { Modal } from '../../components/Modal.tsx';
+import { NamedSpecForm } from '../../features/pipelines/components/NamedSpecForm.tsx';
+import { SpecErrors, specErrorsOf } from '../../features/pipelines/editor/errors/SpecErrors.tsx';
 import {
   useCreateTemplate,
   usePublishTemplate,
@@ -11,8 +13,6 @@ import {
   useTemplates,
   useTemplateVersion,
 } from '../../features/templates/api/templates.ts';
-import { NamedSpecForm } from '../pipeline/NamedSpecForm.tsx';
-import { SpecErrors, specErrorsOf } from '../pipeline/SpecErrors.tsx';
 
 const STARTER = `# A shared pipeline: projects use it with "uses: <name>@<version>" and "with:" values.
 inputs:

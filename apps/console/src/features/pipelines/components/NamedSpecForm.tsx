@@ -1,11 +1,11 @@
 import { type FormEvent, useState } from 'react';
-import { ApiError } from '../../api/client.ts';
-import { ErrorNotice } from '../../components/ErrorNotice.tsx';
-import { FormActions } from '../../components/FormActions.tsx';
-import { TextField } from '../../components/TextField.tsx';
-import { diagnosePipeline, diagnoseTemplate } from './diagnostics.ts';
-import { YamlEditor } from './LazyYamlEditor.tsx';
-import { SpecErrors, specErrorsOf } from './SpecErrors.tsx';
+import { ApiError } from '../../../api/client.ts';
+import { ErrorNotice } from '../../../components/ErrorNotice.tsx';
+import { FormActions } from '../../../components/FormActions.tsx';
+import { TextField } from '../../../components/TextField.tsx';
+import { SpecErrors, specErrorsOf } from '../editor/errors/SpecErrors.tsx';
+import { diagnosePipeline, diagnoseTemplate } from '../editor/yaml/diagnostics.ts';
+import { YamlEditor } from '../editor/yaml/LazyYamlEditor.tsx';
 
 /** A name and a YAML spec (pipeline or template): spec errors listed by line, others above. */
 export function NamedSpecForm(props: {
