@@ -10,7 +10,7 @@ import { RevisionsTable } from '../../features/pipelines/components/RevisionsTab
 import { SpecErrors } from '../../features/pipelines/editor/errors/SpecErrors.tsx';
 import { PipelineEditor } from '../../features/pipelines/editor/PipelineEditor.tsx';
 import { usePipelineEditor } from '../../features/pipelines/editor/use-pipeline-editor.ts';
-import { RunDialog } from '../../features/runs/components/RunDialog.tsx';
+import { RunDialog } from '../../features/runs/dialog/RunDialog.tsx';
 
 /** The YAML of one pipeline: edit, check against the server's validator, save as a new revision. */
 export function PipelinePage() {

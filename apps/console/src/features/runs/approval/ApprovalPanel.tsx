@@ -9,8 +9,8 @@ import { useSession } from '../../auth/api/queries.ts';
 import type { RunRef } from '../api/keys.ts';
 import { useDecideApproval } from '../api/mutations.ts';
 import { jobKey } from '../api/queries.ts';
+import { RunStatusBadge } from '../components/RunStatusBadge.tsx';
 import { formatTime } from '../format.ts';
-import { RunStatusBadge } from './RunStatusBadge.tsx';
 
 type Approval = NonNullable<JobRun['approval']>;
 
