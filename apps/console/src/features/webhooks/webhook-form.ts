@@ -3,7 +3,7 @@ import type { Parameter } from '@slipway/pipeline';
 
 type ParameterValue = string | number | boolean;
 
-export interface WebhookFormValues {
+export type WebhookFormValues = {
   name: string;
   provider: WebhookProvider;
   events: WebhookEvent[];
@@ -18,7 +18,7 @@ export interface WebhookFormValues {
   parameters: string;
   /** Empty: the server generates one and shows it once. */
   secret: string;
-}
+};
 
 export function initialWebhookValues(): WebhookFormValues {
   return {

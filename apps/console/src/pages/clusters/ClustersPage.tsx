@@ -116,25 +116,19 @@ export function ClustersPage() {
       ) : null}
       <Modal title="Add cluster" open={adding} onClose={close}>
         <ClusterForm
-          pending={create.isPending}
-          error={create.error}
           onCancel={close}
-          onSubmit={(values) =>
-            create.mutate(
-              {
-                name: values.name,
-                kubeconfig: values.kubeconfig,
-                ...(values.description ? { description: values.description } : {}),
-                ...(values.context ? { context: values.context } : {}),
-              },
-              {
-                onSuccess: (cluster) => {
-                  close();
-                  check.mutate(cluster.name);
-                },
-              },
-            )
+          submit={(values) =>
+            create.mutateAsync({
+              name: values.name,
+              kubeconfig: values.kubeconfig,
+              ...(values.description ? { description: values.description } : {}),
+              ...(values.context ? { context: values.context } : {}),
+            })
           }
+          onSuccess={(cluster) => {
+            close();
+            check.mutate(cluster.name);
+          }}
         />
       </Modal>
       <ConfirmDialog

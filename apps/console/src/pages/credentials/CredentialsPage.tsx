@@ -138,10 +138,9 @@ export function CredentialsPage() {
       <Modal title="Create credential" open={dialog?.kind === 'create'} onClose={close}>
         <CredentialForm
           mode="create"
-          pending={create.isPending}
-          error={create.error}
           onCancel={close}
-          onSubmit={(values) => create.mutate(toCreateBody(values), { onSuccess: close })}
+          submit={(values) => create.mutateAsync(toCreateBody(values))}
+          onSuccess={close}
         />
       </Modal>
       <Modal
@@ -154,15 +153,11 @@ export function CredentialsPage() {
             key={dialog.credential.name}
             mode="edit"
             credential={dialog.credential}
-            pending={update.isPending}
-            error={update.error}
             onCancel={close}
-            onSubmit={(values) =>
-              update.mutate(
-                { name: dialog.credential.name, body: toUpdateBody(values) },
-                { onSuccess: close },
-              )
+            submit={(values) =>
+              update.mutateAsync({ name: dialog.credential.name, body: toUpdateBody(values) })
             }
+            onSuccess={close}
           />
         ) : null}
       </Modal>

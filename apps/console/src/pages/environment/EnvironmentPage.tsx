@@ -177,25 +177,21 @@ export function EnvironmentPage() {
           mode="edit"
           initial={initialEnvironmentValues(env)}
           clusters={isAdmin ? clusters.data?.items.map((c) => c.name) : undefined}
-          pending={update.isPending}
-          error={update.error}
           onCancel={close}
-          onSubmit={(values) =>
-            update.mutate(
-              {
-                cluster: values.cluster || null,
-                namespace: values.cluster ? values.namespace || null : null,
-                order: values.order,
-                production: values.production,
-                approvalPolicy: {
-                  requiredApprovals: values.requiredApprovals,
-                  approverRole: values.approverRole,
-                  allowSelfApproval: values.allowSelfApproval,
-                },
+          submit={(values) =>
+            update.mutateAsync({
+              cluster: values.cluster || null,
+              namespace: values.cluster ? values.namespace || null : null,
+              order: values.order,
+              production: values.production,
+              approvalPolicy: {
+                requiredApprovals: values.requiredApprovals,
+                approverRole: values.approverRole,
+                allowSelfApproval: values.allowSelfApproval,
               },
-              { onSuccess: close },
-            )
+            })
           }
+          onSuccess={close}
         />
       </Modal>
       <Modal title="Delete environment" open={dialog === 'delete'} onClose={close}>

@@ -99,26 +99,22 @@ export function EnvironmentsPage() {
           mode="create"
           initial={initialEnvironmentValues()}
           clusters={isAdmin ? clusters.data?.items.map((c) => c.name) : undefined}
-          pending={create.isPending}
-          error={create.error}
           onCancel={close}
-          onSubmit={(values) =>
-            create.mutate(
-              {
-                name: values.name,
-                ...(values.cluster ? { cluster: values.cluster } : {}),
-                ...(values.cluster && values.namespace ? { namespace: values.namespace } : {}),
-                order: values.order,
-                production: values.production,
-                approvalPolicy: {
-                  requiredApprovals: values.requiredApprovals,
-                  approverRole: values.approverRole,
-                  allowSelfApproval: values.allowSelfApproval,
-                },
+          submit={(values) =>
+            create.mutateAsync({
+              name: values.name,
+              ...(values.cluster ? { cluster: values.cluster } : {}),
+              ...(values.cluster && values.namespace ? { namespace: values.namespace } : {}),
+              order: values.order,
+              production: values.production,
+              approvalPolicy: {
+                requiredApprovals: values.requiredApprovals,
+                approverRole: values.approverRole,
+                allowSelfApproval: values.allowSelfApproval,
               },
-              { onSuccess: close },
-            )
+            })
           }
+          onSuccess={close}
         />
       </Modal>
     </section>

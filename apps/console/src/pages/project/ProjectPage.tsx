@@ -109,21 +109,17 @@ export function ProjectPage() {
             starterPipeline: false,
             gitCredential: p.gitCredential ?? '',
           }}
-          pending={update.isPending}
-          error={update.error}
           onCancel={close}
-          onSubmit={(values) =>
-            update.mutate(
-              {
-                name: values.name,
-                description: values.description || null,
-                repoUrl: values.repoUrl || null,
-                gitCredential: values.gitCredential || null,
-                ...(values.defaultBranch ? { defaultBranch: values.defaultBranch } : {}),
-              },
-              { onSuccess: close },
-            )
+          submit={(values) =>
+            update.mutateAsync({
+              name: values.name,
+              description: values.description || null,
+              repoUrl: values.repoUrl || null,
+              gitCredential: values.gitCredential || null,
+              ...(values.defaultBranch ? { defaultBranch: values.defaultBranch } : {}),
+            })
           }
+          onSuccess={close}
         />
       </Modal>
       <ConfirmDialog

@@ -1,8 +1,8 @@
-import { type FormEvent, useState } from 'react';
 import { Navigate, useNavigate, useSearchParams } from 'react-router';
 import { paths } from '../../app/paths.ts';
-import { ErrorNotice } from '../../components/ErrorNotice.tsx';
-import { TextField } from '../../components/TextField.tsx';
+import { FormError } from '../../components/form/FormError.tsx';
+import { TextInput } from '../../components/form/fields.tsx';
+import { useForm } from '../../components/form/use-form.ts';
 import { useSignIn } from '../../features/auth/api/mutations.ts';
 import { useSession, useSignInProviders } from '../../features/auth/api/queries.ts';
 
@@ -17,46 +17,40 @@ export function SignInPage() {
   const session = useSession();
   const signIn = useSignIn();
   const providers = useSignInProviders();
-  const [username, setUsername] = useState('');
-  const [password, setPassword] = useState('');
   const next = safeNext(params.get('next'));
+  const form = useForm({
+    initial: { username: '', password: '' },
+    submit: signIn.mutateAsync,
+    onSuccess: () => navigate(next, { replace: true }),
+  });
 
   if (session.data) return <Navigate to={next} replace />;
 
-  const submit = (event: FormEvent) => {
-    event.preventDefault();
-    signIn.mutate({ username, password }, { onSuccess: () => navigate(next, { replace: true }) });
-  };
-
   return (
     <main className="sign-in">
-      <form className="card sign-in-card" onSubmit={submit} aria-label="Sign in">
+      <form className="card sign-in-card" onSubmit={form.onSubmit} aria-label="Sign in">
         <div className="brand brand-large">
           <img src="/favicon.svg" alt="" width={32} height={32} />
           Slipway
         </div>
         <p className="muted">Sign in to your developer platform.</p>
-        <ErrorNotice error={signIn.error} />
-        <TextField
+        <FormError form={form} />
+        <TextInput
           label="Username"
-          name="username"
           autoComplete="username"
           autoFocus
           required
-          value={username}
-          onChange={(event) => setUsername(event.target.value)}
+          field={form.field('username')}
         />
-        <TextField
+        <TextInput
           label="Password"
-          name="password"
           type="password"
           autoComplete="current-password"
           required
-          value={password}
-          onChange={(event) => setPassword(event.target.value)}
+          field={form.field('password')}
         />
-        <button type="submit" className="button button-primary" disabled={signIn.isPending}>
-          {signIn.isPending ? 'Signing in…' : 'Sign in'}
+        <button type="submit" className="button button-primary" disabled={form.submitting}>
+          {form.submitting ? 'Signing in…' : 'Sign in'}
         </button>
         {providers.data?.oidc ? (
           <a className="button" href={`/api/v1/auth/oidc/login?next=${encodeURIComponent(next)}`}>

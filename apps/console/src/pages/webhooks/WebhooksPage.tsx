@@ -185,17 +185,12 @@ export function WebhooksPage() {
           <WebhookForm
             workspace={workspace}
             project={project}
-            pending={create.isPending}
-            error={create.error}
             onCancel={closeCreate}
-            onSubmit={(body) =>
-              create.mutate(body, {
-                onSuccess: (webhook) => {
-                  setCreated(webhook);
-                  setSelected(webhook.name);
-                },
-              })
-            }
+            submit={create.mutateAsync}
+            onSuccess={(webhook) => {
+              setCreated(webhook);
+              setSelected(webhook.name);
+            }}
           />
         )}
       </Modal>

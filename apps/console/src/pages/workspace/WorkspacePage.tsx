@@ -126,30 +126,23 @@ export function WorkspacePage() {
       <Modal title="Create project" open={dialog === 'create-project'} onClose={close}>
         <ProjectForm
           mode="create"
-          pending={createProject.isPending}
-          error={createProject.error}
           onCancel={close}
-          onSubmit={(values) =>
-            createProject.mutate(
-              {
-                slug: values.slug,
-                name: values.name,
-                ...(values.description ? { description: values.description } : {}),
-                ...(values.repoUrl ? { repoUrl: values.repoUrl } : {}),
-                ...(values.defaultBranch ? { defaultBranch: values.defaultBranch } : {}),
-                ...(values.starterPipeline ? { starterPipeline: 'auto' as const } : {}),
-                ...(values.gitCredential ? { gitCredential: values.gitCredential } : {}),
-              },
-              {
-                // After an import, the project page says what was detected and created.
-                onSuccess: (created) =>
-                  created.starter
-                    ? navigate(paths.project(slug, created.slug), {
-                        state: { starter: created.starter },
-                      })
-                    : close(),
-              },
-            )
+          submit={(values) =>
+            createProject.mutateAsync({
+              slug: values.slug,
+              name: values.name,
+              ...(values.description ? { description: values.description } : {}),
+              ...(values.repoUrl ? { repoUrl: values.repoUrl } : {}),
+              ...(values.defaultBranch ? { defaultBranch: values.defaultBranch } : {}),
+              ...(values.starterPipeline ? { starterPipeline: 'auto' as const } : {}),
+              ...(values.gitCredential ? { gitCredential: values.gitCredential } : {}),
+            })
+          }
+          // After an import, the project page says what was detected and created.
+          onSuccess={(created) =>
+            created.starter
+              ? navigate(paths.project(slug, created.slug), { state: { starter: created.starter } })
+              : close()
           }
         />
       </Modal>
@@ -157,15 +150,11 @@ export function WorkspacePage() {
         <WorkspaceForm
           mode="edit"
           initial={{ slug: ws.slug, name: ws.name, description: ws.description ?? '' }}
-          pending={update.isPending}
-          error={update.error}
           onCancel={close}
-          onSubmit={(values) =>
-            update.mutate(
-              { name: values.name, description: values.description || null },
-              { onSuccess: close },
-            )
+          submit={(values) =>
+            update.mutateAsync({ name: values.name, description: values.description || null })
           }
+          onSuccess={close}
         />
       </Modal>
       <ConfirmDialog

@@ -87,24 +87,18 @@ export function WorkspacesPage() {
       <Modal title="Create workspace" open={creating} onClose={closeCreate}>
         <WorkspaceForm
           mode="create"
-          pending={create.isPending}
-          error={create.error}
           onCancel={closeCreate}
-          onSubmit={(values) =>
-            create.mutate(
-              {
-                slug: values.slug,
-                name: values.name,
-                ...(values.description ? { description: values.description } : {}),
-              },
-              {
-                onSuccess: (workspace) => {
-                  closeCreate();
-                  navigate(paths.workspace(workspace.slug));
-                },
-              },
-            )
+          submit={(values) =>
+            create.mutateAsync({
+              slug: values.slug,
+              name: values.name,
+              ...(values.description ? { description: values.description } : {}),
+            })
           }
+          onSuccess={(workspace) => {
+            closeCreate();
+            navigate(paths.workspace(workspace.slug));
+          }}
         />
       </Modal>
     </section>

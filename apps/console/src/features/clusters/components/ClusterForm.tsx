@@ -1,66 +1,45 @@
-import { type FormEvent, useState } from 'react';
-import { ApiError } from '../../../api/client.ts';
-import { ErrorNotice } from '../../../components/ErrorNotice.tsx';
 import { FormActions } from '../../../components/FormActions.tsx';
-import { TextAreaField, TextField } from '../../../components/TextField.tsx';
+import { FormError } from '../../../components/form/FormError.tsx';
+import { TextAreaInput, TextInput } from '../../../components/form/fields.tsx';
+import { useForm } from '../../../components/form/use-form.ts';
 
-export interface ClusterFormValues {
+export type ClusterFormValues = {
   name: string;
   description: string;
   kubeconfig: string;
   context: string;
-}
+};
 
 /** Register a cluster: paste a kubeconfig or load it from a file. */
-export function ClusterForm(props: {
-  pending: boolean;
-  error: unknown;
-  onSubmit: (values: ClusterFormValues) => void;
+export function ClusterForm<R>(props: {
+  /** Sends the values (a mutation's `mutateAsync`); its rejection shows in the form. */
+  submit: (values: ClusterFormValues) => Promise<R>;
+  onSuccess: (result: R) => void;
   onCancel: () => void;
 }) {
-  const [values, setValues] = useState<ClusterFormValues>({
-    name: '',
-    description: '',
-    kubeconfig: '',
-    context: '',
+  const form = useForm({
+    initial: { name: '', description: '', kubeconfig: '', context: '' },
+    submit: props.submit,
+    onSuccess: props.onSuccess,
   });
-  const apiError = props.error instanceof ApiError ? props.error : undefined;
-  const set = (key: keyof ClusterFormValues) => (event: { target: { value: string } }) =>
-    setValues((v) => ({ ...v, [key]: event.target.value }));
-  const submit = (event: FormEvent) => {
-    event.preventDefault();
-    props.onSubmit(values);
-  };
   return (
-    <form onSubmit={submit} className="form" aria-label="add cluster">
-      <ErrorNotice error={props.error} />
-      <TextField
+    <form onSubmit={form.onSubmit} className="form" aria-label="add cluster">
+      <FormError form={form} />
+      <TextInput
         label="Name"
-        name="name"
         required
         autoFocus
-        value={values.name}
         hint="Lowercase letters, digits and “-”, e.g. prod-eu."
-        error={apiError?.fieldError('body.name')}
-        onChange={set('name')}
+        field={form.field('name')}
       />
-      <TextField
-        label="Description"
-        name="description"
-        value={values.description}
-        error={apiError?.fieldError('body.description')}
-        onChange={set('description')}
-      />
-      <TextAreaField
+      <TextInput label="Description" field={form.field('description')} />
+      <TextAreaInput
         label="Kubeconfig"
-        name="kubeconfig"
         required
         rows={8}
         className="monospace"
-        value={values.kubeconfig}
         hint="Stored encrypted; never shown again."
-        error={apiError?.fieldError('body.kubeconfig')}
-        onChange={set('kubeconfig')}
+        field={form.field('kubeconfig')}
       />
       <label className="file-input">
         Load from a file
@@ -69,26 +48,20 @@ export function ClusterForm(props: {
           aria-label="Kubeconfig file"
           onChange={async (event) => {
             const file = event.target.files?.[0];
-            if (file) {
-              const kubeconfig = await file.text();
-              setValues((v) => ({ ...v, kubeconfig }));
-            }
+            if (file) form.set('kubeconfig', await file.text());
           }}
         />
       </label>
-      <TextField
+      <TextInput
         label="Context"
-        name="context"
-        value={values.context}
         hint="Leave empty for the kubeconfig's current context."
-        error={apiError?.fieldError('body.context')}
-        onChange={set('context')}
+        field={form.field('context')}
       />
       <FormActions
         onCancel={props.onCancel}
-        pending={props.pending}
+        pending={form.submitting}
         pendingLabel="Adding…"
-        submitLabel={'Add cluster'}
+        submitLabel="Add cluster"
       />
     </form>
   );

@@ -6,20 +6,19 @@ import {
   CredentialTypeSchema,
   type UpdateCredentialBody,
 } from '@slipway/contracts';
-import { type FormEvent, useId, useState } from 'react';
-import { ApiError } from '../../../api/client.ts';
-import { ErrorNotice } from '../../../components/ErrorNotice.tsx';
 import { FormActions } from '../../../components/FormActions.tsx';
-import { TextField } from '../../../components/TextField.tsx';
+import { FormError } from '../../../components/form/FormError.tsx';
+import { SelectInput, TextInput } from '../../../components/form/fields.tsx';
+import { useForm } from '../../../components/form/use-form.ts';
 
-interface CredentialFormValues {
+export type CredentialFormValues = {
   name: string;
   type: CredentialType;
   description: string;
   username: string;
   server: string;
   secret: string;
-}
+};
 
 const TYPE_LABELS: Record<CredentialType, string> = {
   git: 'Git — username and password or access token',
@@ -59,114 +58,82 @@ export function toUpdateBody(values: CredentialFormValues): UpdateCredentialBody
  * Creates a credential or changes one. The secret is a password field that starts empty,
  * also when editing: the stored value never comes back from the server.
  */
-export function CredentialForm(props: {
+export function CredentialForm<R>(props: {
   mode: 'create' | 'edit';
   credential?: Credential;
-  pending: boolean;
-  error: unknown;
-  onSubmit: (values: CredentialFormValues) => void;
+  /** Sends the values (a mutation's `mutateAsync`); its rejection shows in the form. */
+  submit: (values: CredentialFormValues) => Promise<R>;
+  onSuccess: (result: R) => void;
   onCancel: () => void;
 }) {
-  const [values, setValues] = useState<CredentialFormValues>({
+  const initial: CredentialFormValues = {
     name: props.credential?.name ?? '',
     type: props.credential?.type ?? 'git',
     description: props.credential?.description ?? '',
     username: props.credential?.username ?? '',
     server: props.credential?.server ?? '',
     secret: '',
-  });
-  const apiError = props.error instanceof ApiError ? props.error : undefined;
-  const typeId = useId();
-  const set = (key: Exclude<keyof CredentialFormValues, 'type'>) => (event: { target: { value: string } }) =>
-    setValues((v) => ({ ...v, [key]: event.target.value }));
-  const submit = (event: FormEvent) => {
-    event.preventDefault();
-    props.onSubmit(values);
   };
-  const usernameRequired = values.type === 'git' || values.type === 'registry';
+  const form = useForm({
+    initial,
+    submit: props.submit,
+    onSuccess: props.onSuccess,
+  });
+  const { type } = form.values;
+  const usernameRequired = type === 'git' || type === 'registry';
   return (
-    <form onSubmit={submit} className="form" aria-label={`${props.mode} credential`}>
-      <ErrorNotice error={props.error} />
+    <form onSubmit={form.onSubmit} className="form" aria-label={`${props.mode} credential`}>
+      <FormError form={form} />
       {props.mode === 'create' ? (
         <>
-          <TextField
+          <TextInput
             label="Name"
-            name="name"
             required
             autoFocus
-            value={values.name}
             hint="Pipelines and projects refer to it by this name: lowercase letters, digits and “-”."
-            error={apiError?.fieldError('body.name')}
-            onChange={set('name')}
+            field={form.field('name')}
           />
-          <div className="field">
-            <label htmlFor={typeId}>Type</label>
-            <select
-              id={typeId}
-              name="type"
-              value={values.type}
-              onChange={(event) =>
-                setValues((v) => ({ ...v, type: CredentialTypeSchema.parse(event.target.value) }))
-              }
-            >
-              {CREDENTIAL_TYPES.map((type) => (
-                <option key={type} value={type}>
-                  {TYPE_LABELS[type]}
-                </option>
-              ))}
-            </select>
-            {apiError?.fieldError('body.type') ? (
-              <p className="field-error">{apiError.fieldError('body.type')}</p>
-            ) : null}
-          </div>
+          <SelectInput
+            label="Type"
+            options={CREDENTIAL_TYPES.map((value) => ({ value, label: TYPE_LABELS[value] }))}
+            field={{
+              ...form.field('type'),
+              onChange: (value) => form.set('type', CredentialTypeSchema.parse(value)),
+            }}
+          />
         </>
       ) : null}
-      <TextField
-        label="Description"
-        name="description"
-        value={values.description}
-        error={apiError?.fieldError('body.description')}
-        onChange={set('description')}
-      />
-      {values.type === 'registry' ? (
-        <TextField
+      <TextInput label="Description" field={form.field('description')} />
+      {type === 'registry' ? (
+        <TextInput
           label="Registry server"
-          name="server"
           required
           placeholder="ghcr.io"
-          value={values.server}
           hint="Host and optional port, without https://"
-          error={apiError?.fieldError('body.server')}
-          onChange={set('server')}
+          field={form.field('server')}
         />
       ) : null}
-      <TextField
+      <TextInput
         label={usernameRequired ? 'Username' : 'Username (optional)'}
-        name="username"
         required={usernameRequired}
         autoComplete="off"
-        value={values.username}
-        error={apiError?.fieldError('body.username')}
-        onChange={set('username')}
+        field={form.field('username')}
       />
-      <TextField
-        label={SECRET_LABELS[values.type]}
-        name="secret"
+      <TextInput
+        label={SECRET_LABELS[type]}
         type="password"
         required={props.mode === 'create'}
         autoComplete="new-password"
-        value={values.secret}
         hint={
           props.mode === 'create'
             ? 'Stored encrypted; it is never shown again.'
             : 'Leave empty to keep the current value, which is never shown.'
         }
-        error={apiError?.fieldError('body.secret')}
-        onChange={set('secret')}
+        field={form.field('secret')}
       />
       <FormActions
         onCancel={props.onCancel}
-        pending={props.pending}
+        pending={form.submitting}
         pendingLabel="Saving…"
         submitLabel={props.mode === 'create' ? 'Create credential' : 'Save'}
       />

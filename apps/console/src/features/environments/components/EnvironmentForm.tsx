@@ -1,11 +1,10 @@
 import type { Environment } from '@slipway/contracts';
-import { type FormEvent, useId, useState } from 'react';
-import { ApiError } from '../../../api/client.ts';
-import { ErrorNotice } from '../../../components/ErrorNotice.tsx';
 import { FormActions } from '../../../components/FormActions.tsx';
-import { TextField } from '../../../components/TextField.tsx';
+import { FormError } from '../../../components/form/FormError.tsx';
+import { CheckboxInput, NumberInput, SelectInput, TextInput } from '../../../components/form/fields.tsx';
+import { useForm } from '../../../components/form/use-form.ts';
 
-export interface EnvironmentFormValues {
+export type EnvironmentFormValues = {
   name: string;
   cluster: string;
   namespace: string;
@@ -14,7 +13,7 @@ export interface EnvironmentFormValues {
   requiredApprovals: number;
   approverRole: string;
   allowSelfApproval: boolean;
-}
+};
 
 export function initialEnvironmentValues(environment?: Environment): EnvironmentFormValues {
   return environment
@@ -38,140 +37,91 @@ export function initialEnvironmentValues(environment?: Environment): Environment
       };
 }
 
+/** Where the API reports the approval policy's values (they are nested in the request body). */
+const POLICY_PATHS = {
+  requiredApprovals: 'approvalPolicy.requiredApprovals',
+  approverRole: 'approvalPolicy.approverRole',
+  allowSelfApproval: 'approvalPolicy.allowSelfApproval',
+} as const;
+
 /**
  * Environment placement and approval policy. `clusters` is the list an admin sees; for
  * others it is unknown and the cluster is typed by name.
  */
-export function EnvironmentForm(props: {
+export function EnvironmentForm<R>(props: {
   mode: 'create' | 'edit';
   initial: EnvironmentFormValues;
   clusters: string[] | undefined;
-  pending: boolean;
-  error: unknown;
-  onSubmit: (values: EnvironmentFormValues) => void;
+  /** Sends the values (a mutation's `mutateAsync`); its rejection shows in the form. */
+  submit: (values: EnvironmentFormValues) => Promise<R>;
+  onSuccess: (result: R) => void;
   onCancel: () => void;
 }) {
-  const [values, setValues] = useState(props.initial);
-  const apiError = props.error instanceof ApiError ? props.error : undefined;
-  const clusterId = useId();
-  const submit = (event: FormEvent) => {
-    event.preventDefault();
-    props.onSubmit(values);
-  };
-  const setText =
-    (key: 'name' | 'cluster' | 'namespace' | 'approverRole') => (event: { target: { value: string } }) =>
-      setValues((v) => ({ ...v, [key]: event.target.value }));
+  const form = useForm({
+    initial: props.initial,
+    submit: props.submit,
+    onSuccess: props.onSuccess,
+    paths: POLICY_PATHS,
+  });
   return (
-    <form onSubmit={submit} className="form" aria-label={`${props.mode} environment`}>
-      <ErrorNotice error={props.error} />
+    <form onSubmit={form.onSubmit} className="form" aria-label={`${props.mode} environment`}>
+      <FormError form={form} />
       {props.mode === 'create' ? (
-        <TextField
+        <TextInput
           label="Name"
-          name="name"
           required
           autoFocus
-          value={values.name}
           hint="dev, test, staging, prod…"
-          error={apiError?.fieldError('body.name')}
-          onChange={setText('name')}
+          field={form.field('name')}
         />
       ) : null}
       {props.clusters ? (
-        <div className="field">
-          <label htmlFor={clusterId}>Cluster</label>
-          <select
-            id={clusterId}
-            value={values.cluster}
-            onChange={(event) => setValues((v) => ({ ...v, cluster: event.target.value }))}
-          >
-            <option value="">None — run on the local executor</option>
-            {props.clusters.map((name) => (
-              <option key={name} value={name}>
-                {name}
-              </option>
-            ))}
-          </select>
-          {apiError?.fieldError('body.cluster') ? (
-            <p className="field-error">{apiError.fieldError('body.cluster')}</p>
-          ) : null}
-        </div>
-      ) : (
-        <TextField
+        <SelectInput
           label="Cluster"
-          name="cluster"
-          value={values.cluster}
+          placeholder="None — run on the local executor"
+          options={props.clusters.map((name) => ({ value: name, label: name }))}
+          field={form.field('cluster')}
+        />
+      ) : (
+        <TextInput
+          label="Cluster"
           hint="Name of a registered cluster; empty for the local executor."
-          error={apiError?.fieldError('body.cluster')}
-          onChange={setText('cluster')}
+          field={form.field('cluster')}
         />
       )}
-      {values.cluster ? (
-        <TextField
+      {form.values.cluster ? (
+        <TextInput
           label="Namespace"
-          name="namespace"
-          value={values.namespace}
           hint="Empty for <workspace>-<environment>. Created if missing."
-          error={apiError?.fieldError('body.namespace')}
-          onChange={setText('namespace')}
+          field={form.field('namespace')}
         />
       ) : null}
-      <TextField
-        label="Order in the promotion path"
-        name="order"
-        type="number"
-        min={0}
-        value={values.order}
-        onChange={(event) => setValues((v) => ({ ...v, order: Number(event.target.value) }))}
+      <NumberInput label="Order in the promotion path" min={0} field={form.field('order')} />
+      <CheckboxInput
+        label="Production"
+        field={{
+          ...form.field('production'),
+          // Production gets the safe policy unless the user changes it afterwards.
+          onChange: (production) =>
+            form.update(
+              production && props.mode === 'create'
+                ? { production, requiredApprovals: 1, allowSelfApproval: false }
+                : { production },
+            ),
+        }}
       />
-      <label className="checkbox">
-        <input
-          type="checkbox"
-          checked={values.production}
-          onChange={(event) => {
-            const production = event.target.checked;
-            // Production gets the safe policy unless the user changes it afterwards.
-            setValues((v) => ({
-              ...v,
-              production,
-              ...(production && props.mode === 'create'
-                ? { requiredApprovals: 1, allowSelfApproval: false }
-                : {}),
-            }));
-          }}
-        />
-        Production
-      </label>
       <fieldset className="fieldset">
         <legend>Approval policy</legend>
-        <TextField
-          label="Required approvals"
-          name="requiredApprovals"
-          type="number"
-          min={0}
-          max={10}
-          value={values.requiredApprovals}
-          error={apiError?.fieldError('body.approvalPolicy.requiredApprovals')}
-          onChange={(event) => setValues((v) => ({ ...v, requiredApprovals: Number(event.target.value) }))}
+        <NumberInput label="Required approvals" min={0} max={10} field={form.field('requiredApprovals')} />
+        <TextInput label="Approver role" field={form.field('approverRole')} />
+        <CheckboxInput
+          label="The person who started a run may approve it"
+          field={form.field('allowSelfApproval')}
         />
-        <TextField
-          label="Approver role"
-          name="approverRole"
-          value={values.approverRole}
-          error={apiError?.fieldError('body.approvalPolicy.approverRole')}
-          onChange={setText('approverRole')}
-        />
-        <label className="checkbox">
-          <input
-            type="checkbox"
-            checked={values.allowSelfApproval}
-            onChange={(event) => setValues((v) => ({ ...v, allowSelfApproval: event.target.checked }))}
-          />
-          The person who started a run may approve it
-        </label>
       </fieldset>
       <FormActions
         onCancel={props.onCancel}
-        pending={props.pending}
+        pending={form.submitting}
         pendingLabel="Saving…"
         submitLabel={props.mode === 'create' ? 'Create environment' : 'Save'}
       />

@@ -1,54 +1,43 @@
-import { type FormEvent, useState } from 'react';
-import { ApiError } from '../../../api/client.ts';
-import { ErrorNotice } from '../../../components/ErrorNotice.tsx';
 import { FormActions } from '../../../components/FormActions.tsx';
-import { NameSlugFields } from '../../../components/NameSlugFields.tsx';
-import { TextAreaField } from '../../../components/TextField.tsx';
+import { FormError } from '../../../components/form/FormError.tsx';
+import { TextAreaInput } from '../../../components/form/fields.tsx';
+import { NameSlugFields } from '../../../components/form/NameSlugFields.tsx';
+import { useForm } from '../../../components/form/use-form.ts';
 
-export interface WorkspaceFormValues {
+export type WorkspaceFormValues = {
   slug: string;
   name: string;
   description: string;
-}
+};
 
 /** Create (with slug) or edit (slug fixed) a workspace; server errors appear beside their field. */
-export function WorkspaceForm(props: {
+export function WorkspaceForm<R>(props: {
   mode: 'create' | 'edit';
   initial?: WorkspaceFormValues;
-  pending: boolean;
-  error: unknown;
-  onSubmit: (values: WorkspaceFormValues) => void;
+  /** Sends the values (a mutation's `mutateAsync`); its rejection shows in the form. */
+  submit: (values: WorkspaceFormValues) => Promise<R>;
+  onSuccess: (result: R) => void;
   onCancel: () => void;
 }) {
-  const [values, setValues] = useState<WorkspaceFormValues>(
-    props.initial ?? { slug: '', name: '', description: '' },
-  );
-  const apiError = props.error instanceof ApiError ? props.error : undefined;
-  const submit = (event: FormEvent) => {
-    event.preventDefault();
-    props.onSubmit(values);
-  };
+  const form = useForm({
+    initial: props.initial ?? { slug: '', name: '', description: '' },
+    submit: props.submit,
+    onSuccess: props.onSuccess,
+  });
   return (
-    <form onSubmit={submit} className="form" aria-label={`${props.mode} workspace`}>
-      <ErrorNotice error={props.error} />
+    <form onSubmit={form.onSubmit} className="form" aria-label={`${props.mode} workspace`}>
+      <FormError form={form} />
       <NameSlugFields
         mode={props.mode}
-        name={values.name}
-        slug={values.slug}
+        name={form.field('name')}
+        slug={form.field('slug')}
         slugHint="Lowercase letters, digits and “-”; used in URLs and Kubernetes names. Cannot change later."
-        apiError={apiError}
-        onChange={(next) => setValues((v) => ({ ...v, ...next }))}
+        onChange={form.update}
       />
-      <TextAreaField
-        label="Description"
-        name="description"
-        value={values.description}
-        error={apiError?.fieldError('body.description')}
-        onChange={(event) => setValues((v) => ({ ...v, description: event.target.value }))}
-      />
+      <TextAreaInput label="Description" field={form.field('description')} />
       <FormActions
         onCancel={props.onCancel}
-        pending={props.pending}
+        pending={form.submitting}
         pendingLabel="Saving…"
         submitLabel={props.mode === 'create' ? 'Create workspace' : 'Save'}
       />
