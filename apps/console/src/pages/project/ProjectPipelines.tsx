@@ -86,15 +86,9 @@ export function ProjectPipelines({ workspace, project }: { workspace: string; pr
           kind="pipeline"
           initialName="ci"
           initialSpec={STARTER}
-          pending={create.isPending}
-          error={create.error}
+          submit={create.mutateAsync}
+          onSuccess={(created) => navigate(paths.pipeline({ workspace, project, pipeline: created.name }))}
           onCancel={close}
-          onSubmit={(values) =>
-            create.mutate(values, {
-              onSuccess: (created) =>
-                navigate(paths.pipeline({ workspace, project, pipeline: created.name })),
-            })
-          }
         />
       </Modal>
     </>

@@ -158,17 +158,12 @@ export function TemplatesPage() {
           kind="template"
           initialName=""
           initialSpec={STARTER}
-          pending={create.isPending}
-          error={create.error}
+          submit={create.mutateAsync}
+          onSuccess={(created) => {
+            close();
+            setSelected(created.name);
+          }}
           onCancel={close}
-          onSubmit={(values) =>
-            create.mutate(values, {
-              onSuccess: (created) => {
-                close();
-                setSelected(created.name);
-              },
-            })
-          }
         />
       </Modal>
     </section>

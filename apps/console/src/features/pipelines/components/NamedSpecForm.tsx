@@ -1,53 +1,64 @@
-import { type FormEvent, useState } from 'react';
-import { ApiError } from '../../../api/client.ts';
-import { ErrorNotice } from '../../../components/ErrorNotice.tsx';
+import { useState } from 'react';
 import { FormActions } from '../../../components/FormActions.tsx';
-import { TextField } from '../../../components/TextField.tsx';
-import { SpecErrors, specErrorsOf } from '../editor/errors/SpecErrors.tsx';
+import { FormError } from '../../../components/form/FormError.tsx';
+import { TextInput } from '../../../components/form/fields.tsx';
+import { useForm } from '../../../components/form/use-form.ts';
+import { type ShownSpecError, SpecErrors, specErrorsOf } from '../editor/errors/SpecErrors.tsx';
 import { diagnosePipeline, diagnoseTemplate } from '../editor/yaml/diagnostics.ts';
 import { YamlEditor } from '../editor/yaml/LazyYamlEditor.tsx';
 
-/** A name and a YAML spec (pipeline or template): spec errors listed by line, others above. */
-export function NamedSpecForm(props: {
+/** What the form sends: the name and the YAML text. */
+export type NamedSpecValues = { name: string; spec: string };
+
+/**
+ * A name and a YAML spec (pipeline or template), as the create dialogs ask for them. A
+ * rejected spec's errors are listed by line:column above the editor; the name's beside it;
+ * anything else above the form with its request id. Editing a field clears its errors.
+ */
+export function NamedSpecForm<R>(props: {
   kind: 'pipeline' | 'template';
   initialName: string;
   initialSpec: string;
-  pending: boolean;
-  error: unknown;
-  onSubmit: (values: { name: string; spec: string }) => void;
+  /** Sends the values (a mutation's `mutateAsync`); its rejection shows in the form. */
+  submit: (values: NamedSpecValues) => Promise<R>;
+  onSuccess: (result: R) => void;
   onCancel: () => void;
 }) {
-  const [name, setName] = useState(props.initialName);
-  const [spec, setSpec] = useState(props.initialSpec);
-  const apiError = props.error instanceof ApiError ? props.error : undefined;
+  // The line-addressed spec errors of the last rejection: useForm keeps each detail's
+  // field and message, the list needs its line and column too.
+  const [specErrors, setSpecErrors] = useState<ShownSpecError[]>([]);
+  const form = useForm<NamedSpecValues, R>({
+    initial: { name: props.initialName, spec: props.initialSpec },
+    submit: (values) =>
+      props.submit(values).catch((error: unknown) => {
+        setSpecErrors(specErrorsOf(error));
+        throw error;
+      }),
+    onSuccess: props.onSuccess,
+  });
+  // Read for every render, so that the spec's errors count as shown (not repeated above).
+  const specError = form.error('spec');
   const label = props.kind === 'pipeline' ? 'Pipeline' : 'Template';
-  const submit = (event: FormEvent) => {
-    event.preventDefault();
-    props.onSubmit({ name, spec });
-  };
   return (
-    <form className="form" onSubmit={submit} aria-label={`create ${props.kind}`}>
-      {apiError && apiError.statusCode !== 400 ? <ErrorNotice error={props.error} /> : null}
-      <TextField
-        label="Name"
-        name="name"
-        required
-        value={name}
-        error={apiError?.fieldError('body.name')}
-        onChange={(e) => setName(e.target.value)}
-      />
-      <SpecErrors errors={specErrorsOf(props.error)} />
+    <form className="form" onSubmit={form.onSubmit} aria-label={`create ${props.kind}`}>
+      <FormError form={form} />
+      <TextInput label="Name" required field={form.field('name')} />
+      <SpecErrors errors={specErrors} />
+      {specError && specErrors.length === 0 ? <p className="field-error">{specError}</p> : null}
       <YamlEditor
         ariaLabel={`${label} YAML`}
         size="small"
-        value={spec}
-        onChange={setSpec}
+        value={form.values.spec}
+        onChange={(spec) => {
+          form.set('spec', spec);
+          setSpecErrors([]);
+        }}
         readOnly={false}
         // A template has inputs and a pipeline may be a short form: both checked as plain YAML plus our own validator.
         modelPath={`new-${props.kind}.yaml`}
         diagnose={props.kind === 'pipeline' ? diagnosePipeline : diagnoseTemplate}
       />
-      <FormActions onCancel={props.onCancel} pending={props.pending} submitLabel={`Create ${props.kind}`} />
+      <FormActions onCancel={props.onCancel} pending={form.submitting} submitLabel={`Create ${props.kind}`} />
     </form>
   );
 }
