@@ -1,7 +1,12 @@
-import { type FormEvent, useState } from 'react';
-import { ApiError } from '../../api/client.ts';
+import type { ApiTokenSchema, SessionSchema } from '@slipway/contracts';
+import type { z } from 'zod';
 import { ErrorNotice } from '../../components/ErrorNotice.tsx';
-import { TextField } from '../../components/TextField.tsx';
+import { FormActions } from '../../components/FormActions.tsx';
+import { Form } from '../../components/form/Form.tsx';
+import { TextInput } from '../../components/form/fields.tsx';
+import { useForm } from '../../components/form/use-form.ts';
+import { DetailPage } from '../../components/page/DetailPage.tsx';
+import { type ListColumn, ListSection } from '../../components/page/ListPage.tsx';
 import {
   useChangePassword,
   useCreateToken,
@@ -13,51 +18,59 @@ import {
 
 function PasswordForm() {
   const change = useChangePassword();
-  const [current, setCurrent] = useState('');
-  const [next, setNext] = useState('');
-  const apiError = change.error instanceof ApiError ? change.error : undefined;
-  const submit = (event: FormEvent) => {
-    event.preventDefault();
-    change.mutate(
-      { currentPassword: current, newPassword: next },
-      {
-        onSuccess: () => {
-          setCurrent('');
-          setNext('');
-        },
-      },
-    );
-  };
+  const empty = { currentPassword: '', newPassword: '' };
+  const form = useForm({
+    initial: empty,
+    submit: change.mutateAsync,
+    onSuccess: () => form.reset(empty),
+  });
   return (
-    <form className="card form" onSubmit={submit} aria-label="change password">
-      <ErrorNotice error={change.error} />
+    <Form form={form} label="change password" className="card form">
       {change.isSuccess ? (
         <div className="notice notice-info">Password changed; your other sessions were ended.</div>
       ) : null}
-      <TextField
+      <TextInput
         label="Current password"
         type="password"
         autoComplete="current-password"
         required
-        value={current}
-        error={apiError?.fieldError('body.currentPassword')}
-        onChange={(e) => setCurrent(e.target.value)}
+        field={form.field('currentPassword')}
       />
-      <TextField
+      <TextInput
         label="New password"
         type="password"
         autoComplete="new-password"
         required
-        value={next}
-        error={apiError?.fieldError('body.newPassword')}
-        onChange={(e) => setNext(e.target.value)}
+        field={form.field('newPassword')}
       />
-      <div className="form-actions">
-        <button type="submit" className="button button-primary" disabled={change.isPending}>
-          Change password
-        </button>
-      </div>
-    </form>
+      <FormActions submitLabel="Change password" pending={form.submitting} pendingLabel="Changing…" />
+    </Form>
+  );
+}
+
+/** A new API token: its name and scope; the token itself is shown once, above the table. */
+function CreateTokenForm(props: { create: ReturnType<typeof useCreateToken> }) {
+  const form = useForm<{ name: string; scope: 'read' | 'write' }, unknown>({
+    initial: { name: '', scope: 'read' },
+    submit: props.create.mutateAsync,
+    onSuccess: (_, values) => form.reset({ ...values, name: '' }),
+  });
+  return (
+    <Form form={form} label="create token" className="card add-member">
+      <TextInput label="Token name" required field={form.field('name')} />
+      <select
+        aria-label="Scope"
+        name="scope"
+        value={form.values.scope}
+        onChange={(e) => form.set('scope', e.target.value === 'write' ? 'write' : 'read')}
+      >
+        <option value="read">read</option>
+        <option value="write">write</option>
+      </select>
+      <button type="submit" className="button button-primary" disabled={form.submitting}>
+        Create token
+      </button>
+    </Form>
   );
 }
 
@@ -65,8 +78,30 @@ function Tokens() {
   const tokens = useMyTokens();
   const create = useCreateToken();
   const revoke = useRevokeToken();
-  const [name, setName] = useState('');
-  const [scope, setScope] = useState<'read' | 'write'>('read');
+  const columns: ListColumn<z.infer<typeof ApiTokenSchema>>[] = [
+    { header: 'Name', cell: (token) => token.name },
+    { header: 'Scope', cell: (token) => `${token.scope}${token.workspace ? ` · ${token.workspace}` : ''}` },
+    {
+      header: 'Last used',
+      cell: (token) => (token.lastUsedAt ? new Date(token.lastUsedAt).toLocaleString() : 'never'),
+    },
+    {
+      header: <span className="visually-hidden">Actions</span>,
+      className: 'row-actions',
+      cell: (token) =>
+        token.revoked ? (
+          <span className="badge">revoked</span>
+        ) : (
+          <button
+            type="button"
+            className="button button-danger-outline"
+            onClick={() => revoke.mutate(token.id)}
+          >
+            Revoke
+          </button>
+        ),
+    },
+  ];
   return (
     <>
       <h2>API tokens</h2>
@@ -78,116 +113,79 @@ function Tokens() {
           New token (copy it now, it is not shown again): <code>{create.data.token}</code>
         </div>
       ) : null}
-      <ErrorNotice error={create.error ?? revoke.error} />
-      <div className="table-scroll">
-        <table className="table" aria-label="API tokens">
-          <thead>
-            <tr>
-              <th>Name</th>
-              <th>Scope</th>
-              <th>Last used</th>
-              <th />
-            </tr>
-          </thead>
-          <tbody>
-            {(tokens.data?.items ?? []).map((token) => (
-              <tr key={token.id}>
-                <td>{token.name}</td>
-                <td>
-                  {token.scope}
-                  {token.workspace ? ` · ${token.workspace}` : ''}
-                </td>
-                <td>{token.lastUsedAt ? new Date(token.lastUsedAt).toLocaleString() : 'never'}</td>
-                <td className="row-actions">
-                  {token.revoked ? (
-                    <span className="badge">revoked</span>
-                  ) : (
-                    <button
-                      type="button"
-                      className="button button-danger-outline"
-                      onClick={() => revoke.mutate(token.id)}
-                    >
-                      Revoke
-                    </button>
-                  )}
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
-      <form
-        className="card add-member"
-        aria-label="create token"
-        onSubmit={(event) => {
-          event.preventDefault();
-          create.mutate({ name, scope }, { onSuccess: () => setName('') });
-        }}
-      >
-        <TextField label="Token name" required value={name} onChange={(e) => setName(e.target.value)} />
-        <select
-          aria-label="Scope"
-          value={scope}
-          onChange={(e) => setScope(e.target.value === 'write' ? 'write' : 'read')}
-        >
-          <option value="read">read</option>
-          <option value="write">write</option>
-        </select>
-        <button type="submit" className="button button-primary">
-          Create token
-        </button>
-      </form>
+      <ErrorNotice error={revoke.error} />
+      <ListSection
+        label="API tokens"
+        query={tokens}
+        errorTitle="Cannot list your tokens"
+        items={tokens.data?.items}
+        columns={columns}
+        rowKey={(token) => token.id}
+        empty={{ title: 'No API tokens yet.' }}
+      />
+      <CreateTokenForm create={create} />
     </>
   );
 }
 
-export function AccountPage() {
+/** The signed-in user's sessions; any but this one can be ended here. */
+function Sessions() {
   const sessions = useMySessions();
   const revoke = useRevokeSession();
+  const columns: ListColumn<z.infer<typeof SessionSchema>>[] = [
+    { header: 'Signed in', cell: (session) => new Date(session.createdAt).toLocaleString() },
+    { header: 'Last seen', cell: (session) => new Date(session.lastSeenAt).toLocaleString() },
+    {
+      header: 'From',
+      className: 'small',
+      cell: (session) => (
+        <>
+          {session.ipAddress} <span className="muted">{session.userAgent}</span>
+        </>
+      ),
+    },
+    {
+      header: <span className="visually-hidden">Actions</span>,
+      className: 'row-actions',
+      cell: (session) =>
+        session.current ? (
+          <span className="badge badge-ok">this session</span>
+        ) : (
+          <button
+            type="button"
+            className="button button-danger-outline"
+            onClick={() => revoke.mutate(session.id)}
+          >
+            Sign out
+          </button>
+        ),
+    },
+  ];
   return (
-    <section aria-labelledby="account-title">
-      <h1 id="account-title">Your account</h1>
+    <>
+      <h2>Sessions</h2>
+      <ErrorNotice error={revoke.error} />
+      <ListSection
+        label="Sessions"
+        query={sessions}
+        errorTitle="Cannot list your sessions"
+        items={sessions.data?.items}
+        columns={columns}
+        rowKey={(session) => session.id}
+        empty={{ title: 'No sessions.' }}
+      />
+    </>
+  );
+}
+
+/** The signed-in user's own settings: password, sessions, API tokens. */
+export function AccountPage() {
+  return (
+    <DetailPage title="Your account">
       <h2>Password</h2>
       <PasswordForm />
-      <h2>Sessions</h2>
-      <ErrorNotice error={sessions.error ?? revoke.error} />
-      <div className="table-scroll">
-        <table className="table" aria-label="Sessions">
-          <thead>
-            <tr>
-              <th>Signed in</th>
-              <th>Last seen</th>
-              <th>From</th>
-              <th />
-            </tr>
-          </thead>
-          <tbody>
-            {(sessions.data?.items ?? []).map((session) => (
-              <tr key={session.id}>
-                <td>{new Date(session.createdAt).toLocaleString()}</td>
-                <td>{new Date(session.lastSeenAt).toLocaleString()}</td>
-                <td className="small">
-                  {session.ipAddress} <span className="muted">{session.userAgent}</span>
-                </td>
-                <td className="row-actions">
-                  {session.current ? (
-                    <span className="badge badge-ok">this session</span>
-                  ) : (
-                    <button
-                      type="button"
-                      className="button button-danger-outline"
-                      onClick={() => revoke.mutate(session.id)}
-                    >
-                      Sign out
-                    </button>
-                  )}
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
+      <Sessions />
       <Tokens />
-    </section>
+    </DetailPage>
   );
 }

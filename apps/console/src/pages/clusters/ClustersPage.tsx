@@ -1,9 +1,9 @@
 import type { Cluster } from '@slipway/contracts';
 import { useState } from 'react';
-import { ConfirmDialog } from '../../components/ConfirmDialog.tsx';
 import { ErrorNotice } from '../../components/ErrorNotice.tsx';
-import { Loading } from '../../components/Loading.tsx';
 import { Modal } from '../../components/Modal.tsx';
+import { useConfirm } from '../../components/page/DetailPage.tsx';
+import { type ListColumn, ListPage } from '../../components/page/ListPage.tsx';
 import {
   useCheckCluster,
   useCreateCluster,
@@ -11,7 +11,7 @@ import {
 } from '../../features/clusters/api/mutations.ts';
 import { useClusters } from '../../features/clusters/api/queries.ts';
 import { ClusterForm } from '../../features/clusters/components/ClusterForm.tsx';
-import { ActiveRunsRefusal } from '../../features/runs/components/ActiveRunsRefusal.tsx';
+import { deleteCancellingRuns } from '../../features/runs/components/delete-cancelling-runs.tsx';
 
 function ClusterStatus({ cluster }: { cluster: Cluster }) {
   const check = cluster.lastCheck;
@@ -34,86 +34,92 @@ export function ClustersPage() {
   const create = useCreateCluster();
   const check = useCheckCluster();
   const remove = useDeleteCluster();
+  const { confirm, dialog: confirmDialog } = useConfirm();
   const [adding, setAdding] = useState(false);
-  const [deleting, setDeleting] = useState<string | null>(null);
   const close = () => {
     setAdding(false);
-    setDeleting(null);
     create.reset();
-    remove.reset();
   };
-  const items = clusters.data?.items ?? [];
+
+  const deleteCluster = (cluster: Cluster) => {
+    return confirm({
+      title: 'Delete cluster',
+      body: `Unregister cluster “${cluster.name}”? Nothing in the cluster is changed.`,
+      confirmLabel: 'Delete cluster',
+      danger: true,
+      // Environments on the cluster stop the delete whatever happens to the runs.
+      ...deleteCancellingRuns(
+        (cancelRuns) => remove.mutateAsync({ name: cluster.name, cancelRuns }),
+        cluster.environmentCount === 0,
+      ),
+    });
+  };
+
+  const columns: ListColumn<Cluster>[] = [
+    {
+      header: 'Name',
+      cell: (cluster) => (
+        <>
+          <strong>{cluster.name}</strong>
+          {cluster.description ? <div className="muted small">{cluster.description}</div> : null}
+        </>
+      ),
+    },
+    {
+      header: 'API server',
+      cell: (cluster) => <code>{cluster.inCluster ? 'in-cluster' : cluster.server}</code>,
+    },
+    { header: 'Environments', cell: (cluster) => cluster.environmentCount },
+    { header: 'Status', cell: (cluster) => <ClusterStatus cluster={cluster} /> },
+    {
+      header: <span className="visually-hidden">Actions</span>,
+      className: 'row-actions',
+      cell: (cluster) => (
+        <>
+          <button
+            type="button"
+            className="button"
+            disabled={check.isPending && check.variables === cluster.name}
+            onClick={() => check.mutate(cluster.name)}
+          >
+            {check.isPending && check.variables === cluster.name ? 'Checking…' : 'Check'}
+          </button>
+          <button
+            type="button"
+            className="button button-danger-outline"
+            onClick={() => deleteCluster(cluster)}
+          >
+            Delete
+          </button>
+        </>
+      ),
+    },
+  ];
 
   return (
-    <section aria-labelledby="clusters-title">
-      <div className="page-header">
-        <div>
-          <h1 id="clusters-title">Clusters</h1>
-          <p className="muted">
-            Kubernetes clusters Slipway deploys to. Environments place namespaces on them.
-          </p>
-        </div>
+    <ListPage
+      title="Clusters"
+      description="Kubernetes clusters Slipway deploys to. Environments place namespaces on them."
+      actions={
         <button type="button" className="button button-primary" onClick={() => setAdding(true)}>
           Add cluster
         </button>
-      </div>
-      {clusters.isPending ? <Loading /> : null}
-      <ErrorNotice error={clusters.error} title="Cannot list clusters" />
-      <ErrorNotice error={check.error} title="Check failed" />
-      {clusters.isSuccess && items.length === 0 ? (
-        <div className="empty">
-          <p>No clusters yet. Without one, environments run pipelines on the local executor.</p>
-        </div>
-      ) : null}
-      {items.length > 0 ? (
-        <div className="table-scroll">
-          <table className="table" aria-label="Clusters">
-            <thead>
-              <tr>
-                <th>Name</th>
-                <th>API server</th>
-                <th>Environments</th>
-                <th>Status</th>
-                <th />
-              </tr>
-            </thead>
-            <tbody>
-              {items.map((cluster) => (
-                <tr key={cluster.name}>
-                  <td>
-                    <strong>{cluster.name}</strong>
-                    {cluster.description ? <div className="muted small">{cluster.description}</div> : null}
-                  </td>
-                  <td>
-                    <code>{cluster.inCluster ? 'in-cluster' : cluster.server}</code>
-                  </td>
-                  <td>{cluster.environmentCount}</td>
-                  <td>
-                    <ClusterStatus cluster={cluster} />
-                  </td>
-                  <td className="row-actions">
-                    <button
-                      type="button"
-                      className="button"
-                      disabled={check.isPending && check.variables === cluster.name}
-                      onClick={() => check.mutate(cluster.name)}
-                    >
-                      {check.isPending && check.variables === cluster.name ? 'Checking…' : 'Check'}
-                    </button>
-                    <button
-                      type="button"
-                      className="button button-danger-outline"
-                      onClick={() => setDeleting(cluster.name)}
-                    >
-                      Delete
-                    </button>
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      ) : null}
+      }
+      filters={check.error ? <ErrorNotice error={check.error} title="Check failed" /> : null}
+      query={clusters}
+      errorTitle="Cannot list clusters"
+      items={clusters.data?.items}
+      columns={columns}
+      rowKey={(cluster) => cluster.name}
+      empty={{
+        title: 'No clusters yet. Without one, environments run pipelines on the local executor.',
+        action: (
+          <button type="button" className="button" onClick={() => setAdding(true)}>
+            Add the first cluster
+          </button>
+        ),
+      }}
+    >
       <Modal title="Add cluster" open={adding} onClose={close}>
         <ClusterForm
           onCancel={close}
@@ -131,25 +137,7 @@ export function ClustersPage() {
           }}
         />
       </Modal>
-      <ConfirmDialog
-        title="Delete cluster"
-        message={`Unregister cluster “${deleting ?? ''}”? Nothing in the cluster is changed.`}
-        confirmLabel="Delete cluster"
-        open={deleting !== null}
-        pending={remove.isPending}
-        error={remove.error}
-        onClose={close}
-        onConfirm={() => deleting && remove.mutate({ name: deleting }, { onSuccess: close })}
-      >
-        <ActiveRunsRefusal
-          error={remove.error}
-          pending={remove.isPending}
-          canCancel={!items.some((c) => c.name === deleting && c.environmentCount > 0)}
-          onCancelRuns={() =>
-            deleting && remove.mutate({ name: deleting, cancelRuns: true }, { onSuccess: close })
-          }
-        />
-      </ConfirmDialog>
-    </section>
+      {confirmDialog}
+    </ListPage>
   );
 }

@@ -1,12 +1,10 @@
 import type { Credential } from '@slipway/contracts';
-import { useState } from 'react';
-import { Link, useParams } from 'react-router';
-import { paths } from '../../app/paths.ts';
-import { ConfirmDialog } from '../../components/ConfirmDialog.tsx';
-import { ErrorNotice } from '../../components/ErrorNotice.tsx';
+import { type ReactElement, useState } from 'react';
+import { useParams } from 'react-router';
 import { Gate } from '../../components/Gate.tsx';
-import { Loading } from '../../components/Loading.tsx';
 import { Modal } from '../../components/Modal.tsx';
+import { useConfirm } from '../../components/page/DetailPage.tsx';
+import { type ListColumn, ListPage } from '../../components/page/ListPage.tsx';
 import {
   useCreateCredential,
   useDeleteCredential,
@@ -19,10 +17,7 @@ import {
   toUpdateBody,
 } from '../../features/credentials/components/CredentialForm.tsx';
 
-type Dialog =
-  | { kind: 'create' }
-  | { kind: 'edit'; credential: Credential }
-  | { kind: 'delete'; name: string };
+type Dialog = { kind: 'create' } | { kind: 'edit'; credential: Credential };
 
 export function CredentialsPage() {
   const workspace = useParams().workspace ?? '';
@@ -30,111 +25,106 @@ export function CredentialsPage() {
   const create = useCreateCredential(workspace);
   const update = useUpdateCredential(workspace);
   const remove = useDeleteCredential(workspace);
+  const { confirm, dialog: confirmDialog } = useConfirm();
   const [dialog, setDialog] = useState<Dialog | null>(null);
   const close = () => {
     setDialog(null);
     create.reset();
     update.reset();
-    remove.reset();
   };
-  const items = credentials.data?.items ?? [];
+  const manage = (button: ReactElement<{ disabled?: boolean; title?: string }>) => (
+    <Gate permission="workspace.credentials.manage" workspace={workspace}>
+      {button}
+    </Gate>
+  );
+  const createButton = manage(
+    <button type="button" className="button button-primary" onClick={() => setDialog({ kind: 'create' })}>
+      Create credential
+    </button>,
+  );
+
+  const columns: ListColumn<Credential>[] = [
+    { header: 'Name', cell: (credential) => <code>{credential.name}</code> },
+    { header: 'Type', cell: (credential) => <span className="badge">{credential.type}</span> },
+    {
+      header: 'Username / server',
+      cell: (credential) => (
+        <>
+          {credential.username ?? <span className="muted">—</span>}
+          {credential.server ? (
+            <>
+              {' @ '}
+              <code>{credential.server}</code>
+            </>
+          ) : null}
+        </>
+      ),
+    },
+    { header: 'Description', className: 'muted', cell: (credential) => credential.description ?? '' },
+    {
+      header: 'Updated',
+      cell: (credential) => (
+        <span title={`created by ${credential.createdBy}`}>
+          {new Date(credential.updatedAt).toLocaleString()}
+        </span>
+      ),
+    },
+    {
+      header: <span className="visually-hidden">Actions</span>,
+      cell: (credential) => (
+        <>
+          {manage(
+            <button
+              type="button"
+              className="button"
+              aria-label={`Change ${credential.name}`}
+              onClick={() => setDialog({ kind: 'edit', credential })}
+            >
+              Change
+            </button>,
+          )}{' '}
+          {manage(
+            <button
+              type="button"
+              className="button button-danger"
+              aria-label={`Delete ${credential.name}`}
+              onClick={() =>
+                confirm({
+                  title: 'Delete credential',
+                  body: `Delete credential “${credential.name}”? Pipelines that use it will fail to start.`,
+                  confirmLabel: 'Delete credential',
+                  danger: true,
+                  action: () => remove.mutateAsync(credential.name),
+                })
+              }
+            >
+              Delete
+            </button>,
+          )}
+        </>
+      ),
+    },
+  ];
 
   return (
-    <section aria-labelledby="credentials-title">
-      <nav className="breadcrumbs" aria-label="Breadcrumbs">
-        <Link to={paths.workspaces()}>Workspaces</Link> /{' '}
-        <Link to={paths.workspace(workspace)}>{workspace}</Link> / <span>Credentials</span>
-      </nav>
-      <div className="page-header">
-        <div>
-          <h1 id="credentials-title">Credentials</h1>
-          <p className="muted">
-            Secrets this workspace’s pipelines use by name: git logins, registry logins and tokens. Their
-            values are stored encrypted and never shown.
-          </p>
-        </div>
-        <Gate permission="workspace.credentials.manage" workspace={workspace}>
-          <button
-            type="button"
-            className="button button-primary"
-            onClick={() => setDialog({ kind: 'create' })}
-          >
-            Create credential
-          </button>
-        </Gate>
-      </div>
-      {credentials.isPending ? <Loading /> : null}
-      <ErrorNotice error={credentials.error} title="Cannot list credentials" />
-      {credentials.isSuccess && items.length === 0 ? (
-        <div className="empty">
-          <p>No credentials yet.</p>
-        </div>
-      ) : null}
-      {items.length > 0 ? (
-        <div className="table-scroll">
-          <table className="table" aria-label="Credentials">
-            <thead>
-              <tr>
-                <th>Name</th>
-                <th>Type</th>
-                <th>Username / server</th>
-                <th>Description</th>
-                <th>Updated</th>
-                <th>
-                  <span className="visually-hidden">Actions</span>
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {items.map((credential) => (
-                <tr key={credential.name}>
-                  <td>
-                    <code>{credential.name}</code>
-                  </td>
-                  <td>
-                    <span className="badge">{credential.type}</span>
-                  </td>
-                  <td>
-                    {credential.username ?? <span className="muted">—</span>}
-                    {credential.server ? (
-                      <>
-                        {' @ '}
-                        <code>{credential.server}</code>
-                      </>
-                    ) : null}
-                  </td>
-                  <td className="muted">{credential.description ?? ''}</td>
-                  <td title={`created by ${credential.createdBy}`}>
-                    {new Date(credential.updatedAt).toLocaleString()}
-                  </td>
-                  <td>
-                    <Gate permission="workspace.credentials.manage" workspace={workspace}>
-                      <button
-                        type="button"
-                        className="button"
-                        aria-label={`Change ${credential.name}`}
-                        onClick={() => setDialog({ kind: 'edit', credential })}
-                      >
-                        Change
-                      </button>
-                    </Gate>{' '}
-                    <Gate permission="workspace.credentials.manage" workspace={workspace}>
-                      <button
-                        type="button"
-                        className="button button-danger"
-                        aria-label={`Delete ${credential.name}`}
-                        onClick={() => setDialog({ kind: 'delete', name: credential.name })}
-                      >
-                        Delete
-                      </button>
-                    </Gate>
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      ) : null}
+    <ListPage
+      title="Credentials"
+      description="Secrets this workspace’s pipelines use by name: git logins, registry logins and tokens. Their values are stored encrypted and never shown."
+      actions={createButton}
+      query={credentials}
+      errorTitle="Cannot list credentials"
+      items={credentials.data?.items}
+      columns={columns}
+      rowKey={(credential) => credential.name}
+      empty={{
+        title: 'No credentials yet.',
+        action: manage(
+          <button type="button" className="button" onClick={() => setDialog({ kind: 'create' })}>
+            Create the first credential
+          </button>,
+        ),
+      }}
+    >
       <Modal title="Create credential" open={dialog?.kind === 'create'} onClose={close}>
         <CredentialForm
           mode="create"
@@ -161,22 +151,7 @@ export function CredentialsPage() {
           />
         ) : null}
       </Modal>
-      <ConfirmDialog
-        title="Delete credential"
-        message={
-          dialog?.kind === 'delete'
-            ? `Delete credential “${dialog.name}”? Pipelines that use it will fail to start.`
-            : ''
-        }
-        confirmLabel="Delete credential"
-        open={dialog?.kind === 'delete'}
-        pending={remove.isPending}
-        error={remove.error}
-        onConfirm={() => {
-          if (dialog?.kind === 'delete') remove.mutate(dialog.name, { onSuccess: close });
-        }}
-        onClose={close}
-      />
-    </section>
+      {confirmDialog}
+    </ListPage>
   );
 }

@@ -1,18 +1,53 @@
+import type { Environment } from '@slipway/contracts';
 import { useState } from 'react';
 import { Link, useParams } from 'react-router';
 import { paths } from '../../app/paths.ts';
-import { ErrorNotice } from '../../components/ErrorNotice.tsx';
 import { Gate } from '../../components/Gate.tsx';
-import { Loading } from '../../components/Loading.tsx';
 import { Modal } from '../../components/Modal.tsx';
+import { type ListColumn, ListPage } from '../../components/page/ListPage.tsx';
 import { useSession } from '../../features/auth/api/queries.ts';
 import { useClusters } from '../../features/clusters/api/queries.ts';
 import { useCreateEnvironment } from '../../features/environments/api/mutations.ts';
 import { useEnvironments } from '../../features/environments/api/queries.ts';
 import {
+  approvalPolicyOf,
   EnvironmentForm,
   initialEnvironmentValues,
 } from '../../features/environments/components/EnvironmentForm.tsx';
+
+function approvalsOf(environment: Environment): string {
+  const policy = environment.approvalPolicy;
+  if (policy.requiredApprovals === 0) return 'none';
+  return `${policy.requiredApprovals} × ${policy.approverRole}${policy.allowSelfApproval ? '' : ', not the starter'}`;
+}
+
+function environmentColumns(workspace: string): ListColumn<Environment>[] {
+  return [
+    { header: 'Order', cell: (environment) => environment.order },
+    {
+      header: 'Name',
+      cell: (environment) => (
+        <>
+          <Link to={paths.environment(workspace, environment.name)}>{environment.name}</Link>{' '}
+          {environment.production ? <span className="badge badge-prod">production</span> : null}
+          {environment.locked ? <span className="badge">locked</span> : null}
+        </>
+      ),
+    },
+    {
+      header: 'Cluster / namespace',
+      cell: (environment) =>
+        environment.cluster ? (
+          <code>
+            {environment.cluster}/{environment.namespace}
+          </code>
+        ) : (
+          <span className="muted">local executor</span>
+        ),
+    },
+    { header: 'Approvals', cell: approvalsOf },
+  ];
+}
 
 export function EnvironmentsPage() {
   const workspace = useParams().workspace ?? '';
@@ -26,74 +61,29 @@ export function EnvironmentsPage() {
     setCreating(false);
     create.reset();
   };
-  const items = environments.data?.items ?? [];
+  const createButton = (label: string, className: string) => (
+    <Gate permission="workspace.environments.manage" workspace={workspace}>
+      <button type="button" className={className} onClick={() => setCreating(true)}>
+        {label}
+      </button>
+    </Gate>
+  );
 
   return (
-    <section aria-labelledby="environments-title">
-      <nav className="breadcrumbs" aria-label="Breadcrumbs">
-        <Link to={paths.workspaces()}>Workspaces</Link> /{' '}
-        <Link to={paths.workspace(workspace)}>{workspace}</Link> / <span>Environments</span>
-      </nav>
-      <div className="page-header">
-        <div>
-          <h1 id="environments-title">Environments</h1>
-          <p className="muted">Where this workspace deploys, in promotion order, and who approves.</p>
-        </div>
-        <Gate permission="workspace.environments.manage" workspace={workspace}>
-          <button type="button" className="button button-primary" onClick={() => setCreating(true)}>
-            Create environment
-          </button>
-        </Gate>
-      </div>
-      {environments.isPending ? <Loading /> : null}
-      <ErrorNotice error={environments.error} title="Cannot list environments" />
-      {environments.isSuccess && items.length === 0 ? (
-        <div className="empty">
-          <p>No environments yet.</p>
-        </div>
-      ) : null}
-      {items.length > 0 ? (
-        <div className="table-scroll">
-          <table className="table" aria-label="Environments">
-            <thead>
-              <tr>
-                <th>Order</th>
-                <th>Name</th>
-                <th>Cluster / namespace</th>
-                <th>Approvals</th>
-              </tr>
-            </thead>
-            <tbody>
-              {items.map((environment) => (
-                <tr key={environment.name}>
-                  <td>{environment.order}</td>
-                  <td>
-                    <Link to={paths.environment(workspace, environment.name)}>{environment.name}</Link>{' '}
-                    {environment.production ? <span className="badge badge-prod">production</span> : null}
-                    {environment.locked ? <span className="badge">locked</span> : null}
-                  </td>
-                  <td>
-                    {environment.cluster ? (
-                      <code>
-                        {environment.cluster}/{environment.namespace}
-                      </code>
-                    ) : (
-                      <span className="muted">local executor</span>
-                    )}
-                  </td>
-                  <td>
-                    {environment.approvalPolicy.requiredApprovals === 0
-                      ? 'none'
-                      : `${environment.approvalPolicy.requiredApprovals} × ${environment.approvalPolicy.approverRole}${
-                          environment.approvalPolicy.allowSelfApproval ? '' : ', not the starter'
-                        }`}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      ) : null}
+    <ListPage
+      title="Environments"
+      description="Where this workspace deploys, in promotion order, and who approves."
+      actions={createButton('Create environment', 'button button-primary')}
+      query={environments}
+      errorTitle="Cannot list environments"
+      items={environments.data?.items}
+      columns={environmentColumns(workspace)}
+      rowKey={(environment) => environment.name}
+      empty={{
+        title: 'No environments yet.',
+        action: createButton('Create the first environment', 'button'),
+      }}
+    >
       <Modal title="Create environment" open={creating} onClose={close}>
         <EnvironmentForm
           mode="create"
@@ -107,16 +97,12 @@ export function EnvironmentsPage() {
               ...(values.cluster && values.namespace ? { namespace: values.namespace } : {}),
               order: values.order,
               production: values.production,
-              approvalPolicy: {
-                requiredApprovals: values.requiredApprovals,
-                approverRole: values.approverRole,
-                allowSelfApproval: values.allowSelfApproval,
-              },
+              approvalPolicy: approvalPolicyOf(values),
             })
           }
           onSuccess={close}
         />
       </Modal>
-    </section>
+    </ListPage>
   );
 }

@@ -1,9 +1,9 @@
 import { useNavigate, useSearchParams } from 'react-router';
 import { paths } from '../../app/paths.ts';
-import { FormError } from '../../components/form/FormError.tsx';
 import { TextInput } from '../../components/form/fields.tsx';
 import { useForm } from '../../components/form/use-form.ts';
 import { useAcceptInvite } from '../../features/users/api/users.ts';
+import { SignInCard } from '../sign-in/SignInCard.tsx';
 
 /** Where an invite link lands: the invited user chooses a password, then signs in. */
 export function InvitePage() {
@@ -17,25 +17,21 @@ export function InvitePage() {
     onSuccess: () => navigate(paths.signIn(), { replace: true }),
   });
   return (
-    <main className="sign-in">
-      <form className="card sign-in-card" onSubmit={form.onSubmit} aria-label="Choose a password">
-        <div className="brand brand-large">
-          <img src="/favicon.svg" alt="" width={32} height={32} />
-          Slipway
-        </div>
-        <p className="muted">You were invited. Choose a password to finish setting up your account.</p>
-        <FormError form={form} />
-        <TextInput
-          label="New password"
-          type="password"
-          autoComplete="new-password"
-          required
-          field={form.field('password')}
-        />
-        <button type="submit" className="button button-primary" disabled={form.submitting}>
-          Set password
-        </button>
-      </form>
-    </main>
+    <SignInCard
+      form={form}
+      label="Choose a password"
+      intro="You were invited. Choose a password to finish setting up your account."
+    >
+      <TextInput
+        label="New password"
+        type="password"
+        autoComplete="new-password"
+        required
+        field={form.field('password')}
+      />
+      <button type="submit" className="button button-primary" disabled={form.submitting}>
+        Set password
+      </button>
+    </SignInCard>
   );
 }

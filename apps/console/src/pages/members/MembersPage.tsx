@@ -1,16 +1,18 @@
-import { PERMISSIONS, type Permission, type Role } from '@slipway/contracts';
-import { type FormEvent, useId, useState } from 'react';
-import { Link, useParams } from 'react-router';
-import { ApiError } from '../../api/client.ts';
-import { paths } from '../../app/paths.ts';
+import { type MemberSchema, PERMISSIONS, type Permission, type Role } from '@slipway/contracts';
+import { useId, useState } from 'react';
+import { useParams } from 'react-router';
+import type { z } from 'zod';
 import { ErrorNotice } from '../../components/ErrorNotice.tsx';
 import { FormActions } from '../../components/FormActions.tsx';
+import { Form } from '../../components/form/Form.tsx';
+import { TextInput } from '../../components/form/fields.tsx';
+import { useForm } from '../../components/form/use-form.ts';
 import { Gate } from '../../components/Gate.tsx';
-import { Loading } from '../../components/Loading.tsx';
 import { Modal } from '../../components/Modal.tsx';
-import { TextField } from '../../components/TextField.tsx';
+import { type ListColumn, ListPage, ListSection } from '../../components/page/ListPage.tsx';
 import { usePermission, usePermissionCatalogue, useRoles } from '../../features/access/api/queries.ts';
 import {
+  type MemberScope,
   useAddMember,
   useChangeMemberRole,
   useCreateRole,
@@ -51,32 +53,28 @@ function RoleSelect(props: {
 function CreateRoleForm(props: { workspace: string; onDone: () => void }) {
   const catalogue = usePermissionCatalogue();
   const create = useCreateRole(props.workspace);
-  const [name, setName] = useState('');
-  const [scope, setScope] = useState<'workspace' | 'project'>('project');
-  const [chosen, setChosen] = useState<Set<Permission>>(new Set());
-  const apiError = create.error instanceof ApiError ? create.error : undefined;
+  const form = useForm({
+    initial: { name: '', scope: 'project' as 'workspace' | 'project', permissions: [] as Permission[] },
+    submit: create.mutateAsync,
+    onSuccess: props.onDone,
+  });
+  const { scope, permissions } = form.values;
   const levels = scope === 'project' ? ['project'] : ['workspace', 'project'];
   const available = (catalogue.data?.items ?? []).filter((p) => levels.includes(p.level));
-  const submit = (event: FormEvent) => {
-    event.preventDefault();
-    create.mutate({ name, scope, permissions: [...chosen] }, { onSuccess: props.onDone });
-  };
+  const permissionsError = form.error('permissions');
   return (
-    <form className="form" onSubmit={submit} aria-label="create role">
-      <ErrorNotice error={create.error} />
-      <TextField
-        label="Name"
-        name="name"
-        required
-        value={name}
-        error={apiError?.fieldError('body.name')}
-        onChange={(e) => setName(e.target.value)}
-      />
+    <Form form={form} label="create role">
+      <TextInput label="Name" required field={form.field('name')} />
       <fieldset className="fieldset">
         <legend>Applies to</legend>
         {(['project', 'workspace'] as const).map((value) => (
           <label key={value} className="checkbox">
-            <input type="radio" name="scope" checked={scope === value} onChange={() => setScope(value)} />
+            <input
+              type="radio"
+              name="scope"
+              checked={scope === value}
+              onChange={() => form.set('scope', value)}
+            />
             {value === 'project' ? 'One project at a time' : 'A whole workspace'}
           </label>
         ))}
@@ -87,28 +85,107 @@ function CreateRoleForm(props: { workspace: string; onDone: () => void }) {
           <label key={permission.name} className="checkbox">
             <input
               type="checkbox"
-              checked={chosen.has(permission.name)}
-              onChange={(event) => {
-                const next = new Set(chosen);
-                if (event.target.checked) next.add(permission.name);
-                else next.delete(permission.name);
-                setChosen(next);
-              }}
+              checked={permissions.includes(permission.name)}
+              onChange={(event) =>
+                form.set(
+                  'permissions',
+                  event.target.checked
+                    ? [...permissions, permission.name]
+                    : permissions.filter((name) => name !== permission.name),
+                )
+              }
             />
             <span>
               <code>{permission.name}</code> — {permission.description}
             </span>
           </label>
         ))}
-        {apiError?.fieldError('body.permissions') ? (
-          <p className="field-error">{apiError.fieldError('body.permissions')}</p>
-        ) : null}
+        {permissionsError ? <p className="field-error">{permissionsError}</p> : null}
       </fieldset>
-      <FormActions onCancel={props.onDone} pending={create.isPending} submitLabel="Create role" />
-    </form>
+      <FormActions onCancel={props.onDone} pending={form.submitting} submitLabel="Create role" />
+    </Form>
   );
 }
 
+/** Gives a user a role here; the username empties after each addition, the role stays. */
+function AddMemberForm(props: { scope: MemberScope; roles: Role[]; initialRole: string }) {
+  const add = useAddMember(props.scope);
+  const form = useForm<{ user: string; role: string }, unknown>({
+    initial: { user: '', role: props.initialRole },
+    submit: add.mutateAsync,
+    onSuccess: (_, values) => form.reset({ ...values, user: '' }),
+  });
+  return (
+    <Form form={form} label="add member" className="card add-member">
+      <TextInput label="Username" required field={form.field('user')} />
+      <RoleSelect
+        label="Role"
+        roles={props.roles}
+        value={form.values.role}
+        onChange={(role) => form.set('role', role)}
+      />
+      <button type="submit" className="button button-primary" disabled={form.submitting}>
+        Add member
+      </button>
+    </Form>
+  );
+}
+
+type Member = z.infer<typeof MemberSchema>;
+
+/** The roles a workspace can give: built-in and custom, with their permissions. */
+function RolesSection(props: { workspace: string; roles: ReturnType<typeof useRoles> }) {
+  const [creating, setCreating] = useState(false);
+  const columns: ListColumn<Role>[] = [
+    {
+      header: 'Role',
+      cell: (role) => (
+        <>
+          <strong>{role.name}</strong> {role.builtIn ? <span className="badge">built-in</span> : null}
+          <div className="muted small">{role.description}</div>
+        </>
+      ),
+    },
+    { header: 'Applies to', cell: (role) => role.scope },
+    {
+      header: 'Permissions',
+      className: 'small',
+      cell: (role) => (
+        <div className="code-list">
+          {role.permissions.map((p) => (
+            <code key={p} title={PERMISSIONS[p].description}>
+              {p}
+            </code>
+          ))}
+        </div>
+      ),
+    },
+  ];
+  return (
+    <>
+      <h2>Roles</h2>
+      <ListSection
+        label="Roles"
+        query={props.roles}
+        errorTitle="Cannot list roles"
+        items={props.roles.data?.items}
+        columns={columns}
+        rowKey={(role) => role.name}
+        empty={{ title: 'No roles.' }}
+      />
+      <Gate permission="workspace.members.manage" workspace={props.workspace}>
+        <button type="button" className="button" onClick={() => setCreating(true)}>
+          Create custom role
+        </button>
+      </Gate>
+      <Modal title="Create custom role" open={creating} onClose={() => setCreating(false)}>
+        <CreateRoleForm workspace={props.workspace} onDone={() => setCreating(false)} />
+      </Modal>
+    </>
+  );
+}
+
+/** Who may do what in a workspace or a project: members with their roles, and the roles. */
 export function MembersPage() {
   const params = useParams();
   const workspace = params.workspace ?? '';
@@ -118,145 +195,83 @@ export function MembersPage() {
   const manage = usePermission(project ? 'project.members.manage' : 'workspace.members.manage', scope);
   const members = useMembers(scope);
   const roles = useRoles(workspace);
-  const add = useAddMember(scope);
   const change = useChangeMemberRole(scope);
   const remove = useRemoveMember(scope);
-  const [newUser, setNewUser] = useState('');
-  const [newRole, setNewRole] = useState(project ? 'viewer' : 'workspace-viewer');
-  const [creatingRole, setCreatingRole] = useState(false);
   const scopedRoles = (roles.data?.items ?? []).filter((role) => role.scope === level);
-  const addError = add.error instanceof ApiError ? add.error : undefined;
+
+  const columns: ListColumn<Member>[] = [
+    {
+      header: 'User',
+      cell: (member) => (
+        <>
+          <strong>{member.user}</strong>{' '}
+          {member.displayName ? <span className="muted">{member.displayName}</span> : null}
+        </>
+      ),
+    },
+    {
+      header: 'Role',
+      cell: (member) => (
+        <span title={manage.reason}>
+          <RoleSelect
+            label={`Role of ${member.user}`}
+            roles={scopedRoles}
+            value={member.role}
+            disabled={!manage.allowed}
+            onChange={(role) => change.mutate({ user: member.user, role })}
+          />
+        </span>
+      ),
+    },
+    {
+      header: <span className="visually-hidden">Actions</span>,
+      className: 'row-actions',
+      cell: (member) => (
+        <button
+          type="button"
+          className="button button-danger-outline"
+          disabled={!manage.allowed}
+          title={manage.reason}
+          onClick={() => remove.mutate(member.user)}
+        >
+          Remove
+        </button>
+      ),
+    },
+  ];
 
   return (
-    <section aria-labelledby="members-title">
-      <nav className="breadcrumbs" aria-label="Breadcrumbs">
-        <Link to={paths.workspaces()}>Workspaces</Link> /{' '}
-        <Link to={paths.workspace(workspace)}>{workspace}</Link> /{' '}
-        {project ? (
-          <>
-            <Link to={paths.project(workspace, project)}>{project}</Link> /{' '}
-          </>
-        ) : null}
-        <span>Members</span>
-      </nav>
-      <h1 id="members-title">Members of {project ?? workspace}</h1>
-      <p className="muted">
-        {project
-          ? 'Project roles add to what each person’s workspace role already gives them.'
-          : 'Workspace roles apply to the workspace and to every project in it.'}
-      </p>
-      {members.isPending ? <Loading /> : null}
-      <ErrorNotice error={members.error ?? change.error ?? remove.error} />
-      <div className="table-scroll">
-        <table className="table" aria-label="Members">
-          <thead>
-            <tr>
-              <th>User</th>
-              <th>Role</th>
-              <th />
-            </tr>
-          </thead>
-          <tbody>
-            {(members.data?.items ?? []).map((member) => (
-              <tr key={member.user}>
-                <td>
-                  <strong>{member.user}</strong>{' '}
-                  {member.displayName ? <span className="muted">{member.displayName}</span> : null}
-                </td>
-                <td title={manage.reason}>
-                  <RoleSelect
-                    label={`Role of ${member.user}`}
-                    roles={scopedRoles}
-                    value={member.role}
-                    disabled={!manage.allowed}
-                    onChange={(role) => change.mutate({ user: member.user, role })}
-                  />
-                </td>
-                <td className="row-actions">
-                  <button
-                    type="button"
-                    className="button button-danger-outline"
-                    disabled={!manage.allowed}
-                    title={manage.reason}
-                    onClick={() => remove.mutate(member.user)}
-                  >
-                    Remove
-                  </button>
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
-      {manage.allowed ? (
-        <form
-          className="card add-member"
-          aria-label="add member"
-          onSubmit={(event) => {
-            event.preventDefault();
-            add.mutate({ user: newUser, role: newRole }, { onSuccess: () => setNewUser('') });
-          }}
-        >
-          <ErrorNotice error={add.error} />
-          <TextField
-            label="Username"
-            name="user"
-            required
-            value={newUser}
-            error={addError?.fieldError('body.user')}
-            onChange={(e) => setNewUser(e.target.value)}
-          />
-          <RoleSelect label="Role" roles={scopedRoles} value={newRole} onChange={setNewRole} />
-          <button type="submit" className="button button-primary" disabled={add.isPending}>
-            Add member
-          </button>
-        </form>
-      ) : null}
-      {project ? null : (
+    <ListPage
+      title={`Members of ${project ?? workspace}`}
+      description={
         <>
-          <h2>Roles</h2>
-          <div className="table-scroll">
-            <table className="table" aria-label="Roles">
-              <thead>
-                <tr>
-                  <th>Role</th>
-                  <th>Applies to</th>
-                  <th>Permissions</th>
-                </tr>
-              </thead>
-              <tbody>
-                {(roles.data?.items ?? []).map((role) => (
-                  <tr key={role.name}>
-                    <td>
-                      <strong>{role.name}</strong>{' '}
-                      {role.builtIn ? <span className="badge">built-in</span> : null}
-                      <div className="muted small">{role.description}</div>
-                    </td>
-                    <td>{role.scope}</td>
-                    <td className="small">
-                      <div className="code-list">
-                        {role.permissions.map((p) => (
-                          <code key={p} title={PERMISSIONS[p].description}>
-                            {p}
-                          </code>
-                        ))}
-                      </div>
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
-          <Gate permission="workspace.members.manage" workspace={workspace}>
-            <button type="button" className="button" onClick={() => setCreatingRole(true)}>
-              Create custom role
-            </button>
-          </Gate>
-          <Modal title="Create custom role" open={creatingRole} onClose={() => setCreatingRole(false)}>
-            <CreateRoleForm workspace={workspace} onDone={() => setCreatingRole(false)} />
-          </Modal>
+          <p>
+            {project
+              ? 'Project roles add to what each person’s workspace role already gives them.'
+              : 'Workspace roles apply to the workspace and to every project in it.'}
+          </p>
+          <ErrorNotice error={change.error ?? remove.error} />
         </>
-      )}
-    </section>
+      }
+      query={members}
+      errorTitle="Cannot list members"
+      items={members.data?.items}
+      columns={columns}
+      rowKey={(member) => member.user}
+      label="Members"
+      empty={{
+        title: project ? 'No members of this project yet.' : 'No members yet.',
+        ...(project ? { body: 'Members of the workspace still have their workspace roles here.' } : {}),
+      }}
+    >
+      {manage.allowed ? (
+        <AddMemberForm
+          scope={scope}
+          roles={scopedRoles}
+          initialRole={project ? 'viewer' : 'workspace-viewer'}
+        />
+      ) : null}
+      {project ? null : <RolesSection workspace={workspace} roles={roles} />}
+    </ListPage>
   );
 }

@@ -1,9 +1,9 @@
 import { useState } from 'react';
 import { Link, useNavigate } from 'react-router';
 import { paths } from '../../app/paths.ts';
-import { ErrorNotice } from '../../components/ErrorNotice.tsx';
 import { Gate } from '../../components/Gate.tsx';
 import { Modal } from '../../components/Modal.tsx';
+import { type ListColumn, ListSection } from '../../components/page/ListPage.tsx';
 import { useCreatePipeline, usePipelines } from '../../features/pipelines/api/pipelines.ts';
 import { NamedSpecForm } from '../../features/pipelines/components/NamedSpecForm.tsx';
 
@@ -19,6 +19,43 @@ stages:
           - run: npm ci && npm test
 `;
 
+/** A row of the pipelines list, as the list endpoint returns it. */
+type PipelineSummary = NonNullable<ReturnType<typeof usePipelines>['data']>['items'][number];
+
+function pipelineColumns(workspace: string, project: string): ListColumn<PipelineSummary>[] {
+  return [
+    {
+      header: 'Pipeline',
+      cell: (pipeline) => (
+        <Link to={paths.pipeline({ workspace, project, pipeline: pipeline.name })}>{pipeline.name}</Link>
+      ),
+    },
+    { header: 'Revision', cell: (pipeline) => pipeline.revision },
+    {
+      header: 'Last saved',
+      className: 'muted',
+      cell: (pipeline) => (
+        <>
+          {new Date(pipeline.updatedAt).toLocaleString()}{' '}
+          {pipeline.updatedBy ? `by ${pipeline.updatedBy}` : ''}
+        </>
+      ),
+    },
+    {
+      header: <span className="visually-hidden">Runs</span>,
+      className: 'row-actions',
+      cell: (pipeline) => (
+        <Link
+          to={paths.runs({ workspace, project, pipeline: pipeline.name })}
+          aria-label={`Runs of ${pipeline.name}`}
+        >
+          Runs
+        </Link>
+      ),
+    },
+  ];
+}
+
 export function ProjectPipelines({ workspace, project }: { workspace: string; project: string }) {
   const pipelines = usePipelines(workspace, project);
   const create = useCreatePipeline(workspace, project);
@@ -28,7 +65,6 @@ export function ProjectPipelines({ workspace, project }: { workspace: string; pr
     setCreating(false);
     create.reset();
   };
-  const items = pipelines.data?.items ?? [];
   return (
     <>
       <div className="section-header">
@@ -39,48 +75,18 @@ export function ProjectPipelines({ workspace, project }: { workspace: string; pr
           </button>
         </Gate>
       </div>
-      <ErrorNotice error={pipelines.error} />
-      {pipelines.isSuccess && items.length === 0 ? <p className="muted">No pipelines yet.</p> : null}
-      {items.length > 0 ? (
-        <div className="table-scroll">
-          <table className="table" aria-label="Pipelines">
-            <thead>
-              <tr>
-                <th>Pipeline</th>
-                <th>Revision</th>
-                <th>Last saved</th>
-                <th>
-                  <span className="visually-hidden">Runs</span>
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {items.map((pipeline) => (
-                <tr key={pipeline.name}>
-                  <td>
-                    <Link to={paths.pipeline({ workspace, project, pipeline: pipeline.name })}>
-                      {pipeline.name}
-                    </Link>
-                  </td>
-                  <td>{pipeline.revision}</td>
-                  <td className="muted">
-                    {new Date(pipeline.updatedAt).toLocaleString()}{' '}
-                    {pipeline.updatedBy ? `by ${pipeline.updatedBy}` : ''}
-                  </td>
-                  <td className="row-actions">
-                    <Link
-                      to={paths.runs({ workspace, project, pipeline: pipeline.name })}
-                      aria-label={`Runs of ${pipeline.name}`}
-                    >
-                      Runs
-                    </Link>
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      ) : null}
+      <ListSection
+        label="Pipelines"
+        query={pipelines}
+        errorTitle="Cannot list pipelines"
+        items={pipelines.data?.items}
+        columns={pipelineColumns(workspace, project)}
+        rowKey={(pipeline) => pipeline.name}
+        empty={{
+          title: 'No pipelines yet.',
+          body: 'A pipeline is the YAML that says how this project builds, tests and deploys.',
+        }}
+      />
       <Modal title="Create pipeline" open={creating} onClose={close}>
         <NamedSpecForm
           kind="pipeline"

@@ -1,10 +1,10 @@
 import { Navigate, useNavigate, useSearchParams } from 'react-router';
 import { paths } from '../../app/paths.ts';
-import { FormError } from '../../components/form/FormError.tsx';
 import { TextInput } from '../../components/form/fields.tsx';
 import { useForm } from '../../components/form/use-form.ts';
 import { useSignIn } from '../../features/auth/api/mutations.ts';
 import { useSession, useSignInProviders } from '../../features/auth/api/queries.ts';
+import { SignInCard } from './SignInCard.tsx';
 
 /** Only same-origin paths are followed after sign-in (no open redirect). */
 function safeNext(next: string | null): string {
@@ -27,37 +27,23 @@ export function SignInPage() {
   if (session.data) return <Navigate to={next} replace />;
 
   return (
-    <main className="sign-in">
-      <form className="card sign-in-card" onSubmit={form.onSubmit} aria-label="Sign in">
-        <div className="brand brand-large">
-          <img src="/favicon.svg" alt="" width={32} height={32} />
-          Slipway
-        </div>
-        <p className="muted">Sign in to your developer platform.</p>
-        <FormError form={form} />
-        <TextInput
-          label="Username"
-          autoComplete="username"
-          autoFocus
-          required
-          field={form.field('username')}
-        />
-        <TextInput
-          label="Password"
-          type="password"
-          autoComplete="current-password"
-          required
-          field={form.field('password')}
-        />
-        <button type="submit" className="button button-primary" disabled={form.submitting}>
-          {form.submitting ? 'Signing in…' : 'Sign in'}
-        </button>
-        {providers.data?.oidc ? (
-          <a className="button" href={`/api/v1/auth/oidc/login?next=${encodeURIComponent(next)}`}>
-            Sign in with {providers.data.oidc.name}
-          </a>
-        ) : null}
-      </form>
-    </main>
+    <SignInCard form={form} label="Sign in" intro="Sign in to your developer platform.">
+      <TextInput label="Username" autoComplete="username" autoFocus required field={form.field('username')} />
+      <TextInput
+        label="Password"
+        type="password"
+        autoComplete="current-password"
+        required
+        field={form.field('password')}
+      />
+      <button type="submit" className="button button-primary" disabled={form.submitting}>
+        {form.submitting ? 'Signing in…' : 'Sign in'}
+      </button>
+      {providers.data?.oidc ? (
+        <a className="button" href={`/api/v1/auth/oidc/login?next=${encodeURIComponent(next)}`}>
+          Sign in with {providers.data.oidc.name}
+        </a>
+      ) : null}
+    </SignInCard>
   );
 }

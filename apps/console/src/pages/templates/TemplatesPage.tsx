@@ -2,8 +2,11 @@ import { useState } from 'react';
 import { Link, useParams } from 'react-router';
 import { paths } from '../../app/paths.ts';
 import { ErrorNotice } from '../../components/ErrorNotice.tsx';
+import { Form } from '../../components/form/Form.tsx';
+import { useForm } from '../../components/form/use-form.ts';
 import { Gate } from '../../components/Gate.tsx';
 import { Modal } from '../../components/Modal.tsx';
+import { type ListColumn, ListPage } from '../../components/page/ListPage.tsx';
 import { NamedSpecForm } from '../../features/pipelines/components/NamedSpecForm.tsx';
 import { SpecErrors, specErrorsOf } from '../../features/pipelines/editor/errors/SpecErrors.tsx';
 import {
@@ -28,11 +31,38 @@ stages:
           - run: npm ci && npm test
 `;
 
+/** The latest version's YAML, editable, published as the next version (`useForm`). */
+function PublishVersion(props: { workspace: string; name: string; latest: number; spec: string }) {
+  const publish = usePublishTemplate(props.workspace, props.name);
+  const form = useForm({
+    initial: { spec: props.spec },
+    submit: (values) => publish.mutateAsync(values.spec),
+  });
+  // The spec's problems at their lines; any other problem of the spec under the box.
+  const lineErrors = specErrorsOf(publish.error);
+  const spec = form.field('spec');
+  return (
+    <Form form={form} label={`Publish ${props.name}`} header={<SpecErrors errors={lineErrors} />}>
+      <textarea
+        className="spec-editor spec-editor-small monospace"
+        aria-label="Template YAML"
+        spellCheck={false}
+        value={spec.value}
+        onChange={(event) => spec.onChange(event.target.value)}
+      />
+      {spec.error && lineErrors.length === 0 ? <p className="field-error">{spec.error}</p> : null}
+      <Gate permission="workspace.templates.manage" workspace={props.workspace}>
+        <button type="submit" className="button button-primary" disabled={!form.dirty || form.submitting}>
+          Publish as version {props.latest + 1}
+        </button>
+      </Gate>
+    </Form>
+  );
+}
+
 function TemplateDetails({ workspace, name }: { workspace: string; name: string }) {
   const template = useTemplate(workspace, name);
   const latest = useTemplateVersion(workspace, name, template.data?.latestVersion ?? null);
-  const publish = usePublishTemplate(workspace, name);
-  const [draft, setDraft] = useState<string | null>(null);
   if (!template.data) return <ErrorNotice error={template.error} />;
   const t = template.data;
   return (
@@ -68,30 +98,24 @@ function TemplateDetails({ workspace, name }: { workspace: string; name: string 
         ))}
       </ul>
       <h3>Version {t.latestVersion}</h3>
-      <SpecErrors errors={specErrorsOf(publish.error)} />
-      {publish.error && specErrorsOf(publish.error).length === 0 ? (
-        <ErrorNotice error={publish.error} />
-      ) : null}
-      <textarea
-        className="spec-editor spec-editor-small monospace"
-        aria-label="Template YAML"
-        spellCheck={false}
-        value={draft ?? latest.data?.spec ?? ''}
-        onChange={(event) => setDraft(event.target.value)}
-      />
-      <Gate permission="workspace.templates.manage" workspace={workspace}>
-        <button
-          type="button"
-          className="button button-primary"
-          disabled={draft === null || publish.isPending}
-          onClick={() => draft !== null && publish.mutate(draft, { onSuccess: () => setDraft(null) })}
-        >
-          Publish as version {t.latestVersion + 1}
-        </button>
-      </Gate>
+      {latest.data ? (
+        // A new version remounts the form with its spec.
+        <PublishVersion
+          key={t.latestVersion}
+          workspace={workspace}
+          name={name}
+          latest={t.latestVersion}
+          spec={latest.data.spec}
+        />
+      ) : (
+        <ErrorNotice error={latest.error} />
+      )}
     </section>
   );
 }
+
+/** A row of the templates list, as the list endpoint returns it. */
+type TemplateSummary = NonNullable<ReturnType<typeof useTemplates>['data']>['items'][number];
 
 export function TemplatesPage() {
   const workspace = useParams().workspace ?? '';
@@ -103,55 +127,46 @@ export function TemplatesPage() {
     setCreating(false);
     create.reset();
   };
+  const createButton = (label: string, className: string) => (
+    <Gate permission="workspace.templates.manage" workspace={workspace}>
+      <button type="button" className={className} onClick={() => setCreating(true)}>
+        {label}
+      </button>
+    </Gate>
+  );
+  const columns: ListColumn<TemplateSummary>[] = [
+    {
+      header: 'Template',
+      cell: (template) => (
+        <button type="button" className="canvas-job-title" onClick={() => setSelected(template.name)}>
+          {template.name}
+        </button>
+      ),
+    },
+    { header: 'Latest version', cell: (template) => `v${template.latestVersion}` },
+    {
+      header: 'Updated',
+      className: 'muted',
+      cell: (template) => new Date(template.updatedAt).toLocaleString(),
+    },
+  ];
   return (
-    <section aria-labelledby="templates-title">
-      <nav className="breadcrumbs" aria-label="Breadcrumbs">
-        <Link to={paths.workspaces()}>Workspaces</Link> /{' '}
-        <Link to={paths.workspace(workspace)}>{workspace}</Link> / <span>Pipeline templates</span>
-      </nav>
-      <div className="page-header">
-        <div>
-          <h1 id="templates-title">Pipeline templates</h1>
-          <p className="muted">
-            The workspace’s shared pipelines. Pipelines pin a version; publishing a new one changes none of
-            them.
-          </p>
-        </div>
-        <Gate permission="workspace.templates.manage" workspace={workspace}>
-          <button type="button" className="button button-primary" onClick={() => setCreating(true)}>
-            Create template
-          </button>
-        </Gate>
-      </div>
-      <ErrorNotice error={templates.error} />
-      <div className="table-scroll">
-        <table className="table" aria-label="Templates">
-          <thead>
-            <tr>
-              <th>Template</th>
-              <th>Latest version</th>
-              <th>Updated</th>
-            </tr>
-          </thead>
-          <tbody>
-            {(templates.data?.items ?? []).map((template) => (
-              <tr key={template.name}>
-                <td>
-                  <button
-                    type="button"
-                    className="canvas-job-title"
-                    onClick={() => setSelected(template.name)}
-                  >
-                    {template.name}
-                  </button>
-                </td>
-                <td>v{template.latestVersion}</td>
-                <td className="muted">{new Date(template.updatedAt).toLocaleString()}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
+    <ListPage
+      title="Pipeline templates"
+      description="The workspace’s shared pipelines. Pipelines pin a version; publishing a new one changes none of them."
+      actions={createButton('Create template', 'button button-primary')}
+      query={templates}
+      errorTitle="Cannot list templates"
+      items={templates.data?.items}
+      columns={columns}
+      rowKey={(template) => template.name}
+      label="Templates"
+      empty={{
+        title: 'No templates yet.',
+        body: 'A template is a pipeline that projects use by name and version, filling in its inputs.',
+        action: createButton('Create the first template', 'button'),
+      }}
+    >
       {selected ? <TemplateDetails key={selected} workspace={workspace} name={selected} /> : null}
       <Modal title="Create template" open={creating} onClose={close}>
         <NamedSpecForm
@@ -166,6 +181,6 @@ export function TemplatesPage() {
           onCancel={close}
         />
       </Modal>
-    </section>
+    </ListPage>
   );
 }

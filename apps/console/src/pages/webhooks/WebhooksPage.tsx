@@ -1,12 +1,11 @@
 import type { CreatedWebhook, Webhook } from '@slipway/contracts';
-import { useState } from 'react';
-import { Link, useParams } from 'react-router';
-import { paths } from '../../app/paths.ts';
-import { ConfirmDialog } from '../../components/ConfirmDialog.tsx';
+import { type ReactElement, useState } from 'react';
+import { useParams } from 'react-router';
 import { ErrorNotice } from '../../components/ErrorNotice.tsx';
 import { Gate } from '../../components/Gate.tsx';
-import { Loading } from '../../components/Loading.tsx';
 import { Modal } from '../../components/Modal.tsx';
+import { useConfirm } from '../../components/page/DetailPage.tsx';
+import { type ListColumn, ListPage } from '../../components/page/ListPage.tsx';
 import {
   useCreateWebhook,
   useDeleteWebhook,
@@ -40,143 +39,134 @@ export function WebhooksPage() {
   const remove = useDeleteWebhook(workspace, project);
   const [creating, setCreating] = useState(false);
   const [created, setCreated] = useState<CreatedWebhook | null>(null);
-  const [deleting, setDeleting] = useState<string | null>(null);
   const [selected, setSelected] = useState<string | null>(null);
-  const items = webhooks.data?.items ?? [];
-  const shown = items.find((webhook) => webhook.name === selected);
+  const { confirm, dialog: confirmDialog } = useConfirm();
+  const shown = webhooks.data?.items.find((webhook) => webhook.name === selected);
   const closeCreate = () => {
     setCreating(false);
     setCreated(null);
     create.reset();
   };
-  const closeDelete = () => {
-    setDeleting(null);
-    remove.reset();
-  };
+  const manage = (button: ReactElement<{ disabled?: boolean; title?: string }>) => (
+    <Gate permission="project.update" workspace={workspace} project={project} mode="disable">
+      {button}
+    </Gate>
+  );
+
+  const columns: ListColumn<Webhook>[] = [
+    {
+      header: 'Name',
+      cell: (webhook) => (
+        <>
+          <strong>{webhook.name}</strong> <span className="badge">{webhook.provider}</span>{' '}
+          {webhook.enabled ? null : <span className="badge">disabled</span>}
+          <div className="muted small">
+            <code>{payloadUrl(window.location.origin, webhook.receiverPath)}</code>
+          </div>
+        </>
+      ),
+    },
+    {
+      header: 'Events and filters',
+      cell: (webhook) => (
+        <>
+          {webhook.events.join(', ')}
+          <div className="muted small">{filtersOf(webhook)}</div>
+        </>
+      ),
+    },
+    {
+      header: 'Runs',
+      cell: (webhook) => (
+        <>
+          {webhook.pipeline} · {webhook.releaseType} → {webhook.environment}
+          <div className="muted small">as {webhook.runsAs}</div>
+        </>
+      ),
+    },
+    {
+      header: 'Last delivery',
+      cell: (webhook) =>
+        webhook.lastDelivery ? (
+          <>
+            <DeliveryOutcomeBadge outcome={webhook.lastDelivery.outcome} />
+            <div className="muted small">{new Date(webhook.lastDelivery.receivedAt).toLocaleString()}</div>
+          </>
+        ) : (
+          <span className="muted">none yet</span>
+        ),
+    },
+    {
+      header: <span className="visually-hidden">Actions</span>,
+      cell: (webhook) => (
+        <div className="row-actions">
+          <button
+            type="button"
+            className="button"
+            aria-pressed={selected === webhook.name}
+            onClick={() => setSelected(selected === webhook.name ? null : webhook.name)}
+          >
+            Deliveries
+          </button>
+          {manage(
+            <button
+              type="button"
+              className="button"
+              disabled={update.isPending}
+              onClick={() => {
+                // A failed earlier toggle's error goes with the new attempt.
+                update.reset();
+                update.mutate({ name: webhook.name, body: { enabled: !webhook.enabled } });
+              }}
+            >
+              {webhook.enabled ? 'Disable' : 'Enable'}
+            </button>,
+          )}
+          {manage(
+            <button
+              type="button"
+              className="button button-danger-outline"
+              onClick={async () => {
+                const deleted = await confirm({
+                  title: 'Delete webhook',
+                  body: `Delete webhook “${webhook.name}” and its delivery history? Deliveries to its URL will then get 404.`,
+                  confirmLabel: 'Delete webhook',
+                  danger: true,
+                  action: () => remove.mutateAsync(webhook.name),
+                });
+                if (deleted) setSelected((current) => (current === webhook.name ? null : current));
+              }}
+            >
+              Delete
+            </button>,
+          )}
+        </div>
+      ),
+    },
+  ];
 
   return (
-    <section aria-labelledby="webhooks-title">
-      <nav className="breadcrumbs" aria-label="Breadcrumbs">
-        <Link to={paths.workspaces()}>Workspaces</Link> /{' '}
-        <Link to={paths.workspace(workspace)}>{workspace}</Link> /{' '}
-        <Link to={paths.project(workspace, project)}>{project}</Link> / <span>Webhooks</span>
-      </nav>
-      <div className="page-header">
-        <div>
-          <h1 id="webhooks-title">Webhooks</h1>
-          <p className="muted">
-            GitHub and GitLab pushes and tags that start runs. Runs start as whoever last saved the webhook.
-          </p>
-        </div>
+    <ListPage
+      title="Webhooks"
+      description="GitHub and GitLab pushes and tags that start runs. Runs start as whoever last saved the webhook."
+      actions={
         <Gate permission="project.update" workspace={workspace} project={project}>
           <button type="button" className="button button-primary" onClick={() => setCreating(true)}>
             Create webhook
           </button>
         </Gate>
-      </div>
-      {webhooks.isPending ? <Loading /> : null}
-      <ErrorNotice error={webhooks.error} title="Cannot list webhooks" />
-      <ErrorNotice error={update.error} title="Cannot change the webhook" />
-      {webhooks.isSuccess && items.length === 0 ? (
-        <div className="empty">
-          <p>No webhooks yet.</p>
-        </div>
-      ) : null}
-      {items.length > 0 ? (
-        <div className="table-scroll">
-          <table className="table" aria-label="Webhooks">
-            <thead>
-              <tr>
-                <th>Name</th>
-                <th>Events and filters</th>
-                <th>Runs</th>
-                <th>Last delivery</th>
-                <th>
-                  <span className="visually-hidden">Actions</span>
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {items.map((webhook) => (
-                <tr key={webhook.id}>
-                  <td>
-                    <strong>{webhook.name}</strong> <span className="badge">{webhook.provider}</span>{' '}
-                    {webhook.enabled ? null : <span className="badge">disabled</span>}
-                    <div className="muted small">
-                      <code>{payloadUrl(window.location.origin, webhook.receiverPath)}</code>
-                    </div>
-                  </td>
-                  <td>
-                    {webhook.events.join(', ')}
-                    <div className="muted small">{filtersOf(webhook)}</div>
-                  </td>
-                  <td>
-                    {webhook.pipeline} · {webhook.releaseType} → {webhook.environment}
-                    <div className="muted small">as {webhook.runsAs}</div>
-                  </td>
-                  <td>
-                    {webhook.lastDelivery ? (
-                      <>
-                        <DeliveryOutcomeBadge outcome={webhook.lastDelivery.outcome} />
-                        <div className="muted small">
-                          {new Date(webhook.lastDelivery.receivedAt).toLocaleString()}
-                        </div>
-                      </>
-                    ) : (
-                      <span className="muted">none yet</span>
-                    )}
-                  </td>
-                  <td>
-                    <div className="row-actions">
-                      <button
-                        type="button"
-                        className="button"
-                        aria-pressed={selected === webhook.name}
-                        onClick={() => setSelected(selected === webhook.name ? null : webhook.name)}
-                      >
-                        Deliveries
-                      </button>
-                      <Gate
-                        permission="project.update"
-                        workspace={workspace}
-                        project={project}
-                        mode="disable"
-                      >
-                        <button
-                          type="button"
-                          className="button"
-                          disabled={update.isPending}
-                          onClick={() => {
-                            // A failed earlier toggle's error goes with the new attempt.
-                            update.reset();
-                            update.mutate({ name: webhook.name, body: { enabled: !webhook.enabled } });
-                          }}
-                        >
-                          {webhook.enabled ? 'Disable' : 'Enable'}
-                        </button>
-                      </Gate>
-                      <Gate
-                        permission="project.update"
-                        workspace={workspace}
-                        project={project}
-                        mode="disable"
-                      >
-                        <button
-                          type="button"
-                          className="button button-danger-outline"
-                          onClick={() => setDeleting(webhook.name)}
-                        >
-                          Delete
-                        </button>
-                      </Gate>
-                    </div>
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      ) : null}
+      }
+      filters={update.error ? <ErrorNotice error={update.error} title="Cannot change the webhook" /> : null}
+      query={webhooks}
+      errorTitle="Cannot list webhooks"
+      items={webhooks.data?.items}
+      columns={columns}
+      rowKey={(webhook) => webhook.id}
+      empty={{
+        title: 'No webhooks yet.',
+        body: 'Create one, then add its payload URL and secret to the repository’s webhook settings.',
+      }}
+    >
       {shown ? <WebhookDeliveries workspace={workspace} project={project} webhook={shown} /> : null}
       <Modal title={created ? 'Webhook created' : 'Create webhook'} open={creating} onClose={closeCreate}>
         {created ? (
@@ -194,24 +184,7 @@ export function WebhooksPage() {
           />
         )}
       </Modal>
-      <ConfirmDialog
-        title="Delete webhook"
-        message={`Delete webhook “${deleting ?? ''}” and its delivery history? Deliveries to its URL will then get 404.`}
-        confirmLabel="Delete webhook"
-        open={deleting !== null}
-        pending={remove.isPending}
-        error={remove.error}
-        onClose={closeDelete}
-        onConfirm={() => {
-          if (deleting === null) return;
-          remove.mutate(deleting, {
-            onSuccess: () => {
-              if (selected === deleting) setSelected(null);
-              closeDelete();
-            },
-          });
-        }}
-      />
-    </section>
+      {confirmDialog}
+    </ListPage>
   );
 }

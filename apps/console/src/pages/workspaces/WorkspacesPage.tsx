@@ -1,20 +1,26 @@
+import type { Workspace } from '@slipway/contracts';
 import { useState } from 'react';
 import { Link, useNavigate } from 'react-router';
 import { paths } from '../../app/paths.ts';
-import { ErrorNotice } from '../../components/ErrorNotice.tsx';
 import { Gate } from '../../components/Gate.tsx';
-import { Loading } from '../../components/Loading.tsx';
 import { Modal } from '../../components/Modal.tsx';
+import { type ListColumn, ListPage } from '../../components/page/ListPage.tsx';
 import { useCreateWorkspace } from '../../features/workspaces/api/mutations.ts';
 import { useWorkspaces } from '../../features/workspaces/api/queries.ts';
 import { WorkspaceForm } from '../../features/workspaces/components/WorkspaceForm.tsx';
+
+const columns: ListColumn<Workspace>[] = [
+  { header: 'Name', cell: (workspace) => <Link to={paths.workspace(workspace.slug)}>{workspace.name}</Link> },
+  { header: 'Slug', cell: (workspace) => <code>{workspace.slug}</code> },
+  { header: 'Projects', cell: (workspace) => workspace.projectCount },
+  { header: 'Description', className: 'muted', cell: (workspace) => workspace.description },
+];
 
 export function WorkspacesPage() {
   const workspaces = useWorkspaces();
   const create = useCreateWorkspace();
   const navigate = useNavigate();
   const [creating, setCreating] = useState(false);
-  const items = workspaces.data?.pages.flatMap((page) => page.items) ?? [];
 
   const closeCreate = () => {
     setCreating(false);
@@ -22,68 +28,33 @@ export function WorkspacesPage() {
   };
 
   return (
-    <section aria-labelledby="workspaces-title">
-      <div className="page-header">
-        <div>
-          <h1 id="workspaces-title">Workspaces</h1>
-          <p className="muted">A workspace holds a team’s projects, environments and members.</p>
-        </div>
+    <ListPage
+      title="Workspaces"
+      description="A workspace holds a team’s projects, environments and members."
+      actions={
         <Gate permission="platform.workspaces.create">
           <button type="button" className="button button-primary" onClick={() => setCreating(true)}>
             Create workspace
           </button>
         </Gate>
-      </div>
-      {workspaces.isPending ? <Loading /> : null}
-      <ErrorNotice error={workspaces.error} title="Cannot list workspaces" />
-      {workspaces.isSuccess && items.length === 0 ? (
-        <div className="empty">
-          <p>No workspaces yet, or none you are a member of.</p>
+      }
+      query={workspaces}
+      errorTitle="Cannot list workspaces"
+      items={workspaces.data?.pages.flatMap((page) => page.items)}
+      columns={columns}
+      rowKey={(workspace) => workspace.slug}
+      paging={workspaces}
+      empty={{
+        title: 'No workspaces yet, or none you are a member of.',
+        action: (
           <Gate permission="platform.workspaces.create">
             <button type="button" className="button button-primary" onClick={() => setCreating(true)}>
               Create the first workspace
             </button>
           </Gate>
-        </div>
-      ) : null}
-      {items.length > 0 ? (
-        <div className="table-scroll">
-          <table className="table" aria-label="Workspaces">
-            <thead>
-              <tr>
-                <th>Name</th>
-                <th>Slug</th>
-                <th>Projects</th>
-                <th>Description</th>
-              </tr>
-            </thead>
-            <tbody>
-              {items.map((workspace) => (
-                <tr key={workspace.slug}>
-                  <td>
-                    <Link to={paths.workspace(workspace.slug)}>{workspace.name}</Link>
-                  </td>
-                  <td>
-                    <code>{workspace.slug}</code>
-                  </td>
-                  <td>{workspace.projectCount}</td>
-                  <td className="muted">{workspace.description}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      ) : null}
-      {workspaces.hasNextPage ? (
-        <button
-          type="button"
-          className="button"
-          disabled={workspaces.isFetchingNextPage}
-          onClick={() => workspaces.fetchNextPage()}
-        >
-          {workspaces.isFetchingNextPage ? 'Loading…' : 'Load more'}
-        </button>
-      ) : null}
+        ),
+      }}
+    >
       <Modal title="Create workspace" open={creating} onClose={closeCreate}>
         <WorkspaceForm
           mode="create"
@@ -101,6 +72,6 @@ export function WorkspacesPage() {
           }}
         />
       </Modal>
-    </section>
+    </ListPage>
   );
 }

@@ -1,5 +1,5 @@
 import { FormActions } from '../../../components/FormActions.tsx';
-import { FormError } from '../../../components/form/FormError.tsx';
+import { Form } from '../../../components/form/Form.tsx';
 import { TextAreaInput, TextInput } from '../../../components/form/fields.tsx';
 import { useForm } from '../../../components/form/use-form.ts';
 
@@ -23,8 +23,7 @@ export function ClusterForm<R>(props: {
     onSuccess: props.onSuccess,
   });
   return (
-    <form onSubmit={form.onSubmit} className="form" aria-label="add cluster">
-      <FormError form={form} />
+    <Form form={form} label="add cluster">
       <TextInput
         label="Name"
         required
@@ -63,6 +62,6 @@ export function ClusterForm<R>(props: {
         pendingLabel="Adding…"
         submitLabel="Add cluster"
       />
-    </form>
+    </Form>
   );
 }

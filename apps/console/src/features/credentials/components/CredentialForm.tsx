@@ -7,7 +7,7 @@ import {
   type UpdateCredentialBody,
 } from '@slipway/contracts';
 import { FormActions } from '../../../components/FormActions.tsx';
-import { FormError } from '../../../components/form/FormError.tsx';
+import { Form } from '../../../components/form/Form.tsx';
 import { SelectInput, TextInput } from '../../../components/form/fields.tsx';
 import { useForm } from '../../../components/form/use-form.ts';
 
@@ -82,8 +82,7 @@ export function CredentialForm<R>(props: {
   const { type } = form.values;
   const usernameRequired = type === 'git' || type === 'registry';
   return (
-    <form onSubmit={form.onSubmit} className="form" aria-label={`${props.mode} credential`}>
-      <FormError form={form} />
+    <Form form={form} label={`${props.mode} credential`}>
       {props.mode === 'create' ? (
         <>
           <TextInput
@@ -137,6 +136,6 @@ export function CredentialForm<R>(props: {
         pendingLabel="Saving…"
         submitLabel={props.mode === 'create' ? 'Create credential' : 'Save'}
       />
-    </form>
+    </Form>
   );
 }

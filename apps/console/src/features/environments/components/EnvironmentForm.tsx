@@ -1,6 +1,6 @@
 import type { Environment } from '@slipway/contracts';
 import { FormActions } from '../../../components/FormActions.tsx';
-import { FormError } from '../../../components/form/FormError.tsx';
+import { Form } from '../../../components/form/Form.tsx';
 import { CheckboxInput, NumberInput, SelectInput, TextInput } from '../../../components/form/fields.tsx';
 import { useForm } from '../../../components/form/use-form.ts';
 
@@ -37,6 +37,15 @@ export function initialEnvironmentValues(environment?: Environment): Environment
       };
 }
 
+/** The approval policy as the API takes it (nested in both the create and the update body). */
+export function approvalPolicyOf(values: EnvironmentFormValues) {
+  return {
+    requiredApprovals: values.requiredApprovals,
+    approverRole: values.approverRole,
+    allowSelfApproval: values.allowSelfApproval,
+  };
+}
+
 /** Where the API reports the approval policy's values (they are nested in the request body). */
 const POLICY_PATHS = {
   requiredApprovals: 'approvalPolicy.requiredApprovals',
@@ -64,8 +73,7 @@ export function EnvironmentForm<R>(props: {
     paths: POLICY_PATHS,
   });
   return (
-    <form onSubmit={form.onSubmit} className="form" aria-label={`${props.mode} environment`}>
-      <FormError form={form} />
+    <Form form={form} label={`${props.mode} environment`}>
       {props.mode === 'create' ? (
         <TextInput
           label="Name"
@@ -125,6 +133,6 @@ export function EnvironmentForm<R>(props: {
         pendingLabel="Saving…"
         submitLabel={props.mode === 'create' ? 'Create environment' : 'Save'}
       />
-    </form>
+    </Form>
   );
 }

@@ -1,6 +1,6 @@
 import { useParams } from 'react-router';
 import { FormActions } from '../../../components/FormActions.tsx';
-import { FormError } from '../../../components/form/FormError.tsx';
+import { Form } from '../../../components/form/Form.tsx';
 import {
   type Bound,
   CheckboxInput,
@@ -52,14 +52,11 @@ export function ProjectForm<R>(props: {
   });
   const hasRepository = form.values.repoUrl.trim() !== '';
   return (
-    <form onSubmit={form.onSubmit} className="form" aria-label={`${props.mode} project`}>
-      <FormError form={form} />
+    <Form form={form} label={`${props.mode} project`}>
       <NameSlugFields
         mode={props.mode}
-        name={form.field('name')}
-        slug={form.field('slug')}
+        form={form}
         slugHint="Lowercase letters, digits and “-”. Cannot change later."
-        onChange={form.update}
       />
       <TextAreaInput label="Description" field={form.field('description')} />
       <TextInput
@@ -87,7 +84,7 @@ export function ProjectForm<R>(props: {
         pendingLabel={importing(form.values) ? 'Reading the repository…' : 'Saving…'}
         submitLabel={props.mode === 'create' ? 'Create project' : 'Save'}
       />
-    </form>
+    </Form>
   );
 }
 

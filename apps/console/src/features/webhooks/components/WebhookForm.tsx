@@ -7,7 +7,7 @@ import {
 } from '@slipway/contracts';
 import type { Parameter } from '@slipway/pipeline';
 import { FormActions } from '../../../components/FormActions.tsx';
-import { FormError } from '../../../components/form/FormError.tsx';
+import { Form } from '../../../components/form/Form.tsx';
 import { SelectInput, TextAreaInput, TextInput } from '../../../components/form/fields.tsx';
 import { useForm } from '../../../components/form/use-form.ts';
 import { useEnvironments } from '../../environments/api/queries.ts';
@@ -61,8 +61,7 @@ export function WebhookForm<R>(props: {
   const eventsError = form.error('events');
 
   return (
-    <form onSubmit={form.onSubmit} className="form" aria-label="create webhook">
-      <FormError form={form} />
+    <Form form={form} label="create webhook">
       <TextInput label="Name" required autoFocus hint="e.g. github-main" field={form.field('name')} />
       <SelectInput
         label="Provider"
@@ -155,6 +154,6 @@ export function WebhookForm<R>(props: {
         field={form.field('secret')}
       />
       <FormActions submitLabel="Create webhook" pending={form.submitting} onCancel={props.onCancel} />
-    </form>
+    </Form>
   );
 }

@@ -1,5 +1,5 @@
 import { FormActions } from '../../../components/FormActions.tsx';
-import { FormError } from '../../../components/form/FormError.tsx';
+import { Form } from '../../../components/form/Form.tsx';
 import { TextAreaInput } from '../../../components/form/fields.tsx';
 import { NameSlugFields } from '../../../components/form/NameSlugFields.tsx';
 import { useForm } from '../../../components/form/use-form.ts';
@@ -25,14 +25,11 @@ export function WorkspaceForm<R>(props: {
     onSuccess: props.onSuccess,
   });
   return (
-    <form onSubmit={form.onSubmit} className="form" aria-label={`${props.mode} workspace`}>
-      <FormError form={form} />
+    <Form form={form} label={`${props.mode} workspace`}>
       <NameSlugFields
         mode={props.mode}
-        name={form.field('name')}
-        slug={form.field('slug')}
+        form={form}
         slugHint="Lowercase letters, digits and “-”; used in URLs and Kubernetes names. Cannot change later."
-        onChange={form.update}
       />
       <TextAreaInput label="Description" field={form.field('description')} />
       <FormActions
@@ -41,6 +38,6 @@ export function WorkspaceForm<R>(props: {
         pendingLabel="Saving…"
         submitLabel={props.mode === 'create' ? 'Create workspace' : 'Save'}
       />
-    </form>
+    </Form>
   );
 }
