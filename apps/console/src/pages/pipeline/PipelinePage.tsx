@@ -4,7 +4,7 @@ import { ApiError } from '../../api/client.ts';
 import { paths } from '../../app/paths.ts';
 import { ErrorNotice } from '../../components/ErrorNotice.tsx';
 import { Gate } from '../../components/Gate.tsx';
-import { Loading } from '../../components/Loading.tsx';
+import { DetailPage } from '../../components/page/DetailPage.tsx';
 import { usePermission } from '../../features/access/api/queries.ts';
 import { RevisionsTable } from '../../features/pipelines/components/RevisionsTable.tsx';
 import { SpecErrors } from '../../features/pipelines/editor/errors/SpecErrors.tsx';
@@ -26,28 +26,17 @@ export function PipelinePage() {
   const canEdit = usePermission('pipeline.edit', { workspace, project });
   const [runDialogOpen, setRunDialogOpen] = useState(false);
 
-  // Checked first: a failed load leaves no text, and would otherwise spin forever.
-  if (pipeline.error) return <ErrorNotice error={pipeline.error} title="Cannot open pipeline" />;
-  if (pipeline.isPending || draft.text === null) return <Loading />;
-
+  const data = pipeline.data;
   return (
-    <section aria-labelledby="pipeline-title">
-      <RunDialog target={target} open={runDialogOpen} onClose={() => setRunDialogOpen(false)} />
-      <nav className="breadcrumbs" aria-label="Breadcrumbs">
-        <Link to={paths.workspaces()}>Workspaces</Link> /{' '}
-        <Link to={paths.workspace(workspace)}>{workspace}</Link> /{' '}
-        <Link to={paths.project(workspace, project)}>{project}</Link> / <span>{name}</span>
-      </nav>
-      <div className="page-header">
-        <div>
-          <h1 id="pipeline-title">{name}</h1>
-          <p className="muted">
-            Revision {pipeline.data.revision}
-            {pipeline.data.updatedBy ? ` by ${pipeline.data.updatedBy}` : ''},{' '}
-            {new Date(pipeline.data.updatedAt).toLocaleString()}
-          </p>
-        </div>
-        <div className="actions">
+    <DetailPage
+      title={name}
+      subtitle={
+        data
+          ? `Revision ${data.revision}${data.updatedBy ? ` by ${data.updatedBy}` : ''}, ${new Date(data.updatedAt).toLocaleString()}`
+          : undefined
+      }
+      actions={
+        <>
           <Link className="button" to={paths.runs(target)}>
             Runs
           </Link>
@@ -69,33 +58,49 @@ export function PipelinePage() {
               {save.isPending ? 'Saving…' : 'Save'}
             </button>
           </Gate>
-        </div>
-      </div>
-      {draft.restored && draft.dirty ? (
-        <div className="notice notice-info" role="status">
-          Your unsaved changes were restored (started from revision {draft.base}).{' '}
-          <button type="button" className="link-button" onClick={draft.discard}>
-            Discard them
-          </button>
-        </div>
-      ) : null}
-      {save.error instanceof ApiError && save.error.statusCode === 409 ? (
-        <ErrorNotice error={save.error} title="Someone saved meanwhile" />
-      ) : null}
-      {save.error && !(save.error instanceof ApiError && [400, 409].includes(save.error.statusCode)) ? (
-        <ErrorNotice error={save.error} />
-      ) : null}
-      {editor.valid ? <div className="notice notice-info">The spec is valid.</div> : null}
-      <SpecErrors errors={editor.specErrors} />
-      <PipelineEditor
-        target={target}
-        pipeline={pipeline.data}
-        text={draft.text}
-        onChange={draft.setText}
-        canEdit={canEdit.allowed}
-      />
-      <h2>Revisions</h2>
-      <RevisionsTable target={target} />
-    </section>
+        </>
+      }
+      // Loaded once the text to edit is there (the draft or the stored spec); a failed load
+      // leaves no text, and would otherwise spin forever.
+      query={{
+        isPending: !pipeline.error && (pipeline.isPending || draft.text === null),
+        error: pipeline.error,
+        refetch: pipeline.refetch,
+      }}
+      errorTitle="Cannot open pipeline"
+    >
+      {() =>
+        data && draft.text !== null ? (
+          <>
+            <RunDialog target={target} open={runDialogOpen} onClose={() => setRunDialogOpen(false)} />
+            {draft.restored && draft.dirty ? (
+              <div className="notice notice-info" role="status">
+                Your unsaved changes were restored (started from revision {draft.base}).{' '}
+                <button type="button" className="link-button" onClick={draft.discard}>
+                  Discard them
+                </button>
+              </div>
+            ) : null}
+            {save.error instanceof ApiError && save.error.statusCode === 409 ? (
+              <ErrorNotice error={save.error} title="Someone saved meanwhile" />
+            ) : null}
+            {save.error && !(save.error instanceof ApiError && [400, 409].includes(save.error.statusCode)) ? (
+              <ErrorNotice error={save.error} />
+            ) : null}
+            {editor.valid ? <div className="notice notice-info">The spec is valid.</div> : null}
+            <SpecErrors errors={editor.specErrors} />
+            <PipelineEditor
+              target={target}
+              pipeline={data}
+              text={draft.text}
+              onChange={draft.setText}
+              canEdit={canEdit.allowed}
+            />
+            <h2>Revisions</h2>
+            <RevisionsTable target={target} />
+          </>
+        ) : null
+      }
+    </DetailPage>
   );
 }

@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import { FormActions } from '../../../components/FormActions.tsx';
-import { FormError } from '../../../components/form/FormError.tsx';
+import { Form } from '../../../components/form/Form.tsx';
 import { TextInput } from '../../../components/form/fields.tsx';
 import { useForm } from '../../../components/form/use-form.ts';
 import { type ShownSpecError, SpecErrors, specErrorsOf } from '../editor/errors/SpecErrors.tsx';
@@ -40,8 +40,7 @@ export function NamedSpecForm<R>(props: {
   const specError = form.error('spec');
   const label = props.kind === 'pipeline' ? 'Pipeline' : 'Template';
   return (
-    <form className="form" onSubmit={form.onSubmit} aria-label={`create ${props.kind}`}>
-      <FormError form={form} />
+    <Form form={form} label={`create ${props.kind}`}>
       <TextInput label="Name" required field={form.field('name')} />
       <SpecErrors errors={specErrors} />
       {specError && specErrors.length === 0 ? <p className="field-error">{specError}</p> : null}
@@ -59,6 +58,6 @@ export function NamedSpecForm<R>(props: {
         diagnose={props.kind === 'pipeline' ? diagnosePipeline : diagnoseTemplate}
       />
       <FormActions onCancel={props.onCancel} pending={form.submitting} submitLabel={`Create ${props.kind}`} />
-    </form>
+    </Form>
   );
 }

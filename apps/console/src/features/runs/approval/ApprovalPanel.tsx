@@ -1,7 +1,7 @@
 import type { JobRun, Run } from '@slipway/contracts';
 import { useState } from 'react';
 import { FormActions } from '../../../components/FormActions.tsx';
-import { FormError } from '../../../components/form/FormError.tsx';
+import { Form } from '../../../components/form/Form.tsx';
 import { TextAreaInput } from '../../../components/form/fields.tsx';
 import { useForm } from '../../../components/form/use-form.ts';
 import { Modal } from '../../../components/Modal.tsx';
@@ -54,10 +54,10 @@ function RejectForm(props: { gate: JobRun; target: RunRef; onClose: () => void }
     onSuccess: props.onClose,
   });
   return (
-    <form className="form" aria-label="reject gate" onSubmit={form.onSubmit} noValidate>
-      <FormError form={form} />
+    <Form form={form} label="reject gate">
       <p>The run stops here and reads “rejected”, with your name and this reason.</p>
-      <TextAreaInput label="Reason" required maxLength={2000} field={form.field('comment')} />
+      {/* aria-required, not required: the form's own message says what is missing, not the browser's. */}
+      <TextAreaInput label="Reason" aria-required maxLength={2000} field={form.field('comment')} />
       <FormActions
         onCancel={props.onClose}
         pending={form.submitting}
@@ -65,7 +65,7 @@ function RejectForm(props: { gate: JobRun; target: RunRef; onClose: () => void }
         submitLabel="Reject"
         danger
       />
-    </form>
+    </Form>
   );
 }
 
@@ -120,8 +120,7 @@ function GatePanel(props: { target: RunRef; run: Run; gate: JobRun; approval: Ap
         </ul>
       ) : null}
       {gate.status === 'waiting' ? (
-        <form className="form" aria-label={`decide ${gate.name}`} onSubmit={form.onSubmit}>
-          <FormError form={form} />
+        <Form form={form} label={`decide ${gate.name}`}>
           {refusal ? (
             <p className="notice notice-info" data-testid="gate-refusal">
               You cannot decide this gate: {refusal}
@@ -147,7 +146,7 @@ function GatePanel(props: { target: RunRef; run: Run; gate: JobRun; approval: Ap
               Approve
             </button>
           </div>
-        </form>
+        </Form>
       ) : (
         <p className="muted small" data-testid="gate-outcome">
           This gate is <RunStatusBadge status={gate.status} />

@@ -5,7 +5,7 @@ import { useNavigate } from 'react-router';
 import { paths } from '../../../app/paths.ts';
 import { ErrorNotice } from '../../../components/ErrorNotice.tsx';
 import { FormActions } from '../../../components/FormActions.tsx';
-import { FormError } from '../../../components/form/FormError.tsx';
+import { Form } from '../../../components/form/Form.tsx';
 import { SelectInput, TextInput } from '../../../components/form/fields.tsx';
 import { useForm } from '../../../components/form/use-form.ts';
 import { Loading } from '../../../components/Loading.tsx';
@@ -115,7 +115,7 @@ function RunForm(props: { target: PipelineRef; spec: PipelineSpec; onClose: () =
       ? 'There is no environment you may run in.'
       : undefined);
   return (
-    <form className="form run-form" aria-label="run pipeline" onSubmit={form.onSubmit}>
+    <Form form={form} className="form run-form" label="run pipeline">
       {canRerun ? (
         <div className="run-rerun">
           <button
@@ -141,7 +141,6 @@ function RunForm(props: { target: PipelineRef; spec: PipelineSpec; onClose: () =
           {notice}
         </p>
       ) : null}
-      <FormError form={form} />
       <ErrorNotice error={environments.error} title="Cannot list environments" />
       {releaseTypes.length > 0 ? (
         <SelectInput
@@ -195,7 +194,7 @@ function RunForm(props: { target: PipelineRef; spec: PipelineSpec; onClose: () =
         pendingLabel="Starting…"
         onCancel={props.onClose}
       />
-    </form>
+    </Form>
   );
 }
 

@@ -1,19 +1,12 @@
 import type { RunSummary } from '@slipway/contracts';
-import type { ReactNode } from 'react';
 import { Link } from 'react-router';
 import { type PipelineRef, paths } from '../../../app/paths.ts';
+import type { ListColumn } from '../../../components/page/ListPage.tsx';
 import { RunStatusBadge } from '../components/RunStatusBadge.tsx';
 import { elapsed, formatTime } from '../format.ts';
 
-/** A column of the run history: its header and what a run shows in it. */
-export interface RunColumn {
-  header: ReactNode;
-  cell: (run: RunSummary) => ReactNode;
-  className?: string;
-}
-
 /** The run history's columns; durations of running runs count to `now` (ms since the epoch). */
-export function runColumns(target: PipelineRef, now: number): RunColumn[] {
+export function runColumns(target: PipelineRef, now: number): ListColumn<RunSummary>[] {
   return [
     {
       header: 'Run',
