@@ -2,8 +2,8 @@ import { BUILT_IN_ENV, BUILT_IN_VARIABLES } from '@slipway/pipeline';
 import { useEffect, useMemo } from 'react';
 import { useLocation } from 'react-router';
 import { DetailPage } from '../../components/page/DetailPage.tsx';
-import { constraintsOf, schemaFields, typeLabel } from '../pipeline/json-schema.ts';
-import { usePipelineJsonSchema } from '../pipeline/pipeline-schema.ts';
+import { usePipelineJsonSchema } from '../../features/pipelines/api/pipeline-schema.ts';
+import { constraintsOf, schemaFields, typeLabel } from '../../features/pipelines/schema/json-schema.ts';
 
 /**
  * Every field of the pipeline spec, generated from the JSON Schema the server serves, each

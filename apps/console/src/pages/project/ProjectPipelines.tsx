@@ -5,7 +5,7 @@ import { Gate } from '../../components/Gate.tsx';
 import { Modal } from '../../components/Modal.tsx';
 import { type ListColumn, ListSection } from '../../components/page/ListPage.tsx';
 import { useCreatePipeline, usePipelines } from '../../features/pipelines/api/pipelines.ts';
-import { NamedSpecForm } from '../pipeline/NamedSpecForm.tsx';
+import { NamedSpecForm } from '../../features/pipelines/components/NamedSpecForm.tsx';
 
 const STARTER = `# A first pipeline: edit the image and commands for your project.
 releaseTypes:
@@ -91,15 +91,9 @@ export function ProjectPipelines({ workspace, project }: { workspace: string; pr
           kind="pipeline"
           initialName="ci"
           initialSpec={STARTER}
-          pending={create.isPending}
-          error={create.error}
+          submit={create.mutateAsync}
+          onSuccess={(created) => navigate(paths.pipeline({ workspace, project, pipeline: created.name }))}
           onCancel={close}
-          onSubmit={(values) =>
-            create.mutate(values, {
-              onSuccess: (created) =>
-                navigate(paths.pipeline({ workspace, project, pipeline: created.name })),
-            })
-          }
         />
       </Modal>
     </>

@@ -7,6 +7,8 @@ import { useForm } from '../../components/form/use-form.ts';
 import { Gate } from '../../components/Gate.tsx';
 import { Modal } from '../../components/Modal.tsx';
 import { type ListColumn, ListPage } from '../../components/page/ListPage.tsx';
+import { NamedSpecForm } from '../../features/pipelines/components/NamedSpecForm.tsx';
+import { SpecErrors, specErrorsOf } from '../../features/pipelines/editor/errors/SpecErrors.tsx';
 import {
   useCreateTemplate,
   usePublishTemplate,
@@ -14,8 +16,6 @@ import {
   useTemplates,
   useTemplateVersion,
 } from '../../features/templates/api/templates.ts';
-import { NamedSpecForm } from '../pipeline/NamedSpecForm.tsx';
-import { SpecErrors, specErrorsOf } from '../pipeline/SpecErrors.tsx';
 
 const STARTER = `# A shared pipeline: projects use it with "uses: <name>@<version>" and "with:" values.
 inputs:
@@ -173,17 +173,12 @@ export function TemplatesPage() {
           kind="template"
           initialName=""
           initialSpec={STARTER}
-          pending={create.isPending}
-          error={create.error}
+          submit={create.mutateAsync}
+          onSuccess={(created) => {
+            close();
+            setSelected(created.name);
+          }}
           onCancel={close}
-          onSubmit={(values) =>
-            create.mutate(values, {
-              onSuccess: (created) => {
-                close();
-                setSelected(created.name);
-              },
-            })
-          }
         />
       </Modal>
     </ListPage>

@@ -17,7 +17,7 @@ import {
   DEFAULT_RELEASE_TYPE,
   releaseTypesOf,
   runnableSpec,
-} from '../../runs/components/run-form.ts';
+} from '../../runs/dialog/run-form.ts';
 import {
   createWebhookBody,
   initialWebhookValues,

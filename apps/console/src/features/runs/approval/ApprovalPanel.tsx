@@ -1,16 +1,17 @@
 import type { JobRun, Run } from '@slipway/contracts';
-import { type FormEvent, useState } from 'react';
-import { ApiError } from '../../../api/client.ts';
-import { ErrorNotice } from '../../../components/ErrorNotice.tsx';
+import { useState } from 'react';
+import { FormActions } from '../../../components/FormActions.tsx';
+import { Form } from '../../../components/form/Form.tsx';
+import { TextAreaInput } from '../../../components/form/fields.tsx';
+import { useForm } from '../../../components/form/use-form.ts';
 import { Modal } from '../../../components/Modal.tsx';
-import { TextAreaField } from '../../../components/TextField.tsx';
 import { usePermission } from '../../access/api/queries.ts';
 import { useSession } from '../../auth/api/queries.ts';
 import type { RunRef } from '../api/keys.ts';
 import { useDecideApproval } from '../api/mutations.ts';
 import { jobKey } from '../api/queries.ts';
+import { RunStatusBadge } from '../components/RunStatusBadge.tsx';
 import { formatTime } from '../format.ts';
-import { RunStatusBadge } from './RunStatusBadge.tsx';
 
 type Approval = NonNullable<JobRun['approval']>;
 
@@ -41,51 +42,38 @@ function useRefusal(target: RunRef, run: Run, approval: Approval): string | unde
   return undefined;
 }
 
+/** The reason form of the Reject dialog: mounted per opening, so it starts empty each time. */
+function RejectForm(props: { gate: JobRun; target: RunRef; onClose: () => void }) {
+  const decide = useDecideApproval(props.target);
+  const form = useForm({
+    // `comment`: the API's name for the reason (its 400 details say `body.comment`).
+    initial: { comment: '' },
+    validate: (values) => ({ comment: values.comment.trim() ? undefined : 'Say why you reject this gate.' }),
+    submit: (values) =>
+      decide.mutateAsync({ gate: jobKey(props.gate), decision: 'reject', comment: values.comment.trim() }),
+    onSuccess: props.onClose,
+  });
+  return (
+    <Form form={form} label="reject gate">
+      <p>The run stops here and reads “rejected”, with your name and this reason.</p>
+      {/* aria-required, not required: the form's own message says what is missing, not the browser's. */}
+      <TextAreaInput label="Reason" aria-required maxLength={2000} field={form.field('comment')} />
+      <FormActions
+        onCancel={props.onClose}
+        pending={form.submitting}
+        pendingLabel="Rejecting…"
+        submitLabel="Reject"
+        danger
+      />
+    </Form>
+  );
+}
+
 /** Asks why before a rejection is sent (a rejection ends the run). */
 function RejectDialog(props: { gate: JobRun; target: RunRef; open: boolean; onClose: () => void }) {
-  const decide = useDecideApproval(props.target);
-  const [reason, setReason] = useState('');
-  const [tried, setTried] = useState(false);
-  const close = () => {
-    setReason('');
-    setTried(false);
-    decide.reset();
-    props.onClose();
-  };
-  const missing = tried && !reason.trim() ? 'Say why you reject this gate.' : undefined;
-  const serverError = decide.error instanceof ApiError ? decide.error.fieldError('body.comment') : undefined;
-  const submit = (event: FormEvent) => {
-    event.preventDefault();
-    setTried(true);
-    if (!reason.trim()) return;
-    decide.mutate(
-      { gate: jobKey(props.gate), decision: 'reject', comment: reason.trim() },
-      { onSuccess: close },
-    );
-  };
   return (
-    <Modal title={`Reject ${props.gate.name}`} open={props.open} onClose={close}>
-      <form className="form" aria-label="reject gate" onSubmit={submit} noValidate>
-        <ErrorNotice error={serverError ? undefined : decide.error} />
-        <p>The run stops here and reads “rejected”, with your name and this reason.</p>
-        <TextAreaField
-          label="Reason"
-          name="reason"
-          required
-          value={reason}
-          maxLength={2000}
-          error={missing ?? serverError}
-          onChange={(event) => setReason(event.target.value)}
-        />
-        <div className="form-actions">
-          <button type="button" className="button" onClick={close}>
-            Cancel
-          </button>
-          <button type="submit" className="button button-danger" disabled={decide.isPending}>
-            {decide.isPending ? 'Rejecting…' : 'Reject'}
-          </button>
-        </div>
-      </form>
+    <Modal title={`Reject ${props.gate.name}`} open={props.open} onClose={props.onClose}>
+      <RejectForm gate={props.gate} target={props.target} onClose={props.onClose} />
     </Modal>
   );
 }
@@ -101,11 +89,16 @@ export function ApprovalPanel(props: { target: RunRef; run: Run; gate: JobRun })
 function GatePanel(props: { target: RunRef; run: Run; gate: JobRun; approval: Approval }) {
   const { target, run, gate, approval } = props;
   const decide = useDecideApproval(target);
-  const [comment, setComment] = useState('');
+  const form = useForm({
+    initial: { comment: '' },
+    submit: (values) =>
+      decide.mutateAsync({ gate: jobKey(gate), decision: 'approve', comment: values.comment.trim() }),
+    onSuccess: () => form.reset({ comment: '' }),
+  });
   const [rejecting, setRejecting] = useState(false);
   const refusal = useRefusal(target, run, approval);
   const approvals = approval.decisions.filter((d) => d.decision === 'approve').length;
-  const disabled = refusal !== undefined || decide.isPending;
+  const disabled = refusal !== undefined || form.submitting;
   return (
     <section className="card run-approval" aria-label={`Approval ${gate.name}`}>
       <h3>Approval gate {gate.name}</h3>
@@ -127,19 +120,17 @@ function GatePanel(props: { target: RunRef; run: Run; gate: JobRun; approval: Ap
         </ul>
       ) : null}
       {gate.status === 'waiting' ? (
-        <div className="form">
-          <ErrorNotice error={decide.error} />
+        <Form form={form} label={`decide ${gate.name}`}>
           {refusal ? (
             <p className="notice notice-info" data-testid="gate-refusal">
               You cannot decide this gate: {refusal}
             </p>
           ) : null}
-          <TextAreaField
+          <TextAreaInput
             label="Comment"
-            value={comment}
             maxLength={2000}
             disabled={refusal !== undefined}
-            onChange={(event) => setComment(event.target.value)}
+            field={form.field('comment')}
           />
           <div className="form-actions">
             <button
@@ -151,29 +142,21 @@ function GatePanel(props: { target: RunRef; run: Run; gate: JobRun; approval: Ap
             >
               Reject…
             </button>
-            <button
-              type="button"
-              className="button button-primary"
-              disabled={disabled}
-              title={refusal}
-              onClick={() =>
-                decide.mutate(
-                  { gate: jobKey(gate), decision: 'approve', comment: comment.trim() },
-                  { onSuccess: () => setComment('') },
-                )
-              }
-            >
+            <button type="submit" className="button button-primary" disabled={disabled} title={refusal}>
               Approve
             </button>
           </div>
-          <RejectDialog gate={gate} target={target} open={rejecting} onClose={() => setRejecting(false)} />
-        </div>
+        </Form>
       ) : (
         <p className="muted small" data-testid="gate-outcome">
           This gate is <RunStatusBadge status={gate.status} />
           {gate.message ? ` — ${gate.message}` : ''}.
         </p>
       )}
+      {/* Outside the decision form: a form may not hold another. */}
+      {gate.status === 'waiting' ? (
+        <RejectDialog gate={gate} target={target} open={rejecting} onClose={() => setRejecting(false)} />
+      ) : null}
     </section>
   );
 }

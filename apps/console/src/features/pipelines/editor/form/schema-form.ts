@@ -1,4 +1,4 @@
-import { type JsonSchema, valueSchemaOf, variantsOf } from './json-schema.ts';
+import { type JsonSchema, valueSchemaOf, variantsOf } from '../../schema/json-schema.ts';
 
 /** How a field of the schema is edited in a generated form. */
 export type FieldKind =

@@ -7,12 +7,12 @@ export const DEFAULT_RELEASE_TYPE = 'default';
 /** What a parameter's input holds: text for most, a flag for booleans. */
 export type ParameterInput = string | boolean;
 
-export interface RunFormValues {
+export type RunFormValues = {
   releaseType: string;
   environment: string;
   ref: string;
   parameters: Record<string, ParameterInput>;
-}
+};
 
 type ParameterValue = string | number | boolean;
 
@@ -101,7 +101,7 @@ export function valuesFromRun(
   };
 }
 
-/** The server's name for a parameter's field in its 400 details. */
-export function parameterField(name: string): string {
-  return `body.parameters.${name}`;
+/** Where a parameter's value is in the form (the server's `body.parameters.<name>` in its 400 details). */
+export function parameterPath(name: string): string {
+  return `parameters.${name}`;
 }

@@ -1,14 +1,15 @@
 import type { Run } from '@slipway/contracts';
 import type { PipelineSpec } from '@slipway/pipeline';
-import { type FormEvent, useId, useMemo, useState } from 'react';
+import { useMemo, useState } from 'react';
 import { useNavigate } from 'react-router';
-import { ApiError } from '../../../api/client.ts';
 import { paths } from '../../../app/paths.ts';
 import { ErrorNotice } from '../../../components/ErrorNotice.tsx';
 import { FormActions } from '../../../components/FormActions.tsx';
+import { Form } from '../../../components/form/Form.tsx';
+import { SelectInput, TextInput } from '../../../components/form/fields.tsx';
+import { useForm } from '../../../components/form/use-form.ts';
 import { Loading } from '../../../components/Loading.tsx';
 import { Modal } from '../../../components/Modal.tsx';
-import { TextField } from '../../../components/TextField.tsx';
 import { usePermission } from '../../access/api/queries.ts';
 import { useEnvironments } from '../../environments/api/queries.ts';
 import { usePipeline } from '../../pipelines/api/pipelines.ts';
@@ -21,7 +22,7 @@ import {
   askedParameters,
   DEFAULT_RELEASE_TYPE,
   initialParameterInputs,
-  parameterField,
+  parameterPath,
   parameterValues,
   type RunFormValues,
   releaseTypesOf,
@@ -55,75 +56,51 @@ function RunForm(props: { target: PipelineRef; spec: PipelineSpec; onClose: () =
   // One key per opening of the dialog: a double click or a resend never starts two runs.
   const [idempotencyKey] = useState(newIdempotencyKey);
   const releaseTypes = releaseTypesOf(spec);
-  const [values, setValues] = useState<RunFormValues>(() => {
-    const releaseType = releaseTypes[0] ?? DEFAULT_RELEASE_TYPE;
-    return {
-      releaseType,
+  const defaultEnvironment = environments.allowed[0] ?? '';
+  const form = useForm<RunFormValues, Run>({
+    initial: {
+      releaseType: releaseTypes[0] ?? DEFAULT_RELEASE_TYPE,
       environment: '',
       ref: '',
-      parameters: initialParameterInputs(askedParameters(spec, releaseType)),
-    };
-  });
-  const [notice, setNotice] = useState<string>();
-  const environment = values.environment || environments.allowed[0] || '';
-  const asked = useMemo(() => askedParameters(spec, values.releaseType), [spec, values.releaseType]);
-  const apiError = create.error instanceof ApiError ? create.error : undefined;
-  const releaseTypeId = useId();
-  const environmentId = useId();
-
-  const start = (chosen: RunFormValues) => {
-    const parameters = askedParameters(spec, chosen.releaseType);
-    create.mutate(
-      {
+      parameters: initialParameterInputs(askedParameters(spec, releaseTypes[0] ?? DEFAULT_RELEASE_TYPE)),
+    },
+    submit: (chosen) =>
+      create.mutateAsync({
         idempotencyKey,
         body: {
           releaseType: chosen.releaseType,
-          environment: chosen.environment || environment,
-          parameters: parameterValues(parameters, chosen.parameters),
+          environment: chosen.environment || defaultEnvironment,
+          parameters: parameterValues(askedParameters(spec, chosen.releaseType), chosen.parameters),
           ...(chosen.ref.trim() ? { ref: chosen.ref.trim() } : {}),
         },
-      },
-      {
-        onSuccess: (run: Run) =>
-          navigate(
-            paths.run({
-              workspace: target.workspace,
-              project: target.project,
-              pipeline: target.pipeline,
-              number: run.number,
-            }),
-          ),
-      },
-    );
-  };
+      }),
+    onSuccess: (run) => navigate(paths.run({ ...target, number: run.number })),
+  });
+  const { values } = form;
+  const [notice, setNotice] = useState<string>();
+  const environment = values.environment || defaultEnvironment;
+  const asked = useMemo(() => askedParameters(spec, values.releaseType), [spec, values.releaseType]);
 
   const chooseReleaseType = (releaseType: string) => {
     // Values typed for a parameter that the new release type also asks for are kept.
     const initial = initialParameterInputs(askedParameters(spec, releaseType));
-    setValues((v) => ({
-      ...v,
+    form.update({
       releaseType,
       parameters: Object.fromEntries(
-        Object.entries(initial).map(([name, value]) => [name, v.parameters[name] ?? value]),
+        Object.entries(initial).map(([name, value]) => [name, values.parameters[name] ?? value]),
       ),
-    }));
+    });
   };
 
   // Fills the form in for review; nothing starts until "Start run".
   const fillFromLast = (run: Run) => {
     const last = valuesFromRun(spec, run);
-    setValues(last.values);
-    create.reset();
+    form.reset(last.values);
     setNotice(
       `Filled in from run #${run.number}: review and click Start run.${
         last.missingSecrets.length > 0 ? ` Type the secret ${last.missingSecrets.join(', ')} again.` : ''
       }`,
     );
-  };
-
-  const submit = (event: FormEvent) => {
-    event.preventDefault();
-    start(values);
   };
 
   const lastRun = latest.data;
@@ -132,14 +109,19 @@ function RunForm(props: { target: PipelineRef; spec: PipelineSpec; onClose: () =
     lastRun && (releaseTypes.length === 0 || releaseTypes.includes(lastRun.releaseType));
   const canRerun = sameReleaseType && environments.allowed.includes(lastRun.environment);
   const rerunElsewhere = sameReleaseType && !environments.loading && !canRerun;
+  const environmentError =
+    form.error('environment') ??
+    (!environments.loading && environments.allowed.length === 0
+      ? 'There is no environment you may run in.'
+      : undefined);
   return (
-    <form className="form run-form" aria-label="run pipeline" onSubmit={submit}>
+    <Form form={form} className="form run-form" label="run pipeline">
       {canRerun ? (
         <div className="run-rerun">
           <button
             type="button"
             className="button"
-            disabled={create.isPending}
+            disabled={form.submitting}
             onClick={() => fillFromLast(lastRun)}
           >
             Fill in the last values
@@ -159,55 +141,32 @@ function RunForm(props: { target: PipelineRef; spec: PipelineSpec; onClose: () =
           {notice}
         </p>
       ) : null}
-      <ErrorNotice error={create.error} />
       <ErrorNotice error={environments.error} title="Cannot list environments" />
       {releaseTypes.length > 0 ? (
-        <div className={`field${apiError?.fieldError('body.releaseType') ? ' field-invalid' : ''}`}>
-          <label htmlFor={releaseTypeId}>Release type</label>
-          <select
-            id={releaseTypeId}
-            value={values.releaseType}
-            onChange={(event) => chooseReleaseType(event.target.value)}
-          >
-            {releaseTypes.map((name) => (
-              <option key={name} value={name}>
-                {name}
-                {spec.releaseTypes?.[name]?.description ? ` — ${spec.releaseTypes[name].description}` : ''}
-              </option>
-            ))}
-          </select>
-          {apiError?.fieldError('body.releaseType') ? (
-            <p className="field-error">{apiError.fieldError('body.releaseType')}</p>
-          ) : null}
-        </div>
+        <SelectInput
+          label="Release type"
+          field={{ ...form.field('releaseType'), onChange: chooseReleaseType }}
+          options={releaseTypes.map((name) => ({
+            value: name,
+            label: spec.releaseTypes?.[name]?.description
+              ? `${name} — ${spec.releaseTypes[name].description}`
+              : name,
+          }))}
+        />
       ) : (
         <p className="muted small">This pipeline names no release types: every stage runs.</p>
       )}
-      <div className={`field${apiError?.fieldError('body.environment') ? ' field-invalid' : ''}`}>
-        <label htmlFor={environmentId}>Environment</label>
-        <select
-          id={environmentId}
-          value={environment}
-          disabled={environments.allowed.length === 0}
-          onChange={(event) => setValues((v) => ({ ...v, environment: event.target.value }))}
-        >
-          {environments.allowed.map((name) => (
-            <option key={name} value={name}>
-              {name}
-            </option>
-          ))}
-        </select>
-        {apiError?.fieldError('body.environment') ? (
-          <p className="field-error">{apiError.fieldError('body.environment')}</p>
-        ) : environments.loading ? null : environments.allowed.length === 0 ? (
-          <p className="field-error">There is no environment you may run in.</p>
-        ) : environments.hidden > 0 ? (
-          <p className="field-hint">
-            {environments.hidden} production environment{environments.hidden === 1 ? '' : 's'} hidden: you may
-            not deploy to production here.
-          </p>
-        ) : null}
-      </div>
+      <SelectInput
+        label="Environment"
+        field={{ ...form.field('environment'), value: environment, error: environmentError }}
+        disabled={environments.allowed.length === 0}
+        options={environments.allowed.map((name) => ({ value: name, label: name }))}
+        {...(environments.hidden > 0
+          ? {
+              hint: `${environments.hidden} production environment${environments.hidden === 1 ? '' : 's'} hidden: you may not deploy to production here.`,
+            }
+          : {})}
+      />
       {asked.length > 0 ? (
         <fieldset className="fieldset">
           <legend>Parameters of {values.releaseType}</legend>
@@ -217,30 +176,25 @@ function RunForm(props: { target: PipelineRef; spec: PipelineSpec; onClose: () =
               parameter={parameter}
               value={values.parameters[parameter.name]}
               environments={environments.all}
-              error={apiError?.fieldError(parameterField(parameter.name))}
-              onChange={(value) =>
-                setValues((v) => ({ ...v, parameters: { ...v.parameters, [parameter.name]: value } }))
-              }
+              error={form.error(parameterPath(parameter.name))}
+              onChange={(value) => form.set('parameters', { ...values.parameters, [parameter.name]: value })}
             />
           ))}
         </fieldset>
       ) : null}
-      <TextField
+      <TextInput
         label="Branch or tag"
-        name="ref"
-        value={values.ref}
+        field={form.field('ref')}
         placeholder="the project's default branch"
         hint="A branch name, or refs/tags/<name> to build a tag"
-        error={apiError?.fieldError('body.ref')}
-        onChange={(event) => setValues((v) => ({ ...v, ref: event.target.value }))}
       />
       <FormActions
         submitLabel="Start run"
-        pending={create.isPending || create.isSuccess}
+        pending={form.submitting || create.isSuccess}
         pendingLabel="Starting…"
         onCancel={props.onClose}
       />
-    </form>
+    </Form>
   );
 }
 

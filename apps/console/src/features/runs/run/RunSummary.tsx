@@ -1,6 +1,7 @@
 import type { Run } from '@slipway/contracts';
 import { Link } from 'react-router';
-import { elapsed, formatTime } from '../../features/runs/format.ts';
+import { type PipelineRef, paths } from '../../../app/paths.ts';
+import { elapsed, formatTime } from '../format.ts';
 
 function ParameterList({ parameters }: { parameters: Run['parameters'] }) {
   const entries = Object.entries(parameters);
@@ -17,7 +18,7 @@ function ParameterList({ parameters }: { parameters: Run['parameters'] }) {
 }
 
 /** What ran, where, for whom, and when. */
-export function RunSummary(props: { run: Run; runsPath: string; now: number }) {
+export function RunSummary(props: { target: PipelineRef; run: Run; now: number }) {
   const { run } = props;
   return (
     <dl className="properties card run-summary">
@@ -39,7 +40,7 @@ export function RunSummary(props: { run: Run; runsPath: string; now: number }) {
         {run.retryOf ? (
           <>
             {' '}
-            — retry of <Link to={`${props.runsPath}/${run.retryOf}`}>#{run.retryOf}</Link>
+            — retry of <Link to={paths.run({ ...props.target, number: run.retryOf })}>#{run.retryOf}</Link>
           </>
         ) : null}
       </dd>

@@ -1,7 +1,7 @@
 import { pipelineEndpoints } from '@slipway/contracts';
 import { useQuery } from '@tanstack/react-query';
-import { callEndpoint } from '../../api/client.ts';
-import { isJsonSchema, type JsonSchema } from './json-schema.ts';
+import { callEndpoint } from '../../../api/client.ts';
+import { isJsonSchema, type JsonSchema } from '../schema/json-schema.ts';
 
 // The schema changes only with a server upgrade: fetch it once per page load.
 export function usePipelineJsonSchema() {

@@ -1,4 +1,4 @@
-import { paths } from '../../app/paths.ts';
+import { paths } from '../../../app/paths.ts';
 /**
  * Reading the pipeline's JSON Schema (generated on the server from the zod schema): the
  * docs page, the editor's hover links and the canvas's property forms are all derived from

@@ -1,6 +1,6 @@
 import type { JobRun } from '@slipway/contracts';
+import { RunStatusBadge } from '../components/RunStatusBadge.tsx';
 import { elapsed } from '../format.ts';
-import { RunStatusBadge } from './RunStatusBadge.tsx';
 
 /** A job's steps in order; choosing one opens its log. */
 export function JobSteps(props: {

@@ -1,7 +1,7 @@
 import type { JobRun } from '@slipway/contracts';
 import { jobKey } from '../api/queries.ts';
+import { RunStatusBadge } from '../components/RunStatusBadge.tsx';
 import { elapsed } from '../format.ts';
-import { RunStatusBadge } from './RunStatusBadge.tsx';
 import { stageStatus, stagesOf } from './run-graph.ts';
 
 /** Stages as columns, their jobs (run in parallel) as cards with live status and duration. */

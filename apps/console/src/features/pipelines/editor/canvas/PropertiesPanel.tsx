@@ -1,9 +1,9 @@
 import { type CanvasStage, type EditPath, type StepKind, setIn } from '@slipway/pipeline';
 import { Link } from 'react-router';
-import { paths } from '../../app/paths.ts';
+import { paths } from '../../../../app/paths.ts';
+import { type JsonSchema, schemaAt, variantsOf } from '../../schema/json-schema.ts';
+import { SchemaForm } from '../form/SchemaForm.tsx';
 import type { CanvasSelection } from './canvas-flow.ts';
-import { type JsonSchema, schemaAt, variantsOf } from './json-schema.ts';
-import { SchemaForm } from './SchemaForm.tsx';
 
 const STEP_KEYS: Record<StepKind, string> = { run: 'run', 'build-image': 'buildImage', approval: 'approval' };
 

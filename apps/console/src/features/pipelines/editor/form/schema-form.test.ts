@@ -1,6 +1,6 @@
 import { pipelineJsonSchema } from '@slipway/pipeline';
 import { describe, expect, it } from 'vitest';
-import { type JsonSchema, schemaAt } from './json-schema.ts';
+import { type JsonSchema, schemaAt } from '../../schema/json-schema.ts';
 import { checkMapKey, fieldKind, formFields, parseInput, parseMapValue } from './schema-form.ts';
 
 const job = schemaAt(pipelineJsonSchema() as JsonSchema, ['stages', 'jobs']) ?? {};

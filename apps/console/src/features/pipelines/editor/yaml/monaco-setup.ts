@@ -4,7 +4,7 @@ import * as monaco from 'monaco-editor/editor';
 import 'monaco-editor/features/register.all';
 import 'monaco-editor/languages/definitions/yaml/register';
 import { configureMonacoYaml, type JSONSchema } from 'monaco-yaml';
-import type { JsonSchema } from './json-schema.ts';
+import type { JsonSchema } from '../../schema/json-schema.ts';
 import { snippetPreview, snippetsAt } from './snippets.ts';
 import { PIPELINE_MODEL_SUFFIX } from './yaml-editor-props.ts';
 

@@ -1,4 +1,4 @@
-import { ApiError } from '../../api/client.ts';
+import { ApiError } from '../../../../api/client.ts';
 
 export interface ShownSpecError {
   line?: number | undefined;

@@ -1,6 +1,6 @@
 import type { JobRun } from '@slipway/contracts';
 import { describe, expect, it } from 'vitest';
-import { retryableStages, stageStatus, stagesOf } from './run-graph.ts';
+import { defaultJob, retryableStages, stageStatus, stagesOf } from './run-graph.ts';
 
 function job(stage: string, stageIndex: number, name: string, status: JobRun['status']): JobRun {
   return {
@@ -52,5 +52,17 @@ describe('run graph', () => {
     ];
     expect(retryableStages({ jobs })).toEqual(['test', 'deploy']);
     expect(retryableStages({ jobs: [job('only', 0, 'x', 'failed')] })).toEqual([]);
+  });
+
+  it('shows first the job that needs attention: a waiting gate, then a rejection, a failure, a running job', () => {
+    const built = job('build', 0, 'compile', 'succeeded');
+    const running = job('test', 1, 'unit', 'running');
+    const failed = job('test', 1, 'lint', 'failed');
+    const gate = job('approve', 2, 'approve', 'waiting');
+    expect(defaultJob([built, running, failed, gate])).toBe(gate);
+    expect(defaultJob([built, running, failed])).toBe(failed);
+    expect(defaultJob([built, running])).toBe(running);
+    expect(defaultJob([built, job('ship', 3, 'deploy', 'pending')])).toBe(built);
+    expect(defaultJob([])).toBeUndefined();
   });
 });

@@ -1,5 +1,5 @@
 import type { SpecError } from '@slipway/pipeline';
-import type { JsonSchema } from './json-schema.ts';
+import type { JsonSchema } from '../../schema/json-schema.ts';
 
 export interface YamlEditorProps {
   value: string;

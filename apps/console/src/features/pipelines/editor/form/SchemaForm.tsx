@@ -1,5 +1,5 @@
 import { type KeyboardEvent, type ReactNode, useId, useState } from 'react';
-import { constraintsOf, type JsonSchema, valueSchemaOf } from './json-schema.ts';
+import { constraintsOf, type JsonSchema, valueSchemaOf } from '../../schema/json-schema.ts';
 import {
   checkMapKey,
   type FieldKind,

@@ -37,3 +37,15 @@ export function retryableStages(run: Pick<Run, 'jobs'>): string[] {
   }
   return allowed.slice(1);
 }
+
+/**
+ * The job a run page shows when the URL names none: what needs attention first (a gate
+ * waiting for a decision, then a rejection, a failure, something running), else the first.
+ */
+export function defaultJob<J extends Pick<JobRun, 'status'>>(jobs: readonly J[]): J | undefined {
+  for (const status of ['waiting', 'rejected', 'failed', 'running'] as const) {
+    const job = jobs.find((candidate) => candidate.status === status);
+    if (job) return job;
+  }
+  return jobs[0];
+}
