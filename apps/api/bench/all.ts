@@ -18,6 +18,8 @@ interface Benchmark {
   file: string;
   args: string[];
   needsCluster: boolean;
+  /** A command run first, from the repository root (e.g. building what is measured). */
+  prepare?: string;
 }
 
 /** Every benchmark with the arguments its table figures are measured at. */
@@ -27,6 +29,13 @@ const BENCHMARKS: Benchmark[] = [
   { name: 'logs', file: 'bench/log-streaming.ts', args: [], needsCluster: false },
   { name: 'runs', file: 'bench/run-latency.ts', args: [], needsCluster: true },
   { name: 'concurrent', file: 'bench/concurrent-runs.ts', args: [], needsCluster: true },
+  {
+    name: 'console',
+    file: '../console/scripts/console-weight.ts',
+    args: [],
+    needsCluster: false,
+    prepare: 'bash apps/console/e2e/ensure-chromium.sh && pnpm --filter @slipway/console build',
+  },
 ];
 
 type Collected = BenchFigure & { ratio?: number; met?: boolean; benchmark: string };
@@ -99,6 +108,13 @@ async function main() {
   const failed: string[] = [];
   for (const benchmark of selected) {
     console.log(`\n== ${benchmark.name} (${benchmark.file} ${benchmark.args.join(' ')})`);
+    if (benchmark.prepare) {
+      const prepared = spawnSync('bash', ['-c', benchmark.prepare], { cwd: ROOT, env, stdio: 'inherit' });
+      if (prepared.status !== 0) {
+        failed.push(benchmark.name);
+        continue;
+      }
+    }
     const result = await runOne(benchmark, env);
     figures.push(...result.figures);
     if (result.code !== 0) failed.push(benchmark.name);
