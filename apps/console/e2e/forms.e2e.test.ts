@@ -29,6 +29,13 @@ describe.skipIf(browserSkipReason())('forms', () => {
     const alert = dialog.getByRole('alert');
     await expect.poll(() => alert.textContent()).toContain(`request ${body.requestId}`);
     expect(await alert.textContent()).toContain('Correct the field marked below.');
+    // The focus went to the field to fix (the submit button, disabled while sending, lost it).
+    await expect
+      .poll(() => page.evaluate(() => document.activeElement?.getAttribute('aria-invalid')))
+      .toBe('true');
+    await expect
+      .poll(() => dialog.getByLabel('Slug').evaluate((el) => el === document.activeElement))
+      .toBe(true);
 
     // Editing another field leaves the slug's error; editing the slug clears it and the alert.
     await dialog.getByLabel('Description').fill('still taken');

@@ -41,6 +41,9 @@ describe.skipIf(browserSkipReason())('page shells', () => {
       '/workspaces/harbour',
     );
     expect(await crumbs.locator('[aria-current="page"]').textContent()).toBe('Credentials');
+    // The window's title names the page (its heading).
+    const heading = (await page.getByRole('heading', { level: 1 }).textContent())?.trim();
+    await expect.poll(() => page.title()).toBe(`${heading} · Slipway`);
 
     // Deleting asks first; Cancel keeps it, confirming deletes it and the empty state returns.
     await table.getByRole('button', { name: 'Delete registry-token' }).click();

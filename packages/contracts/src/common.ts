@@ -6,9 +6,9 @@ export const SLUG_RULE =
 
 export const SlugSchema = z
   .string()
-  .min(1, { message: `slug ${SLUG_RULE}` })
-  .max(63, { message: `slug ${SLUG_RULE}` })
-  .regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, { message: `slug ${SLUG_RULE}` });
+  .min(1, { message: SLUG_RULE })
+  .max(63, { message: SLUG_RULE })
+  .regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, { message: SLUG_RULE });
 
 export const DisplayNameSchema = z.string().trim().min(1, 'name must not be empty').max(200);
 export const DescriptionSchema = z.string().max(2000);

@@ -61,6 +61,8 @@ export interface FormState<V> {
   formError: FormLevelError | undefined;
   /** Whether a submit is in flight (a second submit is ignored meanwhile). */
   submitting: boolean;
+  /** How many submits have failed (client checks or the API): `<Form>` moves the focus on each. */
+  failures: number;
   /** Whether the values differ (structurally) from the ones the form started from. */
   dirty: boolean;
   /** Back to `values` (or the starting values), which become the new start; errors cleared. */
@@ -81,6 +83,7 @@ export function useForm<V extends Record<string, unknown>, R>(options: UseFormOp
   const [start, setStart] = useState<V>(options.initial);
   const [failure, setFailure] = useState<Failure | undefined>(undefined);
   const [submitting, setSubmitting] = useState(false);
+  const [failures, setFailures] = useState(0);
   const inFlight = useRef(false);
   // The paths this render shows a message at: fields register while rendering, the form
   // error is read after them (FormError reads it again in a layout effect).
@@ -103,7 +106,10 @@ export function useForm<V extends Record<string, unknown>, R>(options: UseFormOp
     if (inFlight.current) return;
     const early = options.validate ? clientFailure(options.validate(values)) : undefined;
     setFailure(early);
-    if (early) return;
+    if (early) {
+      setFailures((count) => count + 1);
+      return;
+    }
     inFlight.current = true;
     setSubmitting(true);
     const sent = values;
@@ -118,6 +124,7 @@ export function useForm<V extends Record<string, unknown>, R>(options: UseFormOp
         inFlight.current = false;
         setSubmitting(false);
         setFailure(failureOf(thrown));
+        setFailures((count) => count + 1);
       },
     );
   };
@@ -140,6 +147,7 @@ export function useForm<V extends Record<string, unknown>, R>(options: UseFormOp
       return formLevelError(failure, (path) => [...shown].some((at) => isWithin(path, at)));
     },
     submitting,
+    failures,
     dirty: !sameValues(values, start),
     reset: (next) => {
       const to = next ?? start;

@@ -1,4 +1,4 @@
-import { type ReactNode, useId } from 'react';
+import { type ReactNode, useEffect, useId, useRef } from 'react';
 import { ErrorNotice } from '../ErrorNotice.tsx';
 import { Breadcrumbs } from './Breadcrumbs.tsx';
 import './page.css';
@@ -22,12 +22,21 @@ export function PageFrame(props: {
   children?: ReactNode;
 }) {
   const headingId = useId();
+  const heading = useRef<HTMLHeadingElement>(null);
+  // The window's title names the page (WCAG 2.4.2 Page Titled): tabs, history and screen
+  // readers tell pages apart. Read from the rendered heading, so a title given as nodes works.
+  useEffect(() => {
+    const text = heading.current?.textContent?.trim();
+    document.title = text ? `${text} · Slipway` : 'Slipway';
+  });
   return (
     <section aria-labelledby={headingId} className={props.className}>
       <Breadcrumbs />
       <div className="page-header">
         <div className="page-heading">
-          <h1 id={headingId}>{props.title}</h1>
+          <h1 id={headingId} ref={heading}>
+            {props.title}
+          </h1>
           {props.description ? <div className="muted page-description">{props.description}</div> : null}
         </div>
         {props.actions ? <div className="actions page-actions">{props.actions}</div> : null}

@@ -4,7 +4,7 @@ import type { FormState } from '../../components/form/use-form.ts';
 
 /** The card of the pages shown signed out (sign-in, invite): the brand, one line of intro, the form. */
 export function SignInCard(props: {
-  form: Pick<FormState<unknown>, 'onSubmit' | 'formError'>;
+  form: Pick<FormState<unknown>, 'onSubmit' | 'formError' | 'failures'>;
   label: string;
   intro: string;
   children: ReactNode;
