@@ -18,7 +18,10 @@ function sourceFiles(dir: string): string[] {
 const TOP_SEGMENTS = [
   ...new Set(Object.values(routePatterns).map((pattern) => pattern.split('/')[1] ?? '')),
 ].filter((segment) => segment !== '');
-const HAND_BUILT_ROUTE = new RegExp(`['"\`]/(${TOP_SEGMENTS.join('|')})(?=[/'"\`?#$])`);
+const ROUTE_LITERAL = new RegExp(`['"\`]/(${TOP_SEGMENTS.join('|')})(?=[/'"\`?#$])`);
+// …or a built route extended by hand (`${paths.runs(ref)}/${number}`) in a link or navigation.
+const EXTENDED_ROUTE = /(?:\bto=\{|\bhref=\{|navigate\()`\$\{[^}]+\}\//;
+const HAND_BUILT_ROUTE = { test: (line: string) => ROUTE_LITERAL.test(line) || EXTENDED_ROUTE.test(line) };
 
 describe('route builder', () => {
   it('is the only place a console route is written', () => {
@@ -26,10 +29,13 @@ describe('route builder', () => {
       'to={`/workspaces/${slug}`}',
       'navigate("/users")',
       "to='/docs/pipeline-spec#x'",
+      '<Link to={`${runs}/${delivery.runNumber}`}>',
+      'navigate(`${base}/members`)',
     ]) {
       expect(HAND_BUILT_ROUTE.test(handBuilt), handBuilt).toBe(true);
     }
     expect(HAND_BUILT_ROUTE.test("request('/api/v1/workspaces')")).toBe(false);
+    expect(HAND_BUILT_ROUTE.test('href={`#${field.anchor}`}')).toBe(false);
     const offenders = sourceFiles(SRC)
       .filter((file) => !file.endsWith(join('app', 'paths.ts')))
       .flatMap((file) =>

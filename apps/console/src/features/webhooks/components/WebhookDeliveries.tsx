@@ -1,8 +1,7 @@
-import type { DeliveryOutcome, Webhook } from '@slipway/contracts';
+import type { DeliveryOutcome, Webhook, WebhookDelivery } from '@slipway/contracts';
 import { Link } from 'react-router';
 import { paths } from '../../../app/paths.ts';
-import { ErrorNotice } from '../../../components/ErrorNotice.tsx';
-import { Loading } from '../../../components/Loading.tsx';
+import { type ListColumn, ListSection } from '../../../components/page/ListPage.tsx';
 import { useWebhookDeliveries } from '../api/queries.ts';
 
 const OUTCOME_CLASS: Record<DeliveryOutcome, string> = {
@@ -20,61 +19,52 @@ export function DeliveryOutcomeBadge({ outcome }: { outcome: DeliveryOutcome }) 
 export function WebhookDeliveries(props: { workspace: string; project: string; webhook: Webhook }) {
   const { workspace, project, webhook } = props;
   const deliveries = useWebhookDeliveries(workspace, project, webhook.name);
-  const items = deliveries.data?.items ?? [];
-  const runs = paths.runs({ workspace, project, pipeline: webhook.pipeline });
+  const columns: ListColumn<WebhookDelivery>[] = [
+    { header: 'Received', cell: (delivery) => new Date(delivery.receivedAt).toLocaleString() },
+    { header: 'Event', cell: (delivery) => <code>{delivery.event}</code> },
+    {
+      header: 'Ref',
+      cell: (delivery) => (
+        <>
+          {delivery.ref ? <code>{delivery.ref}</code> : <span className="muted">—</span>}
+          {delivery.commit ? <div className="muted small">{delivery.commit.slice(0, 12)}</div> : null}
+        </>
+      ),
+    },
+    { header: 'Outcome', cell: (delivery) => <DeliveryOutcomeBadge outcome={delivery.outcome} /> },
+    {
+      header: 'What happened',
+      cell: (delivery) => (
+        <>
+          {delivery.reason}
+          {delivery.runNumber !== null ? (
+            <>
+              {' '}
+              <Link
+                to={paths.run({ workspace, project, pipeline: webhook.pipeline, number: delivery.runNumber })}
+              >
+                Run #{delivery.runNumber}
+              </Link>
+            </>
+          ) : null}
+        </>
+      ),
+    },
+  ];
   return (
     <section aria-labelledby="deliveries-title">
       <div className="section-header">
         <h2 id="deliveries-title">Deliveries of {webhook.name}</h2>
       </div>
-      {deliveries.isPending ? <Loading /> : null}
-      <ErrorNotice error={deliveries.error} title="Cannot list deliveries" />
-      {deliveries.isSuccess && items.length === 0 ? (
-        <p className="muted">Nothing received yet. Point the provider at the payload URL and push.</p>
-      ) : null}
-      {items.length > 0 ? (
-        <div className="table-scroll">
-          <table className="table" aria-label={`Deliveries of ${webhook.name}`}>
-            <thead>
-              <tr>
-                <th>Received</th>
-                <th>Event</th>
-                <th>Ref</th>
-                <th>Outcome</th>
-                <th>What happened</th>
-              </tr>
-            </thead>
-            <tbody>
-              {items.map((delivery) => (
-                <tr key={delivery.id}>
-                  <td>{new Date(delivery.receivedAt).toLocaleString()}</td>
-                  <td>
-                    <code>{delivery.event}</code>
-                  </td>
-                  <td>
-                    {delivery.ref ? <code>{delivery.ref}</code> : <span className="muted">—</span>}
-                    {delivery.commit ? (
-                      <div className="muted small">{delivery.commit.slice(0, 12)}</div>
-                    ) : null}
-                  </td>
-                  <td>
-                    <DeliveryOutcomeBadge outcome={delivery.outcome} />
-                  </td>
-                  <td>
-                    {delivery.reason}
-                    {delivery.runNumber !== null ? (
-                      <>
-                        {' '}
-                        <Link to={`${runs}/${delivery.runNumber}`}>Run #{delivery.runNumber}</Link>
-                      </>
-                    ) : null}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      ) : null}
+      <ListSection
+        label={`Deliveries of ${webhook.name}`}
+        query={deliveries}
+        errorTitle="Cannot list deliveries"
+        items={deliveries.data?.items}
+        columns={columns}
+        rowKey={(delivery) => delivery.id}
+        empty={{ title: 'Nothing received yet.', body: 'Point the provider at the payload URL and push.' }}
+      />
     </section>
   );
 }
