@@ -102,9 +102,6 @@ export function createRunsRepo(prisma: PrismaClient, sql: Database['sql']) {
     prisma,
     /** The `log_chunks` queries (archiving and reading step logs): see log-chunks.repo.ts. */
     ...createLogChunksRepo(prisma, sql),
-    transaction<T>(work: (tx: Prisma.TransactionClient) => Promise<T>): Promise<T> {
-      return prisma.$transaction(work);
-    },
     event,
 
     findByIdempotencyKey(pipelineId: string, idempotencyKey: string, db: Db = prisma) {
