@@ -34,6 +34,7 @@ export {
   durationSeconds,
   type PlanContext,
   PlanError,
+  type PlannedDeploy,
   type PlannedJob,
   type PlannedStep,
   planRun,

@@ -49,11 +49,31 @@ export interface PlannedStep {
   buildImage?: { context: string; dockerfile: string; destination: string; credential?: string };
 }
 
+/**
+ * A job's `deploy` step as planned. The engine executes it (modules/releases), not a
+ * container: it renders the manifests with the run's values, applies them and follows the
+ * rollout. Values keep their `${{ }}` expressions: the engine fills them when it deploys
+ * (the commit of a manual run is known only after its checkout).
+ */
+export interface PlannedDeploy {
+  /** A manifest set of the project by name (the version pinned when the run was created)… */
+  manifests: string | undefined;
+  /** …or a path (file or directory) in the repository, read at the run's commit. */
+  path: string | undefined;
+  /** The image reference, `${{ release.image }}` in manifests; may hold `${{ }}` expressions. */
+  image: string | undefined;
+  /** Config sets by name; each becomes the ConfigMap `<set>-v<version>`. */
+  config: string[];
+  /** How long the rollout may take, in seconds (default 300). */
+  timeoutSeconds: number;
+}
+
 export interface PlannedJob {
   stage: string;
   stageIndex: number;
   name: string;
-  kind: 'job' | 'approval';
+  /** `deploy`: a job whose only step is a deploy step, executed by the engine. */
+  kind: 'job' | 'approval' | 'deploy';
   /** False when the release type or a `when` leaves it out: it is recorded as skipped. */
   runs: boolean;
   timeoutSeconds: number | undefined;
@@ -62,6 +82,8 @@ export interface PlannedJob {
   credentials: string[];
   steps: PlannedStep[];
   approval: Approval | undefined;
+  /** The deploy step of a `deploy` job. */
+  deploy?: PlannedDeploy | undefined;
 }
 
 /** Why a run cannot be planned; each problem names the stage, job and step. */

@@ -14,6 +14,7 @@ interface ProjectRecord {
   git_credential: string | null;
   created_at: Date;
   updated_at: Date;
+  release_counter: number;
 }
 
 export function createProjectsRepo(prisma: PrismaClient, sql: Database['sql']) {
@@ -32,7 +33,7 @@ export function createProjectsRepo(prisma: PrismaClient, sql: Database['sql']) {
       const { readable } = page;
       const rows = await sql<ProjectRecord>(
         `SELECT p.id, p.workspace_id, p.slug, p.name, p.description, p.repo_url, p.default_branch,
-                p.git_credential, p.created_at, p.updated_at
+                p.git_credential, p.created_at, p.updated_at, p.release_counter
            FROM projects p JOIN workspaces w ON w.id = p.workspace_id
           WHERE w.slug = $1
             AND ($2::boolean OR p.workspace_id = ANY($3::uuid[]) OR p.id = ANY($4::uuid[]))
@@ -58,6 +59,7 @@ export function createProjectsRepo(prisma: PrismaClient, sql: Database['sql']) {
         defaultBranch: row.default_branch,
         gitCredential: row.git_credential,
         createdAt: row.created_at,
+        releaseCounter: row.release_counter,
         updatedAt: row.updated_at,
       }));
     },

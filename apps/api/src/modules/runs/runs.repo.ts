@@ -35,7 +35,7 @@ export interface NewJobRun {
   /** Its place among the jobs of its stage (0-based), as the pipeline lists them. */
   position: number;
   name: string;
-  kind: 'job' | 'approval';
+  kind: 'job' | 'approval' | 'deploy';
   attempt: number;
   status: string;
   reusedFrom?: number | undefined;

@@ -91,6 +91,7 @@ function run(jobs: JobRunRow[], over: Partial<RunWithJobs> = {}): RunWithJobs {
     idempotencyKey: null,
     idempotencyFingerprint: null,
     retryOf: null,
+    deployPins: null,
     status: 'running',
     cancelRequested: false,
     message: null,
