@@ -21,6 +21,8 @@ export const EnvironmentSchema = z.object({
   production: z.boolean(),
   approvalPolicy: ApprovalPolicySchema,
   locked: z.boolean(),
+  /** Releases per project, besides the live one, whose ConfigMaps are kept (older ones are garbage-collected). */
+  retainReleases: z.number().int(),
   createdAt: TimestampSchema,
   updatedAt: TimestampSchema,
 });
@@ -35,6 +37,7 @@ export const CreateEnvironmentBodySchema = z.strictObject({
   order: z.number().int().min(0).max(1000).optional(),
   production: z.boolean().optional(),
   approvalPolicy: ApprovalPolicySchema.partial().strict().optional(),
+  retainReleases: z.number().int().min(0).max(1000).optional(),
 });
 export type CreateEnvironmentBody = z.infer<typeof CreateEnvironmentBodySchema>;
 
@@ -45,6 +48,7 @@ export const UpdateEnvironmentBodySchema = z.strictObject({
   production: z.boolean().optional(),
   approvalPolicy: ApprovalPolicySchema.partial().strict().optional(),
   locked: z.boolean().optional(),
+  retainReleases: z.number().int().min(0).max(1000).optional(),
 });
 export type UpdateEnvironmentBody = z.infer<typeof UpdateEnvironmentBodySchema>;
 

@@ -148,6 +148,17 @@ export const LiveProjectSchema = z.object({
 });
 export const EnvironmentLiveSchema = z.object({ items: z.array(LiveProjectSchema) });
 
+/**
+ * What a run's deploy steps deploy, fixed when the run is created (stored on the run):
+ * the newest version of each manifest set named by a deploy step, and of each config set in
+ * the run's environment.
+ */
+export const DeployPinsSchema = z.object({
+  manifestSets: z.record(z.string(), z.number().int()),
+  configSets: z.record(z.string(), z.object({ id: z.string(), version: z.number().int() })),
+});
+export type DeployPins = z.infer<typeof DeployPinsSchema>;
+
 const base = '/api/v1/workspaces/{workspace}/projects/{project}/releases';
 const tag = 'releases';
 

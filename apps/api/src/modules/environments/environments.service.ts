@@ -44,6 +44,7 @@ function toEnvironment(workspace: string, row: EnvironmentRow): Environment {
       allowSelfApproval: row.allowSelfApproval,
     },
     locked: row.locked,
+    retainReleases: row.retainReleases,
     createdAt: row.createdAt.toISOString(),
     updatedAt: row.updatedAt.toISOString(),
   };
