@@ -29,6 +29,8 @@ const BENCHMARKS: Benchmark[] = [
   { name: 'logs', file: 'bench/log-streaming.ts', args: [], needsCluster: false },
   { name: 'runs', file: 'bench/run-latency.ts', args: [], needsCluster: true },
   { name: 'concurrent', file: 'bench/concurrent-runs.ts', args: [], needsCluster: true },
+  { name: 'deploys', file: 'bench/deploy-latency.ts', args: [], needsCluster: true },
+  { name: 'releases', file: 'bench/release-history.ts', args: [], needsCluster: false },
   {
     name: 'console',
     file: '../console/scripts/console-weight.ts',
