@@ -19,6 +19,8 @@ describe.skipIf(browserSkipReason())('accessibility (axe-core)', () => {
     await page.goto(paths.signIn());
     await page.getByRole('form', { name: 'Sign in' }).waitFor();
     await expectAccessible(page, { label: 'sign-in' });
+    // axe's page-has-heading-one is a best practice it does not fail on: checked here.
+    expect(await page.getByRole('heading', { level: 1, name: 'Slipway' }).count()).toBe(1);
     // The rejected attempt shows its error next to the form.
     await page.getByLabel('Username').fill('admin');
     await page.getByLabel('Password').fill('not-the-password');

@@ -17,10 +17,11 @@ export function SignInCard(props: {
         className="card sign-in-card"
         header={
           <>
-            <div className="brand brand-large">
+            {/* The page's one heading, so screen-reader users land on it (WCAG 2.4.6). */}
+            <h1 className="brand brand-large">
               <img src="/favicon.svg" alt="" width={32} height={32} />
               Slipway
-            </div>
+            </h1>
             <p className="muted">{props.intro}</p>
           </>
         }
