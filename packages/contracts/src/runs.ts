@@ -106,10 +106,12 @@ export const JobRunSchema = z.object({
   name: z.string(),
   stage: z.string(),
   stageIndex: z.number().int(),
-  kind: z.enum(['job', 'approval']),
+  /** `deploy`: a job whose only step is a deploy step, executed by Slipway itself (a release). */
+  kind: z.enum(['job', 'approval', 'deploy']),
   status: WorkStatusSchema,
   attempt: z.number().int(),
-  executor: z.enum(['kubernetes', 'local']).nullable(),
+  /** `deploy`: the engine applies the release itself (no Kubernetes Job, no process). */
+  executor: z.enum(['kubernetes', 'local', 'deploy']).nullable(),
   /** Set when a retry re-used this job's result from an earlier run (its logs stay there). */
   reusedFrom: z.number().int().nullable(),
   message: z.string().nullable(),
