@@ -41,7 +41,7 @@ export function StageGraph(props: {
                     >
                       <span className="run-job-title">
                         {job.name}
-                        {job.kind === 'approval' ? <span className="muted small"> (approval)</span> : null}
+                        {job.kind === 'job' ? null : <span className="muted small"> ({job.kind})</span>}
                       </span>{' '}
                       <RunStatusBadge status={job.status} /> <span className="muted small">{details}</span>{' '}
                       {job.message ? <span className="run-job-message small">{job.message}</span> : null}
