@@ -42,8 +42,12 @@ class ApiError extends Error {
   }
 }
 
-/** The admin kubeconfig of the local control plane (packages/test-cluster/up.sh prints its path last). */
+/**
+ * The admin kubeconfig of the local control plane: the file `SLIPWAY_KUBECONFIG` names, or
+ * else the one packages/test-cluster/up.sh prints last (it starts the cluster or reuses it).
+ */
 async function localKubeconfig(): Promise<string> {
+  if (process.env.SLIPWAY_KUBECONFIG) return readFile(process.env.SLIPWAY_KUBECONFIG, 'utf8');
   const { stdout } = await promisify(execFile)('bash', [path.join(ROOT, 'packages/test-cluster/up.sh')], {
     maxBuffer: 16 * 1024 * 1024,
   });

@@ -1,0 +1,187 @@
+import { execFile } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import type { Release } from '@slipway/contracts';
+import type { V1Deployment } from '@slipway/kube';
+import { adminClient, clusterSkipReason, eventually, TEST_KUBECONFIG_ENV } from '@slipway/kube/testing';
+import {
+  createTestDatabase,
+  freeLoopbackPort,
+  postgresSkipReason,
+  type ServerProcess,
+  startServerProcess,
+  type TestDatabase,
+} from '@slipway/testing';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+const API_DIR = fileURLToPath(new URL('../../', import.meta.url));
+const PASSWORD = 'demo-cluster-test-password';
+const PROJECT = '/api/v1/workspaces/demo/projects/hello';
+
+// The newcomer's walk of the issue: the embedded demo, `./run demo:cluster`, Run with release
+// type `release` to staging, see the release, change config, deploy again, roll back — on the
+// real control plane, through the real server process and the script exactly as documented.
+describe.skipIf(postgresSkipReason() ?? clusterSkipReason())('the demo with a cluster', () => {
+  const kube = adminClient();
+  let database: TestDatabase;
+  let server: ServerProcess;
+  let dataDir: string;
+  let cookie = '';
+  let csrf = '';
+
+  async function api<T>(method: string, url: string, body?: unknown): Promise<T> {
+    const response = await fetch(`${server.baseUrl}${url}`, {
+      method,
+      headers: {
+        cookie,
+        'x-csrf-token': csrf,
+        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+      },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    });
+    const text = await response.text();
+    if (!response.ok) throw new Error(`${method} ${url}: ${response.status} ${text}`);
+    return (text ? JSON.parse(text) : undefined) as T;
+  }
+
+  async function demoCluster(): Promise<string> {
+    const { stdout } = await promisify(execFile)(
+      process.execPath,
+      ['--import', 'tsx', 'scripts/demo-cluster.ts'],
+      {
+        cwd: API_DIR,
+        env: {
+          ...process.env,
+          SLIPWAY_URL: server.baseUrl,
+          SLIPWAY_ADMIN_PASSWORD: PASSWORD,
+          SLIPWAY_KUBECONFIG: process.env[TEST_KUBECONFIG_ENV] ?? '',
+        },
+      },
+    );
+    return stdout;
+  }
+
+  async function runToEnd(environment: string): Promise<{ number: number; status: string }> {
+    const run = await api<{ number: number }>('POST', `${PROJECT}/pipelines/ci/runs`, {
+      releaseType: 'release',
+      environment,
+    });
+    return eventually(
+      `run ${run.number} to end`,
+      async () => {
+        const now = await api<{ number: number; status: string }>(
+          'GET',
+          `${PROJECT}/pipelines/ci/runs/${run.number}`,
+        );
+        return ['succeeded', 'failed', 'cancelled', 'rejected'].includes(now.status) ? now : undefined;
+      },
+      150_000,
+    );
+  }
+
+  async function deployment(): Promise<V1Deployment | null> {
+    return kube.getDeployment('demo-staging', 'hello');
+  }
+
+  beforeAll(async () => {
+    database = await createTestDatabase();
+    dataDir = await mkdtemp(path.join(os.tmpdir(), 'slipway-demo-cluster-'));
+    server = startServerProcess({
+      PORT: String(await freeLoopbackPort()),
+      DATABASE_URL: database.url,
+      SLIPWAY_ADMIN_PASSWORD: PASSWORD,
+      SLIPWAY_DEMO: 'true',
+      SLIPWAY_DATA_DIR: dataDir,
+      SLIPWAY_LOG_LEVEL: 'warn',
+    });
+    await server.waitUntilReady(150_000);
+    const login = await fetch(`${server.baseUrl}/api/v1/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ username: 'admin', password: PASSWORD }),
+    });
+    cookie = login.headers
+      .getSetCookie()
+      .map((c) => c.split(';')[0])
+      .join('; ');
+    csrf = ((await login.json()) as { csrfToken: string }).csrfToken;
+    // The demo is seeded in the background after the server is ready.
+    await eventually('the demo seeded', async () =>
+      (await fetch(`${server.baseUrl}${PROJECT}/pipelines/ci`, { headers: { cookie } })).ok
+        ? true
+        : undefined,
+    );
+  }, 240_000);
+
+  afterAll(async () => {
+    await server?.stop();
+    await database?.drop();
+    if (dataDir) await rm(dataDir, { recursive: true, force: true });
+    for (const namespace of ['demo-staging', 'demo-production']) {
+      await kube.deleteNamespace(namespace).catch(() => undefined);
+    }
+  }, 120_000);
+
+  it('demo:cluster sets up staging, production, the manifest and config sets and the release type; twice changes nothing', async () => {
+    const first = await demoCluster();
+    expect(first).toContain('created cluster "local"');
+    expect(first).toContain('config "hello-config" v1 for staging (ConfigMap hello-config-v1)');
+    expect(first).toMatch(/pipeline "ci" revision 2/);
+    const again = await demoCluster();
+    expect(again).toContain('cluster "local" exists already');
+    expect(again).toContain('pipeline "ci" deploys already');
+    const environments = await api<{ items: Array<{ name: string; production: boolean; cluster: string }> }>(
+      'GET',
+      '/api/v1/workspaces/demo/environments',
+    );
+    expect(
+      environments.items.filter((e) => e.cluster === 'local').map((e) => [e.name, e.production]),
+    ).toEqual([
+      ['staging', false],
+      ['production', true],
+    ]);
+  });
+
+  it('a newcomer deploys, changes config, deploys again and rolls back: image and ConfigMap go back together', async () => {
+    const first = await runToEnd('staging');
+    expect(first.status).toBe('succeeded');
+    const releases = await api<{ items: Release[] }>('GET', `${PROJECT}/releases?environment=staging`);
+    const release1 = releases.items[0];
+    expect(release1).toMatchObject({
+      status: 'succeeded',
+      environment: 'staging',
+      manifestSet: { name: 'hello' },
+    });
+    let live = await deployment();
+    expect(live?.spec?.template.spec?.containers[0]?.image).toBe(
+      `registry.example.com/demo/hello:${first.number}`,
+    );
+    expect(live?.spec?.template.spec?.volumes?.[0]?.configMap?.name).toBe('hello-config-v1');
+
+    await api('POST', `${PROJECT}/config-sets/hello-config/environments/staging/versions`, {
+      data: { 'application.yml': 'greeting: Howdy\naudience: world\n' },
+      message: 'A friendlier greeting',
+    });
+    const second = await runToEnd('staging');
+    expect(second.status).toBe('succeeded');
+    live = await deployment();
+    expect(live?.spec?.template.spec?.volumes?.[0]?.configMap?.name).toBe('hello-config-v2');
+
+    const rollback = await api<Release>('POST', `${PROJECT}/releases/${release1?.number}/rollback`, {
+      message: 'Back to Hello',
+    });
+    expect(rollback.rollbackOf).toBe(release1?.number);
+    await eventually('the rollback to succeed', async () => {
+      const now = await api<Release>('GET', `${PROJECT}/releases/${rollback.number}`);
+      return now.status === 'succeeded' ? now : undefined;
+    });
+    live = await deployment();
+    expect(live?.spec?.template.spec?.containers[0]?.image).toBe(
+      `registry.example.com/demo/hello:${first.number}`,
+    );
+    expect(live?.spec?.template.spec?.volumes?.[0]?.configMap?.name).toBe('hello-config-v1');
+  });
+});
