@@ -5,7 +5,12 @@ import { type JsonSchema, schemaAt, variantsOf } from '../../schema/json-schema.
 import { SchemaForm } from '../form/SchemaForm.tsx';
 import type { CanvasSelection } from './canvas-flow.ts';
 
-const STEP_KEYS: Record<StepKind, string> = { run: 'run', 'build-image': 'buildImage', approval: 'approval' };
+const STEP_KEYS: Record<StepKind, string> = {
+  run: 'run',
+  'build-image': 'buildImage',
+  approval: 'approval',
+  deploy: 'deploy',
+};
 
 interface Target {
   title: string;
