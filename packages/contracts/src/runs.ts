@@ -106,7 +106,8 @@ export const JobRunSchema = z.object({
   name: z.string(),
   stage: z.string(),
   stageIndex: z.number().int(),
-  kind: z.enum(['job', 'approval']),
+  /** `job`: steps in a container; `approval`: a gate; `deploy`: a deploy step, executed by the engine (one step row). */
+  kind: z.enum(['job', 'approval', 'deploy']),
   status: WorkStatusSchema,
   attempt: z.number().int(),
   executor: z.enum(['kubernetes', 'local']).nullable(),
