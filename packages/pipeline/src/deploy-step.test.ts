@@ -217,16 +217,19 @@ describe('a deploy job on the canvas', () => {
     expect(parsePipeline(edited).spec?.stages[1]?.jobs?.[0]?.steps[0]).toMatchObject({
       deploy: { config: ['app-config'] },
     });
-    const switched = canvasEdits.setStepValue(
-      canvasEdits.setStepValue(edited, 1, 2, 0, ['deploy', 'manifests'], undefined),
-      1,
-      2,
-      0,
-      ['deploy', 'path'],
-      'k8s/app.yaml',
-    );
-    expect(parsePipeline(switched).spec?.stages[1]?.jobs?.[2]?.steps[0]).toMatchObject({
-      deploy: { path: 'k8s/app.yaml', image: 'registry.example.com/app:${{ run.number }}' },
+    // Manifests and path replace each other in one edit: the spec stays valid throughout.
+    const switched = canvasEdits.setDeployValue(edited, 1, 2, 0, ['deploy', 'path'], 'k8s/app.yaml');
+    expect(parsePipeline(switched).errors).toEqual([]);
+    expect(parsePipeline(switched).spec?.stages[1]?.jobs?.[2]?.steps[0]).toEqual({
+      name: 'deploy',
+      deploy: { path: 'k8s/app.yaml', image: 'registry.example.com/app:${{ run.number }}', timeout: '5m' },
     });
+    const back = canvasEdits.setDeployValue(switched, 1, 2, 0, ['deploy', 'manifests'], 'web');
+    expect(parsePipeline(back).spec?.stages[1]?.jobs?.[2]?.steps[0]).toMatchObject({
+      deploy: { manifests: 'web', image: 'registry.example.com/app:${{ run.number }}' },
+    });
+    expect(canvasEdits.setDeployValue(back, 1, 2, 0, ['deploy', 'image'], undefined)).not.toContain(
+      'registry.example.com/app',
+    );
   });
 });

@@ -22,6 +22,7 @@ export {
   moveItem,
   moveItemTo,
   removeItem,
+  setDeployValue,
   setField,
   setIn,
 } from './document-edits.ts';
