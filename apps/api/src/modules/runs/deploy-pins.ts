@@ -46,7 +46,7 @@ export async function pinDeploys(
   const { environment, spec } = input;
   if (!environment.clusterId) {
     throw new BadRequestError(
-      `environment "${environment.name}" has no cluster: the run's deploy step${deploys.length === 1 ? '' : 's'} (${deploys.map((job) => `${job.stage} / ${job.name}`).join(', ')}) need one`,
+      `environment "${environment.name}" has no cluster to deploy to (deploy job${deploys.length === 1 ? '' : 's'} ${deploys.map((job) => `${job.stage} / ${job.name}`).join(', ')}): choose an environment on a cluster`,
       [
         {
           field: 'body.environment',
