@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { canvasEdits, setIn } from '@slipway/pipeline';
+import { canvasEdits, newDeployJob, setIn } from '@slipway/pipeline';
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { browserSkipReason, useConsole } from './fixture.ts';
@@ -133,12 +133,59 @@ describe.skipIf(browserSkipReason())('the pipeline canvas', () => {
     await page.getByRole('article', { name: 'Job unit' }).waitFor();
     expect(await readYaml(page)).toBe(expected);
   });
+
+  it('adds a deploy job and edits its deploy step in the properties panel, comments intact', async () => {
+    const { page } = fixture;
+    await fixture.signIn();
+    await createPipeline(page, 'ship', COMMENTED, 'Deploys');
+    await expect.poll(() => readYaml(page)).toBe(COMMENTED);
+
+    await page.getByRole('button', { name: 'Add a deploy job to build' }).click();
+    let expected = canvasEdits.addJob(COMMENTED, 1, newDeployJob(['image']));
+    await expect.poll(() => readYaml(page)).toBe(expected);
+    expect(expected).toContain(
+      '      - name: deploy-1\n        steps:\n          - name: deploy\n            deploy:\n              manifests: app\n',
+    );
+    // Drawn as a deploy node saying what it deploys; its step's properties open at once.
+    const node = page.getByRole('article', { name: 'Deploy job deploy-1' });
+    await node.getByText('manifest set app').waitFor();
+    const panel = page.getByRole('complementary', { name: 'Properties of Step deploy of deploy-1' });
+    const deploy = panel.getByRole('group', { name: 'deploy' });
+    for (const field of ['manifests', 'path', 'image', 'config', 'timeout'])
+      await deploy.getByLabel(field, { exact: true }).waitFor();
+
+    // A repository path replaces the manifest set in one edit (the spec stays valid).
+    await deploy.getByLabel('path', { exact: true }).fill('deploy/');
+    await deploy.getByLabel('path', { exact: true }).press('Enter');
+    expected = canvasEdits.setDeployValue(expected, 1, 1, 0, ['deploy', 'path'], 'deploy/');
+    await expect.poll(() => readYaml(page)).toBe(expected);
+    await node.getByText('repository deploy/').waitFor();
+    await deploy.getByLabel('config', { exact: true }).fill('app-config, flags');
+    await deploy.getByLabel('config', { exact: true }).press('Enter');
+    expected = canvasEdits.setDeployValue(expected, 1, 1, 0, ['deploy', 'config'], ['app-config', 'flags']);
+    await expect.poll(() => readYaml(page)).toBe(expected);
+    // A value the schema refuses is not written.
+    await deploy.getByLabel('timeout', { exact: true }).fill('soon');
+    await deploy.getByLabel('timeout', { exact: true }).press('Enter');
+    await panel
+      .getByRole('alert')
+      .getByText(/timeout/)
+      .waitFor();
+    expect(await readYaml(page)).toBe(expected);
+    for (const comment of COMMENTED.match(/#.*$/gm) ?? []) expect(expected).toContain(comment);
+
+    await page.getByRole('button', { name: 'Save' }).click();
+    await page.getByText(/^Revision 2 by admin/).waitFor();
+    await page.reload();
+    await page.getByRole('article', { name: 'Deploy job deploy-1' }).waitFor();
+    expect(await readYaml(page)).toBe(expected);
+  });
 });
 
-async function createPipeline(page: Page, name: string, spec: string): Promise<void> {
+async function createPipeline(page: Page, name: string, spec: string, workspace = 'Canvas'): Promise<void> {
   await page.getByRole('button', { name: 'Create workspace' }).first().click();
   const ws = page.getByRole('dialog', { name: 'Create workspace' });
-  await ws.getByLabel('Name').fill('Canvas');
+  await ws.getByLabel('Name').fill(workspace);
   await ws.getByRole('button', { name: 'Create workspace' }).click();
   await page.getByRole('button', { name: 'Create project' }).click();
   const project = page.getByRole('dialog', { name: 'Create project' });

@@ -106,7 +106,7 @@ export const JobRunSchema = z.object({
   name: z.string(),
   stage: z.string(),
   stageIndex: z.number().int(),
-  /** `deploy`: a job whose only step is a deploy step, executed by Slipway itself (a release). */
+  /** `job`: steps in a container; `approval`: a gate; `deploy`: a deploy step, executed by the engine (one step row). */
   kind: z.enum(['job', 'approval', 'deploy']),
   status: WorkStatusSchema,
   attempt: z.number().int(),

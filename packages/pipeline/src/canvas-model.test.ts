@@ -29,6 +29,8 @@ const job = (index: number, steps: number) => ({
   timeout: null,
   retries: null,
   when: null,
+  kind: 'job' as const,
+  deploy: null,
   steps: Array.from({ length: steps }, (_, k) => ({ index: k, name: `s${k}`, kind: 'run' as const })),
 });
 

@@ -1,6 +1,6 @@
-import type { PipelineSpec, Stage, Step, When } from './schema.ts';
+import type { Job, PipelineSpec, Stage, Step, When } from './schema.ts';
 
-export type StepKind = 'run' | 'build-image' | 'approval';
+export type StepKind = 'run' | 'build-image' | 'approval' | 'deploy';
 
 export interface CanvasStep {
   index: number;
@@ -16,7 +16,20 @@ export interface CanvasJob {
   retries: number | null;
   /** When the job runs only for some runs: its `when`, in words (see `describeWhen`). */
   when: string | null;
+  /** `deploy`: a job whose (only) step is a deploy step, drawn as a deploy node. */
+  kind: 'job' | 'deploy';
+  /** What a deploy job deploys, for its node; null for other jobs. */
+  deploy: CanvasDeploy | null;
   steps: CanvasStep[];
+}
+
+/** A deploy job's summary on the canvas. */
+export interface CanvasDeploy {
+  /** `manifest set web` or `repository deploy/`. */
+  source: string;
+  image: string | null;
+  config: string[];
+  timeout: string | null;
 }
 
 export interface CanvasStage {
@@ -50,7 +63,38 @@ export function describeWhen(when: When | undefined): string | null {
 export function stepKindOf(step: Step): StepKind {
   if ('run' in step) return 'run';
   if ('buildImage' in step) return 'build-image';
+  if ('deploy' in step) return 'deploy';
   return 'approval';
+}
+
+function deployOf(job: Job): CanvasDeploy | null {
+  const step = job.steps.find((s) => 'deploy' in s);
+  if (!step || !('deploy' in step)) return null;
+  const { deploy } = step;
+  return {
+    source:
+      deploy.manifests !== undefined ? `manifest set ${deploy.manifests}` : `repository ${deploy.path ?? ''}`,
+    image: deploy.image ?? null,
+    config: deploy.config ?? [],
+    timeout: deploy.timeout ?? null,
+  };
+}
+
+/**
+ * A new deploy job for the canvas's "Add deploy job": one deploy step of a manifest set,
+ * named `deploy-<n>` beside the stage's `taken` job names. Its values are a starting point
+ * the properties panel edits.
+ */
+export function newDeployJob(taken: readonly string[]): Job {
+  return {
+    name: uniqueName('deploy', taken, 1),
+    steps: [
+      {
+        name: 'deploy',
+        deploy: { manifests: 'app', image: 'registry.example.com/app:${{ run.number }}', timeout: '5m' },
+      },
+    ],
+  };
 }
 
 /**
@@ -80,6 +124,8 @@ export function toCanvasModel(spec: PipelineSpec): CanvasStage[] {
       timeout: job.timeout ?? null,
       retries: job.retries ?? null,
       when: describeWhen(job.when),
+      kind: job.steps.some((step) => 'deploy' in step) ? 'deploy' : 'job',
+      deploy: deployOf(job),
       steps: job.steps.map((step, k) => ({
         index: k,
         name: step.name ?? stepKindOf(step),

@@ -309,6 +309,19 @@ export function moveItemTo(text: string, from: Path, index: number, to: Path, po
   ].join('\n');
 }
 
+/**
+ * Sets a value of the deploy step at `stepPath` (`['deploy', 'image']`), or removes it with
+ * `undefined`. Setting `manifests` removes `path` and the other way round in the same edit:
+ * a deploy step takes exactly one of them, so switching one for the other never passes
+ * through a spec that does not validate (where the canvas would turn read-only).
+ */
+export function setDeployValue(text: string, stepPath: Path, path: Path, value: unknown): string {
+  const next = setIn(text, [...stepPath, ...path], value);
+  const key = path.length === 2 && path[0] === 'deploy' ? path[1] : undefined;
+  const other = key === 'manifests' ? 'path' : key === 'path' ? 'manifests' : undefined;
+  return other && value !== undefined ? setIn(next, [...stepPath, 'deploy', other], undefined) : next;
+}
+
 // The canvas's vocabulary on top of the generic edits.
 export const canvasEdits = {
   addStage: (text: string, stage: unknown, position?: number) =>
@@ -341,4 +354,7 @@ export const canvasEdits = {
     setIn(text, ['stages', stage, ...path], value),
   setStepValue: (text: string, stage: number, job: number, step: number, path: Path, value: unknown) =>
     setIn(text, ['stages', stage, 'jobs', job, 'steps', step, ...path], value),
+  /** A deploy step's value; `manifests` and `path` replace each other (see setDeployValue). */
+  setDeployValue: (text: string, stage: number, job: number, step: number, path: Path, value: unknown) =>
+    setDeployValue(text, ['stages', stage, 'jobs', job, 'steps', step], path, value),
 };

@@ -1,5 +1,6 @@
 export {
   type CanvasBox,
+  type CanvasDeploy,
   type CanvasJob,
   type CanvasLayout,
   type CanvasMetrics,
@@ -7,6 +8,7 @@ export {
   type CanvasStep,
   describeWhen,
   layoutCanvas,
+  newDeployJob,
   type StepKind,
   stepKindOf,
   toCanvasModel,
@@ -20,6 +22,7 @@ export {
   moveItem,
   moveItemTo,
   removeItem,
+  setDeployValue,
   setField,
   setIn,
 } from './document-edits.ts';
@@ -30,6 +33,7 @@ export { type ParameterError, parametersFor, resolveRunParameters } from './run-
 export {
   type Approval,
   approvalsOf,
+  DEFAULT_DEPLOY_TIMEOUT_SECONDS,
   DEFAULT_STEP_IMAGE,
   durationSeconds,
   type PlanContext,

@@ -31,7 +31,7 @@ describe('parsePipeline', () => {
         column: 13,
         path: 'stages[1].jobs[0].steps[0]',
         message:
-          "unknown step type 'buidl-image' — did you mean 'build-image'?; a step is one of: run, build-image, approval",
+          "unknown step type 'buidl-image' — did you mean 'build-image'?; a step is one of: run, build-image, approval, deploy",
       },
     ]);
   });

@@ -9,8 +9,13 @@ import { EXPRESSION, unknownVariable } from './variables.ts';
 import { keepWrittenText } from './written-text.ts';
 
 /** Step kinds as people name them, with the YAML key each uses. */
-const STEP_TYPES = { run: 'run', 'build-image': 'buildImage', approval: 'approval' } as const;
-const STEP_KEYS = new Set(['run', 'buildImage', 'build-image', 'approval']);
+const STEP_TYPES = {
+  run: 'run',
+  'build-image': 'buildImage',
+  approval: 'approval',
+  deploy: 'deploy',
+} as const;
+const STEP_KEYS = new Set(['run', 'buildImage', 'build-image', 'approval', 'deploy']);
 const STEP_COMMON_KEYS = new Set(['name', 'image', 'env']);
 
 /** What the workspace adds to the checks of a spec. */
@@ -66,7 +71,7 @@ function stepKind(step: unknown): { kind?: keyof typeof STEP_TYPES; unknown?: st
       kind:
         typeKey === 'buildImage' || typeKey === 'build-image'
           ? 'build-image'
-          : (typeKey as 'run' | 'approval'),
+          : (typeKey as 'run' | 'approval' | 'deploy'),
     };
   return { unknown: keys.find((k) => !STEP_COMMON_KEYS.has(k)) ?? '' };
 }
@@ -117,8 +122,8 @@ export function parsePipeline(text: string, options: ParseOptions = {}): ParseRe
           at(
             path,
             unknown
-              ? `unknown step type '${unknown}'${didYouMean(unknown, Object.keys(STEP_TYPES))}; a step is one of: run, build-image, approval`
-              : 'a step needs one of: run, build-image, approval',
+              ? `unknown step type '${unknown}'${didYouMean(unknown, Object.keys(STEP_TYPES))}; a step is one of: run, build-image, approval, deploy`
+              : 'a step needs one of: run, build-image, approval, deploy',
             unknown || undefined,
           );
         });
@@ -139,7 +144,9 @@ export function parsePipeline(text: string, options: ParseOptions = {}): ParseRe
         );
         const kind = stepKind(stepData).kind;
         const schema =
-          kind === 'build-image' ? BuildImageSchema : StepSchema.options[kind === 'approval' ? 2 : 0];
+          kind === 'build-image'
+            ? BuildImageSchema
+            : StepSchema.options[kind === 'approval' ? 2 : kind === 'deploy' ? 3 : 0];
         const target =
           kind === 'build-image'
             ? ((stepData as Record<string, unknown>).buildImage ??
@@ -186,7 +193,9 @@ export function parsePipeline(text: string, options: ParseOptions = {}): ParseRe
   const more: SpecError[] = [];
   for (const problem of checkSemantics(data, options.roles))
     more.push({
-      ...locate(doc, lineCounter, problem.path),
+      ...(problem.atKey
+        ? locate(doc, lineCounter, problem.path.slice(0, -1), String(problem.path.at(-1)))
+        : locate(doc, lineCounter, problem.path)),
       path: formatPath(problem.path),
       message: problem.message,
     });

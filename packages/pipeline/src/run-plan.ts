@@ -54,8 +54,14 @@ export interface PlannedStep {
  * container: it renders the manifests with the run's values, applies them and follows the
  * rollout. Values keep their `${{ }}` expressions: the engine fills them when it deploys
  * (the commit of a manual run is known only after its checkout).
+ *
+ * Its `PlannedJob` has `kind: 'deploy'` and `steps: []` (nothing for a container to run; no
+ * checkout either): the run's job row has one step row, named `name`, which the engine
+ * moves through pending → running → succeeded/failed with the deploy.
  */
 export interface PlannedDeploy {
+  /** The step's name (default `deploy`): the name of the job row's one step row. */
+  name: string;
   /** A manifest set of the project by name (the version pinned when the run was created)… */
   manifests: string | undefined;
   /** …or a path (file or directory) in the repository, read at the run's commit. */
@@ -243,7 +249,7 @@ function planSteps(job: Job, inherited: RawEnv, scope: PlanScope) {
   const taken = new Set<string>();
   const steps: PlannedStep[] = [];
   for (const [index, step] of job.steps.entries()) {
-    if ('approval' in step) continue;
+    if ('approval' in step || 'deploy' in step) continue;
     const name = stepName(step, index, taken);
     const problems: string[] = [];
     const env = { ...inherited, ...('env' in step ? step.env : {}) };
@@ -288,6 +294,43 @@ interface PlanScope {
   problems: string[];
 }
 
+/** Default of `deploy.timeout`: how long a rollout may take, in seconds. */
+export const DEFAULT_DEPLOY_TIMEOUT_SECONDS = 300;
+
+/**
+ * The job's deploy step as planned, or undefined when it has none. Every `${{ }}` of the
+ * image must name a variable the run has and that is not secret (the image is recorded with
+ * the release); it is kept as written, filled by the engine when it deploys.
+ */
+function deployOf(job: Job, scope: PlanScope): PlannedDeploy | undefined {
+  const step = job.steps.find((s) => 'deploy' in s);
+  if (!step || !('deploy' in step)) return undefined;
+  const { deploy } = step;
+  const name = step.name ?? 'deploy';
+  const image = deploy.image;
+  for (const [index, part] of (image ?? '').split(EXPRESSION).entries()) {
+    if (index % 2 === 0) {
+      if (part.includes('${{'))
+        scope.problems.push(`step '${name}': unterminated expression in image "${image}": missing "}}"`);
+      continue;
+    }
+    const resolved = scope.resolve(part);
+    if ('error' in resolved) scope.problems.push(`step '${name}': ${resolved.error}`);
+    else if (resolved.env.startsWith(SECRET_ENV_PREFIX))
+      scope.problems.push(
+        `step '${name}': a secret parameter cannot be part of the image (\${{ ${part} }}): the image is recorded with the release`,
+      );
+  }
+  return {
+    name,
+    manifests: deploy.manifests,
+    path: deploy.path,
+    image,
+    config: deploy.config ?? [],
+    timeoutSeconds: deploy.timeout ? durationSeconds(deploy.timeout) : DEFAULT_DEPLOY_TIMEOUT_SECONDS,
+  };
+}
+
 function approvalOf(job: Job): Approval | undefined {
   const step = job.steps.find((s) => 'approval' in s);
   return step && 'approval' in step ? normaliseApproval(step.approval) : undefined;
@@ -317,7 +360,9 @@ export function approvalsOf(spec: PipelineSpec): Map<string, Approval> {
 
 /**
  * Why a spec cannot run as written, or undefined. An approval step must be a job's only
- * step: a job's steps run without pause in one pod, so a gate cannot sit between them.
+ * step: a job's steps run without pause in one pod, so a gate cannot sit between them. A
+ * deploy step too: the engine executes it, not the job's pod. (Saving checks the deploy
+ * rule already; this catches a stored or template-expanded spec.)
  */
 export function unrunnableReason(spec: PipelineSpec): string | undefined {
   for (const stage of spec.stages) {
@@ -325,6 +370,10 @@ export function unrunnableReason(spec: PipelineSpec): string | undefined {
       const approvals = job.steps.filter((s) => 'approval' in s).length;
       if (approvals > 0 && approvals < job.steps.length) {
         return `stage '${stage.name}', job '${job.name}': an approval step must be the job's only step (or use a stage-level approval)`;
+      }
+      const deploys = job.steps.filter((s) => 'deploy' in s).length;
+      if (deploys > 0 && job.steps.length > 1) {
+        return `stage '${stage.name}', job '${job.name}': a deploy step must be the job's only step`;
       }
     }
   }
@@ -371,18 +420,20 @@ export function planRun(spec: PipelineSpec, context: PlanContext): PlannedJob[] 
       // Problems of a job that does not run do not stop the run.
       const scope: PlanScope = { resolve, values, problems: [] };
       const env = { ...spec.env, ...stage.env, ...job.env };
+      const deploy = approval ? undefined : deployOf(job, scope);
       jobs.push({
         stage: stage.name,
         stageIndex,
         name: job.name,
-        kind: approval ? 'approval' : 'job',
+        kind: approval ? 'approval' : deploy ? 'deploy' : 'job',
         runs,
         timeoutSeconds: job.timeout ? durationSeconds(job.timeout) : undefined,
         retries: job.retries ?? 0,
         resources: job.resources ?? {},
         credentials: [...new Set([...stageCredentials, ...(job.credentials ?? [])])],
-        steps: approval ? [] : planSteps(job, env, scope),
+        steps: approval || deploy ? [] : planSteps(job, env, scope),
         approval,
+        ...(deploy ? { deploy } : {}),
       });
       if (runs) problems.push(...scope.problems.map((p) => `stage '${stage.name}', job '${job.name}', ${p}`));
     }

@@ -109,7 +109,64 @@ const ApprovalStepSchema = z.strictObject({
   approval: ApprovalSchema,
 });
 
-export const StepSchema = z.union([RunStepSchema, BuildImageStepSchema, ApprovalStepSchema]);
+/** A slug as Slipway names things (manifest sets, config sets): what Kubernetes allows in a DNS label. */
+const SlugNameSchema = z
+  .string()
+  .min(1)
+  .max(63)
+  .regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, {
+    message: 'must be lowercase letters, digits and "-", starting and ending with a letter or digit',
+  });
+
+/** `deploy/`, `k8s/app.yaml`: relative, inside the repository (no `..`, no leading `/`). */
+const RepositoryPathSchema = z
+  .string()
+  .min(1)
+  .refine((path) => !path.startsWith('/') && !path.split(/[\\/]/).includes('..'), {
+    message: 'must be a path relative to the repository root, without ".."',
+  });
+
+export const DeploySchema = z
+  .strictObject({
+    manifests: SlugNameSchema.optional().describe(
+      'A manifest set of the project, by name: its newest version when the run is created is deployed',
+    ),
+    path: RepositoryPathSchema.optional().describe(
+      'Or a file or directory of YAML manifests in the repository (relative), read at the run’s commit',
+    ),
+    image: z
+      .string()
+      .min(1)
+      .optional()
+      .describe(
+        'The image to deploy, ${{ release.image }} in the manifests; may use ${{ }} variables (e.g. ${{ run.number }})',
+      ),
+    config: z
+      .array(SlugNameSchema)
+      .optional()
+      .describe(
+        'Config sets by name: each is deployed as the immutable ConfigMap <set>-v<version> of the run’s environment, ${{ release.config.<set> }} in the manifests',
+      ),
+    timeout: DurationSchema.describe(
+      'How long the rollout may take before the deploy fails: 90s, 5m (default 5m)',
+    ).optional(),
+  })
+  .describe(
+    'Deploy to the run’s environment: render the manifests, apply them (server-side apply) and follow the rollout. Exactly one of manifests or path; the job’s only step',
+  );
+export type Deploy = z.infer<typeof DeploySchema>;
+
+const DeployStepSchema = z.strictObject({
+  name: IdentifierSchema.describe('The step’s name (default: deploy)').optional(),
+  deploy: DeploySchema,
+});
+
+export const StepSchema = z.union([
+  RunStepSchema,
+  BuildImageStepSchema,
+  ApprovalStepSchema,
+  DeployStepSchema,
+]);
 export type Step = z.infer<typeof StepSchema>;
 
 const QUANTITY = /^\d+(\.\d+)?(m|k|Ki|M|Mi|G|Gi|T|Ti)?$/;

@@ -14,6 +14,8 @@ import { parameterEnvName, secretEnvName } from './variables.ts';
 export interface SemanticProblem {
   path: PathSegment[];
   message: string;
+  /** Point at the key of the last path segment (`deploy:`) rather than at its value. */
+  atKey?: boolean;
 }
 
 /** Indexes of names that already appeared earlier in the list (the first one is fine). */
@@ -280,8 +282,11 @@ export function checkSemantics(data: unknown, roles?: readonly string[]): Semant
       checkWhen(valid(WhenSchema, job.when), jobPath, context, problems);
       // An image with a schema error is still an image: its own error says what is wrong.
       const jobHasImage = job.image !== undefined;
-      asList(job.steps).forEach((rawStep, k) => {
+      const rawSteps = asList(job.steps);
+      rawSteps.forEach((rawStep, k) => {
         checkRole(asRecord(rawStep)?.approval, [...jobPath, 'steps', k, 'approval']);
+        if (asRecord(rawStep)?.deploy !== undefined)
+          checkDeploy(asRecord(rawStep)?.deploy, [...jobPath, 'steps', k], rawSteps.length, problems);
         const step = valid(StepSchema, rawStep);
         if (step && 'run' in step && !step.image && !jobHasImage) {
           problems.push({
@@ -293,4 +298,39 @@ export function checkSemantics(data: unknown, roles?: readonly string[]): Semant
     });
   });
   return problems;
+}
+
+/**
+ * A deploy step: the only step of its job (the engine, not a container, executes that job,
+ * as with an approval step), exactly one of `manifests` and `path`, each config set once.
+ */
+function checkDeploy(
+  rawDeploy: unknown,
+  stepPath: PathSegment[],
+  stepCount: number,
+  problems: SemanticProblem[],
+): void {
+  if (stepCount > 1)
+    problems.push({
+      path: stepPath,
+      message: 'a deploy step must be its job’s only step: put it in a job of its own',
+    });
+  const deploy = asRecord(rawDeploy);
+  if (!deploy) return;
+  const path = [...stepPath, 'deploy'];
+  if ((deploy.manifests === undefined) === (deploy.path === undefined))
+    problems.push({
+      path,
+      atKey: true,
+      message:
+        deploy.manifests === undefined
+          ? 'a deploy step needs manifests (a manifest set) or path (manifests in the repository)'
+          : 'a deploy step takes manifests or path, not both',
+    });
+  const config = asList(deploy.config);
+  for (const index of duplicates(config.map((name) => (typeof name === 'string' ? name : undefined))))
+    problems.push({
+      path: [...path, 'config', index],
+      message: `config set '${String(config[index])}' is named twice`,
+    });
 }

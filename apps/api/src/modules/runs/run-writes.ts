@@ -1,4 +1,4 @@
-import type { RunStatus, StoredRunEvent } from '@slipway/contracts';
+import type { DeployPins, RunStatus, StoredRunEvent } from '@slipway/contracts';
 import { Prisma } from '@slipway/db';
 import type { Transition } from './engine/run-transitions.ts';
 
@@ -150,6 +150,8 @@ export interface RunInsert {
   idempotencyKey: string | null;
   idempotencyFingerprint: string | null;
   retryOf: number | null;
+  /** What the run's deploy steps deploy (see deploy-pins.ts); null when no deploy job runs. */
+  deployPins: DeployPins | null;
   status: RunStatus;
 }
 
@@ -167,11 +169,12 @@ export function createRunStatement(run: RunInsert, jobs: readonly JobInsert[], c
       RETURNING run_counter)`,
     Prisma.sql`created AS (INSERT INTO "pipeline_runs" (id, pipeline_id, number, revision, spec, release_type,
       environment_id, environment_name, parameters, secret_values, ref, commit_sha, trigger, triggered_by_id,
-      triggered_by_name, idempotency_key, idempotency_fingerprint, retry_of, status)
+      triggered_by_name, idempotency_key, idempotency_fingerprint, retry_of, deploy_pins, status)
       SELECT ${run.id}::uuid, ${run.pipelineId}::uuid, run_counter, ${run.revision}::int, ${run.spec},
         ${run.releaseType}, ${run.environmentId}::uuid, ${run.environmentName}, ${JSON.stringify(run.parameters)}::jsonb,
         ${run.secretValues}, ${run.ref}, ${run.commitSha}, ${run.trigger}, ${run.triggeredById}::uuid,
-        ${run.triggeredByName}, ${run.idempotencyKey}, ${run.idempotencyFingerprint}, ${run.retryOf}::int, ${run.status}
+        ${run.triggeredByName}, ${run.idempotencyKey}, ${run.idempotencyFingerprint}, ${run.retryOf}::int,
+        ${run.deployPins === null ? null : JSON.stringify(run.deployPins)}::jsonb, ${run.status}
       FROM counter RETURNING number)`,
     ...[...insertsOfJobs(run.id, jobs), insertOfEvents(run.id, [{ type: 'run', status: run.status }])].map(
       (part, index) => Prisma.sql`w${Prisma.raw(String(index))} AS (${part})`,

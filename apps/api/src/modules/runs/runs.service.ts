@@ -34,6 +34,8 @@ import { invalidSpec } from '../../lib/spec-errors.ts';
 import type { AccessService, ProjectRef } from '../access/access.service.ts';
 import type { EnvironmentsRepo } from '../environments/environments.repo.ts';
 import type { PipelinesService } from '../pipelines/pipelines.service.ts';
+import { createDeployPinsRepo, type DeployPinsRepo } from './deploy-pins.repo.ts';
+import { pinDeploys } from './deploy-pins.ts';
 import { type CredentialResolver, credentialsOfRun } from './engine/run-credentials.ts';
 import { type GateRefusal, gateRefusal } from './gate-decisions.ts';
 import { CHECKOUT_STEP, parseRunSpec } from './run-spec.ts';
@@ -80,8 +82,11 @@ export function createRunsService(deps: {
   customRoles: (workspaceId: string) => Promise<ReadonlyMap<string, readonly Permission[]>>;
   /** Tells this process's engine a run needs attention now (other replicas hear `runs.announce`). */
   wake: (runId: string) => void;
+  /** The newest manifest and config versions (default: read with the runs repo's client). */
+  deployPins?: DeployPinsRepo;
 }) {
   const { runs, pipelines, access } = deps;
+  const deployPinsRepo = deps.deployPins ?? createDeployPinsRepo(runs.prisma);
 
   /** The run needs the engine's attention: here, and on the leading replica if that is another. */
   async function announce(runId: string) {
@@ -207,8 +212,10 @@ export function createRunsService(deps: {
     return view(existing);
   }
 
+  /** A job's step rows: none for a gate, the deploy step's one for a deploy job (no checkout). */
   function stepsOf(job: PlannedJob, withCheckout: boolean) {
     if (job.kind === 'approval') return [];
+    if (job.deploy) return [job.deploy.name];
     const names = job.steps.map((s) => s.name);
     return withCheckout ? [CHECKOUT_STEP, ...names] : names;
   }
@@ -299,6 +306,13 @@ export function createRunsService(deps: {
         })),
       );
     }
+    const deployPins = await pinDeploys(deployPinsRepo, {
+      spec,
+      plan,
+      projectId: project.id,
+      environment,
+      retryOf: input.retry?.of.deployPins,
+    });
     const fromStage = input.retry?.fromStage;
     if (fromStage !== undefined && !plan.some((j) => j.stage === fromStage)) {
       throw new BadRequestError(`the run has no stage "${fromStage}"`, [
@@ -380,6 +394,7 @@ export function createRunsService(deps: {
           idempotencyKey: input.idempotencyKey ?? null,
           idempotencyFingerprint: fingerprint,
           retryOf: input.retry?.of.number ?? null,
+          deployPins,
           status: 'queued',
         },
         jobs,

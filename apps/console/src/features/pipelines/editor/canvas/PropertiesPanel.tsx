@@ -1,11 +1,16 @@
-import { type CanvasStage, type EditPath, type StepKind, setIn } from '@slipway/pipeline';
+import { type CanvasStage, type EditPath, type StepKind, setDeployValue, setIn } from '@slipway/pipeline';
 import { Link } from 'react-router';
 import { paths } from '../../../../app/paths.ts';
 import { type JsonSchema, schemaAt, variantsOf } from '../../schema/json-schema.ts';
 import { SchemaForm } from '../form/SchemaForm.tsx';
 import type { CanvasSelection } from './canvas-flow.ts';
 
-const STEP_KEYS: Record<StepKind, string> = { run: 'run', 'build-image': 'buildImage', approval: 'approval' };
+const STEP_KEYS: Record<StepKind, string> = {
+  run: 'run',
+  'build-image': 'buildImage',
+  approval: 'approval',
+  deploy: 'deploy',
+};
 
 interface Target {
   title: string;
@@ -14,6 +19,8 @@ interface Target {
   exclude: string[];
   path: EditPath;
   anchor: string;
+  /** How a value at `path` (relative to the target) is written into the text. */
+  write: (text: string, path: EditPath, value: unknown) => string;
 }
 
 /** The schema and place in the document of what is selected. */
@@ -30,7 +37,14 @@ function targetOf(
     // A stage holds either jobs (drawn on the canvas) or an approval gate.
     const exclude = stage.approval ? ['jobs'] : ['jobs', 'approval'];
     return schema
-      ? { title: `Stage ${stage.name}`, schema, exclude, path: ['stages', stage.index], anchor: 'stages' }
+      ? {
+          title: `Stage ${stage.name}`,
+          schema,
+          exclude,
+          path: ['stages', stage.index],
+          anchor: 'stages',
+          write: setAt(['stages', stage.index]),
+        }
       : null;
   }
   const job = stage.jobs[selection.job];
@@ -39,7 +53,14 @@ function targetOf(
   if (selection.kind === 'job') {
     const schema = schemaAt(root, ['stages', 'jobs']);
     return schema
-      ? { title: `Job ${job.name}`, schema, exclude: ['steps'], path: jobPath, anchor: 'stages.jobs' }
+      ? {
+          title: `Job ${job.name}`,
+          schema,
+          exclude: ['steps'],
+          path: jobPath,
+          anchor: 'stages.jobs',
+          write: setAt(jobPath),
+        }
       : null;
   }
   const step = job.steps[selection.step];
@@ -47,15 +68,26 @@ function targetOf(
   if (!step || !steps) return null;
   const key = STEP_KEYS[step.kind];
   const schema = variantsOf(steps).find((variant) => variant.required?.includes(key));
+  const stepPath = [...jobPath, 'steps', step.index];
   return schema
     ? {
         title: `Step ${step.name} of ${job.name}`,
         schema,
         exclude: [],
-        path: [...jobPath, 'steps', step.index],
+        path: stepPath,
         anchor: `stages.jobs.steps.${key}`,
+        // A deploy step's manifests and path replace each other in one edit.
+        write:
+          step.kind === 'deploy'
+            ? (text, path, value) => setDeployValue(text, stepPath, path, value)
+            : setAt(stepPath),
       }
     : null;
+}
+
+/** Writes values below `base` with the comment-preserving setIn. */
+function setAt(base: EditPath): Target['write'] {
+  return (text, path, value) => setIn(text, [...base, ...path], value);
 }
 
 function valueAt(raw: unknown, path: EditPath): Record<string, unknown> {
@@ -110,7 +142,7 @@ export function PropertiesPanel(props: {
         value={valueAt(props.raw, target.path)}
         exclude={target.exclude}
         readOnly={props.readOnly}
-        onSet={(path, value) => props.edit((text) => setIn(text, [...target.path, ...path], value))}
+        onSet={(path, value) => props.edit((text) => target.write(text, path, value))}
       />
     </aside>
   );

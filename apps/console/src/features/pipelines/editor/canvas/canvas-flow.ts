@@ -9,8 +9,11 @@ export type CanvasSelection =
   | null;
 
 export type StageNode = Node<{ stage: CanvasStage; stageCount: number }, 'stage'>;
-export type JobNode = Node<{ stage: CanvasStage; job: CanvasJob; stages: readonly CanvasStage[] }, 'job'>;
-export type PipelineNode = StageNode | JobNode;
+type JobData = { stage: CanvasStage; job: CanvasJob; stages: readonly CanvasStage[] };
+export type JobNode = Node<JobData, 'job'>;
+/** A job whose only step is a deploy step: drawn with what it deploys instead of a step list. */
+export type DeployJobNode = Node<JobData, 'deploy'>;
+export type PipelineNode = StageNode | JobNode | DeployJobNode;
 
 // Sizes the node components are styled to (canvas styles in styles.css use the same numbers).
 export const CANVAS_METRICS: CanvasMetrics = {
@@ -57,7 +60,7 @@ export function toFlow(
       if (!box) return;
       nodes.push({
         id: jobNodeId(s, j),
-        type: 'job',
+        type: job.kind === 'deploy' ? 'deploy' : 'job',
         parentId: stageNodeId(s),
         extent: 'parent',
         position: { x: box.x, y: box.y },
@@ -65,7 +68,7 @@ export function toFlow(
         height: box.height,
         data: { stage, job, stages },
         ariaRole: 'article',
-        ariaLabel: `Job ${job.name}`,
+        ariaLabel: `${job.kind === 'deploy' ? 'Deploy job' : 'Job'} ${job.name}`,
         selected:
           selection !== null && selection.kind !== 'stage' && selection.stage === s && selection.job === j,
         draggable: false,

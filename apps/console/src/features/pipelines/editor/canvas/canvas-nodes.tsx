@@ -1,7 +1,7 @@
-import { canvasEdits, uniqueName } from '@slipway/pipeline';
+import { type CanvasJob, type CanvasStage, canvasEdits, newDeployJob, uniqueName } from '@slipway/pipeline';
 import { Handle, type NodeProps, Position } from '@xyflow/react';
 import { createContext, type MouseEvent, type ReactNode, useContext } from 'react';
-import type { CanvasSelection, JobNode, StageNode } from './canvas-flow.ts';
+import type { CanvasSelection, DeployJobNode, JobNode, StageNode } from './canvas-flow.ts';
 
 /** What the nodes may do: every change is an edit of the YAML text through canvasEdits. */
 export interface CanvasActions {
@@ -100,6 +100,22 @@ export function StageNodeView({ data, selected }: NodeProps<StageNode>) {
                 +
               </NodeButton>
             ) : null}
+            {!stage.approval ? (
+              <NodeButton
+                label={`Add a deploy job to ${stage.name}`}
+                onClick={() =>
+                  edit((text) => canvasEdits.addJob(text, s, newDeployJob(stage.jobs.map((j) => j.name))), {
+                    // The deploy step itself: its properties are what a new deploy job needs set.
+                    kind: 'step',
+                    stage: s,
+                    job: stage.jobs.length,
+                    step: 0,
+                  })
+                }
+              >
+                ⇪
+              </NodeButton>
+            ) : null}
             <NodeButton
               label={`Move stage ${stage.name} left`}
               disabled={s === 0}
@@ -140,9 +156,10 @@ export function StageNodeView({ data, selected }: NodeProps<StageNode>) {
   );
 }
 
-export function JobNodeView({ data, selected }: NodeProps<JobNode>) {
+/** A job's name (selects it) and its buttons: move within or across stages, remove. */
+function JobHeader(props: { stage: CanvasStage; job: CanvasJob; stages: readonly CanvasStage[] }) {
   const { editable, edit, select } = useContext(CanvasActionsContext);
-  const { stage, job, stages } = data;
+  const { stage, job, stages } = props;
   const s = stage.index;
   const j = job.index;
   const only = stage.jobs.length < 2;
@@ -157,63 +174,73 @@ export function JobNodeView({ data, selected }: NodeProps<JobNode>) {
     });
   };
   return (
+    <div className="flow-job-header">
+      <button
+        type="button"
+        className="flow-title nodrag"
+        onClick={(event) => {
+          event.stopPropagation();
+          select({ kind: 'job', stage: s, job: j });
+        }}
+      >
+        {job.name}
+      </button>
+      {editable ? (
+        <span className="flow-actions">
+          <NodeButton
+            label={`Move job ${job.name} up`}
+            disabled={j === 0}
+            onClick={() =>
+              edit((text) => canvasEdits.moveJob(text, s, j, j - 1), { kind: 'job', stage: s, job: j - 1 })
+            }
+          >
+            ↑
+          </NodeButton>
+          <NodeButton
+            label={`Move job ${job.name} down`}
+            disabled={j === stage.jobs.length - 1}
+            onClick={() =>
+              edit((text) => canvasEdits.moveJob(text, s, j, j + 1), { kind: 'job', stage: s, job: j + 1 })
+            }
+          >
+            ↓
+          </NodeButton>
+          <NodeButton
+            label={`Move job ${job.name} to the previous stage`}
+            disabled={!canMoveTo(s - 1)}
+            onClick={() => moveToStage(s - 1)}
+          >
+            ⇤
+          </NodeButton>
+          <NodeButton
+            label={`Move job ${job.name} to the next stage`}
+            disabled={!canMoveTo(s + 1)}
+            onClick={() => moveToStage(s + 1)}
+          >
+            ⇥
+          </NodeButton>
+          <NodeButton
+            label={`Remove job ${job.name}`}
+            disabled={only}
+            title={only ? 'A stage needs at least one job' : undefined}
+            onClick={() => edit((text) => canvasEdits.removeJob(text, s, j), null)}
+          >
+            ×
+          </NodeButton>
+        </span>
+      ) : null}
+    </div>
+  );
+}
+
+export function JobNodeView({ data, selected }: NodeProps<JobNode>) {
+  const { editable, edit, select } = useContext(CanvasActionsContext);
+  const { stage, job, stages } = data;
+  const s = stage.index;
+  const j = job.index;
+  return (
     <div className={`flow-job${selected ? ' flow-selected' : ''}`}>
-      <div className="flow-job-header">
-        <button
-          type="button"
-          className="flow-title nodrag"
-          onClick={(event) => {
-            event.stopPropagation();
-            select({ kind: 'job', stage: s, job: j });
-          }}
-        >
-          {job.name}
-        </button>
-        {editable ? (
-          <span className="flow-actions">
-            <NodeButton
-              label={`Move job ${job.name} up`}
-              disabled={j === 0}
-              onClick={() =>
-                edit((text) => canvasEdits.moveJob(text, s, j, j - 1), { kind: 'job', stage: s, job: j - 1 })
-              }
-            >
-              ↑
-            </NodeButton>
-            <NodeButton
-              label={`Move job ${job.name} down`}
-              disabled={j === stage.jobs.length - 1}
-              onClick={() =>
-                edit((text) => canvasEdits.moveJob(text, s, j, j + 1), { kind: 'job', stage: s, job: j + 1 })
-              }
-            >
-              ↓
-            </NodeButton>
-            <NodeButton
-              label={`Move job ${job.name} to the previous stage`}
-              disabled={!canMoveTo(s - 1)}
-              onClick={() => moveToStage(s - 1)}
-            >
-              ⇤
-            </NodeButton>
-            <NodeButton
-              label={`Move job ${job.name} to the next stage`}
-              disabled={!canMoveTo(s + 1)}
-              onClick={() => moveToStage(s + 1)}
-            >
-              ⇥
-            </NodeButton>
-            <NodeButton
-              label={`Remove job ${job.name}`}
-              disabled={only}
-              title={only ? 'A stage needs at least one job' : undefined}
-              onClick={() => edit((text) => canvasEdits.removeJob(text, s, j), null)}
-            >
-              ×
-            </NodeButton>
-          </span>
-        ) : null}
-      </div>
+      <JobHeader stage={stage} job={job} stages={stages} />
       <div className="muted small flow-image">{job.image ?? 'no image'}</div>
       <Condition of={`Job ${job.name}`} when={job.when} />
       <ol className="flow-steps" aria-label={`Steps of ${job.name}`}>
@@ -290,4 +317,45 @@ export function JobNodeView({ data, selected }: NodeProps<JobNode>) {
   );
 }
 
-export const nodeTypes = { stage: StageNodeView, job: JobNodeView };
+/**
+ * A deploy job: what it deploys (manifest set or repository path, config sets) and its
+ * image instead of a step list; its one step opens the deploy step's properties. It takes
+ * no other step (a deploy step is its job's only step).
+ */
+export function DeployJobNodeView({ data, selected }: NodeProps<DeployJobNode>) {
+  const { select } = useContext(CanvasActionsContext);
+  const { stage, job, stages } = data;
+  const step = job.steps[0];
+  const deploy = job.deploy;
+  return (
+    <div className={`flow-job flow-deploy${selected ? ' flow-selected' : ''}`}>
+      <JobHeader stage={stage} job={job} stages={stages} />
+      <div className="muted small flow-image" title={deploy?.source}>
+        <span className="flow-deploy-badge">deploy</span> {deploy?.source}
+        {deploy && deploy.config.length > 0 ? ` · config ${deploy.config.join(', ')}` : ''}
+      </div>
+      <Condition of={`Deploy job ${job.name}`} when={job.when} />
+      {step ? (
+        <div className="flow-step">
+          <button
+            type="button"
+            className="flow-step-name nodrag"
+            aria-label={`Deploy step ${step.name} of ${job.name}`}
+            onClick={(event) => {
+              event.stopPropagation();
+              select({ kind: 'step', stage: stage.index, job: job.index, step: step.index });
+            }}
+          >
+            {step.name}
+            {deploy?.timeout ? <span className="muted small"> within {deploy.timeout}</span> : null}
+          </button>
+        </div>
+      ) : null}
+      <div className="muted small flow-image" title={deploy?.image ?? undefined}>
+        {deploy?.image ? `image ${deploy.image}` : 'image as the manifests say'}
+      </div>
+    </div>
+  );
+}
+
+export const nodeTypes = { stage: StageNodeView, job: JobNodeView, deploy: DeployJobNodeView };
