@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { CoreV1Api, RbacAuthorizationV1Api } from '@kubernetes/client-node';
+import { CoreV1Api, KubernetesObjectApi } from '@kubernetes/client-node';
 import { createKubeClient, type KubeClient } from '../src/index.ts';
 
 export const TEST_KUBECONFIG_ENV = 'SLIPWAY_TEST_KUBECONFIG';
@@ -31,6 +31,19 @@ export async function createTestNamespace(client: KubeClient, prefix = 't'): Pro
     metadata: { name, labels: { 'slipway.dev/test': 'true' } },
   });
   return name;
+}
+
+/** The admin kubeconfig, but pointing at a local port nothing listens on (a cluster that is down). */
+export async function unreachableKubeconfig(): Promise<string> {
+  const net = await import('node:net');
+  const port = await new Promise<number>((resolve) => {
+    const server = net.createServer();
+    server.listen(0, '127.0.0.1', () => {
+      const { port: free } = server.address() as import('node:net').AddressInfo;
+      server.close(() => resolve(free));
+    });
+  });
+  return testKubeconfig().replace(/server: https:\/\/127\.0\.0\.1:\d+/, `server: https://127.0.0.1:${port}`);
 }
 
 /**
@@ -64,16 +77,15 @@ export async function serviceAccountKubeconfig(client: KubeClient, namespace: st
   });
 }
 
-/** Deletes a ClusterRole or ClusterRoleBinding of a test; one that is gone already is fine. */
-export async function deleteClusterRbac(
+/** Deletes a cluster-scoped object of a test (ClusterRole, CustomResourceDefinition…); one already gone is fine. */
+export async function deleteClusterScoped(
   client: KubeClient,
-  kind: 'ClusterRole' | 'ClusterRoleBinding',
-  name: string,
+  ref: { apiVersion: string; kind: string; name: string },
 ): Promise<void> {
-  const rbac = client.kubeConfig.makeApiClient(RbacAuthorizationV1Api);
-  const deletion =
-    kind === 'ClusterRole' ? rbac.deleteClusterRole({ name }) : rbac.deleteClusterRoleBinding({ name });
-  await deletion.catch(() => undefined);
+  const objects = KubernetesObjectApi.makeApiClient(client.kubeConfig);
+  await objects
+    .delete({ apiVersion: ref.apiVersion, kind: ref.kind, metadata: { name: ref.name } })
+    .catch(() => undefined);
 }
 
 /** Polls until `check` returns a value (not undefined), or fails with the last state seen. */

@@ -1,12 +1,12 @@
 import { randomBytes } from 'node:crypto';
-import net from 'node:net';
 import {
   adminClient,
   clusterSkipReason,
   createTestNamespace,
-  deleteClusterRbac,
+  deleteClusterScoped,
   serviceAccountKubeconfig,
   testKubeconfig,
+  unreachableKubeconfig,
 } from '@slipway/kube/testing';
 import { postgresSkipReason } from '@slipway/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -130,24 +130,15 @@ describe.skipIf(postgresSkipReason() || clusterSkipReason())(
           (await admin.request({ method: 'DELETE', url: `/api/v1/clusters/weak-${suffix}` })).statusCode,
         ).toBe(204);
       } finally {
-        await deleteClusterRbac(kube, 'ClusterRoleBinding', name);
-        await deleteClusterRbac(kube, 'ClusterRole', name);
+        const rbac = 'rbac.authorization.k8s.io/v1';
+        await deleteClusterScoped(kube, { apiVersion: rbac, kind: 'ClusterRoleBinding', name });
+        await deleteClusterScoped(kube, { apiVersion: rbac, kind: 'ClusterRole', name });
         await kube.deleteNamespace(namespace);
       }
     });
 
     it('reports an unreachable cluster as a failed check within the time bound', async () => {
-      const port = await new Promise<number>((resolve) => {
-        const server = net.createServer();
-        server.listen(0, '127.0.0.1', () => {
-          const { port: p } = server.address() as net.AddressInfo;
-          server.close(() => resolve(p));
-        });
-      });
-      const kubeconfig = testKubeconfig().replace(
-        /server: https:\/\/127\.0\.0\.1:\d+/,
-        `server: https://127.0.0.1:${port}`,
-      );
+      const kubeconfig = await unreachableKubeconfig();
       expect((await register({ name: 'gone', kubeconfig })).statusCode).toBe(201);
       const started = Date.now();
       const check = (await admin.request({ method: 'POST', url: '/api/v1/clusters/gone/check' })).json();
