@@ -47,6 +47,8 @@ import {
   type EnvironmentsService,
 } from './modules/environments/environments.service.ts';
 import { registerHealthRoutes } from './modules/health/health.routes.ts';
+import { registerKubernetesSchemaRoutes } from './modules/kubernetes-schema/kubernetes-schema.routes.ts';
+import { createKubernetesSchemaService } from './modules/kubernetes-schema/kubernetes-schema.service.ts';
 import { registerMeRoutes } from './modules/me/me.routes.ts';
 import { createMeService } from './modules/me/me.service.ts';
 import { createTokensRepo } from './modules/me/tokens.repo.ts';
@@ -291,6 +293,11 @@ export async function buildApp(deps: AppDeps): Promise<SlipwayApp> {
     clients: clusterClients,
     guard: activeRunsGuard,
   });
+  const kubernetesSchema = createKubernetesSchemaService({
+    workspaces,
+    environments: createEnvironmentsRepo(db.prisma),
+    clients: clusterClients,
+  });
   const me = createMeService({ tokens: createTokensRepo(db.prisma), access, workspaces, projects });
   const users = createUsersService({ users: createUsersRepo(db.prisma), access, authChanged: auth.changed });
   const membersRepo = createMembersRepo(db.prisma);
@@ -314,6 +321,7 @@ export async function buildApp(deps: AppDeps): Promise<SlipwayApp> {
   registerWorkspaceRoutes(app, { workspaces });
   registerClusterRoutes(app, { clusters });
   registerEnvironmentRoutes(app, { environments });
+  registerKubernetesSchemaRoutes(app, { kubernetesSchema });
   registerCredentialRoutes(app, { credentials });
   registerMeRoutes(app, { me, auth });
   registerOidcRoutes(app, {
