@@ -50,6 +50,7 @@ import {
   type EnvironmentsService,
 } from './modules/environments/environments.service.ts';
 import { registerHealthRoutes } from './modules/health/health.routes.ts';
+import { createManifestDryRun } from './modules/manifests/dry-run.ts';
 import { createManifestsRepo } from './modules/manifests/manifests.repo.ts';
 import { registerManifestRoutes } from './modules/manifests/manifests.routes.ts';
 import { createManifestsService } from './modules/manifests/manifests.service.ts';
@@ -348,7 +349,14 @@ export async function buildApp(deps: AppDeps): Promise<SlipwayApp> {
   });
   registerPipelineRoutes(app, { pipelines });
   registerManifestRoutes(app, {
-    manifests: createManifestsService({ manifests: createManifestsRepo(db.prisma), projects }),
+    manifests: createManifestsService({
+      manifests: createManifestsRepo(db.prisma),
+      projects,
+      dryRun: createManifestDryRun({
+        environments: createEnvironmentsRepo(db.prisma),
+        clients: clusterClients,
+      }),
+    }),
   });
   registerConfigRoutes(app, {
     config: createConfigService({ config: createConfigRepo(db.prisma), projects }),

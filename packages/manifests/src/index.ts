@@ -1,3 +1,4 @@
+export { fieldPosition } from './locate.ts';
 export {
   type ManifestObject,
   type ManifestsResult,

@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { isKnownPlaceholder, parseManifests, placeholdersOf, renderManifests } from './index.ts';
+import {
+  fieldPosition,
+  isKnownPlaceholder,
+  parseManifests,
+  placeholdersOf,
+  renderManifests,
+} from './index.ts';
 
 const deployment = `apiVersion: apps/v1
 kind: Deployment
@@ -247,10 +253,75 @@ describe('placeholders', () => {
 
   it('lists every placeholder with where it is', () => {
     expect(placeholdersOf({ 'web.yaml': deployment })).toEqual([
-      { name: 'params.replicas', file: 'web.yaml', line: 6, column: 13 },
-      { name: 'release.image', file: 'web.yaml', line: 11, column: 18 },
-      { name: 'environment.name', file: 'web.yaml', line: 14, column: 29 },
-      { name: 'release.config.app-config', file: 'web.yaml', line: 18, column: 19 },
+      { name: 'params.replicas', file: 'web.yaml', line: 6, column: 13, path: 'spec.replicas', whole: true },
+      {
+        name: 'release.image',
+        file: 'web.yaml',
+        line: 11,
+        column: 18,
+        path: 'spec.template.spec.containers[0].image',
+        whole: true,
+      },
+      {
+        name: 'environment.name',
+        file: 'web.yaml',
+        line: 14,
+        column: 29,
+        path: 'spec.template.spec.containers[0].env[0].value',
+        whole: false,
+      },
+      {
+        name: 'release.config.app-config',
+        file: 'web.yaml',
+        line: 18,
+        column: 19,
+        path: 'spec.template.spec.volumes[0].configMap.name',
+        whole: true,
+      },
     ]);
+  });
+});
+
+describe('fieldPosition', () => {
+  const files = {
+    'web.yaml': `${service}---\n${deployment.replace('  name: web\n', '  name: web\n  annotations:\n    example.com/owner: shop\n')}`,
+  };
+  const [, found] = parseManifests(files).objects;
+  const web = found ?? { file: '', line: 0, column: 0 };
+
+  it('finds a field of an object by its Kubernetes path, list items and dotted keys included', () => {
+    expect(web.line).toBe(9);
+    const image = 'spec.template.spec.containers[0].image';
+    expect(fieldPosition(files, web, image)).toEqual({ line: 21, column: 11, path: image });
+    expect(fieldPosition(files, web, '.spec.replicas')).toEqual({
+      line: 16,
+      column: 3,
+      path: 'spec.replicas',
+    });
+    expect(fieldPosition(files, web, 'metadata.annotations.example.com/owner')).toEqual({
+      line: 14,
+      column: 5,
+      path: 'metadata.annotations.example.com/owner',
+    });
+  });
+
+  it('follows the list item selectors of server-side apply to an index path', () => {
+    expect(
+      fieldPosition(files, web, '.spec.template.spec.containers[name="web"].env[name="GREETING"].value'),
+    ).toEqual({
+      line: 24,
+      column: 15,
+      path: 'spec.template.spec.containers[0].env[0].value',
+    });
+    expect(fieldPosition(files, web, '.spec.template.spec.containers[name="api"].image')).toMatchObject({
+      line: 19,
+      path: 'spec.template.spec.containers',
+    });
+  });
+
+  it('stops at the deepest part found, and knows no object it cannot find', () => {
+    expect(fieldPosition(files, web, 'spec.replicaz')).toEqual({ line: 15, column: 1, path: 'spec' });
+    expect(fieldPosition(files, { file: 'web.yaml', line: 2, column: 1 }, 'spec')).toBeUndefined();
+    expect(fieldPosition(files, { file: 'other.yaml', line: 1, column: 1 }, 'spec')).toBeUndefined();
   });
 });

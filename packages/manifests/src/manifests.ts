@@ -90,15 +90,23 @@ export function renderManifests(
 
 /**
  * Every placeholder used (well-formed names, known or not), with where: for save-time
- * checks and the editor.
+ * checks and the editor. `path` is the object's field holding it (`spec.replicas`) and
+ * `whole` tells a plain scalar that is only this placeholder (its type comes from the value).
  */
 export function placeholdersOf(
   files: Readonly<Record<string, string>>,
-): Array<{ name: string; file: string; line: number; column: number }> {
+): Array<{ name: string; file: string; line: number; column: number; path: string; whole: boolean }> {
   return readFiles(files).flatMap((document) =>
     scanPlaceholders(document)
       .filter((found) => !found.problem || found.problem.startsWith('unknown placeholder'))
-      .map(({ name, file, line, column }) => ({ name, file, line, column })),
+      .map(({ name, file, line, column, path, whole, isKey, node }) => ({
+        name,
+        file,
+        line,
+        column,
+        path,
+        whole: whole && !isKey && node.type === 'PLAIN',
+      })),
   );
 }
 

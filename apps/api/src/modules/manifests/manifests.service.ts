@@ -1,20 +1,21 @@
 import type { ManifestProblem } from '@slipway/contracts';
 import { isUniqueViolation } from '@slipway/db';
-import { type ManifestObject, parseManifests } from '@slipway/manifests';
+import { parseManifests } from '@slipway/manifests';
 import type { Actor } from '../../lib/actor.ts';
 import { BadRequestError, ConflictError, NotFoundError } from '../../lib/errors.ts';
 import type { ProjectsService } from '../projects/projects.service.ts';
 import type { ManifestFileMap, ManifestsRepo } from './manifests.repo.ts';
 
 /**
- * Checks objects against an environment's cluster without changing it (server-side dry run);
- * the problems found, each at its object's file and line. Throws the API's errors for an
- * unknown environment (404) or one without a cluster (400).
+ * Checks manifest files (already free of problems of their own) against an environment's
+ * cluster without changing it (server-side dry run); the problems found, each at its file
+ * and line. Throws the API's errors for an unknown environment (404), one without a cluster
+ * (400) or a cluster that cannot be reached (502/504).
  */
 export type ManifestDryRun = (
   workspaceId: string,
   environment: string,
-  objects: ManifestObject[],
+  files: Readonly<Record<string, string>>,
 ) => Promise<ManifestProblem[]>;
 
 /**
@@ -200,9 +201,9 @@ export function createManifestsService(deps: {
       body: { files: ManifestFileMap; environment?: string | undefined },
     ) {
       const row = await projects.authorize(actor, workspace, project, 'project.read');
-      const { objects, problems } = parseManifests(body.files);
+      const { problems } = parseManifests(body.files);
       if (problems.length === 0 && body.environment !== undefined && deps.dryRun)
-        problems.push(...(await deps.dryRun(row.workspaceId, body.environment, objects)));
+        problems.push(...(await deps.dryRun(row.workspaceId, body.environment, body.files)));
       return { valid: problems.length === 0, problems };
     },
   };
