@@ -100,13 +100,19 @@ describe.skipIf(postgresSkipReason())('config sets API', () => {
     expect(events).toHaveLength(3);
   });
 
-  it('refuses a save from an older base version with 409', async () => {
+  it('refuses a save from an older base version with 409, from a future one with 400', async () => {
     const stale = await post(admin, versionsOf('app-config', 'staging'), {
       data: { A: '1' },
       baseVersion: 1,
     });
     expect(stale.statusCode).toBe(409);
     expect(stale.json().details).toEqual([{ field: 'body.baseVersion', message: 'latest is 2' }]);
+    const ahead = await post(admin, versionsOf('app-config', 'staging'), {
+      data: { A: '1' },
+      baseVersion: 3,
+    });
+    expect(ahead.statusCode).toBe(400);
+    expect(ahead.json().details).toEqual([{ field: 'body.baseVersion', message: 'latest is 2' }]);
   });
 
   it('diffs two versions key by key', async () => {

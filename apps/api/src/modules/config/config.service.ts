@@ -1,6 +1,7 @@
 import { type ConfigEntryChange, configMapNameOf } from '@slipway/contracts';
 import { isForeignKeyViolation, isUniqueViolation } from '@slipway/db';
 import type { Actor } from '../../lib/actor.ts';
+import { baseVersionError } from '../../lib/base-version.ts';
 import { ConflictError, NotFoundError } from '../../lib/errors.ts';
 import type { ProjectsService } from '../projects/projects.service.ts';
 import type { ConfigEntries, ConfigLatestRow, ConfigRepo } from './config.repo.ts';
@@ -186,9 +187,10 @@ export function createConfigService(deps: { config: ConfigRepo; projects: Projec
       );
       if (!result) throw new NotFoundError(`config set "${name}" not found in project "${project}"`);
       if (!result.saved)
-        throw new ConflictError(
-          `version ${result.latest} of config set "${name}" in environment "${environment}" is the newest, not version ${body.baseVersion}, which this edit started from; reload, merge and save again`,
-          [{ field: 'body.baseVersion', message: `latest is ${result.latest}` }],
+        throw baseVersionError(
+          `config set "${name}" in environment "${environment}"`,
+          body.baseVersion ?? 0,
+          result.latest,
         );
       return { version: result.version, configMapName: configMapNameOf(name, result.version) };
     },

@@ -92,6 +92,12 @@ describe.skipIf(postgresSkipReason())('manifest sets API', () => {
     });
     expect(stale.statusCode).toBe(409);
     expect(stale.json().details).toEqual([{ field: 'body.baseVersion', message: 'latest is 2' }]);
+    const ahead = await post(admin, `${base}/hist/versions`, {
+      files: { 'a.yaml': SERVICE },
+      baseVersion: 7,
+    });
+    expect(ahead.statusCode).toBe(400);
+    expect(ahead.json().message).toBe('manifest set "hist" has no version 7');
     const versions = await get(admin, `${base}/hist/versions`);
     expect(
       versions.json().items.map((v: { version: number; paths: string[] }) => [v.version, v.paths]),

@@ -2,6 +2,7 @@ import type { ManifestProblem } from '@slipway/contracts';
 import { isUniqueViolation } from '@slipway/db';
 import { parseManifests } from '@slipway/manifests';
 import type { Actor } from '../../lib/actor.ts';
+import { baseVersionError } from '../../lib/base-version.ts';
 import { BadRequestError, ConflictError, NotFoundError } from '../../lib/errors.ts';
 import type { ProjectsService } from '../projects/projects.service.ts';
 import type { ManifestFileMap, ManifestsRepo } from './manifests.repo.ts';
@@ -130,18 +131,8 @@ export function createManifestsService(deps: {
     ) {
       const { set } = await findOrThrow(actor, workspace, project, name, 'config.edit');
       checked(body.files);
-      const conflict = (latest: number) =>
-        new ConflictError(
-          `version ${latest} of manifest set "${name}" was saved after version ${body.baseVersion}, which this edit started from; reload, merge and save again`,
-          [{ field: 'body.baseVersion', message: `latest is ${latest}` }],
-        );
-      if (body.baseVersion !== undefined && body.baseVersion !== set.latestVersion) {
-        if (body.baseVersion > set.latestVersion)
-          throw new BadRequestError(`manifest set "${name}" has no version ${body.baseVersion}`, [
-            { field: 'body.baseVersion', message: `latest is ${set.latestVersion}` },
-          ]);
-        throw conflict(set.latestVersion);
-      }
+      if (body.baseVersion !== undefined && body.baseVersion !== set.latestVersion)
+        throw baseVersionError(`manifest set "${name}"`, body.baseVersion, set.latestVersion);
       const version = await manifests.addVersion(
         set.id,
         body.baseVersion,
@@ -151,7 +142,7 @@ export function createManifestsService(deps: {
       if (version === null) {
         const latest = await manifests.find(set.projectId, name);
         if (!latest) throw new NotFoundError(`manifest set "${name}" not found in project "${project}"`);
-        throw conflict(latest.latestVersion);
+        throw baseVersionError(`manifest set "${name}"`, body.baseVersion ?? 0, latest.latestVersion);
       }
       return { version };
     },
