@@ -49,7 +49,10 @@ import {
   createEnvironmentsService,
   type EnvironmentsService,
 } from './modules/environments/environments.service.ts';
+import { ensureDeployer } from './modules/environments/namespaces.ts';
 import { registerHealthRoutes } from './modules/health/health.routes.ts';
+import { registerKubernetesSchemaRoutes } from './modules/kubernetes-schema/kubernetes-schema.routes.ts';
+import { createKubernetesSchemaService } from './modules/kubernetes-schema/kubernetes-schema.service.ts';
 import { createManifestDryRun } from './modules/manifests/dry-run.ts';
 import { createManifestsRepo } from './modules/manifests/manifests.repo.ts';
 import { registerManifestRoutes } from './modules/manifests/manifests.routes.ts';
@@ -298,6 +301,11 @@ export async function buildApp(deps: AppDeps): Promise<SlipwayApp> {
     clients: clusterClients,
     guard: activeRunsGuard,
   });
+  const kubernetesSchema = createKubernetesSchemaService({
+    workspaces,
+    environments: createEnvironmentsRepo(db.prisma),
+    clients: clusterClients,
+  });
   const me = createMeService({ tokens: createTokensRepo(db.prisma), access, workspaces, projects });
   const users = createUsersService({ users: createUsersRepo(db.prisma), access, authChanged: auth.changed });
   const membersRepo = createMembersRepo(db.prisma);
@@ -321,6 +329,7 @@ export async function buildApp(deps: AppDeps): Promise<SlipwayApp> {
   registerWorkspaceRoutes(app, { workspaces });
   registerClusterRoutes(app, { clusters });
   registerEnvironmentRoutes(app, { environments });
+  registerKubernetesSchemaRoutes(app, { kubernetesSchema });
   registerCredentialRoutes(app, { credentials });
   registerMeRoutes(app, { me, auth });
   registerOidcRoutes(app, {
@@ -355,6 +364,8 @@ export async function buildApp(deps: AppDeps): Promise<SlipwayApp> {
       dryRun: createManifestDryRun({
         environments: createEnvironmentsRepo(db.prisma),
         clients: clusterClients,
+        // Environments made before deployers existed get theirs here (idempotent).
+        prepare: ensureDeployer,
       }),
     }),
   });

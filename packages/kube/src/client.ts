@@ -78,9 +78,18 @@ export function createKubeClient(source: ClusterSource, options: { timeoutMs?: n
 }
 
 function clientWith(kc: KubeConfig, options: { timeoutMs?: number }): KubeClient {
+  // One client per user acted as, so its discovery cache is reused across a deploy's calls.
+  const actingAs = new Map<string, KubeClient>();
   return {
     ...clientOf(kc, options),
-    impersonating: (user: string) => clientWith(impersonatedConfig(kc, user), options),
+    impersonating: (user: string) => {
+      let client = actingAs.get(user);
+      if (!client) {
+        client = clientWith(impersonatedConfig(kc, user), options);
+        actingAs.set(user, client);
+      }
+      return client;
+    },
   };
 }
 

@@ -124,6 +124,7 @@ describe.skipIf(clusterSkipReason())('deploy operations against the local contro
       subjects: [{ kind: 'ServiceAccount', name: DEPLOYER_SERVICE_ACCOUNT, namespace }],
     });
     const deployer = kube.impersonating(deployerUser(namespace));
+    expect(kube.impersonating(deployerUser(namespace))).toBe(deployer);
     expect(deployerUser(namespace)).toBe(`system:serviceaccount:${namespace}:slipway-deployer`);
 
     await eventually(

@@ -1,5 +1,4 @@
 import { randomBytes } from 'node:crypto';
-import { DEPLOYER_SERVICE_ACCOUNT } from '@slipway/kube';
 import { adminClient, clusterSkipReason, eventually, testKubeconfig } from '@slipway/kube/testing';
 import { postgresSkipReason } from '@slipway/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -66,19 +65,6 @@ describe.skipIf(postgresSkipReason() || clusterSkipReason())('manifest validatio
       const response = await client.request({ method: 'POST', url, payload });
       if (response.statusCode !== 201) throw new Error(`${url}: ${response.statusCode} ${response.body}`);
     }
-    // The deployer identity, as environments get it (idempotent when they already have it).
-    await kube.applyObject({
-      apiVersion: 'v1',
-      kind: 'ServiceAccount',
-      metadata: { name: DEPLOYER_SERVICE_ACCOUNT, namespace },
-    });
-    await kube.applyObject({
-      apiVersion: 'rbac.authorization.k8s.io/v1',
-      kind: 'RoleBinding',
-      metadata: { name: DEPLOYER_SERVICE_ACCOUNT, namespace },
-      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'edit' },
-      subjects: [{ kind: 'ServiceAccount', name: DEPLOYER_SERVICE_ACCOUNT, namespace }],
-    });
   });
   afterAll(async () => {
     await kube.deleteNamespace(namespace).catch(() => undefined);
