@@ -96,8 +96,12 @@ describe.skipIf(postgresSkipReason())('config sets API', () => {
       configMapName: 'app-config-v1',
     });
     expect((await get(admin, `${versionsOf('app-config', 'staging')}/9`)).statusCode).toBe(404);
-    const events = await t.db.prisma.auditEvent.findMany({ where: { action: 'createConfigVersion' } });
+    const events = await t.db.prisma.auditEvent.findMany({
+      where: { action: 'createConfigVersion' },
+      orderBy: { occurredAt: 'asc' },
+    });
     expect(events).toHaveLength(3);
+    expect(events[1]?.detail).toMatchObject({ changes: { latestVersion: { before: 1, after: 2 } } });
   });
 
   it('refuses a save from an older base version with 409, from a future one with 400', async () => {

@@ -1,6 +1,7 @@
 import { type ConfigEntryChange, configMapNameOf } from '@slipway/contracts';
 import { isForeignKeyViolation, isUniqueViolation } from '@slipway/db';
 import type { Actor } from '../../lib/actor.ts';
+import { noteChanges } from '../../lib/audit-note.ts';
 import { baseVersionError } from '../../lib/base-version.ts';
 import { ConflictError, NotFoundError } from '../../lib/errors.ts';
 import type { ProjectsService } from '../projects/projects.service.ts';
@@ -192,6 +193,9 @@ export function createConfigService(deps: { config: ConfigRepo; projects: Projec
           body.baseVersion ?? 0,
           result.latest,
         );
+      noteChanges({ latestVersion: result.version - 1 }, { latestVersion: result.version }, [
+        'latestVersion',
+      ]);
       return { version: result.version, configMapName: configMapNameOf(name, result.version) };
     },
 

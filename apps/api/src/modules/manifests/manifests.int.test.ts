@@ -86,6 +86,14 @@ describe.skipIf(postgresSkipReason())('manifest sets API', () => {
     });
     expect(second.statusCode).toBe(201);
     expect(second.json()).toEqual({ version: 2 });
+    const audited = await t.db.prisma.auditEvent.findFirstOrThrow({
+      where: { action: 'createManifestVersion' },
+    });
+    expect(audited.detail).toMatchObject({
+      fields: expect.arrayContaining(['files', 'message', 'baseVersion']),
+      changes: { latestVersion: { before: 1, after: 2 } },
+    });
+    expect(JSON.stringify(audited.detail)).not.toContain('apiVersion');
     const stale = await post(admin, `${base}/hist/versions`, {
       files: { 'a.yaml': SERVICE },
       baseVersion: 1,

@@ -2,6 +2,7 @@ import type { ManifestProblem } from '@slipway/contracts';
 import { isUniqueViolation } from '@slipway/db';
 import { parseManifests } from '@slipway/manifests';
 import type { Actor } from '../../lib/actor.ts';
+import { noteChanges } from '../../lib/audit-note.ts';
 import { baseVersionError } from '../../lib/base-version.ts';
 import { BadRequestError, ConflictError, NotFoundError } from '../../lib/errors.ts';
 import type { ProjectsService } from '../projects/projects.service.ts';
@@ -144,6 +145,7 @@ export function createManifestsService(deps: {
         if (!latest) throw new NotFoundError(`manifest set "${name}" not found in project "${project}"`);
         throw baseVersionError(`manifest set "${name}"`, body.baseVersion ?? 0, latest.latestVersion);
       }
+      noteChanges({ latestVersion: version - 1 }, { latestVersion: version }, ['latestVersion']);
       return { version };
     },
 
