@@ -1,5 +1,11 @@
 import { randomBytes } from 'node:crypto';
-import { adminClient, clusterSkipReason, eventually, testKubeconfig } from '@slipway/kube/testing';
+import {
+  adminClient,
+  clusterSkipReason,
+  createTestNamespace,
+  eventually,
+  testKubeconfig,
+} from '@slipway/kube/testing';
 import { postgresSkipReason } from '@slipway/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildTestApp, type SignedInClient, signIn, type TestApp } from '../../../test/helper.ts';
@@ -66,8 +72,9 @@ describe.skipIf(postgresSkipReason() || clusterSkipReason())('manifest validatio
       if (response.statusCode !== 201) throw new Error(`${url}: ${response.statusCode} ${response.body}`);
     }
   });
+  const namespaces = [namespace];
   afterAll(async () => {
-    await kube.deleteNamespace(namespace).catch(() => undefined);
+    for (const name of namespaces) await kube.deleteNamespace(name).catch(() => undefined);
     await t?.close();
   });
 
@@ -122,6 +129,30 @@ describe.skipIf(postgresSkipReason() || clusterSkipReason())('manifest validatio
       ['role.yaml', 1],
     ]);
     for (const problem of problems) expect(problem.message).toMatch(/forbidden|cannot/i);
+  });
+
+  it('gives an environment made before deployers existed its deployer, then dry-runs as it', async () => {
+    // An environment row on a namespace without the deployer service account.
+    const old = await createTestNamespace(kube, 'old');
+    namespaces.push(old);
+    const workspace = await t.db.prisma.workspace.findUniqueOrThrow({ where: { slug: ws } });
+    const cluster = await t.db.prisma.cluster.findUniqueOrThrow({ where: { name: 'local' } });
+    await t.db.prisma.environment.create({
+      data: { workspaceId: workspace.id, name: 'old', clusterId: cluster.id, namespace: old },
+    });
+    const result = await eventually('the old environment validates', async () => {
+      const response = await validate({ files: { 'svc.yaml': SERVICE }, environment: 'old' });
+      return response.json().valid ? response.json() : undefined;
+    });
+    expect(result).toEqual({ valid: true, problems: [] });
+    expect(
+      await kube.getObject({
+        apiVersion: 'v1',
+        kind: 'ServiceAccount',
+        name: 'slipway-deployer',
+        namespace: old,
+      }),
+    ).not.toBeNull();
   });
 
   it('answers 404 for an unknown environment and 400 for one without a cluster', async () => {
