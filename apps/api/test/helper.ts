@@ -116,4 +116,28 @@ export async function seedWorkspace(
   }
 }
 
+/**
+ * Creates user `username` (password `password`), gives them `role` in one project and signs
+ * them in; fails loudly.
+ */
+export async function signInAsProjectMember(
+  app: TestApp['app'],
+  admin: SignedInClient,
+  target: { workspace: string; project: string; username: string; role: string },
+  password = 'member-test-password',
+): Promise<SignedInClient> {
+  const steps: [string, Record<string, string>][] = [
+    ['/api/v1/users', { username: target.username, password }],
+    [
+      `/api/v1/workspaces/${target.workspace}/projects/${target.project}/members`,
+      { user: target.username, role: target.role },
+    ],
+  ];
+  for (const [url, payload] of steps) {
+    const response = await admin.request({ method: 'POST', url, payload });
+    if (response.statusCode !== 201) throw new Error(`${url}: ${response.statusCode} ${response.body}`);
+  }
+  return signIn(app, target.username, password);
+}
+
 export { until } from './wait.ts';

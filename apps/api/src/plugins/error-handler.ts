@@ -28,10 +28,15 @@ function validationDetails(error: FastifyError & { validation: unknown[] }): Det
     if (issue.keyword === 'unrecognized_keys' && Array.isArray(keys)) {
       return keys.map((key) => ({ field: `${context}${at}.${String(key)}`, message: 'unknown field' }));
     }
+    // A record's key that breaks its rule: zod says only "Invalid key in record" and keeps
+    // the rule's own message (a ConfigMap key's, a manifest path's) in the nested issues.
+    const keyIssues = (issue.params as { issues?: Array<{ message?: unknown }> }).issues;
     const message =
       issue.keyword === 'invalid_type' && /received undefined/.test(issue.message ?? '')
         ? 'is required'
-        : (issue.message ?? 'is invalid');
+        : issue.keyword === 'invalid_key' && Array.isArray(keyIssues) && keyIssues.length > 0
+          ? keyIssues.map((nested) => String(nested.message)).join('; ')
+          : (issue.message ?? 'is invalid');
     return [{ field: `${context}${at}`, message }];
   });
   // One value can break several rules with the same message (a slug both too long and malformed).

@@ -51,6 +51,9 @@ const KUBECONFIG = JSON.stringify({
   contexts: [{ name: 'c', context: { cluster: 'c', user: 'u' } }],
   'current-context': 'c',
 });
+const MANIFEST = 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: m\n';
+const MANIFESTS = (f: Fixture) => `${W(f)}/projects/p/manifest-sets`;
+const CONFIG = (f: Fixture) => `${W(f)}/projects/p/config-sets`;
 const HOOK_SECRET = 'matrix-webhook-secret';
 const PING = JSON.stringify({ zen: 'Design for failure.' });
 
@@ -252,6 +255,55 @@ const ROWS: Row[] = [
     allow: EDITORS,
     request: (f) => send('DELETE', `${W(f)}/projects/p/pipelines/ci2`),
   },
+  // Manifest sets and config sets: read with the project, changed with config.edit.
+  { operationId: 'listManifestSets', allow: VISIBLE, request: (f) => get(MANIFESTS(f)) },
+  { operationId: 'getManifestSet', allow: VISIBLE, request: (f) => get(`${MANIFESTS(f)}/m`) },
+  { operationId: 'listManifestVersions', allow: VISIBLE, request: (f) => get(`${MANIFESTS(f)}/m/versions`) },
+  { operationId: 'getManifestVersion', allow: VISIBLE, request: (f) => get(`${MANIFESTS(f)}/m/versions/1`) },
+  {
+    operationId: 'validateManifests',
+    allow: WRITERS,
+    request: (f) => send('POST', `${MANIFESTS(f)}/validate`, { files: { 'a.yaml': MANIFEST } }),
+  },
+  {
+    operationId: 'createManifestSet',
+    allow: EDITORS,
+    request: (f) => send('POST', MANIFESTS(f), { name: 'created', files: { 'a.yaml': MANIFEST } }),
+  },
+  {
+    operationId: 'createManifestVersion',
+    allow: EDITORS,
+    request: (f) => send('POST', `${MANIFESTS(f)}/m/versions`, { files: { 'a.yaml': MANIFEST } }),
+  },
+  { operationId: 'deleteManifestSet', allow: EDITORS, request: (f) => send('DELETE', `${MANIFESTS(f)}/m2`) },
+  { operationId: 'listConfigSets', allow: VISIBLE, request: (f) => get(CONFIG(f)) },
+  { operationId: 'getConfigSet', allow: VISIBLE, request: (f) => get(`${CONFIG(f)}/c`) },
+  {
+    operationId: 'listConfigVersions',
+    allow: VISIBLE,
+    request: (f) => get(`${CONFIG(f)}/c/environments/e/versions`),
+  },
+  {
+    operationId: 'getConfigVersion',
+    allow: VISIBLE,
+    request: (f) => get(`${CONFIG(f)}/c/environments/e/versions/1`),
+  },
+  {
+    operationId: 'diffConfigVersions',
+    allow: VISIBLE,
+    request: (f) => get(`${CONFIG(f)}/c/environments/e/diff`, { from: '1', to: '1' }),
+  },
+  {
+    operationId: 'createConfigSet',
+    allow: EDITORS,
+    request: (f) => send('POST', CONFIG(f), { name: 'created' }),
+  },
+  {
+    operationId: 'createConfigVersion',
+    allow: EDITORS,
+    request: (f) => send('POST', `${CONFIG(f)}/c/environments/e/versions`, { data: { KEY: 'value' } }),
+  },
+  { operationId: 'deleteConfigSet', allow: EDITORS, request: (f) => send('DELETE', `${CONFIG(f)}/c2`) },
   { operationId: 'listPipelineTemplates', allow: VISIBLE, request: (f) => get(`${W(f)}/pipeline-templates`) },
   { operationId: 'getPipelineTemplate', allow: VISIBLE, request: (f) => get(`${W(f)}/pipeline-templates/t`) },
   {
@@ -499,6 +551,21 @@ describe.skipIf(postgresSkipReason())('route × role matrix', () => {
     for (const name of ['ci', 'ci2'])
       await ok(send('POST', `/api/v1/workspaces/${ws}/projects/p/pipelines`, { name, spec: SPEC }));
     await ok(send('POST', `/api/v1/workspaces/${ws}/projects/p/pipelines`, { name: 'gated', spec: GATED }));
+    for (const name of ['m', 'm2'])
+      await ok(
+        send('POST', `/api/v1/workspaces/${ws}/projects/p/manifest-sets`, {
+          name,
+          files: { 'a.yaml': MANIFEST },
+        }),
+      );
+    for (const name of ['c', 'c2']) {
+      await ok(send('POST', `/api/v1/workspaces/${ws}/projects/p/config-sets`, { name }));
+      await ok(
+        send('POST', `/api/v1/workspaces/${ws}/projects/p/config-sets/${name}/environments/e/versions`, {
+          data: { KEY: 'value' },
+        }),
+      );
+    }
     const webhookIds: string[] = [];
     for (const name of ['hook', 'hook2']) {
       const webhook = await ok(
