@@ -196,6 +196,6 @@ function crashReason(crash: CrashLoop): string {
  * What a release that just succeeded does to the one that was live before it in the same
  * project and environment: `rolled-back` when the new one is a rollback, else `superseded`.
  */
-export function replacedStatus(newRelease: { rollbackOf: number | null }): ReleaseStatus {
+export function replacedStatus(newRelease: { rollbackOf: number | null }): 'superseded' | 'rolled-back' {
   return newRelease.rollbackOf !== null ? 'rolled-back' : 'superseded';
 }
