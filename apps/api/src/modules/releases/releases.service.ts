@@ -162,12 +162,6 @@ export function createReleasesService(deps: {
      */
     async rollback(actor: Actor, workspace: string, project: string, number: number): Promise<Release> {
       const { project: row, release: target } = await findOrThrow(actor, workspace, project, number);
-      if (!ONCE_SUCCEEDED.has(target.status)) {
-        throw new ConflictError(
-          `release ${number} is ${target.status}: only a release that once succeeded can be rolled back to`,
-          [{ field: 'params.number', message: `release ${number} never succeeded` }],
-        );
-      }
       const environment = target.environmentId ? await releases.environmentOf(target.environmentId) : null;
       if (!environment) {
         throw new ConflictError(
@@ -175,16 +169,22 @@ export function createReleasesService(deps: {
           [{ field: 'params.number', message: 'its environment was deleted' }],
         );
       }
-      if (!environment.cluster || !environment.namespace) {
-        throw new BadRequestError(`environment "${environment.name}" has no cluster to deploy to`, [
-          { field: 'params.number', message: `environment "${environment.name}" has no cluster` },
-        ]);
-      }
       await deps.access.requireProject(
         actor,
         row,
         environment.production ? 'deploy.production' : 'deploy.nonproduction',
       );
+      if (!ONCE_SUCCEEDED.has(target.status)) {
+        throw new ConflictError(
+          `release ${number} is ${target.status}: only a release that once succeeded can be rolled back to`,
+          [{ field: 'params.number', message: `release ${number} never succeeded` }],
+        );
+      }
+      if (!environment.cluster || !environment.namespace) {
+        throw new BadRequestError(`environment "${environment.name}" has no cluster to deploy to`, [
+          { field: 'params.number', message: `environment "${environment.name}" has no cluster` },
+        ]);
+      }
       const busy = await releases.deployingIn(row.id, environment.id);
       if (busy) {
         throw new ConflictError(
