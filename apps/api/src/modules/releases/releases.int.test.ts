@@ -324,7 +324,7 @@ describe.skipIf(postgresSkipReason())(
       const objects = await developer.request({ method: 'GET', url: `${RELEASES}/8/objects` });
       expect(objects.json().items[0].yaml).toContain('slipway.dev/release: "8"');
       const audit = await t.db.prisma.auditEvent.findFirst({
-        where: { action: 'rollbackRelease', actorName: 'rel-dev' },
+        where: { action: 'rollbackRelease', actorName: 'rel-dev', statusCode: 201 },
       });
       expect(audit?.detail).toMatchObject({ values: { message: 'bad deploy' } });
     });
