@@ -17,6 +17,7 @@ import {
 } from '@slipway/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
+  ADMIN_PASSWORD,
   buildTestApp,
   type SignedInClient,
   signIn,
