@@ -181,7 +181,7 @@ describe.skipIf(postgresSkipReason() || clusterSkipReason())('releases on the re
       await prisma.configSet.create({ data: { projectId: ids.project, name: 'app-config' } })
     ).id;
     ids.manifestSet = (
-      await prisma.manifestSet.create({ data: { projectId: ids.project, name: 'web', latestVersion: 4 } })
+      await prisma.manifestSet.create({ data: { projectId: ids.project, name: 'web', latestVersion: 5 } })
     ).id;
     deploys = createDeployExecutor({ releases: createReleasesRepo(prisma), controller: () => t.releases });
     t.releases.start();
@@ -286,15 +286,26 @@ describe.skipIf(postgresSkipReason() || clusterSkipReason())('releases on the re
     expect(release.message).toMatch(/Deployment\/.*web.*progress deadline/);
   });
 
+  it('fails a Deployment whose pod is crash-looping, naming the pod and container', async () => {
+    await manifestVersion(4, { 'app.yaml': MANIFESTS('"slipway.dev/test-crash-loop": "true"') });
+    const release = await deploy({ manifests: 4, config: v1 }, 'registry.example.com/shop:crash');
+    expect(release.status).toBe('failed');
+    expect(release.message).toMatch(
+      /pod web-[a-z0-9-]+ container web is crash-looping \(CrashLoopBackOff, \d+ restarts\)/,
+    );
+    const log = (await admin.request({ method: 'GET', url: `${releasesUrl}/${release.number}/log` })).json();
+    expect(log.lines.map((l: { text: string }) => l.text).join('\n')).toContain('BackOff');
+  });
+
   it('refuses a manifest naming another namespace before anything is applied', async () => {
     const other = `${ws}-other`;
     const foreign = `---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: sneaky\n  namespace: ${other}\ndata: {}\n`;
-    await manifestVersion(3, { 'app.yaml': MANIFESTS('', foreign) });
+    await manifestVersion(5, { 'app.yaml': MANIFESTS('', foreign) });
     await kube.apply({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: other } });
     try {
       const before = (await deployment()).metadata?.resourceVersion;
       v2 = { id: v2.id, version: 2 };
-      const release = await deploy({ manifests: 3, config: v2 }, 'registry.example.com/shop:3');
+      const release = await deploy({ manifests: 5, config: v2 }, 'registry.example.com/shop:3');
       expect(release.status).toBe('failed');
       expect(release.message).toContain(`ConfigMap/${other}/sneaky`);
       expect(release.message).toContain('before anything was applied');
