@@ -3,7 +3,7 @@ import { text } from 'node:stream/consumers';
 import type { PlannedDeploy } from '@slipway/pipeline';
 import { postgresSkipReason } from '@slipway/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildTestApp, signIn, type TestApp } from '../../../test/helper.ts';
+import { buildTestApp, signIn, type TestApp, until } from '../../../test/helper.ts';
 import type { JobDispatch } from '../runs/engine/executor.ts';
 import { createDeployExecutor, type DeployExecutor } from './deploy-executor.ts';
 import { createReleasesRepo, type ReleasesRepo } from './releases.repo.ts';
@@ -205,6 +205,26 @@ describe.skipIf(postgresSkipReason())(
       await deploys.executor.stop(ref);
       const observed = await deploys.executor.observe(ref, 1);
       expect(observed).toMatchObject({ state: 'failed', message: 'release 3 failed: cancelled' });
+    });
+
+    it('fails a release on a cluster that does not answer once its timeout has passed, the reason in its log', async () => {
+      const jobRunId = randomUUID();
+      await deploys.executor.start(dispatch(jobRunId, { timeoutSeconds: 1 }));
+      const release = await repo.findByJobRun(jobRunId);
+      if (!release) throw new Error('no release');
+      t.releases.start();
+      const ended = await until('the release to end', async () => {
+        const row = await repo.findById(release.id);
+        return row?.status === 'deploying' ? undefined : row;
+      });
+      await t.releases.stop();
+      expect(ended).toMatchObject({ status: 'failed', phase: 'done' });
+      expect(ended?.message).toMatch(
+        /^the cluster could not be reached within 1s: .*127\.0\.0\.1:1.*\(50[24]\)$/,
+      );
+      const lines = (await repo.logAfter(release.id, 0)).map((line) => line.text);
+      expect(lines.some((line) => line.startsWith('cluster unreachable ('))).toBe(true);
+      expect(lines.at(-1)).toMatch(/^release failed: the cluster could not be reached/);
     });
 
     it('records a failed release naming file and line:column when the manifests do not render', async () => {
