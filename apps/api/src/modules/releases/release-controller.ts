@@ -11,9 +11,9 @@ import {
 } from '@slipway/kube';
 import type { FastifyBaseLogger } from 'fastify';
 import type { ClusterClients } from '../clusters/cluster-clients.ts';
+import { ensureDeployer } from '../environments/namespaces.ts';
 import { createWorkQueue, type WorkResult } from '../runs/engine/work-queue.ts';
 import type { ConfigGc } from './config-gc.ts';
-import { ensureDeployer } from './deployer.ts';
 import { configMapOf, refText, selectorOf, WORKLOAD_KINDS } from './release-labels.ts';
 import {
   type CrashLoop,
