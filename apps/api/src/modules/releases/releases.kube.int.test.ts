@@ -258,6 +258,20 @@ describe.skipIf(postgresSkipReason() || clusterSkipReason())('releases on the re
     expect(names).toContain('app-config-v1');
     const two = (await admin.request({ method: 'GET', url: `${releasesUrl}/2` })).json();
     expect(two.status).toBe('rolled-back');
+    const live = await admin.request({
+      method: 'GET',
+      url: `/api/v1/workspaces/${ws}/environments/staging/live`,
+    });
+    expect(live.statusCode, live.body).toBe(200);
+    expect(live.json().items).toEqual([
+      expect.objectContaining({
+        project: 'shop',
+        live: expect.objectContaining({ number: 3, rollbackOf: 1 }),
+        latest: null,
+        rollout: { state: 'available', message: null },
+        workloads: [expect.objectContaining({ name: 'web', images: ['registry.example.com/shop:1'] })],
+      }),
+    ]);
   });
 
   it('collects ConfigMap versions outside the retention, each deletion audited', async () => {
