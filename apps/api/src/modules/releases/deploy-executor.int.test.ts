@@ -71,6 +71,7 @@ describe.skipIf(postgresSkipReason())(
             ...planned,
           } as PlannedDeploy,
           values: { 'run.number': '7', 'params.replicas': '3' },
+          digests: { 'registry.example.com/shop:7': 'sha256:0123abcd' },
         },
       };
     }

@@ -162,6 +162,7 @@ export function createDeployExecutor(deps: {
         phase: failed ? 'done' : 'pending',
         message: failed ? `not deployed, nothing applied: ${all.join('; ')}`.slice(0, 4000) : null,
         image: image.value || null,
+        imageDigest: deploy.digests?.[image.value] ?? null,
         manifestSetName: setName ?? null,
         manifestVersion: setVersion ?? null,
         manifestPath: deploy.planned.path ?? null,
