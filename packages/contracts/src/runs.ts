@@ -110,7 +110,7 @@ export const JobRunSchema = z.object({
   kind: z.enum(['job', 'approval', 'deploy']),
   status: WorkStatusSchema,
   attempt: z.number().int(),
-  /** `deploy`: the engine applies the release itself (no Kubernetes Job, no process). */
+  /** Where it ran: `kubernetes`, `local`, or `deploy` (a deploy job, executed by the engine; see modules/releases). */
   executor: z.enum(['kubernetes', 'local', 'deploy']).nullable(),
   /** Set when a retry re-used this job's result from an earlier run (its logs stay there). */
   reusedFrom: z.number().int().nullable(),
