@@ -155,6 +155,18 @@ describe.skipIf(postgresSkipReason() ?? clusterSkipReason())('the demo with a cl
       environment: 'staging',
       manifestSet: { name: 'hello' },
     });
+    // The deploy job's step log is the release's deploy log.
+    const log = await eventually('the deploy log archived as the step log', async () => {
+      const response = await fetch(
+        `${server.baseUrl}${PROJECT}/pipelines/ci/runs/${first.number}/jobs/hello/steps/0/log`,
+        {
+          headers: { cookie },
+        },
+      );
+      const text = await response.text();
+      return response.ok && text.includes('release succeeded') ? text : undefined;
+    });
+    expect(log).toMatch(/Deployment.*hello.*created/);
     let live = await deployment();
     expect(live?.spec?.template.spec?.containers[0]?.image).toBe(
       `registry.example.com/demo/hello:${first.number}`,
