@@ -34,6 +34,9 @@ import { createClusterClients } from './modules/clusters/cluster-clients.ts';
 import { createClustersRepo } from './modules/clusters/clusters.repo.ts';
 import { registerClusterRoutes } from './modules/clusters/clusters.routes.ts';
 import { createClustersService } from './modules/clusters/clusters.service.ts';
+import { createConfigRepo } from './modules/config/config.repo.ts';
+import { registerConfigRoutes } from './modules/config/config.routes.ts';
+import { createConfigService } from './modules/config/config.service.ts';
 import { createCredentialsRepo } from './modules/credentials/credentials.repo.ts';
 import { registerCredentialRoutes } from './modules/credentials/credentials.routes.ts';
 import {
@@ -47,6 +50,9 @@ import {
   type EnvironmentsService,
 } from './modules/environments/environments.service.ts';
 import { registerHealthRoutes } from './modules/health/health.routes.ts';
+import { createManifestsRepo } from './modules/manifests/manifests.repo.ts';
+import { registerManifestRoutes } from './modules/manifests/manifests.routes.ts';
+import { createManifestsService } from './modules/manifests/manifests.service.ts';
 import { registerMeRoutes } from './modules/me/me.routes.ts';
 import { createMeService } from './modules/me/me.service.ts';
 import { createTokensRepo } from './modules/me/tokens.repo.ts';
@@ -341,6 +347,12 @@ export async function buildApp(deps: AppDeps): Promise<SlipwayApp> {
     gateRoles: roles.gateRoles,
   });
   registerPipelineRoutes(app, { pipelines });
+  registerManifestRoutes(app, {
+    manifests: createManifestsService({ manifests: createManifestsRepo(db.prisma), projects }),
+  });
+  registerConfigRoutes(app, {
+    config: createConfigService({ config: createConfigRepo(db.prisma), projects }),
+  });
   registerProjectRoutes(app, {
     projects,
     projectImport: createProjectImportService({
