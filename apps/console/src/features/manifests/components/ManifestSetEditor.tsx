@@ -119,7 +119,7 @@ export function ManifestSetEditor(props: {
           setEdited(true);
         }}
         readOnly={!canEdit}
-        readOnlyMessage="You may read these manifests but not change them (that needs project.update)."
+        readOnlyMessage="You may read these manifests but not change them (that needs config.edit)."
         schemaKey={environment ?? BUILT_IN_SCHEMA_KEY}
         kubernetesSchema={kubernetesSchema}
         problems={problems as ManifestProblem[]}

@@ -7,10 +7,11 @@ import type { ListColumn } from '../../../components/page/ListPage.tsx';
 import { useConfirm } from '../../../components/page/use-confirm.tsx';
 
 /**
- * What changing a manifest or config set takes (issue #13: `project.update` to change,
- * `project.read` to read); the console's gates read it, the API enforces it.
+ * What changing a manifest or config set takes: `config.edit` ("change the project's
+ * configuration and manifests"; reading takes `project.read`). The console's gates read it,
+ * the API's manifests and config services enforce it.
  */
-export const SET_EDIT_PERMISSION = 'project.update' satisfies Permission;
+export const SET_EDIT_PERMISSION = 'config.edit' satisfies Permission;
 
 /** The project a set belongs to. */
 export interface ProjectScope {

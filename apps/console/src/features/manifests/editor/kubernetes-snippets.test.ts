@@ -1,3 +1,4 @@
+import { parseManifests } from '@slipway/manifests';
 import { describe, expect, it } from 'vitest';
 import { KUBERNETES_SNIPPETS, snippetsFitAt, snippetText } from './kubernetes-snippets.ts';
 
@@ -21,6 +22,14 @@ describe('Kubernetes snippets', () => {
     for (const text of texts) {
       expect(text).toMatch(/^apiVersion: \S+\nkind: \w+\nmetadata:\n {2}name: web\n/);
       expect(text).not.toMatch(/\$\{\d/);
+    }
+  });
+
+  it('insert objects the server accepts (YAML, kind and name, known placeholders)', () => {
+    for (const snippet of KUBERNETES_SNIPPETS) {
+      const result = parseManifests({ 'web.yaml': snippetText(snippet.body) });
+      expect(result.problems, snippet.label).toEqual([]);
+      expect(result.objects.map((object) => object.object.kind)).toEqual([snippet.label.split(' ')[0]]);
     }
   });
 });

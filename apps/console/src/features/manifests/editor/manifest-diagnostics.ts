@@ -1,12 +1,14 @@
 import type { ManifestProblem } from '@slipway/contracts';
+import { parseManifests } from '@slipway/manifests';
 import type { ManifestDraft } from './manifest-files.ts';
 
 /**
- * The problems the server's parser would find in the files (YAML, objects, placeholders),
- * found in the browser while typing.
+ * The problems the server's parser finds in the files (YAML syntax, documents that are no
+ * Kubernetes object, an object given twice, unknown or malformed `${{ }}` placeholders):
+ * the same `parseManifests`, run in the browser while typing.
  */
-export function localProblems(_files: ManifestDraft): ManifestProblem[] {
-  return [];
+export function localProblems(files: ManifestDraft): ManifestProblem[] {
+  return parseManifests({ ...files }).problems;
 }
 
 const keyOf = (problem: ManifestProblem) =>

@@ -54,7 +54,13 @@ describe('manifest problems', () => {
       error: 'Bad Request',
       message: 'invalid manifests',
       details: [
-        { field: 'body.files.service.yaml', line: 4, column: 7, path: 'spec.ports', message: 'bad port' },
+        {
+          field: 'body.files.service.yaml',
+          line: 4,
+          column: 7,
+          path: 'spec.ports',
+          message: '4:7 spec.ports: bad port',
+        },
         { field: 'body.files["deploy.yaml"]', line: 2, column: 1, message: 'unknown placeholder' },
         { field: 'body.message', message: 'too long' },
         { field: 'body.files.gone.yaml', line: 1, column: 1, message: 'not in the draft' },

@@ -64,13 +64,17 @@ export function problemsOfError(error: unknown, files: ManifestDraft): ManifestP
     const named = (detail as { file?: unknown }).file;
     const file = typeof named === 'string' ? named : FILE_FIELD.exec(detail.field ?? '')?.[1];
     if (file === undefined || !Object.hasOwn(files, file)) return [];
+    // The message repeats where ("4:7 spec.ports: …") for readers of the bare JSON.
+    let message = detail.message.replace(/^\d+:\d+ /, '');
+    if (detail.path && message.startsWith(`${detail.path}: `))
+      message = message.slice(detail.path.length + 2);
     return [
       {
         file,
         line: detail.line ?? 1,
         column: detail.column ?? 1,
         path: detail.path ?? null,
-        message: detail.message,
+        message,
       },
     ];
   });
