@@ -14,7 +14,7 @@ export function applyKubernetesSchema(schemaKey: string, schema: JsonSchema): vo
   const key = encodeURIComponent(schemaKey);
   applyYamlSchema('kubernetes', {
     uri: new URL(`/api/v1/kubernetes-schema#${key}`, window.location.origin).toString(),
-    fileMatch: [`*/${KUBERNETES_MODEL_SEGMENT}/${key}/*`],
+    fileMatch: [`**/${KUBERNETES_MODEL_SEGMENT}/${key}/**`],
     schema,
   });
 }
