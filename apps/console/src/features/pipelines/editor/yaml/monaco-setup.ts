@@ -58,8 +58,8 @@ const monacoYaml = configureMonacoYaml(monacoForYaml, {
 const schemas = new Map<string, { uri: string; fileMatch: string[]; schema: JSONSchema }>();
 
 /**
- * Gives monaco-yaml `schema` for the models whose URI matches `fileMatch` (globs with `**`
- * for any folders, as `**/*.pipeline.yaml`), replacing the schema set before under
+ * Gives monaco-yaml `schema` for the models whose URI matches `fileMatch` (globs; `**` matches
+ * any folders, as in the pipeline schema's pattern), replacing the schema set before under
  * `id`. Setting the same schema object again does nothing (schemas are large: each update
  * goes to the YAML worker).
  */
