@@ -1,5 +1,5 @@
 import type { ManifestFiles, ManifestProblem } from '@slipway/contracts';
-import { useEffect, useMemo, useState } from 'react';
+import { useEffect, useMemo, useRef, useState } from 'react';
 import { ErrorNotice } from '../../../components/ErrorNotice.tsx';
 import { FormActions } from '../../../components/FormActions.tsx';
 import { Form } from '../../../components/form/Form.tsx';
@@ -25,6 +25,11 @@ import { ManifestFilesEditor } from './ManifestFilesEditor.tsx';
  * version (`baseVersion`: someone else's save meanwhile is a 409). Problems of a check or
  * of a refused save are markers in their files and listed.
  */
+/** Whether two sets of files hold the same paths, in the same order, with the same texts. */
+function sameFiles(a: ManifestDraft, b: ManifestDraft): boolean {
+  return JSON.stringify(a) === JSON.stringify(b);
+}
+
 export function ManifestSetEditor(props: {
   target: ManifestSetRef;
   /** The newest version (number and files). */
@@ -35,30 +40,36 @@ export function ManifestSetEditor(props: {
   const [environment, setEnvironment] = useState<string | null>(null);
   const schema = useKubernetesSchema(target.workspace, environment);
   const kubernetesSchema = schema.data && isJsonSchema(schema.data) ? schema.data : undefined;
+  // What the edit started from: the newest version when the page opened, or the one saved here.
+  const [base, setBase] = useState<{ version: number; files: ManifestDraft }>(current);
   const [files, setFiles] = useState<ManifestDraft>(current.files);
-  const [edited, setEdited] = useState(false);
   const [checked, setChecked] = useState<CheckedProblems | null>(null);
   const [saved, setSaved] = useState<number | null>(null);
   const validate = useValidateManifests(target.workspace, target.project);
   const save = useSaveManifestVersion(target);
+  const dirty = !sameFiles(files, base.files);
 
-  // A new newest version (saved here or elsewhere) replaces the files unless they hold edits.
-  // biome-ignore lint/correctness/useExhaustiveDependencies: reload on a new version only
+  // A newer version saved elsewhere replaces the files unless they hold edits.
+  // biome-ignore lint/correctness/useExhaustiveDependencies: reload on a newer version only
   useEffect(() => {
-    if (!edited) setFiles(current.files);
-  }, [current.version, edited]);
+    if (current.version > base.version && !dirty) {
+      setBase(current);
+      setFiles(current.files);
+    }
+  }, [current.version]);
 
   const problems = useMemo(() => currentProblems(checked, files), [checked, files]);
-  const dirty = edited && JSON.stringify(files) !== JSON.stringify(current.files);
 
+  const savedFiles = useRef<ManifestDraft>(files);
   const form = useForm({
     initial: { message: '' },
     submit: async (values: { message: string }) => {
       const sent = files;
+      savedFiles.current = sent;
       try {
         return await save.mutateAsync({
           files: sent as ManifestFiles,
-          baseVersion: current.version,
+          baseVersion: base.version,
           ...(values.message.trim() ? { message: values.message.trim() } : {}),
         });
       } catch (error) {
@@ -68,7 +79,7 @@ export function ManifestSetEditor(props: {
     },
     onSuccess: (result) => {
       setSaved(result.version);
-      setEdited(false);
+      setBase({ version: result.version, files: savedFiles.current });
       setChecked(null);
       form.reset({ message: '' });
     },
@@ -101,9 +112,9 @@ export function ManifestSetEditor(props: {
             ? `Loading the Kubernetes schema${environment ? ` of ${environment}` : ''}…`
             : checkedNow && problems.length === 0
               ? 'No problems found.'
-              : saved !== null && !edited
+              : saved !== null && saved === base.version && !dirty
                 ? `Saved version ${saved}.`
-                : `Editing from version ${current.version}.`}
+                : `Editing from version ${base.version}.`}
         </span>
       </div>
       <ErrorNotice
@@ -114,10 +125,7 @@ export function ManifestSetEditor(props: {
       <ManifestFilesEditor
         document={`${target.workspace}/${target.project}/${target.name}`}
         files={files}
-        onChange={(next) => {
-          setFiles(next);
-          setEdited(true);
-        }}
+        onChange={setFiles}
         readOnly={!canEdit}
         readOnlyMessage="You may read these manifests but not change them (that needs config.edit)."
         schemaKey={environment ?? BUILT_IN_SCHEMA_KEY}
@@ -134,8 +142,7 @@ export function ManifestSetEditor(props: {
             onCancel={
               dirty
                 ? () => {
-                    setFiles(current.files);
-                    setEdited(false);
+                    setFiles(base.files);
                     setChecked(null);
                   }
                 : undefined

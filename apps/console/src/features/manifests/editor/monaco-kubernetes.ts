@@ -13,7 +13,8 @@ import { KUBERNETES_SNIPPETS, snippetsFitAt, snippetText } from './kubernetes-sn
 export function applyKubernetesSchema(schemaKey: string, schema: JsonSchema): void {
   const key = encodeURIComponent(schemaKey);
   applyYamlSchema('kubernetes', {
-    uri: new URL(`/api/v1/kubernetes-schema#${key}`, window.location.origin).toString(),
+    // Only the schema's id (schemas are given, never requested); no fragment: that would point inside it.
+    uri: new URL(`/api/v1/kubernetes-schema/${key}.json`, window.location.origin).toString(),
     fileMatch: [`**/${KUBERNETES_MODEL_SEGMENT}/${key}/**`],
     schema,
   });
