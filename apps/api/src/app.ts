@@ -50,6 +50,8 @@ import {
   type EnvironmentsService,
 } from './modules/environments/environments.service.ts';
 import { registerHealthRoutes } from './modules/health/health.routes.ts';
+import { registerKubernetesSchemaRoutes } from './modules/kubernetes-schema/kubernetes-schema.routes.ts';
+import { createKubernetesSchemaService } from './modules/kubernetes-schema/kubernetes-schema.service.ts';
 import { createManifestsRepo } from './modules/manifests/manifests.repo.ts';
 import { registerManifestRoutes } from './modules/manifests/manifests.routes.ts';
 import { createManifestsService } from './modules/manifests/manifests.service.ts';
@@ -297,6 +299,11 @@ export async function buildApp(deps: AppDeps): Promise<SlipwayApp> {
     clients: clusterClients,
     guard: activeRunsGuard,
   });
+  const kubernetesSchema = createKubernetesSchemaService({
+    workspaces,
+    environments: createEnvironmentsRepo(db.prisma),
+    clients: clusterClients,
+  });
   const me = createMeService({ tokens: createTokensRepo(db.prisma), access, workspaces, projects });
   const users = createUsersService({ users: createUsersRepo(db.prisma), access, authChanged: auth.changed });
   const membersRepo = createMembersRepo(db.prisma);
@@ -320,6 +327,7 @@ export async function buildApp(deps: AppDeps): Promise<SlipwayApp> {
   registerWorkspaceRoutes(app, { workspaces });
   registerClusterRoutes(app, { clusters });
   registerEnvironmentRoutes(app, { environments });
+  registerKubernetesSchemaRoutes(app, { kubernetesSchema });
   registerCredentialRoutes(app, { credentials });
   registerMeRoutes(app, { me, auth });
   registerOidcRoutes(app, {

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import { CoreV1Api, KubernetesObjectApi } from '@kubernetes/client-node';
 import { createKubeClient, type KubeClient } from '../src/index.ts';
 
 export const TEST_KUBECONFIG_ENV = 'SLIPWAY_TEST_KUBECONFIG';
@@ -30,6 +31,61 @@ export async function createTestNamespace(client: KubeClient, prefix = 't'): Pro
     metadata: { name, labels: { 'slipway.dev/test': 'true' } },
   });
   return name;
+}
+
+/** The admin kubeconfig, but pointing at a local port nothing listens on (a cluster that is down). */
+export async function unreachableKubeconfig(): Promise<string> {
+  const net = await import('node:net');
+  const port = await new Promise<number>((resolve) => {
+    const server = net.createServer();
+    server.listen(0, '127.0.0.1', () => {
+      const { port: free } = server.address() as import('node:net').AddressInfo;
+      server.close(() => resolve(free));
+    });
+  });
+  return testKubeconfig().replace(/server: https:\/\/127\.0\.0\.1:\d+/, `server: https://127.0.0.1:${port}`);
+}
+
+/**
+ * A kubeconfig (JSON text) that acts as service account `namespace/name` of the test cluster,
+ * with a fresh bound token (TokenRequest API, 10 minutes). The account must exist.
+ */
+export async function serviceAccountKubeconfig(client: KubeClient, namespace: string, name: string) {
+  const core = client.kubeConfig.makeApiClient(CoreV1Api);
+  const token = await eventually('a service account token', async () =>
+    core
+      .createNamespacedServiceAccountToken({
+        namespace,
+        name,
+        body: { spec: { audiences: [], expirationSeconds: 600 } },
+      })
+      .then(
+        (r) => r.status?.token,
+        () => undefined,
+      ),
+  );
+  const cluster = client.kubeConfig.getCurrentCluster();
+  return JSON.stringify({
+    apiVersion: 'v1',
+    kind: 'Config',
+    clusters: [
+      { name: 'c', cluster: { server: cluster?.server, 'certificate-authority-data': cluster?.caData } },
+    ],
+    users: [{ name: 'u', user: { token } }],
+    contexts: [{ name: 'ctx', context: { cluster: 'c', user: 'u' } }],
+    'current-context': 'ctx',
+  });
+}
+
+/** Deletes a cluster-scoped object of a test (ClusterRole, CustomResourceDefinition…); one already gone is fine. */
+export async function deleteClusterScoped(
+  client: KubeClient,
+  ref: { apiVersion: string; kind: string; name: string },
+): Promise<void> {
+  const objects = KubernetesObjectApi.makeApiClient(client.kubeConfig);
+  await objects
+    .delete({ apiVersion: ref.apiVersion, kind: ref.kind, metadata: { name: ref.name } })
+    .catch(() => undefined);
 }
 
 /** Polls until `check` returns a value (not undefined), or fails with the last state seen. */

@@ -153,6 +153,17 @@ const ROWS: Row[] = [
     request: (f) => get(`${W(f)}/environments/e/workloads`),
     alsoAllowed: [400], // a local-executor environment has no cluster workloads
   },
+  {
+    operationId: 'getEnvironmentKubernetesSchema',
+    allow: VISIBLE,
+    request: (f) => get(`${W(f)}/environments/e/kubernetes-schema`),
+    alsoAllowed: [409], // a local-executor environment has no cluster to read the schema from
+  },
+  {
+    operationId: 'getBuiltInKubernetesSchema',
+    allow: AUTHED,
+    request: () => get('/api/v1/kubernetes-schema'),
+  },
   { operationId: 'listCredentials', allow: VISIBLE, request: (f) => get(`${W(f)}/credentials`) },
   { operationId: 'getCredential', allow: VISIBLE, request: (f) => get(`${W(f)}/credentials/cr`) },
   { operationId: 'listWorkspaceMembers', allow: VISIBLE, request: (f) => get(`${W(f)}/members`) },
