@@ -26,19 +26,27 @@ export function ConfigVersionEditor(props: {
 }) {
   const { target, environment, current, canEdit } = props;
   const save = useSaveConfigVersion(target, environment);
-  const [rows, setRows] = useState<ConfigRow[]>(() => rowsOf(current?.data ?? {}));
+  // What the edit started from: the newest version when the tab opened, or the one saved here.
+  const [base, setBase] = useState<{ version: number | null; data: ConfigData }>(() => ({
+    version: current?.version ?? null,
+    data: current?.data ?? {},
+  }));
+  const [rows, setRows] = useState<ConfigRow[]>(() => rowsOf(base.data));
   const [edited, setEdited] = useState(false);
   const [reviewing, setReviewing] = useState(false);
   const currentVersion = current?.version ?? null;
 
-  // A new current version (saved here or elsewhere) replaces the rows unless they hold edits.
-  // biome-ignore lint/correctness/useExhaustiveDependencies: reload on a new version only
+  // A newer version saved elsewhere replaces the rows unless they hold edits.
+  // biome-ignore lint/correctness/useExhaustiveDependencies: reload on a newer version only
   useEffect(() => {
-    if (!edited) setRows(rowsOf(current?.data ?? {}));
-  }, [currentVersion, edited]);
+    if (current && current.version > (base.version ?? 0) && !edited) {
+      setBase(current);
+      setRows(rowsOf(current.data));
+    }
+  }, [currentVersion]);
 
   const { data, problems } = useMemo(() => entriesOf(rows), [rows]);
-  const changes = useMemo(() => diffEntries(current?.data ?? {}, data), [current, data]);
+  const changes = useMemo(() => diffEntries(base.data, data), [base, data]);
   const changed = hasChanges(changes);
 
   const form = useForm({
@@ -47,9 +55,11 @@ export function ConfigVersionEditor(props: {
       save.mutateAsync({
         data,
         ...(values.message.trim() ? { message: values.message.trim() } : {}),
-        ...(currentVersion !== null ? { baseVersion: currentVersion } : {}),
+        ...(base.version !== null ? { baseVersion: base.version } : {}),
       }),
-    onSuccess: () => {
+    onSuccess: (result) => {
+      // The rows are the saved version now.
+      setBase({ version: result.version, data });
       setReviewing(false);
       setEdited(false);
       form.reset({ message: '' });
@@ -61,7 +71,7 @@ export function ConfigVersionEditor(props: {
     setEdited(true);
   };
   const discard = () => {
-    setRows(rowsOf(current?.data ?? {}));
+    setRows(rowsOf(base.data));
     setEdited(false);
     setReviewing(false);
     save.reset();
@@ -71,7 +81,7 @@ export function ConfigVersionEditor(props: {
     return (
       <section aria-label={`Review changes in ${environment}`}>
         <h3>
-          Changes against {currentVersion !== null ? `version ${currentVersion}` : 'nothing (first version)'}
+          Changes against {base.version !== null ? `version ${base.version}` : 'nothing (first version)'}
         </h3>
         <ConfigDiff entries={changes} label={`Changes in ${environment}`} />
         <Form form={form} label="Save config version">
@@ -90,8 +100,8 @@ export function ConfigVersionEditor(props: {
   return (
     <section aria-label={`Entries in ${environment}`}>
       <p className="muted">
-        {currentVersion !== null
-          ? `Editing from version ${currentVersion}.`
+        {base.version !== null
+          ? `Editing from version ${base.version}.`
           : `No version in ${environment} yet: add keys and save the first one.`}
       </p>
       <ConfigEntriesEditor rows={rows} onChange={onRows} problems={problems} readOnly={!canEdit} />
