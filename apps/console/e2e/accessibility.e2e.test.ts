@@ -100,6 +100,8 @@ const DIALOGS: readonly [page: string, button: string, dialog: string][] = [
   ['templates', 'Create template', 'Create template'],
   ['workspace-members', 'Create custom role', 'Create custom role'],
   ['webhooks', 'Create webhook', 'Create webhook'],
+  ['manifest-sets', 'Create manifest set', 'Create manifest set'],
+  ['config-sets', 'Create config set', 'Create config set'],
   ['users', 'Create user', 'Create user'],
   ['clusters', 'Add cluster', 'Add cluster'],
 ];

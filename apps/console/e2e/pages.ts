@@ -8,6 +8,11 @@ import { api } from './helpers.ts';
 import { waitForYamlEditor } from './yaml-editor.ts';
 
 export const DEMO = { workspace: 'demo', project: 'hello', pipeline: 'ci', environment: 'local' } as const;
+/** The manifest set and config set `seedDemoExtras` adds (long names: the widest rows). */
+const DEMO_SETS = {
+  manifests: 'storefront-manifests-with-a-long-name',
+  config: 'storefront-settings',
+} as const;
 const PIPELINE = { workspace: DEMO.workspace, project: DEMO.project, pipeline: DEMO.pipeline };
 
 /** A page to visit: a short name (file names, messages), its path, and its rendered state. */
@@ -44,6 +49,22 @@ export const MAIN_PAGES: readonly MainPage[] = [
     ready: heading(`Members of ${DEMO.project}`),
   },
   { name: 'webhooks', path: paths.webhooks(DEMO.workspace, DEMO.project), ready: table('Webhooks') },
+  {
+    name: 'manifest-sets',
+    path: paths.manifestSets(DEMO.workspace, DEMO.project),
+    ready: table('Manifest sets'),
+  },
+  {
+    name: 'manifest-set',
+    path: paths.manifestSet(DEMO.workspace, DEMO.project, DEMO_SETS.manifests),
+    ready: (page) => waitForYamlEditor(page, 'Manifest deploy/storefront.yaml'),
+  },
+  { name: 'config-sets', path: paths.configSets(DEMO.workspace, DEMO.project), ready: table('Config sets') },
+  {
+    name: 'config-set',
+    path: paths.configSet(DEMO.workspace, DEMO.project, DEMO_SETS.config),
+    ready: table(`Versions in ${DEMO.environment}`),
+  },
   { name: 'workspace-members', path: paths.workspaceMembers(DEMO.workspace), ready: table('Roles') },
   { name: 'environments', path: paths.environments(DEMO.workspace), ready: table('Environments') },
   {
@@ -63,8 +84,8 @@ export const MAIN_PAGES: readonly MainPage[] = [
 
 /**
  * Gives the demo platform the rows that make its pages widest: run #1 of `ci`, a custom role
- * with many permissions (the widest row of the roles table) and a webhook (row actions and a
- * visually hidden column header). `page` must be signed in as the admin.
+ * with many permissions (the widest row of the roles table), a webhook (row actions and a
+ * visually hidden column header), a manifest set and a config set with a version. `page` must be signed in as the admin.
  */
 export async function seedDemoExtras(page: Page): Promise<void> {
   const project = `/api/v1${paths.project(DEMO.workspace, DEMO.project)}`;
@@ -96,4 +117,32 @@ export async function seedDemoExtras(page: Page): Promise<void> {
     environment: DEMO.environment,
     secret: 'a-webhook-secret-of-some-length',
   });
+  await api(page, 'POST', `${project}/manifest-sets`, {
+    name: DEMO_SETS.manifests,
+    files: {
+      'deploy/storefront.yaml': [
+        'apiVersion: v1',
+        'kind: Service',
+        'metadata:',
+        '  name: storefront',
+        'spec:',
+        '  selector:',
+        '    app: storefront',
+        '  ports:',
+        '    - port: 80',
+        '',
+      ].join('\n'),
+    },
+    message: 'A Service in front of the storefront',
+  });
+  await api(page, 'POST', `${project}/config-sets`, { name: DEMO_SETS.config });
+  await api(
+    page,
+    'POST',
+    `${project}/config-sets/${DEMO_SETS.config}/environments/${DEMO.environment}/versions`,
+    {
+      data: { LOG_LEVEL: 'info', 'application.yml': 'server:\n  port: 8080\n' },
+      message: 'First settings',
+    },
+  );
 }

@@ -65,6 +65,22 @@ export const crumbs = {
     to: paths.webhooks(p(params, 'workspace'), p(params, 'project')),
     label: 'Webhooks',
   })),
+  manifestSets: crumb((params) => ({
+    to: paths.manifestSets(p(params, 'workspace'), p(params, 'project')),
+    label: 'Manifest sets',
+  })),
+  manifestSet: crumb((params) => ({
+    to: paths.manifestSet(p(params, 'workspace'), p(params, 'project'), p(params, 'name')),
+    label: p(params, 'name'),
+  })),
+  configSets: crumb((params) => ({
+    to: paths.configSets(p(params, 'workspace'), p(params, 'project')),
+    label: 'Config sets',
+  })),
+  configSet: crumb((params) => ({
+    to: paths.configSet(p(params, 'workspace'), p(params, 'project'), p(params, 'name')),
+    label: p(params, 'name'),
+  })),
   pipeline: crumb((params) => ({ to: paths.pipeline(pipelineRef(params)), label: p(params, 'pipeline') })),
   runs: crumb((params) => ({ to: paths.runs(pipelineRef(params)), label: 'runs' })),
   run: crumb((params) => ({

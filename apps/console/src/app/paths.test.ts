@@ -59,6 +59,8 @@ describe('route builder', () => {
     expect(paths.projectMembers('acme', 'shop')).toBe('/workspaces/acme/projects/shop/members');
     expect(paths.signIn('/workspaces/acme?tab=1')).toBe('/sign-in?next=%2Fworkspaces%2Facme%3Ftab%3D1');
     expect(paths.pipelineSpecDocs('jobs')).toBe('/docs/pipeline-spec#jobs');
+    expect(paths.manifestSet('acme', 'shop', 'web')).toBe('/workspaces/acme/projects/shop/manifests/web');
+    expect(paths.configSets('acme', 'shop')).toBe('/workspaces/acme/projects/shop/config');
   });
 
   it('builds paths that match their own route pattern', () => {
@@ -68,6 +70,7 @@ describe('route builder', () => {
       pipeline: 'build',
       number: '3',
       environment: 'prod',
+      name: 'web',
     };
     for (const [name, pattern] of Object.entries(routePatterns)) {
       const expected = pattern.replace(/:(\w+)/g, (_, key: keyof typeof params) => params[key]);
@@ -77,11 +80,13 @@ describe('route builder', () => {
           ? (build as (ref: typeof params) => string)(params)
           : pattern.includes(':environment')
             ? (build as (a: string, b: string) => string)('acme', 'prod')
-            : pattern.includes(':project')
-              ? (build as (a: string, b: string) => string)('acme', 'shop')
-              : pattern.includes(':workspace')
-                ? (build as (a: string) => string)('acme')
-                : (build as () => string)();
+            : pattern.includes(':name')
+              ? (build as (a: string, b: string, c: string) => string)('acme', 'shop', 'web')
+              : pattern.includes(':project')
+                ? (build as (a: string, b: string) => string)('acme', 'shop')
+                : pattern.includes(':workspace')
+                  ? (build as (a: string) => string)('acme')
+                  : (build as () => string)();
       expect(actual, name).toBe(expected);
     }
   });

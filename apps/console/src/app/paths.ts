@@ -22,6 +22,10 @@ export const routePatterns = {
   project: '/workspaces/:workspace/projects/:project',
   projectMembers: '/workspaces/:workspace/projects/:project/members',
   webhooks: '/workspaces/:workspace/projects/:project/webhooks',
+  manifestSets: '/workspaces/:workspace/projects/:project/manifests',
+  manifestSet: '/workspaces/:workspace/projects/:project/manifests/:name',
+  configSets: '/workspaces/:workspace/projects/:project/config',
+  configSet: '/workspaces/:workspace/projects/:project/config/:name',
   pipeline: '/workspaces/:workspace/projects/:project/pipelines/:pipeline',
   runs: '/workspaces/:workspace/projects/:project/pipelines/:pipeline/runs',
   run: '/workspaces/:workspace/projects/:project/pipelines/:pipeline/runs/:number',
@@ -79,6 +83,17 @@ export const paths = {
   projectMembers: (workspace: string, project: string): string =>
     `${projectPath(workspace, project)}/members`,
   webhooks: (workspace: string, project: string): string => `${projectPath(workspace, project)}/webhooks`,
+  /** A project's manifest sets (versioned Kubernetes YAML). */
+  manifestSets: (workspace: string, project: string): string =>
+    `${projectPath(workspace, project)}/manifests`,
+  /** One manifest set; its page's tabs are `?tab=editor|history`. */
+  manifestSet: (workspace: string, project: string, name: string): string =>
+    `${projectPath(workspace, project)}/manifests/${segment(name)}`,
+  /** A project's config sets (versioned ConfigMaps per environment). */
+  configSets: (workspace: string, project: string): string => `${projectPath(workspace, project)}/config`,
+  /** One config set; its page has a tab per environment (`?tab=<environment>`). */
+  configSet: (workspace: string, project: string, name: string): string =>
+    `${projectPath(workspace, project)}/config/${segment(name)}`,
   pipeline: pipelinePath,
   runs: (ref: PipelineRef): string => `${pipelinePath(ref)}/runs`,
   run: (ref: RunAddress): string => `${pipelinePath(ref)}/runs/${segment(String(ref.number))}`,

@@ -98,6 +98,39 @@ export const router = createBrowserRouter([
                     lazy: page(() => import('../pages/webhooks/WebhooksPage.tsx'), 'WebhooksPage'),
                   },
                   {
+                    path: routePatterns.manifestSets,
+                    handle: crumbs.manifestSets,
+                    children: [
+                      {
+                        index: true,
+                        lazy: page(
+                          () => import('../pages/manifests/ManifestSetsPage.tsx'),
+                          'ManifestSetsPage',
+                        ),
+                      },
+                      {
+                        path: routePatterns.manifestSet,
+                        handle: crumbs.manifestSet,
+                        lazy: page(() => import('../pages/manifests/ManifestSetPage.tsx'), 'ManifestSetPage'),
+                      },
+                    ],
+                  },
+                  {
+                    path: routePatterns.configSets,
+                    handle: crumbs.configSets,
+                    children: [
+                      {
+                        index: true,
+                        lazy: page(() => import('../pages/config/ConfigSetsPage.tsx'), 'ConfigSetsPage'),
+                      },
+                      {
+                        path: routePatterns.configSet,
+                        handle: crumbs.configSet,
+                        lazy: page(() => import('../pages/config/ConfigSetPage.tsx'), 'ConfigSetPage'),
+                      },
+                    ],
+                  },
+                  {
                     path: routePatterns.pipeline,
                     handle: crumbs.pipeline,
                     children: [

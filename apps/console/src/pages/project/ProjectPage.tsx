@@ -11,6 +11,18 @@ import { StarterNotice, starterFromState } from '../../features/projects/compone
 import { deleteCancellingRuns } from '../../features/runs/components/delete-cancelling-runs.tsx';
 import { ProjectPipelines } from './ProjectPipelines.tsx';
 
+/**
+ * The project's own pages, linked from its header: one entry per page (append new ones here).
+ */
+function projectLinks(workspace: string, project: string): { label: string; to: string }[] {
+  return [
+    { label: 'Members', to: paths.projectMembers(workspace, project) },
+    { label: 'Webhooks', to: paths.webhooks(workspace, project) },
+    { label: 'Manifest sets', to: paths.manifestSets(workspace, project) },
+    { label: 'Config sets', to: paths.configSets(workspace, project) },
+  ];
+}
+
 export function ProjectPage() {
   const params = useParams();
   const workspace = params.workspace ?? '';
@@ -48,12 +60,11 @@ export function ProjectPage() {
       errorTitle="Cannot open project"
       actions={
         <>
-          <Link className="button" to={paths.projectMembers(workspace, slug)}>
-            Members
-          </Link>
-          <Link className="button" to={paths.webhooks(workspace, slug)}>
-            Webhooks
-          </Link>
+          {projectLinks(workspace, slug).map((link) => (
+            <Link key={link.label} className="button" to={link.to}>
+              {link.label}
+            </Link>
+          ))}
           <Gate permission="project.update" workspace={workspace} project={slug} mode="disable">
             <button type="button" className="button" onClick={() => setEditing(true)}>
               Edit

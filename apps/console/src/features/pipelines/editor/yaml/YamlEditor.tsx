@@ -132,6 +132,12 @@ export default function YamlEditor(props: YamlEditorProps) {
     if (props.schema) applyPipelineSchema(props.schema);
   }, [props.schema]);
 
+  // A new validator (one that also knows the server's findings) redraws the markers at once.
+  useEffect(() => {
+    const model = editorRef.current?.getModel();
+    if (model) showDiagnostics(model, props.diagnose);
+  }, [props.diagnose]);
+
   useEffect(() => {
     const model = editorRef.current?.getModel();
     if (!model || model.getValue() === props.value || reported.current.has(props.value)) return;

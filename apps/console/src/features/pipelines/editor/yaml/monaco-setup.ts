@@ -54,16 +54,28 @@ const monacoYaml = configureMonacoYaml(monacoForYaml, {
   schemas: [],
 });
 
-let configuredSchema: JsonSchema | null = null;
+/** The schemas monaco-yaml knows, by who set them ('pipeline', the manifest editor's 'kubernetes'). */
+const schemas = new Map<string, { uri: string; fileMatch: string[]; schema: JSONSchema }>();
+
+/**
+ * Gives monaco-yaml `schema` for the models whose URI matches `fileMatch` (globs; `**` matches
+ * any folders, as in the pipeline schema's pattern), replacing the schema set before under
+ * `id`. Setting the same schema object again does nothing (schemas are large: each update
+ * goes to the YAML worker).
+ */
+export function applyYamlSchema(
+  id: string,
+  settings: { uri: string; fileMatch: string[]; schema: JsonSchema },
+): void {
+  const current = schemas.get(id);
+  if (current?.schema === settings.schema && current.fileMatch.join() === settings.fileMatch.join()) return;
+  schemas.set(id, { ...settings, schema: settings.schema as JSONSchema });
+  void monacoYaml.update({ ...monacoYaml.getOptions(), schemas: [...schemas.values()] });
+}
 
 /** Gives monaco-yaml the pipeline schema (once; later calls with the same schema do nothing). */
 export function applyPipelineSchema(schema: JsonSchema): void {
-  if (configuredSchema === schema) return;
-  configuredSchema = schema;
-  void monacoYaml.update({
-    ...monacoYaml.getOptions(),
-    schemas: [{ uri: schemaUri, fileMatch: [`**/*${PIPELINE_MODEL_SUFFIX}`], schema: schema as JSONSchema }],
-  });
+  applyYamlSchema('pipeline', { uri: schemaUri, fileMatch: [`**/*${PIPELINE_MODEL_SUFFIX}`], schema });
 }
 
 // Snippets for whole stages, jobs and steps, offered where such an item can go.
