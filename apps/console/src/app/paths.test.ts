@@ -59,6 +59,16 @@ describe('route builder', () => {
     expect(paths.projectMembers('acme', 'shop')).toBe('/workspaces/acme/projects/shop/members');
     expect(paths.signIn('/workspaces/acme?tab=1')).toBe('/sign-in?next=%2Fworkspaces%2Facme%3Ftab%3D1');
     expect(paths.pipelineSpecDocs('jobs')).toBe('/docs/pipeline-spec#jobs');
+    const release = { workspace: 'acme', project: 'shop', number: 7 };
+    expect(paths.releases('acme', 'shop')).toBe('/workspaces/acme/projects/shop/releases');
+    expect(paths.releases('acme', 'shop', 'prod eu')).toBe(
+      '/workspaces/acme/projects/shop/releases?environment=prod%20eu',
+    );
+    expect(paths.release(release)).toBe('/workspaces/acme/projects/shop/releases/7');
+    expect(paths.releaseDiff({ ...release, to: 5 })).toBe(
+      '/workspaces/acme/projects/shop/releases/7/diff?to=5',
+    );
+    expect(paths.releaseDiff(release)).toBe('/workspaces/acme/projects/shop/releases/7/diff');
   });
 
   it('builds paths that match their own route pattern', () => {

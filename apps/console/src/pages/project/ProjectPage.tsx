@@ -54,6 +54,9 @@ export function ProjectPage() {
           <Link className="button" to={paths.webhooks(workspace, slug)}>
             Webhooks
           </Link>
+          <Link className="button" to={paths.releases(workspace, slug)}>
+            Releases
+          </Link>
           <Gate permission="project.update" workspace={workspace} project={slug} mode="disable">
             <button type="button" className="button" onClick={() => setEditing(true)}>
               Edit
