@@ -1,0 +1,142 @@
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { paths } from '../src/app/paths.ts';
+import { browserSkipReason, useConsole } from './fixture.ts';
+import { DEMO } from './pages.ts';
+import { SEEDED, seedReleases } from './release-seed.ts';
+
+// The releases pages on the demo platform: releases 1 (superseded), 2 (live) and 3 (failed)
+// of project `hello` in environment `local`, seeded in the database (see release-seed.ts).
+
+const PROJECT = { workspace: DEMO.workspace, project: DEMO.project };
+
+// The few members of Monaco's API read here (published as `window.monaco`, see yaml-editor.ts).
+interface PageMonaco {
+  editor: {
+    getDiffEditors(): {
+      getModel(): { original: { getValue(): string }; modified: { getValue(): string } } | null;
+      getLineChanges(): unknown[] | null;
+    }[];
+  };
+}
+
+/** The text of each diff editor's two sides, once Monaco has computed its changes. */
+async function diffEditorTexts(page: Page) {
+  await page.waitForFunction(() => {
+    const monaco = (window as unknown as { monaco?: PageMonaco }).monaco;
+    const editors = monaco?.editor.getDiffEditors() ?? [];
+    return editors.length > 0 && editors.every((editor) => editor.getLineChanges() !== null);
+  });
+  return page.evaluate(() =>
+    (window as unknown as { monaco: PageMonaco }).monaco.editor.getDiffEditors().map((editor) => ({
+      from: editor.getModel()?.original.getValue() ?? '',
+      to: editor.getModel()?.modified.getValue() ?? '',
+      changes: editor.getLineChanges()?.length ?? 0,
+    })),
+  );
+}
+
+describe.skipIf(browserSkipReason())('releases in a browser', () => {
+  const fixture = useConsole({ env: { SLIPWAY_DEMO: 'true' } });
+  let seeded = false;
+  const signInAndSeed = async () => {
+    await fixture.signIn();
+    if (seeded) return;
+    await seedReleases(fixture.databaseUrl, { ...PROJECT, environment: DEMO.environment });
+    seeded = true;
+  };
+
+  it('the project page leads to its release history; a release shows its parts, objects and deploy log', async () => {
+    const { page } = fixture;
+    await signInAndSeed();
+    await page.goto(paths.project(DEMO.workspace, DEMO.project));
+    await page.getByRole('link', { name: 'Releases', exact: true }).click();
+    const table = page.getByRole('table', { name: 'Releases' });
+    await table.getByRole('link', { name: '#3' }).waitFor();
+    expect(await table.getByRole('row').count()).toBe(4);
+    const failed = table.getByRole('row', { name: /#3/ });
+    expect(await failed.textContent()).toContain('failed');
+    expect(await failed.textContent()).toContain(SEEDED.images[2]);
+    expect(await table.getByRole('row', { name: /#2/ }).textContent()).toMatch(
+      /succeeded.*web@2.*app-config v2/,
+    );
+
+    // The environment filter keeps the releases of that environment (all of them here).
+    await page.getByLabel('Environment').selectOption(DEMO.environment);
+    await page.waitForURL(/\?environment=local$/);
+    await table.getByRole('link', { name: '#1' }).waitFor();
+
+    await table.getByRole('link', { name: '#2' }).click();
+    await page.getByRole('heading', { name: /^Release #2/ }).waitFor();
+    const overview = page.getByRole('tabpanel');
+    await overview.getByText(SEEDED.images[1]).waitFor();
+    expect(await overview.textContent()).toContain('app-config v2');
+    expect(await overview.textContent()).toContain('app-config-v2');
+    expect(await overview.getByRole('link', { name: 'ci #2' }).getAttribute('href')).toBe(
+      paths.run({ ...PROJECT, pipeline: 'ci', number: 2 }),
+    );
+
+    await page.getByRole('tab', { name: 'Objects' }).click();
+    const deployment = page.getByRole('region', { name: 'Deployment hello' });
+    await deployment.waitFor();
+    expect(await deployment.textContent()).toContain(`image: ${SEEDED.images[1]}`);
+    await page.getByRole('region', { name: 'Ingress hello' }).waitFor();
+
+    await page.getByRole('tab', { name: 'Log' }).click();
+    const log = page.getByRole('log', { name: 'Deploy log' });
+    await log.getByText('applied Ingress hello').waitFor();
+    await page.getByText('The deploy has finished; this is the whole log.').waitFor();
+
+    // A failed release says why.
+    await page.goto(paths.release({ ...PROJECT, number: 3 }));
+    await page.getByText(SEEDED.failure).waitFor();
+  });
+
+  it('two releases compared side by side: image, config key by key without secrets, objects one by one', async () => {
+    const { page } = fixture;
+    await signInAndSeed();
+    await page.goto(paths.release({ ...PROJECT, number: 2 }));
+    await page.getByRole('button', { name: 'Compare with…' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Compare release #2' });
+    await dialog.getByLabel('Release').selectOption('1');
+    await dialog.getByRole('button', { name: 'Compare' }).click();
+    await page.waitForURL(/\/releases\/1\/diff\?to=2$/);
+    await page.getByRole('heading', { name: 'Release #1 → #2' }).waitFor();
+
+    await page.getByText(SEEDED.images[0]).waitFor();
+    await page.getByText(SEEDED.images[1]).waitFor();
+    const config = page.getByRole('table', { name: 'Changes of app-config' });
+    expect(await config.getByRole('row', { name: /GREETING/ }).textContent()).toMatch(
+      /changed.*hello.*hello again/,
+    );
+    expect(await config.getByRole('row', { name: /FEATURE_FLAGS/ }).textContent()).toMatch(/added.*beta/);
+    expect(await config.getByRole('row', { name: /DB_PASSWORD/ }).textContent()).toContain('hidden (secret)');
+    const text = (await page.textContent('body')) ?? '';
+    for (const secret of SEEDED.secretValues) expect(text).not.toContain(secret);
+
+    // Changed and added objects are open with a diff editor each; the unchanged Service is folded.
+    const objects = page.locator('details.release-diff-object');
+    expect(await objects.count()).toBe(3);
+    expect(await objects.filter({ hasText: 'Service' }).getAttribute('open')).toBeNull();
+    expect(await objects.filter({ hasText: 'Ingress' }).textContent()).toContain('added');
+    const editors = await diffEditorTexts(page);
+    const deployment = editors.find((editor) => editor.to.includes('kind: Deployment'));
+    expect(deployment?.from).toContain(SEEDED.images[0]);
+    expect(deployment?.to).toContain(SEEDED.images[1]);
+    expect(deployment?.changes).toBeGreaterThan(0);
+    const added = editors.find((editor) => editor.to.includes('kind: Ingress'));
+    expect(added?.from).toBe('');
+  });
+
+  it('the environment page lists its deployment history across projects', async () => {
+    const { page } = fixture;
+    await signInAndSeed();
+    await page.goto(paths.environment(DEMO.workspace, DEMO.environment));
+    await page.getByRole('tab', { name: 'Releases' }).click();
+    const table = page.getByRole('table', { name: 'Releases' });
+    await table.getByRole('link', { name: 'hello #3' }).waitFor();
+    expect(await table.getByRole('row').count()).toBe(4);
+    await table.getByRole('link', { name: 'hello #1' }).click();
+    await page.getByRole('heading', { name: /^Release #1/ }).waitFor();
+  });
+});
