@@ -60,6 +60,13 @@ import { createProjectImportService } from './modules/projects/project-import.se
 import { createProjectsRepo } from './modules/projects/projects.repo.ts';
 import { registerProjectRoutes } from './modules/projects/projects.routes.ts';
 import { createProjectsService, type ProjectsService } from './modules/projects/projects.service.ts';
+import { createConfigGc } from './modules/releases/config-gc.ts';
+import { createDeployExecutor } from './modules/releases/deploy-executor.ts';
+import { createReleaseController, type ReleaseController } from './modules/releases/release-controller.ts';
+import { createLiveView } from './modules/releases/release-live.ts';
+import { createReleasesRepo } from './modules/releases/releases.repo.ts';
+import { registerReleaseRoutes } from './modules/releases/releases.routes.ts';
+import { createReleasesService } from './modules/releases/releases.service.ts';
 import { createRolesRepo } from './modules/roles/roles.repo.ts';
 import { createRolesService } from './modules/roles/roles.service.ts';
 import { createActiveRunsRepo } from './modules/runs/active-runs.repo.ts';
@@ -133,6 +140,8 @@ export interface SlipwayApp {
   services: SlipwayServices;
   /** The run engine: started only while this process leads (see server.ts). */
   engine: Reconciler;
+  /** The release controller (deploys, rollbacks, ConfigMap GC): started with the engine. */
+  releases: ReleaseController;
 }
 
 /** Responses smaller than this are sent uncompressed. */
@@ -358,8 +367,24 @@ export async function buildApp(deps: AppDeps): Promise<SlipwayApp> {
     clients: clusterClients,
     onRecover: (cluster, reason) => deps.logger?.info({ cluster }, `cluster watch: ${reason}`),
   });
+  // Releases: deploy jobs of runs go to the deploy executor; the controller deploys them.
+  const releasesRepo = createReleasesRepo(db.prisma);
+  const deployExecutor = createDeployExecutor({ releases: releasesRepo, controller: () => releases });
+  const releases = createReleaseController({
+    releases: releasesRepo,
+    clients: clusterClients,
+    logger: deps.logger,
+    onChange: (release) => release.runId && deployExecutor.changed(release.runId),
+    gc: createConfigGc({
+      releases: releasesRepo,
+      clients: clusterClients,
+      audit: auditRepo,
+      logger: deps.logger,
+    }),
+  });
   const engine = createReconciler({
     runs: runsRepo,
+    deployExecutor: deployExecutor.executor,
     secrets: createSecretBox(config.secretKey),
     resolveCredentials: credentials.resolveForRun,
     localExecutor,
@@ -382,6 +407,18 @@ export async function buildApp(deps: AppDeps): Promise<SlipwayApp> {
     wake: (runId) => engine.wake(runId),
   });
   registerRunRoutes(app, { runs, stream, logs: createStepLogs({ runs: runsRepo }) });
+  const gitRepositories = createGitRepositories({ allowLocal: config.allowLocalRepos ?? false });
+  registerReleaseRoutes(app, {
+    releases: createReleasesService({
+      releases: releasesRepo,
+      projects,
+      workspaces,
+      access,
+      wake: (releaseId) => releases.wake(releaseId),
+      live: createLiveView({ releases: releasesRepo, clients: clusterClients }),
+      commits: (url, from, to) => gitRepositories.commitsBetween(url, from, to),
+    }),
+  });
   const webhooksRepo = createWebhooksRepo(db.prisma);
   await registerWebhookRoutes(app, {
     webhooks: createWebhooksService({
@@ -401,6 +438,7 @@ export async function buildApp(deps: AppDeps): Promise<SlipwayApp> {
     bodyLimitBytes: config.bodyLimitBytes,
   });
   app.addHook('onClose', async () => {
+    await releases.stop();
     await engine.stop();
     kubeExecutors.stopAll();
     stream.close();
@@ -412,5 +450,6 @@ export async function buildApp(deps: AppDeps): Promise<SlipwayApp> {
     app,
     services: { auth, runs, workspaces, environments, projects, pipelines, credentials },
     engine,
+    releases,
   };
 }

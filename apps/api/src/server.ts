@@ -36,7 +36,7 @@ async function main(): Promise<void> {
   if (secret.source !== 'environment' && !db.embedded) {
     logger.warn('SLIPWAY_SECRET_KEY is not set: every replica sharing this database must use the same key');
   }
-  const { app, services, engine } = await buildApp({
+  const { app, services, engine, releases } = await buildApp({
     config: { ...config, secretKey: secret.key },
     db,
     logger,
@@ -77,8 +77,10 @@ async function main(): Promise<void> {
       if (leading) {
         logger.info('leading: the run engine is running here');
         engine.start();
+        releases.start();
       } else {
         logger.info('not leading: the run engine waits');
+        void releases.stop();
         void engine.stop();
       }
     },

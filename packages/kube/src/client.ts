@@ -5,10 +5,11 @@ import {
   BatchV1Api,
   CoreV1Api,
   type CoreV1Event,
-  KubeConfig,
+  type KubeConfig,
   type KubernetesObject,
   KubernetesObjectApi,
   PatchStrategy,
+  type V1ConfigMap,
   type V1Deployment,
   type V1Job,
   type V1Namespace,
@@ -19,14 +20,24 @@ import {
 } from '@kubernetes/client-node';
 import { KubeError, toKubeError } from './errors.ts';
 import { createInformer, type InformerOptions } from './informer.ts';
+import { type ClusterSource, impersonatedConfig, loadKubeConfig } from './kubeconfig.ts';
 import { type PodLogOptions, streamPodLogs } from './logs.ts';
+import {
+  contextNamespace,
+  Discovery,
+  describeRef,
+  type FieldValidation,
+  HttpMethod,
+  type ObjectRef,
+  objectPath,
+  refOf,
+  requestJson,
+} from './objects.ts';
 import { type WatchOptions, type WatchTarget, watchResource } from './watch.ts';
 
 /** Server-side apply records this manager on every field Slipway sets. */
 export const FIELD_MANAGER = 'slipway';
 const DEFAULT_TIMEOUT_MS = 10_000;
-
-export type ClusterSource = { kubeconfig: string; context?: string | undefined } | { inCluster: true };
 
 export interface AccessCheck {
   verb: string;
@@ -41,53 +52,39 @@ export interface AccessResult extends AccessCheck {
   reason?: string;
 }
 
-/** Loads a kubeconfig text (token, client certificate and exec credentials all work) or the in-cluster account. */
-export function loadKubeConfig(source: ClusterSource): KubeConfig {
-  const kc = new KubeConfig();
-  if ('inCluster' in source) {
-    kc.loadFromCluster();
-    return kc;
-  }
-  try {
-    kc.loadFromString(source.kubeconfig);
-  } catch (error) {
-    throw new KubeError(400, `kubeconfig is not valid YAML: ${(error as Error).message}`, {
-      details: [{ field: 'body.kubeconfig', message: 'not a valid kubeconfig' }],
-    });
-  }
-  if (source.context) {
-    if (!kc.getContextObject(source.context)) {
-      throw new KubeError(400, `kubeconfig has no context "${source.context}"`, {
-        details: [
-          {
-            field: 'body.context',
-            message: `not one of: ${
-              kc
-                .getContexts()
-                .map((c) => c.name)
-                .join(', ') || 'none'
-            }`,
-          },
-        ],
-      });
-    }
-    kc.setCurrentContext(source.context);
-  }
-  const cluster = kc.getCurrentCluster();
-  if (!cluster?.server) {
-    throw new KubeError(400, 'kubeconfig names no cluster server for its current context', {
-      details: [{ field: 'body.kubeconfig', message: 'no current context with a cluster server' }],
-    });
-  }
-  return kc;
+/** One entry of the cluster's OpenAPI v3 index (`/openapi/v3`): where a group-version's document is. */
+export interface OpenApiV3Path {
+  /** Server-relative URL of the document, with its content hash (`/openapi/v3/apis/apps/v1?hash=…`). */
+  serverRelativeURL: string;
 }
 
 /**
  * Everything Slipway does with one cluster. Every call is bounded in time and throws
  * `KubeError`s already mapped to the API's taxonomy.
  */
-export function createKubeClient(source: ClusterSource, options: { timeoutMs?: number } = {}) {
-  const kc = loadKubeConfig(source);
+export interface KubeClient extends ReturnType<typeof clientOf> {
+  /**
+   * The same cluster, every request sent as `user` (the `Impersonate-User` header, like
+   * `kubectl --as`; e.g. `system:serviceaccount:<ns>:slipway-deployer`), so the API server
+   * authorizes it by that user's RBAC. Slipway's own credentials need `impersonate` on
+   * `serviceaccounts` (or users) for this; without it every call is a 403.
+   */
+  impersonating(user: string): KubeClient;
+}
+
+/** Loads the cluster source and returns its client (see `KubeClient`). */
+export function createKubeClient(source: ClusterSource, options: { timeoutMs?: number } = {}): KubeClient {
+  return clientWith(loadKubeConfig(source), options);
+}
+
+function clientWith(kc: KubeConfig, options: { timeoutMs?: number }): KubeClient {
+  return {
+    ...clientOf(kc, options),
+    impersonating: (user: string) => clientWith(impersonatedConfig(kc, user), options),
+  };
+}
+
+function clientOf(kc: KubeConfig, options: { timeoutMs?: number }) {
   const server = kc.getCurrentCluster()?.server ?? 'unknown server';
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   const core = kc.makeApiClient(CoreV1Api);
@@ -96,6 +93,7 @@ export function createKubeClient(source: ClusterSource, options: { timeoutMs?: n
   const authz = kc.makeApiClient(AuthorizationV1Api);
   const version = kc.makeApiClient(VersionApi);
   const objects = KubernetesObjectApi.makeApiClient(kc);
+  const discovery = kc.makeApiClient(Discovery);
 
   /** Runs one call with a deadline; the answer after the deadline is dropped. */
   async function call<T>(action: string, run: () => Promise<T>): Promise<T> {
@@ -127,6 +125,17 @@ export function createKubeClient(source: ClusterSource, options: { timeoutMs?: n
       return await call(action, run);
     } catch (error) {
       if (error instanceof KubeError && error.kubeStatus === 404) return null;
+      throw error;
+    }
+  }
+
+  /** `true` once created; `false` when one of that name exists already (409, left as it is). */
+  async function createOnce(action: string, run: () => Promise<unknown>): Promise<boolean> {
+    try {
+      await call(action, run);
+      return true;
+    } catch (error) {
+      if (error instanceof KubeError && error.kubeStatus === 409) return false;
       throw error;
     }
   }
@@ -189,6 +198,78 @@ export function createKubeClient(source: ClusterSource, options: { timeoutMs?: n
           ),
       ),
 
+    /**
+     * Server-side apply of an object of any kind, the exact fields given (nothing dropped on the
+     * way): field manager `slipway`, `force` (Slipway takes over conflicting fields, as the
+     * object's declared owner). `dryRun` runs every admission and validation stage without
+     * persisting (`dryRun=All`). `fieldValidation` defaults to `Strict`: an unknown or duplicate
+     * field is a 400 whose `causes` name the field path. A namespaced kind without a namespace
+     * goes to the kubeconfig context's namespace (else `default`), as with kubectl. Returns the
+     * object as the API server answered it (plain JSON: timestamps stay strings).
+     */
+    applyObject: <T extends KubernetesObject>(
+      object: T,
+      applyOptions: { dryRun?: boolean; fieldValidation?: FieldValidation } = {},
+    ): Promise<T> => {
+      const ref = refOf(object);
+      return call(`${applyOptions.dryRun ? 'dry-run apply' : 'apply'} ${describeRef(ref)}`, async () => {
+        const path = await objectPath(discovery, ref, contextNamespace(kc));
+        return (await requestJson(kc, HttpMethod.PATCH, path, {
+          query: {
+            fieldManager: FIELD_MANAGER,
+            force: 'true',
+            fieldValidation: applyOptions.fieldValidation ?? 'Strict',
+            dryRun: applyOptions.dryRun ? 'All' : undefined,
+          },
+          body: object,
+          contentType: 'application/apply-patch+yaml',
+        })) as T;
+      });
+    },
+
+    /** Reads an object of any kind (plain JSON), `null` when it does not exist. */
+    getObject: (ref: ObjectRef): Promise<KubernetesObject | null> =>
+      orNull(`read ${describeRef(ref)}`, async () => {
+        const path = await objectPath(discovery, ref, contextNamespace(kc));
+        return (await requestJson(kc, HttpMethod.GET, path)) as KubernetesObject;
+      }),
+
+    /** Creates a ConfigMap; `false` when one of that name exists already (left as it is). */
+    createConfigMap: (namespace: string, configMap: V1ConfigMap): Promise<boolean> =>
+      createOnce(`create configmap ${namespace}/${configMap.metadata?.name}`, () =>
+        core.createNamespacedConfigMap({ namespace, body: configMap }),
+      ),
+
+    listConfigMaps: (namespace: string, labelSelector?: string): Promise<V1ConfigMap[]> =>
+      call(
+        `list configmaps in ${namespace}`,
+        async () =>
+          (await core.listNamespacedConfigMap({ namespace, ...(labelSelector ? { labelSelector } : {}) }))
+            .items,
+      ),
+
+    /** Deletes a ConfigMap; one that is already gone is fine. */
+    deleteConfigMap: (namespace: string, name: string): Promise<void> =>
+      orNull(`delete configmap ${namespace}/${name}`, () =>
+        core.deleteNamespacedConfigMap({ namespace, name }),
+      ).then(() => undefined),
+
+    /** The OpenAPI v3 index (`/openapi/v3`): group-version path (`apis/apps/v1`, `api/v1`) → document URL. */
+    openApiV3Paths: (): Promise<Record<string, OpenApiV3Path>> =>
+      call('read the OpenAPI v3 index', async () => {
+        const index = (await requestJson(kc, HttpMethod.GET, '/openapi/v3')) as {
+          paths?: Record<string, OpenApiV3Path>;
+        };
+        return index.paths ?? {};
+      }),
+
+    /** One group-version's OpenAPI v3 document, by the `serverRelativeURL` the index gave. */
+    openApiV3Document: (serverRelativeURL: string): Promise<Record<string, unknown>> =>
+      call(
+        `read the OpenAPI v3 document ${serverRelativeURL.split('?')[0]}`,
+        async () => (await requestJson(kc, HttpMethod.GET, serverRelativeURL)) as Record<string, unknown>,
+      ),
+
     /** JSON merge patch (RFC 7386) of an existing object: only the fields given change. */
     mergePatch: <T extends KubernetesObject>(object: T): Promise<T> =>
       call(
@@ -219,17 +300,10 @@ export function createKubeClient(source: ClusterSource, options: { timeoutMs?: n
       ).then(() => undefined),
 
     /** Creates a Secret; one that exists already is left as it is (`false`). */
-    createSecret: async (namespace: string, secret: V1Secret): Promise<boolean> => {
-      try {
-        await call(`create secret ${namespace}/${secret.metadata?.name}`, () =>
-          core.createNamespacedSecret({ namespace, body: secret }),
-        );
-        return true;
-      } catch (error) {
-        if (error instanceof KubeError && error.kubeStatus === 409) return false;
-        throw error;
-      }
-    },
+    createSecret: (namespace: string, secret: V1Secret): Promise<boolean> =>
+      createOnce(`create secret ${namespace}/${secret.metadata?.name}`, () =>
+        core.createNamespacedSecret({ namespace, body: secret }),
+      ),
 
     getSecret: (namespace: string, name: string): Promise<V1Secret | null> =>
       orNull(`read secret ${namespace}/${name}`, () => core.readNamespacedSecret({ namespace, name })),
@@ -276,5 +350,3 @@ export function createKubeClient(source: ClusterSource, options: { timeoutMs?: n
       ),
   };
 }
-
-export type KubeClient = ReturnType<typeof createKubeClient>;

@@ -16,15 +16,27 @@ export class KubeError extends Error {
   readonly details: KubeErrorDetail[] | undefined;
   /** The HTTP status the API server answered, when it answered. */
   readonly kubeStatus: number | undefined;
+  /**
+   * What the API server named as the causes of a 4xx: its Status `details.causes` (field path
+   * such as `spec.template.spec.containers[0].image`, and message), as Kubernetes API
+   * conventions define them. Undefined when the server answered no Status or no causes.
+   */
+  readonly causes: KubeErrorDetail[] | undefined;
 
   constructor(
     statusCode: KubeError['statusCode'],
     message: string,
-    options: { details?: KubeErrorDetail[]; kubeStatus?: number; cause?: unknown } = {},
+    options: {
+      details?: KubeErrorDetail[];
+      causes?: KubeErrorDetail[];
+      kubeStatus?: number;
+      cause?: unknown;
+    } = {},
   ) {
     super(message, { cause: options.cause });
     this.statusCode = statusCode;
     this.details = options.details;
+    this.causes = options.causes;
     this.kubeStatus = options.kubeStatus;
   }
 }
@@ -43,6 +55,36 @@ function parseStatus(body: unknown): KubeStatus | undefined {
   } catch {
     return { message: body.slice(0, 500) };
   }
+}
+
+/** A Status's `details.causes` as field + message, or undefined when it names none. */
+function causesOf(status: KubeStatus | undefined): KubeErrorDetail[] | undefined {
+  const causes = status?.details?.causes;
+  if (!causes?.length) return undefined;
+  return causes.map((cause) => ({
+    ...(cause.field ? { field: cause.field } : {}),
+    message: cause.message ?? cause.reason ?? 'invalid',
+  }));
+}
+
+const TYPED_PATCH_ERROR = /^failed to create typed patch object \([^)]*\): ([\s\S]+)$/;
+
+/**
+ * The fields of a server-side apply body that the object's schema does not declare. The API
+ * server answers those with a 500 whose message is `failed to create typed patch object (<ns/name;
+ * gvk>): .spec.replicaz: field not declared in schema` (kubernetes/kubernetes#122480, #139253:
+ * a plain error instead of a BadRequest); it is the user's input, so it becomes a 400 with causes.
+ * Several errors come as `errors:` followed by one `.path: message` per line.
+ */
+function typedPatchCauses(message: string): KubeErrorDetail[] | undefined {
+  const body = TYPED_PATCH_ERROR.exec(message)?.[1];
+  if (!body) return undefined;
+  const causes = body
+    .split('\n')
+    .map((line) => /^\s*\.?([^\s:][^:]*): (.+)$/.exec(line.trim()))
+    .filter((match): match is RegExpExecArray => match !== null)
+    .map((match) => ({ field: match[1] as string, message: match[2] as string }));
+  return causes.length > 0 ? causes : [{ message: body }];
 }
 
 const NETWORK_CODES = new Set([
@@ -78,16 +120,28 @@ export function toKubeError(error: unknown, action: string, server: string): Kub
   if (error instanceof ApiException) {
     const status = parseStatus(error.body);
     const message = status?.message ?? `HTTP ${error.code}`;
-    const options = { kubeStatus: error.code, cause: error };
+    const causes = causesOf(status);
+    const options = {
+      kubeStatus: error.code,
+      cause: error,
+      ...(causes && error.code >= 400 && error.code < 500 ? { causes } : {}),
+    };
+    const schemaCauses = error.code === 500 ? typedPatchCauses(message) : undefined;
+    if (schemaCauses) {
+      return new KubeError(400, `Kubernetes rejected ${action}: ${message}`, {
+        kubeStatus: error.code,
+        cause: error,
+        causes: schemaCauses,
+        details: schemaCauses,
+      });
+    }
     switch (error.code) {
       case 400:
-      case 422: {
-        const details = (status?.details?.causes ?? []).map((cause) => ({
-          ...(cause.field ? { field: cause.field } : {}),
-          message: cause.message ?? cause.reason ?? 'invalid',
-        }));
-        return new KubeError(400, `Kubernetes rejected ${action}: ${message}`, { ...options, details });
-      }
+      case 422:
+        return new KubeError(400, `Kubernetes rejected ${action}: ${message}`, {
+          ...options,
+          details: causes ?? [],
+        });
       case 401:
         return new KubeError(
           502,

@@ -25,6 +25,7 @@ export {
 } from './document-edits.ts';
 export { closest, didYouMean, formatPath, type SpecError } from './errors.ts';
 export { formatRunRef, type GitRef, invalidRunRef, parseRunRef, refVariables } from './git-ref.ts';
+export { keyText, type LoadedYaml, loadYaml, loadYamlDocuments, readDocument } from './load-yaml.ts';
 export { type ParseOptions, type ParseResult, parsePipeline } from './parse.ts';
 export { type ParameterError, parametersFor, resolveRunParameters } from './run-parameters.ts';
 export {
@@ -68,6 +69,7 @@ export {
 export {
   BUILT_IN_ENV,
   BUILT_IN_VARIABLES,
+  EXPRESSION,
   interpolate,
   PARAMETER_ENV_PREFIX,
   parameterEnvName,

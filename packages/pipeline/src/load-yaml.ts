@@ -1,12 +1,14 @@
 import {
   type Alias,
   type Document,
+  type EmptyStream,
   isAlias,
   isMap,
   isScalar,
   isSeq,
   LineCounter,
   type Node,
+  parseAllDocuments,
   parseDocument,
   visit,
   type YAMLError,
@@ -50,6 +52,18 @@ export interface LoadedYaml {
   errors: SpecError[];
 }
 
+const PARSE_OPTIONS = {
+  prettyErrors: false,
+  // Checked while reading with a set: the library's check compares every pair of keys.
+  uniqueKeys: false,
+  merge: false,
+  version: '1.2',
+} as const;
+
+function cannotRead(error: unknown): SpecError {
+  return { line: 1, column: 1, path: '', message: `the YAML cannot be read: ${(error as Error).message}` };
+}
+
 /** Stops the walk when the document is too big or too deep; the error is already recorded. */
 class Abort extends Error {}
 
@@ -62,25 +76,49 @@ class Abort extends Error {}
  */
 export function loadYaml(text: string): LoadedYaml {
   const lineCounter = new LineCounter();
+  let doc: Document.Parsed;
+  try {
+    doc = parseDocument(text, { lineCounter, ...PARSE_OPTIONS });
+  } catch (error) {
+    return { lineCounter, data: null, errors: [cannotRead(error)] };
+  }
+  return readDocument(doc, text, lineCounter);
+}
+
+/**
+ * Reads a stream of YAML documents separated by `---` (Kubernetes manifests) with the same
+ * rules as {@link loadYaml}, one {@link LoadedYaml} per document (sharing one line counter,
+ * so positions are in the whole text). Never throws.
+ */
+export function loadYamlDocuments(text: string): LoadedYaml[] {
+  const lineCounter = new LineCounter();
+  let docs: Document.Parsed[] | EmptyStream;
+  try {
+    docs = parseAllDocuments(text, { lineCounter, ...PARSE_OPTIONS });
+  } catch (error) {
+    return [{ lineCounter, data: null, errors: [cannotRead(error)] }];
+  }
+  if ('empty' in docs) {
+    // An empty stream (only comments or directives) still reports its errors.
+    const errors = docs.errors.map((problem) => {
+      const { line, col } = lineCounter.linePos(problem.pos[0]);
+      return { line, column: col, path: '', message: problem.message.split('\n')[0] ?? problem.message };
+    });
+    return errors.length > 0 ? [{ lineCounter, data: null, errors }] : [];
+  }
+  return docs.map((doc) => readDocument(doc, text, lineCounter));
+}
+
+/**
+ * The errors and data of a parsed document; called again after a caller changed scalar
+ * values in `doc` (rendering), it reads the changed values.
+ */
+export function readDocument(doc: Document.Parsed, text: string, lineCounter: LineCounter): LoadedYaml {
   const errors: SpecError[] = [];
   const at = (offset: number | undefined, message: string) => {
     const { line, col } = lineCounter.linePos(offset ?? 0);
     errors.push({ line, column: col, path: '', message });
   };
-  let doc: Document.Parsed;
-  try {
-    doc = parseDocument(text, {
-      lineCounter,
-      prettyErrors: false,
-      // Checked below with a set: the library's check compares every pair of keys.
-      uniqueKeys: false,
-      merge: false,
-      version: '1.2',
-    });
-  } catch (error) {
-    at(0, `the YAML cannot be read: ${(error as Error).message}`);
-    return { lineCounter, data: null, errors };
-  }
   // Unknown tags are warnings to the library; the walk below reports every unsupported tag.
   const warnings = doc.warnings.filter((warning) => warning.code !== 'TAG_RESOLVE_FAILED');
   for (const problem of [...doc.errors, ...warnings]) {

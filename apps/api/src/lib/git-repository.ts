@@ -97,6 +97,53 @@ export function createGitRepositories(options: { allowLocal: boolean; timeoutMs?
         await rm(dir, { recursive: true, force: true });
       }
     },
+
+    /**
+     * The commits after `from` up to `to`, newest first (at most `limit`): a blob-less bare
+     * clone of the branches' history, then `git log from..to`. Throws
+     * RepositoryUnreadableError (unreachable, or a commit no branch holds).
+     */
+    async commitsBetween(url: string, from: string, to: string, limit = 100) {
+      if (isLocalRepository(url) && !options.allowLocal) {
+        throw new RepositoryUnreadableError('local repositories are not allowed on this server');
+      }
+      const deadline = Date.now() + timeoutMs;
+      const dir = await mkdtemp(path.join(os.tmpdir(), 'slipway-repo-'));
+      const git = (args: string[]) =>
+        runGit([...protocols, ...args], { cwd: dir, deadline, limitBytes: MAX_LISTING_BYTES });
+      try {
+        const cloned = await git([
+          'clone',
+          '--quiet',
+          '--bare',
+          '--filter=blob:none',
+          '--no-tags',
+          '--',
+          url,
+          'repo',
+        ]);
+        if (!cloned.ok) throw new RepositoryUnreadableError(describeFailure(cloned, timeoutMs));
+        const log = await git([
+          '-C',
+          'repo',
+          'log',
+          `--max-count=${limit}`,
+          '--format=%H%x1f%an%x1f%s%x1e',
+          `${from}..${to}`,
+        ]);
+        if (!log.ok) throw new RepositoryUnreadableError(describeFailure(log, timeoutMs));
+        return log.stdout
+          .split('\x1e')
+          .map((entry) => entry.trim())
+          .filter(Boolean)
+          .map((entry) => {
+            const [sha = '', author = '', message = ''] = entry.split('\x1f');
+            return { sha, author, message };
+          });
+      } finally {
+        await rm(dir, { recursive: true, force: true });
+      }
+    },
   };
 }
 

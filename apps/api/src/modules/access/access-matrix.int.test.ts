@@ -182,6 +182,25 @@ const ROWS: Row[] = [
     allow: VISIBLE,
     request: (f) => get(`${RUNS(f)}/1/jobs/compile/steps/0/log`),
   },
+  { operationId: 'listProjectReleases', allow: VISIBLE, request: (f) => get(`${W(f)}/projects/p/releases`) },
+  { operationId: 'getRelease', allow: VISIBLE, request: (f) => get(`${W(f)}/projects/p/releases/1`) },
+  {
+    operationId: 'listReleaseObjects',
+    allow: VISIBLE,
+    request: (f) => get(`${W(f)}/projects/p/releases/1/objects`),
+  },
+  { operationId: 'getReleaseLog', allow: VISIBLE, request: (f) => get(`${W(f)}/projects/p/releases/1/log`) },
+  {
+    operationId: 'diffReleases',
+    allow: VISIBLE,
+    request: (f) => get(`${W(f)}/projects/p/releases/1/diff`, { to: '2' }),
+  },
+  {
+    operationId: 'listEnvironmentReleases',
+    allow: VISIBLE,
+    request: (f) => get(`${W(f)}/environments/e/releases`),
+  },
+  { operationId: 'getEnvironmentLive', allow: VISIBLE, request: (f) => get(`${W(f)}/environments/e/live`) },
   { operationId: 'listWebhooks', allow: VISIBLE, request: (f) => get(`${W(f)}/projects/p/webhooks`) },
   { operationId: 'getWebhook', allow: VISIBLE, request: (f) => get(`${W(f)}/projects/p/webhooks/hook`) },
   {
@@ -210,6 +229,12 @@ const ROWS: Row[] = [
     request: (f) => send('POST', RUNS(f), { releaseType: 'default', environment: 'e' }),
   },
   { operationId: 'retryRun', allow: EDITORS, request: (f) => send('POST', `${RUNS(f)}/1/retry`, {}) },
+  {
+    operationId: 'rollbackRelease',
+    allow: EDITORS,
+    request: (f) => send('POST', `${W(f)}/projects/p/releases/1/rollback`, {}),
+    alsoAllowed: [400], // environment e has no cluster to deploy to
+  },
   { operationId: 'cancelRun', allow: EDITORS, request: (f) => send('POST', `${RUNS(f)}/2/cancel`) },
   {
     operationId: 'decideApproval',
@@ -554,6 +579,32 @@ describe.skipIf(postgresSkipReason())('route × role matrix', () => {
       }
     }
 
+    // Releases 1 (superseded) and 2 (live) of project p in environment e.
+    const project = await t.db.prisma.project.findFirstOrThrow({
+      where: { slug: 'p', workspace: { slug: ws } },
+    });
+    const environment = await t.db.prisma.environment.findFirstOrThrow({
+      where: { name: 'e', workspace: { slug: ws } },
+    });
+    for (const [number, status] of [
+      [1, 'superseded'],
+      [2, 'succeeded'],
+    ] as const) {
+      await t.db.prisma.release.create({
+        data: {
+          projectId: project.id,
+          number,
+          environmentId: environment.id,
+          environmentName: 'e',
+          namespace: 'ns',
+          status,
+          phase: 'done',
+          image: `app:${number}`,
+          objects: [],
+          createdByName: 'admin',
+        },
+      });
+    }
     const { id: auditEventId } = await t.db.prisma.auditEvent.findFirstOrThrow({ where: { workspace: ws } });
     if (principal === 'anonymous') {
       const fixture = {

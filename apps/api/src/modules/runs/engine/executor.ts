@@ -1,5 +1,5 @@
 import type { Readable } from 'node:stream';
-import type { PlannedStep } from '@slipway/pipeline';
+import type { PlannedDeploy, PlannedStep } from '@slipway/pipeline';
 
 /** Everything an executor needs to run one attempt of one pipeline job. */
 export interface JobDispatch {
@@ -36,6 +36,12 @@ export interface JobDispatch {
   timeoutSeconds: number | undefined;
   /** Requests (and the memory limit) of every step container. */
   resources: { cpu?: string | undefined; memory?: string | undefined };
+  /**
+   * A `deploy` job's deploy step (executed by the deploy executor, modules/releases): the
+   * job attempt's id (one release per attempt), the planned deploy and the run's variable
+   * values by expression (`run.number`, `git.sha`, `params.<name>`, …).
+   */
+  deploy?: { jobRunId: string; planned: PlannedDeploy; values: Record<string, string> } | undefined;
 }
 
 export type ObservedStepStatus = 'pending' | 'running' | 'succeeded' | 'failed' | 'skipped';
@@ -60,10 +66,12 @@ export interface JobObservation {
 export interface JobRef {
   externalName: string;
   namespace: string;
+  /** The job attempt's id (the deploy executor finds its release by it). */
+  jobRunId?: string | undefined;
 }
 
 export interface Executor {
-  readonly kind: 'kubernetes' | 'local';
+  readonly kind: 'kubernetes' | 'local' | 'deploy';
   /** Starts the job; when something of that name exists already, adopts it. */
   start(job: JobDispatch): Promise<void>;
   observe(job: JobRef, stepCount: number): Promise<JobObservation>;

@@ -39,6 +39,8 @@ export function createReconciler(deps: {
   resolveCredentials: CredentialResolver;
   localExecutor: Executor;
   kubeExecutors: KubeExecutors;
+  /** Executes jobs of kind `deploy` (modules/releases); without it they wait. */
+  deployExecutor?: Executor | undefined;
   logger?: FastifyBaseLogger | undefined;
   /** Called after anything of a run changed (status, logs), for its event stream. */
   notify: (runId: string) => void;
@@ -76,6 +78,12 @@ export function createReconciler(deps: {
     legacyClusterId?: string | null,
   ) {
     if (job.executor === 'local') return deps.localExecutor;
+    if (job.executor === 'deploy') {
+      if (!deps.deployExecutor) return 'no deploy executor in this server';
+      const executor = deps.deployExecutor;
+      if (started && executor.watch && !watches.has(executor)) watches.set(executor, executor.watch(wake));
+      return executor;
+    }
     const clusterId = job.clusterId ?? (job.namespace === null ? legacyClusterId : null);
     const cluster = clusterId ? clusters.get(clusterId) : undefined;
     if (!cluster) {
@@ -91,7 +99,7 @@ export function createReconciler(deps: {
     let unwatched = false;
     await Promise.all(
       run.jobs.map(async (job) => {
-        if (job.status !== 'running' || job.kind !== 'job' || !job.executor) return;
+        if (job.status !== 'running' || job.kind === 'approval' || !job.executor) return;
         const executor = executorOf(job, ctx.clusters, ctx.target.clusterId);
         if (typeof executor === 'string') {
           observed.set(job.id, { state: 'gone', message: executor });

@@ -6,6 +6,7 @@ import {
   refVariables,
   secretEnvName,
   variableEnv,
+  variableValues,
 } from '@slipway/pipeline';
 import type { SecretBox } from '../../../lib/secret-box.ts';
 import type { ClusterCredentials } from '../../clusters/cluster-clients.ts';
@@ -40,6 +41,8 @@ export interface RunContext {
   plan: PlannedJob[];
   /** The run's variables as the steps' environment (`SLIPWAY_BRANCH`, `SLIPWAY_PARAM_<NAME>`, …). */
   variables: Record<string, string>;
+  /** The run's variables by expression (`run.number`, `params.<name>`, …), for deploy steps. */
+  values: Record<string, string>;
   /**
    * Where jobs dispatched now go (the run's environment as it was when this was built);
    * `gone` says why nothing can be dispatched (its environment was deleted) — terminal only
@@ -53,11 +56,12 @@ export interface RunContext {
 }
 
 interface Entry {
-  source: Omit<RunContext, 'plan' | 'variables'>;
+  source: Omit<RunContext, 'plan' | 'variables' | 'values'>;
   /** The plan depends on the commit (`${{ git.sha }}`), recorded by the first checkout. */
   sha: string | null | undefined;
   plan: PlannedJob[];
   variables: Record<string, string>;
+  values: Record<string, string>;
 }
 
 /**
@@ -130,7 +134,7 @@ export function createRunContexts(deps: {
       let entry = cache.get(run.id);
       if (!entry || options.fresh) {
         const source = await load(run);
-        entry = { source, sha: undefined, plan: [], variables: {} };
+        entry = { source, sha: undefined, plan: [], variables: {}, values: {} };
         cache.set(run.id, entry);
       }
       if (entry.sha !== run.commitSha) {
@@ -143,9 +147,10 @@ export function createRunContexts(deps: {
         );
         entry.plan = planRun(spec, context);
         entry.variables = variableEnv(spec, context);
+        entry.values = variableValues(spec, context);
         entry.sha = run.commitSha;
       }
-      return { ...entry.source, plan: entry.plan, variables: entry.variables };
+      return { ...entry.source, plan: entry.plan, variables: entry.variables, values: entry.values };
     },
 
     /** Forgets the run's context (it ended; or a test wants it read again). */
@@ -195,6 +200,7 @@ export function refOf(ctx: RunContext, run: RunWithJobs, job: JobRunRow): JobRef
     externalName: job.externalName ?? externalNameOf(run.id, job.stage, job.name, job.attempt),
     // Jobs dispatched before namespaces were recorded: the environment's.
     namespace: job.namespace ?? ctx.target.namespace,
+    jobRunId: job.id,
   };
 }
 
@@ -253,5 +259,6 @@ export function dispatchOf(
     registryConfigs,
     timeoutSeconds: planned.timeoutSeconds,
     resources: planned.resources,
+    deploy: planned.deploy ? { jobRunId: job.id, planned: planned.deploy, values: ctx.values } : undefined,
   };
 }

@@ -215,6 +215,52 @@ describe('run transitions: run status × job status', () => {
   });
 });
 
+describe('run transitions: deploy jobs', () => {
+  it('dispatches a deploy job to the deploy executor, in the environment', () => {
+    const t = decide(run([job('d', { kind: 'deploy' }, 1)], { status: 'queued' }));
+    expect(t.jobs[0]?.change).toMatchObject({
+      status: 'running',
+      executor: 'deploy',
+      clusterId: 'c1',
+      namespace: 'ns',
+    });
+    expect(actionsOf(t)).toEqual(['start:d']);
+  });
+
+  it('observes a running deploy job like a job: its release succeeding ends it and the run', () => {
+    const d = running('d', {
+      kind: 'deploy',
+      executor: 'deploy',
+      steps: [step('d', 0, { status: 'running', startedAt: EARLIER })],
+    });
+    const t = decide(run([d]), {
+      observed: { d: observation('succeeded', [{ status: 'succeeded', exitCode: 0, result: '3' }]) },
+    });
+    expect(statusOf(t, 'd')).toBe('succeeded');
+    expect(t.next.jobs[0]?.steps[0]).toMatchObject({ status: 'succeeded', result: '3' });
+    expect(t.next.status).toBe('succeeded');
+  });
+
+  it('fails the run with the release failure of its deploy job', () => {
+    const d = running('d', {
+      kind: 'deploy',
+      executor: 'deploy',
+      steps: [step('d', 0, { status: 'running', startedAt: EARLIER })],
+    });
+    const t = decide(run([d]), {
+      observed: {
+        d: {
+          state: 'failed',
+          message: 'release 2 failed: Deployment/web: progress deadline',
+          steps: [{ status: 'failed', exitCode: 1 }],
+        },
+      },
+    });
+    expect(t.next.status).toBe('failed');
+    expect(t.next.message).toBe('s / d: release 2 failed: Deployment/web: progress deadline');
+  });
+});
+
 describe('run transitions: cancel', () => {
   for (const [status, stops] of [
     ['pending', false],

@@ -308,7 +308,8 @@ export function transition(input: TransitionInput): Transition {
     // Recorded first: after a crash the next reconcile finds it marked and adopts or re-starts it.
     setJob(job, {
       status: 'running',
-      executor: target.executor,
+      // A deploy job is executed by the engine itself (modules/releases), in the environment.
+      executor: job.kind === 'deploy' ? 'deploy' : target.executor,
       externalName: externalNameOf(run.id, job.stage, job.name, job.attempt),
       clusterId: target.clusterId,
       namespace: target.namespace,
@@ -342,7 +343,7 @@ export function transition(input: TransitionInput): Transition {
       return;
     }
     for (const job of latestAttempts(run.jobs)) {
-      if (job.status === 'running' && job.kind === 'job') observe(job);
+      if (job.status === 'running' && job.kind !== 'approval') observe(job);
       if (job.status === 'waiting' && job.kind === 'approval') decideGate(job);
     }
     const jobs = latestAttempts(run.jobs);

@@ -1,0 +1,234 @@
+import { randomUUID } from 'node:crypto';
+import { text } from 'node:stream/consumers';
+import type { PlannedDeploy } from '@slipway/pipeline';
+import { postgresSkipReason } from '@slipway/testing';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildTestApp, signIn, type TestApp } from '../../../test/helper.ts';
+import type { JobDispatch } from '../runs/engine/executor.ts';
+import { createDeployExecutor, type DeployExecutor } from './deploy-executor.ts';
+import { createReleasesRepo, type ReleasesRepo } from './releases.repo.ts';
+
+const KUBECONFIG = JSON.stringify({
+  apiVersion: 'v1',
+  kind: 'Config',
+  clusters: [{ name: 'c', cluster: { server: 'https://127.0.0.1:1' } }],
+  users: [{ name: 'u', user: { token: 'x' } }],
+  contexts: [{ name: 'c', context: { cluster: 'c', user: 'u' } }],
+  'current-context': 'c',
+});
+const SPEC =
+  'stages:\n  - name: build\n    jobs:\n      - name: compile\n        image: alpine\n        steps:\n          - run: make\n';
+const FILES = {
+  'app.yaml':
+    'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  replicas: ${{ params.replicas }}\n  template:\n    spec:\n      containers:\n        - name: web\n          image: ${{ release.image }}\n',
+};
+
+describe.skipIf(postgresSkipReason())(
+  'deploy executor: one release per job attempt, its status and log',
+  () => {
+    let t: TestApp;
+    let repo: ReleasesRepo;
+    let deploys: DeployExecutor;
+    const woken: string[] = [];
+    let runId = '';
+    let setId = '';
+
+    function dispatch(jobRunId: string, planned: Partial<PlannedDeploy> = {}): JobDispatch {
+      return {
+        externalName: 'slw-deploy',
+        labels: {
+          workspace: 'dx',
+          project: 'shop',
+          pipeline: 'ci',
+          runId,
+          runNumber: 1,
+          job: 'deploy',
+          stage: 'ship',
+          attempt: 1,
+        },
+        namespace: 'dx-staging',
+        repository: null,
+        steps: [],
+        env: {},
+        secretEnv: {},
+        gitAuth: undefined,
+        registryConfigs: {},
+        timeoutSeconds: undefined,
+        resources: {},
+        deploy: {
+          jobRunId,
+          planned: {
+            manifests: 'web',
+            path: undefined,
+            image: 'registry.example.com/shop:${{ run.number }}',
+            config: [],
+            timeoutSeconds: 120,
+            ...planned,
+          } as PlannedDeploy,
+          values: { 'run.number': '7', 'params.replicas': '3' },
+        },
+      };
+    }
+
+    beforeAll(async () => {
+      t = await buildTestApp();
+      const admin = await signIn(t.app);
+      for (const [url, payload] of [
+        ['/api/v1/clusters', { name: 'dx', kubeconfig: KUBECONFIG }],
+        ['/api/v1/workspaces', { slug: 'dx', name: 'dx' }],
+        ['/api/v1/workspaces/dx/projects', { slug: 'shop', name: 'shop' }],
+        ['/api/v1/workspaces/dx/environments', { name: 'local' }],
+        ['/api/v1/workspaces/dx/projects/shop/pipelines', { name: 'ci', spec: SPEC }],
+      ] as const) {
+        const response = await admin.request({ method: 'POST', url, payload });
+        expect(response.statusCode, response.body).toBe(201);
+      }
+      const prisma = t.db.prisma;
+      const workspace = await prisma.workspace.findUniqueOrThrow({ where: { slug: 'dx' } });
+      const cluster = await prisma.cluster.findUniqueOrThrow({ where: { name: 'dx' } });
+      // On a cluster nobody reaches: the controller is not running, the release stays deploying.
+      await prisma.environment.create({
+        data: { workspaceId: workspace.id, name: 'staging', clusterId: cluster.id, namespace: 'dx-staging' },
+      });
+      const run = await admin.request({
+        method: 'POST',
+        url: '/api/v1/workspaces/dx/projects/shop/pipelines/ci/runs',
+        payload: { releaseType: 'default', environment: 'local' },
+      });
+      expect(run.statusCode, run.body).toBe(201);
+      const project = await prisma.project.findFirstOrThrow({ where: { slug: 'shop' } });
+      const set = await prisma.manifestSet.create({
+        data: { projectId: project.id, name: 'web', latestVersion: 1 },
+      });
+      setId = set.id;
+      await prisma.manifestVersion.create({ data: { manifestSetId: set.id, version: 1, files: FILES } });
+      const staging = await prisma.environment.findFirstOrThrow({ where: { name: 'staging' } });
+      const row = await prisma.pipelineRun.findFirstOrThrow({
+        where: { pipeline: { projectId: project.id } },
+      });
+      runId = row.id;
+      await prisma.pipelineRun.update({
+        where: { id: runId },
+        data: {
+          environmentId: staging.id,
+          environmentName: 'staging',
+          deployPins: { manifestSets: { web: 1 }, configSets: {} },
+        },
+      });
+      repo = createReleasesRepo(prisma);
+      deploys = createDeployExecutor({
+        releases: repo,
+        controller: () => ({ ...t.releases, wake: (id: string) => woken.push(id) }),
+      });
+    });
+
+    afterAll(async () => {
+      await t?.close();
+    });
+
+    it('creates the release of the attempt rendered and labelled, and a repeated start adopts it', async () => {
+      const jobRunId = randomUUID();
+      await deploys.executor.start(dispatch(jobRunId));
+      await deploys.executor.start(dispatch(jobRunId));
+      const rows = await t.db.prisma.release.findMany({ where: { jobRunId } });
+      expect(rows).toHaveLength(1);
+      const [release] = rows;
+      expect(release).toMatchObject({
+        number: 1,
+        status: 'deploying',
+        phase: 'pending',
+        image: 'registry.example.com/shop:7',
+        manifestSetName: 'web',
+        manifestVersion: 1,
+        namespace: 'dx-staging',
+        environmentName: 'staging',
+        pipelineName: 'ci',
+        runNumber: 1,
+      });
+      expect(release?.objects).toEqual([
+        {
+          apiVersion: 'apps/v1',
+          kind: 'Deployment',
+          metadata: {
+            name: 'web',
+            namespace: 'dx-staging',
+            labels: {
+              'app.kubernetes.io/managed-by': 'slipway',
+              'slipway.dev/project': 'shop',
+              'slipway.dev/release': '1',
+            },
+          },
+          spec: {
+            replicas: 3,
+            template: { spec: { containers: [{ name: 'web', image: 'registry.example.com/shop:7' }] } },
+          },
+        },
+      ]);
+      expect(woken).toContain(release?.id);
+      expect((await t.db.prisma.project.findFirstOrThrow({ where: { slug: 'shop' } })).releaseCounter).toBe(
+        1,
+      );
+    });
+
+    it('maps the release to the job: running while deploying, then its step log and its end', async () => {
+      const jobRunId = randomUUID();
+      const ref = { externalName: 'slw-deploy', namespace: 'dx-staging', jobRunId };
+      expect((await deploys.executor.observe(ref, 1)).state).toBe('missing');
+      await deploys.executor.start(dispatch(jobRunId));
+      expect(await deploys.executor.observe(ref, 1)).toMatchObject({
+        state: 'running',
+        steps: [{ status: 'running' }],
+      });
+      const release = await repo.findByJobRun(jobRunId);
+      if (!release) throw new Error('no release');
+      await repo.step(release.id, { phase: 'applied' }, ['Deployment/dx-staging/web created']);
+      await repo.step(release.id, { status: 'succeeded', phase: 'done', finishedAt: new Date() }, [
+        'release succeeded',
+      ]);
+      expect(await deploys.executor.observe(ref, 1)).toMatchObject({
+        state: 'succeeded',
+        steps: [{ status: 'succeeded', exitCode: 0, result: '2' }],
+      });
+      const whole = await deploys.executor.openLog(ref, 0, 0, () => true);
+      const log = await text(whole as NodeJS.ReadableStream);
+      expect(log).toBe(
+        'release 2: deploying 1 objects to dx-staging\nDeployment/dx-staging/web created\nrelease succeeded\n',
+      );
+      const rest = await deploys.executor.openLog(ref, 0, log.indexOf('web created') + 4, () => true);
+      expect(await text(rest as NodeJS.ReadableStream)).toBe('created\nrelease succeeded\n');
+    });
+
+    it('stops a deploying release as cancelled; the job fails with the release', async () => {
+      const jobRunId = randomUUID();
+      const ref = { externalName: 'slw-deploy', namespace: 'dx-staging', jobRunId };
+      await deploys.executor.start(dispatch(jobRunId));
+      await deploys.executor.stop(ref);
+      const observed = await deploys.executor.observe(ref, 1);
+      expect(observed).toMatchObject({ state: 'failed', message: 'release 3 failed: cancelled' });
+    });
+
+    it('records a failed release naming file and line:column when the manifests do not render', async () => {
+      await t.db.prisma.manifestVersion.create({
+        data: {
+          manifestSetId: setId,
+          version: 2,
+          files: { 'bad.yaml': 'kind: Service\nmetadata:\n  name: ${{ params.nope }}\n' },
+        },
+      });
+      await t.db.prisma.pipelineRun.update({
+        where: { id: runId },
+        data: { deployPins: { manifestSets: { web: 2 }, configSets: {} } },
+      });
+      const jobRunId = randomUUID();
+      await deploys.executor.start(dispatch(jobRunId));
+      const release = await repo.findByJobRun(jobRunId);
+      expect(release).toMatchObject({ status: 'failed', phase: 'done', objects: [] });
+      expect(release?.message).toMatch(/^not deployed, nothing applied: .*bad\.yaml:\d+:\d+/);
+      const observed = await deploys.executor.observe(
+        { externalName: 'x', namespace: 'dx-staging', jobRunId },
+        1,
+      );
+      expect(observed.state).toBe('failed');
+    });
+  },
+);

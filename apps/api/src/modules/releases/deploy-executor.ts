@@ -1,0 +1,243 @@
+import { Readable } from 'node:stream';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { configMapNameOf, DeployPinsSchema, FINISHED_RELEASE_STATUSES } from '@slipway/contracts';
+import type { Prisma } from '@slipway/db';
+import type { KubernetesObject } from '@slipway/kube';
+import { renderManifests } from '@slipway/manifests';
+import type { Executor, JobDispatch, JobObservation, JobRef } from '../runs/engine/executor.ts';
+import type { ReleaseController } from './release-controller.ts';
+import { stampLabels } from './release-labels.ts';
+import type { ReleaseInsert, ReleaseRow, ReleasesRepo } from './releases.repo.ts';
+
+/** How often a deploy log being streamed looks for new lines, ms. */
+const LOG_POLL_MS = 300;
+
+/** `${{ name }}` in the spec's own syntax. */
+const EXPRESSION = /\$\{\{\s*([^}]*?)\s*\}\}/g;
+
+/** Fills `${{ }}` expressions from `values`; the names missing are returned too. */
+export function fillExpressions(
+  template: string,
+  values: Readonly<Record<string, string>>,
+): { value: string; missing: string[] } {
+  const missing: string[] = [];
+  const value = template.replace(EXPRESSION, (whole, name: string) => {
+    const found = values[name];
+    if (found === undefined) missing.push(name);
+    return found ?? whole;
+  });
+  return { value, missing };
+}
+
+/**
+ * The executor of pipeline jobs of kind `deploy` (executor column `deploy`): the engine
+ * dispatches, observes, stops and reads the logs of a deploy job through it as it does a
+ * container job's, while the release controller does the deploying.
+ *
+ * - `start` creates the release of the job attempt (one per attempt: `releases.job_run_id`
+ *   is unique, so a start repeated after a crash adopts it) from the run's deploy pins, the
+ *   planned deploy and the run's variable values, rendered at once; manifests that do not
+ *   render make a `failed` release naming file and line:column, nothing applied.
+ * - `observe` maps the release's status to the job and its one step.
+ * - `openLog` streams the release's deploy log as the step's log bytes.
+ * - `stop` fails a deploying release ("cancelled"); `release` has nothing to clean up.
+ * - `watch` is told by the controller whenever a release of a run changes.
+ */
+export function createDeployExecutor(deps: { releases: ReleasesRepo; controller: () => ReleaseController }) {
+  const { releases } = deps;
+  const listeners = new Set<(runId: string) => void>();
+
+  async function releaseOf(job: JobRef): Promise<ReleaseRow | null> {
+    return job.jobRunId ? releases.findByJobRun(job.jobRunId) : null;
+  }
+
+  async function create(job: JobDispatch): Promise<ReleaseRow> {
+    const deploy = job.deploy;
+    if (!deploy) throw new Error(`job ${job.externalName} is no deploy job`);
+    const run = await releases.runOf(job.labels.runId);
+    if (!run) throw new Error(`run ${job.labels.runId} not found`);
+    const environment = run.environment;
+    const pins = DeployPinsSchema.safeParse(run.deployPins ?? { manifestSets: {}, configSets: {} });
+    const problems: string[] = [];
+    if (!pins.success) problems.push('the run has no valid deploy pins');
+    const pinned = pins.success ? pins.data : { manifestSets: {}, configSets: {} };
+    if (!environment?.cluster || !environment.namespace) {
+      problems.push(`environment "${run.environmentName}" has no cluster`);
+    }
+    // Manifests: the pinned version of the manifest set (repository paths are not read yet).
+    let files: Record<string, string> = {};
+    const setName = deploy.planned.manifests;
+    const setVersion = setName !== undefined ? pinned.manifestSets[setName] : undefined;
+    if (setName !== undefined) {
+      const found =
+        setVersion !== undefined
+          ? await releases.manifestFiles(run.pipeline.projectId, setName, setVersion)
+          : null;
+      if (found) files = found;
+      else problems.push(`manifest set "${setName}" has no pinned version`);
+    } else if (deploy.planned.path !== undefined) {
+      problems.push(`manifests from the repository (path "${deploy.planned.path}") are not supported yet`);
+    }
+    const configs: ReleaseInsert['configs'] = [];
+    for (const name of deploy.planned.config) {
+      const pin = pinned.configSets[name];
+      if (!pin) {
+        problems.push(`config set "${name}" has no version in environment "${run.environmentName}"`);
+        continue;
+      }
+      configs.push({
+        configVersionId: pin.id,
+        name,
+        version: pin.version,
+        configMapName: configMapNameOf(name, pin.version),
+      });
+    }
+    const image = fillExpressions(deploy.planned.image ?? '', deploy.values);
+    for (const name of image.missing) problems.push(`deploy.image: unknown expression \${{ ${name} }}`);
+    const namespace = environment?.namespace ?? '';
+
+    return releases.insert(run.pipeline.projectId, (number) => {
+      const values: Record<string, string> = {
+        ...deploy.values,
+        'release.image': image.value,
+        'release.number': String(number),
+        'environment.name': run.environmentName,
+        'environment.namespace': namespace,
+        ...Object.fromEntries(configs.map((c) => [`release.config.${c.name}`, c.configMapName])),
+      };
+      const rendered = problems.length === 0 ? renderManifests(files, values) : { objects: [], problems: [] };
+      const all = [
+        ...problems,
+        ...rendered.problems.map(
+          (p) => `${p.file}:${p.line}:${p.column}${p.path ? ` ${p.path}` : ''}: ${p.message}`,
+        ),
+      ];
+      const project = job.labels.project;
+      const objects = rendered.objects.map(({ object }) =>
+        stampLabels(
+          {
+            ...object,
+            metadata: { ...object.metadata, namespace: object.metadata.namespace ?? namespace },
+          } as KubernetesObject,
+          project,
+          number,
+        ),
+      );
+      const failed = all.length > 0;
+      const now = new Date();
+      return {
+        environmentId: environment?.id ?? null,
+        environmentName: run.environmentName,
+        clusterId: environment?.cluster?.id ?? null,
+        namespace,
+        status: failed ? 'failed' : 'deploying',
+        phase: failed ? 'done' : 'pending',
+        message: failed ? `not deployed, nothing applied: ${all.join('; ')}`.slice(0, 4000) : null,
+        image: image.value || null,
+        manifestSetName: setName ?? null,
+        manifestVersion: setVersion ?? null,
+        manifestPath: deploy.planned.path ?? null,
+        objects: objects as unknown as Prisma.InputJsonValue,
+        timeoutSeconds: deploy.planned.timeoutSeconds,
+        runId: run.id,
+        jobRunId: deploy.jobRunId,
+        pipelineName: run.pipeline.name,
+        runNumber: run.number,
+        commitSha: run.commitSha,
+        createdById: run.triggeredById,
+        createdByName: run.triggeredByName,
+        ...(failed ? { startedAt: now, finishedAt: now } : {}),
+        configs,
+        log: failed
+          ? [...all.map((problem) => `refused: ${problem}`), 'release failed: nothing was applied']
+          : [`release ${number}: deploying ${objects.length} objects to ${namespace}`],
+      };
+    });
+  }
+
+  const executor: Executor = {
+    kind: 'deploy',
+
+    async start(job) {
+      const release = await create(job);
+      if (release.status === 'deploying') deps.controller().wake(release.id);
+      for (const listener of listeners) listener(job.labels.runId);
+    },
+
+    async observe(job): Promise<JobObservation> {
+      const release = await releaseOf(job);
+      if (!release) return { state: 'missing', steps: [] };
+      const startedAt = release.startedAt ?? release.createdAt;
+      if (release.status === 'deploying') {
+        return { state: 'running', steps: [{ status: 'running', startedAt }] };
+      }
+      const finishedAt = release.finishedAt ?? undefined;
+      if (release.status === 'failed') {
+        const message = `release ${release.number} failed: ${release.message ?? 'failed'}`;
+        return {
+          state: 'failed',
+          message,
+          steps: [{ status: 'failed', exitCode: 1, startedAt, finishedAt }],
+        };
+      }
+      return {
+        state: 'succeeded',
+        steps: [{ status: 'succeeded', exitCode: 0, result: String(release.number), startedAt, finishedAt }],
+      };
+    },
+
+    async stop(job) {
+      const release = await releaseOf(job);
+      if (release?.status !== 'deploying') return;
+      await releases.step(
+        release.id,
+        { status: 'failed', phase: 'done', message: 'cancelled', finishedAt: new Date() },
+        ['release failed: cancelled'],
+      );
+    },
+
+    async openLog(job, _stepIndex, fromByte, isFinished) {
+      const release = await releaseOf(job);
+      if (!release) return null;
+      const releaseId = release.id;
+      async function* lines() {
+        let after = 0;
+        let position = 0;
+        for (;;) {
+          const batch = await releases.logAfter(releaseId, after);
+          for (const line of batch) {
+            after = line.seq;
+            const bytes = Buffer.from(`${line.text}\n`);
+            const end = position + bytes.length;
+            if (end > fromByte) yield position >= fromByte ? bytes : bytes.subarray(fromByte - position);
+            position = end;
+          }
+          if (batch.length > 0) continue;
+          const current = await releases.findById(releaseId);
+          const done =
+            !current || FINISHED_RELEASE_STATUSES.includes(current.status as never) || isFinished();
+          if (done && (await releases.logAfter(releaseId, after, 1)).length === 0) return;
+          await sleep(LOG_POLL_MS);
+        }
+      }
+      return Readable.from(lines(), { objectMode: false });
+    },
+
+    async release() {},
+
+    watch(onRun) {
+      listeners.add(onRun);
+      return () => listeners.delete(onRun);
+    },
+  };
+
+  return {
+    executor,
+    /** Tells the engine that a release of this run changed. */
+    changed(runId: string): void {
+      for (const listener of listeners) listener(runId);
+    },
+  };
+}
+
+export type DeployExecutor = ReturnType<typeof createDeployExecutor>;

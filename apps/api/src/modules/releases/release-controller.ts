@@ -1,0 +1,290 @@
+import { text } from 'node:stream/consumers';
+import {
+  type CoreV1Event,
+  crashLoopingPods,
+  deployerUser,
+  type KubeClient,
+  KubeError,
+  type KubernetesObject,
+  rolloutStatusOf,
+  type V1Pod,
+} from '@slipway/kube';
+import type { FastifyBaseLogger } from 'fastify';
+import type { ClusterClients } from '../clusters/cluster-clients.ts';
+import { createWorkQueue, type WorkResult } from '../runs/engine/work-queue.ts';
+import type { ConfigGc } from './config-gc.ts';
+import { ensureDeployer } from './deployer.ts';
+import { configMapOf, refText, selectorOf, WORKLOAD_KINDS } from './release-labels.ts';
+import {
+  type CrashLoop,
+  type ReleaseObservation,
+  type ReleasePhase,
+  releaseStep,
+  replacedStatus,
+} from './release-transitions.ts';
+import type { ReleaseRow, ReleasesRepo } from './releases.repo.ts';
+
+/** Releases deployed at the same time. */
+const CONCURRENCY = 4;
+/** Lines of a crash-looping container's log put into the failure. */
+const CRASH_LOG_LINES = 20;
+/** A 5xx (or no answer) from the cluster is retried; anything else is the cluster's refusal. */
+const UNREACHABLE = new Set([502, 504]);
+
+/**
+ * The release controller (leader only), in the run engine's shape: release ids are queued
+ * (a deploy job started, a rollback, requeue-after timers while a rollout is followed, all
+ * deploying releases when leadership starts) and reconciled one at a time per release. A
+ * reconcile reads the release from Postgres, looks at the cluster for its phase
+ * (`pending`: ensure the deployer → dry run every object as the deployer → ConfigMaps →
+ * apply; `applied`: the rollout), decides with the pure `releaseStep`, stores the step in
+ * one transaction. Applying is idempotent (server-side apply, ConfigMaps created once), so a
+ * reconcile repeated after a crash resumes where the stored phase says.
+ */
+export function createReleaseController(deps: {
+  releases: ReleasesRepo;
+  clients: ClusterClients;
+  logger?: FastifyBaseLogger | undefined;
+  /** A release changed (status, log): the run engine looks at its run's deploy job. */
+  onChange?: (release: { id: string; runId: string | null }) => void;
+  /** Collects ConfigMaps after every finished release and every 10 minutes (leader only). */
+  gc?: ConfigGc | undefined;
+}) {
+  const { releases } = deps;
+  /** Lines logged per release (unchanged rollout progress is not logged again). */
+  const logged = new Map<string, Set<string>>();
+  /** Unreachable looks in a row per release (back-off). */
+  const unreachable = new Map<string, number>();
+  let started = false;
+  const queue = createWorkQueue({
+    concurrency: CONCURRENCY,
+    process: (id) =>
+      reconcile(id).catch((error: unknown) => {
+        if (!started) return {};
+        throw error;
+      }),
+    onError: (id, error, retryInMs) =>
+      deps.logger?.error({ err: error, release: id, retryInMs }, 'reconciling a release failed; will retry'),
+  });
+
+  function collect(release: ReleaseRow) {
+    deps.gc
+      ?.collect({ projectId: release.projectId, environmentId: release.environmentId })
+      .catch((error: unknown) => deps.logger?.warn({ err: error }, 'collecting ConfigMaps failed'));
+  }
+
+  function forget(id: string) {
+    logged.delete(id);
+    unreachable.delete(id);
+  }
+
+  async function reconcile(id: string): Promise<WorkResult> {
+    const release = await releases.findById(id);
+    if (release?.status !== 'deploying') {
+      forget(id);
+      return {};
+    }
+    const cluster = release.clusterId ? await releases.clusterById(release.clusterId) : null;
+    const observation: ReleaseObservation = cluster
+      ? await observe(release, deps.clients.clientFor(cluster))
+      : { type: 'refused', problems: ['the cluster of its environment was deleted'] };
+    const attempt = observation.type === 'unreachable' ? (unreachable.get(id) ?? 0) + 1 : 0;
+    if (attempt > 0) unreachable.set(id, attempt);
+    else unreachable.delete(id);
+    const seen = logged.get(id) ?? new Set<string>();
+    const step = releaseStep({
+      release: { ...release, status: 'deploying', phase: release.phase as ReleasePhase },
+      observation,
+      now: new Date(),
+      previous: seen,
+      attempt,
+    });
+    const replaced = step.change.status === 'succeeded' ? replacedStatus(release) : undefined;
+    const stored = await releases.step(id, step.change, step.log, replaced);
+    for (const line of step.log) seen.add(line);
+    logged.set(id, seen);
+    if (step.log.length > 0 || step.change.status || stored === false) {
+      deps.onChange?.({ id, runId: release.runId });
+    }
+    if (!stored || step.change.phase === 'done') {
+      forget(id);
+      if (stored) collect(release);
+      return {};
+    }
+    return { requeueAfterMs: step.requeueAfterMs };
+  }
+
+  /** Looks at the cluster for the release's phase; an unreachable cluster is an observation. */
+  async function observe(release: ReleaseRow, kube: KubeClient): Promise<ReleaseObservation> {
+    try {
+      return release.phase === 'pending' ? await apply(release, kube) : await rollout(release, kube);
+    } catch (error) {
+      if (error instanceof KubeError && UNREACHABLE.has(error.statusCode)) {
+        return { type: 'unreachable', reason: `${error.message} (${error.statusCode})` };
+      }
+      if (error instanceof KubeError) return { type: 'refused', problems: [error.message] };
+      throw error;
+    }
+  }
+
+  /** Dry run of everything as the deployer; then the ConfigMaps; then every object. */
+  async function apply(release: ReleaseRow, kube: KubeClient): Promise<ReleaseObservation> {
+    const namespace = release.namespace;
+    await ensureDeployer(kube, namespace);
+    const deployer = kube.impersonating(deployerUser(namespace));
+    const objects = release.objects as unknown as KubernetesObject[];
+    const problems: string[] = [];
+    for (const object of objects) {
+      try {
+        await deployer.applyObject(object, { dryRun: true, fieldValidation: 'Strict' });
+      } catch (error) {
+        if (!(error instanceof KubeError) || UNREACHABLE.has(error.statusCode)) throw error;
+        problems.push(refusalOf(object, error));
+      }
+    }
+    if (problems.length > 0) return { type: 'refused', problems };
+    const data = await releases.configData(release.configs.map((c) => c.configVersionId));
+    const configMaps: Array<{ name: string; created: boolean }> = [];
+    for (const config of release.configs) {
+      const created = await deployer.createConfigMap(
+        namespace,
+        configMapOf({
+          name: config.configMapName,
+          set: config.name,
+          version: config.version,
+          project: release.project.slug,
+          release: release.number,
+          data: data.get(config.configVersionId) ?? {},
+        }),
+      );
+      configMaps.push({ name: config.configMapName, created });
+    }
+    const applied: Array<{ ref: string; outcome: 'created' | 'configured' | 'unchanged' }> = [];
+    for (const object of objects) {
+      const before = await deployer.getObject(refOf(object, namespace));
+      let after: KubernetesObject;
+      try {
+        after = await deployer.applyObject(object, { fieldValidation: 'Strict' });
+      } catch (error) {
+        if (!(error instanceof KubeError) || UNREACHABLE.has(error.statusCode)) throw error;
+        return { type: 'refused', problems: [refusalOf(object, error)] };
+      }
+      const outcome = !before
+        ? 'created'
+        : before.metadata?.resourceVersion === after.metadata?.resourceVersion
+          ? 'unchanged'
+          : 'configured';
+      applied.push({ ref: refText(object), outcome });
+    }
+    return { type: 'applied', configMaps, objects: applied };
+  }
+
+  /** The rollout of every workload applied, its crash-looping pods and their warnings. */
+  async function rollout(release: ReleaseRow, kube: KubeClient): Promise<ReleaseObservation> {
+    const namespace = release.namespace;
+    const workloads = (release.objects as unknown as KubernetesObject[]).filter((o) =>
+      WORKLOAD_KINDS.has(o.kind ?? ''),
+    );
+    const seen = await Promise.all(
+      workloads.map(async (object) => {
+        const live = await kube.getObject(refOf(object, namespace));
+        const status = live
+          ? rolloutStatusOf(live)
+          : { state: 'progressing' as const, message: 'not found in the cluster yet' };
+        const matchLabels = (object as { spec?: { selector?: { matchLabels?: Record<string, string> } } })
+          .spec?.selector?.matchLabels;
+        const selector = selectorOf(matchLabels);
+        const pods = status.state === 'done' || !selector ? [] : await kube.listPods(namespace, selector);
+        return { ref: refText(object), ...status, pods };
+      }),
+    );
+    const pods = seen.flatMap((workload) => workload.pods);
+    const crashLooping: CrashLoop[] = await Promise.all(
+      crashLoopingPods(pods).map(async (crash) => ({
+        ...crash,
+        lastLines: await lastLines(kube, namespace, crash.pod, crash.container),
+      })),
+    );
+    const podEvents = pods.length > 0 ? warningsOf(await kube.listEvents(namespace), pods) : [];
+    return {
+      type: 'rollout',
+      workloads: seen.map(({ ref, state, message }) => ({ ref, state, message })),
+      crashLooping,
+      podEvents,
+    };
+  }
+
+  async function lastLines(kube: KubeClient, namespace: string, pod: string, container: string) {
+    try {
+      const stream = await kube.podLogs({ namespace, pod, container }, { tailLines: CRASH_LOG_LINES });
+      return (await text(stream)).split('\n').filter((line) => line.length > 0);
+    } catch {
+      return undefined;
+    }
+  }
+
+  return {
+    /** Starts taking releases (leadership gained): every deploying release is resumed. */
+    start(): void {
+      if (started) return;
+      started = true;
+      queue.restart();
+      deps.gc?.start();
+      void releases
+        .deployingIds()
+        .then((ids) => {
+          for (const id of ids) queue.add(id);
+        })
+        .catch((error: unknown) => deps.logger?.error({ err: error }, 'loading deploying releases failed'));
+    },
+    /** A release was created or changed: reconcile it soon (only while leading). */
+    wake(releaseId: string): void {
+      if (started) queue.add(releaseId);
+    },
+    /** Reconciles the release now and resolves when that reconcile has ended (tests, the API). */
+    settle(releaseId: string): Promise<void> {
+      return queue.addAndWait(releaseId);
+    },
+    /** Stops (leadership lost, shutdown): waits for the reconciles under way. */
+    async stop(): Promise<void> {
+      started = false;
+      await deps.gc?.stop();
+      await queue.shutdown();
+      queue.restart();
+      logged.clear();
+      unreachable.clear();
+    },
+  };
+}
+
+export type ReleaseController = ReturnType<typeof createReleaseController>;
+
+function refOf(object: KubernetesObject, namespace: string) {
+  return {
+    apiVersion: object.apiVersion ?? '',
+    kind: object.kind ?? '',
+    name: object.metadata?.name ?? '',
+    namespace: object.metadata?.namespace ?? namespace,
+  };
+}
+
+/** `Deployment/web: spec.replicas: Invalid value…` (the API server's causes, else its message). */
+function refusalOf(object: KubernetesObject, error: KubeError): string {
+  const causes = error.causes ?? [];
+  const reasons =
+    causes.length > 0
+      ? causes.map((cause) => (cause.field ? `${cause.field}: ${cause.message}` : cause.message))
+      : [error.message];
+  return `${refText(object)}: ${reasons.join('; ')}`;
+}
+
+/** Warning events of the pods (`Pod/web-1: BackOff: …`), newest last, without repeats. */
+function warningsOf(events: CoreV1Event[], pods: V1Pod[]): string[] {
+  const names = new Set(pods.map((pod) => pod.metadata?.name));
+  const lines = events
+    .filter(
+      (e) => e.type === 'Warning' && e.involvedObject.kind === 'Pod' && names.has(e.involvedObject.name),
+    )
+    .map((e) => `Pod/${e.involvedObject.name}: ${e.reason ?? 'Warning'}: ${e.message ?? ''}`.trim());
+  return [...new Set(lines)].slice(-10);
+}

@@ -1,0 +1,323 @@
+import type { Prisma, PrismaClient } from '@slipway/db';
+import type { ReleasePhase } from './release-transitions.ts';
+
+type Db = PrismaClient | Prisma.TransactionClient;
+
+export const releaseInclude = {
+  configs: { orderBy: { name: 'asc' } },
+  project: {
+    select: { slug: true, workspaceId: true, repoUrl: true, workspace: { select: { slug: true } } },
+  },
+} satisfies Prisma.ReleaseInclude;
+
+export type ReleaseRow = Prisma.ReleaseGetPayload<{ include: typeof releaseInclude }>;
+
+/** A release as first stored (its number is allocated when it is inserted). */
+export type ReleaseInsert = Omit<
+  Prisma.ReleaseUncheckedCreateInput,
+  'id' | 'number' | 'projectId' | 'configs' | 'logLines'
+> & {
+  configs: Array<{ configVersionId: string; name: string; version: number; configMapName: string }>;
+  /** The first lines of its deploy log. */
+  log?: string[];
+};
+
+/** What one step of the controller stores (see `releaseStep`). */
+export interface ReleaseChange {
+  status?: string;
+  phase?: ReleasePhase;
+  message?: string | null;
+  startedAt?: Date;
+  finishedAt?: Date;
+}
+
+/** Every SQL statement about releases, their configs and their deploy log. */
+export function createReleasesRepo(prisma: PrismaClient) {
+  /** Appends lines after the release's last one (seq 1, 2, …). */
+  async function append(db: Db, releaseId: string, lines: string[], at = new Date()) {
+    if (lines.length === 0) return;
+    const last = await db.releaseLogLine.aggregate({ where: { releaseId }, _max: { seq: true } });
+    const first = (last._max.seq ?? 0) + 1;
+    await db.releaseLogLine.createMany({
+      data: lines.map((text, index) => ({ releaseId, seq: first + index, text, at })),
+    });
+  }
+
+  return {
+    findById(id: string, db: Db = prisma) {
+      return db.release.findUnique({ where: { id }, include: releaseInclude });
+    },
+
+    findByJobRun(jobRunId: string, db: Db = prisma) {
+      return db.release.findUnique({ where: { jobRunId }, include: releaseInclude });
+    },
+
+    findByNumber(projectId: string, number: number, db: Db = prisma) {
+      return db.release.findUnique({
+        where: { projectId_number: { projectId, number } },
+        include: releaseInclude,
+      });
+    },
+
+    /**
+     * Inserts a release with the project's next number (`projects.release_counter`, bumped in
+     * the same transaction, so numbers never repeat), its configs and first log lines.
+     * `build` gets the number (the manifests are rendered with `${{ release.number }}`).
+     * A release of the same job attempt (`job_run_id`) that exists already is returned instead.
+     */
+    async insert(projectId: string, build: (number: number) => ReleaseInsert): Promise<ReleaseRow> {
+      return prisma.$transaction(async (tx) => {
+        const counter = await tx.$queryRaw<Array<{ n: number }>>`
+          UPDATE projects SET release_counter = release_counter + 1 WHERE id = ${projectId}::uuid
+          RETURNING release_counter AS n`;
+        const number = counter[0]?.n;
+        if (number === undefined) throw new Error(`project ${projectId} not found`);
+        const { configs, log, ...data } = build(number);
+        if (data.jobRunId) {
+          // Serialized by the counter row's lock: a second start of the attempt adopts the first.
+          const existing = await tx.release.findUnique({ where: { jobRunId: data.jobRunId } });
+          if (existing) {
+            await tx.$executeRaw`UPDATE projects SET release_counter = release_counter - 1 WHERE id = ${projectId}::uuid`;
+            return tx.release.findUniqueOrThrow({ where: { id: existing.id }, include: releaseInclude });
+          }
+        }
+        const row = await tx.release.create({
+          data: { ...data, projectId, number, configs: { create: configs } },
+        });
+        await append(tx, row.id, log ?? []);
+        return tx.release.findUniqueOrThrow({ where: { id: row.id }, include: releaseInclude });
+      });
+    },
+
+    /**
+     * Stores one step of the controller in one transaction: the release's columns, its new
+     * log lines, and — when it succeeded — the release that was live before it in the
+     * project and environment becomes `replacedBy` (superseded or rolled-back).
+     * Only a release still `deploying` changes (a cancel that came first wins).
+     */
+    async step(
+      id: string,
+      change: ReleaseChange,
+      log: string[],
+      replacedBy?: 'superseded' | 'rolled-back',
+    ): Promise<boolean> {
+      return prisma.$transaction(async (tx) => {
+        const updated = await tx.release.updateMany({ where: { id, status: 'deploying' }, data: change });
+        if (updated.count === 0) return false;
+        await append(tx, id, log);
+        if (change.status === 'succeeded' && replacedBy) {
+          const row = await tx.release.findUniqueOrThrow({ where: { id } });
+          await tx.release.updateMany({
+            where: {
+              projectId: row.projectId,
+              environmentId: row.environmentId,
+              status: 'succeeded',
+              id: { not: id },
+            },
+            data: { status: replacedBy },
+          });
+        }
+        return true;
+      });
+    },
+
+    appendLog(id: string, lines: string[]) {
+      return append(prisma, id, lines);
+    },
+
+    /** Lines after `afterSeq`, in order. */
+    logAfter(releaseId: string, afterSeq: number, take = 1000) {
+      return prisma.releaseLogLine.findMany({
+        where: { releaseId, seq: { gt: afterSeq } },
+        orderBy: { seq: 'asc' },
+        take,
+      });
+    },
+
+    /** Releases the controller still has to bring to an end. */
+    async deployingIds(): Promise<string[]> {
+      const rows = await prisma.release.findMany({ where: { status: 'deploying' }, select: { id: true } });
+      return rows.map((row) => row.id);
+    },
+
+    /** A release of the project deploying into the environment (a rollback waits for none). */
+    deployingIn(projectId: string, environmentId: string) {
+      return prisma.release.findFirst({ where: { projectId, environmentId, status: 'deploying' } });
+    },
+
+    /** The project's releases, newest first, numbers below `beforeNumber`. */
+    listByProject(
+      projectId: string,
+      filter: { environmentName?: string | undefined; beforeNumber?: number | undefined },
+      take: number,
+    ) {
+      return prisma.release.findMany({
+        where: {
+          projectId,
+          ...(filter.environmentName ? { environmentName: filter.environmentName } : {}),
+          ...(filter.beforeNumber !== undefined ? { number: { lt: filter.beforeNumber } } : {}),
+        },
+        orderBy: { number: 'desc' },
+        take,
+        include: releaseInclude,
+      });
+    },
+
+    /** An environment's releases across the projects the caller may read, newest first. */
+    listByEnvironment(
+      environmentId: string,
+      filter: {
+        readable: 'all' | { projectIds: string[] };
+        projectSlug?: string | undefined;
+        before?: { createdAt: Date; id: string } | undefined;
+      },
+      take: number,
+    ) {
+      const before = filter.before;
+      return prisma.release.findMany({
+        where: {
+          environmentId,
+          ...(filter.readable === 'all' ? {} : { projectId: { in: filter.readable.projectIds } }),
+          ...(filter.projectSlug ? { project: { slug: filter.projectSlug } } : {}),
+          ...(before
+            ? {
+                OR: [
+                  { createdAt: { lt: before.createdAt } },
+                  { createdAt: before.createdAt, id: { lt: before.id } },
+                ],
+              }
+            : {}),
+        },
+        orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
+        take,
+        include: releaseInclude,
+      });
+    },
+
+    /** Per project with releases in the environment: the live (newest succeeded) and the newest release. */
+    async liveIn(environmentId: string, projectIds: 'all' | string[]) {
+      const where = {
+        environmentId,
+        ...(projectIds === 'all' ? {} : { projectId: { in: projectIds } }),
+      };
+      const [latest, live] = await Promise.all([
+        prisma.release.findMany({
+          where,
+          distinct: ['projectId'],
+          orderBy: [{ projectId: 'asc' }, { number: 'desc' }],
+          include: releaseInclude,
+        }),
+        prisma.release.findMany({
+          where: { ...where, status: 'succeeded' },
+          distinct: ['projectId'],
+          orderBy: [{ projectId: 'asc' }, { number: 'desc' }],
+          include: releaseInclude,
+        }),
+      ]);
+      return { latest, live };
+    },
+
+    /** The data of each config version, by id (ConfigMaps are made from it). */
+    async configData(configVersionIds: string[]): Promise<Map<string, Record<string, string>>> {
+      const rows = await prisma.configVersion.findMany({
+        where: { id: { in: configVersionIds } },
+        select: { id: true, data: true },
+      });
+      return new Map(rows.map((row) => [row.id, row.data as Record<string, string>]));
+    },
+
+    /**
+     * The ConfigMap names GC keeps for a project in an environment: those of its live
+     * release, of every release still deploying, and of its last `retain` releases.
+     */
+    async retainedConfigMaps(projectId: string, environmentId: string, retain: number): Promise<Set<string>> {
+      const rows = await prisma.$queryRaw<Array<{ name: string }>>`
+        SELECT DISTINCT rc.config_map_name AS name
+        FROM release_configs rc JOIN releases r ON r.id = rc.release_id
+        WHERE r.id IN (
+          (SELECT id FROM releases WHERE project_id = ${projectId}::uuid AND environment_id = ${environmentId}::uuid
+            ORDER BY number DESC LIMIT ${retain})
+          UNION
+          (SELECT id FROM releases WHERE project_id = ${projectId}::uuid AND environment_id = ${environmentId}::uuid
+            AND status IN ('succeeded', 'deploying')))`;
+      return new Set(rows.map((row) => row.name));
+    },
+
+    /** Every (project, environment) pair with releases, with where the environment lives. */
+    gcTargets() {
+      return prisma.$queryRaw<
+        Array<{
+          projectId: string;
+          projectSlug: string;
+          workspaceSlug: string;
+          environmentId: string;
+          environmentName: string;
+          retain: number;
+        }>
+      >`
+        SELECT DISTINCT r.project_id AS "projectId", p.slug AS "projectSlug", w.slug AS "workspaceSlug",
+          e.id AS "environmentId", e.name AS "environmentName", e.retain_releases AS retain
+        FROM releases r
+        JOIN projects p ON p.id = r.project_id
+        JOIN workspaces w ON w.id = p.workspace_id
+        JOIN environments e ON e.id = r.environment_id
+        WHERE e.cluster_id IS NOT NULL AND e.namespace IS NOT NULL`;
+    },
+
+    /** A cluster (credentials included) by id, or null when it was deleted. */
+    clusterById(id: string) {
+      return prisma.cluster.findUnique({ where: { id } });
+    },
+
+    /** The environment with its cluster (credentials included), or null. */
+    environmentOf(environmentId: string) {
+      return prisma.environment.findUnique({ where: { id: environmentId }, include: { cluster: true } });
+    },
+
+    /** The workspace's environment by name, with its cluster. */
+    environmentByName(workspaceId: string, name: string) {
+      return prisma.environment.findUnique({
+        where: { workspaceId_name: { workspaceId, name } },
+        include: { cluster: true },
+      });
+    },
+
+    /** What a deploy job's release is made from: the run, its pins, environment and project. */
+    runOf(runId: string) {
+      return prisma.pipelineRun.findUnique({
+        where: { id: runId },
+        include: {
+          pipeline: { select: { name: true, projectId: true } },
+          environment: { include: { cluster: true } },
+        },
+      });
+    },
+
+    /** The files of a manifest set's version. */
+    async manifestFiles(projectId: string, name: string, version: number) {
+      const row = await prisma.manifestVersion.findFirst({
+        where: { version, manifestSet: { projectId, name } },
+        select: { files: true },
+      });
+      return row ? (row.files as Record<string, string>) : null;
+    },
+
+    /** Config versions by id, with their set's name. */
+    configVersions(ids: string[]) {
+      return prisma.configVersion.findMany({
+        where: { id: { in: ids } },
+        include: { configSet: { select: { name: true } } },
+      });
+    },
+
+    /** The config versions of a set in an environment by version number (for the diff). */
+    configVersionsOf(releaseIds: string[]) {
+      return prisma.releaseConfig.findMany({
+        where: { releaseId: { in: releaseIds } },
+        include: { configVersion: { select: { data: true } } },
+      });
+    },
+  };
+}
+
+export type ReleasesRepo = ReturnType<typeof createReleasesRepo>;

@@ -1,0 +1,258 @@
+import type { PageQuery, Release, ReleaseDiff, ReleaseStatus } from '@slipway/contracts';
+import type { Prisma } from '@slipway/db';
+import type { KubernetesObject } from '@slipway/kube';
+import type { Actor } from '../../lib/actor.ts';
+import { decodeCursor, toPage } from '../../lib/cursor.ts';
+import { BadRequestError, ConflictError, NotFoundError } from '../../lib/errors.ts';
+import type { AccessService } from '../access/access.service.ts';
+import type { ProjectsService } from '../projects/projects.service.ts';
+import type { WorkspacesService } from '../workspaces/workspaces.service.ts';
+import { type CommitLister, commitsBetween } from './release-commits.ts';
+import { diffReleases, objectYaml } from './release-diff.ts';
+import { stampLabels } from './release-labels.ts';
+import type { EnvironmentLive, LiveView } from './release-live.ts';
+import type { ReleaseRow, ReleasesRepo } from './releases.repo.ts';
+
+/** A release row as the API shows it. */
+export function toRelease(row: ReleaseRow): Release {
+  return {
+    number: row.number,
+    project: row.project.slug,
+    environment: row.environmentName,
+    status: row.status as ReleaseStatus,
+    message: row.message,
+    image: row.image,
+    imageDigest: row.imageDigest,
+    manifestSet:
+      row.manifestSetName !== null && row.manifestVersion !== null
+        ? { name: row.manifestSetName, version: row.manifestVersion }
+        : null,
+    manifestPath: row.manifestPath,
+    config: row.configs.map((c) => ({ name: c.name, version: c.version, configMapName: c.configMapName })),
+    run:
+      row.pipelineName !== null && row.runNumber !== null
+        ? { pipeline: row.pipelineName, number: row.runNumber }
+        : null,
+    commit: row.commitSha,
+    rollbackOf: row.rollbackOf,
+    createdBy: row.createdByName,
+    createdAt: row.createdAt.toISOString(),
+    startedAt: row.startedAt?.toISOString() ?? null,
+    finishedAt: row.finishedAt?.toISOString() ?? null,
+  };
+}
+
+const ONCE_SUCCEEDED = new Set(['succeeded', 'superseded', 'rolled-back']);
+
+/** The releases API: history, one release, its objects and log, diff, rollback, what is live. */
+export function createReleasesService(deps: {
+  releases: ReleasesRepo;
+  projects: ProjectsService;
+  workspaces: WorkspacesService;
+  access: AccessService;
+  /** A rollback release was created: the controller deploys it. */
+  wake: (releaseId: string) => void;
+  live: LiveView;
+  commits: CommitLister;
+}) {
+  const { releases, projects } = deps;
+
+  async function findOrThrow(actor: Actor, workspace: string, project: string, number: number) {
+    const row = await projects.authorize(actor, workspace, project, 'project.read');
+    const release = await releases.findByNumber(row.id, number);
+    if (!release) throw new NotFoundError(`release ${number} not found in project "${project}"`);
+    return { project: row, release };
+  }
+
+  async function environmentOrThrow(actor: Actor, workspaceSlug: string, name: string) {
+    const workspace = await deps.workspaces.authorize(actor, workspaceSlug, 'workspace.read');
+    const environment = await releases.environmentByName(workspace.id, name);
+    if (!environment)
+      throw new NotFoundError(`environment "${name}" not found in workspace "${workspaceSlug}"`);
+    const readable = await deps.access.readableProjects(actor);
+    const projectIds: 'all' | string[] =
+      readable === 'all' || readable.workspaceIds.includes(workspace.id) ? 'all' : readable.projectIds;
+    return { environment, projectIds };
+  }
+
+  return {
+    async list(
+      actor: Actor,
+      workspace: string,
+      project: string,
+      query: PageQuery & { environment?: string | undefined },
+    ) {
+      const row = await projects.authorize(actor, workspace, project, 'project.read');
+      const after = decodeCursor(query.cursor);
+      const beforeNumber = after === undefined ? undefined : Number.parseInt(after, 10);
+      if (beforeNumber !== undefined && !Number.isFinite(beforeNumber)) decodeCursor('-');
+      const rows = await releases.listByProject(
+        row.id,
+        { environmentName: query.environment, beforeNumber },
+        query.limit + 1,
+      );
+      return toPage(rows, query.limit, (r) => String(r.number), toRelease);
+    },
+
+    async get(actor: Actor, workspace: string, project: string, number: number): Promise<Release> {
+      return toRelease((await findOrThrow(actor, workspace, project, number)).release);
+    },
+
+    async objects(actor: Actor, workspace: string, project: string, number: number) {
+      const { release } = await findOrThrow(actor, workspace, project, number);
+      const objects = release.objects as unknown as KubernetesObject[];
+      return {
+        items: objects.map((object) => ({
+          apiVersion: object.apiVersion ?? '',
+          kind: object.kind ?? '',
+          name: object.metadata?.name ?? '',
+          namespace: object.metadata?.namespace ?? null,
+          yaml: objectYaml(object),
+        })),
+      };
+    },
+
+    async log(actor: Actor, workspace: string, project: string, number: number, after: number | undefined) {
+      const { release } = await findOrThrow(actor, workspace, project, number);
+      const lines = await releases.logAfter(release.id, after ?? 0, 5000);
+      return {
+        lines: lines.map((line) => ({ seq: line.seq, at: line.at.toISOString(), text: line.text })),
+        complete: release.status !== 'deploying' && lines.length < 5000,
+      };
+    },
+
+    async diff(
+      actor: Actor,
+      workspace: string,
+      project: string,
+      number: number,
+      to: number,
+    ): Promise<ReleaseDiff> {
+      const { project: row, release: from } = await findOrThrow(actor, workspace, project, number);
+      const other = await releases.findByNumber(row.id, to);
+      if (!other) {
+        throw new NotFoundError(`release ${to} not found in project "${project}"`, [
+          { field: 'query.to', message: `no release ${to}` },
+        ]);
+      }
+      const data = await releases.configVersionsOf([from.id, other.id]);
+      const sideOf = (release: ReleaseRow) => ({
+        number: release.number,
+        image: release.image,
+        objects: release.objects as unknown as KubernetesObject[],
+        configs: new Map(
+          data
+            .filter((c) => c.releaseId === release.id)
+            .map((c) => [
+              c.name,
+              { version: c.version, data: c.configVersion.data as Record<string, string> },
+            ]),
+        ),
+      });
+      return {
+        ...diffReleases(sideOf(from), sideOf(other)),
+        commits: await commitsBetween(deps.commits, from.project.repoUrl, from.commitSha, other.commitSha),
+      };
+    },
+
+    /**
+     * A new release with an earlier succeeded release's image, objects and config versions
+     * (`rollbackOf` set), created by the actor and handed to the controller. 409 while a
+     * release of the project is deploying in that environment.
+     */
+    async rollback(actor: Actor, workspace: string, project: string, number: number): Promise<Release> {
+      const { project: row, release: target } = await findOrThrow(actor, workspace, project, number);
+      const environment = target.environmentId ? await releases.environmentOf(target.environmentId) : null;
+      if (!environment) {
+        throw new ConflictError(
+          `environment "${target.environmentName}" of release ${number} no longer exists`,
+          [{ field: 'params.number', message: 'its environment was deleted' }],
+        );
+      }
+      await deps.access.requireProject(
+        actor,
+        row,
+        environment.production ? 'deploy.production' : 'deploy.nonproduction',
+      );
+      if (!ONCE_SUCCEEDED.has(target.status)) {
+        throw new ConflictError(
+          `release ${number} is ${target.status}: only a release that once succeeded can be rolled back to`,
+          [{ field: 'params.number', message: `release ${number} never succeeded` }],
+        );
+      }
+      if (!environment.cluster || !environment.namespace) {
+        throw new BadRequestError(`environment "${environment.name}" has no cluster to deploy to`, [
+          { field: 'params.number', message: `environment "${environment.name}" has no cluster` },
+        ]);
+      }
+      const busy = await releases.deployingIn(row.id, environment.id);
+      if (busy) {
+        throw new ConflictError(
+          `release ${busy.number} is deploying into environment "${environment.name}"; roll back once it has ended`,
+          [{ field: 'params.number', message: 'a deploy is under way in that environment' }],
+        );
+      }
+      const objects = target.objects as unknown as KubernetesObject[];
+      const namespace = environment.namespace;
+      const cluster = environment.cluster;
+      const created = await releases.insert(row.id, (next) => ({
+        environmentId: environment.id,
+        environmentName: environment.name,
+        clusterId: cluster.id,
+        namespace,
+        status: 'deploying',
+        phase: 'pending',
+        image: target.image,
+        imageDigest: target.imageDigest,
+        manifestSetName: target.manifestSetName,
+        manifestVersion: target.manifestVersion,
+        manifestPath: target.manifestPath,
+        objects: objects.map((o) => stampLabels(o, row.slug, next)) as unknown as Prisma.InputJsonValue,
+        timeoutSeconds: target.timeoutSeconds,
+        commitSha: target.commitSha,
+        rollbackOf: target.number,
+        createdById: actor.userId,
+        createdByName: actor.username,
+        configs: target.configs.map((c) => ({
+          configVersionId: c.configVersionId,
+          name: c.name,
+          version: c.version,
+          configMapName: c.configMapName,
+        })),
+        log: [`release ${next}: rolling back to release ${target.number} (by ${actor.username})`],
+      }));
+      deps.wake(created.id);
+      return toRelease(created);
+    },
+
+    async environmentList(
+      actor: Actor,
+      workspace: string,
+      name: string,
+      query: PageQuery & { project?: string | undefined },
+    ) {
+      const { environment, projectIds } = await environmentOrThrow(actor, workspace, name);
+      const after = decodeCursor(query.cursor);
+      let before: { createdAt: Date; id: string } | undefined;
+      if (after !== undefined) {
+        const [at, id] = after.split('|');
+        const createdAt = new Date(at ?? '');
+        if (!id || Number.isNaN(createdAt.getTime())) decodeCursor('-');
+        before = { createdAt, id: id ?? '' };
+      }
+      const rows = await releases.listByEnvironment(
+        environment.id,
+        { readable: projectIds === 'all' ? 'all' : { projectIds }, projectSlug: query.project, before },
+        query.limit + 1,
+      );
+      return toPage(rows, query.limit, (r) => `${r.createdAt.toISOString()}|${r.id}`, toRelease);
+    },
+
+    async environmentLive(actor: Actor, workspace: string, name: string): Promise<EnvironmentLive> {
+      const { environment, projectIds } = await environmentOrThrow(actor, workspace, name);
+      return deps.live(environment, projectIds);
+    },
+  };
+}
+
+export type ReleasesService = ReturnType<typeof createReleasesService>;
