@@ -5,8 +5,12 @@ import { browserSkipReason, useConsole } from './fixture.ts';
 import { DEMO } from './pages.ts';
 import { SEEDED, seedReleases } from './release-seed.ts';
 
-// The releases pages on the demo platform: releases 1 (superseded), 2 (live) and 3 (failed)
-// of project `hello` in environment `local`, seeded in the database (see release-seed.ts).
+// The releases pages. On the local cluster: a run deploys (release 1), config v2 deploys
+// again (release 2), the two are compared and release 1 rolled back to (release 3, with
+// release 1's image and ConfigMap in the cluster). On the demo platform without a cluster:
+// releases 1 (superseded), 2 (live) and 3 (failed) of project `hello` in environment `local`,
+// seeded in the database (see release-seed.ts), for what a cluster cannot be told to produce
+// on cue (a failure's reason, secret config values, an added object).
 
 const PROJECT = { workspace: DEMO.workspace, project: DEMO.project };
 
@@ -52,7 +56,7 @@ describe.skipIf(browserSkipReason())('releases in a browser', () => {
     await page.goto(paths.project(DEMO.workspace, DEMO.project));
     await page.getByRole('link', { name: 'Releases', exact: true }).click();
     const table = page.getByRole('table', { name: 'Releases' });
-    await table.getByRole('link', { name: '#3' }).waitFor();
+    await table.getByRole('link', { name: '#3', exact: true }).waitFor();
     expect(await table.getByRole('row').count()).toBe(4);
     const failed = table.getByRole('row', { name: /#3/ });
     expect(await failed.textContent()).toContain('failed');
@@ -64,9 +68,9 @@ describe.skipIf(browserSkipReason())('releases in a browser', () => {
     // The environment filter keeps the releases of that environment (all of them here).
     await page.getByLabel('Environment').selectOption(DEMO.environment);
     await page.waitForURL(/\?environment=local$/);
-    await table.getByRole('link', { name: '#1' }).waitFor();
+    await table.getByRole('link', { name: '#1', exact: true }).waitFor();
 
-    await table.getByRole('link', { name: '#2' }).click();
+    await table.getByRole('link', { name: '#2', exact: true }).click();
     await page.getByRole('heading', { name: /^Release #2/ }).waitFor();
     const overview = page.getByRole('tabpanel');
     await overview.getByText(SEEDED.images[1]).waitFor();
