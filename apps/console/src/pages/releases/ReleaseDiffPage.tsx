@@ -5,6 +5,7 @@ import type { ReleaseRef } from '../../features/releases/api/keys.ts';
 import { useRelease, useReleaseDiff } from '../../features/releases/api/queries.ts';
 import { CompareButton } from '../../features/releases/components/CompareButton.tsx';
 import { ReleaseDiffView } from '../../features/releases/diff/ReleaseDiffView.tsx';
+import '../../features/releases/releases.css';
 
 /** `?to=` as a release number, undefined when missing or not one. */
 function releaseNumber(value: string | null): number | undefined {
@@ -30,7 +31,7 @@ export function ReleaseDiffPage() {
       title={to === undefined ? `Compare release #${ref.number}` : `Release #${ref.number} → #${to}`}
       subtitle={
         to === undefined ? null : (
-          <p>
+          <p className="release-diff-legend">
             {link(ref.number)} on the left, {link(to)} on the right.
           </p>
         )

@@ -5,6 +5,7 @@ import type { ListColumn } from '../../../components/page/ListPage.tsx';
 import { elapsed, formatTime } from '../../runs/format.ts';
 import { configLabel, manifestsLabel } from '../release-format.ts';
 import { ReleaseStatusBadge } from './ReleaseStatusBadge.tsx';
+import '../releases.css';
 
 /** The link to a release's page, `#number` (with the project when the list spans projects). */
 export function ReleaseLink(props: { workspace: string; release: Release; withProject?: boolean }) {
@@ -33,7 +34,10 @@ export function ReleaseOrigin(props: { workspace: string; release: Release }) {
     const target = { workspace: props.workspace, project: release.project, number: release.rollbackOf };
     return (
       <>
-        rollback to <Link to={paths.release(target)}>#{release.rollbackOf}</Link>
+        rollback to{' '}
+        <Link className="release-text-link" to={paths.release(target)}>
+          #{release.rollbackOf}
+        </Link>
       </>
     );
   }

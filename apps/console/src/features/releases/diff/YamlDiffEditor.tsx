@@ -1,6 +1,6 @@
 import { useEffect, useRef } from 'react';
 import { lineCount } from '../release-format.ts';
-import { monaco } from './monaco-diff.ts';
+import { DIFF_THEME, monaco } from './monaco-diff.ts';
 
 /** Px per line at font size 13, and the tallest a diff may grow before it scrolls. */
 const LINE_HEIGHT_PX = 19;
@@ -40,10 +40,13 @@ export default function YamlDiffEditor(props: YamlDiffEditorProps) {
       scrollBeyondLastLine: false,
       renderOverviewRuler: false,
       fontSize: 13,
-      originalAriaLabel: props.fromLabel,
-      modifiedAriaLabel: props.toLabel,
+      theme: DIFF_THEME,
     });
     editor.setModel({ original, modified });
+    // Each side's own editor carries the label its text input is named by (axe
+    // aria-input-field-name); the diff editor's construction options do not reach it.
+    editor.getOriginalEditor().updateOptions({ ariaLabel: props.fromLabel });
+    editor.getModifiedEditor().updateOptions({ ariaLabel: props.toLabel });
     return () => {
       editor.dispose();
       original.dispose();
