@@ -18,7 +18,7 @@ export function rollbackPermission(production: boolean): Permission {
 /**
  * "Roll back to this release": asks first (naming the environment, image and config versions
  * that come back), then makes the new release and opens its page. Shown only for a release
- * that was live once, to users who may deploy into its environment.
+ * that was live once, into an environment that has a cluster, to users who may deploy there.
  */
 export function RollbackButton({ workspace, release }: { workspace: string; release: Release }) {
   const environment = useEnvironment(workspace, release.environment);
@@ -26,7 +26,8 @@ export function RollbackButton({ workspace, release }: { workspace: string; rele
   const rollback = useRollback(ref);
   const navigate = useNavigate();
   const { confirm, dialog } = useConfirm();
-  if (!canRollBackTo(release.status) || !environment.data) return null;
+  // A rollback deploys: an environment without a cluster has nowhere to put it (the API says 400).
+  if (!canRollBackTo(release.status) || !environment.data?.cluster) return null;
 
   const start = async () => {
     let made: Release | undefined;
