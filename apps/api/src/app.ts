@@ -369,7 +369,12 @@ export async function buildApp(deps: AppDeps): Promise<SlipwayApp> {
   });
   // Releases: deploy jobs of runs go to the deploy executor; the controller deploys them.
   const releasesRepo = createReleasesRepo(db.prisma);
-  const deployExecutor = createDeployExecutor({ releases: releasesRepo, controller: () => releases });
+  const gitRepositories = createGitRepositories({ allowLocal: config.allowLocalRepos ?? false });
+  const deployExecutor = createDeployExecutor({
+    releases: releasesRepo,
+    controller: () => releases,
+    readRepository: (url, at, path) => gitRepositories.readYamlFiles(url, at, path),
+  });
   const releases = createReleaseController({
     releases: releasesRepo,
     clients: clusterClients,
@@ -407,7 +412,6 @@ export async function buildApp(deps: AppDeps): Promise<SlipwayApp> {
     wake: (runId) => engine.wake(runId),
   });
   registerRunRoutes(app, { runs, stream, logs: createStepLogs({ runs: runsRepo }) });
-  const gitRepositories = createGitRepositories({ allowLocal: config.allowLocalRepos ?? false });
   registerReleaseRoutes(app, {
     releases: createReleasesService({
       releases: releasesRepo,

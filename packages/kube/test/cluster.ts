@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import { CoreV1Api, RbacAuthorizationV1Api } from '@kubernetes/client-node';
 import { createKubeClient, type KubeClient } from '../src/index.ts';
 
 export const TEST_KUBECONFIG_ENV = 'SLIPWAY_TEST_KUBECONFIG';
@@ -30,6 +31,49 @@ export async function createTestNamespace(client: KubeClient, prefix = 't'): Pro
     metadata: { name, labels: { 'slipway.dev/test': 'true' } },
   });
   return name;
+}
+
+/**
+ * A kubeconfig (JSON text) that acts as service account `namespace/name` of the test cluster,
+ * with a fresh bound token (TokenRequest API, 10 minutes). The account must exist.
+ */
+export async function serviceAccountKubeconfig(client: KubeClient, namespace: string, name: string) {
+  const core = client.kubeConfig.makeApiClient(CoreV1Api);
+  const token = await eventually('a service account token', async () =>
+    core
+      .createNamespacedServiceAccountToken({
+        namespace,
+        name,
+        body: { spec: { audiences: [], expirationSeconds: 600 } },
+      })
+      .then(
+        (r) => r.status?.token,
+        () => undefined,
+      ),
+  );
+  const cluster = client.kubeConfig.getCurrentCluster();
+  return JSON.stringify({
+    apiVersion: 'v1',
+    kind: 'Config',
+    clusters: [
+      { name: 'c', cluster: { server: cluster?.server, 'certificate-authority-data': cluster?.caData } },
+    ],
+    users: [{ name: 'u', user: { token } }],
+    contexts: [{ name: 'ctx', context: { cluster: 'c', user: 'u' } }],
+    'current-context': 'ctx',
+  });
+}
+
+/** Deletes a ClusterRole or ClusterRoleBinding of a test; one that is gone already is fine. */
+export async function deleteClusterRbac(
+  client: KubeClient,
+  kind: 'ClusterRole' | 'ClusterRoleBinding',
+  name: string,
+): Promise<void> {
+  const rbac = client.kubeConfig.makeApiClient(RbacAuthorizationV1Api);
+  const deletion =
+    kind === 'ClusterRole' ? rbac.deleteClusterRole({ name }) : rbac.deleteClusterRoleBinding({ name });
+  await deletion.catch(() => undefined);
 }
 
 /** Polls until `check` returns a value (not undefined), or fails with the last state seen. */

@@ -99,6 +99,71 @@ export function createGitRepositories(options: { allowLocal: boolean; timeoutMs?
     },
 
     /**
+     * The YAML files (`.yaml`/`.yml`) at `target` — one file, or every one under a folder —
+     * of the repository at `commit` (else the `branch`'s head), by path: a blob-less clone of
+     * the branch's history, blobs fetched as read. Throws RepositoryUnreadableError (the
+     * repository, commit or path cannot be read; more than `maxFiles` files).
+     */
+    async readYamlFiles(
+      url: string,
+      at: { commit?: string | undefined; branch?: string | undefined },
+      target: string,
+      maxFiles = 100,
+    ): Promise<Record<string, string>> {
+      if (isLocalRepository(url) && !options.allowLocal) {
+        throw new RepositoryUnreadableError('local repositories are not allowed on this server');
+      }
+      const deadline = Date.now() + timeoutMs;
+      const dir = await mkdtemp(path.join(os.tmpdir(), 'slipway-repo-'));
+      const git = (args: string[], limitBytes = MAX_LISTING_BYTES) =>
+        runGit([...protocols, ...args], { cwd: dir, deadline, limitBytes });
+      try {
+        const cloned = await git([
+          'clone',
+          '--quiet',
+          '--filter=blob:none',
+          '--no-checkout',
+          '--no-tags',
+          ...(at.branch ? [`--branch=${at.branch}`] : []),
+          '--',
+          url,
+          'repo',
+        ]);
+        if (!cloned.ok) throw new RepositoryUnreadableError(describeFailure(cloned, timeoutMs));
+        const rev = at.commit ?? 'HEAD';
+        const clean = target.replace(/^\.?\/+/, '').replace(/\/+$/, '');
+        const listing = await git([
+          '-C',
+          'repo',
+          'ls-tree',
+          '-r',
+          '-z',
+          '--name-only',
+          rev,
+          '--',
+          clean || '.',
+        ]);
+        if (!listing.ok) throw new RepositoryUnreadableError(describeFailure(listing, timeoutMs));
+        const names = listing.stdout.split('\0').filter((name) => /\.ya?ml$/i.test(name));
+        if (names.length === 0) {
+          throw new RepositoryUnreadableError(`no .yaml or .yml file at "${target}" in ${rev}`);
+        }
+        if (names.length > maxFiles) {
+          throw new RepositoryUnreadableError(`more than ${maxFiles} YAML files at "${target}"`);
+        }
+        const files: Record<string, string> = {};
+        for (const name of names) {
+          const shown = await git(['-C', 'repo', 'cat-file', 'blob', `${rev}:${name}`], MAX_FILE_BYTES);
+          if (!shown.ok) throw new RepositoryUnreadableError(`${name}: ${describeFailure(shown, timeoutMs)}`);
+          files[name] = shown.stdout;
+        }
+        return files;
+      } finally {
+        await rm(dir, { recursive: true, force: true });
+      }
+    },
+
+    /**
      * The commits after `from` up to `to`, newest first (at most `limit`): a blob-less bare
      * clone of the branches' history, then `git log from..to`. Throws
      * RepositoryUnreadableError (unreachable, or a commit no branch holds).

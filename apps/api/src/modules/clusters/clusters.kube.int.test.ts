@@ -1,5 +1,13 @@
+import { randomBytes } from 'node:crypto';
 import net from 'node:net';
-import { clusterSkipReason, testKubeconfig } from '@slipway/kube/testing';
+import {
+  adminClient,
+  clusterSkipReason,
+  createTestNamespace,
+  deleteClusterRbac,
+  serviceAccountKubeconfig,
+  testKubeconfig,
+} from '@slipway/kube/testing';
 import { postgresSkipReason } from '@slipway/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildTestApp, type SignedInClient, signIn, type TestApp } from '../../../test/helper.ts';
@@ -57,9 +65,75 @@ describe.skipIf(postgresSkipReason() || clusterSkipReason())(
         'deployments',
         'configmaps',
         'secrets',
+        'serviceaccounts',
+        'rolebindings',
+        'serviceaccounts',
       ]);
+      expect(check.permissions.at(-1)).toEqual({
+        verb: 'impersonate',
+        resource: 'serviceaccounts',
+        allowed: true,
+      });
       const stored = await admin.request({ method: 'GET', url: '/api/v1/clusters/local' });
       expect(stored.json().lastCheck).toMatchObject({ ok: true });
+    });
+
+    it('says when the credentials may not impersonate service accounts (deploys need it)', async () => {
+      const kube = adminClient();
+      const suffix = randomBytes(3).toString('hex');
+      const namespace = await createTestNamespace(kube, 'weak');
+      const name = `slipway-test-no-impersonate-${suffix}`;
+      try {
+        // Everything Slipway needs but impersonation.
+        await kube.applyObject({
+          apiVersion: 'rbac.authorization.k8s.io/v1',
+          kind: 'ClusterRole',
+          metadata: { name },
+          rules: [
+            {
+              apiGroups: [''],
+              resources: ['namespaces', 'configmaps', 'secrets', 'serviceaccounts'],
+              verbs: ['create'],
+            },
+            { apiGroups: [''], resources: ['pods/log'], verbs: ['get'] },
+            { apiGroups: ['batch'], resources: ['jobs'], verbs: ['create'] },
+            { apiGroups: ['apps'], resources: ['deployments'], verbs: ['patch'] },
+            { apiGroups: ['rbac.authorization.k8s.io'], resources: ['rolebindings'], verbs: ['create'] },
+          ],
+        });
+        await kube.applyObject({
+          apiVersion: 'rbac.authorization.k8s.io/v1',
+          kind: 'ClusterRoleBinding',
+          metadata: { name },
+          roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name },
+          subjects: [{ kind: 'ServiceAccount', name: 'weak', namespace }],
+        });
+        await kube.applyObject({
+          apiVersion: 'v1',
+          kind: 'ServiceAccount',
+          metadata: { name: 'weak', namespace },
+        });
+        const kubeconfig = await serviceAccountKubeconfig(kube, namespace, 'weak');
+        expect((await register({ name: `weak-${suffix}`, kubeconfig })).statusCode).toBe(201);
+        const check = (
+          await admin.request({ method: 'POST', url: `/api/v1/clusters/weak-${suffix}/check` })
+        ).json();
+        expect(check).toMatchObject({
+          reachable: true,
+          ok: false,
+          error: 'the credentials may not: impersonate serviceaccounts',
+        });
+        expect(check.permissions.filter((p: { allowed: boolean }) => !p.allowed)).toEqual([
+          { verb: 'impersonate', resource: 'serviceaccounts', allowed: false },
+        ]);
+        expect(
+          (await admin.request({ method: 'DELETE', url: `/api/v1/clusters/weak-${suffix}` })).statusCode,
+        ).toBe(204);
+      } finally {
+        await deleteClusterRbac(kube, 'ClusterRoleBinding', name);
+        await deleteClusterRbac(kube, 'ClusterRole', name);
+        await kube.deleteNamespace(namespace);
+      }
     });
 
     it('reports an unreachable cluster as a failed check within the time bound', async () => {

@@ -16,7 +16,11 @@ import { type ActiveRunsGuard, activeRunDetails, describeActiveRuns } from '../r
 import type { ClusterClients } from './cluster-clients.ts';
 import type { ClusterRow, ClustersRepo } from './clusters.repo.ts';
 
-/** What Slipway does in a cluster: manage namespaces, run Jobs, read logs, deploy. */
+/**
+ * What Slipway does in a cluster: manage namespaces, run Jobs, read logs, deploy. Deploys act as
+ * each environment's `slipway-deployer` service account, which Slipway creates and binds to the
+ * ClusterRole `edit` in the namespace, and then impersonates (`impersonate serviceaccounts`).
+ */
 export const REQUIRED_ACCESS: AccessCheck[] = [
   { verb: 'create', resource: 'namespaces' },
   { verb: 'create', resource: 'jobs', group: 'batch' },
@@ -24,6 +28,9 @@ export const REQUIRED_ACCESS: AccessCheck[] = [
   { verb: 'patch', resource: 'deployments', group: 'apps' },
   { verb: 'create', resource: 'configmaps' },
   { verb: 'create', resource: 'secrets' },
+  { verb: 'create', resource: 'serviceaccounts' },
+  { verb: 'create', resource: 'rolebindings', group: 'rbac.authorization.k8s.io' },
+  { verb: 'impersonate', resource: 'serviceaccounts' },
 ];
 
 function toCluster(row: ClusterRow): Cluster {

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { deployerUser } from '@slipway/kube';
 import { adminClient, clusterSkipReason, eventually, testKubeconfig } from '@slipway/kube/testing';
 import { postgresSkipReason } from '@slipway/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -61,6 +62,78 @@ describe.skipIf(postgresSkipReason() || clusterSkipReason())('environments on a 
     }
     const list = await client.request({ method: 'GET', url: `/api/v1/workspaces/${ws}/environments` });
     expect(list.json().items.map((e: { name: string }) => e.name)).toEqual(['dev', 'prod']);
+  });
+
+  /** The deployer of `namespace` exists, may write there, and nowhere else. */
+  async function expectDeployer(namespace: string) {
+    const account = await kube.getObject({
+      apiVersion: 'v1',
+      kind: 'ServiceAccount',
+      name: 'slipway-deployer',
+      namespace,
+    });
+    expect(account?.metadata?.labels?.['app.kubernetes.io/managed-by']).toBe('slipway');
+    const binding = (await kube.getObject({
+      apiVersion: 'rbac.authorization.k8s.io/v1',
+      kind: 'RoleBinding',
+      name: 'slipway-deployer',
+      namespace,
+    })) as { roleRef?: unknown; subjects?: unknown } | null;
+    expect(binding?.roleRef).toEqual({
+      apiGroup: 'rbac.authorization.k8s.io',
+      kind: 'ClusterRole',
+      name: 'edit',
+    });
+    expect(binding?.subjects).toEqual([{ kind: 'ServiceAccount', name: 'slipway-deployer', namespace }]);
+    const deployer = kube.impersonating(deployerUser(namespace));
+    const configMap = { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'probe', namespace } };
+    await expect(deployer.applyObject(configMap, { dryRun: true })).resolves.toBeTruthy();
+    await expect(
+      deployer.applyObject(
+        { ...configMap, metadata: { name: 'probe', namespace: 'default' } },
+        { dryRun: true },
+      ),
+    ).rejects.toMatchObject({ statusCode: 403 });
+  }
+
+  it('creates the deployer service account, bound to edit in the namespace only', async () => {
+    await expectDeployer(`${ws}-dev`);
+    await expectDeployer(`${ws}-prod`);
+  });
+
+  it('stores, shows and audits how many releases an environment retains', async () => {
+    const dev = await client.request({ method: 'GET', url: `/api/v1/workspaces/${ws}/environments/dev` });
+    expect(dev.json().retainReleases).toBe(10);
+    const staging = await createEnv(ws, { name: 'staging', retainReleases: 3 });
+    expect(staging.statusCode, staging.body).toBe(201);
+    expect(staging.json().retainReleases).toBe(3);
+    const changed = await client.request({
+      method: 'PATCH',
+      url: `/api/v1/workspaces/${ws}/environments/staging`,
+      payload: { retainReleases: 0 },
+    });
+    expect(changed.statusCode, changed.body).toBe(200);
+    expect(changed.json().retainReleases).toBe(0);
+    const read = await client.request({
+      method: 'GET',
+      url: `/api/v1/workspaces/${ws}/environments/staging`,
+    });
+    expect(read.json().retainReleases).toBe(0);
+    const audit = await client.request({
+      method: 'GET',
+      url: '/api/v1/audit-events',
+      query: { action: 'updateEnvironment' },
+    });
+    expect(audit.json().items[0].detail.changes).toEqual({ retainReleases: { before: 3, after: 0 } });
+    for (const bad of [-1, 1001, 2.5, 'ten']) {
+      const refused = await client.request({
+        method: 'PATCH',
+        url: `/api/v1/workspaces/${ws}/environments/staging`,
+        payload: { retainReleases: bad },
+      });
+      expect(refused.statusCode).toBe(400);
+      expect(refused.json().details[0].field).toBe('body.retainReleases');
+    }
   });
 
   it('refuses a namespace that another workspace owns', async () => {
@@ -143,6 +216,7 @@ describe.skipIf(postgresSkipReason() || clusterSkipReason())('environments on a 
     created.push(`${ws}-production`);
     const namespace = await kube.getNamespace(`${ws}-production`);
     expect(namespace?.metadata?.labels?.['slipway.dev/environment']).toBe('prod');
+    await expectDeployer(`${ws}-production`);
   });
 
   it('keeps the namespace on delete unless asked to remove it', async () => {

@@ -18,6 +18,7 @@ import {
   assertNamespaceUsable,
   defaultNamespace,
   deleteOwnedNamespace,
+  ensureDeployer,
   ensureNamespace,
 } from './namespaces.ts';
 import { toWorkloads } from './workloads.ts';
@@ -106,12 +107,14 @@ export function createEnvironmentsService(deps: {
         [{ field: 'body.namespace', message: 'already used by another environment' }],
       );
     }
-    await ensureNamespace(clients.clientFor(cluster), {
+    const kube = clients.clientFor(cluster);
+    await ensureNamespace(kube, {
       namespace,
       workspace: input.workspaceSlug,
       environment: input.environmentName,
       cluster: cluster.name,
     });
+    await ensureDeployer(kube, namespace);
     return { clusterId: cluster.id, namespace };
   }
 
@@ -151,6 +154,7 @@ export function createEnvironmentsService(deps: {
           position: body.order ?? 0,
           production,
           ...policy,
+          ...(body.retainReleases !== undefined ? { retainReleases: body.retainReleases } : {}),
         });
         return toEnvironment(workspaceSlug, row);
       } catch (error) {
@@ -188,6 +192,7 @@ export function createEnvironmentsService(deps: {
         ...(body.order !== undefined ? { position: body.order } : {}),
         ...(body.production !== undefined ? { production: body.production } : {}),
         ...(body.locked !== undefined ? { locked: body.locked } : {}),
+        ...(body.retainReleases !== undefined ? { retainReleases: body.retainReleases } : {}),
         ...body.approvalPolicy,
       };
       // Jobs already started stay where they are (each records its cluster and namespace),
@@ -217,6 +222,7 @@ export function createEnvironmentsService(deps: {
         'production',
         'locked',
         'approvalPolicy',
+        'retainReleases',
       ]);
       return updated;
     },

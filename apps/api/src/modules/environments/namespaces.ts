@@ -1,4 +1,4 @@
-import type { KubeClient } from '@slipway/kube';
+import { DEPLOYER_SERVICE_ACCOUNT, type KubeClient } from '@slipway/kube';
 import { BadRequestError, ConflictError } from '../../lib/errors.ts';
 
 export const MANAGED_BY_LABEL = 'app.kubernetes.io/managed-by';
@@ -46,6 +46,35 @@ export async function ensureNamespace(
         [ENVIRONMENT_LABEL]: target.environment,
       },
     },
+  });
+}
+
+/**
+ * The ClusterRole a deploy's service account gets in its namespace: Kubernetes' built-in
+ * user-facing `edit` role (read/write of most namespaced objects, no Roles/RoleBindings).
+ */
+export const DEPLOYER_CLUSTER_ROLE = 'edit';
+
+/**
+ * Makes sure the namespace has the deployer: ServiceAccount `slipway-deployer` and a RoleBinding
+ * `slipway-deployer` granting it the ClusterRole `edit` in this namespace only. Deploys impersonate
+ * it (`deployerUser(namespace)`), so a manifest naming another namespace or a cluster-scoped kind
+ * is refused by Kubernetes RBAC. Idempotent (server-side apply), safe before every deploy.
+ * Slipway's own credentials need to create both and to `bind` (or hold) the `edit` role.
+ */
+export async function ensureDeployer(kube: KubeClient, namespace: string): Promise<void> {
+  const labels = { [MANAGED_BY_LABEL]: 'slipway' };
+  await kube.applyObject({
+    apiVersion: 'v1',
+    kind: 'ServiceAccount',
+    metadata: { name: DEPLOYER_SERVICE_ACCOUNT, namespace, labels },
+  });
+  await kube.applyObject({
+    apiVersion: 'rbac.authorization.k8s.io/v1',
+    kind: 'RoleBinding',
+    metadata: { name: DEPLOYER_SERVICE_ACCOUNT, namespace, labels },
+    roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: DEPLOYER_CLUSTER_ROLE },
+    subjects: [{ kind: 'ServiceAccount', name: DEPLOYER_SERVICE_ACCOUNT, namespace }],
   });
 }
 

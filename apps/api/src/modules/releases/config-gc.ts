@@ -1,7 +1,7 @@
 import type { FastifyBaseLogger } from 'fastify';
 import type { AuditRepo } from '../audit/audit.repo.ts';
 import type { ClusterClients } from '../clusters/cluster-clients.ts';
-import { MANAGED_BY_LABEL, PROJECT_LABEL } from './release-labels.ts';
+import { CONFIG_SET_LABEL, MANAGED_BY_LABEL, PROJECT_LABEL } from './release-labels.ts';
 import type { ReleasesRepo } from './releases.repo.ts';
 
 /** How often the leader collects ConfigMaps besides after every finished release, ms. */
@@ -10,8 +10,9 @@ export const GC_INTERVAL_MS = 10 * 60_000;
 /**
  * Garbage collection of config versions (leader only). Per environment and project it
  * keeps the ConfigMaps of the live release, of releases still deploying and of the last
- * `retainReleases` releases, and deletes every other ConfigMap in the namespace labelled
- * `app.kubernetes.io/managed-by=slipway` and `slipway.dev/project=<project>`. Each deletion
+ * `retainReleases` releases, and deletes every other config version ConfigMap in the
+ * namespace (labelled `app.kubernetes.io/managed-by=slipway`, `slipway.dev/project=<project>`
+ * and `slipway.dev/config-set`; ConfigMaps among a release's manifests are left alone). Each deletion
  * is an audit event (`deleteConfigMap`, actor `system`). A cluster that does not answer is
  * skipped until the next collection.
  */
@@ -36,7 +37,8 @@ export function createConfigGc(deps: {
     );
     const found = await kube.listConfigMaps(
       namespace,
-      `${MANAGED_BY_LABEL}=slipway,${PROJECT_LABEL}=${target.projectSlug}`,
+      // Only config versions (a ConfigMap among the manifests carries no config-set label).
+      `${MANAGED_BY_LABEL}=slipway,${PROJECT_LABEL}=${target.projectSlug},${CONFIG_SET_LABEL}`,
     );
     let deleted = 0;
     for (const configMap of found) {

@@ -1,9 +1,13 @@
 import { randomUUID } from 'node:crypto';
+import { mkdir } from 'node:fs/promises';
+import path from 'node:path';
 import { text } from 'node:stream/consumers';
 import type { PlannedDeploy } from '@slipway/pipeline';
 import { postgresSkipReason } from '@slipway/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildTestApp, signIn, type TestApp } from '../../../test/helper.ts';
+import { createTestRepository, type TestRepository } from '../../../test/git-repository.ts';
+import { buildTestApp, signIn, type TestApp, until } from '../../../test/helper.ts';
+import { createGitRepositories } from '../../lib/git-repository.ts';
 import type { JobDispatch } from '../runs/engine/executor.ts';
 import { createDeployExecutor, type DeployExecutor } from './deploy-executor.ts';
 import { createReleasesRepo, type ReleasesRepo } from './releases.repo.ts';
@@ -32,6 +36,7 @@ describe.skipIf(postgresSkipReason())(
     const woken: string[] = [];
     let runId = '';
     let setId = '';
+    let repository: TestRepository | undefined;
 
     function dispatch(jobRunId: string, planned: Partial<PlannedDeploy> = {}): JobDispatch {
       return {
@@ -66,6 +71,7 @@ describe.skipIf(postgresSkipReason())(
             ...planned,
           } as PlannedDeploy,
           values: { 'run.number': '7', 'params.replicas': '3' },
+          digests: { 'registry.example.com/shop:7': 'sha256:0123abcd' },
         },
       };
     }
@@ -116,9 +122,11 @@ describe.skipIf(postgresSkipReason())(
         },
       });
       repo = createReleasesRepo(prisma);
+      const repositories = createGitRepositories({ allowLocal: true });
       deploys = createDeployExecutor({
         releases: repo,
         controller: () => ({ ...t.releases, wake: (id: string) => woken.push(id) }),
+        readRepository: (url, at, path) => repositories.readYamlFiles(url, at, path),
       });
     });
 
@@ -205,6 +213,51 @@ describe.skipIf(postgresSkipReason())(
       await deploys.executor.stop(ref);
       const observed = await deploys.executor.observe(ref, 1);
       expect(observed).toMatchObject({ state: 'failed', message: 'release 3 failed: cancelled' });
+    });
+
+    it('fails a release on a cluster that does not answer once its timeout has passed, the reason in its log', async () => {
+      const jobRunId = randomUUID();
+      await deploys.executor.start(dispatch(jobRunId, { timeoutSeconds: 1 }));
+      const release = await repo.findByJobRun(jobRunId);
+      if (!release) throw new Error('no release');
+      t.releases.start();
+      const ended = await until('the release to end', async () => {
+        const row = await repo.findById(release.id);
+        return row?.status === 'deploying' ? undefined : row;
+      });
+      await t.releases.stop();
+      expect(ended).toMatchObject({ status: 'failed', phase: 'done' });
+      expect(ended?.message).toMatch(
+        /^the cluster could not be reached within 1s: .*127\.0\.0\.1:1.*\(50[24]\)$/,
+      );
+      const lines = (await repo.logAfter(release.id, 0)).map((line) => line.text);
+      expect(lines.some((line) => line.startsWith('cluster unreachable ('))).toBe(true);
+      expect(lines.at(-1)).toMatch(/^release failed: the cluster could not be reached/);
+    });
+
+    it('reads manifests from the repository at the run’s commit (deploy.path)', async () => {
+      repository = await createTestRepository();
+      await mkdir(path.join(repository.dir, 'deploy'));
+      const service = (port: number) =>
+        `apiVersion: v1\nkind: Service\nmetadata:\n  name: web\nspec:\n  ports:\n    - port: ${port}\n`;
+      const first = await repository.commit('deploy/service.yaml', service(80), 'first');
+      await repository.commit('deploy/service.yaml', service(8080), 'second');
+      await repository.commit('README.md', 'not a manifest', 'docs');
+      const project = await t.db.prisma.project.findFirstOrThrow({ where: { slug: 'shop' } });
+      await t.db.prisma.project.update({ where: { id: project.id }, data: { repoUrl: repository.dir } });
+      await t.db.prisma.pipelineRun.update({ where: { id: runId }, data: { commitSha: first } });
+      const jobRunId = randomUUID();
+      await deploys.executor.start(dispatch(jobRunId, { manifests: undefined, path: 'deploy/' }));
+      const release = await repo.findByJobRun(jobRunId);
+      expect(release?.message).toBeNull();
+      expect(release).toMatchObject({ status: 'deploying', manifestPath: 'deploy/', manifestSetName: null });
+      expect(release?.objects).toMatchObject([{ kind: 'Service', spec: { ports: [{ port: 80 }] } }]);
+      const missing = randomUUID();
+      await deploys.executor.start(dispatch(missing, { manifests: undefined, path: 'nowhere' }));
+      expect((await repo.findByJobRun(missing))?.message).toContain(
+        'deploy.path "nowhere": no .yaml or .yml file',
+      );
+      await t.db.prisma.pipelineRun.update({ where: { id: runId }, data: { commitSha: null } });
     });
 
     it('records a failed release naming file and line:column when the manifests do not render', async () => {

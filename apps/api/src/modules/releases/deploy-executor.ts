@@ -4,10 +4,19 @@ import { configMapNameOf, DeployPinsSchema, FINISHED_RELEASE_STATUSES } from '@s
 import type { Prisma } from '@slipway/db';
 import type { KubernetesObject } from '@slipway/kube';
 import { renderManifests } from '@slipway/manifests';
+import { parseRunRef } from '@slipway/pipeline';
+import { RepositoryUnreadableError } from '../../lib/git-repository.ts';
 import type { Executor, JobDispatch, JobObservation, JobRef } from '../runs/engine/executor.ts';
 import type { ReleaseController } from './release-controller.ts';
 import { stampLabels } from './release-labels.ts';
 import type { ReleaseInsert, ReleaseRow, ReleasesRepo } from './releases.repo.ts';
+
+/** Reads the YAML files at `path` of a repository, at a commit or a branch's head. */
+export type ReadRepository = (
+  url: string,
+  at: { commit?: string | undefined; branch?: string | undefined },
+  path: string,
+) => Promise<Record<string, string>>;
 
 /** How often a deploy log being streamed looks for new lines, ms. */
 const LOG_POLL_MS = 300;
@@ -43,7 +52,12 @@ export function fillExpressions(
  * - `stop` fails a deploying release ("cancelled"); `release` has nothing to clean up.
  * - `watch` is told by the controller whenever a release of a run changes.
  */
-export function createDeployExecutor(deps: { releases: ReleasesRepo; controller: () => ReleaseController }) {
+export function createDeployExecutor(deps: {
+  releases: ReleasesRepo;
+  controller: () => ReleaseController;
+  /** Reads the YAML files at a path of the project's repository (`deploy.path`). */
+  readRepository?: ReadRepository | undefined;
+}) {
   const { releases } = deps;
   const listeners = new Set<(runId: string) => void>();
 
@@ -76,7 +90,21 @@ export function createDeployExecutor(deps: { releases: ReleasesRepo; controller:
       if (found) files = found;
       else problems.push(`manifest set "${setName}" has no pinned version`);
     } else if (deploy.planned.path !== undefined) {
-      problems.push(`manifests from the repository (path "${deploy.planned.path}") are not supported yet`);
+      const repoUrl = run.pipeline.project.repoUrl;
+      if (!repoUrl || !deps.readRepository) {
+        problems.push(`deploy.path "${deploy.planned.path}": the project has no repository to read it from`);
+      } else {
+        try {
+          files = await deps.readRepository(
+            repoUrl,
+            { commit: run.commitSha ?? undefined, branch: parseRunRef(run.ref).name },
+            deploy.planned.path,
+          );
+        } catch (error) {
+          if (!(error instanceof RepositoryUnreadableError)) throw error;
+          problems.push(`deploy.path "${deploy.planned.path}": ${error.message}`);
+        }
+      }
     }
     const configs: ReleaseInsert['configs'] = [];
     for (const name of deploy.planned.config) {
@@ -134,6 +162,7 @@ export function createDeployExecutor(deps: { releases: ReleasesRepo; controller:
         phase: failed ? 'done' : 'pending',
         message: failed ? `not deployed, nothing applied: ${all.join('; ')}`.slice(0, 4000) : null,
         image: image.value || null,
+        imageDigest: deploy.digests?.[image.value] ?? null,
         manifestSetName: setName ?? null,
         manifestVersion: setVersion ?? null,
         manifestPath: deploy.planned.path ?? null,

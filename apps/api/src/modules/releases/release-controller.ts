@@ -11,9 +11,9 @@ import {
 } from '@slipway/kube';
 import type { FastifyBaseLogger } from 'fastify';
 import type { ClusterClients } from '../clusters/cluster-clients.ts';
+import { ensureDeployer } from '../environments/namespaces.ts';
 import { createWorkQueue, type WorkResult } from '../runs/engine/work-queue.ts';
 import type { ConfigGc } from './config-gc.ts';
-import { ensureDeployer } from './deployer.ts';
 import { configMapOf, refText, selectorOf, WORKLOAD_KINDS } from './release-labels.ts';
 import {
   type CrashLoop,
@@ -28,6 +28,11 @@ import type { ReleaseRow, ReleasesRepo } from './releases.repo.ts';
 const CONCURRENCY = 4;
 /** Lines of a crash-looping container's log put into the failure. */
 const CRASH_LOG_LINES = 20;
+/**
+ * How often the leader looks for deploying releases it was not told about (a rollback
+ * requested through another replica), ms.
+ */
+const RESYNC_MS = 10_000;
 /** A 5xx (or no answer) from the cluster is retried; anything else is the cluster's refusal. */
 const UNREACHABLE = new Set([502, 504]);
 
@@ -56,6 +61,7 @@ export function createReleaseController(deps: {
   /** Unreachable looks in a row per release (back-off). */
   const unreachable = new Map<string, number>();
   let started = false;
+  let resync: NodeJS.Timeout | undefined;
   const queue = createWorkQueue({
     concurrency: CONCURRENCY,
     process: (id) =>
@@ -230,12 +236,16 @@ export function createReleaseController(deps: {
       started = true;
       queue.restart();
       deps.gc?.start();
-      void releases
-        .deployingIds()
-        .then((ids) => {
-          for (const id of ids) queue.add(id);
-        })
-        .catch((error: unknown) => deps.logger?.error({ err: error }, 'loading deploying releases failed'));
+      const loadAll = () =>
+        releases
+          .deployingIds()
+          .then((ids) => {
+            for (const id of ids) if (!queue.isDelayed(id)) queue.add(id);
+          })
+          .catch((error: unknown) => deps.logger?.error({ err: error }, 'loading deploying releases failed'));
+      void loadAll();
+      resync = setInterval(() => void loadAll(), RESYNC_MS);
+      resync.unref?.();
     },
     /** A release was created or changed: reconcile it soon (only while leading). */
     wake(releaseId: string): void {
@@ -248,6 +258,8 @@ export function createReleaseController(deps: {
     /** Stops (leadership lost, shutdown): waits for the reconciles under way. */
     async stop(): Promise<void> {
       started = false;
+      clearInterval(resync);
+      resync = undefined;
       await deps.gc?.stop();
       await queue.shutdown();
       queue.restart();

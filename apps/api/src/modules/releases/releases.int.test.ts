@@ -1,6 +1,7 @@
 import type { Release, ReleaseDiff } from '@slipway/contracts';
 import { postgresSkipReason } from '@slipway/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestRepository } from '../../../test/git-repository.ts';
 import {
   buildTestApp,
   type SignedInClient,
@@ -105,7 +106,7 @@ describe.skipIf(postgresSkipReason())(
     }
 
     beforeAll(async () => {
-      t = await buildTestApp();
+      t = await buildTestApp({ allowLocalRepos: true });
       admin = await signIn(t.app);
       await seedWorkspace(admin, 'rel', 'shop', 'staging');
       for (const [url, payload] of [
@@ -272,6 +273,47 @@ describe.skipIf(postgresSkipReason())(
       const missing = await viewer.request({ method: 'GET', url: `${RELEASES}/1/diff`, query: { to: '42' } });
       expect(missing.statusCode).toBe(404);
       expect(missing.json().details).toEqual([{ field: 'query.to', message: 'no release 42' }]);
+    });
+
+    it('lists the commits between two releases from the project’s repository', async () => {
+      const repository = await createTestRepository();
+      try {
+        const first = await repository.commit('a.txt', '1', 'first');
+        const second = await repository.commit('a.txt', '2', 'fix the cart');
+        const third = await repository.commit('a.txt', '3', 'faster checkout');
+        await t.db.prisma.project.update({ where: { id: ids.project }, data: { repoUrl: repository.dir } });
+        await t.db.prisma.release.updateMany({
+          where: { projectId: ids.project, number: 1 },
+          data: { commitSha: first },
+        });
+        await t.db.prisma.release.updateMany({
+          where: { projectId: ids.project, number: 2 },
+          data: { commitSha: third },
+        });
+        const diff = (
+          await viewer.request({ method: 'GET', url: `${RELEASES}/1/diff`, query: { to: '2' } })
+        ).json();
+        expect(diff.commits).toEqual({
+          from: first,
+          to: third,
+          list: [
+            { sha: third, message: 'faster checkout', author: 't' },
+            { sha: second, message: 'fix the cart', author: 't' },
+          ],
+          reason: null,
+        });
+        await t.db.prisma.release.updateMany({
+          where: { projectId: ids.project, number: 1 },
+          data: { commitSha: 'f'.repeat(40) },
+        });
+        const unknown = (
+          await viewer.request({ method: 'GET', url: `${RELEASES}/1/diff`, query: { to: '2' } })
+        ).json();
+        expect(unknown.commits.list).toBeNull();
+        expect(unknown.commits.reason).toMatch(/^the repository could not be read: /);
+      } finally {
+        await repository.remove();
+      }
     });
 
     it('refuses rollbacks: no permission (403), never succeeded (409), no cluster (400), a deploy under way (409)', async () => {

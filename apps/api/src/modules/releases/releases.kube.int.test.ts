@@ -60,6 +60,13 @@ spec:
             name: \${{ release.config.app-config }}
 ---
 apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: web-settings
+data:
+  greeting: hello
+---
+apiVersion: v1
 kind: Service
 metadata:
   name: web
@@ -258,6 +265,20 @@ describe.skipIf(postgresSkipReason() || clusterSkipReason())('releases on the re
     expect(names).toContain('app-config-v1');
     const two = (await admin.request({ method: 'GET', url: `${releasesUrl}/2` })).json();
     expect(two.status).toBe('rolled-back');
+    const live = await admin.request({
+      method: 'GET',
+      url: `/api/v1/workspaces/${ws}/environments/staging/live`,
+    });
+    expect(live.statusCode, live.body).toBe(200);
+    expect(live.json().items).toEqual([
+      expect.objectContaining({
+        project: 'shop',
+        live: expect.objectContaining({ number: 3, rollbackOf: 1 }),
+        latest: null,
+        rollout: { state: 'available', message: null },
+        workloads: [expect.objectContaining({ name: 'web', images: ['registry.example.com/shop:1'] })],
+      }),
+    ]);
   });
 
   it('collects ConfigMap versions outside the retention, each deletion audited', async () => {
@@ -271,7 +292,8 @@ describe.skipIf(postgresSkipReason() || clusterSkipReason())('releases on the re
     const names = (await kube.listConfigMaps(namespace, 'slipway.dev/project=shop')).map(
       (c) => c.metadata?.name,
     );
-    expect(names).toEqual(['app-config-v1']);
+    // The ConfigMap among the manifests is the release's own object, never collected.
+    expect(names.sort()).toEqual(['app-config-v1', 'web-settings']);
     const audit = await t.db.prisma.auditEvent.findMany({
       where: { action: 'deleteConfigMap', workspace: ws },
     });

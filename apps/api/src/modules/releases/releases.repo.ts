@@ -287,7 +287,7 @@ export function createReleasesRepo(prisma: PrismaClient) {
       return prisma.pipelineRun.findUnique({
         where: { id: runId },
         include: {
-          pipeline: { select: { name: true, projectId: true } },
+          pipeline: { select: { name: true, projectId: true, project: { select: { repoUrl: true } } } },
           environment: { include: { cluster: true } },
         },
       });

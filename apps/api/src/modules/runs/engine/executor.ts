@@ -41,7 +41,15 @@ export interface JobDispatch {
    * job attempt's id (one release per attempt), the planned deploy and the run's variable
    * values by expression (`run.number`, `git.sha`, `params.<name>`, …).
    */
-  deploy?: { jobRunId: string; planned: PlannedDeploy; values: Record<string, string> } | undefined;
+  deploy?:
+    | {
+        jobRunId: string;
+        planned: PlannedDeploy;
+        values: Record<string, string>;
+        /** Digests the run's build steps pushed, by destination (the release's `imageDigest`). */
+        digests?: Record<string, string> | undefined;
+      }
+    | undefined;
 }
 
 export type ObservedStepStatus = 'pending' | 'running' | 'succeeded' | 'failed' | 'skipped';

@@ -259,6 +259,39 @@ export function dispatchOf(
     registryConfigs,
     timeoutSeconds: planned.timeoutSeconds,
     resources: planned.resources,
-    deploy: planned.deploy ? { jobRunId: job.id, planned: planned.deploy, values: ctx.values } : undefined,
+    deploy: planned.deploy
+      ? {
+          jobRunId: job.id,
+          planned: planned.deploy,
+          values: ctx.values,
+          digests: builtImageDigests(ctx.plan, run.jobs),
+        }
+      : undefined,
   };
+}
+
+/**
+ * The digests the run's build steps pushed, by destination (`registry/app:1` →
+ * `sha256:…`): the result of each succeeded `build-image` step of the latest attempts.
+ */
+export function builtImageDigests(
+  plan: readonly PlannedJob[],
+  jobs: readonly JobRunRow[],
+): Record<string, string> {
+  const digests: Record<string, string> = {};
+  for (const planned of plan) {
+    const attempts = jobs.filter((j) => j.stage === planned.stage && j.name === planned.name);
+    const latest = attempts.reduce<JobRunRow | undefined>(
+      (last, j) => (!last || j.attempt > last.attempt ? j : last),
+      undefined,
+    );
+    for (const step of planned.steps) {
+      if (!step.buildImage) continue;
+      const row = latest?.steps.find((s) => s.name === step.name);
+      if (row?.status === 'succeeded' && row.result?.startsWith('sha256:')) {
+        digests[step.buildImage.destination] = row.result;
+      }
+    }
+  }
+  return digests;
 }
