@@ -24,10 +24,11 @@ export const SEEDED = {
   secretValues: ['first-secret-value', 'second-secret-value'],
 } as const;
 
-const deployment = (image: string, configMap: string, replicas: number) => ({
+// Objects as the engine records them: placed in the environment's namespace.
+const deployment = (namespace: string, image: string, configMap: string, replicas: number) => ({
   apiVersion: 'apps/v1',
   kind: 'Deployment',
-  metadata: { name: 'hello', labels: { 'app.kubernetes.io/managed-by': 'slipway' } },
+  metadata: { name: 'hello', namespace, labels: { 'app.kubernetes.io/managed-by': 'slipway' } },
   spec: {
     replicas,
     selector: { matchLabels: { app: 'hello' } },
@@ -39,16 +40,16 @@ const deployment = (image: string, configMap: string, replicas: number) => ({
     },
   },
 });
-const service = {
+const service = (namespace: string) => ({
   apiVersion: 'v1',
   kind: 'Service',
-  metadata: { name: 'hello' },
+  metadata: { name: 'hello', namespace },
   spec: { selector: { app: 'hello' }, ports: [{ port: 80, targetPort: 8080 }] },
-};
-const ingress = {
+});
+const ingress = (namespace: string) => ({
   apiVersion: 'networking.k8s.io/v1',
   kind: 'Ingress',
-  metadata: { name: 'hello' },
+  metadata: { name: 'hello', namespace },
   spec: {
     rules: [
       {
@@ -61,7 +62,7 @@ const ingress = {
       },
     ],
   },
-};
+});
 
 /**
  * Seeds releases 1 (superseded), 2 (succeeded: the live one) and 3 (failed) of `project` in
@@ -105,23 +106,32 @@ export async function seedReleases(databaseUrl: string, target: ReleaseSeedTarge
       );
       versionIds.push(version.rows[0]?.id ?? '');
     }
+    const namespace = row.namespace ?? target.environment;
     const releases = [
       {
         status: 'superseded',
         config: 1,
-        objects: [deployment(SEEDED.images[0], 'app-config-v1', 1), service],
+        objects: [deployment(namespace, SEEDED.images[0], 'app-config-v1', 1), service(namespace)],
         message: null,
       },
       {
         status: 'succeeded',
         config: 2,
-        objects: [deployment(SEEDED.images[1], 'app-config-v2', 2), service, ingress],
+        objects: [
+          deployment(namespace, SEEDED.images[1], 'app-config-v2', 2),
+          service(namespace),
+          ingress(namespace),
+        ],
         message: null,
       },
       {
         status: 'failed',
         config: 2,
-        objects: [deployment(SEEDED.images[2], 'app-config-v2', 2), service, ingress],
+        objects: [
+          deployment(namespace, SEEDED.images[2], 'app-config-v2', 2),
+          service(namespace),
+          ingress(namespace),
+        ],
         message: SEEDED.failure,
       },
     ];
@@ -140,7 +150,7 @@ export async function seedReleases(databaseUrl: string, target: ReleaseSeedTarge
           number,
           row.environment,
           target.environment,
-          row.namespace ?? target.environment,
+          namespace,
           release.status,
           release.message,
           SEEDED.images[index],

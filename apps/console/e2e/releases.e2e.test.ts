@@ -1,16 +1,18 @@
+import { randomBytes } from 'node:crypto';
+import { adminClient, clusterSkipReason, eventually, testKubeconfig } from '@slipway/kube/testing';
 import type { Page } from 'playwright-core';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { paths } from '../src/app/paths.ts';
 import { browserSkipReason, useConsole } from './fixture.ts';
+import { api } from './helpers.ts';
 import { DEMO } from './pages.ts';
 import { SEEDED, seedReleases } from './release-seed.ts';
 
-// The releases pages. On the local cluster: a run deploys (release 1), config v2 deploys
-// again (release 2), the two are compared and release 1 rolled back to (release 3, with
-// release 1's image and ConfigMap in the cluster). On the demo platform without a cluster:
-// releases 1 (superseded), 2 (live) and 3 (failed) of project `hello` in environment `local`,
-// seeded in the database (see release-seed.ts), for what a cluster cannot be told to produce
-// on cue (a failure's reason, secret config values, an added object).
+// The releases pages, on releases 1 (superseded), 2 (live) and 3 (failed) of one project in
+// one environment, seeded in the database (see release-seed.ts): on the demo platform (no
+// cluster) the history, a release's parts, objects and log, the diff of two releases and the
+// environment's history; on the local cluster a rollback to release 1 from its page, which
+// the deploy engine applies for real (release 4: release 1's image and ConfigMap back).
 
 const PROJECT = { workspace: DEMO.workspace, project: DEMO.project };
 
@@ -81,10 +83,10 @@ describe.skipIf(browserSkipReason())('releases in a browser', () => {
     );
 
     await page.getByRole('tab', { name: 'Objects' }).click();
-    const deployment = page.getByRole('region', { name: 'Deployment hello' });
+    const deployment = page.getByRole('region', { name: 'Deployment local/hello' });
     await deployment.waitFor();
     expect(await deployment.textContent()).toContain(`image: ${SEEDED.images[1]}`);
-    await page.getByRole('region', { name: 'Ingress hello' }).waitFor();
+    await page.getByRole('region', { name: 'Ingress local/hello' }).waitFor();
 
     await page.getByRole('tab', { name: 'Log' }).click();
     const log = page.getByRole('log', { name: 'Deploy log' });
@@ -121,8 +123,12 @@ describe.skipIf(browserSkipReason())('releases in a browser', () => {
     // Changed and added objects are open with a diff editor each; the unchanged Service is folded.
     const objects = page.locator('details.release-diff-object');
     expect(await objects.count()).toBe(3);
-    expect(await objects.filter({ hasText: 'Service' }).getAttribute('open')).toBeNull();
-    expect(await objects.filter({ hasText: 'Ingress' }).textContent()).toContain('added');
+    expect(
+      await objects.filter({ has: page.locator('summary', { hasText: 'Service' }) }).getAttribute('open'),
+    ).toBeNull();
+    expect(
+      await objects.filter({ has: page.locator('summary', { hasText: 'Ingress' }) }).textContent(),
+    ).toContain('added');
     const editors = await diffEditorTexts(page);
     const deployment = editors.find((editor) => editor.to.includes('kind: Deployment'));
     expect(deployment?.from).toContain(SEEDED.images[0]);
@@ -144,3 +150,89 @@ describe.skipIf(browserSkipReason())('releases in a browser', () => {
     await page.getByRole('heading', { name: /^Release #1/ }).waitFor();
   });
 });
+
+describe.skipIf(browserSkipReason([clusterSkipReason()]))(
+  'a rollback on the local cluster in a browser',
+  () => {
+    const fixture = useConsole();
+    const suffix = randomBytes(3).toString('hex');
+    const workspace = `rel-${suffix}`;
+    const namespace = `${workspace}-staging`;
+    const project = { workspace, project: 'shop' };
+    const kube = adminClient();
+
+    afterAll(async () => {
+      await kube.deleteNamespace(namespace).catch(() => undefined);
+    });
+
+    /** What the cluster runs: the Deployment's image and the ConfigMap its container reads. */
+    const deployed = async () => {
+      const container = (await kube.getDeployment(namespace, 'hello'))?.spec?.template.spec?.containers[0];
+      return { image: container?.image, configMap: container?.envFrom?.[0]?.configMapRef?.name };
+    };
+
+    it('rolls back to an earlier release from its page: a new release puts its image and ConfigMap back, shown live', {
+      timeout: 600_000,
+    }, async () => {
+      const { page } = fixture;
+      await fixture.signIn();
+      await api(page, 'POST', '/api/v1/clusters', { name: `local-${suffix}`, kubeconfig: testKubeconfig() });
+      await api(page, 'POST', '/api/v1/workspaces', { slug: workspace, name: workspace });
+      await api(page, 'POST', `/api/v1${paths.environments(workspace)}`, {
+        name: 'staging',
+        cluster: `local-${suffix}`,
+      });
+      await api(page, 'POST', `/api/v1${paths.workspace(workspace)}/projects`, {
+        slug: 'shop',
+        name: 'Shop',
+      });
+      // Releases 1–3 as recorded (1 and 2 once live, 3 failed); nothing of them is in the cluster.
+      await seedReleases(fixture.databaseUrl, { ...project, environment: 'staging' });
+
+      await page.goto(paths.environment(workspace, 'staging'));
+      await page.getByRole('tab', { name: 'Releases' }).click();
+      const history = page.getByRole('table', { name: 'Releases' });
+      await history.getByRole('link', { name: 'shop #1' }).click();
+      await page.getByRole('heading', { name: /^Release #1/ }).waitFor();
+
+      // Asked first, naming environment, image and config versions; then release 4's page.
+      await page.getByRole('button', { name: 'Roll back to this release' }).click();
+      const confirm = page.getByRole('dialog', { name: 'Roll back staging to release #1' });
+      expect(await confirm.textContent()).toContain(SEEDED.images[0]);
+      expect(await confirm.textContent()).toContain('app-config v1');
+      await confirm.getByRole('button', { name: 'Roll back' }).click();
+      await page.waitForURL(new RegExp(`${paths.release({ ...project, number: 4 })}$`));
+      // Read again while deploying, without reloading the page.
+      await page.getByRole('heading', { name: /^Release #4\s*succeeded/ }).waitFor({ timeout: 180_000 });
+      const overview = page.getByRole('tabpanel');
+      expect(await overview.getByRole('link', { name: '#1', exact: true }).getAttribute('href')).toBe(
+        paths.release({ ...project, number: 1 }),
+      );
+      expect(await deployed()).toEqual({ image: SEEDED.images[0], configMap: 'app-config-v1' });
+      const configMap = await eventually('ConfigMap app-config-v1', async () =>
+        (await kube.listConfigMaps(namespace)).find((item) => item.metadata?.name === 'app-config-v1'),
+      );
+      expect(configMap.immutable).toBe(true);
+      expect(configMap.data?.GREETING).toBe('hello');
+
+      await page.getByRole('tab', { name: 'Log' }).click();
+      await page
+        .getByRole('log', { name: 'Deploy log' })
+        .getByText(/rolling back to release 1/)
+        .waitFor();
+      await page.getByText('The deploy has finished; this is the whole log.').waitFor();
+
+      // The environment shows it live, with its rollout and pods, and at the top of its history.
+      await page.goto(paths.environment(workspace, 'staging'));
+      await page.getByRole('tab', { name: 'Live' }).click();
+      const live = page.getByRole('region', { name: 'Live in shop' });
+      await live.getByRole('link', { name: '#4', exact: true }).waitFor();
+      await live.getByText('rollout available').waitFor();
+      await live.getByText(SEEDED.images[0]).waitFor();
+      await page.getByRole('tab', { name: 'Releases' }).click();
+      const newest = history.getByRole('row').nth(1);
+      await newest.getByRole('link', { name: 'shop #4' }).waitFor();
+      expect(await newest.textContent()).toContain('rollback to #1');
+    });
+  },
+);
