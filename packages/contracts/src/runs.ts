@@ -109,7 +109,8 @@ export const JobRunSchema = z.object({
   kind: z.enum(['job', 'approval']),
   status: WorkStatusSchema,
   attempt: z.number().int(),
-  executor: z.enum(['kubernetes', 'local']).nullable(),
+  /** Where it ran: `kubernetes`, `local`, or `deploy` (a deploy job, executed by the engine; see modules/releases). */
+  executor: z.enum(['kubernetes', 'local', 'deploy']).nullable(),
   /** Set when a retry re-used this job's result from an earlier run (its logs stay there). */
   reusedFrom: z.number().int().nullable(),
   message: z.string().nullable(),

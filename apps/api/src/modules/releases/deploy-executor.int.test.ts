@@ -260,6 +260,20 @@ describe.skipIf(postgresSkipReason())(
       await t.db.prisma.pipelineRun.update({ where: { id: runId }, data: { commitSha: null } });
     });
 
+    it('shows a job run by the deploy executor in the run API (executor deploy)', async () => {
+      await t.db.prisma.jobRun.updateMany({
+        where: { runId },
+        data: { executor: 'deploy', status: 'running' },
+      });
+      const admin = await signIn(t.app);
+      const run = await admin.request({
+        method: 'GET',
+        url: '/api/v1/workspaces/dx/projects/shop/pipelines/ci/runs/1',
+      });
+      expect(run.statusCode, run.body).toBe(200);
+      expect(run.json().jobs[0].executor).toBe('deploy');
+    });
+
     it('records a failed release naming file and line:column when the manifests do not render', async () => {
       await t.db.prisma.manifestVersion.create({
         data: {
