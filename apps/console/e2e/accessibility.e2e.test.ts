@@ -42,7 +42,7 @@ describe.skipIf(browserSkipReason())('accessibility (axe-core)', () => {
   }, async () => {
     const { page } = fixture;
     await fixture.signIn();
-    await seedDemoExtras(page);
+    await seedDemoExtras(page, fixture.databaseUrl);
     const findings: string[] = [];
     const audit = async (label: string) => {
       const found: AxeFinding[] = await auditAccessibility(page);

@@ -44,6 +44,8 @@ export function browserSkipReason(extra: (string | undefined)[] = []): string | 
 export interface ConsoleFixture {
   readonly page: Page;
   readonly server: ServerProcess;
+  /** The server's database (`postgres://…`), for tests that seed rows no endpoint writes. */
+  readonly databaseUrl: string;
   signIn(page?: Page, username?: string, password?: string): Promise<void>;
   /** A second, separate browser session (its own cookies), closed after the test. */
   newPage(): Promise<Page>;
@@ -107,6 +109,9 @@ export function useConsole(options: { env?: Record<string, string> } = {}): Cons
     },
     get server() {
       return server;
+    },
+    get databaseUrl() {
+      return database.url;
     },
     async signIn(target = page, username = 'admin', password = ADMIN_PASSWORD) {
       await target.goto('/sign-in');

@@ -42,7 +42,7 @@ describe.skipIf(browserSkipReason())('layout from 800 px up', () => {
     // Run #1, a custom role with many permissions (the widest row of the roles table) and a
     // webhook row: row actions and a visually hidden column header (an absolutely
     // positioned element that once escaped the table's scroll box and widened the page).
-    await seedDemoExtras(page);
+    await seedDemoExtras(page, fixture.databaseUrl);
     await mkdir(SHOTS, { recursive: true });
     const wide: string[] = [];
     for (const width of [800, 1440]) {

@@ -5,6 +5,7 @@
 import type { Page } from 'playwright-core';
 import { paths } from '../src/app/paths.ts';
 import { api } from './helpers.ts';
+import { seedReleases } from './release-seed.ts';
 import { waitForYamlEditor } from './yaml-editor.ts';
 
 export const DEMO = { workspace: 'demo', project: 'hello', pipeline: 'ci', environment: 'local' } as const;
@@ -25,8 +26,22 @@ export interface MainPage {
 const table = (name: string) => (page: Page) => page.getByRole('table', { name }).waitFor();
 const heading = (name: string | RegExp) => (page: Page) =>
   page.getByRole('heading', typeof name === 'string' ? { name, exact: true } : { name }).waitFor();
+/**
+ * A release page has loaded: its tabs or diff (releases seeded by `seedDemoExtras` given a
+ * database), or the API's "not found" where nothing could be seeded (the console scripts run
+ * on the embedded database).
+ */
+const releaseLoaded = (loaded: (page: Page) => ReturnType<Page['getByRole']>) => (page: Page) =>
+  loaded(page)
+    .or(page.getByText(/Cannot (open|compare)/))
+    .first()
+    .waitFor();
+const RELEASE = { workspace: DEMO.workspace, project: DEMO.project, number: 2 };
 
-/** Every page behind sign-in, in the router's order; run #1 exists after `seedDemoExtras`. */
+/**
+ * Every page behind sign-in, in the router's order; run #1 exists after `seedDemoExtras`, and
+ * releases 1–3 of `hello` when it was given the database.
+ */
 export const MAIN_PAGES: readonly MainPage[] = [
   { name: 'workspaces', path: paths.workspaces(), ready: table('Workspaces') },
   { name: 'workspace', path: paths.workspace(DEMO.workspace), ready: table('Projects') },
@@ -42,6 +57,21 @@ export const MAIN_PAGES: readonly MainPage[] = [
   },
   { name: 'runs', path: paths.runs(PIPELINE), ready: table('Runs') },
   { name: 'run', path: paths.run({ ...PIPELINE, number: 1 }), ready: heading(/^Run #1/) },
+  {
+    name: 'releases',
+    path: paths.releases(DEMO.workspace, DEMO.project),
+    ready: heading(`Releases of ${DEMO.project}`),
+  },
+  {
+    name: 'release',
+    path: paths.release(RELEASE),
+    ready: releaseLoaded((page) => page.getByRole('tab', { name: 'Overview' })),
+  },
+  {
+    name: 'release-diff',
+    path: paths.releaseDiff({ ...RELEASE, number: 1, to: 2 }),
+    ready: releaseLoaded((page) => page.getByRole('heading', { name: 'Commits' })),
+  },
   {
     name: 'project-members',
     path: paths.projectMembers(DEMO.workspace, DEMO.project),
@@ -85,9 +115,18 @@ export const MAIN_PAGES: readonly MainPage[] = [
 /**
  * Gives the demo platform the rows that make its pages widest: run #1 of `ci`, a custom role
  * with many permissions (the widest row of the roles table), a webhook (row actions and a
- * visually hidden column header), a manifest set and a config set with a version. `page` must be signed in as the admin.
+ * visually hidden column header), a manifest set and a config set with a version; given the
+ * server's database (`postgres://…`), releases of `hello` in `local` too (no endpoint writes a
+ * release without a cluster). `page` must be signed in as the admin.
  */
-export async function seedDemoExtras(page: Page): Promise<void> {
+export async function seedDemoExtras(page: Page, databaseUrl?: string): Promise<void> {
+  if (databaseUrl) {
+    await seedReleases(databaseUrl, {
+      workspace: DEMO.workspace,
+      project: DEMO.project,
+      environment: DEMO.environment,
+    });
+  }
   const project = `/api/v1${paths.project(DEMO.workspace, DEMO.project)}`;
   await api(page, 'POST', `${project}/pipelines/${DEMO.pipeline}/runs`, {
     releaseType: 'full',

@@ -81,6 +81,12 @@ export const crumbs = {
     to: paths.configSet(p(params, 'workspace'), p(params, 'project'), p(params, 'name')),
     label: p(params, 'name'),
   })),
+  releases: crumb((params) => ({
+    to: paths.releases(p(params, 'workspace'), p(params, 'project')),
+    label: 'Releases',
+  })),
+  release: crumb((params) => ({ to: paths.release(releaseRef(params)), label: `#${p(params, 'number')}` })),
+  releaseDiff: crumb((params) => ({ to: paths.releaseDiff(releaseRef(params)), label: 'Compare' })),
   pipeline: crumb((params) => ({ to: paths.pipeline(pipelineRef(params)), label: p(params, 'pipeline') })),
   runs: crumb((params) => ({ to: paths.runs(pipelineRef(params)), label: 'runs' })),
   run: crumb((params) => ({
@@ -100,4 +106,8 @@ function pipelineRef(params: Params) {
     project: p(params, 'project'),
     pipeline: p(params, 'pipeline'),
   };
+}
+
+function releaseRef(params: Params) {
+  return { workspace: p(params, 'workspace'), project: p(params, 'project'), number: p(params, 'number') };
 }

@@ -61,6 +61,16 @@ describe('route builder', () => {
     expect(paths.pipelineSpecDocs('jobs')).toBe('/docs/pipeline-spec#jobs');
     expect(paths.manifestSet('acme', 'shop', 'web')).toBe('/workspaces/acme/projects/shop/manifests/web');
     expect(paths.configSets('acme', 'shop')).toBe('/workspaces/acme/projects/shop/config');
+    const release = { workspace: 'acme', project: 'shop', number: 7 };
+    expect(paths.releases('acme', 'shop')).toBe('/workspaces/acme/projects/shop/releases');
+    expect(paths.releases('acme', 'shop', 'prod eu')).toBe(
+      '/workspaces/acme/projects/shop/releases?environment=prod%20eu',
+    );
+    expect(paths.release(release)).toBe('/workspaces/acme/projects/shop/releases/7');
+    expect(paths.releaseDiff({ ...release, to: 5 })).toBe(
+      '/workspaces/acme/projects/shop/releases/7/diff?to=5',
+    );
+    expect(paths.releaseDiff(release)).toBe('/workspaces/acme/projects/shop/releases/7/diff');
   });
 
   it('builds paths that match their own route pattern', () => {

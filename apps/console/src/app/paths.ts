@@ -29,6 +29,9 @@ export const routePatterns = {
   pipeline: '/workspaces/:workspace/projects/:project/pipelines/:pipeline',
   runs: '/workspaces/:workspace/projects/:project/pipelines/:pipeline/runs',
   run: '/workspaces/:workspace/projects/:project/pipelines/:pipeline/runs/:number',
+  releases: '/workspaces/:workspace/projects/:project/releases',
+  release: '/workspaces/:workspace/projects/:project/releases/:number',
+  releaseDiff: '/workspaces/:workspace/projects/:project/releases/:number/diff',
   clusters: '/clusters',
   users: '/users',
   audit: '/audit',
@@ -51,6 +54,13 @@ export interface RunAddress extends PipelineRef {
   number: number | string;
 }
 
+/** A release's address: its project's plus the release number (counted per project). */
+export interface ReleaseAddress {
+  workspace: string;
+  project: string;
+  number: number | string;
+}
+
 const segment = encodeURIComponent;
 
 function workspacePath(workspace: string): string {
@@ -63,6 +73,10 @@ function projectPath(workspace: string, project: string): string {
 
 function pipelinePath(ref: PipelineRef): string {
   return `${projectPath(ref.workspace, ref.project)}/pipelines/${segment(ref.pipeline)}`;
+}
+
+function releasePath(ref: ReleaseAddress): string {
+  return `${projectPath(ref.workspace, ref.project)}/releases/${segment(String(ref.number))}`;
 }
 
 /** Builders of every console URL; each returns an absolute path (no origin). */
@@ -97,6 +111,13 @@ export const paths = {
   pipeline: pipelinePath,
   runs: (ref: PipelineRef): string => `${pipelinePath(ref)}/runs`,
   run: (ref: RunAddress): string => `${pipelinePath(ref)}/runs/${segment(String(ref.number))}`,
+  /** The project's releases; `environment` filters them to one environment. */
+  releases: (workspace: string, project: string, environment?: string): string =>
+    `${projectPath(workspace, project)}/releases${environment ? `?environment=${segment(environment)}` : ''}`,
+  release: releasePath,
+  /** Release `number` compared with release `to` (the page asks for `to` when it is missing). */
+  releaseDiff: (ref: ReleaseAddress & { to?: number | string }): string =>
+    `${releasePath(ref)}/diff${ref.to !== undefined ? `?to=${segment(String(ref.to))}` : ''}`,
   clusters: (): string => routePatterns.clusters,
   users: (): string => routePatterns.users,
   audit: (): string => routePatterns.audit,

@@ -131,6 +131,34 @@ export const router = createBrowserRouter([
                     ],
                   },
                   {
+                    path: routePatterns.releases,
+                    handle: crumbs.releases,
+                    children: [
+                      {
+                        index: true,
+                        lazy: page(() => import('../pages/releases/ReleasesPage.tsx'), 'ReleasesPage'),
+                      },
+                      {
+                        path: routePatterns.release,
+                        handle: crumbs.release,
+                        children: [
+                          {
+                            index: true,
+                            lazy: page(() => import('../pages/releases/ReleasePage.tsx'), 'ReleasePage'),
+                          },
+                          {
+                            path: routePatterns.releaseDiff,
+                            handle: crumbs.releaseDiff,
+                            lazy: page(
+                              () => import('../pages/releases/ReleaseDiffPage.tsx'),
+                              'ReleaseDiffPage',
+                            ),
+                          },
+                        ],
+                      },
+                    ],
+                  },
+                  {
                     path: routePatterns.pipeline,
                     handle: crumbs.pipeline,
                     children: [

@@ -15,6 +15,9 @@ import {
   EnvironmentForm,
   initialEnvironmentValues,
 } from '../../features/environments/components/EnvironmentForm.tsx';
+import { PodsTable } from '../../features/environments/components/PodsTable.tsx';
+import { EnvironmentLive } from '../../features/releases/environment/EnvironmentLive.tsx';
+import { EnvironmentReleases } from '../../features/releases/environment/EnvironmentReleases.tsx';
 import { deleteCancellingRuns } from '../../features/runs/components/delete-cancelling-runs.tsx';
 
 /** The namespace's Deployments (with their pods) and recent events, read live from the cluster. */
@@ -47,32 +50,7 @@ function useWorkloadTabs(workspace: string, name: string, enabled: boolean): Det
                 </span>
                 <code>{deployment.images.join(', ')}</code>
               </div>
-              <div className="table-scroll">
-                <table className="table" aria-label={`Pods of ${deployment.name}`}>
-                  <thead>
-                    <tr>
-                      <th>Pod</th>
-                      <th>Phase</th>
-                      <th>Ready</th>
-                      <th>Restarts</th>
-                      <th>Node</th>
-                    </tr>
-                  </thead>
-                  <tbody>
-                    {deployment.pods.map((pod) => (
-                      <tr key={pod.name}>
-                        <td>
-                          <code>{pod.name}</code>
-                        </td>
-                        <td>{pod.phase}</td>
-                        <td>{pod.ready ? 'yes' : 'no'}</td>
-                        <td>{pod.restarts}</td>
-                        <td>{pod.node}</td>
-                      </tr>
-                    ))}
-                  </tbody>
-                </table>
-              </div>
+              <PodsTable label={`Pods of ${deployment.name}`} pods={deployment.pods} />
             </div>
           ))}
         </>
@@ -137,7 +115,18 @@ export function EnvironmentPage() {
   const { confirm, dialog: confirmDialog } = useConfirm();
   const [editing, setEditing] = useState(false);
   const env = environment.data;
-  const tabs = useWorkloadTabs(workspace, name, Boolean(env?.cluster));
+  const withCluster = Boolean(env?.cluster);
+  const tabs: DetailTab[] = [
+    ...useWorkloadTabs(workspace, name, withCluster),
+    ...(withCluster
+      ? [{ id: 'live', label: 'Live', content: <EnvironmentLive workspace={workspace} environment={name} /> }]
+      : []),
+    {
+      id: 'releases',
+      label: 'Releases',
+      content: <EnvironmentReleases workspace={workspace} environment={name} />,
+    },
+  ];
   const closeEdit = () => {
     setEditing(false);
     update.reset();

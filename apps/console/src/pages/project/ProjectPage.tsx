@@ -20,6 +20,7 @@ function projectLinks(workspace: string, project: string): { label: string; to: 
     { label: 'Webhooks', to: paths.webhooks(workspace, project) },
     { label: 'Manifest sets', to: paths.manifestSets(workspace, project) },
     { label: 'Config sets', to: paths.configSets(workspace, project) },
+    { label: 'Releases', to: paths.releases(workspace, project) },
   ];
 }
 

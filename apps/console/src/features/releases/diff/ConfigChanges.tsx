@@ -1,0 +1,66 @@
+import type { ReleaseDiff } from '@slipway/contracts';
+import { type ConfigValueCell, configValueCell } from '../release-format.ts';
+import '../releases.css';
+
+function Value({ cell }: { cell: ConfigValueCell }) {
+  if (cell.kind === 'absent') return <span className="muted">—</span>;
+  if (cell.kind === 'hidden') return <span className="muted">hidden (secret)</span>;
+  return <pre className="release-config-value">{cell.text}</pre>;
+}
+
+/** Config key by key, per set: what changed between the two releases (secret values never shown). */
+export function ConfigChanges({ diff }: { diff: ReleaseDiff }) {
+  if (diff.config.length === 0) return <p className="muted">Neither release mounted a config set.</p>;
+  return (
+    <>
+      {diff.config.map((set) => {
+        const changed = set.entries.filter((entry) => entry.change !== 'unchanged');
+        const unchanged = set.entries.length - changed.length;
+        return (
+          <section key={set.name} aria-label={`Config set ${set.name}`}>
+            <h3>
+              {set.name}: {set.fromVersion === null ? 'none' : `v${set.fromVersion}`} →{' '}
+              {set.toVersion === null ? 'none' : `v${set.toVersion}`}
+            </h3>
+            {changed.length > 0 ? (
+              <div className="table-scroll">
+                <table className="table" aria-label={`Changes of ${set.name}`}>
+                  <thead>
+                    <tr>
+                      <th>Key</th>
+                      <th>Change</th>
+                      <th>Release #{diff.from}</th>
+                      <th>Release #{diff.to}</th>
+                    </tr>
+                  </thead>
+                  <tbody>
+                    {changed.map((entry) => (
+                      <tr key={entry.key}>
+                        <td>
+                          <code>{entry.key}</code>
+                        </td>
+                        <td>
+                          <span className={`badge release-change-${entry.change}`}>{entry.change}</span>
+                        </td>
+                        <td>
+                          <Value cell={configValueCell(entry, 'old')} />
+                        </td>
+                        <td>
+                          <Value cell={configValueCell(entry, 'new')} />
+                        </td>
+                      </tr>
+                    ))}
+                  </tbody>
+                </table>
+              </div>
+            ) : null}
+            <p className="muted small">
+              {changed.length === 0 ? 'No key changed. ' : ''}
+              {unchanged === 1 ? '1 key unchanged.' : `${unchanged} keys unchanged.`}
+            </p>
+          </section>
+        );
+      })}
+    </>
+  );
+}

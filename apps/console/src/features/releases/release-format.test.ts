@@ -1,0 +1,53 @@
+import type { ConfigEntryChange } from '@slipway/contracts';
+import { describe, expect, it } from 'vitest';
+import { canRollBackTo, configLabel, configValueCell, lineCount, manifestsLabel } from './release-format.ts';
+
+describe('release formatting', () => {
+  it('offers a rollback only to a release that was live once', () => {
+    expect(canRollBackTo('succeeded')).toBe(true);
+    expect(canRollBackTo('superseded')).toBe(true);
+    expect(canRollBackTo('rolled-back')).toBe(true);
+    expect(canRollBackTo('failed')).toBe(false);
+    expect(canRollBackTo('deploying')).toBe(false);
+  });
+
+  it('names the manifests by set version, else by repository path and commit', () => {
+    const none = { manifestSet: null, manifestPath: null, commit: null };
+    expect(manifestsLabel({ ...none, manifestSet: { name: 'web', version: 3 } })).toBe('web@3');
+    expect(manifestsLabel({ ...none, manifestPath: 'deploy/', commit: '0123456789abcdef' })).toBe(
+      'deploy/ at 01234567',
+    );
+    expect(manifestsLabel({ ...none, manifestPath: 'deploy/' })).toBe('deploy/');
+    expect(manifestsLabel(none)).toBe('—');
+  });
+
+  it('lists the config set versions', () => {
+    const config = [
+      { name: 'app-config', version: 2, configMapName: 'app-config-v2' },
+      { name: 'flags', version: 5, configMapName: 'flags-v5' },
+    ];
+    expect(configLabel({ config })).toBe('app-config v2, flags v5');
+    expect(configLabel({ config: [] })).toBe('');
+  });
+
+  it('tells a hidden secret value from a key missing on one side', () => {
+    const entry = (change: ConfigEntryChange['change'], old: string | null, next: string | null) => ({
+      key: 'k',
+      change,
+      old,
+      new: next,
+    });
+    expect(configValueCell(entry('changed', 'a', 'b'), 'old')).toEqual({ kind: 'value', text: 'a' });
+    expect(configValueCell(entry('changed', null, null), 'new')).toEqual({ kind: 'hidden' });
+    expect(configValueCell(entry('added', null, 'b'), 'old')).toEqual({ kind: 'absent' });
+    expect(configValueCell(entry('added', null, null), 'new')).toEqual({ kind: 'hidden' });
+    expect(configValueCell(entry('removed', 'a', null), 'new')).toEqual({ kind: 'absent' });
+    expect(configValueCell(entry('unchanged', '', ''), 'old')).toEqual({ kind: 'value', text: '' });
+  });
+
+  it('counts the lines of a YAML text', () => {
+    expect(lineCount(null)).toBe(1);
+    expect(lineCount('a: 1\n')).toBe(1);
+    expect(lineCount('a: 1\nb: 2')).toBe(2);
+  });
+});
