@@ -54,6 +54,7 @@ export async function startBenchApp(
   await built.services.auth.ensureBootstrapAdmin(ADMIN_PASSWORD);
   await built.app.ready();
   built.engine.start();
+  built.releases.start();
   const admin = await signIn(built.app);
   return {
     ...built,
