@@ -160,6 +160,8 @@ export function createReleasesRepo(prisma: PrismaClient) {
         orderBy: { number: 'desc' },
         take,
         include: releaseInclude,
+        // A page of history never needs the rendered objects (kilobytes each).
+        omit: { objects: true },
       });
     },
 
@@ -191,6 +193,8 @@ export function createReleasesRepo(prisma: PrismaClient) {
         orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
         take,
         include: releaseInclude,
+        // A page of history never needs the rendered objects (kilobytes each).
+        omit: { objects: true },
       });
     },
 

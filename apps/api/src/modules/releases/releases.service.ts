@@ -14,7 +14,7 @@ import type { EnvironmentLive, LiveView } from './release-live.ts';
 import type { ReleaseRow, ReleasesRepo } from './releases.repo.ts';
 
 /** A release row as the API shows it. */
-export function toRelease(row: ReleaseRow): Release {
+export function toRelease(row: Omit<ReleaseRow, 'objects'>): Release {
   return {
     number: row.number,
     project: row.project.slug,
