@@ -70,13 +70,8 @@ import { createProjectImportService } from './modules/projects/project-import.se
 import { createProjectsRepo } from './modules/projects/projects.repo.ts';
 import { registerProjectRoutes } from './modules/projects/projects.routes.ts';
 import { createProjectsService, type ProjectsService } from './modules/projects/projects.service.ts';
-import { createConfigGc } from './modules/releases/config-gc.ts';
-import { createDeployExecutor } from './modules/releases/deploy-executor.ts';
-import { createReleaseController, type ReleaseController } from './modules/releases/release-controller.ts';
-import { createLiveView } from './modules/releases/release-live.ts';
-import { createReleasesRepo } from './modules/releases/releases.repo.ts';
-import { registerReleaseRoutes } from './modules/releases/releases.routes.ts';
-import { createReleasesService } from './modules/releases/releases.service.ts';
+import type { ReleaseController } from './modules/releases/release-controller.ts';
+import { createReleasesModule } from './modules/releases/releases.module.ts';
 import { createRolesRepo } from './modules/roles/roles.repo.ts';
 import { createRolesService } from './modules/roles/roles.service.ts';
 import { createActiveRunsRepo } from './modules/runs/active-runs.repo.ts';
@@ -381,13 +376,14 @@ export async function buildApp(deps: AppDeps): Promise<SlipwayApp> {
   registerConfigRoutes(app, {
     config: createConfigService({ config: createConfigRepo(db.prisma), projects }),
   });
+  const gitRepositories = createGitRepositories({ allowLocal: config.allowLocalRepos ?? false });
   registerProjectRoutes(app, {
     projects,
     projectImport: createProjectImportService({
       projects,
       templates,
       pipelines,
-      repositories: createGitRepositories({ allowLocal: config.allowLocalRepos ?? false }),
+      repositories: gitRepositories,
     }),
   });
 
@@ -399,28 +395,20 @@ export async function buildApp(deps: AppDeps): Promise<SlipwayApp> {
     onRecover: (cluster, reason) => deps.logger?.info({ cluster }, `cluster watch: ${reason}`),
   });
   // Releases: deploy jobs of runs go to the deploy executor; the controller deploys them.
-  const releasesRepo = createReleasesRepo(db.prisma);
-  const gitRepositories = createGitRepositories({ allowLocal: config.allowLocalRepos ?? false });
-  const deployExecutor = createDeployExecutor({
-    releases: releasesRepo,
-    controller: () => releases,
-    readRepository: (url, at, path) => gitRepositories.readYamlFiles(url, at, path),
-  });
-  const releases = createReleaseController({
-    releases: releasesRepo,
+  const deploys = createReleasesModule({
+    prisma: db.prisma,
     clients: clusterClients,
+    audit: auditRepo,
+    gitRepositories,
+    projects,
+    workspaces,
+    access,
     logger: deps.logger,
-    onChange: (release) => release.runId && deployExecutor.changed(release.runId),
-    gc: createConfigGc({
-      releases: releasesRepo,
-      clients: clusterClients,
-      audit: auditRepo,
-      logger: deps.logger,
-    }),
   });
+  const releases = deploys.controller;
   const engine = createReconciler({
     runs: runsRepo,
-    deployExecutor: deployExecutor.executor,
+    deployExecutor: deploys.deployExecutor,
     secrets: createSecretBox(config.secretKey),
     resolveCredentials: credentials.resolveForRun,
     localExecutor,
@@ -443,17 +431,7 @@ export async function buildApp(deps: AppDeps): Promise<SlipwayApp> {
     wake: (runId) => engine.wake(runId),
   });
   registerRunRoutes(app, { runs, stream, logs: createStepLogs({ runs: runsRepo }) });
-  registerReleaseRoutes(app, {
-    releases: createReleasesService({
-      releases: releasesRepo,
-      projects,
-      workspaces,
-      access,
-      wake: (releaseId) => releases.wake(releaseId),
-      live: createLiveView({ releases: releasesRepo, clients: clusterClients }),
-      commits: (url, from, to) => gitRepositories.commitsBetween(url, from, to),
-    }),
-  });
+  deploys.registerRoutes(app);
   const webhooksRepo = createWebhooksRepo(db.prisma);
   await registerWebhookRoutes(app, {
     webhooks: createWebhooksService({
