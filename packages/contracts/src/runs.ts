@@ -118,6 +118,8 @@ export const JobRunSchema = z.object({
   startedAt: TimestampSchema.nullable(),
   finishedAt: TimestampSchema.nullable(),
   steps: z.array(StepRunSchema),
+  /** For deploy jobs: the number of the release this attempt made (null until it starts). */
+  release: z.number().int().nullable(),
   /** For approval gates: who may decide, how many approvals are needed, who decided. */
   approval: z
     .object({

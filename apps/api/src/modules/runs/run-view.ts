@@ -40,7 +40,12 @@ export function latestAttempts(jobs: readonly JobRunRow[]): JobRunRow[] {
 /** Whether the one who asked may decide a waiting gate, and why not (see `gateRefusal`). */
 export type GateCaller = NonNullable<JobRun['approval']>['caller'];
 
-export function toJobRun(job: JobRunRow, approval: Approval | undefined, caller: GateCaller = null): JobRun {
+export function toJobRun(
+  job: JobRunRow,
+  approval: Approval | undefined,
+  caller: GateCaller = null,
+  release: number | null = null,
+): JobRun {
   return {
     name: job.name,
     stage: job.stage,
@@ -64,6 +69,7 @@ export function toJobRun(job: JobRunRow, approval: Approval | undefined, caller:
       startedAt: iso(step.startedAt),
       finishedAt: iso(step.finishedAt),
     })),
+    release: job.kind === 'deploy' ? release : null,
     approval:
       job.kind === 'approval' && approval
         ? {
@@ -82,12 +88,14 @@ export function toJobRun(job: JobRunRow, approval: Approval | undefined, caller:
 
 /**
  * The run as the API shows it. `approvals` are the gates' rules by `stage/name`; `callers`
- * (same keys) say whether the one who asked may decide each waiting gate.
+ * (same keys) say whether the one who asked may decide each waiting gate; `releases` are the
+ * release numbers of deploy job attempts, by job run id.
  */
 export function toRun(
   row: RunWithJobs,
   approvals: ReadonlyMap<string, Approval>,
   callers: ReadonlyMap<string, GateCaller> = new Map(),
+  releases: ReadonlyMap<string, number> = new Map(),
 ): Omit<Run, 'streamCursor'> {
   return {
     ...toRunSummary(row),
@@ -95,7 +103,7 @@ export function toRun(
     spec: row.spec,
     jobs: latestAttempts(row.jobs).map((job) => {
       const key = `${job.stage}/${job.name}`;
-      return toJobRun(job, approvals.get(key), callers.get(key) ?? null);
+      return toJobRun(job, approvals.get(key), callers.get(key) ?? null, releases.get(job.id) ?? null);
     }),
   };
 }

@@ -347,6 +347,15 @@ export function createRunsRepo(prisma: PrismaClient, sql: Database['sql']) {
       });
     },
 
+    /** The release numbers of deploy job attempts, by job run id (attempts without one are absent). */
+    async releaseNumbers(jobRunIds: readonly string[]): Promise<Map<string, number>> {
+      const rows = await prisma.release.findMany({
+        where: { jobRunId: { in: [...jobRunIds] } },
+        select: { jobRunId: true, number: true },
+      });
+      return new Map(rows.flatMap((row) => (row.jobRunId ? [[row.jobRunId, row.number] as const] : [])));
+    },
+
     async latestIds(runId: string): Promise<{ event: bigint; chunk: bigint }> {
       const [event, chunk] = await Promise.all([
         prisma.runEvent.findFirst({ where: { runId }, orderBy: { id: 'desc' }, select: { id: true } }),

@@ -140,7 +140,10 @@ export function createRunsService(deps: {
         });
       }
     }
-    return { ...toRun(row, approvalsOf(parseRunSpec(row.spec)), callers), streamCursor: cursor };
+    const deployJobs = latestAttempts(row.jobs).filter((job) => job.kind === 'deploy' && job.startedAt);
+    const releases =
+      deployJobs.length > 0 ? await runs.releaseNumbers(deployJobs.map((job) => job.id)) : new Map();
+    return { ...toRun(row, approvalsOf(parseRunSpec(row.spec)), callers, releases), streamCursor: cursor };
   }
 
   async function findRun(actor: Actor, params: RunParams, permission: 'project.read' | 'pipeline.run') {

@@ -16,6 +16,7 @@ function job(name: string, status: JobRun['status'], attempt = 1): JobRun {
     startedAt: null,
     finishedAt: null,
     approval: null,
+    release: null,
     steps: [0, 1].map((index) => ({
       index,
       name: `step-${index}`,

@@ -1,5 +1,6 @@
 import type { Run } from '@slipway/contracts';
-import { useSearchParams } from 'react-router';
+import { Link, useSearchParams } from 'react-router';
+import { paths } from '../../../app/paths.ts';
 import type { RunRef } from '../api/keys.ts';
 import type { LiveLogFeed } from '../api/live-log-feed.ts';
 import { isFinished, jobKey } from '../api/queries.ts';
@@ -55,6 +56,20 @@ export function RunJobs(props: {
             <h2>
               {job.stage} / {job.name}
             </h2>
+            {job.kind === 'deploy' && job.release !== null ? (
+              <p>
+                <Link
+                  to={paths.release({
+                    workspace: target.workspace,
+                    project: target.project,
+                    number: job.release,
+                  })}
+                >
+                  Release #{job.release}
+                </Link>{' '}
+                <span className="muted small">what this deploy put into {run.environment}</span>
+              </p>
+            ) : null}
             <JobSteps
               job={job}
               selected={step?.index}

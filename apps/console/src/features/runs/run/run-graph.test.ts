@@ -17,6 +17,7 @@ function job(stage: string, stageIndex: number, name: string, status: JobRun['st
     finishedAt: null,
     steps: [],
     approval: null,
+    release: null,
   };
 }
 
