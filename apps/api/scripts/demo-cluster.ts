@@ -60,6 +60,15 @@ async function localKubeconfig(): Promise<string> {
   return readFile(file, 'utf8');
 }
 
+/** The `message` of an API error body, or the text as it came. */
+function messageOf(text: string): string {
+  try {
+    return (JSON.parse(text) as { message?: string }).message ?? text;
+  } catch {
+    return text;
+  }
+}
+
 async function signIn(baseUrl: string, password: string) {
   const response = await fetch(`${baseUrl}/api/v1/auth/login`, {
     method: 'POST',
@@ -86,16 +95,8 @@ async function signIn(baseUrl: string, password: string) {
       ...(body === undefined ? {} : { body: JSON.stringify(body) }),
     });
     const text = await answer.text();
-    if (!answer.ok) {
-      const message = (() => {
-        try {
-          return (JSON.parse(text) as { message?: string }).message ?? text;
-        } catch {
-          return text;
-        }
-      })();
-      throw new ApiError(answer.status, `${endpoint.operationId}: ${answer.status} ${message}`);
-    }
+    if (!answer.ok)
+      throw new ApiError(answer.status, `${endpoint.operationId}: ${answer.status} ${messageOf(text)}`);
     return (text ? JSON.parse(text) : undefined) as EndpointResponse<E>;
   };
 }
@@ -127,6 +128,9 @@ async function main() {
     );
   }
   const call = await signIn(baseUrl, password);
+  // Namespaces `<prefix>-staging` and `<prefix>-production` (the default is the workspace's
+  // own default); tests use a prefix of their own on a shared cluster.
+  const namespacePrefix = process.env.SLIPWAY_DEMO_NAMESPACE_PREFIX ?? DEMO.workspace;
   const project = { workspace: DEMO.workspace, project: DEMO.project };
 
   const kubeconfig = await localKubeconfig();
@@ -145,6 +149,7 @@ async function main() {
         {
           name: environment.name,
           cluster: DEMO.cluster,
+          namespace: `${namespacePrefix}-${environment.name}`,
           order: environment.order,
           production: environment.production,
         },
@@ -203,9 +208,10 @@ async function main() {
   console.log(
     [
       '',
-      `Open ${baseUrl}/workspaces/demo/projects/hello, click Run, pick release type "release" and`,
-      'environment "staging": the run builds and deploys hello (Deployment + Service, ConfigMap',
-      'hello-config-v1). Change the config, deploy again, then roll back from the Releases page.',
+      `Open ${baseUrl}/workspaces/demo/projects/hello/pipelines/ci, click Run, pick release type`,
+      '"release" and environment "staging": the run builds and deploys hello (Deployment +',
+      'Service, ConfigMap hello-config-v1). Change the config (project hello → Config sets),',
+      'deploy again, then roll back from project hello → Releases → release 1.',
     ].join('\n'),
   );
 }

@@ -1,4 +1,5 @@
 import { execFile } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -20,6 +21,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 const API_DIR = fileURLToPath(new URL('../../', import.meta.url));
 const PASSWORD = 'demo-cluster-test-password';
 const PROJECT = '/api/v1/workspaces/demo/projects/hello';
+/** Namespaces of this test's own (the demo's defaults, demo-staging…, may be a person's demo on the same cluster). */
+const PREFIX = `demo-t${randomBytes(3).toString('hex')}`;
 
 // The newcomer's walk of the issue: the embedded demo, `./run demo:cluster`, Run with release
 // type `release` to staging, see the release, change config, deploy again, roll back — on the
@@ -58,6 +61,7 @@ describe.skipIf(postgresSkipReason() ?? clusterSkipReason())('the demo with a cl
           SLIPWAY_URL: server.baseUrl,
           SLIPWAY_ADMIN_PASSWORD: PASSWORD,
           SLIPWAY_KUBECONFIG: process.env[TEST_KUBECONFIG_ENV] ?? '',
+          SLIPWAY_DEMO_NAMESPACE_PREFIX: PREFIX,
         },
       },
     );
@@ -83,7 +87,7 @@ describe.skipIf(postgresSkipReason() ?? clusterSkipReason())('the demo with a cl
   }
 
   async function deployment(): Promise<V1Deployment | null> {
-    return kube.getDeployment('demo-staging', 'hello');
+    return kube.getDeployment(`${PREFIX}-staging`, 'hello');
   }
 
   beforeAll(async () => {
@@ -120,7 +124,7 @@ describe.skipIf(postgresSkipReason() ?? clusterSkipReason())('the demo with a cl
     await server?.stop();
     await database?.drop();
     if (dataDir) await rm(dataDir, { recursive: true, force: true });
-    for (const namespace of ['demo-staging', 'demo-production']) {
+    for (const namespace of [`${PREFIX}-staging`, `${PREFIX}-production`]) {
       await kube.deleteNamespace(namespace).catch(() => undefined);
     }
   }, 120_000);
@@ -182,6 +186,13 @@ describe.skipIf(postgresSkipReason() ?? clusterSkipReason())('the demo with a cl
     live = await deployment();
     expect(live?.spec?.template.spec?.volumes?.[0]?.configMap?.name).toBe('hello-config-v2');
 
+    // Someone deletes the namespace: the rollback brings it back (with its deployer).
+    await kube.deleteNamespace(`${PREFIX}-staging`);
+    await eventually(
+      'the namespace gone',
+      async () => ((await kube.getNamespace(`${PREFIX}-staging`)) ? undefined : true),
+      120_000,
+    );
     const rollback = await api<Release>('POST', `${PROJECT}/releases/${release1?.number}/rollback`, {
       message: 'Back to Hello',
     });

@@ -200,7 +200,7 @@ describe.skipIf(postgresSkipReason())(
       const whole = await deploys.executor.openLog(ref, 0, 0, () => true);
       const log = await text(whole as NodeJS.ReadableStream);
       expect(log).toBe(
-        'release 2: deploying 1 objects to dx-staging\nDeployment/dx-staging/web created\nrelease succeeded\n',
+        'release 2: deploying 1 object to dx-staging\nDeployment/dx-staging/web created\nrelease succeeded\n',
       );
       const rest = await deploys.executor.openLog(ref, 0, log.indexOf('web created') + 4, () => true);
       expect(await text(rest as NodeJS.ReadableStream)).toBe('created\nrelease succeeded\n');

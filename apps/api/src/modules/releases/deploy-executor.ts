@@ -179,7 +179,13 @@ export function createDeployExecutor(deps: {
         configs,
         log: failed
           ? [...all.map((problem) => `refused: ${problem}`), 'release failed: nothing was applied']
-          : [`release ${number}: deploying ${objects.length} objects to ${namespace}`],
+          : [
+              `release ${number}: deploying ${objects.length} object${objects.length === 1 ? '' : 's'}${
+                configs.length > 0
+                  ? ` and ${configs.length} ConfigMap${configs.length === 1 ? '' : 's'} (${configs.map((c) => c.configMapName).join(', ')})`
+                  : ''
+              } to ${namespace}`,
+            ],
       };
     });
   }

@@ -11,7 +11,7 @@ import {
 } from '@slipway/kube';
 import type { FastifyBaseLogger } from 'fastify';
 import type { ClusterClients } from '../clusters/cluster-clients.ts';
-import { ensureDeployer } from '../environments/namespaces.ts';
+import { ensureDeployer, ensureNamespace } from '../environments/namespaces.ts';
 import { createWorkQueue, type WorkResult } from '../runs/engine/work-queue.ts';
 import type { ConfigGc } from './config-gc.ts';
 import { configMapOf, refText, selectorOf, WORKLOAD_KINDS } from './release-labels.ts';
@@ -92,7 +92,7 @@ export function createReleaseController(deps: {
     }
     const cluster = release.clusterId ? await releases.clusterById(release.clusterId) : null;
     const observation: ReleaseObservation = cluster
-      ? await observe(release, deps.clients.clientFor(cluster))
+      ? await observe(release, deps.clients.clientFor(cluster), cluster.name)
       : { type: 'refused', problems: ['the cluster of its environment was deleted'] };
     const attempt = observation.type === 'unreachable' ? (unreachable.get(id) ?? 0) + 1 : 0;
     if (attempt > 0) unreachable.set(id, attempt);
@@ -121,9 +121,15 @@ export function createReleaseController(deps: {
   }
 
   /** Looks at the cluster for the release's phase; an unreachable cluster is an observation. */
-  async function observe(release: ReleaseRow, kube: KubeClient): Promise<ReleaseObservation> {
+  async function observe(
+    release: ReleaseRow,
+    kube: KubeClient,
+    clusterName: string,
+  ): Promise<ReleaseObservation> {
     try {
-      return release.phase === 'pending' ? await apply(release, kube) : await rollout(release, kube);
+      return release.phase === 'pending'
+        ? await apply(release, kube, clusterName)
+        : await rollout(release, kube);
     } catch (error) {
       if (error instanceof KubeError && UNREACHABLE.has(error.statusCode)) {
         return { type: 'unreachable', reason: `${error.message} (${error.statusCode})` };
@@ -134,8 +140,20 @@ export function createReleaseController(deps: {
   }
 
   /** Dry run of everything as the deployer; then the ConfigMaps; then every object. */
-  async function apply(release: ReleaseRow, kube: KubeClient): Promise<ReleaseObservation> {
+  async function apply(
+    release: ReleaseRow,
+    kube: KubeClient,
+    clusterName: string,
+  ): Promise<ReleaseObservation> {
     const namespace = release.namespace;
+    // The environment's namespace comes back if someone deleted it (Slipway made it with the
+    // environment; a namespace of another workspace is still refused).
+    await ensureNamespace(kube, {
+      namespace,
+      workspace: release.project.workspace.slug,
+      environment: release.environmentName,
+      cluster: clusterName,
+    });
     await ensureDeployer(kube, namespace);
     const deployer = kube.impersonating(deployerUser(namespace));
     const objects = release.objects as unknown as KubernetesObject[];

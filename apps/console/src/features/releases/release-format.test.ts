@@ -3,8 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { canRollBackTo, configLabel, configValueCell, lineCount, manifestsLabel } from './release-format.ts';
 
 describe('release formatting', () => {
-  it('offers a rollback only to a release that was live once', () => {
-    expect(canRollBackTo('succeeded')).toBe(true);
+  it('offers a rollback only to a release that was live once and is not live now', () => {
+    expect(canRollBackTo('succeeded')).toBe(false);
     expect(canRollBackTo('superseded')).toBe(true);
     expect(canRollBackTo('rolled-back')).toBe(true);
     expect(canRollBackTo('failed')).toBe(false);

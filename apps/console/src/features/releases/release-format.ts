@@ -6,7 +6,8 @@ import type { ConfigEntryChange, Release, ReleaseStatus } from '@slipway/contrac
  * nothing proven to return to (the API answers 409 for those).
  */
 export function canRollBackTo(status: ReleaseStatus): boolean {
-  return status === 'succeeded' || status === 'superseded' || status === 'rolled-back';
+  // `succeeded` is the live release: rolling back to it would change nothing.
+  return status === 'superseded' || status === 'rolled-back';
 }
 
 /** Where the manifests came from: `web@3` (a manifest set version), or the repository path. */

@@ -5,6 +5,17 @@ import { JOB_LABEL, LABEL_PREFIX } from './kube-job-manifest.ts';
 
 /** The label every object of a run carries: its run id. */
 export const RUN_LABEL = `${LABEL_PREFIX}/run`;
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/**
+ * The run an object's `slipway.dev/run` label names, or undefined when the label is not a
+ * run id (objects of other programs on a shared cluster may carry the label too).
+ */
+export function runIdOf(object: { metadata?: { labels?: Record<string, string> | undefined } | undefined }) {
+  const value = object.metadata?.labels?.[RUN_LABEL];
+  return value && UUID.test(value) ? value : undefined;
+}
 const BY_JOB = 'job';
 /** How long informers started by a read (no listener) stay up after the last read. */
 const IDLE_MS = 60_000;
@@ -46,7 +57,7 @@ export function createRunInformers(
   });
   const listeners = new Set<(runId: string) => void>();
   const tell = (object: V1Job | V1Pod) => {
-    const runId = object.metadata?.labels?.[RUN_LABEL];
+    const runId = runIdOf(object);
     if (runId) for (const listener of listeners) listener(runId);
   };
   const handler = { onAdd: tell, onUpdate: tell, onDelete: tell };

@@ -111,7 +111,9 @@ export function ManifestSetEditor(props: {
           {schema.isFetching
             ? `Loading the Kubernetes schema${environment ? ` of ${environment}` : ''}…`
             : checkedNow && problems.length === 0
-              ? 'No problems found.'
+              ? environment
+                ? `No problems found, ${environment}'s cluster accepts every object (dry run).`
+                : 'No problems found in the YAML, objects and placeholders; choose an environment to check against its cluster.'
               : saved !== null && saved === base.version && !dirty
                 ? `Saved version ${saved}.`
                 : `Editing from version ${base.version}.`}

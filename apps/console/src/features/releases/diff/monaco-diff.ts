@@ -3,6 +3,9 @@
 // YAML colouring. No language service: the diff is read-only.
 import '../../pipelines/editor/yaml/monaco-environment.ts';
 import * as monaco from 'monaco-editor/editor';
+// The icon font of the diff's gutter and fold widgets (the pipeline editor gets it through
+// register.all; this chunk loads only what it uses).
+import 'monaco-editor/features/codicon/register';
 import 'monaco-editor/languages/definitions/yaml/register';
 
 /**
