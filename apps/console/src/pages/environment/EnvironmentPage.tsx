@@ -184,7 +184,11 @@ export function EnvironmentPage() {
               </>
             ) : (
               'Runs on the local executor (no cluster).'
-            )}
+            )}{' '}
+            <span>
+              ConfigMaps kept for the last {env.retainReleases}{' '}
+              {env.retainReleases === 1 ? 'release' : 'releases'} per project besides the live one.
+            </span>
           </p>
         ) : null
       }
@@ -222,6 +226,7 @@ export function EnvironmentPage() {
                     order: values.order,
                     production: values.production,
                     approvalPolicy: approvalPolicyOf(values),
+                    retainReleases: values.retainReleases,
                   })
                 }
                 onSuccess={closeEdit}
