@@ -1,9 +1,9 @@
-import { randomBytes } from 'node:crypto';
-import { adminClient, clusterSkipReason, testKubeconfig } from '@slipway/kube/testing';
-import { afterAll, describe, expect, it } from 'vitest';
+import { clusterSkipReason } from '@slipway/kube/testing';
+import { describe, expect, it } from 'vitest';
 import { paths } from '../src/app/paths.ts';
 import { browserSkipReason, useConsole } from './fixture.ts';
 import { api } from './helpers.ts';
+import { useLocalStaging } from './local-staging.ts';
 
 // Issue #13's developer story in the browser, on the local control plane: click Run, pick the
 // release type and `staging`, and the deploy job deploys (the engine, not a container, runs
@@ -72,15 +72,8 @@ describe.skipIf(browserSkipReason([clusterSkipReason()]))(
   'a deploy run on the local cluster in a browser',
   () => {
     const fixture = useConsole();
-    const suffix = randomBytes(3).toString('hex');
-    const workspace = `dep-${suffix}`;
-    const namespace = `${workspace}-staging`;
-    const project = { workspace, project: 'shop' };
-    const kube = adminClient();
-
-    afterAll(async () => {
-      await kube.deleteNamespace(namespace).catch(() => undefined);
-    });
+    const staging = useLocalStaging('dep');
+    const { workspace, namespace, project, kube } = staging;
 
     it('Run → release type and staging → the deploy job goes green with its deploy log; release 1 shows in the project and the environment', {
       timeout: 600_000,
@@ -88,16 +81,7 @@ describe.skipIf(browserSkipReason([clusterSkipReason()]))(
       const { page } = fixture;
       await fixture.signIn();
       const projectApi = `/api/v1${paths.project(workspace, 'shop')}`;
-      await api(page, 'POST', '/api/v1/clusters', { name: `local-${suffix}`, kubeconfig: testKubeconfig() });
-      await api(page, 'POST', '/api/v1/workspaces', { slug: workspace, name: workspace });
-      await api(page, 'POST', `/api/v1${paths.environments(workspace)}`, {
-        name: 'staging',
-        cluster: `local-${suffix}`,
-      });
-      await api(page, 'POST', `/api/v1${paths.workspace(workspace)}/projects`, {
-        slug: 'shop',
-        name: 'Shop',
-      });
+      await staging.setUp(page);
       await api(page, 'POST', `${projectApi}/manifest-sets`, {
         name: 'web',
         files: { 'web.yaml': MANIFESTS },
