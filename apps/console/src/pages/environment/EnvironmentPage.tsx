@@ -177,19 +177,21 @@ export function EnvironmentPage() {
       }
       subtitle={
         env ? (
-          <p>
-            {env.cluster ? (
-              <>
-                Cluster <code>{env.cluster}</code>, namespace <code>{env.namespace}</code>
-              </>
-            ) : (
-              'Runs on the local executor (no cluster).'
-            )}{' '}
-            <span>
+          <>
+            <p>
+              {env.cluster ? (
+                <>
+                  Cluster <code>{env.cluster}</code>, namespace <code>{env.namespace}</code>
+                </>
+              ) : (
+                'Runs on the local executor (no cluster).'
+              )}
+            </p>
+            <p>
               ConfigMaps kept for the last {env.retainReleases}{' '}
               {env.retainReleases === 1 ? 'release' : 'releases'} per project besides the live one.
-            </span>
-          </p>
+            </p>
+          </>
         ) : null
       }
       query={environment}
