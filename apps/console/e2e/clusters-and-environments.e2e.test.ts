@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { adminClient, clusterSkipReason, eventually, testKubeconfig } from '@slipway/kube/testing';
 import { afterAll, describe, expect, it } from 'vitest';
 import { browserSkipReason, useConsole } from './fixture.ts';
+import { api, fieldError } from './helpers.ts';
 
 describe.skipIf(browserSkipReason([clusterSkipReason()]))('clusters and environments in a browser', () => {
   const fixture = useConsole();
@@ -39,9 +40,9 @@ describe.skipIf(browserSkipReason([clusterSkipReason()]))('clusters and environm
     await page.getByRole('main').getByRole('link', { name: 'Environments' }).click();
     await page.getByRole('heading', { name: 'Environments' }).waitFor();
 
-    for (const [name, order, production] of [
-      ['dev', '1', false],
-      ['prod', '2', true],
+    for (const [name, order, production, retain] of [
+      ['dev', '1', false, undefined],
+      ['prod', '2', true, '25'],
     ] as const) {
       await page.getByRole('button', { name: 'Create environment' }).click();
       const envDialog = page.getByRole('dialog', { name: 'Create environment' });
@@ -49,14 +50,24 @@ describe.skipIf(browserSkipReason([clusterSkipReason()]))('clusters and environm
       await envDialog.getByLabel('Cluster').selectOption('local');
       await envDialog.getByLabel('Order in the promotion path').fill(order);
       if (production) await envDialog.getByLabel('Production').check();
+      // The release retention starts at the API's default; prod keeps more.
+      const retention = envDialog.getByLabel('Releases whose ConfigMaps are kept');
+      expect(await retention.inputValue()).toBe('10');
+      if (retain) await retention.fill(retain);
       await envDialog.getByRole('button', { name: 'Create environment' }).click();
       await envDialog.waitFor({ state: 'hidden' });
     }
     const table = page.getByRole('table', { name: 'Environments' });
     await table.getByText(`local/${workspace}-prod`).waitFor();
-    expect(await table.getByRole('row', { name: /prod/ }).textContent()).toContain(
-      '1 × operator, not the starter',
-    );
+    const prodRow = table.getByRole('row', { name: /prod/ });
+    expect(await prodRow.textContent()).toContain('1 × operator, not the starter');
+    expect(await prodRow.getByRole('cell').last().textContent()).toBe('25');
+    expect(await table.getByRole('row', { name: /dev/ }).getByRole('cell').last().textContent()).toBe('10');
+    const environmentOf = async (name: string) =>
+      (await (await api(page, 'GET', `/api/v1/workspaces/${workspace}/environments/${name}`)).json()) as {
+        retainReleases: number;
+      };
+    expect((await environmentOf('prod')).retainReleases).toBe(25);
 
     for (const env of ['dev', 'prod']) {
       const namespace = await eventually(`namespace ${workspace}-${env}`, () =>
@@ -80,6 +91,22 @@ describe.skipIf(browserSkipReason([clusterSkipReason()]))('clusters and environm
       },
     });
     await table.getByRole('link', { name: 'dev' }).click();
+
+    // Edited on the environment's page: the API's refusal shows at the field, a fix is stored.
+    await page.getByText('ConfigMaps kept for the last 10 releases').waitFor();
+    await page.getByRole('button', { name: 'Edit', exact: true }).click();
+    const editDialog = page.getByRole('dialog', { name: 'Edit environment' });
+    const retention = editDialog.getByLabel('Releases whose ConfigMaps are kept');
+    await retention.fill('1001');
+    await editDialog.getByRole('button', { name: 'Save' }).click();
+    await expect
+      .poll(async () => (await fieldError(editDialog, 'Releases whose ConfigMaps are kept')).textContent())
+      .toMatch(/1000/);
+    await retention.fill('0');
+    await editDialog.getByRole('button', { name: 'Save' }).click();
+    await editDialog.waitFor({ state: 'hidden' });
+    await page.getByText('ConfigMaps kept for the last 0 releases').waitFor();
+    expect((await environmentOf('dev')).retainReleases).toBe(0);
     const workload = page.locator('.workload', { hasText: 'storefront' });
     await workload.getByText('available', { exact: true }).waitFor();
     expect(await workload.getByText('shop/web:2.1').count()).toBe(1);

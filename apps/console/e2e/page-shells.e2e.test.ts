@@ -87,7 +87,8 @@ describe.skipIf(browserSkipReason())('page shells', () => {
   });
 });
 
-// Tabs (DetailPage): the environment page of a cluster environment has Deployments and Events.
+// Tabs (DetailPage): the environment page of a cluster environment has Deployments, Events, Live
+// and Releases.
 describe.skipIf(browserSkipReason([clusterSkipReason()]))('detail page tabs', () => {
   const fixture = useConsole();
   const workspace = `tabs-${randomBytes(3).toString('hex')}`;
@@ -111,6 +112,7 @@ describe.skipIf(browserSkipReason([clusterSkipReason()]))('detail page tabs', ()
     const tabs = page.getByRole('tablist');
     const deployments = tabs.getByRole('tab', { name: 'Deployments' });
     const events = tabs.getByRole('tab', { name: 'Events' });
+    const releases = tabs.getByRole('tab', { name: 'Releases' });
     await page
       .getByRole('tabpanel', { name: 'Deployments' })
       .getByRole('heading', { name: 'Deployments' })
@@ -133,19 +135,19 @@ describe.skipIf(browserSkipReason([clusterSkipReason()]))('detail page tabs', ()
     expect(await focused(events)).toBe(true);
     expect(new URL(page.url()).searchParams.get('tab')).toBe('events');
 
-    // The tab is in the address: a reload shows it again; ArrowRight from the last wraps to the first.
+    // The tab is in the address: a reload shows it again; End selects the last tab (Releases),
+    // ArrowRight from the last wraps to the first.
     await page.reload();
     await page.getByRole('tabpanel', { name: 'Events' }).waitFor();
     await events.focus();
+    await page.keyboard.press('End');
+    await page.getByRole('tabpanel', { name: 'Releases' }).waitFor();
+    expect(await focused(releases)).toBe(true);
     await page.keyboard.press('ArrowRight');
     await page.getByRole('tabpanel', { name: 'Deployments' }).waitFor();
     expect(await focused(deployments)).toBe(true);
-    await page.keyboard.press('End');
-    await page.getByRole('tabpanel', { name: 'Events' }).waitFor();
-    expect(await focused(events)).toBe(true);
-    // Tab leaves the tab list (one tab stop); it does not walk through the other tab.
+    // Tab leaves the tab list (one tab stop); it does not walk through the other tabs.
     await page.keyboard.press('Shift+Tab');
-    expect(await focused(deployments)).toBe(false);
-    expect(await focused(events)).toBe(false);
+    for (const tab of [deployments, events, releases]) expect(await focused(tab)).toBe(false);
   });
 });

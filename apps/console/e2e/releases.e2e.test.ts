@@ -1,10 +1,9 @@
-import { randomBytes } from 'node:crypto';
-import { adminClient, clusterSkipReason, eventually, testKubeconfig } from '@slipway/kube/testing';
+import { clusterSkipReason, eventually } from '@slipway/kube/testing';
 import type { Page } from 'playwright-core';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { paths } from '../src/app/paths.ts';
 import { browserSkipReason, useConsole } from './fixture.ts';
-import { api } from './helpers.ts';
+import { useLocalStaging } from './local-staging.ts';
 import { DEMO } from './pages.ts';
 import { SEEDED, seedReleases } from './release-seed.ts';
 
@@ -155,15 +154,8 @@ describe.skipIf(browserSkipReason([clusterSkipReason()]))(
   'a rollback on the local cluster in a browser',
   () => {
     const fixture = useConsole();
-    const suffix = randomBytes(3).toString('hex');
-    const workspace = `rel-${suffix}`;
-    const namespace = `${workspace}-staging`;
-    const project = { workspace, project: 'shop' };
-    const kube = adminClient();
-
-    afterAll(async () => {
-      await kube.deleteNamespace(namespace).catch(() => undefined);
-    });
+    const staging = useLocalStaging('rel');
+    const { workspace, namespace, project, kube } = staging;
 
     /** What the cluster runs: the Deployment's image and the ConfigMap its container reads. */
     const deployed = async () => {
@@ -176,16 +168,7 @@ describe.skipIf(browserSkipReason([clusterSkipReason()]))(
     }, async () => {
       const { page } = fixture;
       await fixture.signIn();
-      await api(page, 'POST', '/api/v1/clusters', { name: `local-${suffix}`, kubeconfig: testKubeconfig() });
-      await api(page, 'POST', '/api/v1/workspaces', { slug: workspace, name: workspace });
-      await api(page, 'POST', `/api/v1${paths.environments(workspace)}`, {
-        name: 'staging',
-        cluster: `local-${suffix}`,
-      });
-      await api(page, 'POST', `/api/v1${paths.workspace(workspace)}/projects`, {
-        slug: 'shop',
-        name: 'Shop',
-      });
+      await staging.setUp(page);
       // Releases 1–3 as recorded (1 and 2 once live, 3 failed); nothing of them is in the cluster.
       await seedReleases(fixture.databaseUrl, { ...project, environment: 'staging' });
 

@@ -177,15 +177,21 @@ export function EnvironmentPage() {
       }
       subtitle={
         env ? (
-          <p>
-            {env.cluster ? (
-              <>
-                Cluster <code>{env.cluster}</code>, namespace <code>{env.namespace}</code>
-              </>
-            ) : (
-              'Runs on the local executor (no cluster).'
-            )}
-          </p>
+          <>
+            <p>
+              {env.cluster ? (
+                <>
+                  Cluster <code>{env.cluster}</code>, namespace <code>{env.namespace}</code>
+                </>
+              ) : (
+                'Runs on the local executor (no cluster).'
+              )}
+            </p>
+            <p>
+              ConfigMaps kept for the last {env.retainReleases}{' '}
+              {env.retainReleases === 1 ? 'release' : 'releases'} per project besides the live one.
+            </p>
+          </>
         ) : null
       }
       query={environment}
@@ -222,6 +228,7 @@ export function EnvironmentPage() {
                     order: values.order,
                     production: values.production,
                     approvalPolicy: approvalPolicyOf(values),
+                    retainReleases: values.retainReleases,
                   })
                 }
                 onSuccess={closeEdit}

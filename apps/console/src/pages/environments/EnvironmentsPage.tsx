@@ -46,6 +46,7 @@ function environmentColumns(workspace: string): ListColumn<Environment>[] {
         ),
     },
     { header: 'Approvals', cell: approvalsOf },
+    { header: 'Releases kept', cell: (environment) => environment.retainReleases },
   ];
 }
 
@@ -98,6 +99,7 @@ export function EnvironmentsPage() {
               order: values.order,
               production: values.production,
               approvalPolicy: approvalPolicyOf(values),
+              retainReleases: values.retainReleases,
             })
           }
           onSuccess={close}

@@ -12,7 +12,12 @@ export type EnvironmentFormValues = {
   requiredApprovals: number;
   approverRole: string;
   allowSelfApproval: boolean;
+  /** Releases per project, besides the live one, whose ConfigMaps are kept (0–1000). */
+  retainReleases: number;
 };
+
+/** How many releases keep their ConfigMaps when the form does not say (the API's default). */
+export const DEFAULT_RETAIN_RELEASES = 10;
 
 export function initialEnvironmentValues(environment?: Environment): EnvironmentFormValues {
   return environment
@@ -23,6 +28,7 @@ export function initialEnvironmentValues(environment?: Environment): Environment
         order: environment.order,
         production: environment.production,
         ...environment.approvalPolicy,
+        retainReleases: environment.retainReleases,
       }
     : {
         name: '',
@@ -33,6 +39,7 @@ export function initialEnvironmentValues(environment?: Environment): Environment
         requiredApprovals: 0,
         approverRole: 'operator',
         allowSelfApproval: true,
+        retainReleases: DEFAULT_RETAIN_RELEASES,
       };
 }
 
@@ -116,6 +123,12 @@ export function EnvironmentForm<R>(props: {
                 : { production },
             ),
         }}
+      />
+      <NumberInput
+        label="Releases whose ConfigMaps are kept"
+        min={0}
+        hint="Per project, besides the live release (0–1000). ConfigMaps of older releases are garbage-collected from the cluster."
+        field={form.field('retainReleases')}
       />
       <fieldset className="fieldset">
         <legend>Approval policy</legend>
