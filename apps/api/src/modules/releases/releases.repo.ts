@@ -160,8 +160,10 @@ export function createReleasesRepo(prisma: PrismaClient) {
         orderBy: { number: 'desc' },
         take,
         include: releaseInclude,
-        // A page of history never needs the rendered objects (kilobytes each).
+        // A page of history never needs the rendered objects (kilobytes each); its configs and
+        // project come in the same statement.
         omit: { objects: true },
+        relationLoadStrategy: 'join',
       });
     },
 
@@ -193,8 +195,10 @@ export function createReleasesRepo(prisma: PrismaClient) {
         orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
         take,
         include: releaseInclude,
-        // A page of history never needs the rendered objects (kilobytes each).
+        // A page of history never needs the rendered objects (kilobytes each); its configs and
+        // project come in the same statement.
         omit: { objects: true },
+        relationLoadStrategy: 'join',
       });
     },
 
