@@ -235,10 +235,13 @@ export function createDeployExecutor(deps: {
       const release = await releaseOf(job);
       if (!release) return null;
       const releaseId = release.id;
+      // Destroying the stream (the engine stopping) must end it at once: a generator waiting
+      // for the next line would hold Readable.from's destroy until the release finished.
+      let stopped = false;
       async function* lines() {
         let after = 0;
         let position = 0;
-        for (;;) {
+        while (!stopped) {
           const batch = await releases.logAfter(releaseId, after);
           for (const line of batch) {
             after = line.seq;
@@ -255,7 +258,25 @@ export function createDeployExecutor(deps: {
           await sleep(LOG_POLL_MS);
         }
       }
-      return Readable.from(lines(), { objectMode: false });
+      const stream = new Readable({
+        read() {},
+        destroy(error, callback) {
+          stopped = true;
+          callback(error);
+        },
+      });
+      void (async () => {
+        try {
+          for await (const bytes of lines()) {
+            if (stopped) return;
+            stream.push(bytes);
+          }
+          if (!stopped) stream.push(null);
+        } catch (error) {
+          if (!stopped) stream.destroy(error as Error);
+        }
+      })();
+      return stream;
     },
 
     async release() {},
