@@ -1,7 +1,7 @@
 // The kube executors against the real control plane: one per cluster with one watch of Jobs
 // and one of Pods (counted by the API server), replaced when the cluster row changes; the
 // Job is created before its Secret, which the Job owns; observe answers from the cache.
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import {
   adminClient,
   apiServerRequests,
@@ -85,7 +85,7 @@ describe.skipIf(clusterSkipReason())('kube executors on the local control plane'
   it('creates the Job first and then its Secret, owned by the Job; observes from the cache', async () => {
     const executors = createKubeExecutors({ clients });
     const executor = executors.forCluster(cluster);
-    const runId = randomBytes(16).toString('hex');
+    const runId = randomUUID();
     const woken = new Set<string>();
     const stop = executor.watch?.((id) => woken.add(id));
     const dispatch: JobDispatch = {
