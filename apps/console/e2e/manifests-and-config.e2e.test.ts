@@ -114,7 +114,10 @@ describe.skipIf(browserSkipReason([clusterSkipReason()]))(
       await replaceYaml(page, text, EDITOR);
       await expect.poll(() => yamlMarkers(page, EDITOR, 'slipway')).toEqual([]);
       await page.getByRole('button', { name: 'Check against staging' }).click();
-      await page.getByRole('status').filter({ hasText: 'No problems found.' }).waitFor();
+      await page
+        .getByRole('status')
+        .filter({ hasText: "No problems found, staging's cluster accepts every object (dry run)." })
+        .waitFor();
       await page.getByRole('button', { name: 'Save version' }).click();
       await page.getByRole('status').filter({ hasText: 'Saved version 2.' }).waitFor();
       await page.getByRole('tab', { name: 'History' }).click();
