@@ -1,5 +1,6 @@
 export * from './access.ts';
 export * from './access-endpoints.ts';
+export * from './approvals.ts';
 export * from './auth.ts';
 export * from './clusters.ts';
 export * from './common.ts';
@@ -9,6 +10,7 @@ export * from './endpoint.ts';
 export * from './endpoints.ts';
 export * from './environments.ts';
 export * from './manifests.ts';
+export * from './notifications.ts';
 export * from './permissions.ts';
 export * from './pipelines.ts';
 export * from './projects.ts';

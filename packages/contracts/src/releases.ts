@@ -6,19 +6,66 @@ import { ClusterEventSchema, EnvironmentParamsSchema, WorkloadSchema } from './e
 import { ProjectParamsSchema } from './projects.ts';
 
 /**
- * What became of a release: `deploying` (applying or waiting for the rollout), `succeeded`
- * (every workload available; live until another release of the project succeeds in the
- * environment), `failed`, `superseded` (a later release replaced it), `rolled-back` (it was
- * live when someone rolled back to an earlier release).
+ * What became of a release: `awaiting-approval` (the environment's approval policy wants
+ * approvals first), `queued` (waiting for its turn in the environment, a lock or a freeze
+ * window: `holdReason` says which), `deploying` (applying or waiting for the rollout),
+ * `succeeded` (every workload available; live until another release of the project succeeds
+ * in the environment), `failed`, `rejected` (an approver said no), `superseded` (a later
+ * release replaced it), `rolled-back` (it was live when someone rolled back to an earlier
+ * release, or its rollout failed and it was rolled back automatically).
  */
-export const ReleaseStatusSchema = z.enum(['deploying', 'succeeded', 'failed', 'superseded', 'rolled-back']);
+export const ReleaseStatusSchema = z.enum([
+  'awaiting-approval',
+  'queued',
+  'deploying',
+  'succeeded',
+  'failed',
+  'rejected',
+  'superseded',
+  'rolled-back',
+]);
 export type ReleaseStatus = z.infer<typeof ReleaseStatusSchema>;
 export const FINISHED_RELEASE_STATUSES: readonly ReleaseStatus[] = [
   'succeeded',
   'failed',
+  'rejected',
   'superseded',
   'rolled-back',
 ];
+/** Statuses of a release that has not ended: it holds its place in the environment's queue. */
+export const WAITING_RELEASE_STATUSES: readonly ReleaseStatus[] = ['awaiting-approval', 'queued'];
+
+/** How a release came to be. */
+export const ReleaseTriggerSchema = z.enum(['run', 'rollback', 'auto-rollback', 'promotion']);
+export type ReleaseTrigger = z.infer<typeof ReleaseTriggerSchema>;
+
+/** One approver's decision on a release (kept on the release). */
+export const ReleaseDecisionSchema = z.object({
+  user: z.string(),
+  decision: z.enum(['approve', 'reject']),
+  comment: z.string().nullable(),
+  at: TimestampSchema,
+  /** A platform admin decided without holding the approver role. */
+  adminOverride: z.boolean(),
+});
+
+/** The approval a release needed: the policy applied and who decided. */
+export const ReleaseApprovalSchema = z.object({
+  /** The approvals' id in the inbox (`/api/v1/approvals/{id}`). */
+  id: z.string(),
+  status: z.enum(['pending', 'approved', 'rejected', 'expired']),
+  required: z.number().int(),
+  approverRole: z.string(),
+  allowSelfApproval: z.boolean(),
+  requestedAt: TimestampSchema,
+  expiresAt: TimestampSchema,
+  decidedAt: TimestampSchema.nullable(),
+  decisions: z.array(ReleaseDecisionSchema),
+});
+export type ReleaseApproval = z.infer<typeof ReleaseApprovalSchema>;
+
+/** An admin let the release deploy during a freeze window. */
+export const FreezeBreakSchema = z.object({ by: z.string(), reason: z.string(), at: TimestampSchema });
 
 export const ReleaseConfigSchema = z.object({
   name: z.string(),
@@ -49,6 +96,14 @@ export const ReleaseSchema = z.object({
   commit: z.string().nullable(),
   /** The release this one rolled back to (its parts re-applied). */
   rollbackOf: z.number().int().nullable(),
+  trigger: ReleaseTriggerSchema,
+  /** The release of another environment this one was promoted from. */
+  promotedFrom: z.object({ environment: z.string(), number: z.number().int() }).nullable(),
+  /** Why it waits now (approval, lock, freeze window, the release ahead of it); null otherwise. */
+  holdReason: z.string().nullable(),
+  /** Null when the environment's policy needed no approval. */
+  approval: ReleaseApprovalSchema.nullable(),
+  freezeBreak: FreezeBreakSchema.nullable(),
   createdBy: z.string(),
   createdAt: TimestampSchema,
   /** When applying began, after any queue or approval. */
@@ -131,6 +186,66 @@ export const ReleaseParamsSchema = ProjectParamsSchema.extend({
 }).strict();
 export const ReleaseDiffQuerySchema = z.strictObject({ to: z.coerce.number().int().min(1) });
 export const RollbackBodySchema = z.strictObject({ message: z.string().max(2000).optional() });
+export const PromoteBodySchema = z.strictObject({
+  /** The environment to promote to: the next one in the workspace's environment order. */
+  environment: SlugSchema,
+});
+export const BreakFreezeBodySchema = z.strictObject({
+  /** Why the freeze is broken (kept on the release and in the audit log). */
+  reason: z.string().trim().min(3).max(1000),
+});
+/** Requests that create releases accept an Idempotency-Key: a repeat returns the same release. */
+export const ReleaseIdempotencyHeadersSchema = z.object({
+  'idempotency-key': z.string().min(1).max(255).optional(),
+});
+
+/** The environment's deploy queue: the release deploying now, then the waiting ones in order. */
+export const EnvironmentQueueSchema = z.object({
+  /** Why nothing moves now (lock, freeze window), null when the queue moves. */
+  held: z.string().nullable(),
+  items: z.array(ReleaseSchema),
+});
+
+export const CopyEnvironmentBodySchema = z.strictObject({ to: SlugSchema });
+/** What an environment copy did per project. */
+export const EnvironmentCopySchema = z.object({
+  from: z.string(),
+  to: z.string(),
+  items: z.array(
+    z.object({
+      project: z.string(),
+      /** The release promoted (live in `from`). */
+      from: z.number().int().nullable(),
+      /** The new release in `to`. */
+      release: ReleaseSchema.nullable(),
+      outcome: z.enum(['created', 'skipped', 'failed']),
+      message: z.string().nullable(),
+    }),
+  ),
+});
+
+/** Separation of duties: per release of an environment, who started it, who approved, what broke policy. */
+export const ApprovalsReportRowSchema = z.object({
+  project: z.string(),
+  release: z.number().int(),
+  status: ReleaseStatusSchema,
+  trigger: ReleaseTriggerSchema,
+  createdBy: z.string(),
+  createdAt: TimestampSchema,
+  required: z.number().int(),
+  approvedBy: z.array(z.string()),
+  rejectedBy: z.array(z.string()),
+  /** `freeze-broken`, `admin-override`, `self-approved`, `no-approval-required` */
+  flags: z.array(z.string()),
+  freezeBreak: FreezeBreakSchema.nullable(),
+});
+export const ApprovalsReportSchema = z.object({ items: z.array(ApprovalsReportRowSchema) });
+export const ApprovalsReportQuerySchema = z.strictObject({
+  /** `csv` answers text/csv (one row per release) instead of JSON. */
+  format: z.enum(['json', 'csv']).optional(),
+  since: z.iso.datetime({ offset: true }).optional(),
+  until: z.iso.datetime({ offset: true }).optional(),
+});
 
 /** What is live now of one project in an environment. */
 export const LiveProjectSchema = z.object({
@@ -222,8 +337,70 @@ export const releaseEndpoints = {
     params: ReleaseParamsSchema,
     body: RollbackBodySchema,
     successStatus: 201,
-    errors: { 409: 'the release never succeeded, or a deploy into the environment is under way' },
+    headers: ReleaseIdempotencyHeadersSchema,
+    errors: { 409: 'the release never succeeded' },
     response: ReleaseSchema,
+  }),
+  promote: defineEndpoint({
+    operationId: 'promoteRelease',
+    auditedFields: ['environment'],
+    method: 'POST',
+    path: `${base}/{number}/promote`,
+    summary:
+      'Deploy a succeeded release’s image digest and manifest version to the next environment, with that environment’s own config, through its policy',
+    tag,
+    params: ReleaseParamsSchema,
+    headers: ReleaseIdempotencyHeadersSchema,
+    body: PromoteBodySchema,
+    successStatus: 201,
+    errors: {
+      400: 'the target is not the next environment, or it has no cluster',
+      409: 'the release never succeeded',
+    },
+    response: ReleaseSchema,
+  }),
+  breakFreeze: defineEndpoint({
+    operationId: 'breakReleaseFreeze',
+    auditedFields: ['reason'],
+    method: 'POST',
+    path: `${base}/{number}/break-freeze`,
+    summary: 'Let one release held by a freeze window deploy (platform or workspace admins; audited)',
+    tag,
+    params: ReleaseParamsSchema,
+    body: BreakFreezeBodySchema,
+    errors: { 409: 'the release is not waiting' },
+    response: ReleaseSchema,
+  }),
+  environmentQueue: defineEndpoint({
+    operationId: 'getEnvironmentQueue',
+    method: 'GET',
+    path: '/api/v1/workspaces/{workspace}/environments/{environment}/queue',
+    summary: 'The environment’s deploy queue: what deploys now and what waits, in order, with why',
+    tag,
+    params: EnvironmentParamsSchema,
+    response: EnvironmentQueueSchema,
+  }),
+  environmentCopy: defineEndpoint({
+    operationId: 'copyEnvironment',
+    auditedFields: ['to'],
+    method: 'POST',
+    path: '/api/v1/workspaces/{workspace}/environments/{environment}/copy',
+    summary: 'Promote every project’s live release of this environment to another, each as its own release',
+    tag,
+    params: EnvironmentParamsSchema,
+    body: CopyEnvironmentBodySchema,
+    errors: { 400: 'the target environment does not exist or has no cluster' },
+    response: EnvironmentCopySchema,
+  }),
+  approvalsReport: defineEndpoint({
+    operationId: 'getEnvironmentApprovalsReport',
+    method: 'GET',
+    path: '/api/v1/workspaces/{workspace}/environments/{environment}/approvals-report',
+    summary: 'Separation of duties: who approved each release, flagged where policy was broken (JSON or CSV)',
+    tag,
+    params: EnvironmentParamsSchema,
+    query: ApprovalsReportQuerySchema,
+    response: ApprovalsReportSchema,
   }),
   environmentList: defineEndpoint({
     operationId: 'listEnvironmentReleases',

@@ -14,6 +14,7 @@ import type { ClusterRow, ClustersRepo } from '../clusters/clusters.repo.ts';
 import type { ActiveRunsGuard } from '../runs/active-runs-guard.ts';
 import type { WorkspacesService } from '../workspaces/workspaces.service.ts';
 import type { EnvironmentRow, EnvironmentsRepo } from './environments.repo.ts';
+import { activeFreeze, freezeWindowProblems, storedFreezeWindows } from './freeze-windows.ts';
 import {
   assertNamespaceUsable,
   defaultNamespace,
@@ -26,11 +27,35 @@ import { toWorkloads } from './workloads.ts';
 /** Production needs one approval by an operator and never the run's own starter, unless told otherwise. */
 export function defaultApprovalPolicy(production: boolean): ApprovalPolicy {
   return production
-    ? { requiredApprovals: 1, approverRole: 'operator', allowSelfApproval: false }
-    : { requiredApprovals: 0, approverRole: 'operator', allowSelfApproval: true };
+    ? {
+        requiredApprovals: 1,
+        approverRole: 'operator',
+        allowSelfApproval: false,
+        expiryMinutes: DEFAULT_APPROVAL_EXPIRY_MINUTES,
+        autoRollback: false,
+      }
+    : {
+        requiredApprovals: 0,
+        approverRole: 'operator',
+        allowSelfApproval: true,
+        expiryMinutes: DEFAULT_APPROVAL_EXPIRY_MINUTES,
+        autoRollback: false,
+      };
 }
 
-function toEnvironment(workspace: string, row: EnvironmentRow): Environment {
+/** 24 hours. */
+export const DEFAULT_APPROVAL_EXPIRY_MINUTES = 1440;
+
+/** The policy fields of a request as the environment's columns. */
+export function policyColumns(policy: Partial<ApprovalPolicy> | undefined) {
+  if (!policy) return {};
+  const { expiryMinutes, ...rest } = policy;
+  return { ...rest, ...(expiryMinutes !== undefined ? { approvalExpiryMinutes: expiryMinutes } : {}) };
+}
+
+export function toEnvironment(workspace: string, row: EnvironmentRow, now = new Date()): Environment {
+  const freezeWindows = storedFreezeWindows(row.freezeWindows);
+  const frozen = activeFreeze(freezeWindows, now);
   return {
     id: row.id,
     workspace,
@@ -43,12 +68,26 @@ function toEnvironment(workspace: string, row: EnvironmentRow): Environment {
       requiredApprovals: row.requiredApprovals,
       approverRole: row.approverRole,
       allowSelfApproval: row.allowSelfApproval,
+      expiryMinutes: row.approvalExpiryMinutes,
+      autoRollback: row.autoRollback,
     },
     locked: row.locked,
+    freezeWindows,
+    frozen: frozen ? { window: frozen.window, until: frozen.until.toISOString() } : null,
     retainReleases: row.retainReleases,
     createdAt: row.createdAt.toISOString(),
     updatedAt: row.updatedAt.toISOString(),
   };
+}
+
+function assertFreezeWindows(windows: CreateEnvironmentBody['freezeWindows']) {
+  const problems = freezeWindowProblems(windows ?? []);
+  if (problems.length > 0) {
+    throw new BadRequestError(
+      `freeze windows: ${problems.map((p) => `${p.field} ${p.message}`).join('; ')}`,
+      problems,
+    );
+  }
 }
 
 export function createEnvironmentsService(deps: {
@@ -139,7 +178,8 @@ export function createEnvironmentsService(deps: {
       const workspace = await workspaces.authorize(actor, workspaceSlug, 'workspace.environments.manage');
       if (await environments.findByName(workspace.id, body.name)) throw duplicate(workspaceSlug, body.name);
       const production = body.production ?? false;
-      const policy = { ...defaultApprovalPolicy(production), ...body.approvalPolicy };
+      const policy = policyColumns({ ...defaultApprovalPolicy(production), ...body.approvalPolicy });
+      assertFreezeWindows(body.freezeWindows);
       const placement = await placeEnvironment({
         workspaceSlug,
         environmentName: body.name,
@@ -154,6 +194,7 @@ export function createEnvironmentsService(deps: {
           position: body.order ?? 0,
           production,
           ...policy,
+          ...(body.freezeWindows !== undefined ? { freezeWindows: body.freezeWindows } : {}),
           ...(body.retainReleases !== undefined ? { retainReleases: body.retainReleases } : {}),
         });
         return toEnvironment(workspaceSlug, row);
@@ -172,6 +213,7 @@ export function createEnvironmentsService(deps: {
     ): Promise<Environment> {
       const workspace = await workspaces.authorize(actor, workspaceSlug, 'workspace.environments.manage');
       const existing = await findOrThrow(workspace.id, workspaceSlug, name);
+      assertFreezeWindows(body.freezeWindows);
       const moves = body.cluster !== undefined || body.namespace !== undefined;
       const placement = moves
         ? await placeEnvironment({
@@ -193,7 +235,8 @@ export function createEnvironmentsService(deps: {
         ...(body.production !== undefined ? { production: body.production } : {}),
         ...(body.locked !== undefined ? { locked: body.locked } : {}),
         ...(body.retainReleases !== undefined ? { retainReleases: body.retainReleases } : {}),
-        ...body.approvalPolicy,
+        ...(body.freezeWindows !== undefined ? { freezeWindows: body.freezeWindows } : {}),
+        ...policyColumns(body.approvalPolicy),
       };
       // Jobs already started stay where they are (each records its cluster and namespace),
       // but a run's later jobs would start in the new place: a move waits for no active run.
@@ -222,6 +265,7 @@ export function createEnvironmentsService(deps: {
         'production',
         'locked',
         'approvalPolicy',
+        'freezeWindows',
         'retainReleases',
       ]);
       return updated;

@@ -7,6 +7,7 @@ import { renderManifests } from '@slipway/manifests';
 import { parseRunRef } from '@slipway/pipeline';
 import { RepositoryUnreadableError } from '../../lib/git-repository.ts';
 import type { Executor, JobDispatch, JobObservation, JobRef } from '../runs/engine/executor.ts';
+import { admissionOf } from './release-admission.ts';
 import type { ReleaseController } from './release-controller.ts';
 import { stampLabels } from './release-labels.ts';
 import type { ReleaseInsert, ReleaseRow, ReleasesRepo } from './releases.repo.ts';
@@ -153,13 +154,26 @@ export function createDeployExecutor(deps: {
       );
       const failed = all.length > 0;
       const now = new Date();
+      const admission =
+        !failed && environment
+          ? admissionOf({
+              environment,
+              trigger: 'run',
+              requestedBy: { id: run.triggeredById, name: run.triggeredByName },
+              now,
+            })
+          : null;
       return {
         environmentId: environment?.id ?? null,
         environmentName: run.environmentName,
         clusterId: environment?.cluster?.id ?? null,
         namespace,
-        status: failed ? 'failed' : 'deploying',
+        status: failed ? 'failed' : (admission?.status ?? 'failed'),
         phase: failed ? 'done' : 'pending',
+        trigger: 'run',
+        holdReason: admission?.holdReason ?? null,
+        approval: admission?.status === 'awaiting-approval' ? admission.approval : undefined,
+        renderValues: values,
         message: failed ? `not deployed, nothing applied: ${all.join('; ')}`.slice(0, 4000) : null,
         image: image.value || null,
         imageDigest: deploy.digests?.[image.value] ?? null,
@@ -185,6 +199,7 @@ export function createDeployExecutor(deps: {
                   ? ` and ${configs.length} ConfigMap${configs.length === 1 ? '' : 's'} (${configs.map((c) => c.configMapName).join(', ')})`
                   : ''
               } to ${namespace}`,
+              ...(admission?.log ? [admission.log] : []),
             ],
       };
     });
@@ -195,7 +210,8 @@ export function createDeployExecutor(deps: {
 
     async start(job) {
       const release = await create(job);
-      if (release.status === 'deploying') deps.controller().wake(release.id);
+      if (release.status === 'queued' && release.environmentId)
+        deps.controller().admit(release.environmentId);
       for (const listener of listeners) listener(job.labels.runId);
     },
 
@@ -203,12 +219,19 @@ export function createDeployExecutor(deps: {
       const release = await releaseOf(job);
       if (!release) return { state: 'missing', steps: [] };
       const startedAt = release.startedAt ?? release.createdAt;
+      if (release.status === 'awaiting-approval' || release.status === 'queued') {
+        return {
+          state: 'running',
+          message: `release ${release.number}: ${release.holdReason ?? release.status}`,
+          steps: [{ status: 'running', startedAt: release.createdAt }],
+        };
+      }
       if (release.status === 'deploying') {
         return { state: 'running', steps: [{ status: 'running', startedAt }] };
       }
       const finishedAt = release.finishedAt ?? undefined;
-      if (release.status === 'failed') {
-        const message = `release ${release.number} failed: ${release.message ?? 'failed'}`;
+      if (release.status === 'failed' || release.status === 'rejected') {
+        const message = `release ${release.number} ${release.status === 'rejected' ? 'was rejected' : 'failed'}: ${release.message ?? 'failed'}`;
         return {
           state: 'failed',
           message,
@@ -223,6 +246,13 @@ export function createDeployExecutor(deps: {
 
     async stop(job) {
       const release = await releaseOf(job);
+      if (release?.status === 'awaiting-approval' || release?.status === 'queued') {
+        await releases.endWaiting(release.id, { status: 'failed', message: 'cancelled' }, [
+          'release failed: cancelled before it deployed',
+        ]);
+        if (release.environmentId) deps.controller().admit(release.environmentId);
+        return;
+      }
       if (release?.status !== 'deploying') return;
       await releases.step(
         release.id,

@@ -73,6 +73,24 @@ export function createReleaseController(deps: {
       deps.logger?.error({ err: error, release: id, retryInMs }, 'reconciling a release failed; will retry'),
   });
 
+  /**
+   * Starts the environment's next queued release if nothing deploys there (one at a time);
+   * serialized per environment by the repository's row lock, so replicas never race.
+   */
+  function admit(environmentId: string): void {
+    if (!started) return;
+    releases
+      .admitNext(environmentId)
+      .then((next) => {
+        if (!next) return;
+        queue.add(next.id);
+        deps.onChange?.({ id: next.id, runId: next.runId });
+      })
+      .catch((error: unknown) =>
+        deps.logger?.error({ err: error, environment: environmentId }, 'starting the next deploy failed'),
+      );
+  }
+
   function collect(release: ReleaseRow) {
     deps.gc
       ?.collect({ projectId: release.projectId, environmentId: release.environmentId })
@@ -115,6 +133,7 @@ export function createReleaseController(deps: {
     if (!stored || step.change.phase === 'done') {
       forget(id);
       if (stored) collect(release);
+      if (release.environmentId) admit(release.environmentId);
       return {};
     }
     return { requeueAfterMs: step.requeueAfterMs };
@@ -257,8 +276,9 @@ export function createReleaseController(deps: {
       const loadAll = () =>
         releases
           .deployingIds()
-          .then((ids) => {
+          .then(async (ids) => {
             for (const id of ids) if (!queue.isDelayed(id)) queue.add(id);
+            for (const environmentId of await releases.environmentsWithQueue()) admit(environmentId);
           })
           .catch((error: unknown) => deps.logger?.error({ err: error }, 'loading deploying releases failed'));
       void loadAll();
@@ -269,6 +289,8 @@ export function createReleaseController(deps: {
     wake(releaseId: string): void {
       if (started) queue.add(releaseId);
     },
+    /** A release entered the environment's queue (or one left it): start the next if it may. */
+    admit,
     /** Reconciles the release now and resolves when that reconcile has ended (tests, the API). */
     settle(releaseId: string): Promise<void> {
       return queue.addAndWait(releaseId);

@@ -52,7 +52,7 @@ export function createReleasesModule(deps: {
     projects: deps.projects,
     workspaces: deps.workspaces,
     access: deps.access,
-    wake: (releaseId) => controller.wake(releaseId),
+    admit: (environmentId) => controller.admit(environmentId),
     live: createLiveView({ releases: releasesRepo, clients: deps.clients }),
     commits: (url, from, to) => deps.gitRepositories.commitsBetween(url, from, to),
   });

@@ -5,6 +5,7 @@ type Db = PrismaClient | Prisma.TransactionClient;
 
 export const releaseInclude = {
   configs: { orderBy: { name: 'asc' } },
+  approval: { include: { decisions: { orderBy: { createdAt: 'asc' } } } },
   project: {
     select: { slug: true, workspaceId: true, repoUrl: true, workspace: { select: { slug: true } } },
   },
@@ -20,7 +21,22 @@ export type ReleaseInsert = Omit<
   configs: Array<{ configVersionId: string; name: string; version: number; configMapName: string }>;
   /** The first lines of its deploy log. */
   log?: string[];
+  /** The approval it needs (status `awaiting-approval`), created with it. */
+  approval?: ApprovalInsert | undefined;
 };
+
+/** A deploy approval as first stored with its release (the environment's policy then). */
+export interface ApprovalInsert {
+  workspaceId: string;
+  required: number;
+  approverRole: string;
+  allowSelfApproval: boolean;
+  expiryMinutes: number;
+  requestedById: string | null;
+  requestedByName: string;
+  committerEmail?: string | null | undefined;
+  expiresAt: Date;
+}
 
 /** What one step of the controller stores (see `releaseStep`). */
 export interface ReleaseChange {
@@ -43,7 +59,81 @@ export function createReleasesRepo(prisma: PrismaClient) {
     });
   }
 
+  /** Gives the release the next place in the deploy queues (submission order). */
+  async function enqueue(db: Db, releaseId: string) {
+    await db.$executeRaw`UPDATE releases SET queue_seq = nextval('release_queue_seq') WHERE id = ${releaseId}::uuid`;
+  }
+
   return {
+    enqueue: (releaseId: string, db: Db = prisma) => enqueue(db, releaseId),
+
+    /**
+     * Starts the next release of the environment's deploy queue when none is deploying there
+     * (one deploy at a time per environment): under the environment row's lock, the queued
+     * release first by priority, then by its place in the queue. `hold` may keep it waiting
+     * (a lock, a freeze window): it returns why, which is stored on the release. Returns the
+     * release started, or null (something deploys, nothing is queued, or it is held).
+     */
+    async admitNext(
+      environmentId: string,
+      hold: (next: ReleaseRow) => string | null = () => null,
+    ): Promise<ReleaseRow | null> {
+      return prisma.$transaction(async (tx) => {
+        const locked = await tx.$queryRaw<unknown[]>`
+          SELECT id FROM environments WHERE id = ${environmentId}::uuid FOR UPDATE`;
+        if (locked.length === 0) return null;
+        const busy = await tx.release.findFirst({ where: { environmentId, status: 'deploying' } });
+        if (busy) return null;
+        const next = await tx.release.findFirst({
+          where: { environmentId, status: 'queued' },
+          orderBy: [{ priority: 'desc' }, { queueSeq: 'asc' }],
+          include: releaseInclude,
+        });
+        if (!next) return null;
+        const reason = hold(next);
+        if (reason !== null) {
+          if (next.holdReason !== reason) {
+            await tx.release.update({ where: { id: next.id }, data: { holdReason: reason } });
+            await append(tx, next.id, [`held: ${reason}`]);
+          }
+          return null;
+        }
+        await tx.release.update({ where: { id: next.id }, data: { status: 'deploying', holdReason: null } });
+        return { ...next, status: 'deploying', holdReason: null };
+      });
+    },
+
+    /** Environments with queued releases (the controller admits them when it starts, and on resync). */
+    async environmentsWithQueue(): Promise<string[]> {
+      const rows = await prisma.release.findMany({
+        where: { status: 'queued', environmentId: { not: null } },
+        distinct: ['environmentId'],
+        select: { environmentId: true },
+      });
+      return rows.flatMap((row) => (row.environmentId ? [row.environmentId] : []));
+    },
+
+    /**
+     * Ends a release that has not started deploying (cancelled, rejected, expired): only while
+     * it still waits (`awaiting-approval` or `queued`). Returns whether it changed.
+     */
+    async endWaiting(
+      id: string,
+      change: { status: 'failed' | 'rejected'; message: string },
+      log: string[],
+    ): Promise<boolean> {
+      return prisma.$transaction(async (tx) => {
+        const now = new Date();
+        const updated = await tx.release.updateMany({
+          where: { id, status: { in: ['awaiting-approval', 'queued'] } },
+          data: { ...change, phase: 'done', holdReason: null, startedAt: now, finishedAt: now },
+        });
+        if (updated.count === 0) return false;
+        await append(tx, id, log);
+        return true;
+      });
+    },
+
     findById(id: string, db: Db = prisma) {
       return db.release.findUnique({ where: { id }, include: releaseInclude });
     },
@@ -72,7 +162,7 @@ export function createReleasesRepo(prisma: PrismaClient) {
           RETURNING release_counter AS n`;
         const number = counter[0]?.n;
         if (number === undefined) throw new Error(`project ${projectId} not found`);
-        const { configs, log, ...data } = build(number);
+        const { configs, log, approval, ...data } = build(number);
         if (data.jobRunId) {
           // Serialized by the counter row's lock: a second start of the attempt adopts the first.
           const existing = await tx.release.findUnique({ where: { jobRunId: data.jobRunId } });
@@ -82,8 +172,15 @@ export function createReleasesRepo(prisma: PrismaClient) {
           }
         }
         const row = await tx.release.create({
-          data: { ...data, projectId, number, configs: { create: configs } },
+          data: {
+            ...data,
+            projectId,
+            number,
+            configs: { create: configs },
+            ...(approval ? { approval: { create: { ...approval, status: 'pending' } } } : {}),
+          },
         });
+        if (data.status === 'queued') await enqueue(tx, row.id);
         await append(tx, row.id, log ?? []);
         return tx.release.findUniqueOrThrow({ where: { id: row.id }, include: releaseInclude });
       });
@@ -138,11 +235,6 @@ export function createReleasesRepo(prisma: PrismaClient) {
     async deployingIds(): Promise<string[]> {
       const rows = await prisma.release.findMany({ where: { status: 'deploying' }, select: { id: true } });
       return rows.map((row) => row.id);
-    },
-
-    /** A release of the project deploying into the environment (a rollback waits for none). */
-    deployingIn(projectId: string, environmentId: string) {
-      return prisma.release.findFirst({ where: { projectId, environmentId, status: 'deploying' } });
     },
 
     /** The project's releases, newest first, numbers below `beforeNumber`. */
@@ -247,7 +339,7 @@ export function createReleasesRepo(prisma: PrismaClient) {
             ORDER BY number DESC LIMIT ${retain})
           UNION
           (SELECT id FROM releases WHERE project_id = ${projectId}::uuid AND environment_id = ${environmentId}::uuid
-            AND status IN ('succeeded', 'deploying')))`;
+            AND status IN ('succeeded', 'deploying', 'queued', 'awaiting-approval')))`;
       return new Set(rows.map((row) => row.name));
     },
 

@@ -1,4 +1,11 @@
-import type { PageQuery, Release, ReleaseDiff, ReleaseStatus } from '@slipway/contracts';
+import type {
+  PageQuery,
+  Release,
+  ReleaseApproval,
+  ReleaseDiff,
+  ReleaseStatus,
+  ReleaseTrigger,
+} from '@slipway/contracts';
 import type { Prisma } from '@slipway/db';
 import type { KubernetesObject } from '@slipway/kube';
 import type { Actor } from '../../lib/actor.ts';
@@ -7,6 +14,7 @@ import { BadRequestError, ConflictError, NotFoundError } from '../../lib/errors.
 import type { AccessService } from '../access/access.service.ts';
 import type { ProjectsService } from '../projects/projects.service.ts';
 import type { WorkspacesService } from '../workspaces/workspaces.service.ts';
+import { admissionOf } from './release-admission.ts';
 import { type CommitLister, commitsBetween } from './release-commits.ts';
 import { diffReleases, objectYaml } from './release-diff.ts';
 import { stampLabels } from './release-labels.ts';
@@ -35,6 +43,29 @@ export function toRelease(row: Omit<ReleaseRow, 'objects'>): Release {
         : null,
     commit: row.commitSha,
     rollbackOf: row.rollbackOf,
+    trigger: row.trigger as ReleaseTrigger,
+    promotedFrom: (row.promotedFrom as Release['promotedFrom']) ?? null,
+    holdReason: row.holdReason,
+    approval: row.approval
+      ? {
+          id: row.approval.id,
+          status: row.approval.status as ReleaseApproval['status'],
+          required: row.approval.required,
+          approverRole: row.approval.approverRole,
+          allowSelfApproval: row.approval.allowSelfApproval,
+          requestedAt: row.approval.requestedAt.toISOString(),
+          expiresAt: row.approval.expiresAt.toISOString(),
+          decidedAt: row.approval.decidedAt?.toISOString() ?? null,
+          decisions: row.approval.decisions.map((d) => ({
+            user: d.userName,
+            decision: d.decision as 'approve' | 'reject',
+            comment: d.comment,
+            at: d.createdAt.toISOString(),
+            adminOverride: d.adminOverride,
+          })),
+        }
+      : null,
+    freezeBreak: (row.freezeBreak as Release['freezeBreak']) ?? null,
     createdBy: row.createdByName,
     createdAt: row.createdAt.toISOString(),
     startedAt: row.startedAt?.toISOString() ?? null,
@@ -50,8 +81,8 @@ export function createReleasesService(deps: {
   projects: ProjectsService;
   workspaces: WorkspacesService;
   access: AccessService;
-  /** A rollback release was created: the controller deploys it. */
-  wake: (releaseId: string) => void;
+  /** A release entered the environment's queue: the controller starts it when it may. */
+  admit: (environmentId: string) => void;
   live: LiveView;
   commits: CommitLister;
 }) {
@@ -157,8 +188,8 @@ export function createReleasesService(deps: {
 
     /**
      * A new release with an earlier succeeded release's image, objects and config versions
-     * (`rollbackOf` set), created by the actor and handed to the controller. 409 while a
-     * release of the project is deploying in that environment.
+     * (`rollbackOf` set), created by the actor. It passes the environment's approval policy
+     * and queue like any deploy (`awaiting-approval` or `queued`).
      */
     async rollback(actor: Actor, workspace: string, project: string, number: number): Promise<Release> {
       const { project: row, release: target } = await findOrThrow(actor, workspace, project, number);
@@ -185,13 +216,12 @@ export function createReleasesService(deps: {
           { field: 'params.number', message: `environment "${environment.name}" has no cluster` },
         ]);
       }
-      const busy = await releases.deployingIn(row.id, environment.id);
-      if (busy) {
-        throw new ConflictError(
-          `release ${busy.number} is deploying into environment "${environment.name}"; roll back once it has ended`,
-          [{ field: 'params.number', message: 'a deploy is under way in that environment' }],
-        );
-      }
+      const admission = admissionOf({
+        environment,
+        trigger: 'rollback',
+        requestedBy: { id: actor.userId, name: actor.username },
+        now: new Date(),
+      });
       const objects = target.objects as unknown as KubernetesObject[];
       const namespace = environment.namespace;
       const cluster = environment.cluster;
@@ -200,8 +230,12 @@ export function createReleasesService(deps: {
         environmentName: environment.name,
         clusterId: cluster.id,
         namespace,
-        status: 'deploying',
+        status: admission.status,
         phase: 'pending',
+        trigger: 'rollback',
+        holdReason: admission.holdReason,
+        approval: admission.status === 'awaiting-approval' ? admission.approval : undefined,
+        renderValues: target.renderValues ?? undefined,
         image: target.image,
         imageDigest: target.imageDigest,
         manifestSetName: target.manifestSetName,
@@ -219,9 +253,12 @@ export function createReleasesService(deps: {
           version: c.version,
           configMapName: c.configMapName,
         })),
-        log: [`release ${next}: rolling back to release ${target.number} (by ${actor.username})`],
+        log: [
+          `release ${next}: rolling back to release ${target.number} (by ${actor.username})`,
+          ...(admission.log ? [admission.log] : []),
+        ],
       }));
-      deps.wake(created.id);
+      if (created.status === 'queued') deps.admit(environment.id);
       return toRelease(created);
     },
 
