@@ -7,19 +7,13 @@ import { postgresSkipReason } from '@slipway/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestRepository, type TestRepository } from '../../../test/git-repository.ts';
 import { buildTestApp, signIn, type TestApp, until } from '../../../test/helper.ts';
+import { UNREACHABLE_KUBECONFIG } from '../../../test/unreachable-cluster.ts';
 import { createGitRepositories } from '../../lib/git-repository.ts';
 import type { JobDispatch } from '../runs/engine/executor.ts';
 import { createDeployExecutor, type DeployExecutor } from './deploy-executor.ts';
 import { createReleasesRepo, type ReleasesRepo } from './releases.repo.ts';
 
-const KUBECONFIG = JSON.stringify({
-  apiVersion: 'v1',
-  kind: 'Config',
-  clusters: [{ name: 'c', cluster: { server: 'https://127.0.0.1:1' } }],
-  users: [{ name: 'u', user: { token: 'x' } }],
-  contexts: [{ name: 'c', context: { cluster: 'c', user: 'u' } }],
-  'current-context': 'c',
-});
+const KUBECONFIG = UNREACHABLE_KUBECONFIG;
 const SPEC =
   'stages:\n  - name: build\n    jobs:\n      - name: compile\n        image: alpine\n        steps:\n          - run: make\n';
 const FILES = {

@@ -9,18 +9,12 @@ import {
   signIn,
   type TestApp,
 } from '../../../test/helper.ts';
+import { UNREACHABLE_KUBECONFIG } from '../../../test/unreachable-cluster.ts';
 
 const PASSWORD = 'releases-test-password';
 const WS = '/api/v1/workspaces/rel';
 const RELEASES = `${WS}/projects/shop/releases`;
-const KUBECONFIG = JSON.stringify({
-  apiVersion: 'v1',
-  kind: 'Config',
-  clusters: [{ name: 'c', cluster: { server: 'https://127.0.0.1:1' } }],
-  users: [{ name: 'u', user: { token: 'x' } }],
-  contexts: [{ name: 'c', context: { cluster: 'c', user: 'u' } }],
-  'current-context': 'c',
-});
+const KUBECONFIG = UNREACHABLE_KUBECONFIG;
 
 const deployment = (release: number, replicas: number) => ({
   apiVersion: 'apps/v1',
