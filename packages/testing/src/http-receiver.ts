@@ -9,6 +9,8 @@ export interface ReceivedRequest {
   body: Buffer;
   /** The status the receiver answered it with. */
   status: number;
+  /** When it arrived (ms since the epoch). */
+  at: number;
 }
 
 /** A real HTTP server on loopback that records every request (a webhook's or chat receiver). */
@@ -35,6 +37,7 @@ export async function startHttpReceiver(): Promise<HttpReceiver> {
         headers: request.headers,
         body: Buffer.concat(chunks),
         status,
+        at: Date.now(),
       });
       response.writeHead(status, { 'content-type': 'text/plain' }).end(status < 400 ? 'ok' : 'unavailable');
     });
