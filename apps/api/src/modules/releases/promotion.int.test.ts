@@ -427,7 +427,13 @@ describe.skipIf(postgresSkipReason())('promotion, environment copy and the appro
                     requestedByName: data.createdBy,
                     committerEmail: data.committerEmail ?? null,
                     expiresAt: new Date(Date.UTC(2026, 10, 2)),
-                    decisions: { create: data.decisions ?? [] },
+                    // Decisions in the order given (the report lists them by time).
+                    decisions: {
+                      create: (data.decisions ?? []).map((d, i) => ({
+                        ...d,
+                        createdAt: new Date(Date.UTC(2026, 10, 1, 12, data.at, i + 1)),
+                      })),
+                    },
                   },
                 },
               }
