@@ -6,9 +6,9 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { FINISHED_RELEASE_STATUSES, type Release } from '@slipway/contracts';
 import type { V1Deployment } from '@slipway/kube';
 import { adminClient, clusterSkipReason, eventually, testKubeconfig } from '@slipway/kube/testing';
-import type { PlannedDeploy } from '@slipway/pipeline';
 import { postgresSkipReason } from '@slipway/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { deployJobDispatch } from '../../../test/deploy-job.ts';
 import { buildTestApp, type SignedInClient, signIn, type TestApp } from '../../../test/helper.ts';
 import { createDeployExecutor } from './deploy-executor.ts';
 import { createReleasesRepo } from './releases.repo.ts';
@@ -113,41 +113,18 @@ describe.skipIf(postgresSkipReason() || clusterSkipReason())('promotion on the r
       releases: createReleasesRepo(prisma),
       controller: () => t.releases,
     });
-    const jobRunId = randomUUID();
-    await deploys.executor.start({
-      externalName: `deploy-${jobRunId.slice(0, 8)}`,
-      labels: {
+    await deploys.executor.start(
+      deployJobDispatch({
         workspace: ws,
         project: 'shop',
-        pipeline: 'ci',
         runId: run.id,
-        runNumber: 1,
-        job: 'deploy',
-        stage: 'deploy',
-        attempt: 1,
-      },
-      namespace: namespaces.dev,
-      repository: null,
-      steps: [],
-      env: {},
-      secretEnv: {},
-      gitAuth: undefined,
-      registryConfigs: {},
-      timeoutSeconds: undefined,
-      resources: {},
-      deploy: {
-        jobRunId,
-        planned: {
-          manifests: 'web',
-          path: undefined,
-          image: IMAGE,
-          config: ['app'],
-          timeoutSeconds: 60,
-        } as PlannedDeploy,
+        namespace: namespaces.dev,
+        jobRunId: randomUUID(),
+        planned: { manifests: 'web', image: IMAGE, config: ['app'] },
         values: { 'run.number': '1' },
         digests: { [IMAGE]: DIGEST },
-      },
-    });
+      }),
+    );
     expect(await finished('shop', 1)).toMatchObject({ status: 'succeeded', imageDigest: DIGEST });
     // Project idle only ever failed in dev: nothing live to copy.
     const idle = await prisma.project.findFirstOrThrow({ where: { slug: 'idle', workspace: { slug: ws } } });
