@@ -299,9 +299,32 @@ describe.skipIf(postgresSkipReason())('promotion, environment copy and the appro
     await ok(admin, `${WS}/projects/shop/config-sets/app/environments/prod/versions`, {
       data: { LEVEL: 'prod' },
     });
+    // Release 3's commit was written by dev@example.com (its approval in test knew it).
+    const three = await t.db.prisma.release.findUniqueOrThrow({
+      where: { projectId_number: { projectId: projects.shop ?? '', number: 3 } },
+    });
+    await t.db.prisma.deployApproval.create({
+      data: {
+        releaseId: three.id,
+        workspaceId: (await t.db.prisma.workspace.findUniqueOrThrow({ where: { slug: 'prm' } })).id,
+        required: 0,
+        approverRole: 'operator',
+        allowSelfApproval: true,
+        expiryMinutes: 60,
+        status: 'approved',
+        requestedByName: 'prm-dev',
+        committerEmail: 'dev@example.com',
+        expiresAt: new Date(),
+      },
+    });
     const response = await promote(admin, 3, 'prod', 'promote-3-to-prod');
     expect(response.statusCode, response.body).toBe(201);
     const release: Release = response.json();
+    // The same commit: its author is excluded from approving the promotion too.
+    const approval = await t.db.prisma.deployApproval.findFirstOrThrow({
+      where: { release: { projectId: projects.shop, number: 4 } },
+    });
+    expect(approval.committerEmail).toBe('dev@example.com');
     expect(release).toMatchObject({
       number: 4,
       environment: 'prod',

@@ -169,6 +169,8 @@ export function createReleasePromotion(deps: {
       environment: target,
       trigger: 'promotion',
       requestedBy: { id: actor.userId, name: actor.username },
+      // The same commit: whoever wrote it may not approve it here either (unless allowed).
+      committerEmail: source.approval?.committerEmail ?? null,
       now: new Date(),
     });
     const from = `release ${source.number} of environment "${source.environmentName}"`;
