@@ -224,6 +224,12 @@ const ROWS: Row[] = [
     request: (f) => get(`${W(f)}/environments/e/releases`),
   },
   { operationId: 'getEnvironmentLive', allow: VISIBLE, request: (f) => get(`${W(f)}/environments/e/live`) },
+  {
+    operationId: 'getEnvironmentApprovalsReport',
+    // The read token belongs to a workspace admin: reading is what it may do.
+    allow: [...ADMINS, 'read-token'],
+    request: (f) => get(`${W(f)}/environments/e/approvals-report`),
+  },
   { operationId: 'listWebhooks', allow: VISIBLE, request: (f) => get(`${W(f)}/projects/p/webhooks`) },
   { operationId: 'getWebhook', allow: VISIBLE, request: (f) => get(`${W(f)}/projects/p/webhooks/hook`) },
   {
@@ -265,6 +271,18 @@ const ROWS: Row[] = [
     alsoAllowed: [409], // release 1 does not wait
   },
   { operationId: 'getEnvironmentQueue', allow: VISIBLE, request: (f) => get(`${W(f)}/environments/e/queue`) },
+  {
+    operationId: 'promoteRelease',
+    allow: EDITORS,
+    request: (f) => send('POST', `${W(f)}/projects/p/releases/2/promote`, { environment: 'e2' }),
+    alsoAllowed: [400], // e2 shares e's place in the environment order: it is not the next one
+  },
+  {
+    operationId: 'copyEnvironment',
+    allow: ADMINS,
+    request: (f) => send('POST', `${W(f)}/environments/e/copy`, { to: 'e2' }),
+    alsoAllowed: [400], // e2 has no cluster to deploy to
+  },
   { operationId: 'cancelRun', allow: EDITORS, request: (f) => send('POST', `${RUNS(f)}/2/cancel`) },
   {
     operationId: 'decideApproval',
