@@ -19,6 +19,7 @@ import { createRequestId } from './lib/request-id.ts';
 import { createSecretBox } from './lib/secret-box.ts';
 import { createAccessRepo } from './modules/access/access.repo.ts';
 import { createAccessService } from './modules/access/access.service.ts';
+import { createApprovalsModule } from './modules/approvals/approvals.module.ts';
 import { createAuditRepo } from './modules/audit/audit.repo.ts';
 import { registerAuditRoutes } from './modules/audit/audit.routes.ts';
 import { createAuditService } from './modules/audit/audit.service.ts';
@@ -304,6 +305,7 @@ export async function buildApp(deps: AppDeps): Promise<SlipwayApp> {
     workspaces,
     clients: clusterClients,
     guard: activeRunsGuard,
+    approverRoles: (workspaceId) => roles.gateRoles(workspaceId),
   });
   const kubernetesSchema = createKubernetesSchemaService({
     workspaces,
@@ -405,7 +407,6 @@ export async function buildApp(deps: AppDeps): Promise<SlipwayApp> {
     access,
     logger: deps.logger,
   });
-  const releases = deploys.controller;
   const engine = createReconciler({
     runs: runsRepo,
     deployExecutor: deploys.deployExecutor,
@@ -417,6 +418,8 @@ export async function buildApp(deps: AppDeps): Promise<SlipwayApp> {
     ...(deps.onReconcile ? { onReconcile: deps.onReconcile } : {}),
     notify: (runId) => stream.notify(runId),
   });
+  const customRoles = async (workspaceId: string) =>
+    new Map((await rolesRepo.list(workspaceId)).map((role) => [role.name, role.permissions as Permission[]]));
   const runs = createRunsService({
     runs: runsRepo,
     pipelines,
@@ -424,12 +427,34 @@ export async function buildApp(deps: AppDeps): Promise<SlipwayApp> {
     access,
     secrets: createSecretBox(config.secretKey),
     resolveCredentials: credentials.resolveForRun,
-    customRoles: async (workspaceId) =>
-      new Map(
-        (await rolesRepo.list(workspaceId)).map((role) => [role.name, role.permissions as Permission[]]),
-      ),
+    customRoles,
     wake: (runId) => engine.wake(runId),
   });
+  const approvals = createApprovalsModule({
+    prisma: db.prisma,
+    releases: deploys.repo,
+    access,
+    runs,
+    clients: clusterClients,
+    commits: (url, from, to) => gitRepositories.commitsBetween(url, from, to),
+    customRoles,
+    admit: (environmentId) => deploys.controller.admit(environmentId),
+    changed: deploys.changed,
+    logger: deps.logger,
+  });
+  approvals.registerRoutes(app);
+  // The approval expiry sweeper leads with the release controller.
+  const releases: ReleaseController = {
+    ...deploys.controller,
+    start: () => {
+      deploys.controller.start();
+      approvals.sweeper.start();
+    },
+    stop: async () => {
+      await approvals.sweeper.stop();
+      await deploys.controller.stop();
+    },
+  };
   registerRunRoutes(app, { runs, stream, logs: createStepLogs({ runs: runsRepo }) });
   deploys.registerRoutes(app);
   const webhooksRepo = createWebhooksRepo(db.prisma);

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { TimestampSchema } from './common.ts';
+import { ErrorBodySchema, TimestampSchema } from './common.ts';
 import { ConfigEntryChangeSchema } from './config.ts';
 import { defineEndpoint } from './endpoint.ts';
 import { ReleaseDecisionSchema } from './releases.ts';
@@ -126,6 +126,9 @@ export const ApprovalDecisionBodySchema = z
     }
   });
 
+/** The 409 of a decision: with `diff` when the diff changed since it was shown (approve it again after reading it). */
+export const ApprovalConflictSchema = ErrorBodySchema.extend({ diff: ApprovalDiffSchema.optional() });
+
 export const ApprovalCountSchema = z.object({ pending: z.number().int() });
 
 const tag = 'approvals';
@@ -169,8 +172,9 @@ export const approvalEndpoints = {
     body: ApprovalDecisionBodySchema,
     errors: {
       403: 'the policy excludes the caller (self-approval, role)',
-      409: 'already decided, expired, or the diff changed since it was shown (the new diff is in `details`)',
+      409: 'already decided, expired, or the diff changed since it was shown (the new diff is in `diff`)',
     },
+    errorBodies: { 409: ApprovalConflictSchema },
     response: ApprovalDetailSchema,
   }),
 };

@@ -34,6 +34,11 @@ export interface Endpoint<
    */
   errors?: Partial<Record<400 | 403 | 404 | 409 | 422, string>> | undefined;
   /**
+   * Error bodies that carry more than `ErrorBodySchema` (an extension of it), by status: the
+   * 409 of a stale approval carries the new diff.
+   */
+  errorBodies?: Partial<Record<400 | 403 | 404 | 409 | 422, z.ZodType>> | undefined;
+  /**
    * The operation changes nothing although its method is not a safe one (validation,
    * previews, dry runs, connection checks): the audit trail does not record it.
    */

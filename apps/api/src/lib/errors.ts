@@ -6,10 +6,13 @@ type Detail = NonNullable<ErrorBody['details']>[number];
 export abstract class AppError extends Error {
   abstract readonly statusCode: number;
   readonly details: Detail[] | undefined;
+  /** More fields of the error body (declared by the endpoint's `errorBodies`), e.g. a stale approval's new diff. */
+  readonly extra: Record<string, unknown> | undefined;
 
-  constructor(message: string, details?: Detail[]) {
+  constructor(message: string, details?: Detail[], extra?: Record<string, unknown>) {
     super(message);
     this.details = details;
+    this.extra = extra;
   }
 }
 

@@ -33,9 +33,10 @@ const ERROR_RESPONSES = { '4xx': ErrorBodySchema, '5xx': ErrorBodySchema };
 
 /** The generic error responses plus the ones the endpoint declares with their meaning. */
 function errorResponses(endpoint: Endpoint) {
+  const bodies: Partial<Record<string, z.ZodType>> = endpoint.errorBodies ?? {};
   const declared = Object.entries(endpoint.errors ?? {}).map(([status, meaning]) => [
     status,
-    ErrorBodySchema.describe(meaning),
+    (bodies[status] ?? ErrorBodySchema).describe(meaning),
   ]);
   return { ...Object.fromEntries(declared), ...ERROR_RESPONSES };
 }

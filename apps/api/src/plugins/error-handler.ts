@@ -49,8 +49,15 @@ function validationDetails(error: FastifyError & { validation: unknown[] }): Det
   });
 }
 
-function body(request: FastifyRequest, statusCode: number, message: string, details?: Detail[]): ErrorBody {
+function body(
+  request: FastifyRequest,
+  statusCode: number,
+  message: string,
+  details?: Detail[],
+  extra?: Record<string, unknown>,
+): ErrorBody {
   return {
+    ...extra,
     requestId: request.id,
     statusCode,
     error: STATUS_CODES[statusCode] ?? 'Error',
@@ -74,7 +81,9 @@ export function registerErrorHandler(
     }
     if (error instanceof TooManyRequestsError) reply.header('retry-after', String(error.retryAfterSeconds));
     if (error instanceof AppError) {
-      return reply.code(error.statusCode).send(body(request, error.statusCode, error.message, error.details));
+      return reply
+        .code(error.statusCode)
+        .send(body(request, error.statusCode, error.message, error.details, error.extra));
     }
     if (error.validation) {
       const details = validationDetails(error as FastifyError & { validation: unknown[] });

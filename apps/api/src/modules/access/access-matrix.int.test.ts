@@ -70,6 +70,8 @@ interface Fixture {
   webhookId: string;
   /** An audit entry of the fixture's workspace. */
   auditEventId: string;
+  /** The deploy approval of release 3 of project p (awaiting approval in environment e). */
+  approvalId: string;
 }
 
 interface Row {
@@ -189,6 +191,9 @@ const ROWS: Row[] = [
     request: (f) => get(`${W(f)}/projects/p/pipelines/ci/revisions/1`),
   },
   { operationId: 'listRuns', allow: VISIBLE, request: (f) => get(RUNS(f)) },
+  { operationId: 'listApprovals', allow: AUTHED, request: () => get('/api/v1/approvals', { status: 'all' }) },
+  { operationId: 'countApprovals', allow: AUTHED, request: () => get('/api/v1/approvals/count') },
+  { operationId: 'getApproval', allow: VISIBLE, request: (f) => get(`/api/v1/approvals/${f.approvalId}`) },
   { operationId: 'getRun', allow: VISIBLE, request: (f) => get(`${RUNS(f)}/1`) },
   { operationId: 'streamRunEvents', allow: VISIBLE, request: (f) => get(`${RUNS(f)}/1/events`) },
   {
@@ -255,6 +260,12 @@ const ROWS: Row[] = [
     allow: APPROVERS,
     request: (f) =>
       send('POST', `${W(f)}/projects/p/pipelines/gated/runs/1/approvals/approve`, { decision: 'approve' }),
+  },
+  {
+    operationId: 'decideApprovalRequest',
+    allow: APPROVERS,
+    request: (f) =>
+      send('POST', `/api/v1/approvals/${f.approvalId}/decisions`, { decision: 'reject', comment: 'not now' }),
   },
   {
     operationId: 'validatePipeline',
@@ -683,6 +694,34 @@ describe.skipIf(postgresSkipReason())('route × role matrix', () => {
         },
       });
     }
+    // Release 3 waits for the approval of environment e's policy (one operator).
+    const waiting = await t.db.prisma.release.create({
+      data: {
+        projectId: project.id,
+        number: 3,
+        environmentId: environment.id,
+        environmentName: 'e',
+        namespace: 'ns',
+        status: 'awaiting-approval',
+        image: 'app:3',
+        objects: [],
+        createdByName: 'admin',
+        approval: {
+          create: {
+            workspaceId: environment.workspaceId,
+            required: 1,
+            approverRole: 'operator',
+            allowSelfApproval: true,
+            expiryMinutes: 1440,
+            status: 'pending',
+            requestedByName: 'admin',
+            expiresAt: new Date(Date.now() + 86_400_000),
+          },
+        },
+      },
+      include: { approval: true },
+    });
+    const approvalId = waiting.approval?.id ?? '';
     const { id: auditEventId } = await t.db.prisma.auditEvent.findFirstOrThrow({ where: { workspace: ws } });
     if (principal === 'anonymous') {
       const fixture = {
@@ -695,6 +734,7 @@ describe.skipIf(postgresSkipReason())('route × role matrix', () => {
         tokenId: '00000000-0000-0000-0000-000000000000',
         webhookId,
         auditEventId,
+        approvalId,
       };
       return { fixture, call: async (options: InjectOptions) => (await t.app.inject(options)).statusCode };
     }
@@ -717,6 +757,7 @@ describe.skipIf(postgresSkipReason())('route × role matrix', () => {
       tokenId: created.id,
       webhookId,
       auditEventId,
+      approvalId,
     };
     if (principal === 'read-token') {
       const token = (

@@ -97,8 +97,21 @@ export function createEnvironmentsService(deps: {
   clients: ClusterClients;
   /** Refuses deleting an environment with active runs (or cancels them first). */
   guard: ActiveRunsGuard;
+  /** The roles a policy may name in the workspace: the built-in ones and its custom roles. */
+  approverRoles: (workspaceId: string) => Promise<string[]>;
 }) {
   const { environments, clusters, workspaces, clients } = deps;
+
+  /** The approver role must be a built-in role or a custom role of the workspace (400 otherwise). */
+  async function assertApproverRole(workspaceId: string, workspaceSlug: string, role: string | undefined) {
+    if (role === undefined) return;
+    const roles = await deps.approverRoles(workspaceId);
+    if (roles.includes(role)) return;
+    throw new BadRequestError(
+      `approvalPolicy.approverRole: workspace "${workspaceSlug}" has no role "${role}" (built-in or custom: ${roles.join(', ')})`,
+      [{ field: 'body.approvalPolicy.approverRole', message: `no role "${role}" in the workspace` }],
+    );
+  }
 
   async function findOrThrow(workspaceId: string, workspaceSlug: string, name: string) {
     const row = await environments.findByName(workspaceId, name);
@@ -180,6 +193,7 @@ export function createEnvironmentsService(deps: {
       const production = body.production ?? false;
       const policy = policyColumns({ ...defaultApprovalPolicy(production), ...body.approvalPolicy });
       assertFreezeWindows(body.freezeWindows);
+      await assertApproverRole(workspace.id, workspaceSlug, body.approvalPolicy?.approverRole);
       const placement = await placeEnvironment({
         workspaceSlug,
         environmentName: body.name,
@@ -214,6 +228,7 @@ export function createEnvironmentsService(deps: {
       const workspace = await workspaces.authorize(actor, workspaceSlug, 'workspace.environments.manage');
       const existing = await findOrThrow(workspace.id, workspaceSlug, name);
       assertFreezeWindows(body.freezeWindows);
+      await assertApproverRole(workspace.id, workspaceSlug, body.approvalPolicy?.approverRole);
       const moves = body.cluster !== undefined || body.namespace !== undefined;
       const placement = moves
         ? await placeEnvironment({

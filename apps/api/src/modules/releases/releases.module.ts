@@ -60,6 +60,10 @@ export function createReleasesModule(deps: {
     /** The executor of deploy jobs, for the run engine. */
     deployExecutor: deployExecutor.executor,
     controller,
+    /** The releases repository (deploy approvals queue releases and end them). */
+    repo: releasesRepo,
+    /** Tells the engine that a release of the run changed (approved, rejected, expired). */
+    changed: (runId: string) => deployExecutor.changed(runId),
     registerRoutes: (app: FastifyInstance) => registerReleaseRoutes(app, { releases: service }),
   };
 }

@@ -44,22 +44,52 @@ export function gateRolePermissions(
   return builtIn ? builtIn.permissions : customRoles.get(role);
 }
 
+/** The rules of one approval: a pipeline gate's, or an environment policy's for a deploy. */
+export interface ApprovalRules {
+  role: string;
+  allowSelfApproval: boolean;
+}
+
+/** What is being decided: a gate of a run, or a deploy held by its environment's policy. */
+export interface DecisionInput {
+  subject: 'gate' | 'deploy';
+  /** Null while it may be decided; else its state in words (`already approved`, `expired`…). */
+  closed: string | null;
+  decisions: readonly { userId: string }[];
+  rules: ApprovalRules;
+  caller: GateDecisionInput['caller'] & {
+    /** The caller's e-mail address (compared with the committer's; case-insensitive). */
+    email?: string | null | undefined;
+  };
+  /** Who started the run or deploy (null: a webhook's run whose user is gone). */
+  triggeredById: string | null;
+  /** The e-mail address of the change's committer, when known (excluded like the starter). */
+  committerEmail?: string | null | undefined;
+  customRoles: ReadonlyMap<string, readonly Permission[]>;
+  workspace: string;
+}
+
 /**
- * The one rule for deciding an approval gate, used by the decision endpoint (which answers
- * the refusal's status) and by the run view (which tells the console why its buttons are
- * disabled). In order: the gate must be waiting (409); the caller needs `approval.decide`
- * on the project (403); whoever started the run may not decide unless the gate allows
- * self-approval (403); the caller must hold every permission of the gate's role at that
- * permission's level — a built-in role, or a custom role of the workspace as it is now
- * (403); a role the workspace does not have (renamed, deleted, misspelt) can be decided by
- * platform admins only (403 for everyone else, naming the role); one decision per person (409).
+ * The one rule for deciding an approval — a pipeline gate or a deploy held by its
+ * environment's policy — used by the decision endpoints (which answer the refusal's status)
+ * and by the views (which tell the console why its buttons are disabled). In order: it must
+ * be open (409); the caller needs `approval.decide` on the project (403); whoever started the
+ * run or deploy, or committed the change, may not decide unless self-approval is allowed
+ * (403); the caller must hold every permission of the role at that permission's level — a
+ * built-in role, or a custom role of the workspace as it is now (403); a role the workspace
+ * does not have (renamed, deleted, misspelt) can be decided by platform admins only (403 for
+ * everyone else, naming the role; see `isAdminOverride`); one decision per person (409).
  * Returns null when the caller may decide.
  */
-export function gateRefusal(input: GateDecisionInput): GateRefusal | null {
-  const { gate, rules, caller } = input;
-  if (gate.status !== 'waiting') {
-    const state = gate.status === 'pending' ? 'not open yet' : `already ${gate.status}`;
-    return { status: 409, message: `this gate is ${state}`, detail: `the gate is ${state}` };
+export function approvalRefusal(input: DecisionInput): GateRefusal | null {
+  const { rules, caller, subject } = input;
+  const noun = subject === 'gate' ? 'gate' : 'deploy approval';
+  if (input.closed !== null) {
+    return {
+      status: 409,
+      message: `this ${noun} is ${input.closed}`,
+      detail: `the ${noun} is ${input.closed}`,
+    };
   }
   if (!caller.held.project.includes('approval.decide')) {
     return {
@@ -71,15 +101,30 @@ export function gateRefusal(input: GateDecisionInput): GateRefusal | null {
   if (!rules.allowSelfApproval && input.triggeredById === caller.userId) {
     return {
       status: 403,
-      message: 'you started this run; this gate needs someone else to decide',
+      message:
+        subject === 'gate'
+          ? 'you started this run; this gate needs someone else to decide'
+          : 'you started this deploy; the environment’s policy does not allow self-approval, someone else must decide',
       detail: 'self-approval is not allowed',
+    };
+  }
+  const email = caller.email?.trim().toLowerCase();
+  if (!rules.allowSelfApproval && email && email === input.committerEmail?.trim().toLowerCase()) {
+    return {
+      status: 403,
+      message:
+        'you committed the change being deployed; the environment’s policy does not allow self-approval, someone else must decide',
+      detail: 'self-approval is not allowed (you committed the change)',
     };
   }
   const needed = gateRolePermissions(rules.role, input.customRoles);
   if (!needed && !caller.platformAdmin) {
     return {
       status: 403,
-      message: `the gate names the role ${rules.role}, which workspace "${input.workspace}" does not have; only a platform admin may decide it (or fix the pipeline and run again)`,
+      message:
+        subject === 'gate'
+          ? `the gate names the role ${rules.role}, which workspace "${input.workspace}" does not have; only a platform admin may decide it (or fix the pipeline and run again)`
+          : `the environment’s policy names the role ${rules.role}, which workspace "${input.workspace}" does not have; only a platform admin may decide it`,
       detail: `the role ${rules.role} does not exist`,
     };
   }
@@ -89,12 +134,32 @@ export function gateRefusal(input: GateDecisionInput): GateRefusal | null {
   if (missing.length > 0) {
     return {
       status: 403,
-      message: `only the role ${rules.role} (or one with its rights) may decide this gate; you lack ${missing.join(', ')}`,
+      message: `only the role ${rules.role} (or one with its rights) may decide this ${noun}; you lack ${missing.join(', ')}`,
       detail: `needs the role ${rules.role}`,
     };
   }
-  if (gate.decisions.some((d) => d.userId === caller.userId)) {
-    return { status: 409, message: 'you already decided on this gate', detail: 'you already decided' };
+  if (input.decisions.some((d) => d.userId === caller.userId)) {
+    return { status: 409, message: `you already decided on this ${noun}`, detail: 'you already decided' };
   }
   return null;
+}
+
+/**
+ * Whether a decision the caller may make is a platform admin's override: the role it needs
+ * does not exist in the workspace, so only the admin's platform rights let them decide.
+ */
+export function isAdminOverride(
+  role: string,
+  customRoles: ReadonlyMap<string, readonly Permission[]>,
+  platformAdmin: boolean,
+): boolean {
+  return platformAdmin && !gateRolePermissions(role, customRoles);
+}
+
+/** The rule of `approvalRefusal` for a pipeline gate (its job attempt's status and decisions). */
+export function gateRefusal(input: GateDecisionInput): GateRefusal | null {
+  const { gate } = input;
+  const closed =
+    gate.status === 'waiting' ? null : gate.status === 'pending' ? 'not open yet' : `already ${gate.status}`;
+  return approvalRefusal({ ...input, subject: 'gate', closed, decisions: gate.decisions });
 }
