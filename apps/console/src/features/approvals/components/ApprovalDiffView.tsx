@@ -65,8 +65,7 @@ export function ApprovalDiffView({ diff }: { diff: ApprovalDiff }) {
       <p className="muted small">{manifestSummary(diff.manifests)} (server-side dry run).</p>
       {diff.dryRunError ? (
         <p className="notice notice-info">
-          The dry run could not be done ({diff.dryRunError}); the manifests are compared with the stored
-          objects instead.
+          {diff.dryRunError}; the manifests are compared with the live release's stored objects instead.
         </p>
       ) : null}
       {diff.manifests.map((object) => (
