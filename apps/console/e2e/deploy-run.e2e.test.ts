@@ -1,72 +1,14 @@
 import { clusterSkipReason } from '@slipway/kube/testing';
 import { describe, expect, it } from 'vitest';
 import { paths } from '../src/app/paths.ts';
+import { IMAGE, setUpDeployProject } from './deploy-project.ts';
 import { browserSkipReason, useConsole } from './fixture.ts';
-import { api } from './helpers.ts';
 import { useLocalStaging } from './local-staging.ts';
 
 // Issue #13's developer story in the browser, on the local control plane: click Run, pick the
 // release type and `staging`, and the deploy job deploys (the engine, not a container, runs
-// it). Set up through the API: cluster, workspace, environment, project, a manifest set whose
-// Deployment takes the run's image and mounts the config set's ConfigMap, a config version,
-// and a pipeline whose only job deploys.
-
-const IMAGE = 'registry.example.com/shop/web';
-
-const MANIFESTS = `apiVersion: apps/v1
-kind: Deployment
-metadata:
-  name: web
-  labels:
-    app: web
-spec:
-  replicas: 1
-  selector:
-    matchLabels:
-      app: web
-  template:
-    metadata:
-      labels:
-        app: web
-    spec:
-      containers:
-        - name: web
-          image: \${{ release.image }}
-          volumeMounts:
-            - name: config
-              mountPath: /etc/web
-      volumes:
-        - name: config
-          configMap:
-            name: \${{ release.config.app-config }}
----
-apiVersion: v1
-kind: Service
-metadata:
-  name: web
-spec:
-  selector:
-    app: web
-  ports:
-    - port: 80
-      targetPort: 8080
-`;
-
-const PIPELINE = `releaseTypes:
-  release:
-    description: Deploy the web app to the chosen environment
-stages:
-  - name: deploy
-    jobs:
-      - name: web
-        steps:
-          - name: deploy
-            deploy:
-              manifests: web
-              image: ${IMAGE}:\${{ run.number }}
-              config: [app-config]
-              timeout: 5m
-`;
+// it). Set up through the API: cluster, workspace, environment, project, and the deploying
+// project of deploy-project.ts.
 
 describe.skipIf(browserSkipReason([clusterSkipReason()]))(
   'a deploy run on the local cluster in a browser',
@@ -80,19 +22,8 @@ describe.skipIf(browserSkipReason([clusterSkipReason()]))(
     }, async () => {
       const { page } = fixture;
       await fixture.signIn();
-      const projectApi = `/api/v1${paths.project(workspace, 'shop')}`;
       await staging.setUp(page);
-      await api(page, 'POST', `${projectApi}/manifest-sets`, {
-        name: 'web',
-        files: { 'web.yaml': MANIFESTS },
-        message: 'Deployment and Service',
-      });
-      await api(page, 'POST', `${projectApi}/config-sets`, { name: 'app-config' });
-      await api(page, 'POST', `${projectApi}/config-sets/app-config/environments/staging/versions`, {
-        data: { GREETING: 'hello' },
-        message: 'First configuration',
-      });
-      await api(page, 'POST', `${projectApi}/pipelines`, { name: 'ci', spec: PIPELINE });
+      await setUpDeployProject(page, workspace);
 
       // The developer's whole job: open the pipeline, click Run, pick release type and environment.
       await page.goto(paths.project(workspace, 'shop'));

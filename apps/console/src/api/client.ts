@@ -22,6 +22,11 @@ export class ApiError extends Error {
     this.body = body;
   }
 
+  /** A key the endpoint added to its error body beyond the standard ones (unknown: undefined). */
+  extra(key: string): unknown {
+    return (this.body as Record<string, unknown>)[key];
+  }
+
   /** The server's message for one field (`body.slug`), for showing next to that input. */
   fieldError(field: string): string | undefined {
     return this.body.details?.find((detail) => detail.field === field)?.message;
@@ -68,7 +73,8 @@ export function endpointHref<E extends Endpoint>(
 async function toApiError(response: Response): Promise<ApiError> {
   const text = await response.text();
   try {
-    const parsed = ErrorBodySchema.safeParse(JSON.parse(text));
+    // Loose: an endpoint may add keys to its error (a 409's fresh state, e.g. an approval's new `diff`).
+    const parsed = ErrorBodySchema.loose().safeParse(JSON.parse(text));
     if (parsed.success) return new ApiError(parsed.data);
   } catch {
     // not JSON: a proxy or a crashed server answered

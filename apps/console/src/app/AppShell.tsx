@@ -2,6 +2,7 @@ import { useEffect } from 'react';
 import { Link, Navigate, NavLink, Outlet, useLocation, useNavigate, useParams } from 'react-router';
 import { ErrorNotice } from '../components/ErrorNotice.tsx';
 import { Loading } from '../components/Loading.tsx';
+import { ApprovalsLink } from '../features/approvals/components/ApprovalsLink.tsx';
 import { useSignOut } from '../features/auth/api/mutations.ts';
 import { useSession } from '../features/auth/api/queries.ts';
 import { useProjects } from '../features/projects/api/queries.ts';
@@ -123,6 +124,9 @@ function WorkspaceNav() {
                 <li>
                   <NavLink to={paths.credentials(workspace.slug)}>Credentials</NavLink>
                 </li>
+                <li>
+                  <NavLink to={paths.notificationChannels(workspace.slug)}>Notifications</NavLink>
+                </li>
                 <ProjectNav workspace={workspace.slug} />
               </ul>
             ) : null}
@@ -179,6 +183,7 @@ function SignedInShell({
         </div>
         <div className="topbar-right">
           {platformAdmin && !collapsed ? <PlatformNav /> : null}
+          <ApprovalsLink />
           <UserMenu username={user.username} displayName={user.displayName} />
         </div>
       </header>

@@ -93,6 +93,12 @@ export const crumbs = {
     to: paths.run({ ...pipelineRef(params), number: p(params, 'number') }),
     label: `#${p(params, 'number')}`,
   })),
+  notificationChannels: crumb((params) => ({
+    to: paths.notificationChannels(p(params, 'workspace')),
+    label: 'Notifications',
+  })),
+  approvals: crumb(() => ({ to: paths.approvals(), label: 'Approvals' })),
+  approval: crumb((params) => ({ to: paths.approval(p(params, 'id')), label: 'Request' })),
   clusters: crumb(() => ({ to: paths.clusters(), label: 'Clusters' })),
   users: crumb(() => ({ to: paths.users(), label: 'Users' })),
   audit: crumb(() => ({ to: paths.audit(), label: 'Audit log' })),

@@ -71,6 +71,12 @@ describe('route builder', () => {
       '/workspaces/acme/projects/shop/releases/7/diff?to=5',
     );
     expect(paths.releaseDiff(release)).toBe('/workspaces/acme/projects/shop/releases/7/diff');
+    expect(paths.approvals()).toBe('/approvals');
+    expect(paths.approvals({ status: 'decided', kind: undefined, environment: 'prod eu' })).toBe(
+      '/approvals?status=decided&environment=prod+eu',
+    );
+    expect(paths.approval('a/b')).toBe('/approvals/a%2Fb');
+    expect(paths.notificationChannels('acme')).toBe('/workspaces/acme/notification-channels');
   });
 
   it('builds paths that match their own route pattern', () => {
@@ -81,6 +87,7 @@ describe('route builder', () => {
       number: '3',
       environment: 'prod',
       name: 'web',
+      id: 'a1b2',
     };
     for (const [name, pattern] of Object.entries(routePatterns)) {
       const expected = pattern.replace(/:(\w+)/g, (_, key: keyof typeof params) => params[key]);
@@ -88,15 +95,17 @@ describe('route builder', () => {
       const actual =
         pattern.includes(':pipeline') || pattern.includes(':number')
           ? (build as (ref: typeof params) => string)(params)
-          : pattern.includes(':environment')
-            ? (build as (a: string, b: string) => string)('acme', 'prod')
-            : pattern.includes(':name')
-              ? (build as (a: string, b: string, c: string) => string)('acme', 'shop', 'web')
-              : pattern.includes(':project')
-                ? (build as (a: string, b: string) => string)('acme', 'shop')
-                : pattern.includes(':workspace')
-                  ? (build as (a: string) => string)('acme')
-                  : (build as () => string)();
+          : pattern.includes(':id')
+            ? (build as (id: string) => string)('a1b2')
+            : pattern.includes(':environment')
+              ? (build as (a: string, b: string) => string)('acme', 'prod')
+              : pattern.includes(':name')
+                ? (build as (a: string, b: string, c: string) => string)('acme', 'shop', 'web')
+                : pattern.includes(':project')
+                  ? (build as (a: string, b: string) => string)('acme', 'shop')
+                  : pattern.includes(':workspace')
+                    ? (build as (a: string) => string)('acme')
+                    : (build as () => string)();
       expect(actual, name).toBe(expected);
     }
   });

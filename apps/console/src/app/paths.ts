@@ -19,6 +19,7 @@ export const routePatterns = {
   environment: '/workspaces/:workspace/environments/:environment',
   templates: '/workspaces/:workspace/templates',
   credentials: '/workspaces/:workspace/credentials',
+  notificationChannels: '/workspaces/:workspace/notification-channels',
   project: '/workspaces/:workspace/projects/:project',
   projectMembers: '/workspaces/:workspace/projects/:project/members',
   webhooks: '/workspaces/:workspace/projects/:project/webhooks',
@@ -32,6 +33,8 @@ export const routePatterns = {
   releases: '/workspaces/:workspace/projects/:project/releases',
   release: '/workspaces/:workspace/projects/:project/releases/:number',
   releaseDiff: '/workspaces/:workspace/projects/:project/releases/:number/diff',
+  approvals: '/approvals',
+  approval: '/approvals/:id',
   clusters: '/clusters',
   users: '/users',
   audit: '/audit',
@@ -93,6 +96,8 @@ export const paths = {
     `${workspacePath(workspace)}/environments/${segment(environment)}`,
   templates: (workspace: string): string => `${workspacePath(workspace)}/templates`,
   credentials: (workspace: string): string => `${workspacePath(workspace)}/credentials`,
+  /** The workspace's notification channels (webhook, Slack-compatible, e-mail) and their delivery logs. */
+  notificationChannels: (workspace: string): string => `${workspacePath(workspace)}/notification-channels`,
   project: projectPath,
   projectMembers: (workspace: string, project: string): string =>
     `${projectPath(workspace, project)}/members`,
@@ -118,6 +123,15 @@ export const paths = {
   /** Release `number` compared with release `to` (the page asks for `to` when it is missing). */
   releaseDiff: (ref: ReleaseAddress & { to?: number | string }): string =>
     `${releasePath(ref)}/diff${ref.to !== undefined ? `?to=${segment(String(ref.to))}` : ''}`,
+  /** The approvals inbox; `filters` (status, kind, workspace, environment) go in the query string. */
+  approvals: (filters?: Readonly<Record<string, string | undefined>>): string => {
+    const search = new URLSearchParams(
+      Object.entries(filters ?? {}).filter((entry): entry is [string, string] => Boolean(entry[1])),
+    ).toString();
+    return search ? `${routePatterns.approvals}?${search}` : routePatterns.approvals;
+  },
+  /** One approval request (a deploy approval or a pipeline gate), by its id. */
+  approval: (id: string): string => `${routePatterns.approvals}/${segment(id)}`,
   clusters: (): string => routePatterns.clusters,
   users: (): string => routePatterns.users,
   audit: (): string => routePatterns.audit,

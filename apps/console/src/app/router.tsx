@@ -80,6 +80,14 @@ export const router = createBrowserRouter([
                 lazy: page(() => import('../pages/credentials/CredentialsPage.tsx'), 'CredentialsPage'),
               },
               {
+                path: routePatterns.notificationChannels,
+                handle: crumbs.notificationChannels,
+                lazy: page(
+                  () => import('../pages/notifications/NotificationChannelsPage.tsx'),
+                  'NotificationChannelsPage',
+                ),
+              },
+              {
                 path: routePatterns.project,
                 handle: crumbs.project,
                 children: [
@@ -183,6 +191,18 @@ export const router = createBrowserRouter([
                 ],
               },
             ],
+          },
+        ],
+      },
+      {
+        path: routePatterns.approvals,
+        handle: crumbs.approvals,
+        children: [
+          { index: true, lazy: page(() => import('../pages/approvals/ApprovalsPage.tsx'), 'ApprovalsPage') },
+          {
+            path: routePatterns.approval,
+            handle: crumbs.approval,
+            lazy: page(() => import('../pages/approvals/ApprovalPage.tsx'), 'ApprovalPage'),
           },
         ],
       },

@@ -1,6 +1,14 @@
 import type { ConfigEntryChange } from '@slipway/contracts';
 import { describe, expect, it } from 'vitest';
-import { canRollBackTo, configLabel, configValueCell, lineCount, manifestsLabel } from './release-format.ts';
+import {
+  canPromote,
+  canRollBackTo,
+  configLabel,
+  configValueCell,
+  lineCount,
+  manifestsLabel,
+  nextEnvironment,
+} from './release-format.ts';
 
 describe('release formatting', () => {
   it('offers a rollback only to a release that was live once and is not live now', () => {
@@ -49,5 +57,30 @@ describe('release formatting', () => {
     expect(lineCount(null)).toBe(1);
     expect(lineCount('a: 1\n')).toBe(1);
     expect(lineCount('a: 1\nb: 2')).toBe(2);
+  });
+});
+
+describe('promotion', () => {
+  it('promotes releases that went live once, not a failed or automatically rolled-back one', () => {
+    expect(canPromote({ status: 'succeeded', message: null })).toBe(true);
+    expect(canPromote({ status: 'superseded', message: null })).toBe(true);
+    expect(canPromote({ status: 'rolled-back', message: null })).toBe(true);
+    expect(canPromote({ status: 'rolled-back', message: 'rolled back automatically: probe failed' })).toBe(
+      false,
+    );
+    expect(canPromote({ status: 'failed', message: null })).toBe(false);
+    expect(canPromote({ status: 'queued', message: null })).toBe(false);
+  });
+
+  it('finds the next environment by order, whatever order they are listed in', () => {
+    const environments = [
+      { name: 'prod', order: 30 },
+      { name: 'dev', order: 10 },
+      { name: 'test', order: 20 },
+    ];
+    expect(nextEnvironment(environments, 'dev')?.name).toBe('test');
+    expect(nextEnvironment(environments, 'test')?.name).toBe('prod');
+    expect(nextEnvironment(environments, 'prod')).toBeUndefined();
+    expect(nextEnvironment(environments, 'gone')).toBeUndefined();
   });
 });

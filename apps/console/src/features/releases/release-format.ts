@@ -1,4 +1,4 @@
-import type { ConfigEntryChange, Release, ReleaseStatus } from '@slipway/contracts';
+import type { ConfigEntryChange, Environment, Release, ReleaseStatus } from '@slipway/contracts';
 
 /**
  * Whether a release may be rolled back to: it became live once (`succeeded`, or live until a
@@ -43,4 +43,30 @@ export function configValueCell(entry: ConfigEntryChange, side: 'old' | 'new'): 
 export function lineCount(text: string | null): number {
   if (!text) return 1;
   return text.split('\n').length - (text.endsWith('\n') ? 1 : 0) || 1;
+}
+
+/** The message the engine gives a release it rolled back automatically (its rollout failed: it was never live). */
+const AUTO_ROLLED_BACK = 'rolled back automatically';
+
+/**
+ * Whether a release may be promoted to the next environment: it went live once — the live one
+ * (`succeeded`), a replaced one (`superseded`), or one rolled back from after it was live (a
+ * `rolled-back` release whose own rollout failed never was; the API answers 409 for those).
+ */
+export function canPromote(release: Pick<Release, 'status' | 'message'>): boolean {
+  if (release.status === 'succeeded' || release.status === 'superseded') return true;
+  return release.status === 'rolled-back' && !release.message?.startsWith(AUTO_ROLLED_BACK);
+}
+
+/**
+ * The environment after `current` in the workspace's promotion path (dev → test → prod):
+ * environments sorted by `order` (ties by name, as the API lists them); undefined for the last.
+ */
+export function nextEnvironment<E extends Pick<Environment, 'name' | 'order'>>(
+  environments: readonly E[],
+  current: string,
+): E | undefined {
+  const sorted = [...environments].sort((a, b) => a.order - b.order || a.name.localeCompare(b.name));
+  const index = sorted.findIndex((environment) => environment.name === current);
+  return index === -1 ? undefined : sorted[index + 1];
 }

@@ -1,3 +1,4 @@
+import type { Environment } from '@slipway/contracts';
 import { useState } from 'react';
 import { useNavigate, useParams } from 'react-router';
 import { paths } from '../../app/paths.ts';
@@ -16,9 +17,12 @@ import {
   initialEnvironmentValues,
 } from '../../features/environments/components/EnvironmentForm.tsx';
 import { PodsTable } from '../../features/environments/components/PodsTable.tsx';
+import { describeFreezeWindow } from '../../features/environments/freeze-window-form.ts';
 import { EnvironmentLive } from '../../features/releases/environment/EnvironmentLive.tsx';
+import { EnvironmentQueue } from '../../features/releases/environment/EnvironmentQueue.tsx';
 import { EnvironmentReleases } from '../../features/releases/environment/EnvironmentReleases.tsx';
 import { deleteCancellingRuns } from '../../features/runs/components/delete-cancelling-runs.tsx';
+import { formatTime } from '../../features/runs/format.ts';
 
 /** The namespace's Deployments (with their pods) and recent events, read live from the cluster. */
 function useWorkloadTabs(workspace: string, name: string, enabled: boolean): DetailTab[] {
@@ -101,6 +105,23 @@ function useWorkloadTabs(workspace: string, name: string, enabled: boolean): Det
   ];
 }
 
+/** Says when deploys into the environment are held: locked, or in a freeze window (until when). */
+function HoldBanner({ environment }: { environment: Environment }) {
+  if (!environment.locked && !environment.frozen) return null;
+  return (
+    <div className="notice notice-info" role="status" data-testid="environment-hold">
+      {environment.locked ? <p>Locked: deploys wait until the environment is unlocked.</p> : null}
+      {environment.frozen ? (
+        <p>
+          Frozen ({describeFreezeWindow(environment.frozen.window)}) until{' '}
+          {formatTime(environment.frozen.until)}: deploys wait until then, unless an admin breaks the freeze
+          for one.
+        </p>
+      ) : null}
+    </div>
+  );
+}
+
 export function EnvironmentPage() {
   const params = useParams();
   const workspace = params.workspace ?? '';
@@ -119,7 +140,18 @@ export function EnvironmentPage() {
   const tabs: DetailTab[] = [
     ...useWorkloadTabs(workspace, name, withCluster),
     ...(withCluster
-      ? [{ id: 'live', label: 'Live', content: <EnvironmentLive workspace={workspace} environment={name} /> }]
+      ? [
+          {
+            id: 'live',
+            label: 'Live',
+            content: <EnvironmentLive workspace={workspace} environment={name} />,
+          },
+          {
+            id: 'queue',
+            label: 'Queue',
+            content: <EnvironmentQueue workspace={workspace} environment={name} />,
+          },
+        ]
       : []),
     {
       id: 'releases',
@@ -191,6 +223,7 @@ export function EnvironmentPage() {
               ConfigMaps kept for the last {env.retainReleases}{' '}
               {env.retainReleases === 1 ? 'release' : 'releases'} per project besides the live one.
             </p>
+            <HoldBanner environment={env} />
           </>
         ) : null
       }
@@ -218,6 +251,7 @@ export function EnvironmentPage() {
             <Modal title="Edit environment" open={editing} onClose={closeEdit}>
               <EnvironmentForm
                 mode="edit"
+                workspace={workspace}
                 initial={initialEnvironmentValues(env)}
                 clusters={isAdmin ? clusters.data?.items.map((c) => c.name) : undefined}
                 onCancel={closeEdit}
@@ -228,6 +262,7 @@ export function EnvironmentPage() {
                     order: values.order,
                     production: values.production,
                     approvalPolicy: approvalPolicyOf(values),
+                    freezeWindows: values.freezeWindows,
                     retainReleases: values.retainReleases,
                   })
                 }

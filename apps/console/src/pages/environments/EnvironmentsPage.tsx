@@ -88,6 +88,7 @@ export function EnvironmentsPage() {
       <Modal title="Create environment" open={creating} onClose={close}>
         <EnvironmentForm
           mode="create"
+          workspace={workspace}
           initial={initialEnvironmentValues()}
           clusters={isAdmin ? clusters.data?.items.map((c) => c.name) : undefined}
           onCancel={close}
@@ -99,6 +100,7 @@ export function EnvironmentsPage() {
               order: values.order,
               production: values.production,
               approvalPolicy: approvalPolicyOf(values),
+              freezeWindows: values.freezeWindows,
               retainReleases: values.retainReleases,
             })
           }

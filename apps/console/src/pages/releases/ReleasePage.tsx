@@ -2,7 +2,9 @@ import { useParams } from 'react-router';
 import { DetailPage } from '../../components/page/DetailPage.tsx';
 import type { ReleaseRef } from '../../features/releases/api/keys.ts';
 import { useRelease } from '../../features/releases/api/queries.ts';
+import { BreakFreezeButton } from '../../features/releases/components/BreakFreezeButton.tsx';
 import { CompareButton } from '../../features/releases/components/CompareButton.tsx';
+import { PromoteButton } from '../../features/releases/components/PromoteButton.tsx';
 import { ReleaseLogView } from '../../features/releases/components/ReleaseLogView.tsx';
 import { ReleaseObjects } from '../../features/releases/components/ReleaseObjects.tsx';
 import { ReleaseOverview } from '../../features/releases/components/ReleaseOverview.tsx';
@@ -34,6 +36,8 @@ export function ReleasePage() {
           <>
             <CompareButton workspace={ref.workspace} release={r} />
             <RollbackButton workspace={ref.workspace} release={r} />
+            <PromoteButton workspace={ref.workspace} release={r} />
+            <BreakFreezeButton workspace={ref.workspace} release={r} />
           </>
         ) : null
       }

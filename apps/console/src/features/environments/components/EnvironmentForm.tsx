@@ -1,7 +1,9 @@
-import type { Environment } from '@slipway/contracts';
+import type { Environment, FreezeWindow } from '@slipway/contracts';
 import { Form, SaveActions } from '../../../components/form/Form.tsx';
 import { CheckboxInput, NumberInput, SelectInput, TextInput } from '../../../components/form/fields.tsx';
 import { useForm } from '../../../components/form/use-form.ts';
+import { useRoles } from '../../access/api/queries.ts';
+import { FreezeWindowsEditor } from './FreezeWindowsEditor.tsx';
 
 export type EnvironmentFormValues = {
   name: string;
@@ -12,12 +14,19 @@ export type EnvironmentFormValues = {
   requiredApprovals: number;
   approverRole: string;
   allowSelfApproval: boolean;
+  /** A pending request, and each approval, lapses after this many minutes. */
+  expiryMinutes: number;
+  /** A release whose rollout fails is rolled back at once to the last successful one. */
+  autoRollback: boolean;
+  freezeWindows: FreezeWindow[];
   /** Releases per project, besides the live one, whose ConfigMaps are kept (0–1000). */
   retainReleases: number;
 };
 
 /** How many releases keep their ConfigMaps when the form does not say (the API's default). */
 export const DEFAULT_RETAIN_RELEASES = 10;
+/** How long an approval request waits, and an approval counts, when the form does not say (24 h, the API's default). */
+export const DEFAULT_EXPIRY_MINUTES = 1440;
 
 export function initialEnvironmentValues(environment?: Environment): EnvironmentFormValues {
   return environment
@@ -28,6 +37,7 @@ export function initialEnvironmentValues(environment?: Environment): Environment
         order: environment.order,
         production: environment.production,
         ...environment.approvalPolicy,
+        freezeWindows: environment.freezeWindows,
         retainReleases: environment.retainReleases,
       }
     : {
@@ -39,6 +49,9 @@ export function initialEnvironmentValues(environment?: Environment): Environment
         requiredApprovals: 0,
         approverRole: 'operator',
         allowSelfApproval: true,
+        expiryMinutes: DEFAULT_EXPIRY_MINUTES,
+        autoRollback: false,
+        freezeWindows: [],
         retainReleases: DEFAULT_RETAIN_RELEASES,
       };
 }
@@ -49,6 +62,8 @@ export function approvalPolicyOf(values: EnvironmentFormValues) {
     requiredApprovals: values.requiredApprovals,
     approverRole: values.approverRole,
     allowSelfApproval: values.allowSelfApproval,
+    expiryMinutes: values.expiryMinutes,
+    autoRollback: values.autoRollback,
   };
 }
 
@@ -57,7 +72,21 @@ const POLICY_PATHS = {
   requiredApprovals: 'approvalPolicy.requiredApprovals',
   approverRole: 'approvalPolicy.approverRole',
   allowSelfApproval: 'approvalPolicy.allowSelfApproval',
+  expiryMinutes: 'approvalPolicy.expiryMinutes',
+  autoRollback: 'approvalPolicy.autoRollback',
 } as const;
+
+/** The approver role choices: the workspace's built-in and custom roles, plus the current one if it is gone. */
+function roleOptions(roles: readonly { name: string; builtIn: boolean }[] | undefined, current: string) {
+  const options = (roles ?? []).map((role) => ({
+    value: role.name,
+    label: role.builtIn ? role.name : `${role.name} (custom)`,
+  }));
+  if (current && !options.some((option) => option.value === current)) {
+    options.push({ value: current, label: `${current} (not a role of this workspace)` });
+  }
+  return options;
+}
 
 /**
  * Environment placement and approval policy. `clusters` is the list an admin sees; for
@@ -65,6 +94,8 @@ const POLICY_PATHS = {
  */
 export function EnvironmentForm<R>(props: {
   mode: 'create' | 'edit';
+  /** The workspace whose roles the approver role is chosen from. */
+  workspace: string;
   initial: EnvironmentFormValues;
   clusters: string[] | undefined;
   /** Sends the values (a mutation's `mutateAsync`); its rejection shows in the form. */
@@ -78,6 +109,7 @@ export function EnvironmentForm<R>(props: {
     onSuccess: props.onSuccess,
     paths: POLICY_PATHS,
   });
+  const roles = useRoles(props.workspace);
   return (
     <Form form={form} label={`${props.mode} environment`}>
       {props.mode === 'create' ? (
@@ -133,12 +165,37 @@ export function EnvironmentForm<R>(props: {
       <fieldset className="fieldset">
         <legend>Approval policy</legend>
         <NumberInput label="Required approvals" min={0} max={10} field={form.field('requiredApprovals')} />
-        <TextInput label="Approver role" field={form.field('approverRole')} />
+        {roles.data ? (
+          <SelectInput
+            label="Approver role"
+            hint="Built-in or custom role of this workspace whose holders approve deploys here."
+            options={roleOptions(roles.data.items, form.values.approverRole)}
+            field={form.field('approverRole')}
+          />
+        ) : (
+          <TextInput label="Approver role" field={form.field('approverRole')} />
+        )}
         <CheckboxInput
-          label="The person who started a run may approve it"
+          label="Whoever started or committed a deploy may approve it"
           field={form.field('allowSelfApproval')}
         />
+        <NumberInput
+          label="Approvals expire after (minutes)"
+          min={1}
+          max={525600}
+          hint="A pending request, and each approval given, lapses after this long (1440 = 24 h)."
+          field={form.field('expiryMinutes')}
+        />
+        <CheckboxInput
+          label="Roll back automatically when a rollout fails"
+          field={form.field('autoRollback')}
+        />
       </fieldset>
+      <FreezeWindowsEditor
+        value={form.values.freezeWindows}
+        onChange={(windows) => form.set('freezeWindows', windows)}
+        error={(path) => form.error(path ? `freezeWindows.${path}` : 'freezeWindows')}
+      />
       <SaveActions form={form} mode={props.mode} noun="environment" onCancel={props.onCancel} />
     </Form>
   );

@@ -30,6 +30,8 @@ export const releaseKeys = {
     [...releaseKeys.ofEnvironment(workspace, environment), 'list'] as const,
   live: (workspace: string, environment: string) =>
     [...releaseKeys.ofEnvironment(workspace, environment), 'live'] as const,
+  queue: (workspace: string, environment: string) =>
+    [...releaseKeys.ofEnvironment(workspace, environment), 'queue'] as const,
 };
 
 /** The path parameters of the release endpoints. */

@@ -10,13 +10,49 @@ import { type ReleaseRef, releaseKeys, releaseParams } from './keys.ts';
 export function useRollback(ref: ReleaseRef) {
   const queryClient = useQueryClient();
   return useMutation({
-    mutationFn: (message?: string) =>
+    /** `idempotencyKey`: one per confirmation, so a repeated send makes one release. */
+    mutationFn: (input: { message?: string; idempotencyKey: string }) =>
       callEndpoint(releaseEndpoints.rollback, {
         params: releaseParams(ref),
-        body: message ? { message } : {},
+        body: input.message ? { message: input.message } : {},
+        headers: { 'Idempotency-Key': input.idempotencyKey },
       }),
     onSuccess: async (release) => {
       queryClient.setQueryData(releaseKeys.detail({ ...ref, number: release.number }), release);
+      await queryClient.invalidateQueries({ queryKey: releaseKeys.all });
+    },
+  });
+}
+
+/**
+ * Promotes release `ref` to `environment` (the next one in the workspace's order): a new
+ * release there with the same image digest and manifest version and that environment's own
+ * config, through its policy. The Idempotency-Key makes a repeated click one release.
+ */
+export function usePromote(ref: ReleaseRef) {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: (input: { environment: string; idempotencyKey: string }) =>
+      callEndpoint(releaseEndpoints.promote, {
+        params: releaseParams(ref),
+        body: { environment: input.environment },
+        headers: { 'Idempotency-Key': input.idempotencyKey },
+      }),
+    onSuccess: async (release) => {
+      queryClient.setQueryData(releaseKeys.detail({ ...ref, number: release.number }), release);
+      await queryClient.invalidateQueries({ queryKey: releaseKeys.all });
+    },
+  });
+}
+
+/** Lets release `ref`, held by a freeze window, deploy anyway (admins; the reason is kept and audited). */
+export function useBreakFreeze(ref: ReleaseRef) {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: (reason: string) =>
+      callEndpoint(releaseEndpoints.breakFreeze, { params: releaseParams(ref), body: { reason } }),
+    onSuccess: async (release) => {
+      queryClient.setQueryData(releaseKeys.detail(ref), release);
       await queryClient.invalidateQueries({ queryKey: releaseKeys.all });
     },
   });

@@ -1,4 +1,9 @@
-import { type Release, type ReleaseStatus, releaseEndpoints } from '@slipway/contracts';
+import {
+  type Release,
+  type ReleaseStatus,
+  releaseEndpoints,
+  WAITING_RELEASE_STATUSES,
+} from '@slipway/contracts';
 import { useInfiniteQuery, useQuery, useQueryClient } from '@tanstack/react-query';
 import { callEndpoint } from '../../../api/client.ts';
 import { type ReleaseRef, releaseKeys, releaseParams } from './keys.ts';
@@ -15,8 +20,13 @@ export function isDeploying(status: ReleaseStatus): boolean {
   return status === 'deploying';
 }
 
+/** Whether a release has not ended: waiting for approval or its turn, or deploying (it is read again). */
+export function isUnfinished(status: ReleaseStatus): boolean {
+  return status === 'deploying' || WAITING_RELEASE_STATUSES.includes(status);
+}
+
 const anyDeploying = (pages: readonly { items: readonly Release[] }[] | undefined) =>
-  pages?.some((page) => page.items.some((release) => isDeploying(release.status))) ?? false;
+  pages?.some((page) => page.items.some((release) => isUnfinished(release.status))) ?? false;
 
 /** A project's releases, newest first, a page at a time; of one environment when given. */
 export function useProjectReleases(workspace: string, project: string, environment: string | undefined) {
@@ -52,13 +62,27 @@ export function useEnvironmentReleases(workspace: string, environment: string) {
   });
 }
 
-/** One release; read again every few seconds while it is deploying. */
-export function useRelease(ref: ReleaseRef) {
+/**
+ * One release; read again every few seconds while it has not ended (deploying, or waiting
+ * for approval or its turn: someone else's decision or release moves it on).
+ */
+export function useRelease(ref: ReleaseRef, options: { enabled?: boolean } = {}) {
   return useQuery({
     queryKey: releaseKeys.detail(ref),
     queryFn: () => callEndpoint(releaseEndpoints.get, { params: releaseParams(ref) }),
+    enabled: options.enabled ?? true,
     refetchInterval: (query) =>
-      query.state.data && isDeploying(query.state.data.status) ? DEPLOYING_POLL_MS : false,
+      query.state.data && isUnfinished(query.state.data.status) ? DEPLOYING_POLL_MS : false,
+  });
+}
+
+/** The environment's deploy queue (deploying, then waiting in order, each with why), read every few seconds while shown. */
+export function useEnvironmentQueue(workspace: string, environment: string, enabled: boolean) {
+  return useQuery({
+    queryKey: releaseKeys.queue(workspace, environment),
+    queryFn: () => callEndpoint(releaseEndpoints.environmentQueue, { params: { workspace, environment } }),
+    enabled,
+    refetchInterval: LIST_POLL_MS,
   });
 }
 

@@ -4,6 +4,7 @@ import { paths } from '../../../app/paths.ts';
 import { Gate } from '../../../components/Gate.tsx';
 import { useConfirm } from '../../../components/page/use-confirm.tsx';
 import { useEnvironment } from '../../environments/api/queries.ts';
+import { newIdempotencyKey } from '../../runs/api/idempotency-key.ts';
 import { useRollback } from '../api/mutations.ts';
 import { canRollBackTo, configLabel } from '../release-format.ts';
 
@@ -31,6 +32,8 @@ export function RollbackButton({ workspace, release }: { workspace: string; rele
 
   const start = async () => {
     let made: Release | undefined;
+    // One key per confirmation: a retried or doubled send makes one release.
+    const idempotencyKey = newIdempotencyKey();
     const confirmed = await confirm({
       title: `Roll back ${release.environment} to release #${release.number}`,
       body: (
@@ -50,7 +53,7 @@ export function RollbackButton({ workspace, release }: { workspace: string; rele
       ),
       confirmLabel: 'Roll back',
       action: async () => {
-        made = await rollback.mutateAsync(undefined);
+        made = await rollback.mutateAsync({ idempotencyKey });
       },
     });
     if (confirmed && made) navigate(paths.release({ ...ref, number: made.number }));

@@ -19,7 +19,10 @@ export function ReleaseLink(props: { workspace: string; release: Release; withPr
   );
 }
 
-/** The link to the run whose deploy step made a release; "rollback of #n" for a rollback. */
+/**
+ * The link to the run whose deploy step made a release; "rollback to #n" for a rollback (and
+ * an automatic one), "promoted from <environment> #n" for a promotion.
+ */
 export function ReleaseOrigin(props: { workspace: string; release: Release }) {
   const { release } = props;
   if (release.run) {
@@ -30,11 +33,26 @@ export function ReleaseOrigin(props: { workspace: string; release: Release }) {
       </Link>
     );
   }
+  if (release.promotedFrom) {
+    const source = {
+      workspace: props.workspace,
+      project: release.project,
+      number: release.promotedFrom.number,
+    };
+    return (
+      <>
+        promoted from {release.promotedFrom.environment}{' '}
+        <Link className="release-text-link" to={paths.release(source)}>
+          #{release.promotedFrom.number}
+        </Link>
+      </>
+    );
+  }
   if (release.rollbackOf !== null) {
     const target = { workspace: props.workspace, project: release.project, number: release.rollbackOf };
     return (
       <>
-        rollback to{' '}
+        {release.trigger === 'auto-rollback' ? 'automatic rollback to' : 'rollback to'}{' '}
         <Link className="release-text-link" to={paths.release(target)}>
           #{release.rollbackOf}
         </Link>

@@ -8,12 +8,21 @@ function Value({ cell }: { cell: ConfigValueCell }) {
   return <pre className="release-config-value">{cell.text}</pre>;
 }
 
-/** Config key by key, per set: what changed between the two releases (secret values never shown). */
-export function ConfigChanges({ diff }: { diff: ReleaseDiff }) {
-  if (diff.config.length === 0) return <p className="muted">Neither release mounted a config set.</p>;
+/**
+ * Config key by key, per set: what changed between two sides (secret values never shown).
+ * `fromLabel`/`toLabel` head the value columns (`Release #1`, `Live`); `empty` is said when
+ * neither side mounted a config set. Used by the release diff and the approval page.
+ */
+export function ConfigChanges(props: {
+  config: ReleaseDiff['config'];
+  fromLabel: string;
+  toLabel: string;
+  empty: string;
+}) {
+  if (props.config.length === 0) return <p className="muted">{props.empty}</p>;
   return (
     <>
-      {diff.config.map((set) => {
+      {props.config.map((set) => {
         const changed = set.entries.filter((entry) => entry.change !== 'unchanged');
         const unchanged = set.entries.length - changed.length;
         return (
@@ -29,8 +38,8 @@ export function ConfigChanges({ diff }: { diff: ReleaseDiff }) {
                     <tr>
                       <th>Key</th>
                       <th>Change</th>
-                      <th>Release #{diff.from}</th>
-                      <th>Release #{diff.to}</th>
+                      <th>{props.fromLabel}</th>
+                      <th>{props.toLabel}</th>
                     </tr>
                   </thead>
                   <tbody>

@@ -73,7 +73,12 @@ export function ReleaseDiffView({ diff }: { diff: ReleaseDiff }) {
       <h2>Image</h2>
       <ImageChange diff={diff} />
       <h2>Config</h2>
-      <ConfigChanges diff={diff} />
+      <ConfigChanges
+        config={diff.config}
+        fromLabel={`Release #${diff.from}`}
+        toLabel={`Release #${diff.to}`}
+        empty="Neither release mounted a config set."
+      />
       <h2>Objects</h2>
       <ObjectChanges diff={diff} />
       <h2>Commits</h2>

@@ -1,11 +1,11 @@
 import type { Run } from '@slipway/contracts';
-import { Link, useSearchParams } from 'react-router';
-import { paths } from '../../../app/paths.ts';
+import { useSearchParams } from 'react-router';
 import type { RunRef } from '../api/keys.ts';
 import type { LiveLogFeed } from '../api/live-log-feed.ts';
 import { isFinished, jobKey } from '../api/queries.ts';
 import { ApprovalPanel } from '../approval/ApprovalPanel.tsx';
 import { LogViewer } from '../logs/LogViewer.tsx';
+import { DeployRelease } from './DeployRelease.tsx';
 import { JobSteps } from './JobSteps.tsx';
 import { defaultJob } from './run-graph.ts';
 import { StageGraph } from './StageGraph.tsx';
@@ -57,18 +57,7 @@ export function RunJobs(props: {
               {job.stage} / {job.name}
             </h2>
             {job.kind === 'deploy' && job.release !== null ? (
-              <p>
-                <Link
-                  to={paths.release({
-                    workspace: target.workspace,
-                    project: target.project,
-                    number: job.release,
-                  })}
-                >
-                  Release #{job.release}
-                </Link>{' '}
-                <span className="muted small">what this deploy put into {run.environment}</span>
-              </p>
+              <DeployRelease target={target} environment={run.environment} number={job.release} />
             ) : null}
             <JobSteps
               job={job}
