@@ -272,6 +272,21 @@ describe.skipIf(postgresSkipReason())('deploy approvals: inbox, diff and the pol
     }
   });
 
+  it('a request whose release stopped waiting (run cancelled) leaves the inbox and cannot be decided', async () => {
+    const id = await waiting();
+    const { id: releaseId } = await releaseOf(id);
+    await t.db.prisma.release.update({
+      where: { id: releaseId },
+      data: { status: 'failed', message: 'cancelled' },
+    });
+    const inbox = (await olga.request({ method: 'GET', url: '/api/v1/approvals' })).json()
+      .items as ApprovalItem[];
+    expect(inbox.find((i) => i.id === id)).toBeUndefined();
+    const late = await decide(olga, id, { decision: 'reject', comment: 'gone' });
+    expect(late.statusCode, late.body).toBe(409);
+    expect(late.json().message).toContain('no longer waiting');
+  });
+
   it('a role the workspace lacks: only a platform admin decides, flagged as an override', async () => {
     const id = await waiting({ approverRole: 'release-board' });
     await open(olga, id);
