@@ -286,4 +286,38 @@ describe.skipIf(postgresSkipReason() ?? clusterSkipReason())('the demo with a cl
       `registry.example.com/demo/hello:${run.number}`,
     );
   });
+
+  it('a production deploy ops rejects ends the run failed with who rejected and why; nothing is applied', async () => {
+    const run = await startRun('production');
+    const release = await eventually('the production release to wait for approval', async () => {
+      const page = await api<{ items: Release[] }>('GET', `${PROJECT}/releases?environment=production`);
+      const newest = page.items[0];
+      return newest?.status === 'awaiting-approval' && newest.run?.number === run.number ? newest : undefined;
+    });
+    const ops = await login('ops', OPS_PASSWORD);
+    await api(
+      'POST',
+      `/api/v1/approvals/${release.approval?.id}/decisions`,
+      { decision: 'reject', comment: 'Not during the sale' },
+      ops,
+    );
+    const ended = await waitForEnd(run);
+    expect(ended.status).toBe('failed');
+    const detail = await api<{ jobs: Array<{ name: string; status: string; message: string | null }> }>(
+      'GET',
+      `${PROJECT}/pipelines/ci/runs/${run.number}`,
+    );
+    expect(detail.jobs.find((job) => job.name === 'hello')).toMatchObject({
+      status: 'failed',
+      message: expect.stringContaining('rejected by ops: Not during the sale'),
+    });
+    expect(await api<Release>('GET', `${PROJECT}/releases/${release.number}`)).toMatchObject({
+      status: 'rejected',
+      message: 'rejected by ops: Not during the sale',
+    });
+    const live = await kube.getDeployment(`${PREFIX}-production`, 'hello');
+    expect(live?.spec?.template.spec?.containers[0]?.image).not.toBe(
+      `registry.example.com/demo/hello:${run.number}`,
+    );
+  });
 });
