@@ -4,9 +4,13 @@
 // `./run kube:up`, reused when running), adds the environments `staging` and `production`
 // (production with its approval policy) to workspace `demo`, the manifest set `hello` and
 // the config set `hello-config` to project `hello`, and saves pipeline `ci` with release
-// type `release`, which builds and deploys. Everything goes through the public API, so the
-// script is also a walk through it; running it twice changes nothing the second time.
+// type `release`, which builds and deploys. Production's policy wants one operator's
+// approval, never the starter's own: the script adds user `ops` (password
+// SLIPWAY_DEMO_OPS_PASSWORD, else one it generates and prints), an operator of `hello`, who
+// approves production deploys in the approvals inbox. Everything goes through the public
+// API, so the script is also a walk through it; running it twice changes nothing the second time.
 import { execFile } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -22,11 +26,15 @@ import {
   environmentEndpoints,
   manifestEndpoints,
   pipelineEndpoints,
+  projectMemberEndpoints,
+  userEndpoints,
 } from '@slipway/contracts';
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 const EXAMPLE = path.join(ROOT, 'examples/hello');
 const DEMO = { workspace: 'demo', project: 'hello', pipeline: 'ci', cluster: 'local' } as const;
+/** The operator who approves production deploys (the admin starts them, and may not approve their own). */
+const OPS_USER = 'ops';
 const ENVIRONMENTS = [
   { name: 'staging', order: 1, production: false },
   { name: 'production', order: 2, production: true },
@@ -157,6 +165,18 @@ async function main() {
     );
   }
 
+  const opsPassword = process.env.SLIPWAY_DEMO_OPS_PASSWORD ?? randomBytes(12).toString('base64url');
+  const opsCreated = await createOnce(`user "${OPS_USER}"`, () =>
+    call(userEndpoints.create, undefined, {
+      username: OPS_USER,
+      password: opsPassword,
+      displayName: 'Ops (approves production deploys)',
+    }),
+  );
+  await createOnce(`"${OPS_USER}" as operator of project "${DEMO.project}"`, () =>
+    call(projectMemberEndpoints.add, project, { user: OPS_USER, role: 'operator' }),
+  );
+
   const files: Record<string, string> = {};
   for (const name of (await readdir(path.join(EXAMPLE, 'deploy'))).sort()) {
     files[name] = await readFile(path.join(EXAMPLE, 'deploy', name), 'utf8');
@@ -212,6 +232,12 @@ async function main() {
       '"release" and environment "staging": the run builds and deploys hello (Deployment +',
       'Service, ConfigMap hello-config-v1). Change the config (project hello → Config sets),',
       'deploy again, then roll back from project hello → Releases → release 1.',
+      '',
+      'Deploying to "production" waits for its approval policy (one operator, never the one who',
+      `started it): sign in as "${OPS_USER}"${
+        opsCreated && !process.env.SLIPWAY_DEMO_OPS_PASSWORD ? ` (password: ${opsPassword})` : ''
+      }, open Approvals, review the image, config and`,
+      'manifest diff, and approve: the release joins production’s deploy queue and deploys.',
     ].join('\n'),
   );
 }

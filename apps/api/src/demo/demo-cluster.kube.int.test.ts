@@ -5,7 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import type { Release } from '@slipway/contracts';
+import type { ApprovalDetail, ApprovalItem, Release } from '@slipway/contracts';
 import type { V1Deployment } from '@slipway/kube';
 import { adminClient, clusterSkipReason, eventually, TEST_KUBECONFIG_ENV } from '@slipway/kube/testing';
 import {
@@ -20,6 +20,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 const API_DIR = fileURLToPath(new URL('../../', import.meta.url));
 const PASSWORD = 'demo-cluster-test-password';
+const OPS_PASSWORD = 'second-pair-of-eyes-42';
 const PROJECT = '/api/v1/workspaces/demo/projects/hello';
 /** Namespaces of this test's own (the demo's defaults, demo-staging…, may be a person's demo on the same cluster). */
 const PREFIX = `demo-t${randomBytes(3).toString('hex')}`;
@@ -35,12 +36,34 @@ describe.skipIf(postgresSkipReason() ?? clusterSkipReason())('the demo with a cl
   let cookie = '';
   let csrf = '';
 
-  async function api<T>(method: string, url: string, body?: unknown): Promise<T> {
+  async function login(username: string, password: string) {
+    const response = await fetch(`${server.baseUrl}/api/v1/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ username, password }),
+    });
+    expect(response.status).toBe(200);
+    return {
+      cookie: response.headers
+        .getSetCookie()
+        .map((c) => c.split(';')[0])
+        .join('; '),
+      csrf: ((await response.json()) as { csrfToken: string }).csrfToken,
+    };
+  }
+
+  /** Calls the API as the admin, or as `session`; a non-2xx answer throws with its body. */
+  async function api<T>(
+    method: string,
+    url: string,
+    body?: unknown,
+    session: { cookie: string; csrf: string } = { cookie, csrf },
+  ): Promise<T> {
     const response = await fetch(`${server.baseUrl}${url}`, {
       method,
       headers: {
-        cookie,
-        'x-csrf-token': csrf,
+        cookie: session.cookie,
+        'x-csrf-token': session.csrf,
         ...(body === undefined ? {} : { 'content-type': 'application/json' }),
       },
       ...(body === undefined ? {} : { body: JSON.stringify(body) }),
@@ -62,6 +85,7 @@ describe.skipIf(postgresSkipReason() ?? clusterSkipReason())('the demo with a cl
           SLIPWAY_ADMIN_PASSWORD: PASSWORD,
           SLIPWAY_KUBECONFIG: process.env[TEST_KUBECONFIG_ENV] ?? '',
           SLIPWAY_DEMO_NAMESPACE_PREFIX: PREFIX,
+          SLIPWAY_DEMO_OPS_PASSWORD: OPS_PASSWORD,
         },
       },
     );
@@ -69,10 +93,17 @@ describe.skipIf(postgresSkipReason() ?? clusterSkipReason())('the demo with a cl
   }
 
   async function runToEnd(environment: string): Promise<{ number: number; status: string }> {
-    const run = await api<{ number: number }>('POST', `${PROJECT}/pipelines/ci/runs`, {
+    return waitForEnd(await startRun(environment));
+  }
+
+  async function startRun(environment: string): Promise<{ number: number }> {
+    return api<{ number: number }>('POST', `${PROJECT}/pipelines/ci/runs`, {
       releaseType: 'release',
       environment,
     });
+  }
+
+  async function waitForEnd(run: { number: number }): Promise<{ number: number; status: string }> {
     return eventually(
       `run ${run.number} to end`,
       async () => {
@@ -102,16 +133,7 @@ describe.skipIf(postgresSkipReason() ?? clusterSkipReason())('the demo with a cl
       SLIPWAY_LOG_LEVEL: 'warn',
     });
     await server.waitUntilReady(150_000);
-    const login = await fetch(`${server.baseUrl}/api/v1/auth/login`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ username: 'admin', password: PASSWORD }),
-    });
-    cookie = login.headers
-      .getSetCookie()
-      .map((c) => c.split(';')[0])
-      .join('; ');
-    csrf = ((await login.json()) as { csrfToken: string }).csrfToken;
+    ({ cookie, csrf } = await login('admin', PASSWORD));
     // The demo is seeded in the background after the server is ready.
     await eventually('the demo seeded', async () =>
       (await fetch(`${server.baseUrl}${PROJECT}/pipelines/ci`, { headers: { cookie } })).ok
@@ -137,6 +159,8 @@ describe.skipIf(postgresSkipReason() ?? clusterSkipReason())('the demo with a cl
     const again = await demoCluster();
     expect(again).toContain('cluster "local" exists already');
     expect(again).toContain('pipeline "ci" deploys already');
+    expect(first).toContain('created "ops" as operator of project "hello"');
+    expect(again).toContain('user "ops" exists already');
     const environments = await api<{ items: Array<{ name: string; production: boolean; cluster: string }> }>(
       'GET',
       '/api/v1/workspaces/demo/environments',
@@ -206,5 +230,94 @@ describe.skipIf(postgresSkipReason() ?? clusterSkipReason())('the demo with a cl
       `registry.example.com/demo/hello:${first.number}`,
     );
     expect(live?.spec?.template.spec?.volumes?.[0]?.configMap?.name).toBe('hello-config-v1');
+  });
+
+  it('a pipeline without any gate deploying to production waits for the environment’s approval; ops approves the diff; it deploys', async () => {
+    const run = await startRun('production');
+    const release = await eventually('the production release to wait for approval', async () => {
+      const page = await api<{ items: Release[] }>('GET', `${PROJECT}/releases?environment=production`);
+      const newest = page.items[0];
+      return newest?.status === 'awaiting-approval' ? newest : undefined;
+    });
+    expect(release.approval).toMatchObject({ status: 'pending', required: 1, approverRole: 'operator' });
+    expect(await kube.getDeployment(`${PREFIX}-production`, 'hello')).toBeNull();
+    const id = release.approval?.id ?? '';
+    // The admin started it: the policy wants someone else.
+    await expect(api('POST', `/api/v1/approvals/${id}/decisions`, { decision: 'approve' })).rejects.toThrow(
+      /403.*self-approval/,
+    );
+
+    const ops = await login('ops', OPS_PASSWORD);
+    const inbox = await api<{ items: ApprovalItem[] }>('GET', '/api/v1/approvals', undefined, ops);
+    expect(inbox.items.find((item) => item.id === id)).toMatchObject({
+      kind: 'deploy',
+      environment: 'production',
+      release: release.number,
+      canDecide: true,
+    });
+    const detail = await api<ApprovalDetail>('GET', `/api/v1/approvals/${id}`, undefined, ops);
+    expect(detail.diff).toMatchObject({
+      live: null,
+      dryRunError: null,
+      image: { from: null, to: `registry.example.com/demo/hello:${run.number}`, changed: true },
+      config: [{ name: 'hello-config', fromVersion: null, toVersion: 1 }],
+    });
+    expect(detail.diff?.manifests.map((m) => [m.kind, m.name, m.action])).toEqual(
+      expect.arrayContaining([
+        ['Deployment', 'hello', 'create'],
+        ['Service', 'hello', 'create'],
+      ]),
+    );
+    const decided = await api<ApprovalDetail>(
+      'POST',
+      `/api/v1/approvals/${id}/decisions`,
+      { decision: 'approve', comment: 'first production deploy' },
+      ops,
+    );
+    expect(decided.status).toBe('approved');
+    expect((await waitForEnd(run)).status).toBe('succeeded');
+    const deployed = await api<Release>('GET', `${PROJECT}/releases/${release.number}`);
+    expect(deployed.status).toBe('succeeded');
+    expect(deployed.approval?.decisions).toEqual([
+      expect.objectContaining({ user: 'ops', decision: 'approve', comment: 'first production deploy' }),
+    ]);
+    const live = await kube.getDeployment(`${PREFIX}-production`, 'hello');
+    expect(live?.spec?.template.spec?.containers[0]?.image).toBe(
+      `registry.example.com/demo/hello:${run.number}`,
+    );
+  });
+
+  it('a production deploy ops rejects ends the run failed with who rejected and why; nothing is applied', async () => {
+    const run = await startRun('production');
+    const release = await eventually('the production release to wait for approval', async () => {
+      const page = await api<{ items: Release[] }>('GET', `${PROJECT}/releases?environment=production`);
+      const newest = page.items[0];
+      return newest?.status === 'awaiting-approval' && newest.run?.number === run.number ? newest : undefined;
+    });
+    const ops = await login('ops', OPS_PASSWORD);
+    await api(
+      'POST',
+      `/api/v1/approvals/${release.approval?.id}/decisions`,
+      { decision: 'reject', comment: 'Not during the sale' },
+      ops,
+    );
+    const ended = await waitForEnd(run);
+    expect(ended.status).toBe('failed');
+    const detail = await api<{ jobs: Array<{ name: string; status: string; message: string | null }> }>(
+      'GET',
+      `${PROJECT}/pipelines/ci/runs/${run.number}`,
+    );
+    expect(detail.jobs.find((job) => job.name === 'hello')).toMatchObject({
+      status: 'failed',
+      message: expect.stringContaining('rejected by ops: Not during the sale'),
+    });
+    expect(await api<Release>('GET', `${PROJECT}/releases/${release.number}`)).toMatchObject({
+      status: 'rejected',
+      message: 'rejected by ops: Not during the sale',
+    });
+    const live = await kube.getDeployment(`${PREFIX}-production`, 'hello');
+    expect(live?.spec?.template.spec?.containers[0]?.image).not.toBe(
+      `registry.example.com/demo/hello:${run.number}`,
+    );
   });
 });

@@ -8,8 +8,14 @@ import { parseRunSpec } from '../runs/run-spec.ts';
 import type { DeployApprovalRow, DeployApprovalSummary, GateRow } from './approvals.repo.ts';
 
 /** A deploy approval's state for deciding: null while open, else in words (see `approvalRefusal`). */
-export function deployClosed(row: Pick<DeployApprovalRow, 'status' | 'expiresAt'>, now: Date): string | null {
+export function deployClosed(
+  row: Pick<DeployApprovalRow, 'status' | 'expiresAt'> & { release: { status: string } },
+  now: Date,
+): string | null {
   if (row.status !== 'pending') return `already ${row.status}`;
+  // The run was cancelled (or the release ended otherwise) while it waited.
+  if (row.release.status !== 'awaiting-approval')
+    return `no longer waiting: its release is ${row.release.status}`;
   return row.expiresAt <= now ? `expired (at ${row.expiresAt.toISOString()})` : null;
 }
 

@@ -272,6 +272,21 @@ describe.skipIf(postgresSkipReason())('deploy approvals: inbox, diff and the pol
     }
   });
 
+  it('a request whose release stopped waiting (run cancelled) leaves the inbox and cannot be decided', async () => {
+    const id = await waiting();
+    const { id: releaseId } = await releaseOf(id);
+    await t.db.prisma.release.update({
+      where: { id: releaseId },
+      data: { status: 'failed', message: 'cancelled' },
+    });
+    const inbox = (await olga.request({ method: 'GET', url: '/api/v1/approvals' })).json()
+      .items as ApprovalItem[];
+    expect(inbox.find((i) => i.id === id)).toBeUndefined();
+    const late = await decide(olga, id, { decision: 'reject', comment: 'gone' });
+    expect(late.statusCode, late.body).toBe(409);
+    expect(late.json().message).toContain('no longer waiting');
+  });
+
   it('a role the workspace lacks: only a platform admin decides, flagged as an override', async () => {
     const id = await waiting({ approverRole: 'release-board' });
     await open(olga, id);
@@ -284,6 +299,50 @@ describe.skipIf(postgresSkipReason())('deploy approvals: inbox, diff and the pol
     expect(override.json().decisions).toEqual([
       expect.objectContaining({ user: 'admin', adminOverride: true }),
     ]);
+  });
+
+  it('lists a waiting pipeline gate and decides it through the run’s gate rule', async () => {
+    const pipeline = await admin.request({
+      method: 'POST',
+      url: `/api/v1/workspaces/${WS}/projects/${PROJECT}/pipelines`,
+      payload: {
+        name: 'gated',
+        spec: 'stages:\n  - name: approve\n    approval: { role: operator, allowSelfApproval: false }\n',
+      },
+    });
+    expect(pipeline.statusCode, pipeline.body).toBe(201);
+    const run = await starter.request({
+      method: 'POST',
+      url: `/api/v1/workspaces/${WS}/projects/${PROJECT}/pipelines/gated/runs`,
+      payload: { releaseType: 'default', environment: 'prod' },
+    });
+    expect(run.statusCode, run.body).toBe(201);
+    // The engine is not running here: open the gate as it would.
+    await t.db.prisma.jobRun.updateMany({
+      where: { kind: 'approval', run: { pipeline: { name: 'gated' } } },
+      data: { status: 'waiting', startedAt: new Date() },
+    });
+    const inbox = (
+      await olga.request({ method: 'GET', url: '/api/v1/approvals', query: { kind: 'gate' } })
+    ).json().items as ApprovalItem[];
+    const gate = inbox.find((i) => i.run?.pipeline === 'gated');
+    expect(gate).toMatchObject({
+      kind: 'gate',
+      gate: 'approve.approve',
+      requestedBy: 'stan',
+      approverRole: 'operator',
+      canDecide: true,
+    });
+    const id = gate?.id ?? '';
+    const self = await decide(starter, id, { decision: 'approve' });
+    expect(self.statusCode, self.body).toBe(403);
+    const decided = await decide(olga, id, { decision: 'approve', comment: 'ok' });
+    expect(decided.statusCode, decided.body).toBe(200);
+    expect(decided.json()).toMatchObject({
+      kind: 'gate',
+      diff: null,
+      decisions: [expect.objectContaining({ user: 'olga', decision: 'approve', comment: 'ok' })],
+    });
   });
 
   it('an approver role must exist in the workspace (400 naming the field)', async () => {

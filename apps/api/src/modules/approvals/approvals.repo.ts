@@ -102,6 +102,8 @@ export function createApprovalsRepo(prisma: PrismaClient) {
           release: {
             project: projectFilter(readable),
             ...(filter.environment ? { environmentName: filter.environment } : {}),
+            // A request whose release stopped waiting (its run cancelled) is no longer pending.
+            ...(filter.state === 'pending' ? { status: 'awaiting-approval' } : {}),
           },
         },
         orderBy: { requestedAt: 'desc' },
