@@ -441,8 +441,6 @@ export async function buildApp(deps: AppDeps): Promise<SlipwayApp> {
     ...(deps.onReconcile ? { onReconcile: deps.onReconcile } : {}),
     notify: (runId) => stream.notify(runId),
   });
-  const customRoles = async (workspaceId: string) =>
-    new Map((await rolesRepo.list(workspaceId)).map((role) => [role.name, role.permissions as Permission[]]));
   const runs = createRunsService({
     runs: runsRepo,
     pipelines,
@@ -463,6 +461,7 @@ export async function buildApp(deps: AppDeps): Promise<SlipwayApp> {
     customRoles,
     admit: (environmentId) => deploys.controller.admit(environmentId),
     changed: deploys.changed,
+    notify: notifications.notify,
     logger: deps.logger,
   });
   approvals.registerRoutes(app);

@@ -378,6 +378,35 @@ describe.skipIf(postgresSkipReason())('notifications: channels, outbox and deliv
     expect(chats.map((d) => d.event)).toEqual(['release.succeeded', 'approval.requested']);
   });
 
+  it('tells the starter and the channels when an approver decides', async () => {
+    const release = await insertRelease('nw', 'shop', 'production');
+    const approvalId = release.approval?.id;
+    expect(approvalId).toBeDefined();
+    const bob = await signIn(t.app, 'bob', 'notify-test-password');
+    const decided = await bob.request({
+      method: 'POST',
+      url: `/api/v1/approvals/${approvalId}/decisions`,
+      payload: { decision: 'reject', comment: 'not during the sale' },
+    });
+    expect(decided.statusCode, decided.body).toBe(200);
+    const summary = `nw/shop release ${release.number} to production rejected by bob: not during the sale`;
+    const mail = await until('the starter’s e-mail', async () =>
+      smtp.mails.find((m) => m.message.subject === `[Slipway] ${summary}`),
+    );
+    expect(mail.to.sort()).toEqual(['alice@example.test', 'ops@example.test']);
+    const hook = await until('approval.decided at the webhook', async () =>
+      receiver.requests.find(
+        (r) => r.path === '/hooks' && r.headers['x-slipway-event'] === 'approval.decided',
+      ),
+    );
+    expect(JSON.parse(hook.body.toString())).toMatchObject({
+      id: `approval.decided:${release.id}:bob`,
+      release: release.number,
+      decision: { decision: 'reject', by: 'bob', comment: 'not during the sale' },
+      summary,
+    });
+  });
+
   it('retries a receiver that is down with growing waits, then marks the delivery failed; the deploy and the other channels go on', async () => {
     await seedWorkspace(admin, 'dw', 'app', 'dev');
     await createChannel('dw', { name: 'down', type: 'webhook', url: `${down.url}/down` });
