@@ -463,6 +463,7 @@ export async function buildApp(deps: AppDeps): Promise<SlipwayApp> {
     customRoles,
     admit: (environmentId) => deploys.controller.admit(environmentId),
     changed: deploys.changed,
+    notify: notifications.notify,
     logger: deps.logger,
   });
   approvals.registerRoutes(app);

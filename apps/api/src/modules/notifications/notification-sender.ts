@@ -181,7 +181,14 @@ export function createNotificationSender(deps: {
       again = false;
       // The lease outlasts one send's timeout, so a delivery is never sent twice at once.
       const due = await deps.repo.claimDue(BATCH, config.timeoutMs * 3);
-      await Promise.all(due.map((delivery) => attempt(delivery)));
+      // One delivery's failure to record (its channel deleted meanwhile) stops no other.
+      await Promise.all(
+        due.map((delivery) =>
+          attempt(delivery).catch((error: unknown) =>
+            deps.logger?.warn({ err: error, delivery: String(delivery.id) }, 'recording a delivery failed'),
+          ),
+        ),
+      );
       if (due.length === BATCH) again = true;
     } while (again && started);
   }

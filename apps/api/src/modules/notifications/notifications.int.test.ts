@@ -16,7 +16,7 @@ import {
   until,
 } from '../../../test/helper.ts';
 import { admissionOf } from '../releases/release-admission.ts';
-import { createReleasesRepo, type ReleasesRepo } from '../releases/releases.repo.ts';
+import { createReleasesRepo, type ReleaseInsert, type ReleasesRepo } from '../releases/releases.repo.ts';
 import { reportingReleaseEvents } from './release-events.ts';
 
 const SECRET = 'webhook-signing-secret';
@@ -63,7 +63,13 @@ describe.skipIf(postgresSkipReason())('notifications: channels, outbox and deliv
   }
 
   /** A release of `project` into `environment`, admitted by the environment's policy, started by alice. */
-  async function insertRelease(workspace: string, project: string, environment: string) {
+  async function insertRelease(
+    workspace: string,
+    project: string,
+    environment: string,
+    /** A rollback asked for with this Idempotency-Key (`insertOnce`). */
+    idempotencyKey?: string,
+  ) {
     const prisma = t.db.prisma;
     const env = await prisma.environment.findFirstOrThrow({
       where: { name: environment, workspace: { slug: workspace } },
@@ -71,13 +77,15 @@ describe.skipIf(postgresSkipReason())('notifications: channels, outbox and deliv
     const row = await prisma.project.findFirstOrThrow({
       where: { slug: project, workspace: { slug: workspace } },
     });
+    const trigger = idempotencyKey ? 'rollback' : 'run';
     const admission = admissionOf({
       environment: env,
-      trigger: 'run',
+      trigger,
       requestedBy: { id: users.alice ?? null, name: 'alice' },
       now: new Date(),
     });
-    return releases.insert(row.id, () => ({
+    const build = (): ReleaseInsert => ({
+      trigger,
       environmentId: env.id,
       environmentName: env.name,
       clusterId: null,
@@ -91,7 +99,10 @@ describe.skipIf(postgresSkipReason())('notifications: channels, outbox and deliv
       createdById: users.alice ?? null,
       createdByName: 'alice',
       configs: [],
-    }));
+    });
+    return idempotencyKey
+      ? (await releases.insertOnce(row.id, { idempotencyKey, sameWaiting: null }, build)).release
+      : releases.insert(row.id, build);
   }
 
   /** The release deployed: what the controller stores when its rollout is done. */
@@ -376,6 +387,51 @@ describe.skipIf(postgresSkipReason())('notifications: channels, outbox and deliv
     });
     const chats = await deliveriesOf('nw', 'chat');
     expect(chats.map((d) => d.event)).toEqual(['release.succeeded', 'approval.requested']);
+  });
+
+  it('tells the starter and the channels when an approver decides', async () => {
+    const release = await insertRelease('nw', 'shop', 'production');
+    const approvalId = release.approval?.id;
+    expect(approvalId).toBeDefined();
+    const bob = await signIn(t.app, 'bob', 'notify-test-password');
+    const decided = await bob.request({
+      method: 'POST',
+      url: `/api/v1/approvals/${approvalId}/decisions`,
+      payload: { decision: 'reject', comment: 'not during the sale' },
+    });
+    expect(decided.statusCode, decided.body).toBe(200);
+    const summary = `nw/shop release ${release.number} to production rejected by bob: not during the sale`;
+    const mail = await until('the starter’s e-mail', async () =>
+      smtp.mails.find((m) => m.message.subject === `[Slipway] ${summary}`),
+    );
+    expect(mail.to.sort()).toEqual(['alice@example.test', 'ops@example.test']);
+    const hook = await until('approval.decided at the webhook', async () =>
+      receiver.requests.find(
+        (r) => r.path === '/hooks' && r.headers['x-slipway-event'] === 'approval.decided',
+      ),
+    );
+    expect(JSON.parse(hook.body.toString())).toMatchObject({
+      id: `approval.decided:${release.id}:bob`,
+      release: release.number,
+      decision: { decision: 'reject', by: 'bob', comment: 'not during the sale' },
+      summary,
+    });
+  });
+
+  it('announces a rollback waiting for approval once, however often it is asked for', async () => {
+    const first = await insertRelease('nw', 'shop', 'production', 'rollback-key-1');
+    const again = await insertRelease('nw', 'shop', 'production', 'rollback-key-1');
+    expect(again.id).toBe(first.id);
+    expect(first.status).toBe('awaiting-approval');
+    await until('the rollback’s approval request at the webhook', async () =>
+      receiver.requests.find(
+        (r) => r.path === '/hooks' && JSON.parse(r.body.toString()).id === `approval.requested:${first.id}`,
+      ),
+    );
+    const stored = await t.db.prisma.notificationDelivery.findMany({
+      where: { eventKey: `approval.requested:${first.id}` },
+    });
+    expect(stored).toHaveLength(await t.db.prisma.notificationChannel.count({ where: { enabled: true } }));
   });
 
   it('retries a receiver that is down with growing waits, then marks the delivery failed; the deploy and the other channels go on', async () => {

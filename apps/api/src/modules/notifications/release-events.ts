@@ -1,4 +1,4 @@
-import type { ReleasesRepo } from '../releases/releases.repo.ts';
+import type { ReleaseRow, ReleasesRepo } from '../releases/releases.repo.ts';
 import type { Notify } from './notify.ts';
 
 /** A release ended this way is not announced: whoever cancelled it knows. */
@@ -8,8 +8,9 @@ const CANCELLED = 'cancelled';
  * The releases repository, reporting what people must hear about as it is stored — so every
  * path that creates or ends a release (deploy jobs, rollbacks, promotions, the controller,
  * the approval sweeper) reports through one place:
- * - `insert` of a release waiting for approval (`onCreated`) → `approval.requested`; of one
- *   refused at once (manifests that do not render, no cluster) → `release.failed`;
+ * - `insert`/`insertOnce` of a release waiting for approval (`onCreated`) →
+ *   `approval.requested`; of one refused at once (manifests that do not render, no cluster)
+ *   → `release.failed`;
  * - `step` ending a deploy (`onEnded`) → `release.succeeded` / `release.failed` (its message
  *   the reason);
  * - `endWaiting` failing a waiting release (e.g. its approval request expired) → `release.failed`.
@@ -17,20 +18,25 @@ const CANCELLED = 'cancelled';
  * release) is stored once: the outbox keeps one delivery per channel and event.
  */
 export function reportingReleaseEvents(releases: ReleasesRepo, notify: Notify): ReleasesRepo {
+  async function created(release: ReleaseRow): Promise<void> {
+    if (release.status === 'awaiting-approval') {
+      await notify({ event: 'approval.requested', releaseId: release.id });
+    } else if (release.status === 'failed' && release.message !== CANCELLED) {
+      await notify({ event: 'release.failed', releaseId: release.id, reason: release.message ?? undefined });
+    }
+  }
+
   return {
     ...releases,
     async insert(projectId, build) {
       const release = await releases.insert(projectId, build);
-      if (release.status === 'awaiting-approval') {
-        await notify({ event: 'approval.requested', releaseId: release.id });
-      } else if (release.status === 'failed' && release.message !== CANCELLED) {
-        await notify({
-          event: 'release.failed',
-          releaseId: release.id,
-          reason: release.message ?? undefined,
-        });
-      }
+      await created(release);
       return release;
+    },
+    async insertOnce(projectId, dedupe, build) {
+      const outcome = await releases.insertOnce(projectId, dedupe, build);
+      if (outcome.created) await created(outcome.release);
+      return outcome;
     },
     async step(id, change, log, replacedBy) {
       const stored = await releases.step(id, change, log, replacedBy);
