@@ -304,6 +304,8 @@ export async function buildApp(deps: AppDeps): Promise<SlipwayApp> {
     workspaces,
     clients: clusterClients,
     guard: activeRunsGuard,
+    // An unlock or a changed freeze window lets the environment's deploy queue move at once.
+    onChange: (environmentId) => deploys.controller.admit(environmentId),
   });
   const kubernetesSchema = createKubernetesSchemaService({
     workspaces,

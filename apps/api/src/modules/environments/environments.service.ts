@@ -97,6 +97,11 @@ export function createEnvironmentsService(deps: {
   clients: ClusterClients;
   /** Refuses deleting an environment with active runs (or cancels them first). */
   guard: ActiveRunsGuard;
+  /**
+   * The environment was changed (lock, freeze windows, policy…): the release controller
+   * looks at its deploy queue again at once (an unlock or a removed window lets it move).
+   */
+  onChange?: ((environmentId: string) => void) | undefined;
 }) {
   const { environments, clusters, workspaces, clients } = deps;
 
@@ -257,6 +262,7 @@ export function createEnvironmentsService(deps: {
           },
         });
       } else row = await environments.update(existing.id, data);
+      deps.onChange?.(existing.id);
       const updated = toEnvironment(workspaceSlug, row);
       noteChanges(toEnvironment(workspaceSlug, existing), updated, [
         'cluster',
