@@ -2,11 +2,15 @@
 // real PostgreSQL. The release controller is not started: releases stay where admission put
 // them (queued / awaiting-approval), and the cluster is never reached. Deploying a promotion
 // for real: promotion.kube.int.test.ts.
+
+import { mkdir } from 'node:fs/promises';
+import path from 'node:path';
 import type { ApprovalsReportRowSchema, Release } from '@slipway/contracts';
 import { postgresSkipReason } from '@slipway/testing';
 import { parse } from 'csv-parse/sync';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { z } from 'zod';
+import { createTestRepository } from '../../../test/git-repository.ts';
 import {
   buildTestApp,
   type SignedInClient,
@@ -130,7 +134,7 @@ describe.skipIf(postgresSkipReason())('promotion, environment copy and the appro
   }
 
   beforeAll(async () => {
-    t = await buildTestApp();
+    t = await buildTestApp({ allowLocalRepos: true });
     admin = await signIn(t.app);
     await seedWorkspace(admin, 'prm', 'shop');
     await ok(admin, '/api/v1/clusters', { name: 'prm-cluster', kubeconfig: UNREACHABLE_KUBECONFIG });
@@ -431,6 +435,42 @@ describe.skipIf(postgresSkipReason())('promotion, environment copy and the appro
       });
       expect(refused.statusCode, refused.body).toBe(400);
       expect(refused.json().details[0].field).toBe('body.to');
+    }
+  });
+
+  it('promotes manifests read from the repository path at the source’s commit, not the branch’s head', async () => {
+    const repository = await createTestRepository();
+    try {
+      await mkdir(path.join(repository.dir, 'deploy'));
+      const first = await repository.commit(
+        'deploy/web.yaml',
+        MANIFESTS.replace('name: web', 'name: web-one'),
+        'one',
+      );
+      await repository.commit('deploy/web.yaml', MANIFESTS.replace('name: web', 'name: web-two'), 'two');
+      await t.db.prisma.project.update({ where: { id: projects.other }, data: { repoUrl: repository.dir } });
+      await sourceRelease({
+        project: 'other',
+        number: 2,
+        environment: 'dev',
+        status: 'succeeded',
+        configVersion: 1,
+      });
+      await t.db.prisma.release.update({
+        where: { projectId_number: { projectId: projects.other ?? '', number: 2 } },
+        data: { manifestSetName: null, manifestVersion: null, manifestPath: 'deploy', commitSha: first },
+      });
+      const response = await admin.request({
+        method: 'POST',
+        url: `${WS}/projects/other/releases/2/promote`,
+        payload: { environment: 'test' },
+      });
+      expect(response.statusCode, response.body).toBe(201);
+      expect(response.json()).toMatchObject({ manifestSet: null, manifestPath: 'deploy', commit: first });
+      const objects = await admin.request({ method: 'GET', url: `${WS}/projects/other/releases/3/objects` });
+      expect(objects.json().items.map((o: { name: string }) => o.name)).toEqual(['web-one']);
+    } finally {
+      await repository.remove();
     }
   });
 
