@@ -65,8 +65,6 @@ export function createReleasePromotion(deps: {
   readRepository?: ReadRepository | undefined;
   /** A release entered the environment's queue: the controller starts it when it may. */
   admit: (environmentId: string) => void;
-  /** A release was created (notifications: `approval.requested` when it awaits approval). */
-  onCreated?: ((release: ReleaseRow) => void) | undefined;
 }) {
   const { releases } = deps;
 
@@ -232,10 +230,7 @@ export function createReleasePromotion(deps: {
         ],
       };
     });
-    if (created) {
-      if (release.status === 'queued') deps.admit(target.id);
-      deps.onCreated?.(release);
-    }
+    if (created && release.status === 'queued') deps.admit(target.id);
     return { release, created };
   }
 
