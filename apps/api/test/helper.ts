@@ -141,13 +141,3 @@ export async function signInAsProjectMember(
 }
 
 export { until } from './wait.ts';
-
-/** A kubeconfig of a cluster that never answers (port 1), for tests that must not reach one. */
-export const UNREACHABLE_KUBECONFIG = JSON.stringify({
-  apiVersion: 'v1',
-  kind: 'Config',
-  clusters: [{ name: 'c', cluster: { server: 'https://127.0.0.1:1' } }],
-  users: [{ name: 'u', user: { token: 'x' } }],
-  contexts: [{ name: 'c', context: { cluster: 'c', user: 'u' } }],
-  'current-context': 'c',
-});

@@ -58,13 +58,14 @@ export function createEnvironmentCopy(deps: {
           continue;
         }
         try {
-          const created = await deps.promote(actor, project, live, to, { field: 'body.to' });
+          const { release, created } = await deps.promote(actor, project, live, to, { field: 'body.to' });
           items.push({
             project: project.slug,
             from: live.number,
-            release: toRelease(created),
+            release: toRelease(release),
             outcome: 'created',
-            message: null,
+            // A copy asked twice while the first's releases still wait gets them back.
+            message: created ? null : `requested already: release ${release.number} ${release.status}`,
           });
         } catch (error) {
           if (!(error instanceof AppError)) throw error;

@@ -2,11 +2,15 @@
 // real PostgreSQL. The release controller is not started: releases stay where admission put
 // them (queued / awaiting-approval), and the cluster is never reached. Deploying a promotion
 // for real: promotion.kube.int.test.ts.
+
+import { mkdir } from 'node:fs/promises';
+import path from 'node:path';
 import type { ApprovalsReportRowSchema, Release } from '@slipway/contracts';
 import { postgresSkipReason } from '@slipway/testing';
 import { parse } from 'csv-parse/sync';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { z } from 'zod';
+import { createTestRepository } from '../../../test/git-repository.ts';
 import {
   buildTestApp,
   type SignedInClient,
@@ -14,8 +18,8 @@ import {
   signIn,
   signInAsProjectMember,
   type TestApp,
-  UNREACHABLE_KUBECONFIG,
 } from '../../../test/helper.ts';
+import { UNREACHABLE_KUBECONFIG } from '../../../test/unreachable-cluster.ts';
 
 type ReportRow = z.infer<typeof ApprovalsReportRowSchema>;
 
@@ -130,7 +134,7 @@ describe.skipIf(postgresSkipReason())('promotion, environment copy and the appro
   }
 
   beforeAll(async () => {
-    t = await buildTestApp();
+    t = await buildTestApp({ allowLocalRepos: true });
     admin = await signIn(t.app);
     await seedWorkspace(admin, 'prm', 'shop');
     await ok(admin, '/api/v1/clusters', { name: 'prm-cluster', kubeconfig: UNREACHABLE_KUBECONFIG });
@@ -337,14 +341,26 @@ describe.skipIf(postgresSkipReason())('promotion, environment copy and the appro
     expect(release.holdReason).toContain('waiting for 1 approval');
   });
 
-  it('returns the same release for a repeated Idempotency-Key', async () => {
+  it('makes one release when asked twice: the same Idempotency-Key (also at once), or a double click while the first waits', async () => {
     const again = await promote(admin, 3, 'prod', 'promote-3-to-prod');
     expect(again.statusCode, again.body).toBe(201);
     expect(again.json().number).toBe(4);
-    const count = await t.db.prisma.release.count({
+    const doubleClick = await promote(admin, 3, 'prod');
+    expect(doubleClick.statusCode, doubleClick.body).toBe(201);
+    expect(doubleClick.json().number).toBe(4);
+    const inProd = await t.db.prisma.release.count({
       where: { projectId: projects.shop, environmentName: 'prod' },
     });
-    expect(count).toBe(1);
+    expect(inProd).toBe(1);
+    const atOnce = await Promise.all(
+      Array.from({ length: 5 }, () => promote(developer, 1, 'test', 'five-at-once')),
+    );
+    expect(atOnce.map((r) => r.statusCode)).toEqual([201, 201, 201, 201, 201]);
+    expect(new Set(atOnce.map((r) => r.json().number))).toEqual(new Set([5]));
+    const inTest = await t.db.prisma.release.count({
+      where: { projectId: projects.shop, environmentName: 'test' },
+    });
+    expect(inTest).toBe(2);
   });
 
   it('copies an environment: one release per project with a live release, the others skipped or failed with why', async () => {
@@ -366,13 +382,25 @@ describe.skipIf(postgresSkipReason())('promotion, environment copy and the appro
     expect(other.message).toBe('no live release in "dev"');
     expect(shop.from).toBe(1);
     expect(shop.release).toMatchObject({
-      number: 5,
+      number: 6,
       environment: 'test',
       trigger: 'promotion',
       promotedFrom: { environment: 'dev', number: 1 },
       config: [{ name: 'app', version: 2 }],
     });
     expect(third.message).toContain('config set "app" has no version in environment "test"');
+    // Asked again while release 6 waits: the same release, said so.
+    const again = await admin.request({
+      method: 'POST',
+      url: `${WS}/environments/dev/copy`,
+      payload: { to: 'test' },
+    });
+    const shopAgain = again.json().items.find((i: { project: string }) => i.project === 'shop');
+    expect(shopAgain).toMatchObject({
+      outcome: 'created',
+      release: { number: 6 },
+      message: 'requested already: release 6 queued',
+    });
   });
 
   it('copy: skips projects where the caller may not deploy, refuses a target without a cluster or the same environment', async () => {
@@ -407,6 +435,42 @@ describe.skipIf(postgresSkipReason())('promotion, environment copy and the appro
       });
       expect(refused.statusCode, refused.body).toBe(400);
       expect(refused.json().details[0].field).toBe('body.to');
+    }
+  });
+
+  it('promotes manifests read from the repository path at the source’s commit, not the branch’s head', async () => {
+    const repository = await createTestRepository();
+    try {
+      await mkdir(path.join(repository.dir, 'deploy'));
+      const first = await repository.commit(
+        'deploy/web.yaml',
+        MANIFESTS.replace('name: web', 'name: web-one'),
+        'one',
+      );
+      await repository.commit('deploy/web.yaml', MANIFESTS.replace('name: web', 'name: web-two'), 'two');
+      await t.db.prisma.project.update({ where: { id: projects.other }, data: { repoUrl: repository.dir } });
+      await sourceRelease({
+        project: 'other',
+        number: 2,
+        environment: 'dev',
+        status: 'succeeded',
+        configVersion: 1,
+      });
+      await t.db.prisma.release.update({
+        where: { projectId_number: { projectId: projects.other ?? '', number: 2 } },
+        data: { manifestSetName: null, manifestVersion: null, manifestPath: 'deploy', commitSha: first },
+      });
+      const response = await admin.request({
+        method: 'POST',
+        url: `${WS}/projects/other/releases/2/promote`,
+        payload: { environment: 'test' },
+      });
+      expect(response.statusCode, response.body).toBe(201);
+      expect(response.json()).toMatchObject({ manifestSet: null, manifestPath: 'deploy', commit: first });
+      const objects = await admin.request({ method: 'GET', url: `${WS}/projects/other/releases/3/objects` });
+      expect(objects.json().items.map((o: { name: string }) => o.name)).toEqual(['web-one']);
+    } finally {
+      await repository.remove();
     }
   });
 

@@ -4,14 +4,6 @@ import { releaseInclude } from './releases.repo.ts';
 /** The statements promotion, environment copy and the approvals report need beyond `ReleasesRepo`. */
 export function createPromotionRepo(prisma: PrismaClient) {
   return {
-    /** The project's release made by a request with this Idempotency-Key, or null. */
-    byIdempotencyKey(projectId: string, idempotencyKey: string) {
-      return prisma.release.findUnique({
-        where: { projectId_idempotencyKey: { projectId, idempotencyKey } },
-        include: releaseInclude,
-      });
-    },
-
     /** The workspace's environments in promotion order (`position`, then name), with their clusters. */
     environmentsInOrder(workspaceId: string) {
       return prisma.environment.findMany({

@@ -8,6 +8,7 @@ import type { ProjectsService } from '../projects/projects.service.ts';
 import type { ReadRepository } from './deploy-executor.ts';
 import type { PromotionRepo } from './promotion.repo.ts';
 import { admissionOf } from './release-admission.ts';
+import { dedupeOf } from './release-idempotency.ts';
 import { releaseValues, renderReleaseObjects } from './release-render.ts';
 import type { ReleaseInsert, ReleaseRow, ReleasesRepo } from './releases.repo.ts';
 import { toRelease } from './releases.service.ts';
@@ -64,8 +65,6 @@ export function createReleasePromotion(deps: {
   readRepository?: ReadRepository | undefined;
   /** A release entered the environment's queue: the controller starts it when it may. */
   admit: (environmentId: string) => void;
-  /** A release was created (notifications: `approval.requested` when it awaits approval). */
-  onCreated?: ((release: ReleaseRow) => void) | undefined;
 }) {
   const { releases } = deps;
 
@@ -111,7 +110,9 @@ export function createReleasePromotion(deps: {
    * 403), that the source was live once (409), that the target has a cluster (400) and a
    * version of every config set (400), then renders (409 naming file:line:column when the
    * manifests do not render for the target) and inserts it. `field` names the request field
-   * that chose the target in errors (`body.environment`, `body.to`).
+   * that chose the target in errors (`body.environment`, `body.to`). A repeated request (its
+   * Idempotency-Key, or the same user promoting the same release there while the first
+   * still waits) gets the first release back (`created: false`; `release-idempotency.ts`).
    */
   async function promoteTo(
     actor: Actor,
@@ -119,7 +120,7 @@ export function createReleasePromotion(deps: {
     source: ReleaseRow,
     target: PromotionTarget,
     options: { field: string; idempotencyKey?: string | undefined },
-  ): Promise<ReleaseRow> {
+  ): Promise<{ release: ReleaseRow; created: boolean }> {
     const { field } = options;
     await requireDeploy(actor, project, target);
     if (!wasLive(source)) {
@@ -175,7 +176,16 @@ export function createReleasePromotion(deps: {
     });
     const from = `release ${source.number} of environment "${source.environmentName}"`;
 
-    const created = await releases.insert(project.id, (number) => {
+    const promotedFrom = { environment: source.environmentName, number: source.number };
+    // Asked twice (the same Idempotency-Key, or a double click while the first waits): one release.
+    const dedupe = dedupeOf({
+      idempotencyKey: options.idempotencyKey,
+      requestedById: actor.userId,
+      environmentId: target.id,
+      trigger: 'promotion',
+      promotedFrom,
+    });
+    const { release, created } = await releases.insertOnce(project.id, dedupe, (number) => {
       const values = releaseValues(base, { number, environmentName: target.name, namespace, configs });
       const rendered = renderReleaseObjects({ files, values, namespace, project: project.slug, number });
       if (rendered.problems.length > 0) {
@@ -195,11 +205,10 @@ export function createReleasePromotion(deps: {
         status: admission.status,
         phase: 'pending',
         trigger: 'promotion',
-        promotedFrom: { environment: source.environmentName, number: source.number },
+        promotedFrom,
         holdReason: admission.holdReason,
         approval: admission.status === 'awaiting-approval' ? admission.approval : undefined,
         renderValues: values,
-        idempotencyKey: options.idempotencyKey ?? null,
         image: source.image,
         imageDigest: source.imageDigest,
         manifestSetName: source.manifestSetName,
@@ -221,9 +230,8 @@ export function createReleasePromotion(deps: {
         ],
       };
     });
-    if (created.status === 'queued') deps.admit(target.id);
-    deps.onCreated?.(created);
-    return created;
+    if (created && release.status === 'queued') deps.admit(target.id);
+    return { release, created };
   }
 
   return {
@@ -243,10 +251,6 @@ export function createReleasePromotion(deps: {
       idempotencyKey?: string | undefined,
     ): Promise<Release> {
       const project = await deps.projects.authorize(actor, workspace, projectSlug, 'project.read');
-      if (idempotencyKey !== undefined) {
-        const earlier = await deps.promotion.byIdempotencyKey(project.id, idempotencyKey);
-        if (earlier) return toRelease(earlier);
-      }
       const source = await releases.findByNumber(project.id, number);
       if (!source) throw new NotFoundError(`release ${number} not found in project "${projectSlug}"`);
       const inOrder = await deps.promotion.environmentsInOrder(project.workspaceId);
@@ -275,9 +279,11 @@ export function createReleasePromotion(deps: {
           ],
         );
       }
-      return toRelease(
-        await promoteTo(actor, project, source, target, { field: 'body.environment', idempotencyKey }),
-      );
+      const { release } = await promoteTo(actor, project, source, target, {
+        field: 'body.environment',
+        idempotencyKey,
+      });
+      return toRelease(release);
     },
   };
 }
