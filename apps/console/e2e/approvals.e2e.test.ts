@@ -6,6 +6,7 @@ import { IMAGE, setUpDeployProject } from './deploy-project.ts';
 import { browserSkipReason, useConsole } from './fixture.ts';
 import { api } from './helpers.ts';
 import { useLocalStaging } from './local-staging.ts';
+import { diffEditorTexts } from './monaco-diff.ts';
 
 // Issue #14's approver story in the browser, on the local control plane: staging's policy
 // (set in the environment form) wants one operator's approval, so a developer's deploy waits
@@ -112,7 +113,13 @@ describe.skipIf(browserSkipReason([clusterSkipReason()]))('deploy approvals in a
     await otto.getByText('1 update, 1 unchanged (server-side dry run).').waitFor();
     const deployment = otto.locator('details', { has: otto.getByText('Deployment') });
     expect(await deployment.locator('summary').textContent()).toContain('update');
-    await deployment.getByRole('textbox', { name: `Deployment ${namespace}/web in the dry run` }).waitFor();
+    await deployment
+      .getByRole('textbox', { name: `Deployment ${namespace}/web in the dry run` })
+      .waitFor({ state: 'attached' });
+    const [deploymentDiff] = await diffEditorTexts(otto);
+    expect(deploymentDiff?.from).toContain(`image: ${IMAGE}:1`);
+    expect(deploymentDiff?.to).toContain(`image: ${IMAGE}:2`);
+    expect(deploymentDiff?.from).not.toContain('managedFields');
     expect(
       await otto
         .locator('details', { has: otto.getByText('Service') })
@@ -138,7 +145,11 @@ describe.skipIf(browserSkipReason([clusterSkipReason()]))('deploy approvals in a
       .locator('details', { has: otto.getByText('Service') })
       .locator('summary')
       .click();
-    await otto.getByRole('textbox', { name: `Service ${namespace}/web in the cluster (live)` }).waitFor();
+    await otto
+      .getByRole('textbox', { name: `Service ${namespace}/web in the cluster (live)` })
+      .waitFor({ state: 'attached' });
+    const service = (await diffEditorTexts(otto)).find((diff) => diff.from.includes('kind: Service'));
+    expect(service?.from).toContain('changed-by: hand');
     await decide.getByRole('button', { name: 'Approve' }).click();
     await otto.getByRole('heading', { name: /^Approve release #2 of shop\s+approved$/ }).waitFor();
     const decisions = otto.getByRole('list', { name: 'Decisions' });
