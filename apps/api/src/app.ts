@@ -306,6 +306,8 @@ export async function buildApp(deps: AppDeps): Promise<SlipwayApp> {
     clients: clusterClients,
     guard: activeRunsGuard,
     approverRoles: (workspaceId) => roles.gateRoles(workspaceId),
+    // An unlock or a changed freeze window lets the environment's deploy queue move at once.
+    onChange: (environmentId) => deploys.controller.admit(environmentId),
   });
   const kubernetesSchema = createKubernetesSchemaService({
     workspaces,

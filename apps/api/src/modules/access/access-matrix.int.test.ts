@@ -12,6 +12,7 @@ import {
   signIn,
   type TestApp,
 } from '../../../test/helper.ts';
+import { UNREACHABLE_KUBECONFIG } from '../../../test/unreachable-cluster.ts';
 
 const PRINCIPALS = [
   'anonymous',
@@ -43,14 +44,7 @@ const GATED = 'stages:\n  - name: approve\n    approval: { role: operator, allow
 const RUNS = (f: Fixture) => `${W(f)}/projects/p/pipelines/ci/runs`;
 const TEMPLATE =
   'inputs:\n  - name: image\n    default: alpine\nstages:\n  - name: build\n    jobs:\n      - name: compile\n        image: ${{ inputs.image }}\n        steps:\n          - run: make\n';
-const KUBECONFIG = JSON.stringify({
-  apiVersion: 'v1',
-  kind: 'Config',
-  clusters: [{ name: 'c', cluster: { server: 'https://127.0.0.1:1' } }],
-  users: [{ name: 'u', user: { token: 'x' } }],
-  contexts: [{ name: 'c', context: { cluster: 'c', user: 'u' } }],
-  'current-context': 'c',
-});
+const KUBECONFIG = UNREACHABLE_KUBECONFIG;
 const MANIFEST = 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: m\n';
 const MANIFESTS = (f: Fixture) => `${W(f)}/projects/p/manifest-sets`;
 const CONFIG = (f: Fixture) => `${W(f)}/projects/p/config-sets`;
@@ -254,6 +248,13 @@ const ROWS: Row[] = [
     request: (f) => send('POST', `${W(f)}/projects/p/releases/1/rollback`, {}),
     alsoAllowed: [400], // environment e has no cluster to deploy to
   },
+  {
+    operationId: 'breakReleaseFreeze',
+    allow: ADMINS,
+    request: (f) => send('POST', `${W(f)}/projects/p/releases/1/break-freeze`, { reason: 'hotfix' }),
+    alsoAllowed: [409], // release 1 does not wait
+  },
+  { operationId: 'getEnvironmentQueue', allow: VISIBLE, request: (f) => get(`${W(f)}/environments/e/queue`) },
   { operationId: 'cancelRun', allow: EDITORS, request: (f) => send('POST', `${RUNS(f)}/2/cancel`) },
   {
     operationId: 'decideApproval',

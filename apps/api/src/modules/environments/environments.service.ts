@@ -99,6 +99,11 @@ export function createEnvironmentsService(deps: {
   guard: ActiveRunsGuard;
   /** The roles a policy may name in the workspace: the built-in ones and its custom roles. */
   approverRoles: (workspaceId: string) => Promise<string[]>;
+  /**
+   * The environment was changed (lock, freeze windows, policy…): the release controller
+   * looks at its deploy queue again at once (an unlock or a removed window lets it move).
+   */
+  onChange?: ((environmentId: string) => void) | undefined;
 }) {
   const { environments, clusters, workspaces, clients } = deps;
 
@@ -272,6 +277,7 @@ export function createEnvironmentsService(deps: {
           },
         });
       } else row = await environments.update(existing.id, data);
+      deps.onChange?.(existing.id);
       const updated = toEnvironment(workspaceSlug, row);
       noteChanges(toEnvironment(workspaceSlug, existing), updated, [
         'cluster',

@@ -7,19 +7,13 @@ import { postgresSkipReason } from '@slipway/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestRepository, type TestRepository } from '../../../test/git-repository.ts';
 import { buildTestApp, signIn, type TestApp, until } from '../../../test/helper.ts';
+import { UNREACHABLE_KUBECONFIG } from '../../../test/unreachable-cluster.ts';
 import { createGitRepositories } from '../../lib/git-repository.ts';
 import type { JobDispatch } from '../runs/engine/executor.ts';
 import { createDeployExecutor, type DeployExecutor } from './deploy-executor.ts';
 import { createReleasesRepo, type ReleasesRepo } from './releases.repo.ts';
 
-const KUBECONFIG = JSON.stringify({
-  apiVersion: 'v1',
-  kind: 'Config',
-  clusters: [{ name: 'c', cluster: { server: 'https://127.0.0.1:1' } }],
-  users: [{ name: 'u', user: { token: 'x' } }],
-  contexts: [{ name: 'c', context: { cluster: 'c', user: 'u' } }],
-  'current-context': 'c',
-});
+const KUBECONFIG = UNREACHABLE_KUBECONFIG;
 const SPEC =
   'stages:\n  - name: build\n    jobs:\n      - name: compile\n        image: alpine\n        steps:\n          - run: make\n';
 const FILES = {
@@ -33,8 +27,10 @@ describe.skipIf(postgresSkipReason())(
     let t: TestApp;
     let repo: ReleasesRepo;
     let deploys: DeployExecutor;
-    const woken: string[] = [];
+    /** Environments the executor asked the controller to admit from. */
+    const admitted: string[] = [];
     let runId = '';
+    let stagingId = '';
     let setId = '';
     let repository: TestRepository | undefined;
 
@@ -109,6 +105,7 @@ describe.skipIf(postgresSkipReason())(
       setId = set.id;
       await prisma.manifestVersion.create({ data: { manifestSetId: set.id, version: 1, files: FILES } });
       const staging = await prisma.environment.findFirstOrThrow({ where: { name: 'staging' } });
+      stagingId = staging.id;
       const row = await prisma.pipelineRun.findFirstOrThrow({
         where: { pipeline: { projectId: project.id } },
       });
@@ -125,7 +122,7 @@ describe.skipIf(postgresSkipReason())(
       const repositories = createGitRepositories({ allowLocal: true });
       deploys = createDeployExecutor({
         releases: repo,
-        controller: () => ({ ...t.releases, wake: (id: string) => woken.push(id) }),
+        controller: () => ({ ...t.releases, admit: (id: string) => admitted.push(id) }),
         readRepository: (url, at, path) => repositories.readYamlFiles(url, at, path),
       });
     });
@@ -134,7 +131,13 @@ describe.skipIf(postgresSkipReason())(
       await t?.close();
     });
 
-    it('creates the release of the attempt rendered and labelled, and a repeated start adopts it', async () => {
+    /** Starts the environment's next queued release as the controller would (it is not running here). */
+    async function admitNext(jobRunId: string) {
+      const started = await repo.admitNext(stagingId);
+      expect(started?.jobRunId).toBe(jobRunId);
+    }
+
+    it('creates the release of the attempt rendered, labelled and queued, and a repeated start adopts it', async () => {
       const jobRunId = randomUUID();
       await deploys.executor.start(dispatch(jobRunId));
       await deploys.executor.start(dispatch(jobRunId));
@@ -143,8 +146,10 @@ describe.skipIf(postgresSkipReason())(
       const [release] = rows;
       expect(release).toMatchObject({
         number: 1,
-        status: 'deploying',
+        status: 'queued',
         phase: 'pending',
+        trigger: 'run',
+        holdReason: null,
         image: 'registry.example.com/shop:7',
         manifestSetName: 'web',
         manifestVersion: 1,
@@ -172,17 +177,27 @@ describe.skipIf(postgresSkipReason())(
           },
         },
       ]);
-      expect(woken).toContain(release?.id);
+      expect(release?.queueSeq).not.toBeNull();
+      expect(admitted).toContain(stagingId);
       expect((await t.db.prisma.project.findFirstOrThrow({ where: { slug: 'shop' } })).releaseCounter).toBe(
         1,
       );
+      // Cancelled while it waits: it ends without deploying and leaves the queue.
+      await deploys.executor.stop({ externalName: 'slw-deploy', namespace: 'dx-staging', jobRunId });
+      expect(await repo.findByJobRun(jobRunId)).toMatchObject({ status: 'failed', message: 'cancelled' });
     });
 
-    it('maps the release to the job: running while deploying, then its step log and its end', async () => {
+    it('maps the release to the job: running while queued and deploying, then its step log and its end', async () => {
       const jobRunId = randomUUID();
       const ref = { externalName: 'slw-deploy', namespace: 'dx-staging', jobRunId };
       expect((await deploys.executor.observe(ref, 1)).state).toBe('missing');
       await deploys.executor.start(dispatch(jobRunId));
+      expect(await deploys.executor.observe(ref, 1)).toMatchObject({
+        state: 'running',
+        message: 'release 2: queued',
+        steps: [{ status: 'running' }],
+      });
+      await admitNext(jobRunId);
       expect(await deploys.executor.observe(ref, 1)).toMatchObject({
         state: 'running',
         steps: [{ status: 'running' }],
@@ -228,6 +243,7 @@ describe.skipIf(postgresSkipReason())(
       const jobRunId = randomUUID();
       const ref = { externalName: 'slw-deploy', namespace: 'dx-staging', jobRunId };
       await deploys.executor.start(dispatch(jobRunId));
+      await admitNext(jobRunId);
       await deploys.executor.stop(ref);
       const observed = await deploys.executor.observe(ref, 1);
       expect(observed).toMatchObject({
@@ -244,7 +260,7 @@ describe.skipIf(postgresSkipReason())(
       t.releases.start();
       const ended = await until('the release to end', async () => {
         const row = await repo.findById(release.id);
-        return row?.status === 'deploying' ? undefined : row;
+        return row?.phase === 'done' ? row : undefined;
       });
       await t.releases.stop();
       expect(ended).toMatchObject({ status: 'failed', phase: 'done' });
@@ -271,7 +287,7 @@ describe.skipIf(postgresSkipReason())(
       await deploys.executor.start(dispatch(jobRunId, { manifests: undefined, path: 'deploy/' }));
       const release = await repo.findByJobRun(jobRunId);
       expect(release?.message).toBeNull();
-      expect(release).toMatchObject({ status: 'deploying', manifestPath: 'deploy/', manifestSetName: null });
+      expect(release).toMatchObject({ status: 'queued', manifestPath: 'deploy/', manifestSetName: null });
       expect(release?.objects).toMatchObject([{ kind: 'Service', spec: { ports: [{ port: 80 }] } }]);
       const missing = randomUUID();
       await deploys.executor.start(dispatch(missing, { manifests: undefined, path: 'nowhere' }));

@@ -11,9 +11,11 @@ import {
 } from '@slipway/kube';
 import type { FastifyBaseLogger } from 'fastify';
 import type { ClusterClients } from '../clusters/cluster-clients.ts';
+import { storedFreezeWindows } from '../environments/freeze-windows.ts';
 import { ensureDeployer, ensureNamespace } from '../environments/namespaces.ts';
 import { createWorkQueue, type WorkResult } from '../runs/engine/work-queue.ts';
 import type { ConfigGc } from './config-gc.ts';
+import { releaseHold } from './release-hold.ts';
 import { configMapOf, refText, selectorOf, WORKLOAD_KINDS } from './release-labels.ts';
 import {
   type CrashLoop,
@@ -33,6 +35,8 @@ const CRASH_LOG_LINES = 20;
  * requested through another replica), ms.
  */
 const RESYNC_MS = 10_000;
+/** The longest a timer can wait (setTimeout's limit, ~24.8 days); a longer freeze re-arms it. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
 /** A 5xx (or no answer) from the cluster is retried; anything else is the cluster's refusal. */
 const UNREACHABLE = new Set([502, 504]);
 
@@ -60,6 +64,8 @@ export function createReleaseController(deps: {
   const logged = new Map<string, Set<string>>();
   /** Unreachable looks in a row per release (back-off). */
   const unreachable = new Map<string, number>();
+  /** Per environment held by a freeze window: the timer that admits again when it ends. */
+  const thaws = new Map<string, NodeJS.Timeout>();
   let started = false;
   let resync: NodeJS.Timeout | undefined;
   const queue = createWorkQueue({
@@ -74,14 +80,31 @@ export function createReleaseController(deps: {
   });
 
   /**
-   * Starts the environment's next queued release if nothing deploys there (one at a time);
-   * serialized per environment by the repository's row lock, so replicas never race.
+   * Starts the environment's next queued release if nothing deploys there (one at a time)
+   * and no lock or freeze window holds it (`releaseHold`); serialized per environment by the
+   * repository's row lock, so replicas never race. While a freeze window holds releases, a
+   * timer admits again when it ends (the resync every 10 s covers a wake that was missed).
    */
   function admit(environmentId: string): void {
     if (!started) return;
+    const now = new Date();
+    let thawAt: Date | undefined;
     releases
-      .admitNext(environmentId)
+      .admitNext(environmentId, (next, environment) => {
+        const held = releaseHold({
+          environment: {
+            name: environment.name,
+            locked: environment.locked,
+            freezeWindows: storedFreezeWindows(environment.freezeWindows),
+          },
+          release: next,
+          now,
+        });
+        if (held?.until && (!thawAt || held.until < thawAt)) thawAt = held.until;
+        return held?.reason ?? null;
+      })
       .then((next) => {
+        thawWhen(environmentId, thawAt);
         if (!next) return;
         queue.add(next.id);
         deps.onChange?.({ id: next.id, runId: next.runId });
@@ -89,6 +112,22 @@ export function createReleaseController(deps: {
       .catch((error: unknown) =>
         deps.logger?.error({ err: error, environment: environmentId }, 'starting the next deploy failed'),
       );
+  }
+
+  /** Arms (or clears) the environment's timer for the end of the freeze window holding it. */
+  function thawWhen(environmentId: string, at: Date | undefined) {
+    clearTimeout(thaws.get(environmentId));
+    thaws.delete(environmentId);
+    if (!at || !started) return;
+    const timer = setTimeout(
+      () => {
+        thaws.delete(environmentId);
+        admit(environmentId);
+      },
+      Math.min(MAX_TIMER_MS, Math.max(0, at.getTime() - Date.now()) + 10),
+    );
+    timer.unref?.();
+    thaws.set(environmentId, timer);
   }
 
   function collect(release: ReleaseRow) {
@@ -300,6 +339,8 @@ export function createReleaseController(deps: {
       started = false;
       clearInterval(resync);
       resync = undefined;
+      for (const timer of thaws.values()) clearTimeout(timer);
+      thaws.clear();
       await deps.gc?.stop();
       await queue.shutdown();
       queue.restart();

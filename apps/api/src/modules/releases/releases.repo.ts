@@ -1,4 +1,5 @@
 import type { Prisma, PrismaClient } from '@slipway/db';
+import type { ReleaseDedupe } from './release-idempotency.ts';
 import type { ReleasePhase } from './release-transitions.ts';
 
 type Db = PrismaClient | Prisma.TransactionClient;
@@ -38,6 +39,28 @@ export interface ApprovalInsert {
   expiresAt: Date;
 }
 
+const queuedSelect = {
+  id: true,
+  projectId: true,
+  number: true,
+  trigger: true,
+  priority: true,
+  freezeBreak: true,
+  holdReason: true,
+} satisfies Prisma.ReleaseSelect;
+
+/** A queued release as `admitNext`'s hold decision sees it. */
+export type QueuedRelease = Prisma.ReleaseGetPayload<{ select: typeof queuedSelect }>;
+
+/** The environment row `admitNext` locks, as its hold decision sees it. */
+export interface QueueEnvironment {
+  id: string;
+  name: string;
+  locked: boolean;
+  /** FreezeWindow[] as stored (read with `storedFreezeWindows`). */
+  freezeWindows: unknown;
+}
+
 /** What one step of the controller stores (see `releaseStep`). */
 export interface ReleaseChange {
   status?: string;
@@ -64,42 +87,115 @@ export function createReleasesRepo(prisma: PrismaClient) {
     await db.$executeRaw`UPDATE releases SET queue_seq = nextval('release_queue_seq') WHERE id = ${releaseId}::uuid`;
   }
 
+  /** `insert` inside a transaction; an existing release (same job attempt, or `dedupe`) is reused. */
+  async function insertIn(
+    tx: Prisma.TransactionClient,
+    projectId: string,
+    build: (number: number) => ReleaseInsert,
+    dedupe: ReleaseDedupe | null,
+  ): Promise<{ release: ReleaseRow; created: boolean }> {
+    const counter = await tx.$queryRaw<Array<{ n: number }>>`
+      UPDATE projects SET release_counter = release_counter + 1 WHERE id = ${projectId}::uuid
+      RETURNING release_counter AS n`;
+    const number = counter[0]?.n;
+    if (number === undefined) throw new Error(`project ${projectId} not found`);
+    // Serialized by the counter row's lock: a repeated request finds what the first made.
+    const reuse = async (id: string) => {
+      await tx.$executeRaw`UPDATE projects SET release_counter = release_counter - 1 WHERE id = ${projectId}::uuid`;
+      return {
+        release: await tx.release.findUniqueOrThrow({ where: { id }, include: releaseInclude }),
+        created: false,
+      };
+    };
+    if (dedupe) {
+      const existing = dedupe.idempotencyKey
+        ? await tx.release.findUnique({
+            where: { projectId_idempotencyKey: { projectId, idempotencyKey: dedupe.idempotencyKey } },
+            select: { id: true },
+          })
+        : dedupe.sameWaiting
+          ? await tx.release.findFirst({
+              where: { projectId, ...dedupe.sameWaiting },
+              orderBy: { number: 'desc' },
+              select: { id: true },
+            })
+          : null;
+      if (existing) return reuse(existing.id);
+    }
+    const { configs, log, approval, ...data } = build(number);
+    if (data.jobRunId) {
+      // A second start of the same job attempt adopts the first's release.
+      const existing = await tx.release.findUnique({
+        where: { jobRunId: data.jobRunId },
+        select: { id: true },
+      });
+      if (existing) return reuse(existing.id);
+    }
+    const row = await tx.release.create({
+      data: {
+        ...data,
+        ...(dedupe?.idempotencyKey ? { idempotencyKey: dedupe.idempotencyKey } : {}),
+        projectId,
+        number,
+        configs: { create: configs },
+        ...(approval ? { approval: { create: { ...approval, status: 'pending' } } } : {}),
+      },
+    });
+    if (data.status === 'queued') await enqueue(tx, row.id);
+    await append(tx, row.id, log ?? []);
+    return {
+      release: await tx.release.findUniqueOrThrow({ where: { id: row.id }, include: releaseInclude }),
+      created: true,
+    };
+  }
+
   return {
     enqueue: (releaseId: string, db: Db = prisma) => enqueue(db, releaseId),
 
     /**
      * Starts the next release of the environment's deploy queue when none is deploying there
-     * (one deploy at a time per environment): under the environment row's lock, the queued
-     * release first by priority, then by its place in the queue. `hold` may keep it waiting
-     * (a lock, a freeze window): it returns why, which is stored on the release. Returns the
-     * release started, or null (something deploys, nothing is queued, or it is held).
+     * (one deploy at a time per environment, all projects): under the environment row's lock,
+     * the queued releases in order (priority first, then their place in the queue). `hold`
+     * says why one must keep waiting (a lock, a freeze window) or null; every queued release's
+     * reason is stored (and logged once when it changes, cleared when it ends) so each shows
+     * why it waits. The first one not held starts — a release allowed past a hold (an
+     * automatic rollback, a broken freeze) goes before those the hold keeps. Returns the
+     * release started, or null (something deploys, nothing is queued, or all are held).
      */
     async admitNext(
       environmentId: string,
-      hold: (next: ReleaseRow) => string | null = () => null,
+      hold: (next: QueuedRelease, environment: QueueEnvironment) => string | null = () => null,
     ): Promise<ReleaseRow | null> {
       return prisma.$transaction(async (tx) => {
-        const locked = await tx.$queryRaw<unknown[]>`
-          SELECT id FROM environments WHERE id = ${environmentId}::uuid FOR UPDATE`;
-        if (locked.length === 0) return null;
-        const busy = await tx.release.findFirst({ where: { environmentId, status: 'deploying' } });
-        if (busy) return null;
-        const next = await tx.release.findFirst({
+        const environment = await tx.$queryRaw<QueueEnvironment[]>`
+          SELECT id, name, locked, freeze_windows AS "freezeWindows"
+          FROM environments WHERE id = ${environmentId}::uuid FOR UPDATE`;
+        const env = environment[0];
+        if (!env) return null;
+        const queued = await tx.release.findMany({
           where: { environmentId, status: 'queued' },
           orderBy: [{ priority: 'desc' }, { queueSeq: 'asc' }],
-          include: releaseInclude,
+          select: queuedSelect,
         });
-        if (!next) return null;
-        const reason = hold(next);
-        if (reason !== null) {
-          if (next.holdReason !== reason) {
-            await tx.release.update({ where: { id: next.id }, data: { holdReason: reason } });
-            await append(tx, next.id, [`held: ${reason}`]);
+        if (queued.length === 0) return null;
+        const busy = await tx.release.findFirst({
+          where: { environmentId, status: 'deploying' },
+          select: { id: true },
+        });
+        let next: QueuedRelease | undefined;
+        for (const release of queued) {
+          const reason = hold(release, env);
+          if (reason === null && !busy && !next) {
+            next = release;
+            continue;
           }
-          return null;
+          if (release.holdReason === reason) continue;
+          await tx.release.update({ where: { id: release.id }, data: { holdReason: reason } });
+          if (reason !== null) await append(tx, release.id, [`held: ${reason}`]);
         }
+        if (!next) return null;
         await tx.release.update({ where: { id: next.id }, data: { status: 'deploying', holdReason: null } });
-        return { ...next, status: 'deploying', holdReason: null };
+        return tx.release.findUniqueOrThrow({ where: { id: next.id }, include: releaseInclude });
       });
     },
 
@@ -134,6 +230,43 @@ export function createReleasesRepo(prisma: PrismaClient) {
       });
     },
 
+    /**
+     * Lets a waiting release pass freeze windows (`freeze_break` = `{ by, reason, at }`) and
+     * logs it; only while it still waits. Returns whether it changed.
+     */
+    async breakFreeze(
+      id: string,
+      freezeBreak: { by: string; reason: string; at: string },
+      log: string[],
+    ): Promise<boolean> {
+      return prisma.$transaction(async (tx) => {
+        const updated = await tx.release.updateMany({
+          where: { id, status: { in: ['awaiting-approval', 'queued'] } },
+          data: { freezeBreak },
+        });
+        if (updated.count === 0) return false;
+        await append(tx, id, log);
+        return true;
+      });
+    },
+
+    /**
+     * The environment's deploy queue among the readable projects: the releases deploying,
+     * queued or awaiting approval (unordered; the service orders them).
+     */
+    queueOf(environmentId: string, readable: 'all' | { projectIds: string[] }) {
+      return prisma.release.findMany({
+        where: {
+          environmentId,
+          status: { in: ['deploying', 'queued', 'awaiting-approval'] },
+          ...(readable === 'all' ? {} : { projectId: { in: readable.projectIds } }),
+        },
+        include: releaseInclude,
+        omit: { objects: true },
+        relationLoadStrategy: 'join',
+      });
+    },
+
     findById(id: string, db: Db = prisma) {
       return db.release.findUnique({ where: { id }, include: releaseInclude });
     },
@@ -156,34 +289,21 @@ export function createReleasesRepo(prisma: PrismaClient) {
      * A release of the same job attempt (`job_run_id`) that exists already is returned instead.
      */
     async insert(projectId: string, build: (number: number) => ReleaseInsert): Promise<ReleaseRow> {
-      return prisma.$transaction(async (tx) => {
-        const counter = await tx.$queryRaw<Array<{ n: number }>>`
-          UPDATE projects SET release_counter = release_counter + 1 WHERE id = ${projectId}::uuid
-          RETURNING release_counter AS n`;
-        const number = counter[0]?.n;
-        if (number === undefined) throw new Error(`project ${projectId} not found`);
-        const { configs, log, approval, ...data } = build(number);
-        if (data.jobRunId) {
-          // Serialized by the counter row's lock: a second start of the attempt adopts the first.
-          const existing = await tx.release.findUnique({ where: { jobRunId: data.jobRunId } });
-          if (existing) {
-            await tx.$executeRaw`UPDATE projects SET release_counter = release_counter - 1 WHERE id = ${projectId}::uuid`;
-            return tx.release.findUniqueOrThrow({ where: { id: existing.id }, include: releaseInclude });
-          }
-        }
-        const row = await tx.release.create({
-          data: {
-            ...data,
-            projectId,
-            number,
-            configs: { create: configs },
-            ...(approval ? { approval: { create: { ...approval, status: 'pending' } } } : {}),
-          },
-        });
-        if (data.status === 'queued') await enqueue(tx, row.id);
-        await append(tx, row.id, log ?? []);
-        return tx.release.findUniqueOrThrow({ where: { id: row.id }, include: releaseInclude });
-      });
+      return (await prisma.$transaction((tx) => insertIn(tx, projectId, build, null))).release;
+    },
+
+    /**
+     * `insert` for a request that may come twice (see `ReleaseDedupe` in
+     * release-idempotency.ts): the release an earlier identical request made is returned
+     * (`created` false) instead of a second one. Serialized per project by the release
+     * counter's row lock, so two requests at the same moment make one release.
+     */
+    async insertOnce(
+      projectId: string,
+      dedupe: ReleaseDedupe,
+      build: (number: number) => ReleaseInsert,
+    ): Promise<{ release: ReleaseRow; created: boolean }> {
+      return prisma.$transaction((tx) => insertIn(tx, projectId, build, dedupe));
     },
 
     /**

@@ -1,10 +1,16 @@
 import { releaseEndpoints } from '@slipway/contracts';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { registerEndpoint } from '../../lib/route.ts';
 import { actorOf } from '../../plugins/authentication.ts';
 import type { ReleasesService } from './releases.service.ts';
 
-/** Every route of `releaseEndpoints` (contracts). */
+/** The `Idempotency-Key` header of a request that creates a release (validated by its contract). */
+export function idempotencyKeyOf(request: FastifyRequest): string | undefined {
+  const value = request.headers['idempotency-key'];
+  return typeof value === 'string' && value.length > 0 ? value : undefined;
+}
+
+/** Every route of `releaseEndpoints` (contracts) but promotion's (promotion.routes.ts). */
 export function registerReleaseRoutes(app: FastifyInstance, deps: { releases: ReleasesService }): void {
   const { releases } = deps;
   registerEndpoint(app, releaseEndpoints.list, (request) =>
@@ -45,7 +51,20 @@ export function registerReleaseRoutes(app: FastifyInstance, deps: { releases: Re
       request.params.workspace,
       request.params.project,
       request.params.number,
+      { idempotencyKey: idempotencyKeyOf(request) },
     ),
+  );
+  registerEndpoint(app, releaseEndpoints.breakFreeze, (request) =>
+    releases.breakFreeze(
+      actorOf(request),
+      request.params.workspace,
+      request.params.project,
+      request.params.number,
+      request.body,
+    ),
+  );
+  registerEndpoint(app, releaseEndpoints.environmentQueue, (request) =>
+    releases.environmentQueue(actorOf(request), request.params.workspace, request.params.environment),
   );
   registerEndpoint(app, releaseEndpoints.environmentList, (request) =>
     releases.environmentList(

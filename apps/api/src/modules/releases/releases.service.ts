@@ -1,10 +1,11 @@
-import type {
-  PageQuery,
-  Release,
-  ReleaseApproval,
-  ReleaseDiff,
-  ReleaseStatus,
-  ReleaseTrigger,
+import {
+  type PageQuery,
+  type Release,
+  type ReleaseApproval,
+  type ReleaseDiff,
+  type ReleaseStatus,
+  type ReleaseTrigger,
+  WAITING_RELEASE_STATUSES,
 } from '@slipway/contracts';
 import type { Prisma } from '@slipway/db';
 import type { KubernetesObject } from '@slipway/kube';
@@ -12,11 +13,14 @@ import type { Actor } from '../../lib/actor.ts';
 import { decodeCursor, toPage } from '../../lib/cursor.ts';
 import { BadRequestError, ConflictError, NotFoundError } from '../../lib/errors.ts';
 import type { AccessService } from '../access/access.service.ts';
+import { storedFreezeWindows } from '../environments/freeze-windows.ts';
 import type { ProjectsService } from '../projects/projects.service.ts';
 import type { WorkspacesService } from '../workspaces/workspaces.service.ts';
 import { admissionOf } from './release-admission.ts';
 import { type CommitLister, commitsBetween } from './release-commits.ts';
 import { diffReleases, objectYaml } from './release-diff.ts';
+import { environmentHold } from './release-hold.ts';
+import { dedupeOf } from './release-idempotency.ts';
 import { stampLabels } from './release-labels.ts';
 import type { EnvironmentLive, LiveView } from './release-live.ts';
 import type { ReleaseRow, ReleasesRepo } from './releases.repo.ts';
@@ -74,6 +78,27 @@ export function toRelease(row: Omit<ReleaseRow, 'objects'>): Release {
 }
 
 const ONCE_SUCCEEDED = new Set(['succeeded', 'superseded', 'rolled-back']);
+
+const QUEUE_RANK: Record<string, number> = { deploying: 0, queued: 1, 'awaiting-approval': 2 };
+
+type QueueRow = Pick<ReleaseRow, 'status' | 'priority' | 'queueSeq' | 'createdAt'>;
+
+/**
+ * The order of an environment's queue as shown: deploying first, then queued releases in the
+ * order `admitNext` starts them (priority desc, place asc), then those awaiting approval
+ * (oldest first).
+ */
+function queueOrder(a: QueueRow, b: QueueRow): number {
+  const byStatus = (QUEUE_RANK[a.status] ?? 3) - (QUEUE_RANK[b.status] ?? 3);
+  if (byStatus !== 0) return byStatus;
+  if (a.status === 'queued') {
+    const byPriority = b.priority - a.priority;
+    if (byPriority !== 0) return byPriority;
+    const bySeq = (a.queueSeq ?? 0n) - (b.queueSeq ?? 0n);
+    if (bySeq !== 0n) return bySeq < 0n ? -1 : 1;
+  }
+  return a.createdAt.getTime() - b.createdAt.getTime();
+}
 
 /** The releases API: history, one release, its objects and log, diff, rollback, what is live. */
 export function createReleasesService(deps: {
@@ -189,9 +214,18 @@ export function createReleasesService(deps: {
     /**
      * A new release with an earlier succeeded release's image, objects and config versions
      * (`rollbackOf` set), created by the actor. It passes the environment's approval policy
-     * and queue like any deploy (`awaiting-approval` or `queued`).
+     * and queue like any deploy (`awaiting-approval` or `queued`). Asked twice — the same
+     * `idempotencyKey`, or without one the same user's rollback to the same release while
+     * the first still waits (a double click) — it returns the first one (see
+     * release-idempotency.ts).
      */
-    async rollback(actor: Actor, workspace: string, project: string, number: number): Promise<Release> {
+    async rollback(
+      actor: Actor,
+      workspace: string,
+      project: string,
+      number: number,
+      options: { idempotencyKey?: string | undefined } = {},
+    ): Promise<Release> {
       const { project: row, release: target } = await findOrThrow(actor, workspace, project, number);
       const environment = target.environmentId ? await releases.environmentOf(target.environmentId) : null;
       if (!environment) {
@@ -225,7 +259,14 @@ export function createReleasesService(deps: {
       const objects = target.objects as unknown as KubernetesObject[];
       const namespace = environment.namespace;
       const cluster = environment.cluster;
-      const created = await releases.insert(row.id, (next) => ({
+      const dedupe = dedupeOf({
+        idempotencyKey: options.idempotencyKey,
+        requestedById: actor.userId,
+        environmentId: environment.id,
+        trigger: 'rollback',
+        rollbackOf: target.number,
+      });
+      const { release: created, created: isNew } = await releases.insertOnce(row.id, dedupe, (next) => ({
         environmentId: environment.id,
         environmentName: environment.name,
         clusterId: cluster.id,
@@ -258,8 +299,70 @@ export function createReleasesService(deps: {
           ...(admission.log ? [admission.log] : []),
         ],
       }));
-      if (created.status === 'queued') deps.admit(environment.id);
+      if (isNew && created.status === 'queued') deps.admit(environment.id);
       return toRelease(created);
+    },
+
+    /**
+     * Lets one waiting release deploy during a freeze window (not past a lock): platform
+     * admins and holders of `workspace.environments.manage`. Stores `{ by, reason, at }` on
+     * the release, logs `freeze broken by <user>: <reason>`, and lets the queue move; the
+     * route's audit trail records the reason. 409 when the release no longer waits.
+     */
+    async breakFreeze(
+      actor: Actor,
+      workspace: string,
+      project: string,
+      number: number,
+      body: { reason: string },
+    ): Promise<Release> {
+      const { project: row, release } = await findOrThrow(actor, workspace, project, number);
+      await deps.access.requireWorkspace(
+        actor,
+        { id: row.workspaceId, slug: workspace },
+        'workspace.environments.manage',
+      );
+      const notWaiting = (status: string) =>
+        new ConflictError(
+          `release ${number} is ${status}: only a release that waits to deploy can pass a freeze`,
+          [{ field: 'params.number', message: `release ${number} is not waiting` }],
+        );
+      if (!WAITING_RELEASE_STATUSES.includes(release.status as ReleaseStatus)) {
+        throw notWaiting(release.status);
+      }
+      const freezeBreak = { by: actor.username, reason: body.reason, at: new Date().toISOString() };
+      const stored = await releases.breakFreeze(release.id, freezeBreak, [
+        `freeze broken by ${actor.username}: ${body.reason}`,
+      ]);
+      const after = await releases.findById(release.id);
+      if (!stored || !after) throw notWaiting(after?.status ?? 'gone');
+      if (after.environmentId) deps.admit(after.environmentId);
+      return toRelease(after);
+    },
+
+    /**
+     * The environment's deploy queue (releases of the projects the caller may read): what
+     * deploys now, then the queued releases in the order they will start (priority, then
+     * their place), then those awaiting approval (oldest first); `held` is why nothing moves
+     * now (the lock, the freeze window in force), null when the queue moves.
+     */
+    async environmentQueue(
+      actor: Actor,
+      workspace: string,
+      name: string,
+    ): Promise<{ held: string | null; items: Release[] }> {
+      const { environment, projectIds } = await environmentOrThrow(actor, workspace, name);
+      const rows = await releases.queueOf(environment.id, projectIds === 'all' ? 'all' : { projectIds });
+      rows.sort(queueOrder);
+      const held = environmentHold(
+        {
+          name: environment.name,
+          locked: environment.locked,
+          freezeWindows: storedFreezeWindows(environment.freezeWindows),
+        },
+        new Date(),
+      );
+      return { held: held?.reason ?? null, items: rows.map(toRelease) };
     },
 
     async environmentList(
