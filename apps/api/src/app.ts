@@ -64,6 +64,11 @@ import { createTokensRepo } from './modules/me/tokens.repo.ts';
 import { createMembersRepo } from './modules/members/members.repo.ts';
 import { registerMemberRoutes } from './modules/members/members.routes.ts';
 import { createMembersService } from './modules/members/members.service.ts';
+import type { NotificationSenderConfig } from './modules/notifications/notification-sender.ts';
+import {
+  createNotificationsModule,
+  type NotificationsModule,
+} from './modules/notifications/notifications.module.ts';
 import { createPipelinesRepo } from './modules/pipelines/pipelines.repo.ts';
 import { registerPipelineRoutes } from './modules/pipelines/pipelines.routes.ts';
 import { createPipelinesService, type PipelinesService } from './modules/pipelines/pipelines.service.ts';
@@ -123,6 +128,8 @@ export interface AppDeps {
     workDir: string;
     /** Projects may name repositories on the server's disk (SLIPWAY_ALLOW_LOCAL_REPOS); default false. */
     allowLocalRepos?: boolean;
+    /** SMTP and the sender's retries (SLIPWAY_SMTP_*, SLIPWAY_NOTIFY_*); defaults without. */
+    notifications?: NotificationSenderConfig | undefined;
   };
   db: Pick<Database, 'prisma' | 'checkReady' | 'sql'> & Partial<Pick<Database, 'openChannel'>>;
   /** A pino logger; none in tests. */
@@ -148,6 +155,8 @@ export interface SlipwayApp {
   engine: Reconciler;
   /** The release controller (deploys, rollbacks, ConfigMap GC): started with the engine. */
   releases: ReleaseController;
+  /** `notify` (what the deploy parts report through) and the outbox's sender: started with the engine. */
+  notifications: Pick<NotificationsModule, 'notify' | 'sender'>;
 }
 
 /** Responses smaller than this are sent uncompressed. */
@@ -398,6 +407,19 @@ export async function buildApp(deps: AppDeps): Promise<SlipwayApp> {
     clients: clusterClients,
     onRecover: (cluster, reason) => deps.logger?.info({ cluster }, `cluster watch: ${reason}`),
   });
+  const customRoles = async (workspaceId: string) =>
+    new Map((await rolesRepo.list(workspaceId)).map((role) => [role.name, role.permissions as Permission[]]));
+  const notifications = createNotificationsModule({
+    prisma: db.prisma,
+    access,
+    workspaces,
+    secrets: createSecretBox(config.secretKey),
+    customRoles,
+    publicUrl: config.publicUrl,
+    sender: config.notifications,
+    logger: deps.logger,
+  });
+  notifications.registerRoutes(app);
   // Releases: deploy jobs of runs go to the deploy executor; the controller deploys them.
   const deploys = createReleasesModule({
     prisma: db.prisma,
@@ -408,6 +430,7 @@ export async function buildApp(deps: AppDeps): Promise<SlipwayApp> {
     workspaces,
     access,
     logger: deps.logger,
+    notify: notifications.notify,
   });
   const engine = createReconciler({
     runs: runsRepo,
@@ -420,8 +443,6 @@ export async function buildApp(deps: AppDeps): Promise<SlipwayApp> {
     ...(deps.onReconcile ? { onReconcile: deps.onReconcile } : {}),
     notify: (runId) => stream.notify(runId),
   });
-  const customRoles = async (workspaceId: string) =>
-    new Map((await rolesRepo.list(workspaceId)).map((role) => [role.name, role.permissions as Permission[]]));
   const runs = createRunsService({
     runs: runsRepo,
     pipelines,
@@ -442,6 +463,7 @@ export async function buildApp(deps: AppDeps): Promise<SlipwayApp> {
     customRoles,
     admit: (environmentId) => deploys.controller.admit(environmentId),
     changed: deploys.changed,
+    notify: notifications.notify,
     logger: deps.logger,
   });
   approvals.registerRoutes(app);
@@ -479,6 +501,8 @@ export async function buildApp(deps: AppDeps): Promise<SlipwayApp> {
   });
   app.addHook('onClose', async () => {
     await releases.stop();
+    await notifications.sender.stop();
+    notifications.sender.close();
     await engine.stop();
     kubeExecutors.stopAll();
     stream.close();
@@ -491,5 +515,6 @@ export async function buildApp(deps: AppDeps): Promise<SlipwayApp> {
     services: { auth, runs, workspaces, environments, projects, pipelines, credentials },
     engine,
     releases,
+    notifications: { notify: notifications.notify, sender: notifications.sender },
   };
 }

@@ -35,6 +35,10 @@ describe('loadConfig', () => {
       SLIPWAY_ALLOW_LOCAL_REPOS: 'true',
       SLIPWAY_WORK_DIR: '/var/lib/slipway-work',
       SLIPWAY_DEMO: 'true',
+      SLIPWAY_SMTP_URL: 'smtp://mail.example.com:587',
+      SLIPWAY_SMTP_FROM: 'Slipway <slipway@example.com>',
+      SLIPWAY_NOTIFY_ATTEMPTS: '4',
+      SLIPWAY_NOTIFY_RETRY_SECONDS: '30',
     });
     expect(config).toEqual({
       port: 9000,
@@ -57,7 +61,28 @@ describe('loadConfig', () => {
       loginThrottle: { maxFailures: 10, windowMs: 15 * 60_000 },
       publicUrl: undefined,
       oidc: undefined,
+      notifications: {
+        smtpUrl: 'smtp://mail.example.com:587',
+        smtpFrom: 'Slipway <slipway@example.com>',
+        attempts: 4,
+        retryBaseMs: 30_000,
+      },
     });
+  });
+
+  it('reads the SMTP settings, naming a missing From address and a URL of another scheme', () => {
+    expect(loadConfig({}).notifications).toEqual({
+      smtpUrl: undefined,
+      smtpFrom: undefined,
+      attempts: 6,
+      retryBaseMs: 10_000,
+    });
+    expect(() => loadConfig({ SLIPWAY_SMTP_URL: 'smtp://mail.example.com' })).toThrow(
+      /SLIPWAY_SMTP_FROM: is required when SLIPWAY_SMTP_URL is set/,
+    );
+    expect(() =>
+      loadConfig({ SLIPWAY_SMTP_URL: 'https://mail.example.com', SLIPWAY_SMTP_FROM: 'a@b.c' }),
+    ).toThrow(/SLIPWAY_SMTP_URL: must be an smtp:\/\/ or smtps:\/\/ URL/);
   });
 
   it('reads the OIDC settings, naming a missing client id', () => {

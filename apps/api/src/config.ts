@@ -3,6 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { DEFAULT_POOL_SIZE } from '@slipway/db';
 import { z } from 'zod';
 import { parseSecretKey } from './lib/secret-box.ts';
+import type { NotificationSenderConfig } from './modules/notifications/notification-sender.ts';
 
 const REPO_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 
@@ -75,6 +76,15 @@ export const EnvSchema = z
     SLIPWAY_PUBLIC_URL: z
       .url({ message: 'must be the URL users reach Slipway at, e.g. https://slipway.example.com' })
       .optional(),
+    SLIPWAY_SMTP_URL: z
+      .url({
+        protocol: /^smtps?$/,
+        message: 'must be an smtp:// or smtps:// URL, e.g. smtp://mail.example.com:587',
+      })
+      .optional(),
+    SLIPWAY_SMTP_FROM: z.string().min(3).max(320).optional(),
+    SLIPWAY_NOTIFY_ATTEMPTS: positiveInt(6),
+    SLIPWAY_NOTIFY_RETRY_SECONDS: positiveInt(10),
     SLIPWAY_OIDC_ISSUER: z.url({ message: 'must be the issuer URL of the OIDC provider' }).optional(),
     SLIPWAY_OIDC_CLIENT_ID: z.string().min(1).optional(),
     SLIPWAY_OIDC_CLIENT_SECRET: z.string().min(1).optional(),
@@ -94,6 +104,13 @@ export const EnvSchema = z
       .optional(),
   })
   .superRefine((env, ctx) => {
+    if (env.SLIPWAY_SMTP_URL && !env.SLIPWAY_SMTP_FROM) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['SLIPWAY_SMTP_FROM'],
+        message: 'is required when SLIPWAY_SMTP_URL is set (the From address of notification e-mails)',
+      });
+    }
     if (env.SLIPWAY_OIDC_ISSUER && !env.SLIPWAY_OIDC_CLIENT_ID) {
       ctx.addIssue({
         code: 'custom',
@@ -130,6 +147,8 @@ export interface AppConfig {
   loginThrottle: { maxFailures: number; windowMs: number };
   publicUrl: string | undefined;
   oidc: OidcConfig | undefined;
+  /** SMTP for e-mail channels and the notification sender's retries. */
+  notifications: NotificationSenderConfig;
 }
 
 export interface OidcConfig {
@@ -187,6 +206,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     },
     publicUrl: e.SLIPWAY_PUBLIC_URL,
     oidc: oidcConfig(e),
+    notifications: {
+      smtpUrl: e.SLIPWAY_SMTP_URL,
+      smtpFrom: e.SLIPWAY_SMTP_FROM,
+      attempts: e.SLIPWAY_NOTIFY_ATTEMPTS,
+      retryBaseMs: e.SLIPWAY_NOTIFY_RETRY_SECONDS * 1000,
+    },
   };
 }
 

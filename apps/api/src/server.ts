@@ -36,7 +36,7 @@ async function main(): Promise<void> {
   if (secret.source !== 'environment' && !db.embedded) {
     logger.warn('SLIPWAY_SECRET_KEY is not set: every replica sharing this database must use the same key');
   }
-  const { app, services, engine, releases } = await buildApp({
+  const { app, services, engine, releases, notifications } = await buildApp({
     config: { ...config, secretKey: secret.key },
     db,
     logger,
@@ -78,8 +78,10 @@ async function main(): Promise<void> {
         logger.info('leading: the run engine is running here');
         engine.start();
         releases.start();
+        notifications.sender.start();
       } else {
         logger.info('not leading: the run engine waits');
+        void notifications.sender.stop();
         void releases.stop();
         void engine.stop();
       }

@@ -16,13 +16,17 @@ export const NotificationEventSchema = z.enum([
 ]);
 export type NotificationEventType = z.infer<typeof NotificationEventSchema>;
 
+/** What a delivery carries: an event, or `test` (a channel's test notification, sent to it alone). */
+export const NotificationDeliveryEventSchema = z.enum([...NotificationEventSchema.options, 'test']);
+export type NotificationDeliveryEvent = z.infer<typeof NotificationDeliveryEventSchema>;
+
 /**
  * The JSON body an outgoing webhook receives (and what the other channels format):
  * `X-Slipway-Signature: sha256=<hex HMAC-SHA256 of the body with the channel's secret>`,
  * `X-Slipway-Event`, `X-Slipway-Delivery` headers.
  */
 export const NotificationPayloadSchema = z.object({
-  event: NotificationEventSchema,
+  event: NotificationDeliveryEventSchema,
   /** Unique per delivery's event (repeat deliveries of one event share it). */
   id: z.string(),
   at: TimestampSchema,
@@ -89,7 +93,7 @@ export const NotificationChannelParamsSchema = WorkspaceParamsSchema.extend({ ch
 
 export const NotificationDeliverySchema = z.object({
   id: z.string(),
-  event: NotificationEventSchema,
+  event: NotificationDeliveryEventSchema,
   status: z.enum(['pending', 'delivered', 'failed']),
   attempts: z.number().int(),
   lastStatusCode: z.number().int().nullable(),

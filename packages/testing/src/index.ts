@@ -1,3 +1,4 @@
+export { type HttpReceiver, type ReceivedRequest, startHttpReceiver } from './http-receiver.ts';
 export {
   findPostgresBin,
   freeLoopbackPort,
@@ -5,6 +6,7 @@ export {
   startPostgresServer,
 } from './postgres-server.ts';
 export { type ServerProcess, startServerProcess } from './server-process.ts';
+export { type ReceivedMail, type SmtpReceiver, startSmtpReceiver } from './smtp-receiver.ts';
 export {
   createTestDatabase,
   postgresSkipReason,

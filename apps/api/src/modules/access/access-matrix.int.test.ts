@@ -164,6 +164,16 @@ const ROWS: Row[] = [
     request: () => get('/api/v1/kubernetes-schema'),
   },
   { operationId: 'listCredentials', allow: VISIBLE, request: (f) => get(`${W(f)}/credentials`) },
+  {
+    operationId: 'listNotificationChannels',
+    allow: VISIBLE,
+    request: (f) => get(`${W(f)}/notification-channels`),
+  },
+  {
+    operationId: 'listNotificationDeliveries',
+    allow: VISIBLE,
+    request: (f) => get(`${W(f)}/notification-channels/nc/deliveries`),
+  },
   { operationId: 'getCredential', allow: VISIBLE, request: (f) => get(`${W(f)}/credentials/cr`) },
   { operationId: 'listWorkspaceMembers', allow: VISIBLE, request: (f) => get(`${W(f)}/members`) },
   { operationId: 'listProjectMembers', allow: VISIBLE, request: (f) => get(`${W(f)}/projects/p/members`) },
@@ -443,6 +453,26 @@ const ROWS: Row[] = [
     request: (f) => send('POST', `${W(f)}/credentials`, { name: 'created', type: 'token', secret: 's3cret' }),
   },
   {
+    operationId: 'createNotificationChannel',
+    allow: ADMINS,
+    request: (f) =>
+      send('POST', `${W(f)}/notification-channels`, {
+        name: 'created',
+        type: 'slack',
+        url: 'http://127.0.0.1:1/',
+      }),
+  },
+  {
+    operationId: 'updateNotificationChannel',
+    allow: ADMINS,
+    request: (f) => send('PATCH', `${W(f)}/notification-channels/nc`, { enabled: false }),
+  },
+  {
+    operationId: 'testNotificationChannel',
+    allow: ADMINS,
+    request: (f) => send('POST', `${W(f)}/notification-channels/nc/test`),
+  },
+  {
     operationId: 'updateCredential',
     allow: ADMINS,
     request: (f) => send('PUT', `${W(f)}/credentials/cr`, { secret: 'rotated' }),
@@ -517,6 +547,11 @@ const ROWS: Row[] = [
     request: (f) => send('DELETE', `${W(f)}/environments/e2`),
   },
   {
+    operationId: 'deleteNotificationChannel',
+    allow: ADMINS,
+    request: (f) => send('DELETE', `${W(f)}/notification-channels/nc2`),
+  },
+  {
     operationId: 'deleteCredential',
     allow: ADMINS,
     request: (f) => send('DELETE', `${W(f)}/credentials/cr2`),
@@ -583,6 +618,11 @@ describe.skipIf(postgresSkipReason())('route × role matrix', () => {
       await ok(
         send('POST', `/api/v1/workspaces/${ws}/credentials`, { name, type: 'token', secret: 's3cret' }),
       );
+    }
+    for (const name of ['nc', 'nc2']) {
+      // A receiver nobody listens on: the test notification queued here is never delivered.
+      const channel = { name, type: 'webhook', url: 'http://127.0.0.1:1/' };
+      await ok(send('POST', `/api/v1/workspaces/${ws}/notification-channels`, channel));
     }
     await ok(send('POST', `/api/v1/workspaces/${ws}/pipeline-templates`, { name: 't', spec: TEMPLATE }));
     for (const name of ['ci', 'ci2'])

@@ -4,6 +4,8 @@ import type { GitRepositories } from '../../lib/git-repository.ts';
 import type { AccessService } from '../access/access.service.ts';
 import type { AuditRepo } from '../audit/audit.repo.ts';
 import type { ClusterClients } from '../clusters/cluster-clients.ts';
+import { type Notify, notifyNobody } from '../notifications/notify.ts';
+import { reportingReleaseEvents } from '../notifications/release-events.ts';
 import type { ProjectsService } from '../projects/projects.service.ts';
 import type { WorkspacesService } from '../workspaces/workspaces.service.ts';
 import { createConfigGc } from './config-gc.ts';
@@ -28,8 +30,11 @@ export function createReleasesModule(deps: {
   workspaces: WorkspacesService;
   access: AccessService;
   logger?: FastifyBaseLogger | undefined;
+  /** Where releases report what people must hear about (approval requested, deployed, failed). */
+  notify?: Notify | undefined;
 }) {
-  const releasesRepo = createReleasesRepo(deps.prisma);
+  // Every release created or ended through this repository is reported (release-events.ts).
+  const releasesRepo = reportingReleaseEvents(createReleasesRepo(deps.prisma), deps.notify ?? notifyNobody);
   const deployExecutor = createDeployExecutor({
     releases: releasesRepo,
     controller: () => controller,

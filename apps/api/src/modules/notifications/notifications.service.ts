@@ -1,0 +1,221 @@
+import {
+  type CreateNotificationChannelBodySchema,
+  type NotificationChannel,
+  NotificationChannelTypeSchema,
+  NotificationDeliveryEventSchema,
+  type NotificationDeliverySchema,
+  NotificationEventSchema,
+  type PageQuery,
+  type UpdateNotificationChannelBodySchema,
+} from '@slipway/contracts';
+import { isUniqueViolation } from '@slipway/db';
+import type { z } from 'zod';
+import type { Actor } from '../../lib/actor.ts';
+import { decodeCursor, toPage } from '../../lib/cursor.ts';
+import { BadRequestError, ConflictError, NotFoundError } from '../../lib/errors.ts';
+import type { SecretBox } from '../../lib/secret-box.ts';
+import type { WorkspacesService } from '../workspaces/workspaces.service.ts';
+import type { NotificationChannelRow, NotificationsRepo } from './notifications.repo.ts';
+import { testPayloadOf } from './notifier.ts';
+
+type CreateBody = z.infer<typeof CreateNotificationChannelBodySchema>;
+type UpdateBody = z.infer<typeof UpdateNotificationChannelBodySchema>;
+type NotificationDelivery = z.infer<typeof NotificationDeliverySchema>;
+type DeliveryRow = Awaited<ReturnType<NotificationsRepo['deliveries']>>[number];
+
+// Built field by field so that no column (least of all the secret) leaks by accident.
+function toChannel(row: NotificationChannelRow): NotificationChannel {
+  return {
+    name: row.name,
+    type: NotificationChannelTypeSchema.parse(row.type),
+    url: row.url,
+    hasSecret: row.secretEncrypted !== null,
+    recipients: row.recipients,
+    events: row.events.map((event) => NotificationEventSchema.parse(event)),
+    enabled: row.enabled,
+    createdAt: row.createdAt.toISOString(),
+    updatedAt: row.updatedAt.toISOString(),
+  };
+}
+
+function toDelivery(row: DeliveryRow): NotificationDelivery {
+  const payload = row.payload as { summary?: unknown };
+  return {
+    id: String(row.id),
+    event: NotificationDeliveryEventSchema.parse(row.event),
+    status: row.status as NotificationDelivery['status'],
+    attempts: row.attempts,
+    lastStatusCode: row.lastStatusCode,
+    lastError: row.lastError,
+    recipients: row.recipients,
+    createdAt: row.createdAt.toISOString(),
+    deliveredAt: row.deliveredAt?.toISOString() ?? null,
+    nextAttemptAt: row.status === 'pending' ? row.nextAttemptAt.toISOString() : null,
+    summary: typeof payload.summary === 'string' ? payload.summary : '',
+  };
+}
+
+/**
+ * What each channel type takes: webhook and slack POST to a `url` (required); only a webhook
+ * is signed (`secret`); only e-mail has `recipients`. 400 naming the field otherwise.
+ */
+function checkShape(
+  type: NotificationChannel['type'],
+  fields: { url: string | null; secret: boolean; recipients: string[] },
+): void {
+  const problems: { field: string; message: string }[] = [];
+  if (type !== 'email' && !fields.url) {
+    problems.push({ field: 'body.url', message: `a ${type} channel needs the URL to POST to` });
+  }
+  if (type === 'email' && fields.url) {
+    problems.push({ field: 'body.url', message: 'an e-mail channel has no URL' });
+  }
+  if (type !== 'webhook' && fields.secret) {
+    problems.push({ field: 'body.secret', message: 'only a webhook channel is signed with a secret' });
+  }
+  if (type !== 'email' && fields.recipients.length > 0) {
+    problems.push({ field: 'body.recipients', message: 'only an e-mail channel has recipients' });
+  }
+  if (problems.length > 0) {
+    throw new BadRequestError(problems.map((p) => `${p.field}: ${p.message}`).join('; '), problems);
+  }
+}
+
+/**
+ * A workspace's notification channels: read with `workspace.read`, changed with
+ * `workspace.environments.manage` (who manages the environments manages who hears about
+ * their deploys). Secrets are stored encrypted and never returned (`hasSecret`).
+ */
+export function createNotificationsService(deps: {
+  repo: NotificationsRepo;
+  workspaces: WorkspacesService;
+  secrets: SecretBox;
+  /** A delivery was queued (the test endpoint): the sender may look now. */
+  stored?: () => void;
+}) {
+  const { repo, workspaces, secrets } = deps;
+
+  async function findOrThrow(workspace: { id: string; slug: string }, name: string) {
+    const row = await repo.findChannel(workspace.id, name);
+    if (!row)
+      throw new NotFoundError(`notification channel "${name}" not found in workspace "${workspace.slug}"`);
+    return row;
+  }
+
+  return {
+    async list(actor: Actor, workspaceSlug: string): Promise<{ items: NotificationChannel[] }> {
+      const workspace = await workspaces.authorize(actor, workspaceSlug, 'workspace.read');
+      return { items: (await repo.listChannels(workspace.id)).map(toChannel) };
+    },
+
+    async create(actor: Actor, workspaceSlug: string, body: CreateBody): Promise<NotificationChannel> {
+      const workspace = await workspaces.authorize(actor, workspaceSlug, 'workspace.environments.manage');
+      const recipients = body.recipients ?? [];
+      checkShape(body.type, { url: body.url ?? null, secret: body.secret !== undefined, recipients });
+      try {
+        const row = await repo.createChannel({
+          workspaceId: workspace.id,
+          name: body.name,
+          type: body.type,
+          url: body.url ?? null,
+          secretEncrypted: body.secret === undefined ? null : secrets.encrypt(body.secret),
+          recipients,
+          events: [...new Set(body.events ?? [])],
+          enabled: body.enabled ?? true,
+        });
+        return toChannel(row);
+      } catch (error) {
+        if (isUniqueViolation(error)) {
+          throw new ConflictError(
+            `notification channel "${body.name}" already exists in workspace "${workspaceSlug}"`,
+            [{ field: 'body.name', message: 'already taken' }],
+          );
+        }
+        throw error;
+      }
+    },
+
+    async update(
+      actor: Actor,
+      workspaceSlug: string,
+      name: string,
+      body: UpdateBody,
+    ): Promise<NotificationChannel> {
+      const workspace = await workspaces.authorize(actor, workspaceSlug, 'workspace.environments.manage');
+      const existing = await findOrThrow(workspace, name);
+      const type = NotificationChannelTypeSchema.parse(existing.type);
+      checkShape(type, {
+        url: body.url ?? existing.url,
+        secret: typeof body.secret === 'string',
+        recipients: body.recipients ?? existing.recipients,
+      });
+      const row = await repo.updateChannel(existing.id, {
+        ...(body.url === undefined ? {} : { url: body.url }),
+        ...(body.secret === undefined
+          ? {}
+          : { secretEncrypted: body.secret === null ? null : secrets.encrypt(body.secret) }),
+        ...(body.recipients === undefined ? {} : { recipients: body.recipients }),
+        ...(body.events === undefined ? {} : { events: [...new Set(body.events)] }),
+        ...(body.enabled === undefined ? {} : { enabled: body.enabled }),
+      });
+      return toChannel(row);
+    },
+
+    async delete(actor: Actor, workspaceSlug: string, name: string): Promise<void> {
+      const workspace = await workspaces.authorize(actor, workspaceSlug, 'workspace.environments.manage');
+      await repo.deleteChannel((await findOrThrow(workspace, name)).id);
+    },
+
+    /**
+     * Queues a `test` notification to this channel alone (enabled or not; an e-mail channel
+     * writes to its own recipients, so it needs some). The outcome shows in its delivery log.
+     */
+    async test(actor: Actor, workspaceSlug: string, name: string): Promise<NotificationDelivery> {
+      const workspace = await workspaces.authorize(actor, workspaceSlug, 'workspace.environments.manage');
+      const channel = await findOrThrow(workspace, name);
+      if (channel.type === 'email' && channel.recipients.length === 0) {
+        throw new BadRequestError(`notification channel "${name}" has no recipients to send a test to`, [
+          { field: 'params.channel', message: 'add recipients to the e-mail channel first' },
+        ]);
+      }
+      const payload = testPayloadOf({
+        workspace: workspace.slug,
+        channel: name,
+        requestedBy: actor.username,
+      });
+      const row = await repo.insertDelivery({
+        channelId: channel.id,
+        event: 'test',
+        eventKey: payload.id,
+        payload,
+        recipients: channel.type === 'email' ? channel.recipients : [],
+      });
+      deps.stored?.();
+      return toDelivery(row);
+    },
+
+    async deliveries(
+      actor: Actor,
+      workspaceSlug: string,
+      name: string,
+      query: PageQuery,
+    ): Promise<{ items: NotificationDelivery[]; nextCursor: string | null }> {
+      const workspace = await workspaces.authorize(actor, workspaceSlug, 'workspace.read');
+      const channel = await findOrThrow(workspace, name);
+      const after = decodeCursor(query.cursor);
+      if (after !== undefined && !/^\d{1,19}$/.test(after)) {
+        throw new BadRequestError('invalid pagination cursor', [
+          { field: 'query.cursor', message: 'not a cursor returned by this API; start again without it' },
+        ]);
+      }
+      const rows = await repo.deliveries(
+        channel.id,
+        query.limit + 1,
+        after === undefined ? undefined : BigInt(after),
+      );
+      return toPage(rows, query.limit, (row) => String(row.id), toDelivery);
+    },
+  };
+}
+
+export type NotificationsService = ReturnType<typeof createNotificationsService>;
