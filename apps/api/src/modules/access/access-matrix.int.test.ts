@@ -224,6 +224,12 @@ const ROWS: Row[] = [
     request: (f) => get(`${W(f)}/environments/e/releases`),
   },
   { operationId: 'getEnvironmentLive', allow: VISIBLE, request: (f) => get(`${W(f)}/environments/e/live`) },
+  {
+    operationId: 'getEnvironmentApprovalsReport',
+    // The read token belongs to a workspace admin: reading is what it may do.
+    allow: [...ADMINS, 'read-token'],
+    request: (f) => get(`${W(f)}/environments/e/approvals-report`),
+  },
   { operationId: 'listWebhooks', allow: VISIBLE, request: (f) => get(`${W(f)}/projects/p/webhooks`) },
   { operationId: 'getWebhook', allow: VISIBLE, request: (f) => get(`${W(f)}/projects/p/webhooks/hook`) },
   {
@@ -257,6 +263,18 @@ const ROWS: Row[] = [
     allow: EDITORS,
     request: (f) => send('POST', `${W(f)}/projects/p/releases/1/rollback`, {}),
     alsoAllowed: [400], // environment e has no cluster to deploy to
+  },
+  {
+    operationId: 'promoteRelease',
+    allow: EDITORS,
+    request: (f) => send('POST', `${W(f)}/projects/p/releases/2/promote`, { environment: 'e2' }),
+    alsoAllowed: [400], // e2 shares e's place in the environment order: it is not the next one
+  },
+  {
+    operationId: 'copyEnvironment',
+    allow: ADMINS,
+    request: (f) => send('POST', `${W(f)}/environments/e/copy`, { to: 'e2' }),
+    alsoAllowed: [400], // e2 has no cluster to deploy to
   },
   {
     operationId: 'breakReleaseFreeze',

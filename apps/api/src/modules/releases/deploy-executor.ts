@@ -2,14 +2,12 @@ import { Readable } from 'node:stream';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { configMapNameOf, DeployPinsSchema, FINISHED_RELEASE_STATUSES } from '@slipway/contracts';
 import type { Prisma } from '@slipway/db';
-import type { KubernetesObject } from '@slipway/kube';
-import { renderManifests } from '@slipway/manifests';
 import { parseRunRef } from '@slipway/pipeline';
 import { RepositoryUnreadableError } from '../../lib/git-repository.ts';
 import type { Executor, JobDispatch, JobObservation, JobRef } from '../runs/engine/executor.ts';
 import { admissionOf } from './release-admission.ts';
 import type { ReleaseController } from './release-controller.ts';
-import { stampLabels } from './release-labels.ts';
+import { releaseValues, renderReleaseObjects } from './release-render.ts';
 import type { ReleaseInsert, ReleaseRow, ReleasesRepo } from './releases.repo.ts';
 
 /** Reads the YAML files at `path` of a repository, at a commit or a branch's head. */
@@ -126,32 +124,16 @@ export function createDeployExecutor(deps: {
     const namespace = environment?.namespace ?? '';
 
     return releases.insert(run.pipeline.projectId, (number) => {
-      const values: Record<string, string> = {
-        ...deploy.values,
-        'release.image': image.value,
-        'release.number': String(number),
-        'environment.name': run.environmentName,
-        'environment.namespace': namespace,
-        ...Object.fromEntries(configs.map((c) => [`release.config.${c.name}`, c.configMapName])),
-      };
-      const rendered = problems.length === 0 ? renderManifests(files, values) : { objects: [], problems: [] };
-      const all = [
-        ...problems,
-        ...rendered.problems.map(
-          (p) => `${p.file}:${p.line}:${p.column}${p.path ? ` ${p.path}` : ''}: ${p.message}`,
-        ),
-      ];
-      const project = job.labels.project;
-      const objects = rendered.objects.map(({ object }) =>
-        stampLabels(
-          {
-            ...object,
-            metadata: { ...object.metadata, namespace: object.metadata.namespace ?? namespace },
-          } as KubernetesObject,
-          project,
-          number,
-        ),
+      const values = releaseValues(
+        { ...deploy.values, 'release.image': image.value },
+        { number, environmentName: run.environmentName, namespace, configs },
       );
+      const rendered =
+        problems.length === 0
+          ? renderReleaseObjects({ files, values, namespace, project: job.labels.project, number })
+          : { objects: [], problems: [] };
+      const all = [...problems, ...rendered.problems];
+      const objects = rendered.objects;
       const failed = all.length > 0;
       const now = new Date();
       const admission =

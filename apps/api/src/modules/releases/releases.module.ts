@@ -8,10 +8,15 @@ import { type Notify, notifyNobody } from '../notifications/notify.ts';
 import { reportingReleaseEvents } from '../notifications/release-events.ts';
 import type { ProjectsService } from '../projects/projects.service.ts';
 import type { WorkspacesService } from '../workspaces/workspaces.service.ts';
+import { createApprovalsReport } from './approvals-report.ts';
 import { createConfigGc } from './config-gc.ts';
 import { createDeployExecutor } from './deploy-executor.ts';
+import { createEnvironmentCopy } from './environment-copy.ts';
+import { createPromotionRepo } from './promotion.repo.ts';
+import { registerPromotionRoutes } from './promotion.routes.ts';
 import { createReleaseController } from './release-controller.ts';
 import { createLiveView } from './release-live.ts';
+import { createReleasePromotion } from './release-promotion.ts';
 import { createReleasesRepo } from './releases.repo.ts';
 import { registerReleaseRoutes } from './releases.routes.ts';
 import { createReleasesService } from './releases.service.ts';
@@ -61,6 +66,25 @@ export function createReleasesModule(deps: {
     live: createLiveView({ releases: releasesRepo, clients: deps.clients }),
     commits: (url, from, to) => deps.gitRepositories.commitsBetween(url, from, to),
   });
+  const promotionRepo = createPromotionRepo(deps.prisma);
+  const promotion = createReleasePromotion({
+    releases: releasesRepo,
+    promotion: promotionRepo,
+    projects: deps.projects,
+    access: deps.access,
+    readRepository: (url, at, path) => deps.gitRepositories.readYamlFiles(url, at, path),
+    admit: (environmentId) => controller.admit(environmentId),
+  });
+  const copy = createEnvironmentCopy({
+    promotion: promotionRepo,
+    promote: promotion.promoteTo,
+    workspaces: deps.workspaces,
+  });
+  const report = createApprovalsReport({
+    promotion: promotionRepo,
+    releases: releasesRepo,
+    workspaces: deps.workspaces,
+  });
   return {
     /** The executor of deploy jobs, for the run engine. */
     deployExecutor: deployExecutor.executor,
@@ -69,6 +93,9 @@ export function createReleasesModule(deps: {
     repo: releasesRepo,
     /** Tells the engine that a release of the run changed (approved, rejected, expired). */
     changed: (runId: string) => deployExecutor.changed(runId),
-    registerRoutes: (app: FastifyInstance) => registerReleaseRoutes(app, { releases: service }),
+    registerRoutes: (app: FastifyInstance) => {
+      registerReleaseRoutes(app, { releases: service });
+      registerPromotionRoutes(app, { promotion, copy, report });
+    },
   };
 }
