@@ -66,6 +66,22 @@ const ingress = (namespace: string) => ({
   },
 });
 
+/** Runs `work` in one transaction on a connection of its own to the server's database. */
+async function inTransaction(databaseUrl: string, work: (client: pg.Client) => Promise<void>): Promise<void> {
+  const client = new pg.Client({ connectionString: databaseUrl });
+  await client.connect();
+  try {
+    await client.query('BEGIN');
+    await work(client);
+    await client.query('COMMIT');
+  } catch (error) {
+    await client.query('ROLLBACK').catch(() => undefined);
+    throw error;
+  } finally {
+    await client.end();
+  }
+}
+
 /**
  * Seeds releases 1 (superseded), 2 (succeeded: the live one) and 3 (failed) of `project` in
  * `environment`, config set `app-config` versions 1 and 2 (a secret key among them), and the
@@ -73,10 +89,7 @@ const ingress = (namespace: string) => ({
  * Deployment, keeps the Service and adds an Ingress.
  */
 export async function seedReleases(databaseUrl: string, target: ReleaseSeedTarget): Promise<void> {
-  const client = new pg.Client({ connectionString: databaseUrl });
-  await client.connect();
-  try {
-    await client.query('BEGIN');
+  await inTransaction(databaseUrl, async (client) => {
     const ids = await client.query<{ project: string; environment: string; namespace: string | null }>(
       `SELECT p.id AS project, e.id AS environment, e.namespace
          FROM projects p JOIN workspaces w ON w.id = p.workspace_id
@@ -190,13 +203,7 @@ export async function seedReleases(databaseUrl: string, target: ReleaseSeedTarge
       row.project,
       releases.length,
     ]);
-    await client.query('COMMIT');
-  } catch (error) {
-    await client.query('ROLLBACK').catch(() => undefined);
-    throw error;
-  } finally {
-    await client.end();
-  }
+  });
 }
 
 /**
@@ -207,10 +214,7 @@ export async function seedReleases(databaseUrl: string, target: ReleaseSeedTarge
  * stored objects' diff.
  */
 export async function seedApprovalRequest(databaseUrl: string, target: ReleaseSeedTarget): Promise<void> {
-  const client = new pg.Client({ connectionString: databaseUrl });
-  await client.connect();
-  try {
-    await client.query('BEGIN');
+  await inTransaction(databaseUrl, async (client) => {
     const live = await client.query<{
       id: string;
       project_id: string;
@@ -263,11 +267,5 @@ export async function seedApprovalRequest(databaseUrl: string, target: ReleaseSe
       [SEEDED.approvalId, releaseId, row.workspace_id],
     );
     await client.query('UPDATE projects SET release_counter = 4 WHERE id = $1', [row.project_id]);
-    await client.query('COMMIT');
-  } catch (error) {
-    await client.query('ROLLBACK').catch(() => undefined);
-    throw error;
-  } finally {
-    await client.end();
-  }
+  });
 }
