@@ -4,7 +4,7 @@ import { paths } from '../src/app/paths.ts';
 import { type AxeFinding, auditAccessibility, expectAccessible, formatFindings } from './axe.ts';
 import { browserSkipReason, useConsole } from './fixture.ts';
 import { api } from './helpers.ts';
-import { MAIN_PAGES, seedDemoExtras } from './pages.ts';
+import { DEMO, MAIN_PAGES, seedDemoExtras } from './pages.ts';
 
 // axe-core on every page of the console (issue #12): no serious or critical violation on any
 // route of the router, signed out (sign-in, invite) and signed in as a platform admin on the
@@ -65,6 +65,16 @@ describe.skipIf(browserSkipReason())('accessibility (axe-core)', () => {
       await audit(`${name}: ${dialog} dialog`);
     }
 
+    // The environment form with one freeze window of each kind.
+    await page.goto(paths.environment(DEMO.workspace, DEMO.environment));
+    await page.getByRole('button', { name: 'Edit', exact: true }).click();
+    const environmentForm = page.getByRole('dialog', { name: 'Edit environment' });
+    await environmentForm.getByRole('button', { name: 'Add weekly window' }).click();
+    await environmentForm.getByRole('button', { name: 'Add one-off window' }).click();
+    await environmentForm.getByRole('group', { name: 'Freeze window 2' }).waitFor();
+    await audit('environment: Edit environment dialog with freeze windows');
+    await page.keyboard.press('Escape');
+
     // Menus: the top bar's user menu; dialogs: creating a workspace, starting a run.
     await page.goto(paths.workspaces());
     await page.getByRole('button', { name: 'admin', exact: true }).click();
@@ -104,6 +114,7 @@ const DIALOGS: readonly [page: string, button: string, dialog: string][] = [
   ['config-sets', 'Create config set', 'Create config set'],
   ['users', 'Create user', 'Create user'],
   ['clusters', 'Add cluster', 'Add cluster'],
+  ['notification-channels', 'Create channel', 'Create channel'],
 ];
 
 async function openRunDialog(page: Page): Promise<void> {

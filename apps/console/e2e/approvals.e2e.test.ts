@@ -6,6 +6,7 @@ import { IMAGE, setUpDeployProject } from './deploy-project.ts';
 import { browserSkipReason, useConsole } from './fixture.ts';
 import { api } from './helpers.ts';
 import { useLocalStaging } from './local-staging.ts';
+import { diffEditorTexts } from './monaco-diff.ts';
 
 // Issue #14's approver story in the browser, on the local control plane: staging's policy
 // (set in the environment form) wants one operator's approval, so a developer's deploy waits
@@ -94,7 +95,7 @@ describe.skipIf(browserSkipReason([clusterSkipReason()]))('deploy approvals in a
     // Otto, an operator, sees the count in the header and opens the request from the inbox.
     const otto = await fixture.newPage();
     await fixture.signIn(otto, 'otto', PASSWORD);
-    await otto.getByRole('link', { name: 'Approvals, 1 pending' }).click();
+    await otto.getByRole('link', { name: 'Approvals 1 pending' }).click();
     const inbox = otto.getByRole('table', { name: 'Approval requests' });
     await inbox.getByRole('link', { name: 'release #2 of shop' }).click();
     await otto.getByRole('heading', { name: /^Approve release #2 of shop\s+pending$/ }).waitFor();
@@ -112,7 +113,13 @@ describe.skipIf(browserSkipReason([clusterSkipReason()]))('deploy approvals in a
     await otto.getByText('1 update, 1 unchanged (server-side dry run).').waitFor();
     const deployment = otto.locator('details', { has: otto.getByText('Deployment') });
     expect(await deployment.locator('summary').textContent()).toContain('update');
-    await deployment.getByRole('textbox', { name: `Deployment ${namespace}/web in the dry run` }).waitFor();
+    await deployment
+      .getByRole('textbox', { name: `Deployment ${namespace}/web in the dry run` })
+      .waitFor({ state: 'attached' });
+    const [deploymentDiff] = await diffEditorTexts(otto);
+    expect(deploymentDiff?.from).toContain(`image: ${IMAGE}:1`);
+    expect(deploymentDiff?.to).toContain(`image: ${IMAGE}:2`);
+    expect(deploymentDiff?.from).not.toContain('managedFields');
     expect(
       await otto
         .locator('details', { has: otto.getByText('Service') })
@@ -138,12 +145,16 @@ describe.skipIf(browserSkipReason([clusterSkipReason()]))('deploy approvals in a
       .locator('details', { has: otto.getByText('Service') })
       .locator('summary')
       .click();
-    await otto.getByRole('textbox', { name: `Service ${namespace}/web in the cluster (live)` }).waitFor();
+    await otto
+      .getByRole('textbox', { name: `Service ${namespace}/web in the cluster (live)` })
+      .waitFor({ state: 'attached' });
+    const service = (await diffEditorTexts(otto)).find((diff) => diff.from.includes('kind: Service'));
+    expect(service?.from).toContain('changed-by: hand');
     await decide.getByRole('button', { name: 'Approve' }).click();
     await otto.getByRole('heading', { name: /^Approve release #2 of shop\s+approved$/ }).waitFor();
     const decisions = otto.getByRole('list', { name: 'Decisions' });
     expect(await decisions.textContent()).toMatch(/approved\s*otto.*image and config look right/);
-    await otto.getByRole('link', { name: 'Approvals, 0 pending' }).waitFor();
+    await otto.getByRole('link', { name: 'Approvals 0 pending' }).waitFor();
 
     // Dana's run page, without reloading: the decision, then the deploy going green.
     await danaRelease

@@ -5,7 +5,7 @@
 import type { Page } from 'playwright-core';
 import { paths } from '../src/app/paths.ts';
 import { api } from './helpers.ts';
-import { seedReleases } from './release-seed.ts';
+import { SEEDED, seedApprovalRequest, seedReleases } from './release-seed.ts';
 import { waitForYamlEditor } from './yaml-editor.ts';
 
 export const DEMO = { workspace: 'demo', project: 'hello', pipeline: 'ci', environment: 'local' } as const;
@@ -104,6 +104,17 @@ export const MAIN_PAGES: readonly MainPage[] = [
   },
   { name: 'credentials', path: paths.credentials(DEMO.workspace), ready: heading('Credentials') },
   { name: 'templates', path: paths.templates(DEMO.workspace), ready: heading('Pipeline templates') },
+  {
+    name: 'notification-channels',
+    path: paths.notificationChannels(DEMO.workspace),
+    ready: heading('Notifications'),
+  },
+  { name: 'approvals', path: paths.approvals({ status: 'all' }), ready: heading('Approvals') },
+  {
+    name: 'approval',
+    path: paths.approval(SEEDED.approvalId),
+    ready: releaseLoaded((page) => page.getByRole('heading', { name: 'Manifests' })),
+  },
   { name: 'users', path: paths.users(), ready: table('Users') },
   { name: 'clusters', path: paths.clusters(), ready: heading('Clusters') },
   { name: 'audit', path: paths.audit(), ready: table('Audit events') },
@@ -121,11 +132,9 @@ export const MAIN_PAGES: readonly MainPage[] = [
  */
 export async function seedDemoExtras(page: Page, databaseUrl?: string): Promise<void> {
   if (databaseUrl) {
-    await seedReleases(databaseUrl, {
-      workspace: DEMO.workspace,
-      project: DEMO.project,
-      environment: DEMO.environment,
-    });
+    const target = { workspace: DEMO.workspace, project: DEMO.project, environment: DEMO.environment };
+    await seedReleases(databaseUrl, target);
+    await seedApprovalRequest(databaseUrl, target);
   }
   const project = `/api/v1${paths.project(DEMO.workspace, DEMO.project)}`;
   await api(page, 'POST', `${project}/pipelines/${DEMO.pipeline}/runs`, {

@@ -22,6 +22,8 @@ export const SEEDED = {
   /** Release 3's failure. */
   failure: 'Deployment hello: ProgressDeadlineExceeded: ReplicaSet "hello-7d9f" has timed out progressing.',
   secretValues: ['first-secret-value', 'second-secret-value'],
+  /** The deploy approval `seedApprovalRequest` adds (release 4 waiting for it). */
+  approvalId: '00000000-0000-4000-8000-000000000014',
 } as const;
 
 // Objects as the engine records them: placed in the environment's namespace.
@@ -64,6 +66,22 @@ const ingress = (namespace: string) => ({
   },
 });
 
+/** Runs `work` in one transaction on a connection of its own to the server's database. */
+async function inTransaction(databaseUrl: string, work: (client: pg.Client) => Promise<void>): Promise<void> {
+  const client = new pg.Client({ connectionString: databaseUrl });
+  await client.connect();
+  try {
+    await client.query('BEGIN');
+    await work(client);
+    await client.query('COMMIT');
+  } catch (error) {
+    await client.query('ROLLBACK').catch(() => undefined);
+    throw error;
+  } finally {
+    await client.end();
+  }
+}
+
 /**
  * Seeds releases 1 (superseded), 2 (succeeded: the live one) and 3 (failed) of `project` in
  * `environment`, config set `app-config` versions 1 and 2 (a secret key among them), and the
@@ -71,10 +89,7 @@ const ingress = (namespace: string) => ({
  * Deployment, keeps the Service and adds an Ingress.
  */
 export async function seedReleases(databaseUrl: string, target: ReleaseSeedTarget): Promise<void> {
-  const client = new pg.Client({ connectionString: databaseUrl });
-  await client.connect();
-  try {
-    await client.query('BEGIN');
+  await inTransaction(databaseUrl, async (client) => {
     const ids = await client.query<{ project: string; environment: string; namespace: string | null }>(
       `SELECT p.id AS project, e.id AS environment, e.namespace
          FROM projects p JOIN workspaces w ON w.id = p.workspace_id
@@ -188,11 +203,69 @@ export async function seedReleases(databaseUrl: string, target: ReleaseSeedTarge
       row.project,
       releases.length,
     ]);
-    await client.query('COMMIT');
-  } catch (error) {
-    await client.query('ROLLBACK').catch(() => undefined);
-    throw error;
-  } finally {
-    await client.end();
-  }
+  });
+}
+
+/**
+ * After `seedReleases`: release 4 of `project` (image `hello:1.3`, config version 2) waiting
+ * for one operator's approval, as the deploy executor records one under the environment's
+ * policy — the deploy approval row `SEEDED.approvalId`, pending for a day. Its request page
+ * compares it with release 2 (the live one); an environment without a cluster gives the
+ * stored objects' diff.
+ */
+export async function seedApprovalRequest(databaseUrl: string, target: ReleaseSeedTarget): Promise<void> {
+  await inTransaction(databaseUrl, async (client) => {
+    const live = await client.query<{
+      id: string;
+      project_id: string;
+      environment_id: string;
+      namespace: string;
+      workspace_id: string;
+      objects: Array<{ spec?: { template?: { spec?: { containers?: Array<{ image: string }> } } } }>;
+    }>(
+      `SELECT r.id, r.project_id, r.environment_id, r.namespace, p.workspace_id, r.objects
+         FROM releases r JOIN projects p ON p.id = r.project_id JOIN workspaces w ON w.id = p.workspace_id
+        WHERE w.slug = $1 AND p.slug = $2 AND r.environment_name = $3 AND r.number = 2`,
+      [target.workspace, target.project, target.environment],
+    );
+    const row = live.rows[0];
+    if (!row) throw new Error('seed the releases first (seedReleases)');
+    const image = 'registry.example.com/hello:1.3';
+    const objects = row.objects.map((object) => {
+      const container = object.spec?.template?.spec?.containers?.[0];
+      if (container) container.image = image;
+      return object;
+    });
+    const inserted = await client.query<{ id: string }>(
+      `INSERT INTO releases (id, project_id, number, environment_id, environment_name, namespace, status, phase,
+         image, manifest_set_name, manifest_version, objects, pipeline_name, run_number, commit_sha,
+         created_by_name, hold_reason)
+       VALUES (gen_random_uuid(), $1, 4, $2, $3, $4, 'awaiting-approval', 'pending', $5, 'web', 2, $6, 'ci', 4,
+         $7, 'admin', $8)
+       RETURNING id`,
+      [
+        row.project_id,
+        row.environment_id,
+        target.environment,
+        row.namespace,
+        image,
+        JSON.stringify(objects),
+        `4444444${'0'.repeat(33)}`,
+        `waiting for 1 approval of the role operator (environment "${target.environment}" policy)`,
+      ],
+    );
+    const releaseId = inserted.rows[0]?.id;
+    await client.query(
+      `INSERT INTO release_configs (release_id, config_version_id, name, version, config_map_name)
+       SELECT $1, config_version_id, name, version, config_map_name FROM release_configs WHERE release_id = $2`,
+      [releaseId, row.id],
+    );
+    await client.query(
+      `INSERT INTO deploy_approvals (id, release_id, workspace_id, required, approver_role, allow_self_approval,
+         expiry_minutes, status, requested_by_name, expires_at)
+       VALUES ($1, $2, $3, 1, 'operator', false, 1440, 'pending', 'admin', now() + interval '1 day')`,
+      [SEEDED.approvalId, releaseId, row.workspace_id],
+    );
+    await client.query('UPDATE projects SET release_counter = 4 WHERE id = $1', [row.project_id]);
+  });
 }

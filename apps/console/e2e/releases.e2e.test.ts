@@ -1,9 +1,9 @@
 import { clusterSkipReason, eventually } from '@slipway/kube/testing';
-import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { paths } from '../src/app/paths.ts';
 import { browserSkipReason, useConsole } from './fixture.ts';
 import { useLocalStaging } from './local-staging.ts';
+import { diffEditorTexts } from './monaco-diff.ts';
 import { DEMO } from './pages.ts';
 import { SEEDED, seedReleases } from './release-seed.ts';
 
@@ -14,32 +14,6 @@ import { SEEDED, seedReleases } from './release-seed.ts';
 // the deploy engine applies for real (release 4: release 1's image and ConfigMap back).
 
 const PROJECT = { workspace: DEMO.workspace, project: DEMO.project };
-
-// The few members of Monaco's API read here (published as `window.monaco`, see yaml-editor.ts).
-interface PageMonaco {
-  editor: {
-    getDiffEditors(): {
-      getModel(): { original: { getValue(): string }; modified: { getValue(): string } } | null;
-      getLineChanges(): unknown[] | null;
-    }[];
-  };
-}
-
-/** The text of each diff editor's two sides, once Monaco has computed its changes. */
-async function diffEditorTexts(page: Page) {
-  await page.waitForFunction(() => {
-    const monaco = (window as unknown as { monaco?: PageMonaco }).monaco;
-    const editors = monaco?.editor.getDiffEditors() ?? [];
-    return editors.length > 0 && editors.every((editor) => editor.getLineChanges() !== null);
-  });
-  return page.evaluate(() =>
-    (window as unknown as { monaco: PageMonaco }).monaco.editor.getDiffEditors().map((editor) => ({
-      from: editor.getModel()?.original.getValue() ?? '',
-      to: editor.getModel()?.modified.getValue() ?? '',
-      changes: editor.getLineChanges()?.length ?? 0,
-    })),
-  );
-}
 
 describe.skipIf(browserSkipReason())('releases in a browser', () => {
   const fixture = useConsole({ env: { SLIPWAY_DEMO: 'true' } });

@@ -82,5 +82,8 @@ describe('promotion', () => {
     expect(nextEnvironment(environments, 'test')?.name).toBe('prod');
     expect(nextEnvironment(environments, 'prod')).toBeUndefined();
     expect(nextEnvironment(environments, 'gone')).toBeUndefined();
+    // One sharing the current order is not next; of several at the next order, the first by name.
+    const shared = [...environments, { name: 'dev-eu', order: 10 }, { name: 'qa', order: 20 }];
+    expect(nextEnvironment(shared, 'dev')?.name).toBe('qa');
   });
 });

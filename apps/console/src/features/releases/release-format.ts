@@ -59,14 +59,17 @@ export function canPromote(release: Pick<Release, 'status' | 'message'>): boolea
 }
 
 /**
- * The environment after `current` in the workspace's promotion path (dev → test → prod):
- * environments sorted by `order` (ties by name, as the API lists them); undefined for the last.
+ * The environment after `current` in the promotion path (dev → test → prod), as the API
+ * decides it: the lowest `order` above the current one's (ties by name: the first of those
+ * sharing it); undefined for the last, or when `current` is not listed.
  */
 export function nextEnvironment<E extends Pick<Environment, 'name' | 'order'>>(
   environments: readonly E[],
   current: string,
 ): E | undefined {
-  const sorted = [...environments].sort((a, b) => a.order - b.order || a.name.localeCompare(b.name));
-  const index = sorted.findIndex((environment) => environment.name === current);
-  return index === -1 ? undefined : sorted[index + 1];
+  const from = environments.find((environment) => environment.name === current);
+  if (!from) return undefined;
+  return environments
+    .filter((environment) => environment.order > from.order)
+    .sort((a, b) => a.order - b.order || a.name.localeCompare(b.name))[0];
 }

@@ -8,6 +8,7 @@ import { ApprovalDecisions } from '../../features/approvals/components/ApprovalD
 import { ApprovalDiffView } from '../../features/approvals/components/ApprovalDiffView.tsx';
 import { DecisionForm } from '../../features/approvals/components/DecisionForm.tsx';
 import { formatTime } from '../../features/runs/format.ts';
+import '../../features/releases/releases.css';
 
 /** Project, environment, release type, who asked, the run and release, the policy and the commits. */
 function RequestSummary({ approval }: { approval: ApprovalDetail }) {
@@ -16,7 +17,9 @@ function RequestSummary({ approval }: { approval: ApprovalDetail }) {
     <dl className="properties card">
       <dt>Project</dt>
       <dd>
-        <Link to={paths.project(approval.workspace, approval.project)}>{approval.project}</Link>{' '}
+        <Link className="release-text-link" to={paths.project(approval.workspace, approval.project)}>
+          {approval.project}
+        </Link>{' '}
         <span className="muted small">in {approval.workspace}</span>
       </dd>
       <dt>Environment</dt>

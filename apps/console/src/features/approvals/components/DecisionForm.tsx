@@ -2,10 +2,10 @@ import type { ApprovalDetail } from '@slipway/contracts';
 import { useRef } from 'react';
 import { ApiError } from '../../../api/client.ts';
 import { Form } from '../../../components/form/Form.tsx';
-import { TextAreaInput } from '../../../components/form/fields.tsx';
 import { useForm } from '../../../components/form/use-form.ts';
 import { useDecideApproval } from '../api/mutations.ts';
 import { staleDiffOf } from '../approval-format.ts';
+import { DecisionFields } from './DecisionFields.tsx';
 
 /**
  * Approve or reject a pending request, with a comment (a rejection must say why). Approving
@@ -37,7 +37,6 @@ export function DecisionForm({ approval }: { approval: ApprovalDetail }) {
   // The stale-diff refusal is said here, not again in the form's error banner.
   if (stale) form.error('diff');
   const refusal = approval.canDecide ? undefined : (approval.reason ?? 'you may not decide this request');
-  const disabled = refusal !== undefined || form.submitting;
   const send = (choice: 'approve' | 'reject') => {
     decision.current = choice;
     form.onSubmit();
@@ -49,41 +48,20 @@ export function DecisionForm({ approval }: { approval: ApprovalDetail }) {
           The diff changed since you opened it. The new diff is shown below: read it, then approve again.
         </p>
       ) : null}
-      {refusal ? (
-        <p className="notice notice-info" data-testid="decision-refusal">
-          You cannot decide this request: {refusal}
-        </p>
-      ) : null}
-      <TextAreaInput
-        label="Comment"
-        hint="Required to reject: the developer sees it on the run and the release."
-        maxLength={2000}
-        disabled={refusal !== undefined}
-        field={form.field('comment')}
+      <DecisionFields
+        noun="request"
+        refusal={refusal}
+        refusalTestId="decision-refusal"
+        pending={form.submitting}
+        comment={form.field('comment')}
+        commentHint="Required to reject: the developer sees it on the run and the release."
+        rejectLabel="Reject"
+        onReject={() => send('reject')}
+        approveLabel={form.submitting && decision.current === 'approve' ? 'Approving…' : 'Approve'}
+        onApprove={() => {
+          decision.current = 'approve';
+        }}
       />
-      <div className="form-actions">
-        <button
-          type="button"
-          className="button button-danger-outline"
-          disabled={disabled}
-          title={refusal}
-          onClick={() => send('reject')}
-        >
-          Reject
-        </button>
-        <button
-          type="submit"
-          className="button button-primary"
-          disabled={disabled}
-          title={refusal}
-          onClick={(event) => {
-            event.preventDefault();
-            send('approve');
-          }}
-        >
-          {form.submitting && decision.current === 'approve' ? 'Approving…' : 'Approve'}
-        </button>
-      </div>
     </Form>
   );
 }

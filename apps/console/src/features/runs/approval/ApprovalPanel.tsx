@@ -6,6 +6,7 @@ import { TextAreaInput } from '../../../components/form/fields.tsx';
 import { useForm } from '../../../components/form/use-form.ts';
 import { Modal } from '../../../components/Modal.tsx';
 import { usePermission } from '../../access/api/queries.ts';
+import { DecisionFields } from '../../approvals/components/DecisionFields.tsx';
 import { useSession } from '../../auth/api/queries.ts';
 import type { RunRef } from '../api/keys.ts';
 import { useDecideApproval } from '../api/mutations.ts';
@@ -98,7 +99,6 @@ function GatePanel(props: { target: RunRef; run: Run; gate: JobRun; approval: Ap
   const [rejecting, setRejecting] = useState(false);
   const refusal = useRefusal(target, run, approval);
   const approvals = approval.decisions.filter((d) => d.decision === 'approve').length;
-  const disabled = refusal !== undefined || form.submitting;
   return (
     <section className="card run-approval" aria-label={`Approval ${gate.name}`}>
       <h3>Approval gate {gate.name}</h3>
@@ -121,31 +121,16 @@ function GatePanel(props: { target: RunRef; run: Run; gate: JobRun; approval: Ap
       ) : null}
       {gate.status === 'waiting' ? (
         <Form form={form} label={`decide ${gate.name}`}>
-          {refusal ? (
-            <p className="notice notice-info" data-testid="gate-refusal">
-              You cannot decide this gate: {refusal}
-            </p>
-          ) : null}
-          <TextAreaInput
-            label="Comment"
-            maxLength={2000}
-            disabled={refusal !== undefined}
-            field={form.field('comment')}
+          <DecisionFields
+            noun="gate"
+            refusal={refusal}
+            refusalTestId="gate-refusal"
+            pending={form.submitting}
+            comment={form.field('comment')}
+            rejectLabel="Reject…"
+            onReject={() => setRejecting(true)}
+            approveLabel="Approve"
           />
-          <div className="form-actions">
-            <button
-              type="button"
-              className="button button-danger-outline"
-              disabled={disabled}
-              title={refusal}
-              onClick={() => setRejecting(true)}
-            >
-              Reject…
-            </button>
-            <button type="submit" className="button button-primary" disabled={disabled} title={refusal}>
-              Approve
-            </button>
-          </div>
         </Form>
       ) : (
         <p className="muted small" data-testid="gate-outcome">

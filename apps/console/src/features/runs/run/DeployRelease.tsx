@@ -16,7 +16,9 @@ export function DeployRelease(props: { target: RunRef; environment: string; numb
   return (
     <section className="card run-deploy-release" aria-label={`Release #${props.number}`}>
       <p>
-        <Link to={paths.release(ref)}>Release #{props.number}</Link>{' '}
+        <Link className="release-text-link" to={paths.release(ref)}>
+          Release #{props.number}
+        </Link>{' '}
         {release ? <ReleaseStatusBadge status={release.status} /> : null}{' '}
         <span className="muted small">what this deploy puts into {props.environment}</span>
       </p>
