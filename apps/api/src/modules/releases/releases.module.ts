@@ -4,6 +4,7 @@ import type { GitRepositories } from '../../lib/git-repository.ts';
 import type { AccessService } from '../access/access.service.ts';
 import type { AuditRepo } from '../audit/audit.repo.ts';
 import type { ClusterClients } from '../clusters/cluster-clients.ts';
+import type { Notify } from '../notifications/notify.ts';
 import type { ProjectsService } from '../projects/projects.service.ts';
 import type { WorkspacesService } from '../workspaces/workspaces.service.ts';
 import { createConfigGc } from './config-gc.ts';
@@ -28,6 +29,8 @@ export function createReleasesModule(deps: {
   workspaces: WorkspacesService;
   access: AccessService;
   logger?: FastifyBaseLogger | undefined;
+  /** Where release.rolled-back (and the other deploy events) are reported. */
+  notify?: Notify | undefined;
 }) {
   const releasesRepo = createReleasesRepo(deps.prisma);
   const deployExecutor = createDeployExecutor({
@@ -40,6 +43,7 @@ export function createReleasesModule(deps: {
     clients: deps.clients,
     logger: deps.logger,
     onChange: (release) => release.runId && deployExecutor.changed(release.runId),
+    notify: deps.notify,
     gc: createConfigGc({
       releases: releasesRepo,
       clients: deps.clients,
