@@ -243,6 +243,18 @@ function clientOf(kc: KubeConfig, options: { timeoutMs?: number }) {
         return (await requestJson(kc, HttpMethod.GET, path)) as KubernetesObject;
       }),
 
+    /**
+     * Deletes an object of any kind (background propagation: its dependents, such as a
+     * Deployment's ReplicaSets and pods, are collected by the garbage collector). `false`
+     * when it did not exist.
+     */
+    deleteObject: (ref: ObjectRef): Promise<boolean> =>
+      orNull(`delete ${describeRef(ref)}`, async () => {
+        const path = await objectPath(discovery, ref, contextNamespace(kc));
+        await requestJson(kc, HttpMethod.DELETE, path, { query: { propagationPolicy: 'Background' } });
+        return true;
+      }).then((deleted) => deleted ?? false),
+
     /** Creates a ConfigMap; `false` when one of that name exists already (left as it is). */
     createConfigMap: (namespace: string, configMap: V1ConfigMap): Promise<boolean> =>
       createOnce(`create configmap ${namespace}/${configMap.metadata?.name}`, () =>

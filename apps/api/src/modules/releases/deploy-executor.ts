@@ -8,6 +8,7 @@ import type { Executor, JobDispatch, JobObservation, JobRef } from '../runs/engi
 import { admissionOf } from './release-admission.ts';
 import type { ReleaseController } from './release-controller.ts';
 import { releaseValues, renderReleaseObjects } from './release-render.ts';
+import { AUTO_ROLLBACK_PREFIX } from './release-rollback.ts';
 import type { ReleaseInsert, ReleaseRow, ReleasesRepo } from './releases.repo.ts';
 
 /** Reads the YAML files at `path` of a repository, at a commit or a branch's head. */
@@ -212,8 +213,12 @@ export function createDeployExecutor(deps: {
         return { state: 'running', steps: [{ status: 'running', startedAt }] };
       }
       const finishedAt = release.finishedAt ?? undefined;
-      if (release.status === 'failed' || release.status === 'rejected') {
-        const message = `release ${release.number} ${release.status === 'rejected' ? 'was rejected' : 'failed'}: ${release.message ?? 'failed'}`;
+      // A rollout that failed and was rolled back automatically failed the deploy all the same.
+      const undone = release.status === 'rolled-back' && release.message?.startsWith(AUTO_ROLLBACK_PREFIX);
+      if (release.status === 'failed' || release.status === 'rejected' || undone) {
+        const message = undone
+          ? `release ${release.number} failed and was ${release.message}`
+          : `release ${release.number} ${release.status === 'rejected' ? 'was rejected' : 'failed'}: ${release.message ?? 'failed'}`;
         return {
           state: 'failed',
           message,

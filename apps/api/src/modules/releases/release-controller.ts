@@ -1,26 +1,20 @@
-import { text } from 'node:stream/consumers';
-import {
-  type CoreV1Event,
-  crashLoopingPods,
-  deployerUser,
-  type KubeClient,
-  KubeError,
-  type KubernetesObject,
-  rolloutStatusOf,
-  type V1Pod,
-} from '@slipway/kube';
+import { deployerUser, type KubeClient, KubeError, type KubernetesObject } from '@slipway/kube';
 import type { FastifyBaseLogger } from 'fastify';
 import type { ClusterClients } from '../clusters/cluster-clients.ts';
 import { storedFreezeWindows } from '../environments/freeze-windows.ts';
 import { ensureDeployer, ensureNamespace } from '../environments/namespaces.ts';
+import type { Notify } from '../notifications/notify.ts';
 import { createWorkQueue, type WorkResult } from '../runs/engine/work-queue.ts';
 import type { ConfigGc } from './config-gc.ts';
 import { releaseHold } from './release-hold.ts';
-import { configMapOf, refText, selectorOf, WORKLOAD_KINDS } from './release-labels.ts';
+import { configMapOf, refText } from './release-labels.ts';
+import { objectRef, pruneObjects } from './release-prune.ts';
+import { autoRollbackStep, rollbackInsert, SYSTEM_ACTOR } from './release-rollback.ts';
+import { observeRollout } from './release-rollout.ts';
 import {
-  type CrashLoop,
   type ReleaseObservation,
   type ReleasePhase,
+  type ReleaseStep,
   releaseStep,
   replacedStatus,
 } from './release-transitions.ts';
@@ -28,8 +22,6 @@ import type { ReleaseRow, ReleasesRepo } from './releases.repo.ts';
 
 /** Releases deployed at the same time. */
 const CONCURRENCY = 4;
-/** Lines of a crash-looping container's log put into the failure. */
-const CRASH_LOG_LINES = 20;
 /**
  * How often the leader looks for deploying releases it was not told about (a rollback
  * requested through another replica), ms.
@@ -58,6 +50,8 @@ export function createReleaseController(deps: {
   onChange?: (release: { id: string; runId: string | null }) => void;
   /** Collects ConfigMaps after every finished release and every 10 minutes (leader only). */
   gc?: ConfigGc | undefined;
+  /** Told `release.rolled-back` when a failed rollout is rolled back automatically. */
+  notify?: Notify | undefined;
 }) {
   const { releases } = deps;
   /** Lines logged per release (unchanged rollout progress is not logged again). */
@@ -155,15 +149,47 @@ export function createReleaseController(deps: {
     if (attempt > 0) unreachable.set(id, attempt);
     else unreachable.delete(id);
     const seen = logged.get(id) ?? new Set<string>();
-    const step = releaseStep({
+    const now = new Date();
+    const decided = releaseStep({
       release: { ...release, status: 'deploying', phase: release.phase as ReleasePhase },
       observation,
-      now: new Date(),
+      now,
       previous: seen,
       attempt,
     });
-    const replaced = step.change.status === 'succeeded' ? replacedStatus(release) : undefined;
-    const stored = await releases.step(id, step.change, step.log, replaced);
+    const { step, rollBackTo } =
+      decided.change.status === 'failed' && release.phase === 'applied'
+        ? await autoRollback(release, decided)
+        : { step: decided, rollBackTo: null };
+    let stored: boolean;
+    if (rollBackTo) {
+      const created = await releases.rollBackAutomatically(
+        id,
+        step.change,
+        step.log,
+        release.projectId,
+        rollbackInsert({
+          target: rollBackTo.live,
+          environment: rollBackTo.environment,
+          project: release.project.slug,
+          trigger: 'auto-rollback',
+          requestedBy: { id: null, name: SYSTEM_ACTOR },
+          because: `release ${release.number} failed`,
+          now,
+        }),
+      );
+      stored = created !== null;
+      if (created) {
+        void deps.notify?.({
+          event: 'release.rolled-back',
+          releaseId: id,
+          reason: step.change.message ?? undefined,
+        });
+      }
+    } else {
+      const replaced = step.change.status === 'succeeded' ? replacedStatus(release) : undefined;
+      stored = await releases.step(id, step.change, step.log, replaced);
+    }
     for (const line of step.log) seen.add(line);
     logged.set(id, seen);
     if (step.log.length > 0 || step.change.status || stored === false) {
@@ -178,6 +204,29 @@ export function createReleaseController(deps: {
     return { requeueAfterMs: step.requeueAfterMs };
   }
 
+  /**
+   * A rollout that failed in an environment whose policy says `autoRollback`: the step that
+   * marks it rolled back and the live release to go back to (see `autoRollbackStep`), or the
+   * step unchanged.
+   */
+  async function autoRollback(release: ReleaseRow, step: ReleaseStep) {
+    const environment = release.environmentId ? await releases.environmentOf(release.environmentId) : null;
+    if (!environment?.autoRollback || !release.environmentId || !release.clusterId) {
+      return { step, rollBackTo: null };
+    }
+    const live = await releases.liveBefore(release.projectId, release.environmentId, release.number);
+    const decided = autoRollbackStep(step, release, live);
+    if (decided.rollBackTo === null || !live) return { step: decided.step, rollBackTo: null };
+    return {
+      step: decided.step,
+      rollBackTo: {
+        live,
+        // Back into the namespace the failed release went to.
+        environment: { ...environment, namespace: release.namespace, clusterId: release.clusterId },
+      },
+    };
+  }
+
   /** Looks at the cluster for the release's phase; an unreachable cluster is an observation. */
   async function observe(
     release: ReleaseRow,
@@ -187,7 +236,7 @@ export function createReleaseController(deps: {
     try {
       return release.phase === 'pending'
         ? await apply(release, kube, clusterName)
-        : await rollout(release, kube);
+        : await observeRollout(release, kube);
     } catch (error) {
       if (error instanceof KubeError && UNREACHABLE.has(error.statusCode)) {
         return { type: 'unreachable', reason: `${error.message} (${error.statusCode})` };
@@ -243,7 +292,7 @@ export function createReleaseController(deps: {
     }
     const applied: Array<{ ref: string; outcome: 'created' | 'configured' | 'unchanged' }> = [];
     for (const object of objects) {
-      const before = await deployer.getObject(refOf(object, namespace));
+      const before = await deployer.getObject(objectRef(object, namespace));
       let after: KubernetesObject;
       try {
         after = await deployer.applyObject(object, { fieldValidation: 'Strict' });
@@ -258,51 +307,21 @@ export function createReleaseController(deps: {
           : 'configured';
       applied.push({ ref: refText(object), outcome });
     }
-    return { type: 'applied', configMaps, objects: applied };
-  }
-
-  /** The rollout of every workload applied, its crash-looping pods and their warnings. */
-  async function rollout(release: ReleaseRow, kube: KubeClient): Promise<ReleaseObservation> {
-    const namespace = release.namespace;
-    const workloads = (release.objects as unknown as KubernetesObject[]).filter((o) =>
-      WORKLOAD_KINDS.has(o.kind ?? ''),
-    );
-    const seen = await Promise.all(
-      workloads.map(async (object) => {
-        const live = await kube.getObject(refOf(object, namespace));
-        const status = live
-          ? rolloutStatusOf(live)
-          : { state: 'progressing' as const, message: 'not found in the cluster yet' };
-        const matchLabels = (object as { spec?: { selector?: { matchLabels?: Record<string, string> } } })
-          .spec?.selector?.matchLabels;
-        const selector = selectorOf(matchLabels);
-        const pods = status.state === 'done' || !selector ? [] : await kube.listPods(namespace, selector);
-        return { ref: refText(object), ...status, pods };
-      }),
-    );
-    const pods = seen.flatMap((workload) => workload.pods);
-    const crashLooping: CrashLoop[] = await Promise.all(
-      crashLoopingPods(pods).map(async (crash) => ({
-        ...crash,
-        lastLines: await lastLines(kube, namespace, crash.pod, crash.container),
-      })),
-    );
-    const podEvents = pods.length > 0 ? warningsOf(await kube.listEvents(namespace), pods) : [];
-    return {
-      type: 'rollout',
-      workloads: seen.map(({ ref, state, message }) => ({ ref, state, message })),
-      crashLooping,
-      podEvents,
-    };
-  }
-
-  async function lastLines(kube: KubeClient, namespace: string, pod: string, container: string) {
-    try {
-      const stream = await kube.podLogs({ namespace, pod, container }, { tailLines: CRASH_LOG_LINES });
-      return (await text(stream)).split('\n').filter((line) => line.length > 0);
-    } catch {
-      return undefined;
-    }
+    const previous = release.environmentId
+      ? ((await releases.pruneSources(
+          release.projectId,
+          release.environmentId,
+          release.number,
+        )) as KubernetesObject[])
+      : [];
+    const pruned = await pruneObjects({
+      deployer,
+      namespace,
+      project: release.project.slug,
+      keep: objects,
+      previous,
+    });
+    return { type: 'applied', configMaps, objects: applied, pruned };
   }
 
   return {
@@ -352,15 +371,6 @@ export function createReleaseController(deps: {
 
 export type ReleaseController = ReturnType<typeof createReleaseController>;
 
-function refOf(object: KubernetesObject, namespace: string) {
-  return {
-    apiVersion: object.apiVersion ?? '',
-    kind: object.kind ?? '',
-    name: object.metadata?.name ?? '',
-    namespace: object.metadata?.namespace ?? namespace,
-  };
-}
-
 /** `Deployment/web: spec.replicas: Invalid value…` (the API server's causes, else its message). */
 function refusalOf(object: KubernetesObject, error: KubeError): string {
   const causes = error.causes ?? [];
@@ -369,15 +379,4 @@ function refusalOf(object: KubernetesObject, error: KubeError): string {
       ? causes.map((cause) => (cause.field ? `${cause.field}: ${cause.message}` : cause.message))
       : [error.message];
   return `${refText(object)}: ${reasons.join('; ')}`;
-}
-
-/** Warning events of the pods (`Pod/web-1: BackOff: …`), newest last, without repeats. */
-function warningsOf(events: CoreV1Event[], pods: V1Pod[]): string[] {
-  const names = new Set(pods.map((pod) => pod.metadata?.name));
-  const lines = events
-    .filter(
-      (e) => e.type === 'Warning' && e.involvedObject.kind === 'Pod' && names.has(e.involvedObject.name),
-    )
-    .map((e) => `Pod/${e.involvedObject.name}: ${e.reason ?? 'Warning'}: ${e.message ?? ''}`.trim());
-  return [...new Set(lines)].slice(-10);
 }

@@ -1,6 +1,7 @@
 import type { Release } from '@slipway/contracts';
 import { postgresSkipReason } from '@slipway/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ALWAYS_FROZEN } from '../../../test/deploy-fixtures.ts';
 import {
   buildTestApp,
   type SignedInClient,
@@ -15,14 +16,6 @@ import { UNREACHABLE_KUBECONFIG } from '../../../test/unreachable-cluster.ts';
 const WS = '/api/v1/workspaces/rq';
 const RELEASES = `${WS}/projects/shop/releases`;
 const KUBECONFIG = UNREACHABLE_KUBECONFIG;
-/** A weekly window whose end is its start: it holds the whole week, so always now. */
-const ALWAYS = {
-  kind: 'weekly',
-  name: 'always',
-  from: { day: 'mon', time: '00:00' },
-  to: { day: 'mon', time: '00:00' },
-  timeZone: 'UTC',
-};
 
 describe.skipIf(postgresSkipReason())(
   'deploy queue: lock and freeze hold releases, break-freeze, idempotent rollback',
@@ -151,7 +144,7 @@ describe.skipIf(postgresSkipReason())(
 
     it('holds releases in a freeze window; an admin breaks it for one (audited, shown), removing the window frees the rest', async () => {
       const live = await environmentWithLive('frozen');
-      await patch('frozen', { freezeWindows: [ALWAYS] });
+      await patch('frozen', { freezeWindows: [ALWAYS_FROZEN] });
       const first = await rollback(developer, live);
       const second = await rollback(admin, live);
       const held = await until('the freeze to hold them', async () => {

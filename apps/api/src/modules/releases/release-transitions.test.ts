@@ -52,6 +52,24 @@ describe('releaseStep', () => {
     expect(step.requeueAfterMs).toBe(0);
   });
 
+  it('logs the objects of earlier releases it pruned, and those it could not', () => {
+    const step = releaseStep({
+      release: release(),
+      observation: {
+        type: 'applied',
+        configMaps: [],
+        objects: [{ ref: 'Deployment/web', outcome: 'configured' }],
+        pruned: [{ ref: 'Service/old' }, { ref: 'Ingress/old', problem: 'forbidden' }],
+      },
+      now: NOW,
+    });
+    expect(step.log).toEqual([
+      'Deployment/web configured',
+      'Service/old pruned',
+      'Ingress/old not pruned: forbidden',
+    ]);
+  });
+
   it('fails a refused release naming every problem, with nothing applied', () => {
     const step = releaseStep({
       release: release(),
@@ -194,5 +212,10 @@ describe('replacedStatus', () => {
   it('is rolled-back when the new release is a rollback, superseded otherwise', () => {
     expect(replacedStatus({ rollbackOf: 1 })).toBe('rolled-back');
     expect(replacedStatus({ rollbackOf: null })).toBe('superseded');
+  });
+
+  it('only supersedes the live release an automatic rollback restores', () => {
+    expect(replacedStatus({ rollbackOf: 1, trigger: 'auto-rollback' })).toBe('superseded');
+    expect(replacedStatus({ rollbackOf: 1, trigger: 'rollback' })).toBe('rolled-back');
   });
 });

@@ -53,6 +53,11 @@ export type ReleaseObservation =
       type: 'applied';
       configMaps: Array<{ name: string; created: boolean }>;
       objects: Array<{ ref: string; outcome: 'created' | 'configured' | 'unchanged' }>;
+      /**
+       * Objects of the project's earlier releases in the environment that this one no longer
+       * has, deleted after the apply (`problem`: why one could not be).
+       */
+      pruned?: Array<{ ref: string; problem?: string | undefined }> | undefined;
     }
   /** The rollout of every applied workload, and the crash-looping pods among theirs. */
   | {
@@ -146,6 +151,9 @@ export function releaseStep(input: {
           (c) => `ConfigMap/${c.name} ${c.created ? 'created (immutable)' : 'exists; reused'}`,
         ),
         ...observation.objects.map((o) => `${o.ref} ${o.outcome}`),
+        ...(observation.pruned ?? []).map((p) =>
+          p.problem ? `${p.ref} not pruned: ${p.problem}` : `${p.ref} pruned`,
+        ),
       ];
       return { change: { ...started, phase: 'applied' }, log, requeueAfterMs: 0 };
     }
@@ -194,8 +202,15 @@ function crashReason(crash: CrashLoop): string {
 
 /**
  * What a release that just succeeded does to the one that was live before it in the same
- * project and environment: `rolled-back` when the new one is a rollback, else `superseded`.
+ * project and environment: `rolled-back` when the new one is a rollback someone asked for,
+ * else `superseded` — an automatic rollback restores the live release itself (the failed
+ * one it undid is `rolled-back` already), so that one is only superseded.
  */
-export function replacedStatus(newRelease: { rollbackOf: number | null }): 'superseded' | 'rolled-back' {
-  return newRelease.rollbackOf !== null ? 'rolled-back' : 'superseded';
+export function replacedStatus(newRelease: {
+  rollbackOf: number | null;
+  trigger?: string | undefined;
+}): 'superseded' | 'rolled-back' {
+  return newRelease.rollbackOf !== null && newRelease.trigger !== 'auto-rollback'
+    ? 'rolled-back'
+    : 'superseded';
 }

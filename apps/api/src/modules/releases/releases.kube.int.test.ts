@@ -3,12 +3,13 @@
 // together, ConfigMap GC, a rollout that never becomes available or crash-loops, another
 // namespace refused. (A SIGKILLed server mid-deploy: release-restart.kube.int.test.ts.)
 import { randomBytes, randomUUID } from 'node:crypto';
-import type { Release } from '@slipway/contracts';
+import { FINISHED_RELEASE_STATUSES, type Release } from '@slipway/contracts';
 import type { V1Deployment } from '@slipway/kube';
 import { adminClient, clusterSkipReason, eventually, testKubeconfig } from '@slipway/kube/testing';
 import type { PlannedDeploy } from '@slipway/pipeline';
 import { postgresSkipReason } from '@slipway/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { MANIFESTS } from '../../../test/deploy-fixtures.ts';
 import {
   buildTestApp,
   type SignedInClient,
@@ -25,48 +26,6 @@ import { createReleasesRepo } from './releases.repo.ts';
 
 const SPEC =
   'stages:\n  - name: build\n    jobs:\n      - name: compile\n        image: alpine\n        steps:\n          - run: make\n';
-
-/** A Deployment mounting the release's ConfigMap, and its Service. */
-const MANIFESTS = (annotations = '', extra = '', deadlineSeconds = 600) => `apiVersion: apps/v1
-kind: Deployment
-metadata:
-  name: web
-spec:
-  replicas: 1
-  progressDeadlineSeconds: ${deadlineSeconds}
-  selector:
-    matchLabels: { app: web }
-  template:
-    metadata:
-      labels: { app: web }
-      annotations: {${annotations}}
-    spec:
-      containers:
-        - name: web
-          image: \${{ release.image }}
-          volumeMounts:
-            - { name: config, mountPath: /etc/app }
-      volumes:
-        - name: config
-          configMap:
-            name: \${{ release.config.app-config }}
----
-apiVersion: v1
-kind: ConfigMap
-metadata:
-  name: web-settings
-data:
-  greeting: hello
----
-apiVersion: v1
-kind: Service
-metadata:
-  name: web
-spec:
-  selector: { app: web }
-  ports:
-    - port: 80
-${extra}`;
 
 describe.skipIf(postgresSkipReason() || clusterSkipReason())('releases on the real control plane', () => {
   let t: TestApp;
@@ -139,7 +98,8 @@ describe.skipIf(postgresSkipReason() || clusterSkipReason())('releases on the re
         const release = (
           await admin.request({ method: 'GET', url: `${releasesUrl}/${number}` })
         ).json() as Release;
-        return release.status === 'deploying' ? undefined : release;
+        // Releases start queued (the controller admits them); ended means a final status.
+        return FINISHED_RELEASE_STATUSES.includes(release.status) ? release : undefined;
       },
       90_000,
     );

@@ -50,6 +50,7 @@ export function createReleasesModule(deps: {
     clients: deps.clients,
     logger: deps.logger,
     onChange: (release) => release.runId && deployExecutor.changed(release.runId),
+    notify: deps.notify,
     gc: createConfigGc({
       releases: releasesRepo,
       clients: deps.clients,

@@ -338,6 +338,59 @@ export function createReleasesRepo(prisma: PrismaClient) {
       });
     },
 
+    /**
+     * Stores the step that ends a failed rollout as `rolled-back` (see `autoRollbackStep`) and
+     * inserts the automatic rollback (`build`) in the same transaction, so a crash never leaves
+     * a release marked rolled back without the release that rolls it back. Only a release still
+     * `deploying` changes (a cancel that came first wins): null then.
+     */
+    async rollBackAutomatically(
+      id: string,
+      change: ReleaseChange,
+      log: string[],
+      projectId: string,
+      build: (number: number) => ReleaseInsert,
+    ): Promise<ReleaseRow | null> {
+      return prisma.$transaction(async (tx) => {
+        const updated = await tx.release.updateMany({ where: { id, status: 'deploying' }, data: change });
+        if (updated.count === 0) return null;
+        await append(tx, id, log);
+        return (await insertIn(tx, projectId, build, null)).release;
+      });
+    },
+
+    /** The project's live release in the environment before release `number`: the newest `succeeded` one. */
+    liveBefore(projectId: string, environmentId: string, number: number) {
+      return prisma.release.findFirst({
+        where: { projectId, environmentId, status: 'succeeded', number: { lt: number } },
+        orderBy: { number: 'desc' },
+        include: releaseInclude,
+      });
+    },
+
+    /**
+     * The objects release `number` may have to prune: those of the project's live release in
+     * the environment and of every release after it that ended failed or rolled back (their
+     * objects may have been applied).
+     */
+    async pruneSources(projectId: string, environmentId: string, number: number): Promise<unknown[]> {
+      const live = await prisma.release.findFirst({
+        where: { projectId, environmentId, status: 'succeeded', number: { lt: number } },
+        orderBy: { number: 'desc' },
+        select: { number: true, objects: true },
+      });
+      const since = await prisma.release.findMany({
+        where: {
+          projectId,
+          environmentId,
+          number: { gt: live?.number ?? 0, lt: number },
+          status: { in: ['failed', 'rolled-back'] },
+        },
+        select: { objects: true },
+      });
+      return [live, ...since].flatMap((row) => (Array.isArray(row?.objects) ? row.objects : []));
+    },
+
     appendLog(id: string, lines: string[]) {
       return append(prisma, id, lines);
     },

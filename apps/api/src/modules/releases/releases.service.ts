@@ -7,7 +7,6 @@ import {
   type ReleaseTrigger,
   WAITING_RELEASE_STATUSES,
 } from '@slipway/contracts';
-import type { Prisma } from '@slipway/db';
 import type { KubernetesObject } from '@slipway/kube';
 import type { Actor } from '../../lib/actor.ts';
 import { decodeCursor, toPage } from '../../lib/cursor.ts';
@@ -16,13 +15,12 @@ import type { AccessService } from '../access/access.service.ts';
 import { storedFreezeWindows } from '../environments/freeze-windows.ts';
 import type { ProjectsService } from '../projects/projects.service.ts';
 import type { WorkspacesService } from '../workspaces/workspaces.service.ts';
-import { admissionOf } from './release-admission.ts';
 import { type CommitLister, commitsBetween } from './release-commits.ts';
 import { diffReleases, objectYaml } from './release-diff.ts';
 import { environmentHold } from './release-hold.ts';
 import { dedupeOf } from './release-idempotency.ts';
-import { stampLabels } from './release-labels.ts';
 import type { EnvironmentLive, LiveView } from './release-live.ts';
+import { rollbackInsert } from './release-rollback.ts';
 import type { ReleaseRow, ReleasesRepo } from './releases.repo.ts';
 
 /** A release row as the API shows it. */
@@ -250,15 +248,6 @@ export function createReleasesService(deps: {
           { field: 'params.number', message: `environment "${environment.name}" has no cluster` },
         ]);
       }
-      const admission = admissionOf({
-        environment,
-        trigger: 'rollback',
-        requestedBy: { id: actor.userId, name: actor.username },
-        now: new Date(),
-      });
-      const objects = target.objects as unknown as KubernetesObject[];
-      const namespace = environment.namespace;
-      const cluster = environment.cluster;
       const dedupe = dedupeOf({
         idempotencyKey: options.idempotencyKey,
         requestedById: actor.userId,
@@ -266,39 +255,22 @@ export function createReleasesService(deps: {
         trigger: 'rollback',
         rollbackOf: target.number,
       });
-      const { release: created, created: isNew } = await releases.insertOnce(row.id, dedupe, (next) => ({
-        environmentId: environment.id,
-        environmentName: environment.name,
-        clusterId: cluster.id,
-        namespace,
-        status: admission.status,
-        phase: 'pending',
-        trigger: 'rollback',
-        holdReason: admission.holdReason,
-        approval: admission.status === 'awaiting-approval' ? admission.approval : undefined,
-        renderValues: target.renderValues ?? undefined,
-        image: target.image,
-        imageDigest: target.imageDigest,
-        manifestSetName: target.manifestSetName,
-        manifestVersion: target.manifestVersion,
-        manifestPath: target.manifestPath,
-        objects: objects.map((o) => stampLabels(o, row.slug, next)) as unknown as Prisma.InputJsonValue,
-        timeoutSeconds: target.timeoutSeconds,
-        commitSha: target.commitSha,
-        rollbackOf: target.number,
-        createdById: actor.userId,
-        createdByName: actor.username,
-        configs: target.configs.map((c) => ({
-          configVersionId: c.configVersionId,
-          name: c.name,
-          version: c.version,
-          configMapName: c.configMapName,
-        })),
-        log: [
-          `release ${next}: rolling back to release ${target.number} (by ${actor.username})`,
-          ...(admission.log ? [admission.log] : []),
-        ],
-      }));
+      const { release: created, created: isNew } = await releases.insertOnce(
+        row.id,
+        dedupe,
+        rollbackInsert({
+          target,
+          environment: {
+            ...environment,
+            namespace: environment.namespace,
+            clusterId: environment.cluster.id,
+          },
+          project: row.slug,
+          trigger: 'rollback',
+          requestedBy: { id: actor.userId, name: actor.username },
+          now: new Date(),
+        }),
+      );
       if (isNew && created.status === 'queued') deps.admit(environment.id);
       return toRelease(created);
     },

@@ -1,0 +1,52 @@
+// What the deploy tests deploy and hold them with.
+
+/** A Deployment mounting the release's ConfigMap, and its Service. */
+export const MANIFESTS = (annotations = '', extra = '', deadlineSeconds = 600) => `apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: web
+spec:
+  replicas: 1
+  progressDeadlineSeconds: ${deadlineSeconds}
+  selector:
+    matchLabels: { app: web }
+  template:
+    metadata:
+      labels: { app: web }
+      annotations: {${annotations}}
+    spec:
+      containers:
+        - name: web
+          image: \${{ release.image }}
+          volumeMounts:
+            - { name: config, mountPath: /etc/app }
+      volumes:
+        - name: config
+          configMap:
+            name: \${{ release.config.app-config }}
+---
+apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: web-settings
+data:
+  greeting: hello
+---
+apiVersion: v1
+kind: Service
+metadata:
+  name: web
+spec:
+  selector: { app: web }
+  ports:
+    - port: 80
+${extra}`;
+
+/** A weekly freeze window whose end is its start: it holds the whole week, so always now. */
+export const ALWAYS_FROZEN = {
+  kind: 'weekly',
+  name: 'always',
+  from: { day: 'mon', time: '00:00' },
+  to: { day: 'mon', time: '00:00' },
+  timeZone: 'UTC',
+};
