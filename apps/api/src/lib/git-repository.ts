@@ -169,25 +169,7 @@ export function createGitRepositories(options: { allowLocal: boolean; timeoutMs?
      * RepositoryUnreadableError (unreachable, or a commit no branch holds).
      */
     async commitsBetween(url: string, from: string, to: string, limit = 100) {
-      if (isLocalRepository(url) && !options.allowLocal) {
-        throw new RepositoryUnreadableError('local repositories are not allowed on this server');
-      }
-      const deadline = Date.now() + timeoutMs;
-      const dir = await mkdtemp(path.join(os.tmpdir(), 'slipway-repo-'));
-      const git = (args: string[]) =>
-        runGit([...protocols, ...args], { cwd: dir, deadline, limitBytes: MAX_LISTING_BYTES });
-      try {
-        const cloned = await git([
-          'clone',
-          '--quiet',
-          '--bare',
-          '--filter=blob:none',
-          '--no-tags',
-          '--',
-          url,
-          'repo',
-        ]);
-        if (!cloned.ok) throw new RepositoryUnreadableError(describeFailure(cloned, timeoutMs));
+      return withHistory(url, async (git) => {
         const log = await git([
           '-C',
           'repo',
@@ -205,11 +187,55 @@ export function createGitRepositories(options: { allowLocal: boolean; timeoutMs?
             const [sha = '', author = '', message = ''] = entry.split('\x1f');
             return { sha, author, message };
           });
-      } finally {
-        await rm(dir, { recursive: true, force: true });
-      }
+      });
+    },
+
+    /**
+     * The e-mail address of `commit`'s author (`git log -1 --format=%ae`), lower-cased; null
+     * when the commit has none. Throws RepositoryUnreadableError (unreachable, or a commit no
+     * branch holds).
+     */
+    async commitAuthorEmail(url: string, commit: string): Promise<string | null> {
+      return withHistory(url, async (git) => {
+        const log = await git(['-C', 'repo', 'log', '-1', '--format=%ae', commit, '--']);
+        if (!log.ok) throw new RepositoryUnreadableError(describeFailure(log, timeoutMs));
+        return log.stdout.trim().toLowerCase() || null;
+      });
     },
   };
+
+  /**
+   * A blob-less bare clone of the branches' history in a temporary directory, handed to
+   * `use` and removed afterwards. Throws RepositoryUnreadableError.
+   */
+  async function withHistory<T>(
+    url: string,
+    use: (git: (args: string[]) => Promise<GitResult>) => Promise<T>,
+  ): Promise<T> {
+    if (isLocalRepository(url) && !options.allowLocal) {
+      throw new RepositoryUnreadableError('local repositories are not allowed on this server');
+    }
+    const deadline = Date.now() + timeoutMs;
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'slipway-repo-'));
+    const git = (args: string[]) =>
+      runGit([...protocols, ...args], { cwd: dir, deadline, limitBytes: MAX_LISTING_BYTES });
+    try {
+      const cloned = await git([
+        'clone',
+        '--quiet',
+        '--bare',
+        '--filter=blob:none',
+        '--no-tags',
+        '--',
+        url,
+        'repo',
+      ]);
+      if (!cloned.ok) throw new RepositoryUnreadableError(describeFailure(cloned, timeoutMs));
+      return await use(git);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  }
 }
 
 export type GitRepositories = ReturnType<typeof createGitRepositories>;

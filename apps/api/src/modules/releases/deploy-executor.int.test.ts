@@ -124,6 +124,7 @@ describe.skipIf(postgresSkipReason())(
         releases: repo,
         controller: () => ({ ...t.releases, admit: (id: string) => admitted.push(id) }),
         readRepository: (url, at, path) => repositories.readYamlFiles(url, at, path),
+        commitAuthor: (url, commit) => repositories.commitAuthorEmail(url, commit),
       });
     });
 
@@ -295,6 +296,43 @@ describe.skipIf(postgresSkipReason())(
         'deploy.path "nowhere": no .yaml or .yml file',
       );
       await t.db.prisma.pipelineRun.update({ where: { id: runId }, data: { commitSha: null } });
+    });
+
+    it('keeps the commit author out of approving when the policy forbids self-approval', async () => {
+      const source = await createTestRepository();
+      const commit = await source.commit('README.md', 'hello', 'change');
+      const prisma = t.db.prisma;
+      const project = await prisma.project.findFirstOrThrow({ where: { slug: 'shop' } });
+      await prisma.project.update({ where: { id: project.id }, data: { repoUrl: source.dir } });
+      await prisma.pipelineRun.update({ where: { id: runId }, data: { commitSha: commit } });
+      try {
+        await prisma.environment.update({
+          where: { id: stagingId },
+          data: { requiredApprovals: 1, allowSelfApproval: false },
+        });
+        const strict = randomUUID();
+        await deploys.executor.start(dispatch(strict));
+        const held = await repo.findByJobRun(strict);
+        expect(held?.status).toBe('awaiting-approval');
+        // The test repository commits as t <t@t>.
+        expect(held?.approval?.committerEmail).toBe('t@t');
+
+        await prisma.environment.update({ where: { id: stagingId }, data: { allowSelfApproval: true } });
+        const lenient = randomUUID();
+        await deploys.executor.start(dispatch(lenient));
+        expect((await repo.findByJobRun(lenient))?.approval?.committerEmail).toBeNull();
+        for (const id of [strict, lenient]) {
+          const release = await repo.findByJobRun(id);
+          if (release) await repo.endWaiting(release.id, { status: 'failed', message: 'test' }, []);
+        }
+      } finally {
+        await prisma.environment.update({
+          where: { id: stagingId },
+          data: { requiredApprovals: 0, allowSelfApproval: true },
+        });
+        await prisma.pipelineRun.update({ where: { id: runId }, data: { commitSha: null } });
+        await source.remove();
+      }
     });
 
     it('shows a job run by the deploy executor in the run API (executor deploy)', async () => {

@@ -57,12 +57,32 @@ export function createDeployExecutor(deps: {
   controller: () => ReleaseController;
   /** Reads the YAML files at a path of the project's repository (`deploy.path`). */
   readRepository?: ReadRepository | undefined;
+  /**
+   * The e-mail of a commit's author (null: none), so a policy that forbids self-approval also
+   * excludes whoever committed the change; read only when the environment needs approvals.
+   */
+  commitAuthor?: ((url: string, commit: string) => Promise<string | null>) | undefined;
 }) {
   const { releases } = deps;
   const listeners = new Set<(runId: string) => void>();
 
   async function releaseOf(job: JobRef): Promise<ReleaseRow | null> {
     return job.jobRunId ? releases.findByJobRun(job.jobRunId) : null;
+  }
+
+  /**
+   * The commit author's e-mail when the environment's policy needs approvals and forbids
+   * self-approval (null otherwise, or when the repository cannot be read: the starter is
+   * still excluded, and the deploy is never held up by git).
+   */
+  async function committerOf(
+    environment: { requiredApprovals: number; allowSelfApproval: boolean } | null,
+    repoUrl: string | null,
+    commit: string | null,
+  ): Promise<string | null> {
+    if (!environment || environment.requiredApprovals <= 0 || environment.allowSelfApproval) return null;
+    if (!repoUrl || !commit || !deps.commitAuthor) return null;
+    return deps.commitAuthor(repoUrl, commit).catch(() => null);
   }
 
   async function create(job: JobDispatch): Promise<ReleaseRow> {
@@ -124,6 +144,7 @@ export function createDeployExecutor(deps: {
     for (const name of image.missing) problems.push(`deploy.image: unknown expression \${{ ${name} }}`);
     const namespace = environment?.namespace ?? '';
 
+    const committerEmail = await committerOf(environment, run.pipeline.project.repoUrl, run.commitSha);
     return releases.insert(run.pipeline.projectId, (number) => {
       const values = releaseValues(
         { ...deploy.values, 'release.image': image.value },
@@ -143,6 +164,7 @@ export function createDeployExecutor(deps: {
               environment,
               trigger: 'run',
               requestedBy: { id: run.triggeredById, name: run.triggeredByName },
+              committerEmail,
               now,
             })
           : null;

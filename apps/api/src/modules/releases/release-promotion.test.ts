@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { nextEnvironments, wasLive } from './release-promotion.ts';
+import { nextEnvironments } from './release-promotion.ts';
+import { wasLive } from './release-rollback.ts';
 
 const env = (name: string, position: number) => ({ id: name, name, position });
 

@@ -10,24 +10,12 @@ import type { PromotionRepo } from './promotion.repo.ts';
 import { admissionOf } from './release-admission.ts';
 import { dedupeOf } from './release-idempotency.ts';
 import { releaseValues, renderReleaseObjects } from './release-render.ts';
+import { wasLive } from './release-rollback.ts';
 import type { ReleaseInsert, ReleaseRow, ReleasesRepo } from './releases.repo.ts';
 import { toRelease } from './releases.service.ts';
 
 /** An environment a release is promoted to, with its cluster. */
 export type PromotionTarget = Awaited<ReturnType<PromotionRepo['environmentsInOrder']>>[number];
-
-/** The message B's auto-rollback gives the failed release it marks `rolled-back` (interfaces14.md). */
-const AUTO_ROLLED_BACK = 'rolled back automatically';
-
-/**
- * Whether the release was live once: `succeeded`, `superseded`, or `rolled-back` because it
- * was live when a rollback replaced it — not a release whose own rollout failed and was
- * rolled back automatically (also `rolled-back`, with the reason as its message).
- */
-export function wasLive(release: { status: string; message: string | null }): boolean {
-  if (release.status === 'succeeded' || release.status === 'superseded') return true;
-  return release.status === 'rolled-back' && !(release.message ?? '').startsWith(AUTO_ROLLED_BACK);
-}
 
 /**
  * The environments a release of `source` may be promoted to: those at the lowest `order`

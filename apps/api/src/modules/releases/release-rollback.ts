@@ -125,3 +125,13 @@ export function autoRollbackStep<
     rollBackTo: live.number,
   };
 }
+
+/**
+ * Whether the release was live once: `succeeded`, `superseded`, or `rolled-back` because it
+ * was live when a rollback replaced it — not a release whose own rollout failed and was
+ * rolled back automatically (also `rolled-back`, with the reason as its message).
+ */
+export function wasLive(release: { status: string; message: string | null }): boolean {
+  if (release.status === 'succeeded' || release.status === 'superseded') return true;
+  return release.status === 'rolled-back' && !(release.message ?? '').startsWith(AUTO_ROLLBACK_PREFIX);
+}

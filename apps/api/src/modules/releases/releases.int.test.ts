@@ -326,6 +326,23 @@ describe.skipIf(postgresSkipReason())(
       expect(failed.json().details).toEqual([
         { field: 'params.number', message: 'release 3 never succeeded' },
       ]);
+      // A release whose own rollout failed and was rolled back automatically was never live.
+      const autoRolledBack = await t.db.prisma.release.findFirstOrThrow({
+        where: { projectId: ids.project, number: 3 },
+      });
+      await t.db.prisma.release.update({
+        where: { id: autoRolledBack.id },
+        data: { status: 'rolled-back', message: 'rolled back automatically: Deployment/web failed' },
+      });
+      try {
+        const never = await developer.request({ method: 'POST', url: `${RELEASES}/3/rollback`, payload: {} });
+        expect(never.statusCode, never.body).toBe(409);
+      } finally {
+        await t.db.prisma.release.update({
+          where: { id: autoRolledBack.id },
+          data: { status: autoRolledBack.status, message: autoRolledBack.message },
+        });
+      }
       const local = await developer.request({ method: 'POST', url: `${RELEASES}/1/rollback`, payload: {} });
       expect(local.statusCode).toBe(400);
       expect(local.json().details[0].message).toBe('environment "staging" has no cluster');

@@ -44,6 +44,7 @@ export function createReleasesModule(deps: {
     releases: releasesRepo,
     controller: () => controller,
     readRepository: (url, at, path) => deps.gitRepositories.readYamlFiles(url, at, path),
+    commitAuthor: (url, commit) => deps.gitRepositories.commitAuthorEmail(url, commit),
   });
   const controller = createReleaseController({
     releases: releasesRepo,

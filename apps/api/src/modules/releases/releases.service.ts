@@ -20,7 +20,7 @@ import { diffReleases, objectYaml } from './release-diff.ts';
 import { environmentHold } from './release-hold.ts';
 import { dedupeOf } from './release-idempotency.ts';
 import type { EnvironmentLive, LiveView } from './release-live.ts';
-import { rollbackInsert } from './release-rollback.ts';
+import { rollbackInsert, wasLive } from './release-rollback.ts';
 import type { ReleaseRow, ReleasesRepo } from './releases.repo.ts';
 
 /** A release row as the API shows it. */
@@ -74,8 +74,6 @@ export function toRelease(row: Omit<ReleaseRow, 'objects'>): Release {
     finishedAt: row.finishedAt?.toISOString() ?? null,
   };
 }
-
-const ONCE_SUCCEEDED = new Set(['succeeded', 'superseded', 'rolled-back']);
 
 const QUEUE_RANK: Record<string, number> = { deploying: 0, queued: 1, 'awaiting-approval': 2 };
 
@@ -237,7 +235,8 @@ export function createReleasesService(deps: {
         row,
         environment.production ? 'deploy.production' : 'deploy.nonproduction',
       );
-      if (!ONCE_SUCCEEDED.has(target.status)) {
+      // A release rolled back automatically because its own rollout failed was never live.
+      if (!wasLive(target)) {
         throw new ConflictError(
           `release ${number} is ${target.status}: only a release that once succeeded can be rolled back to`,
           [{ field: 'params.number', message: `release ${number} never succeeded` }],
