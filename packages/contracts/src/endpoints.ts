@@ -268,7 +268,16 @@ export const environmentEndpoints = {
   }),
   create: defineEndpoint({
     operationId: 'createEnvironment',
-    auditedFields: ['name', 'cluster', 'namespace', 'order', 'production', 'approvalPolicy'],
+    auditedFields: [
+      'name',
+      'cluster',
+      'namespace',
+      'order',
+      'production',
+      'approvalPolicy',
+      'freezeWindows',
+      'retainReleases',
+    ],
     method: 'POST',
     path: '/api/v1/workspaces/{workspace}/environments',
     summary: 'Create an environment; ensures its namespace exists on its cluster',
@@ -289,7 +298,16 @@ export const environmentEndpoints = {
   }),
   update: defineEndpoint({
     operationId: 'updateEnvironment',
-    auditedFields: ['cluster', 'namespace', 'order', 'production', 'approvalPolicy', 'locked'],
+    auditedFields: [
+      'cluster',
+      'namespace',
+      'order',
+      'production',
+      'approvalPolicy',
+      'locked',
+      'freezeWindows',
+      'retainReleases',
+    ],
     method: 'PATCH',
     path: '/api/v1/workspaces/{workspace}/environments/{environment}',
     summary:
