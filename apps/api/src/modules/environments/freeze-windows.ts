@@ -75,11 +75,11 @@ export function freezeWindowProblems(
     const from = DateTime.fromISO(window.from, { zone: window.timeZone });
     const to = DateTime.fromISO(window.to, { zone: window.timeZone });
     if (!from.isValid)
-      problems.push({ field: `body.freezeWindows.${index}.from`, message: 'not a date-time' });
+      problems.push({ field: `body.freezeWindows[${index}].from`, message: 'not a date-time' });
     else if (!to.isValid)
-      problems.push({ field: `body.freezeWindows.${index}.to`, message: 'not a date-time' });
+      problems.push({ field: `body.freezeWindows[${index}].to`, message: 'not a date-time' });
     else if (to <= from)
-      problems.push({ field: `body.freezeWindows.${index}.to`, message: 'must be after from' });
+      problems.push({ field: `body.freezeWindows[${index}].to`, message: 'must be after from' });
   });
   return problems;
 }
