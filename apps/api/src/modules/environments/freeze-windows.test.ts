@@ -111,7 +111,7 @@ describe('describeFreezeWindow and freezeWindowProblems', () => {
 
   it('names the field of a one-off window that ends before it starts', () => {
     expect(freezeWindowProblems([WEEKEND, { ...CHRISTMAS, to: '2026-12-23T00:00' }])).toEqual([
-      { field: 'body.freezeWindows.1.to', message: 'must be after from' },
+      { field: 'body.freezeWindows[1].to', message: 'must be after from' },
     ]);
   });
 });

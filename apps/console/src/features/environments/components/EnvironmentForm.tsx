@@ -194,7 +194,7 @@ export function EnvironmentForm<R>(props: {
       <FreezeWindowsEditor
         value={form.values.freezeWindows}
         onChange={(windows) => form.set('freezeWindows', windows)}
-        error={(path) => form.error(path ? `freezeWindows.${path}` : 'freezeWindows')}
+        error={(path) => form.error(path ? `freezeWindows${path}` : 'freezeWindows')}
       />
       <SaveActions form={form} mode={props.mode} noun="environment" onCancel={props.onCancel} />
     </Form>

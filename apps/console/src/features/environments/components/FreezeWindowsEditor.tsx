@@ -15,7 +15,7 @@ const KINDS = [
   { value: 'once', label: 'Once' },
 ] as const;
 
-/** One window's fields; `error(path)` is the API's message at `freezeWindows.<i>.<path>`. */
+/** One window's fields; `error(path)` is the API's message at `freezeWindows[<i>].<path>` (the API's own field names). */
 function WindowFields(props: {
   index: number;
   window: FreezeWindow;
@@ -153,7 +153,7 @@ export function FreezeWindowsEditor(props: {
           zones={zones}
           onChange={(next) => replace(index, next)}
           onRemove={() => onChange(value.filter((_, at) => at !== index))}
-          error={(path) => props.error(`${index}.${path}`)}
+          error={(path) => props.error(`[${index}].${path}`)}
         />
       ))}
       <div className="form-actions form-actions-start">
