@@ -64,7 +64,7 @@ async function seedTarget(databaseUrl: string): Promise<void> {
 describe.skipIf(browserSkipReason())('environment copy and approvals report in a browser', () => {
   const fixture = useConsole({ env: { SLIPWAY_DEMO: 'true' } });
 
-  it('copies local to prod (hello created and waiting for approval, a project without releases skipped); the report lists releases with flags and downloads as CSV', {
+  it('copies local to prod (hello created and waiting for approval, quiet with nothing live skipped; a target without a cluster refused); the report lists releases with flags and downloads as CSV', {
     timeout: 300_000,
   }, async () => {
     const { page } = fixture;
@@ -76,6 +76,7 @@ describe.skipIf(browserSkipReason())('environment copy and approvals report in a
       name: 'Quiet',
     });
     await seedTarget(fixture.databaseUrl);
+    await api(page, 'POST', `/api/v1${paths.environments(DEMO.workspace)}`, { name: 'scratch', order: 9 });
     const projectApi = `/api/v1${paths.project(DEMO.workspace, DEMO.project)}`;
     // What the seeded releases name: manifest set `web` v2, config set `app-config` (saved in prod too).
     await api(page, 'POST', `${projectApi}/manifest-sets`, {
@@ -97,7 +98,12 @@ describe.skipIf(browserSkipReason())('environment copy and approvals report in a
     await page.getByRole('button', { name: 'Copy to environment…' }).click();
     const dialog = page.getByRole('dialog', { name: 'Copy local to another environment' });
     const target = dialog.getByLabel('Target environment');
-    expect(await target.locator('option').allTextContents()).toEqual(['prod (production)']);
+    expect(await target.locator('option').allTextContents()).toEqual(['prod (production)', 'scratch']);
+    // An environment without a cluster: the API's 400 stays in the dialog.
+    await target.selectOption('scratch');
+    await dialog.getByRole('button', { name: 'Copy to scratch' }).click();
+    await dialog.getByText('environment "scratch" has no cluster to deploy to').waitFor();
+    await target.selectOption('prod');
     await dialog.getByRole('button', { name: 'Copy to prod' }).click();
     const summary = dialog.getByRole('table', { name: 'Copy summary' });
     const hello = summary.getByRole('row', { name: /^hello/ });
