@@ -75,6 +75,11 @@ describe.skipIf(browserSkipReason())('accessibility (axe-core)', () => {
     await audit('environment: Edit environment dialog with freeze windows');
     await page.keyboard.press('Escape');
 
+    // The environment's approvals report (the seeded releases, filters, Download CSV).
+    await page.goto(`${paths.environment(DEMO.workspace, DEMO.environment)}?tab=approvals-report`);
+    await page.getByRole('table', { name: 'Approvals report' }).getByRole('link', { name: '#4' }).waitFor();
+    await audit('environment: Approvals report tab');
+
     // Menus: the top bar's user menu; dialogs: creating a workspace, starting a run.
     await page.goto(paths.workspaces());
     await page.getByRole('button', { name: 'admin', exact: true }).click();
@@ -106,6 +111,7 @@ const DIALOGS: readonly [page: string, button: string, dialog: string][] = [
   ['project', 'Edit', 'Edit project'],
   ['environments', 'Create environment', 'Create environment'],
   ['environment', 'Edit', 'Edit environment'],
+  ['environment', 'Copy to environment…', 'Copy local to another environment'],
   ['credentials', 'Create credential', 'Create credential'],
   ['templates', 'Create template', 'Create template'],
   ['workspace-members', 'Create custom role', 'Create custom role'],

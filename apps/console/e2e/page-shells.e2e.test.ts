@@ -87,8 +87,8 @@ describe.skipIf(browserSkipReason())('page shells', () => {
   });
 });
 
-// Tabs (DetailPage): the environment page of a cluster environment has Deployments, Events, Live
-// and Releases.
+// Tabs (DetailPage): the environment page of a cluster environment has Deployments, Events, Live,
+// Queue, Releases and (for an auditor, as the admin is) Approvals report.
 describe.skipIf(browserSkipReason([clusterSkipReason()]))('detail page tabs', () => {
   const fixture = useConsole();
   const workspace = `tabs-${randomBytes(3).toString('hex')}`;
@@ -112,7 +112,7 @@ describe.skipIf(browserSkipReason([clusterSkipReason()]))('detail page tabs', ()
     const tabs = page.getByRole('tablist');
     const deployments = tabs.getByRole('tab', { name: 'Deployments' });
     const events = tabs.getByRole('tab', { name: 'Events' });
-    const releases = tabs.getByRole('tab', { name: 'Releases' });
+    const report = tabs.getByRole('tab', { name: 'Approvals report' });
     await page
       .getByRole('tabpanel', { name: 'Deployments' })
       .getByRole('heading', { name: 'Deployments' })
@@ -135,19 +135,19 @@ describe.skipIf(browserSkipReason([clusterSkipReason()]))('detail page tabs', ()
     expect(await focused(events)).toBe(true);
     expect(new URL(page.url()).searchParams.get('tab')).toBe('events');
 
-    // The tab is in the address: a reload shows it again; End selects the last tab (Releases),
+    // The tab is in the address: a reload shows it again; End selects the last tab (Approvals report),
     // ArrowRight from the last wraps to the first.
     await page.reload();
     await page.getByRole('tabpanel', { name: 'Events' }).waitFor();
     await events.focus();
     await page.keyboard.press('End');
-    await page.getByRole('tabpanel', { name: 'Releases' }).waitFor();
-    expect(await focused(releases)).toBe(true);
+    await page.getByRole('tabpanel', { name: 'Approvals report' }).waitFor();
+    expect(await focused(report)).toBe(true);
     await page.keyboard.press('ArrowRight');
     await page.getByRole('tabpanel', { name: 'Deployments' }).waitFor();
     expect(await focused(deployments)).toBe(true);
     // Tab leaves the tab list (one tab stop); it does not walk through the other tabs.
     await page.keyboard.press('Shift+Tab');
-    for (const tab of [deployments, events, releases]) expect(await focused(tab)).toBe(false);
+    for (const tab of [deployments, events, report]) expect(await focused(tab)).toBe(false);
   });
 });

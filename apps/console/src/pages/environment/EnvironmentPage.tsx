@@ -7,6 +7,7 @@ import { Gate } from '../../components/Gate.tsx';
 import { Loading } from '../../components/Loading.tsx';
 import { Modal } from '../../components/Modal.tsx';
 import { DetailPage, type DetailTab, useConfirm } from '../../components/page/DetailPage.tsx';
+import { usePermission } from '../../features/access/api/queries.ts';
 import { useSession } from '../../features/auth/api/queries.ts';
 import { useClusters } from '../../features/clusters/api/queries.ts';
 import { useDeleteEnvironment, useUpdateEnvironment } from '../../features/environments/api/mutations.ts';
@@ -18,6 +19,8 @@ import {
 } from '../../features/environments/components/EnvironmentForm.tsx';
 import { PodsTable } from '../../features/environments/components/PodsTable.tsx';
 import { describeFreezeWindow } from '../../features/environments/freeze-window-form.ts';
+import { ApprovalsReport } from '../../features/releases/environment/ApprovalsReport.tsx';
+import { CopyEnvironmentButton } from '../../features/releases/environment/CopyEnvironmentButton.tsx';
 import { EnvironmentLive } from '../../features/releases/environment/EnvironmentLive.tsx';
 import { EnvironmentQueue } from '../../features/releases/environment/EnvironmentQueue.tsx';
 import { EnvironmentReleases } from '../../features/releases/environment/EnvironmentReleases.tsx';
@@ -136,6 +139,7 @@ export function EnvironmentPage() {
   const { confirm, dialog: confirmDialog } = useConfirm();
   const [editing, setEditing] = useState(false);
   const env = environment.data;
+  const mayAudit = usePermission('workspace.audit.read', { workspace }).allowed;
   const withCluster = Boolean(env?.cluster);
   const tabs: DetailTab[] = [
     ...useWorkloadTabs(workspace, name, withCluster),
@@ -158,6 +162,15 @@ export function EnvironmentPage() {
       label: 'Releases',
       content: <EnvironmentReleases workspace={workspace} environment={name} />,
     },
+    ...(mayAudit
+      ? [
+          {
+            id: 'approvals-report',
+            label: 'Approvals report',
+            content: <ApprovalsReport workspace={workspace} environment={name} />,
+          },
+        ]
+      : []),
   ];
   const closeEdit = () => {
     setEditing(false);
@@ -231,6 +244,7 @@ export function EnvironmentPage() {
       errorTitle="Cannot open environment"
       actions={
         <>
+          <CopyEnvironmentButton workspace={workspace} environment={name} />
           <Gate permission="workspace.environments.manage" workspace={workspace} mode="disable">
             <button type="button" className="button" onClick={() => setEditing(true)}>
               Edit

@@ -2,6 +2,12 @@ import type { ReleaseAddress } from '../../../app/paths.ts';
 
 export type { ReleaseAddress } from '../../../app/paths.ts';
 
+/** The approvals report's period: ISO timestamps with an offset, either end optional. */
+export interface ApprovalsReportFilters {
+  since?: string;
+  until?: string;
+}
+
 /** One release, with its number as the API takes it. */
 export interface ReleaseRef extends ReleaseAddress {
   number: number;
@@ -32,6 +38,8 @@ export const releaseKeys = {
     [...releaseKeys.ofEnvironment(workspace, environment), 'live'] as const,
   queue: (workspace: string, environment: string) =>
     [...releaseKeys.ofEnvironment(workspace, environment), 'queue'] as const,
+  approvalsReport: (workspace: string, environment: string, filters: ApprovalsReportFilters) =>
+    [...releaseKeys.ofEnvironment(workspace, environment), 'approvals-report', filters] as const,
 };
 
 /** The path parameters of the release endpoints. */

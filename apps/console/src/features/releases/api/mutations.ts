@@ -57,3 +57,19 @@ export function useBreakFreeze(ref: ReleaseRef) {
     },
   });
 }
+
+/**
+ * Environment copy: every project's live release of `environment` promoted to `body.to`, each
+ * as its own release there (through that environment's policy and queue). Resolves to the
+ * per-project outcome (created, skipped with why, failed with the API's message).
+ */
+export function useCopyEnvironment(workspace: string, environment: string) {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: (to: string) =>
+      callEndpoint(releaseEndpoints.environmentCopy, { params: { workspace, environment }, body: { to } }),
+    onSuccess: async () => {
+      await queryClient.invalidateQueries({ queryKey: releaseKeys.all });
+    },
+  });
+}

@@ -5,8 +5,8 @@ import {
   WAITING_RELEASE_STATUSES,
 } from '@slipway/contracts';
 import { useInfiniteQuery, useQuery, useQueryClient } from '@tanstack/react-query';
-import { callEndpoint } from '../../../api/client.ts';
-import { type ReleaseRef, releaseKeys, releaseParams } from './keys.ts';
+import { callEndpoint, endpointHref } from '../../../api/client.ts';
+import { type ApprovalsReportFilters, type ReleaseRef, releaseKeys, releaseParams } from './keys.ts';
 import { appendLogLines, lastSeq, type ReleaseLog } from './release-log.ts';
 
 const PAGE_SIZE = 25;
@@ -135,5 +135,29 @@ export function useEnvironmentLive(workspace: string, environment: string, enabl
     queryFn: () => callEndpoint(releaseEndpoints.environmentLive, { params: { workspace, environment } }),
     enabled,
     refetchInterval: LIST_POLL_MS,
+  });
+}
+
+/**
+ * Separation of duties in an environment: per release (newest first) who started it, who
+ * approved or rejected it, and flags where policy was broken; within `filters`' period.
+ */
+export function useApprovalsReport(workspace: string, environment: string, filters: ApprovalsReportFilters) {
+  return useQuery({
+    queryKey: releaseKeys.approvalsReport(workspace, environment, filters),
+    queryFn: () =>
+      callEndpoint(releaseEndpoints.approvalsReport, { params: { workspace, environment }, query: filters }),
+  });
+}
+
+/** The approvals report as CSV (an attachment the browser saves), with the same period as the table. */
+export function approvalsReportCsvHref(
+  workspace: string,
+  environment: string,
+  filters: ApprovalsReportFilters,
+): string {
+  return endpointHref(releaseEndpoints.approvalsReport, {
+    params: { workspace, environment },
+    query: { ...filters, format: 'csv' },
   });
 }
