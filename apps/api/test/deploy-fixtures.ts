@@ -42,11 +42,11 @@ spec:
     - port: 80
 ${extra}`;
 
-/** A weekly freeze window whose end is its start: it holds the whole week, so always now. */
+/** A one-off freeze window over every date a test runs on: always in force. */
 export const ALWAYS_FROZEN = {
-  kind: 'weekly',
+  kind: 'once',
   name: 'always',
-  from: { day: 'mon', time: '00:00' },
-  to: { day: 'mon', time: '00:00' },
+  from: '2020-01-01T00:00',
+  to: '2099-12-31T00:00',
   timeZone: 'UTC',
 };

@@ -87,3 +87,10 @@ export type DeleteWithRunsQuery = z.infer<typeof DeleteWithRunsQuerySchema>;
 /** What a 409 from a delete refused by active runs means (OpenAPI). */
 export const ACTIVE_RUNS_CONFLICT =
   'it has active runs (named in details, each with its run); retry with cancelRuns=true to cancel them first';
+
+/**
+ * The largest value of a PostgreSQL `integer` column (2^31 − 1): numbers in paths and queries
+ * that name rows (run, release, version numbers) stop here, so a larger one is a 400 naming
+ * the field rather than a database error.
+ */
+export const INT4_MAX = 2_147_483_647;

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { SlugSchema, TimestampSchema } from './common.ts';
+import { INT4_MAX, SlugSchema, TimestampSchema } from './common.ts';
 import { defineEndpoint } from './endpoint.ts';
 import { ProjectParamsSchema } from './projects.ts';
 
@@ -80,7 +80,7 @@ export const CreateConfigVersionBodySchema = z.strictObject({
   data: ConfigDataSchema,
   message: z.string().max(2000).optional(),
   /** The version this edit started from; saving on top of a newer one is refused (409). */
-  baseVersion: z.number().int().min(1).optional(),
+  baseVersion: z.number().int().min(1).max(INT4_MAX).optional(),
 });
 export const CreatedConfigVersionSchema = z.object({ version: z.number().int(), configMapName: z.string() });
 
@@ -103,11 +103,11 @@ export const ConfigEnvironmentParamsSchema = ConfigSetParamsSchema.extend({
   environment: SlugSchema,
 }).strict();
 export const ConfigVersionParamsSchema = ConfigEnvironmentParamsSchema.extend({
-  version: z.coerce.number().int().min(1),
+  version: z.coerce.number().int().min(1).max(INT4_MAX),
 }).strict();
 export const ConfigDiffQuerySchema = z.strictObject({
-  from: z.coerce.number().int().min(1),
-  to: z.coerce.number().int().min(1),
+  from: z.coerce.number().int().min(1).max(INT4_MAX),
+  to: z.coerce.number().int().min(1).max(INT4_MAX),
 });
 
 /** `<set>-v<version>`: the name of the immutable ConfigMap of a config version. */

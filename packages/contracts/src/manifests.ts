@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { SlugSchema, TimestampSchema } from './common.ts';
+import { INT4_MAX, SlugSchema, TimestampSchema } from './common.ts';
 import { defineEndpoint } from './endpoint.ts';
 import { ProjectParamsSchema } from './projects.ts';
 
@@ -58,7 +58,7 @@ export const CreateManifestVersionBodySchema = z.strictObject({
   files: ManifestFilesSchema,
   message: MessageSchema.optional(),
   /** The version this edit started from; saving on top of a newer one is refused (409). */
-  baseVersion: z.number().int().min(1).optional(),
+  baseVersion: z.number().int().min(1).max(INT4_MAX).optional(),
 });
 export const CreatedManifestVersionSchema = z.object({ version: z.number().int() });
 
@@ -84,7 +84,7 @@ export const ManifestValidationSchema = z.object({
 
 export const ManifestSetParamsSchema = ProjectParamsSchema.extend({ name: SlugSchema }).strict();
 export const ManifestVersionParamsSchema = ManifestSetParamsSchema.extend({
-  version: z.coerce.number().int().min(1),
+  version: z.coerce.number().int().min(1).max(INT4_MAX),
 }).strict();
 
 const base = '/api/v1/workspaces/{workspace}/projects/{project}/manifest-sets';

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { SlugSchema, TimestampSchema } from './common.ts';
+import { INT4_MAX, SlugSchema, TimestampSchema } from './common.ts';
 import { defineEndpoint } from './endpoint.ts';
 import { ProjectParamsSchema } from './projects.ts';
 
@@ -50,7 +50,7 @@ export const CreatePipelineBodySchema = z.strictObject({
 export const UpdatePipelineBodySchema = z.strictObject({
   spec: SpecTextSchema,
   /** The revision this edit started from; saving on top of a newer one is refused (409). */
-  baseRevision: z.number().int().min(1),
+  baseRevision: z.number().int().min(1).max(INT4_MAX),
   message: z.string().max(500).optional(),
 });
 export const ValidatePipelineBodySchema = z.strictObject({ spec: SpecTextSchema });
@@ -62,7 +62,7 @@ export const PipelineParamsSchema = z.strictObject({
   pipeline: SlugSchema,
 });
 export const RevisionParamsSchema = PipelineParamsSchema.extend({
-  number: z.coerce.number().int().min(1),
+  number: z.coerce.number().int().min(1).max(INT4_MAX),
 }).strict();
 
 const base = '/api/v1/workspaces/{workspace}/projects/{project}/pipelines';

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { PageQuerySchema, pageOf, SlugSchema, TimestampSchema } from './common.ts';
+import { INT4_MAX, PageQuerySchema, pageOf, SlugSchema, TimestampSchema } from './common.ts';
 import { ConfigEntryChangeSchema } from './config.ts';
 import { defineEndpoint } from './endpoint.ts';
 import { ClusterEventSchema, EnvironmentParamsSchema, WorkloadSchema } from './environments.ts';
@@ -137,7 +137,7 @@ export const ReleaseLogSchema = z.object({
 });
 export const ReleaseLogQuerySchema = z.strictObject({
   /** Only lines after this sequence number. */
-  after: z.coerce.number().int().min(0).optional(),
+  after: z.coerce.number().int().min(0).max(INT4_MAX).optional(),
 });
 
 export const ObjectChangeSchema = z.object({
@@ -182,9 +182,9 @@ export const EnvironmentReleasesQuerySchema = PageQuerySchema.extend({
   project: SlugSchema.optional(),
 }).strict();
 export const ReleaseParamsSchema = ProjectParamsSchema.extend({
-  number: z.coerce.number().int().min(1),
+  number: z.coerce.number().int().min(1).max(INT4_MAX),
 }).strict();
-export const ReleaseDiffQuerySchema = z.strictObject({ to: z.coerce.number().int().min(1) });
+export const ReleaseDiffQuerySchema = z.strictObject({ to: z.coerce.number().int().min(1).max(INT4_MAX) });
 export const RollbackBodySchema = z.strictObject({ message: z.string().max(2000).optional() });
 export const PromoteBodySchema = z.strictObject({
   /** The environment to promote to: the next one in the workspace's environment order. */

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { PageQuerySchema, pageOf, SlugSchema, TimestampSchema } from './common.ts';
+import { INT4_MAX, PageQuerySchema, pageOf, SlugSchema, TimestampSchema } from './common.ts';
 import { defineEndpoint } from './endpoint.ts';
 import { PipelineParamsSchema } from './pipelines.ts';
 
@@ -171,7 +171,7 @@ export const RunSchema = RunSummarySchema.extend({
 export type Run = z.infer<typeof RunSchema>;
 
 export const RunParamsSchema = PipelineParamsSchema.extend({
-  number: z.coerce.number().int().min(1),
+  number: z.coerce.number().int().min(1).max(INT4_MAX),
 }).strict();
 
 export const GateParamsSchema = RunParamsSchema.extend({ gate: z.string().min(1).max(63) }).strict();
@@ -219,7 +219,7 @@ export const DecideApprovalBodySchema = z
 
 export const StepLogQuerySchema = z.strictObject({
   /** First line to return, 1-based. */
-  from: z.coerce.number().int().min(1).default(1),
+  from: z.coerce.number().int().min(1).max(INT4_MAX).default(1),
   /** How many lines at most (the whole remaining log when `download` is set). */
   limit: z.coerce.number().int().min(1).max(100_000).default(1000),
   /** Only lines containing this text (case-insensitive), with their line numbers. */

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { DescriptionSchema, SlugSchema, TimestampSchema } from './common.ts';
+import { DescriptionSchema, INT4_MAX, SlugSchema, TimestampSchema } from './common.ts';
 import { defineEndpoint } from './endpoint.ts';
 import { WorkspaceParamsSchema } from './workspaces.ts';
 
@@ -47,7 +47,7 @@ export const CreateTemplateBodySchema = z.strictObject({
 export const PublishTemplateBodySchema = z.strictObject({ spec: TemplateTextSchema });
 export const TemplateParamsSchema = z.strictObject({ workspace: SlugSchema, template: SlugSchema });
 export const TemplateVersionParamsSchema = TemplateParamsSchema.extend({
-  number: z.coerce.number().int().min(1),
+  number: z.coerce.number().int().min(1).max(INT4_MAX),
 }).strict();
 
 const base = '/api/v1/workspaces/{workspace}/pipeline-templates';

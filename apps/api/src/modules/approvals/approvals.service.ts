@@ -205,7 +205,7 @@ export function createApprovalsService(deps: {
       )
         return;
     } else if (row.status === 'expired') {
-      const message = `the approval request expired after ${row.expiryMinutes} minutes`;
+      const message = `the approval request expired after ${row.expiryMinutes} minute${row.expiryMinutes === 1 ? '' : 's'}`;
       if (
         !(await deps.releases.endWaiting(release.id, { status: 'failed', message }, [
           `release failed: ${message}`,

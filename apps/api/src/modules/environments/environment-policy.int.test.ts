@@ -147,6 +147,19 @@ describe.skipIf(postgresSkipReason())(
         [
           {
             freezeWindows: [
+              {
+                kind: 'weekly',
+                from: { day: 'fri', time: '18:00' },
+                to: { day: 'fri', time: '18:00' },
+                timeZone: 'UTC',
+              },
+            ],
+          },
+          'body.freezeWindows[0].to',
+        ],
+        [
+          {
+            freezeWindows: [
               { kind: 'once', from: '2026-12-24T10:00', to: '2026-12-25T10:00', timeZone: 'Mars/Olympus' },
             ],
           },

@@ -14,7 +14,7 @@ export interface ActiveFreeze {
  * The window of `windows` in force at `now`, or null. Weekly windows are wall-clock times
  * in their zone (luxon applies daylight saving: "Fri 18:00 Europe/Berlin" is 17:00 UTC in
  * winter and 16:00 UTC in summer) and may wrap around the week's end (Fri 18:00 – Mon 08:00);
- * a window whose end equals its start lasts the whole week. One-off windows hold from
+ * a window whose end equals its start is refused when stored (freezeWindowProblems). One-off windows hold from
  * `from` (inclusive) to `to` (exclusive). Overlapping or back-to-back windows chain: `until`
  * is when no window holds any more (searched up to 100 links).
  */
@@ -71,7 +71,12 @@ export function freezeWindowProblems(
 ): Array<{ field: string; message: string }> {
   const problems: Array<{ field: string; message: string }> = [];
   windows.forEach((window, index) => {
-    if (window.kind !== 'once') return;
+    if (window.kind === 'weekly') {
+      if (window.from.day === window.to.day && window.from.time === window.to.time) {
+        problems.push({ field: `body.freezeWindows[${index}].to`, message: 'must differ from from' });
+      }
+      return;
+    }
     const from = DateTime.fromISO(window.from, { zone: window.timeZone });
     const to = DateTime.fromISO(window.to, { zone: window.timeZone });
     if (!from.isValid)

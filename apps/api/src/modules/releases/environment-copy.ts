@@ -63,8 +63,8 @@ export function createEnvironmentCopy(deps: {
             project: project.slug,
             from: live.number,
             release: toRelease(release),
-            outcome: 'created',
-            // A copy asked twice while the first's releases still wait gets them back.
+            // A copy asked twice while the first's releases still wait gets them back, as skipped.
+            outcome: created ? 'created' : 'skipped',
             message: created ? null : `requested already: release ${release.number} ${release.status}`,
           });
         } catch (error) {

@@ -397,7 +397,7 @@ describe.skipIf(postgresSkipReason())('promotion, environment copy and the appro
     });
     const shopAgain = again.json().items.find((i: { project: string }) => i.project === 'shop');
     expect(shopAgain).toMatchObject({
-      outcome: 'created',
+      outcome: 'skipped',
       release: { number: 6 },
       message: 'requested already: release 6 queued',
     });

@@ -310,6 +310,26 @@ describe.skipIf(postgresSkipReason())(
       }
     });
 
+    it('answers 400 naming the field for numbers past a PostgreSQL integer, never 500', async () => {
+      const runs = RELEASES.replace(/releases$/, 'pipelines/ci/runs');
+      const cases: Array<[string, string, Record<string, string>?]> = [
+        [`${RELEASES}/2147483648`, 'path.number'],
+        [`${RELEASES}/2147483648/log`, 'path.number'],
+        [`${RELEASES}/1/diff`, 'query.to', { to: '2147483648' }],
+        [`${RELEASES}/1/log`, 'query.after', { after: '9007199254740991' }],
+        [`${runs}/2147483648`, 'path.number'],
+      ];
+      for (const [url, field, query] of cases) {
+        const response = await developer.request({ method: 'GET', url, ...(query ? { query } : {}) });
+        expect(response.statusCode, `${url}: ${response.body}`).toBe(400);
+        expect(response.json().details.map((d: { field: string }) => d.field)).toContain(field);
+      }
+      // The largest integer is a number like any other: not found.
+      expect((await developer.request({ method: 'GET', url: `${RELEASES}/2147483647` })).statusCode).toBe(
+        404,
+      );
+    });
+
     it('refuses rollbacks: no permission (403), never succeeded (409), no cluster (400)', async () => {
       const denied = await viewer.request({ method: 'POST', url: `${RELEASES}/1/rollback`, payload: {} });
       expect(denied.statusCode).toBe(403);

@@ -1,4 +1,5 @@
 import {
+  FINISHED_RELEASE_STATUSES,
   type PageQuery,
   type Release,
   type ReleaseApproval,
@@ -12,7 +13,7 @@ import type { Actor } from '../../lib/actor.ts';
 import { decodeCursor, toPage } from '../../lib/cursor.ts';
 import { BadRequestError, ConflictError, NotFoundError } from '../../lib/errors.ts';
 import type { AccessService } from '../access/access.service.ts';
-import { storedFreezeWindows } from '../environments/freeze-windows.ts';
+import { activeFreeze, storedFreezeWindows } from '../environments/freeze-windows.ts';
 import type { ProjectsService } from '../projects/projects.service.ts';
 import type { WorkspacesService } from '../workspaces/workspaces.service.ts';
 import { type CommitLister, commitsBetween } from './release-commits.ts';
@@ -169,7 +170,7 @@ export function createReleasesService(deps: {
       const lines = await releases.logAfter(release.id, after ?? 0, 5000);
       return {
         lines: lines.map((line) => ({ seq: line.seq, at: line.at.toISOString(), text: line.text })),
-        complete: release.status !== 'deploying' && lines.length < 5000,
+        complete: FINISHED_RELEASE_STATUSES.includes(release.status as ReleaseStatus) && lines.length < 5000,
       };
     },
 
@@ -300,6 +301,13 @@ export function createReleasesService(deps: {
         );
       if (!WAITING_RELEASE_STATUSES.includes(release.status as ReleaseStatus)) {
         throw notWaiting(release.status);
+      }
+      const environment = release.environmentId ? await releases.environmentOf(release.environmentId) : null;
+      if (!environment || !activeFreeze(storedFreezeWindows(environment.freezeWindows), new Date())) {
+        throw new ConflictError(
+          `no freeze window holds environment "${release.environmentName}" now: there is no freeze to break`,
+          [{ field: 'params.number', message: 'its environment is not frozen' }],
+        );
       }
       const freezeBreak = { by: actor.username, reason: body.reason, at: new Date().toISOString() };
       const stored = await releases.breakFreeze(release.id, freezeBreak, [
