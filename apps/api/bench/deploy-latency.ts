@@ -2,7 +2,8 @@
 // deploys) until the first object of the release exists in the cluster, against a bare
 // server-side apply of the same Deployment measured in the same run on the same kind of
 // watch. The deploy path adds the run, the release, rendering, the dry run of every object
-// and the ConfigMap before the first apply, so the ratio says what those cost.
+// and the ConfigMap before the first apply, so the ratio says what those cost. Each deploy
+// starts once the one before it has ended (deploys into an environment queue, one at a time).
 // Needs the local control plane (`./run kube:up`).
 // Usage: node --import tsx apps/api/bench/deploy-latency.ts [deploys=30]
 import { randomBytes } from 'node:crypto';
@@ -126,6 +127,19 @@ async function main() {
     );
   }
 
+  /** Polls the run until it has ended (its release succeeded or failed). */
+  async function runEnded(number: number): Promise<void> {
+    for (;;) {
+      const response = await bench.admin.request({
+        method: 'GET',
+        url: `${project}/pipelines/deploy/runs/${number}`,
+      });
+      const status = (response.json() as { status: string }).status;
+      if (['succeeded', 'failed', 'cancelled', 'rejected'].includes(status)) return;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  }
+
   const bare: number[] = [];
   const deploy: number[] = [];
   for (let i = 0; i < DEPLOYS + WARM_UP; i++) {
@@ -140,6 +154,9 @@ async function main() {
       environment: 'dev',
     });
     const applied = await seen(`${namespace}/web-${run.number}`);
+    // One deploy at a time per environment: the next sample starts once this release has
+    // ended, so the figure is the latency of an idle environment, not a wait in its queue.
+    await runEnded(run.number);
     if (i < WARM_UP) continue;
     bare.push(bareSeen - bareAt);
     deploy.push(applied - at);
