@@ -90,8 +90,10 @@ describe.skipIf(postgresSkipReason())(
         query: { workspace: WS, action: 'updateEnvironment' },
       });
       const [entry] = (audit.json() as { items: AuditEvent[] }).items;
-      const changes = (entry?.detail as { changes?: Record<string, { before: unknown; after: unknown }> })
-        .changes;
+      const detail = entry?.detail as
+        | { changes?: Record<string, { before: unknown; after: unknown }> }
+        | undefined;
+      const changes = detail?.changes;
       expect(changes?.approvalPolicy?.before).toMatchObject({ requiredApprovals: 1, autoRollback: false });
       expect(changes?.approvalPolicy?.after).toMatchObject({ requiredApprovals: 2, autoRollback: true });
       expect(changes?.freezeWindows).toEqual({ before: [], after: [weekly] });
