@@ -128,8 +128,11 @@ describe.skipIf(browserSkipReason())('pipelines in the console', () => {
     await create.getByLabel('Name').fill('lint');
     await create.getByRole('button', { name: 'Create pipeline' }).click();
     await page.waitForURL(/\/pipelines\/lint$/);
+    // The editor may mount before the saved spec is in its model: wait for the text, not the widget.
+    await expect
+      .poll(async () => (await readYaml(page)).split('\n')[9], { timeout: 30_000 })
+      .toBe('          - run: npm ci && npm test');
     const original = await readYaml(page);
-    expect(original.split('\n')[9]).toBe('          - run: npm ci && npm test');
 
     // Search and replace is Monaco's own widget (Ctrl+H): use it to type a misspelt step key.
     await page.getByRole('textbox', { name: 'Pipeline YAML' }).focus();
