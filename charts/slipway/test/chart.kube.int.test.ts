@@ -1,0 +1,339 @@
+// The Slipway chart on the local control plane (KWOK pods): lint, render, server-side dry-run
+// of every object, install, upgrade (generated secrets kept), and refused bad values.
+import { writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { parseAllDocuments, stringify } from 'yaml';
+import type { KubeClient } from '../../../packages/kube/src/index.ts';
+import {
+  adminClient,
+  clusterSkipReason,
+  createTestNamespace,
+  deleteClusterScoped,
+  eventually,
+  TEST_KUBECONFIG_ENV,
+} from '../../../packages/kube/test/cluster.ts';
+import { CHART, type CommandResult, ensureHelm, helmRunner } from './helm.ts';
+
+// The client-node types, through the kube package (charts/ has no dependencies of its own).
+type KubernetesObject = Parameters<KubeClient['applyObject']>[0];
+type V1Deployment = NonNullable<Awaited<ReturnType<KubeClient['getDeployment']>>>;
+type V1Secret = NonNullable<Awaited<ReturnType<KubeClient['getSecret']>>>;
+
+const DATABASE_URL = 'postgresql://slipway:secret@db.example.internal:5432/slipway';
+
+/** Every optional part of the chart on. */
+const ALL_ON = {
+  database: { url: DATABASE_URL },
+  ingress: {
+    enabled: true,
+    className: 'nginx',
+    annotations: { 'nginx.ingress.kubernetes.io/proxy-body-size': '8m' },
+    hosts: [{ host: 'slipway.example.com', paths: [{ path: '/', pathType: 'Prefix' }] }],
+    tls: [{ secretName: 'slipway-tls', hosts: ['slipway.example.com'] }],
+  },
+  metrics: {
+    enabled: true,
+    service: { enabled: true },
+    serviceMonitor: { enabled: true, labels: { release: 'prom' } },
+  },
+  extraEnv: [{ name: 'SLIPWAY_SESSION_IDLE_MINUTES', value: '60' }],
+  podAnnotations: { 'example.com/team': 'platform' },
+  podLabels: { 'example.com/tier': 'platform' },
+  nodeSelector: { 'kubernetes.io/os': 'linux' },
+  tolerations: [{ key: 'dedicated', operator: 'Equal', value: 'platform', effect: 'NoSchedule' }],
+  affinity: {
+    podAntiAffinity: {
+      preferredDuringSchedulingIgnoredDuringExecution: [
+        {
+          weight: 100,
+          podAffinityTerm: {
+            topologyKey: 'kubernetes.io/hostname',
+            labelSelector: { matchLabels: { 'app.kubernetes.io/name': 'slipway' } },
+          },
+        },
+      ],
+    },
+  },
+  topologySpreadConstraints: [
+    {
+      maxSkew: 1,
+      topologyKey: 'kubernetes.io/hostname',
+      whenUnsatisfiable: 'ScheduleAnyway',
+      labelSelector: { matchLabels: { 'app.kubernetes.io/name': 'slipway' } },
+    },
+  ],
+  imagePullSecrets: [{ name: 'registry' }],
+  serviceAccount: { annotations: { 'example.com/role': 'slipway' } },
+};
+
+function valuesFile(name: string, values: unknown): string {
+  const file = path.join(tmpdir(), `slipway-chart-${process.pid}-${name}.yaml`);
+  writeFileSync(file, stringify(values));
+  return file;
+}
+
+function objectsOf(manifest: string): KubernetesObject[] {
+  return parseAllDocuments(manifest)
+    .map((doc) => doc.toJS() as KubernetesObject | null)
+    .filter((object): object is KubernetesObject => object !== null);
+}
+
+function expectOk(result: CommandResult): string {
+  expect(result.code, `helm failed: ${result.stderr}`).toBe(0);
+  return result.stdout;
+}
+
+const skipReason = clusterSkipReason();
+let helm: ((...args: string[]) => Promise<CommandResult>) | undefined;
+let helmSkip: string | undefined;
+
+beforeAll(async () => {
+  if (skipReason) return;
+  const built = await ensureHelm();
+  if ('skip' in built) {
+    helmSkip = built.skip;
+    return;
+  }
+  const kubeconfigFile = process.env[TEST_KUBECONFIG_ENV];
+  if (!kubeconfigFile) throw new Error(`${TEST_KUBECONFIG_ENV} is not set`);
+  helm = helmRunner(built.helm, kubeconfigFile);
+}, 1_200_000);
+
+/** The helm runner, or skips the test (no cluster, or no Go outside CI). */
+function helmOrSkip(skip: (note?: string) => never) {
+  return helm ?? skip(skipReason ?? helmSkip);
+}
+
+describe('charts/slipway', () => {
+  const client = skipReason ? undefined : adminClient();
+  const namespaces: string[] = [];
+  const releases: { name: string; namespace: string }[] = [];
+
+  async function namespace(): Promise<string> {
+    if (!client) throw new Error('no cluster');
+    const name = await createTestNamespace(client, 'chart');
+    namespaces.push(name);
+    return name;
+  }
+
+  afterAll(async () => {
+    if (!client) return;
+    for (const release of releases) {
+      await helm?.('uninstall', release.name, '-n', release.namespace, '--wait', '--timeout', '2m');
+      // Cluster-scoped objects of the release, in case the uninstall did not get to them.
+      for (const kind of ['ClusterRole', 'ClusterRoleBinding']) {
+        await deleteClusterScoped(client, {
+          apiVersion: 'rbac.authorization.k8s.io/v1',
+          kind,
+          name: `${release.name}-slipway`,
+        });
+      }
+    }
+    for (const name of namespaces) await client.deleteNamespace(name);
+  }, 180_000);
+
+  test('helm lint --strict passes with the default values and with every optional part on', async ({
+    skip,
+  }) => {
+    const run = helmOrSkip(skip);
+    expectOk(await run('lint', '--strict', CHART, '--set', `database.url=${DATABASE_URL}`));
+    expectOk(await run('lint', '--strict', CHART, '-f', valuesFile('all-on', ALL_ON)));
+  });
+
+  test('helm template renders the default objects, and every optional part when on', async ({ skip }) => {
+    const run = helmOrSkip(skip);
+    const defaults = objectsOf(
+      expectOk(await run('template', 'r1', CHART, '-n', 'ns1', '--set', `database.url=${DATABASE_URL}`)),
+    );
+    expect(defaults.map((o) => `${o.kind}/${o.metadata?.name}`).sort()).toEqual([
+      'ClusterRole/r1-slipway',
+      'ClusterRoleBinding/r1-slipway',
+      'Deployment/r1-slipway',
+      'Job/r1-slipway-migrate',
+      'PodDisruptionBudget/r1-slipway',
+      'Secret/r1-slipway',
+      'Service/r1-slipway',
+      'Service/r1-slipway-metrics',
+      'ServiceAccount/r1-slipway',
+    ]);
+    const deployment = defaults.find((o) => o.kind === 'Deployment') as V1Deployment;
+    const pod = deployment.spec?.template.spec;
+    const container = pod?.containers[0];
+    expect(deployment.spec?.replicas).toBe(2);
+    expect(deployment.spec?.strategy?.type).toBe('RollingUpdate');
+    expect(container?.image).toBe('slipway/slipway:0.1.0');
+    expect(container?.livenessProbe?.httpGet).toMatchObject({ path: '/healthz', port: 'http' });
+    expect(container?.readinessProbe?.httpGet).toMatchObject({ path: '/readyz', port: 'http' });
+    expect(container?.securityContext).toMatchObject({
+      runAsNonRoot: true,
+      runAsUser: 1000,
+      readOnlyRootFilesystem: true,
+      allowPrivilegeEscalation: false,
+      capabilities: { drop: ['ALL'] },
+    });
+    expect(pod?.securityContext?.seccompProfile?.type).toBe('RuntimeDefault');
+    expect(pod?.terminationGracePeriodSeconds).toBeGreaterThan(8);
+    expect(container?.volumeMounts?.map((m) => m.mountPath).sort()).toEqual(['/tmp', '/var/lib/slipway']);
+    const env = Object.fromEntries(
+      (container?.env ?? []).map((e) => [e.name, e.value ?? e.valueFrom?.secretKeyRef]),
+    );
+    expect(env).toMatchObject({
+      HOST: '0.0.0.0',
+      PORT: '8080',
+      SLIPWAY_METRICS_PORT: '9464',
+      DATABASE_URL: { name: 'r1-slipway', key: 'database-url' },
+      SLIPWAY_SECRET_KEY: { name: 'r1-slipway', key: 'secret-key' },
+      SLIPWAY_ADMIN_PASSWORD: { name: 'r1-slipway', key: 'admin-password' },
+    });
+    const secret = defaults.find((o) => o.kind === 'Secret') as V1Secret;
+    expect(Buffer.from(secret.data?.['secret-key'] ?? '', 'base64').toString()).toMatch(
+      /^[A-Za-z0-9+/]{43}=$/,
+    );
+    expect(Buffer.from(secret.data?.['database-url'] ?? '', 'base64').toString()).toBe(DATABASE_URL);
+    const job = defaults.find((o) => o.kind === 'Job');
+    expect(job?.metadata?.annotations?.['helm.sh/hook']).toBe('pre-upgrade');
+
+    const allOn = objectsOf(
+      expectOk(await run('template', 'r1', CHART, '-n', 'ns1', '-f', valuesFile('all-on', ALL_ON))),
+    );
+    const kinds = allOn.map((o) => o.kind);
+    expect(kinds).toContain('Ingress');
+    expect(kinds).toContain('ServiceMonitor');
+    const monitor = allOn.find((o) => o.kind === 'ServiceMonitor') as KubernetesObject & {
+      spec: { endpoints: { port: string; path: string }[] };
+    };
+    expect(monitor.spec.endpoints).toEqual([expect.objectContaining({ port: 'metrics', path: '/metrics' })]);
+    const ingressDeployment = allOn.find((o) => o.kind === 'Deployment') as V1Deployment;
+    expect(ingressDeployment.spec?.template.spec?.containers[0]?.env).toContainEqual({
+      name: 'SLIPWAY_PUBLIC_URL',
+      value: 'https://slipway.example.com',
+    });
+  });
+
+  test('every rendered object passes a server-side dry-run apply with field validation Strict', async ({
+    skip,
+  }) => {
+    const run = helmOrSkip(skip);
+    if (!client) throw new Error('no cluster');
+    const ns = await namespace();
+    const objects = objectsOf(
+      expectOk(await run('template', `dry-${ns}`, CHART, '-n', ns, '-f', valuesFile('all-on', ALL_ON))),
+    );
+    // ServiceMonitor is a CRD of the Prometheus Operator, not installed on the test cluster:
+    // the only kind not sent (its fields are checked by the template test above).
+    const checked = objects.filter((o) => o.kind !== 'ServiceMonitor');
+    expect(checked.length).toBe(objects.length - 1);
+    for (const object of checked) {
+      const namespaced = !['ClusterRole', 'ClusterRoleBinding'].includes(object.kind ?? '');
+      const body = namespaced ? { ...object, metadata: { ...object.metadata, namespace: ns } } : object;
+      await expect(
+        client.applyObject(body, { dryRun: true, fieldValidation: 'Strict' }),
+        `${object.kind}/${object.metadata?.name}`,
+      ).resolves.toMatchObject({ kind: object.kind });
+    }
+  });
+
+  test('helm install gives an Available Deployment; helm upgrade keeps the generated secret key and admin password', async ({
+    skip,
+  }) => {
+    const run = helmOrSkip(skip);
+    if (!client) throw new Error('no cluster');
+    const ns = await namespace();
+    const release = `rel-${ns.slice(-8)}`;
+    releases.push({ name: release, namespace: ns });
+    const name = `${release}-slipway`;
+
+    const installed = expectOk(
+      await run(
+        'install',
+        release,
+        CHART,
+        '-n',
+        ns,
+        '--set',
+        `database.url=${DATABASE_URL}`,
+        '--timeout',
+        '3m',
+      ),
+    );
+    expect(installed).toContain(`kubectl -n ${ns} get secret ${name} -o jsonpath='{.data.admin-password}'`);
+    expect(installed).toContain(`kubectl -n ${ns} port-forward service/${name} 8080:80`);
+
+    const available = (replicas: number) =>
+      eventually(
+        `Deployment ${name} Available with ${replicas} updated replicas`,
+        async () => {
+          const d = await client.getDeployment(ns, name);
+          const ok =
+            d?.status?.observedGeneration === d?.metadata?.generation &&
+            d?.status?.updatedReplicas === replicas &&
+            d?.status?.availableReplicas === replicas &&
+            d?.status?.conditions?.some((c) => c.type === 'Available' && c.status === 'True');
+          return ok ? d : undefined;
+        },
+        120_000,
+      );
+    await available(2);
+    const before = (await client.getSecret(ns, name))?.data ?? {};
+    expect(Buffer.from(before['secret-key'] ?? '', 'base64').toString()).toMatch(/^[A-Za-z0-9+/]{43}=$/);
+    expect(Buffer.from(before['admin-password'] ?? '', 'base64').toString()).toHaveLength(24);
+
+    // Changed values: the pre-upgrade migration Job runs (KWOK completes its pod), then a rollout.
+    expectOk(
+      await run(
+        'upgrade',
+        release,
+        CHART,
+        '-n',
+        ns,
+        '--set',
+        `database.url=${DATABASE_URL}`,
+        '--set',
+        'replicaCount=3',
+        '--set',
+        'config.logLevel=debug',
+        '--timeout',
+        '3m',
+      ),
+    );
+    const upgraded = await available(3);
+    expect(upgraded.spec?.template.spec?.containers[0]?.env).toContainEqual({
+      name: 'SLIPWAY_LOG_LEVEL',
+      value: 'debug',
+    });
+    const after = (await client.getSecret(ns, name))?.data ?? {};
+    expect(after['secret-key']).toBe(before['secret-key']);
+    expect(after['admin-password']).toBe(before['admin-password']);
+    // The hook Job succeeded and was deleted (hook-delete-policy hook-succeeded).
+    expect(await client.getJob(ns, `${name}-migrate`)).toBeNull();
+  });
+
+  test('a values file breaking the schema is refused by helm install, naming the field', async ({ skip }) => {
+    const run = helmOrSkip(skip);
+    const ns = await namespace();
+    const install = (name: string, values: unknown) =>
+      run('install', `bad-${ns.slice(-8)}`, CHART, '-n', ns, '-f', valuesFile(name, values));
+    const wrongType = await install('bad-type', { database: { url: DATABASE_URL }, replicaCount: 'two' });
+    expect(wrongType.code).not.toBe(0);
+    expect(wrongType.stderr).toMatch(/values don't meet the specifications of the schema/);
+    expect(wrongType.stderr).toContain('/replicaCount');
+
+    const unknownKey = await install('bad-key', {
+      database: { url: DATABASE_URL },
+      service: { port: 80, portt: 81 },
+    });
+    expect(unknownKey.code).not.toBe(0);
+    expect(unknownKey.stderr).toMatch(/\/service.*portt/);
+  });
+
+  test('helm install without a database is refused, naming the value', async ({ skip }) => {
+    const run = helmOrSkip(skip);
+    const ns = await namespace();
+    const result = await run('install', `nodb-${ns.slice(-8)}`, CHART, '-n', ns);
+    expect(result.code).not.toBe(0);
+    expect(result.stderr).toContain('database.url or database.existingSecret is required');
+    expect(await run('status', `nodb-${ns.slice(-8)}`, '-n', ns)).toMatchObject({ code: 1 });
+  });
+});
