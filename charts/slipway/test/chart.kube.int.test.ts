@@ -306,13 +306,20 @@ describe('charts/slipway', () => {
     const after = (await client.getSecret(ns, name))?.data ?? {};
     expect(after['secret-key']).toBe(before['secret-key']);
     expect(after['admin-password']).toBe(before['admin-password']);
-    // The hook Job succeeded and was deleted (hook-delete-policy hook-succeeded).
+    // The migration Job ran to completion (the job controller's event outlives the Job), and
+    // was deleted then (hook-delete-policy hook-succeeded).
+    const jobEvents = (await client.listEvents(ns)).filter(
+      (e) => e.involvedObject.kind === 'Job' && e.involvedObject.name === `${name}-migrate`,
+    );
+    expect(jobEvents.map((e) => e.reason)).toContain('Completed');
     expect(await client.getJob(ns, `${name}-migrate`)).toBeNull();
   });
 
   test('a values file breaking the schema is refused by helm install, naming the field', async ({ skip }) => {
     const run = helmOrSkip(skip);
     const ns = await namespace();
+    // Cleaned up like the others, should a broken chart accept it.
+    releases.push({ name: `bad-${ns.slice(-8)}`, namespace: ns });
     const install = (name: string, values: unknown) =>
       run('install', `bad-${ns.slice(-8)}`, CHART, '-n', ns, '-f', valuesFile(name, values));
     const wrongType = await install('bad-type', { database: { url: DATABASE_URL }, replicaCount: 'two' });
@@ -331,6 +338,7 @@ describe('charts/slipway', () => {
   test('helm install without a database is refused, naming the value', async ({ skip }) => {
     const run = helmOrSkip(skip);
     const ns = await namespace();
+    releases.push({ name: `nodb-${ns.slice(-8)}`, namespace: ns });
     const result = await run('install', `nodb-${ns.slice(-8)}`, CHART, '-n', ns);
     expect(result.code).not.toBe(0);
     expect(result.stderr).toContain('database.url or database.existingSecret is required');
