@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { parseAllDocuments, stringify } from 'yaml';
+import { loadConfig } from '../../../apps/api/src/config.ts';
 import type { KubeClient } from '../../../packages/kube/src/index.ts';
 import {
   adminClient,
@@ -192,6 +193,23 @@ describe('charts/slipway', () => {
       /^[A-Za-z0-9+/]{43}=$/,
     );
     expect(Buffer.from(secret.data?.['database-url'] ?? '', 'base64').toString()).toBe(DATABASE_URL);
+    // The server accepts the environment the chart gives it (values resolved from the Secret).
+    const resolved = Object.fromEntries(
+      (container?.env ?? []).map((e) => {
+        const ref = e.valueFrom?.secretKeyRef;
+        const value = ref ? Buffer.from(secret.data?.[ref.key] ?? '', 'base64').toString() : e.value;
+        return [e.name, value];
+      }),
+    );
+    const config = loadConfig(resolved);
+    expect(config).toMatchObject({
+      host: '0.0.0.0',
+      port: 8080,
+      databaseUrl: DATABASE_URL,
+      dataDir: '/var/lib/slipway',
+    });
+    expect(config.secretKey).toHaveLength(32);
+    expect(config.adminPassword).toHaveLength(24);
     const job = defaults.find((o) => o.kind === 'Job');
     expect(job?.metadata?.annotations?.['helm.sh/hook']).toBe('pre-upgrade');
 
