@@ -6,13 +6,16 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { parseAllDocuments, stringify } from 'yaml';
 import { loadConfig } from '../../../apps/api/src/config.ts';
-import type { KubeClient } from '../../../packages/kube/src/index.ts';
+import { REQUIRED_ACCESS } from '../../../apps/api/src/modules/clusters/clusters.service.ts';
+import { ensureDeployer, ensureNamespace } from '../../../apps/api/src/modules/environments/namespaces.ts';
+import { createKubeClient, deployerUser, type KubeClient } from '../../../packages/kube/src/index.ts';
 import {
   adminClient,
   clusterSkipReason,
   createTestNamespace,
   deleteClusterScoped,
   eventually,
+  serviceAccountKubeconfig,
   TEST_KUBECONFIG_ENV,
 } from '../../../packages/kube/test/cluster.ts';
 import { CHART, type CommandResult, ensureHelm, helmRunner } from './helm.ts';
@@ -251,6 +254,27 @@ describe('charts/slipway', () => {
         `${object.kind}/${object.metadata?.name}`,
       ).resolves.toMatchObject({ kind: object.kind });
     }
+
+    // The install notes with an Ingress give its URL (a server-side dry run of the install,
+    // without the ServiceMonitor the cluster has no kind for).
+    const notes = expectOk(
+      await run(
+        'install',
+        `dry-${ns}`,
+        CHART,
+        '-n',
+        ns,
+        '--dry-run=server',
+        '-f',
+        valuesFile('all-on', ALL_ON),
+        '--set',
+        'metrics.serviceMonitor.enabled=false',
+      ),
+    );
+    expect(notes).toContain('https://slipway.example.com/');
+    expect(notes).toContain(
+      `kubectl -n ${ns} get secret dry-${ns}-slipway -o jsonpath='{.data.admin-password}'`,
+    );
   });
 
   test('helm install gives an Available Deployment; helm upgrade keeps the generated secret key and admin password', async ({
@@ -294,6 +318,28 @@ describe('charts/slipway', () => {
         120_000,
       );
     await available(2);
+
+    // The chart's ServiceAccount may do what Slipway does in the cluster it runs in: every
+    // permission the cluster check asks for, an environment's namespace and its deployer bound
+    // to `edit` (RBAC's escalation check), and a deploy as that deployer (impersonation).
+    const asSlipway = createKubeClient({ kubeconfig: await serviceAccountKubeconfig(client, ns, name) });
+    expect((await asSlipway.canI(REQUIRED_ACCESS)).filter((access) => !access.allowed)).toEqual([]);
+    const envNamespace = `${ns}-env`;
+    namespaces.push(envNamespace);
+    await ensureNamespace(asSlipway, {
+      namespace: envNamespace,
+      workspace: 'w',
+      environment: 'e',
+      cluster: 'c',
+    });
+    await ensureDeployer(asSlipway, envNamespace);
+    await asSlipway.impersonating(deployerUser(envNamespace)).applyObject({
+      apiVersion: 'v1',
+      kind: 'ConfigMap',
+      metadata: { name: 'deployed', namespace: envNamespace },
+      data: { by: 'the deployer' },
+    });
+
     const before = (await client.getSecret(ns, name))?.data ?? {};
     expect(Buffer.from(before['secret-key'] ?? '', 'base64').toString()).toMatch(/^[A-Za-z0-9+/]{43}=$/);
     expect(Buffer.from(before['admin-password'] ?? '', 'base64').toString()).toHaveLength(24);
