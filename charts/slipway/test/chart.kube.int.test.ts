@@ -216,6 +216,35 @@ describe('charts/slipway', () => {
     const job = defaults.find((o) => o.kind === 'Job');
     expect(job?.metadata?.annotations?.['helm.sh/hook']).toBe('pre-upgrade');
 
+    // CloudNativePG's example values: DATABASE_URL from the operator's `<cluster>-app` Secret
+    // (key `uri`); with every secret brought along, the chart creates no Secret of its own.
+    const existing = objectsOf(
+      expectOk(
+        await run(
+          'template',
+          'r1',
+          CHART,
+          '-n',
+          'ns1',
+          '-f',
+          path.join(CHART, 'examples/values-cloudnativepg.yaml'),
+          '--set',
+          'secretKey.existingSecret=keys,admin.existingSecret=admin',
+        ),
+      ),
+    );
+    expect(existing.map((o) => o.kind)).not.toContain('Secret');
+    const existingEnv = (existing.find((o) => o.kind === 'Deployment') as V1Deployment).spec?.template.spec
+      ?.containers[0]?.env;
+    expect(existingEnv).toContainEqual({
+      name: 'DATABASE_URL',
+      valueFrom: { secretKeyRef: { name: 'slipway-db-app', key: 'uri' } },
+    });
+    expect(existingEnv).toContainEqual({
+      name: 'SLIPWAY_SECRET_KEY',
+      valueFrom: { secretKeyRef: { name: 'keys', key: 'secret-key' } },
+    });
+
     const allOn = objectsOf(
       expectOk(await run('template', 'r1', CHART, '-n', 'ns1', '-f', valuesFile('all-on', ALL_ON))),
     );
