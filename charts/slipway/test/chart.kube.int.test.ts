@@ -1,14 +1,11 @@
 // The Slipway chart on the local control plane (KWOK pods): lint, render, server-side dry-run
 // of every object, install, upgrade (generated secrets kept), and refused bad values.
-import { writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { parseAllDocuments, stringify } from 'yaml';
 import { loadConfig } from '../../../apps/api/src/config.ts';
 import { REQUIRED_ACCESS } from '../../../apps/api/src/modules/clusters/clusters.service.ts';
 import { ensureDeployer, ensureNamespace } from '../../../apps/api/src/modules/environments/namespaces.ts';
-import { createKubeClient, deployerUser, type KubeClient } from '../../../packages/kube/src/index.ts';
+import { createKubeClient, deployerUser } from '../../../packages/kube/src/index.ts';
 import {
   adminClient,
   clusterSkipReason,
@@ -18,76 +15,17 @@ import {
   serviceAccountKubeconfig,
   TEST_KUBECONFIG_ENV,
 } from '../../../packages/kube/test/cluster.ts';
+import {
+  ALL_ON,
+  DATABASE_URL,
+  expectOk,
+  type KubernetesObject,
+  objectsOf,
+  type V1Deployment,
+  type V1Secret,
+  valuesFile,
+} from './fixtures.ts';
 import { CHART, type CommandResult, ensureHelm, helmRunner } from './helm.ts';
-
-// The client-node types, through the kube package (charts/ has no dependencies of its own).
-type KubernetesObject = Parameters<KubeClient['applyObject']>[0];
-type V1Deployment = NonNullable<Awaited<ReturnType<KubeClient['getDeployment']>>>;
-type V1Secret = NonNullable<Awaited<ReturnType<KubeClient['getSecret']>>>;
-
-const DATABASE_URL = 'postgresql://slipway:secret@db.example.internal:5432/slipway';
-
-/** Every optional part of the chart on. */
-const ALL_ON = {
-  database: { url: DATABASE_URL },
-  ingress: {
-    enabled: true,
-    className: 'nginx',
-    annotations: { 'nginx.ingress.kubernetes.io/proxy-body-size': '8m' },
-    hosts: [{ host: 'slipway.example.com', paths: [{ path: '/', pathType: 'Prefix' }] }],
-    tls: [{ secretName: 'slipway-tls', hosts: ['slipway.example.com'] }],
-  },
-  metrics: {
-    enabled: true,
-    service: { enabled: true },
-    serviceMonitor: { enabled: true, labels: { release: 'prom' } },
-  },
-  extraEnv: [{ name: 'SLIPWAY_SESSION_IDLE_MINUTES', value: '60' }],
-  podAnnotations: { 'example.com/team': 'platform' },
-  podLabels: { 'example.com/tier': 'platform' },
-  nodeSelector: { 'kubernetes.io/os': 'linux' },
-  tolerations: [{ key: 'dedicated', operator: 'Equal', value: 'platform', effect: 'NoSchedule' }],
-  affinity: {
-    podAntiAffinity: {
-      preferredDuringSchedulingIgnoredDuringExecution: [
-        {
-          weight: 100,
-          podAffinityTerm: {
-            topologyKey: 'kubernetes.io/hostname',
-            labelSelector: { matchLabels: { 'app.kubernetes.io/name': 'slipway' } },
-          },
-        },
-      ],
-    },
-  },
-  topologySpreadConstraints: [
-    {
-      maxSkew: 1,
-      topologyKey: 'kubernetes.io/hostname',
-      whenUnsatisfiable: 'ScheduleAnyway',
-      labelSelector: { matchLabels: { 'app.kubernetes.io/name': 'slipway' } },
-    },
-  ],
-  imagePullSecrets: [{ name: 'registry' }],
-  serviceAccount: { annotations: { 'example.com/role': 'slipway' } },
-};
-
-function valuesFile(name: string, values: unknown): string {
-  const file = path.join(tmpdir(), `slipway-chart-${process.pid}-${name}.yaml`);
-  writeFileSync(file, stringify(values));
-  return file;
-}
-
-function objectsOf(manifest: string): KubernetesObject[] {
-  return parseAllDocuments(manifest)
-    .map((doc) => doc.toJS() as KubernetesObject | null)
-    .filter((object): object is KubernetesObject => object !== null);
-}
-
-function expectOk(result: CommandResult): string {
-  expect(result.code, `helm failed: ${result.stderr}`).toBe(0);
-  return result.stdout;
-}
 
 const skipReason = clusterSkipReason();
 let helm: ((...args: string[]) => Promise<CommandResult>) | undefined;
