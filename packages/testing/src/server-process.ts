@@ -16,11 +16,21 @@ export interface ServerProcess {
   stop(): Promise<{ code: number | null; elapsedMs: number }>;
 }
 
-/** Runs the real API server (`apps/api/src/server.ts`) as a child process with only the given env. */
+/**
+ * Runs the real API server (`apps/api/src/server.ts`) as a child process with only the given
+ * env. The metrics listener is off (`SLIPWAY_METRICS_PORT=0`) unless the env sets a port:
+ * tests run many servers at once, and the default port 9464 would collide.
+ */
 export function startServerProcess(env: Record<string, string> & { PORT: string }): ServerProcess {
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
     cwd: API_DIR,
-    env: { PATH: process.env.PATH ?? '', HOME: os.tmpdir(), SLIPWAY_LOG_LEVEL: 'info', ...env },
+    env: {
+      PATH: process.env.PATH ?? '',
+      HOME: os.tmpdir(),
+      SLIPWAY_LOG_LEVEL: 'info',
+      SLIPWAY_METRICS_PORT: '0',
+      ...env,
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
