@@ -72,7 +72,7 @@ export function createMetrics() {
   });
   new Gauge({
     name: 'slipway_runs_active',
-    help: 'Pipeline runs not finished yet, as the leader's run engine sees them (0 on other replicas).',
+    help: "Pipeline runs not finished yet, as the leader's run engine sees them (0 on other replicas).",
     registers,
     collect() {
       this.set(runsActiveSource());
@@ -80,7 +80,7 @@ export function createMetrics() {
   });
   const deployQueue: Gauge<'workspace' | 'environment'> = new Gauge({
     name: 'slipway_deploy_queue_depth',
-    help: 'Releases waiting in an environment's deploy queue (status queued), reported by the leader.',
+    help: "Releases waiting in an environment's deploy queue (status queued), reported by the leader.",
     labelNames: ['workspace', 'environment'] as const,
     registers,
     async collect() {
