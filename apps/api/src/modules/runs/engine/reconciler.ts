@@ -298,6 +298,8 @@ export function createReconciler(deps: {
     start() {
       if (started) return;
       started = true;
+      // Runs settled here while not leading are not known to be active (slipway_runs_active).
+      active.clear();
       queue.restart();
       logs.start();
       // Secret values stay until every log of a run is archived; once per start, sweep what
