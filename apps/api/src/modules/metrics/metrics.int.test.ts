@@ -100,8 +100,16 @@ describe.skipIf(postgresSkipReason())('metrics', () => {
     for (const url of unknown) {
       expect((await admin.request({ method: 'GET', url })).statusCode).toBe(404);
     }
+    // Refused by Fastify before any hook: a malformed percent-encoding, a parameter over 100 characters.
+    expect((await fetch(`${base}/api/v1/workspaces/%E0%A4%A`)).status).toBe(400);
+    expect((await fetch(`${base}/api/v1/workspaces/${'w'.repeat(150)}`)).status).toBe(414);
     const after = await scrape(listener.url);
 
+    const refused = (status: string) => {
+      const labels = { method: 'GET', route: 'unmatched', status_code: status };
+      return total(after, HTTP, labels) - total(before, HTTP, labels);
+    };
+    expect([refused('400'), refused('414')]).toEqual([1, 1]);
     const ok = { ...workspace, status_code: '200' };
     expect(total(after, HTTP, ok) - total(before, HTTP, ok)).toBe(3);
     const missing = { ...workspace, status_code: '404' };
