@@ -82,8 +82,11 @@ describe.skipIf(postgresSkipReason())('the metrics listener of the server proces
     expect(total(scraped, 'process_resident_memory_bytes')).toBeGreaterThan(0);
     expect(samples(scraped, 'nodejs_version_info')).toHaveLength(1);
     expect((await fetch(`http://127.0.0.1:${metricsPort}/`)).status).toBe(404);
-    // Not behind the session: the API's own port has no /metrics.
-    expect((await fetch(`${server.baseUrl}/metrics`)).status).toBe(404);
+    // The API's own port serves no metrics (with a built console, its single-page fallback
+    // answers /metrics with index.html; without one, 404).
+    const onApiPort = await fetch(`${server.baseUrl}/metrics`);
+    expect(onApiPort.headers.get('content-type') ?? '').not.toContain('version=0.0.4');
+    expect(await onApiPort.text()).not.toContain('slipway_leader');
     expect(server.output()).toContain(`metrics: serving ${url}`);
 
     expect((await server.stop()).code).toBe(0);
