@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { createTestDatabase, postgresSkipReason, type TestDatabase } from '@slipway/testing';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -8,6 +9,19 @@ async function until(what: string, check: () => boolean, timeoutMs = 10_000): Pr
   while (!check()) {
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+/**
+ * Why packets on loopback cannot be dropped here (the vanished-leader test needs iptables and
+ * the right to change its rules, e.g. root), or undefined when they can.
+ */
+function packetDropSkipReason(): string | undefined {
+  try {
+    execFileSync('iptables', ['-S', 'INPUT'], { stdio: 'ignore' });
+    return undefined;
+  } catch (error) {
+    return `iptables is not usable: ${(error as Error).message}`;
   }
 }
 
@@ -124,4 +138,53 @@ describe.skipIf(postgresSkipReason())('leader election', () => {
     await election.stop();
     expect(heard).toEqual(['run-1']);
   });
+
+  it.skipIf(packetDropSkipReason())(
+    'frees the lock of a leader whose host vanished silently (no FIN, no RST) for a follower',
+    async () => {
+      const lockKey = 4545;
+      const states = [false, false];
+      const elect = (index: number) =>
+        electLeader({
+          connectionString: database.url,
+          lockKey,
+          retryMs: 100,
+          keepAliveMs: 1_000,
+          onChange: (leading) => {
+            states[index] = leading;
+          },
+        });
+      const first = elect(0);
+      await until('the first to lead', () => states[0] === true);
+      const second = elect(1);
+      const admin = new pg.Client({ connectionString: database.url });
+      await admin.connect();
+      const { rows } = await admin.query<{ port: number }>(
+        `SELECT a.client_port AS port FROM pg_stat_activity a JOIN pg_locks l ON l.pid = a.pid
+         WHERE l.locktype = 'advisory' AND l.objid = $1 AND l.granted`,
+        [lockKey],
+      );
+      await admin.end();
+      const clientPort = rows[0]?.port;
+      expect(clientPort).toBeGreaterThan(0);
+      const serverPort = new URL(database.url).port || '5432';
+      // Both directions of the leader's lock connection go silent, as when its node is lost.
+      const rules = [
+        ['-p', 'tcp', '-i', 'lo', '--sport', String(clientPort), '--dport', serverPort, '-j', 'DROP'],
+        ['-p', 'tcp', '-i', 'lo', '--sport', serverPort, '--dport', String(clientPort), '-j', 'DROP'],
+      ];
+      for (const rule of rules) execFileSync('iptables', ['-I', 'INPUT', ...rule]);
+      try {
+        // The server's keepalive drops the session (within about 2 × keepAliveMs), and the
+        // follower takes the lock; without it the lock stays held for hours.
+        await until('the follower to take over', () => states[1] === true, 60_000);
+        await until('the vanished leader to step down', () => states[0] === false, 60_000);
+      } finally {
+        for (const rule of rules) execFileSync('iptables', ['-D', 'INPUT', ...rule]);
+        await first.stop();
+        await second.stop();
+      }
+    },
+    120_000,
+  );
 });

@@ -24,12 +24,25 @@ export interface LeaderElection {
  * connection itself (the server's termination message or a socket error, and TCP
  * keepalive for a peer that vanished silently), then steps down and campaigns again.
  * A replica that does not lead tries for the lock every `retryMs`.
+ *
+ * A leader whose host vanishes without closing its connection (a node lost, a network cut:
+ * no FIN, no RST) must lose the lock too, and that is the server's call: PostgreSQL keeps a
+ * session, and its locks, until its socket fails, which with the operating system's TCP
+ * defaults takes hours (keepalive after 2 h idle; 15 retransmissions, about 15 min, while
+ * data is unacknowledged). So the lock's session sets its own server-side keepalive and
+ * user timeout (`tcp_keepalives_*`, `tcp_user_timeout`, PostgreSQL 12 or later, see
+ * {@link serverKeepAliveOptions}): the server drops it, and frees the lock for a follower,
+ * about `2 × keepAliveMs` after the leader went silent. The leader itself notices at about
+ * the same time through its own keepalive and steps down.
  */
 export function electLeader(options: {
   connectionString: string;
   lockKey?: number;
   retryMs?: number;
-  /** TCP keepalive probes start after this much idle time on the lock's connection (ms). */
+  /**
+   * TCP keepalive probes start after this much idle time on the lock's connection, on both
+   * ends (ms); a silent peer is given up about twice this long after it went quiet.
+   */
   keepAliveMs?: number;
   onChange: (leading: boolean) => void;
   /** While leading: told every notification on `RUN_CHANNEL` (its payload). */
@@ -38,6 +51,7 @@ export function electLeader(options: {
 }): LeaderElection {
   const key = options.lockKey ?? ENGINE_LEADER_LOCK;
   const retryMs = options.retryMs ?? 5_000;
+  const keepAliveMs = options.keepAliveMs ?? 10_000;
   let client: pg.Client | undefined;
   let leading = false;
   let stopped = false;
@@ -71,7 +85,8 @@ export function electLeader(options: {
         const fresh = new pg.Client({
           connectionString: options.connectionString,
           keepAlive: true,
-          keepAliveInitialDelayMillis: options.keepAliveMs ?? 10_000,
+          keepAliveInitialDelayMillis: keepAliveMs,
+          options: serverKeepAliveOptions(keepAliveMs),
         });
         fresh.on('error', (error) => lost(fresh, error.message));
         fresh.on('end', () => lost(fresh, 'the connection ended'));
@@ -110,4 +125,23 @@ export function electLeader(options: {
       await connection?.end().catch(() => undefined);
     },
   };
+}
+
+/**
+ * The lock session's server-side TCP settings, as PostgreSQL start-up options (`-c name=value`,
+ * https://www.postgresql.org/docs/current/runtime-config-connection.html#RUNTIME-CONFIG-TCP-SETTINGS):
+ * keepalive probes after `keepAliveMs` of silence, then every quarter of it (at least 1 s),
+ * four unanswered probes drop the session; `tcp_user_timeout` (RFC 5482) bounds the time sent
+ * data (a NOTIFY to the leader) may stay unacknowledged, where keepalive does not apply.
+ * Either way the session ends about `2 × keepAliveMs` after its peer fell silent.
+ */
+export function serverKeepAliveOptions(keepAliveMs: number): string {
+  const idle = Math.max(1, Math.round(keepAliveMs / 1000));
+  const interval = Math.max(1, Math.round(idle / 4));
+  return [
+    `-c tcp_keepalives_idle=${idle}`,
+    `-c tcp_keepalives_interval=${interval}`,
+    '-c tcp_keepalives_count=4',
+    `-c tcp_user_timeout=${2 * idle * 1000}`,
+  ].join(' ');
 }
