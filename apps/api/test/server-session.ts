@@ -14,12 +14,12 @@ export type ServerCall = (
   body?: unknown,
 ) => Promise<{ status: number; body: unknown }>;
 
-/** Signs in to a running server at `baseUrl` through the real login route; fails loudly. */
-export async function signInToServer(
+/** A session of a running server at `baseUrl` through the real login route; fails loudly. */
+export async function signInSession(
   baseUrl: string,
   password = ADMIN_PASSWORD,
   username = 'admin',
-): Promise<ServerCall> {
+): Promise<{ cookie: string; csrf: string }> {
   const login = await fetch(`${baseUrl}/api/v1/auth/login`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
@@ -27,7 +27,16 @@ export async function signInToServer(
   });
   if (login.status !== 200) throw new Error(`sign-in to ${baseUrl} failed: ${login.status}`);
   const cookie = (login.headers.get('set-cookie') ?? '').split(';')[0] ?? '';
-  const csrf = ((await login.json()) as { csrfToken: string }).csrfToken;
+  return { cookie, csrf: ((await login.json()) as { csrfToken: string }).csrfToken };
+}
+
+/** Signs in to a running server at `baseUrl`: calls carrying the session and its CSRF token. */
+export async function signInToServer(
+  baseUrl: string,
+  password = ADMIN_PASSWORD,
+  username = 'admin',
+): Promise<ServerCall> {
+  const { cookie, csrf } = await signInSession(baseUrl, password, username);
   return async (method, url, body) => {
     const response = await fetch(`${baseUrl}${url}`, {
       method,

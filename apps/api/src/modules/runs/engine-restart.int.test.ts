@@ -7,37 +7,10 @@ import path from 'node:path';
 import type { Run } from '@slipway/contracts';
 import { freeLoopbackPort, type ServerProcess, startServerProcess } from '@slipway/testing';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { signInToServer } from '../../../test/server-session.ts';
 import { until } from '../../../test/wait.ts';
 
 const PASSWORD = 'engine-restart-password';
-
-interface Session {
-  cookie: string;
-  csrf: string;
-}
-
-async function call(base: string, method: string, url: string, session: Session, body?: unknown) {
-  const response = await fetch(`${base}${url}`, {
-    method,
-    headers: {
-      cookie: session.cookie,
-      'x-csrf-token': session.csrf,
-      ...(body ? { 'content-type': 'application/json' } : {}),
-    },
-    ...(body ? { body: JSON.stringify(body) } : {}),
-  });
-  return { status: response.status, body: (await response.json().catch(() => null)) as unknown };
-}
-
-async function login(base: string): Promise<Session> {
-  const response = await fetch(`${base}/api/v1/auth/login`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ username: 'admin', password: PASSWORD }),
-  });
-  const body = (await response.json()) as { csrfToken: string };
-  return { cookie: (response.headers.get('set-cookie') ?? '').split(';')[0] ?? '', csrf: body.csrfToken };
-}
 
 describe('the run engine in the server process', () => {
   const running: ServerProcess[] = [];
@@ -66,13 +39,13 @@ describe('the run engine in the server process', () => {
     const port = await freeLoopbackPort();
     const first = await launch(dataDir, port);
     const base = first.baseUrl;
-    let session = await login(base);
+    let call = await signInToServer(base, PASSWORD);
 
     const demo = '/api/v1/workspaces/demo/projects/hello/pipelines/ci/runs';
-    const started = await call(base, 'POST', demo, session, { releaseType: 'full', environment: 'local' });
+    const started = await call('POST', demo, { releaseType: 'full', environment: 'local' });
     expect(started.status, JSON.stringify(started.body)).toBe(201);
     const demoRun = await until('the demo run to finish', async () => {
-      const run = (await call(base, 'GET', `${demo}/1`, session)).body as Run;
+      const run = (await call('GET', `${demo}/1`)).body as Run;
       return ['succeeded', 'failed', 'cancelled'].includes(run.status) ? run : undefined;
     });
     expect(demoRun.status, JSON.stringify(demoRun.jobs)).toBe('succeeded');
@@ -96,22 +69,20 @@ describe('the run engine in the server process', () => {
         steps:
           - run: echo "after the restart"
 `;
-    expect((await call(base, 'POST', pipelines, session, { name: 'slow', spec })).status).toBe(201);
+    expect((await call('POST', pipelines, { name: 'slow', spec })).status).toBe(201);
     const runs = `${pipelines}/slow/runs`;
-    expect(
-      (await call(base, 'POST', runs, session, { releaseType: 'default', environment: 'local' })).status,
-    ).toBe(201);
+    expect((await call('POST', runs, { releaseType: 'default', environment: 'local' })).status).toBe(201);
     await until('the step to run', async () => {
-      const run = (await call(base, 'GET', `${runs}/1`, session)).body as Run;
+      const run = (await call('GET', `${runs}/1`)).body as Run;
       return run.jobs[0]?.steps[1]?.status === 'running' ? true : undefined;
     });
     first.child.kill('SIGKILL');
     await first.exited;
 
     const second = await launch(dataDir, port);
-    session = await login(second.baseUrl);
+    call = await signInToServer(second.baseUrl, PASSWORD);
     const finished = await until('the run to finish after the restart', async () => {
-      const run = (await call(second.baseUrl, 'GET', `${runs}/1`, session)).body as Run;
+      const run = (await call('GET', `${runs}/1`)).body as Run;
       return ['succeeded', 'failed', 'cancelled'].includes(run.status) ? run : undefined;
     });
     expect(finished.status, JSON.stringify(finished.jobs)).toBe('succeeded');
@@ -120,8 +91,7 @@ describe('the run engine in the server process', () => {
       ['after', 'succeeded', 1],
     ]);
     const log = await until('the whole log', async () => {
-      const page = (await call(second.baseUrl, 'GET', `${runs}/1/jobs/sleeper/steps/wait/log`, session))
-        .body as {
+      const page = (await call('GET', `${runs}/1/jobs/sleeper/steps/wait/log`)).body as {
         lines: { text: string }[];
         complete: boolean;
       };
