@@ -277,13 +277,13 @@ describe.skipIf(postgresSkipReason() || clusterSkipReason())(
           : undefined,
       );
 
-      // The killed replica comes back as a follower: it campaigns, finds the lock taken and waits.
+      // The killed replica comes back as a follower: it queues for the lock the survivor holds.
       const restarted = await launch(leader.server.port);
-      await eventually('the restarted replica to try for the lock', async () => {
+      await eventually('the restarted replica to queue for the lock', async () => {
         const rows = await db.sql<{ n: number }>(
           `SELECT count(*)::int AS n FROM pg_stat_activity a
-         WHERE a.datname = current_database() AND a.query LIKE 'SELECT pg_try_advisory_lock%'
-           AND NOT EXISTS (SELECT 1 FROM pg_locks l WHERE l.pid = a.pid AND l.locktype = 'advisory' AND l.granted)`,
+         WHERE a.datname = current_database() AND a.query LIKE 'SELECT pg_advisory_lock%'
+           AND a.wait_event_type = 'Lock'`,
           [],
         );
         return (rows[0]?.n ?? 0) > 0 ? true : undefined;

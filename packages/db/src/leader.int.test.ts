@@ -110,8 +110,46 @@ describe.skipIf(postgresSkipReason())('leader election', () => {
     const after = await lastStatement();
     await admin.end();
     await election.stop();
-    expect(after?.query).toMatch(/pg_try_advisory_lock/);
+    expect(after?.query).toMatch(/pg_advisory_lock/);
     expect(after?.state_change).toEqual(before?.state_change);
+  });
+
+  it('queues a follower for the lock: it leads the moment the leader’s session ends, not at a retry', async () => {
+    const lockKey = 4646;
+    const states = [false, false];
+    const elect = (index: number) =>
+      electLeader({
+        connectionString: database.url,
+        lockKey,
+        // No retry could come within the test: only the lock queue can hand the lock over.
+        retryMs: 600_000,
+        waitMs: 300,
+        onChange: (leading) => {
+          states[index] = leading;
+        },
+      });
+    const first = elect(0);
+    await until('the first to lead', () => states[0] === true);
+    const second = elect(1);
+    const admin = new pg.Client({ connectionString: database.url });
+    await admin.connect();
+    // The follower waits in the lock queue, and queues again when its wait runs out.
+    const waits = new Set<string>();
+    const deadline = Date.now() + 30_000;
+    while (waits.size < 2) {
+      if (Date.now() > deadline) throw new Error('timed out waiting for the follower to queue twice');
+      const { rows } = await admin.query<{ started: Date }>(
+        `SELECT query_start AS started FROM pg_stat_activity
+         WHERE query LIKE 'SELECT pg_advisory_lock%' AND wait_event_type = 'Lock'`,
+      );
+      for (const row of rows) waits.add(row.started.toISOString());
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    await admin.end();
+    expect(states).toEqual([true, false]);
+    await first.stop();
+    await until('the follower to lead', () => states[1] === true);
+    await second.stop();
   });
 
   it('hears the runs other replicas announce while it leads, and only then', async () => {

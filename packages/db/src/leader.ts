@@ -23,7 +23,11 @@ export interface LeaderElection {
  * A leader sends no query while it leads: it learns that its session is gone from the
  * connection itself (the server's termination message or a socket error, and TCP
  * keepalive for a peer that vanished silently), then steps down and campaigns again.
- * A replica that does not lead tries for the lock every `retryMs`.
+ * A replica that does not lead waits for the lock in PostgreSQL's lock queue
+ * (`pg_advisory_lock`), so it is granted the lock the moment the leader's session ends; the
+ * wait is renewed every `waitMs` (`lock_timeout`), which bounds how long the server keeps a
+ * stopped follower's waiting session. After a connection failure it tries again every
+ * `retryMs`.
  *
  * A leader whose host vanishes without closing its connection (a node lost, a network cut:
  * no FIN, no RST) must lose the lock too, and that is the server's call: PostgreSQL keeps a
@@ -38,7 +42,10 @@ export interface LeaderElection {
 export function electLeader(options: {
   connectionString: string;
   lockKey?: number;
+  /** Wait after a failed connection or statement before campaigning again (ms). */
   retryMs?: number;
+  /** Longest single wait in the lock queue (PostgreSQL's `lock_timeout`, ms); then it waits again. */
+  waitMs?: number;
   /**
    * TCP keepalive probes start after this much idle time on the lock's connection, on both
    * ends (ms); a silent peer is given up about twice this long after it went quiet.
@@ -52,6 +59,7 @@ export function electLeader(options: {
   const key = options.lockKey ?? ENGINE_LEADER_LOCK;
   const retryMs = options.retryMs ?? 5_000;
   const keepAliveMs = options.keepAliveMs ?? 10_000;
+  const waitMs = options.waitMs ?? 10_000;
   let client: pg.Client | undefined;
   let leading = false;
   let stopped = false;
@@ -86,7 +94,7 @@ export function electLeader(options: {
           connectionString: options.connectionString,
           keepAlive: true,
           keepAliveInitialDelayMillis: keepAliveMs,
-          options: serverKeepAliveOptions(keepAliveMs),
+          options: `${serverKeepAliveOptions(keepAliveMs)} -c lock_timeout=${waitMs}`,
         });
         fresh.on('error', (error) => lost(fresh, error.message));
         fresh.on('end', () => lost(fresh, 'the connection ended'));
@@ -97,14 +105,18 @@ export function electLeader(options: {
         await fresh.connect();
         client = fresh;
       }
-      const { rows } = await client.query<{ locked: boolean }>('SELECT pg_try_advisory_lock($1) AS locked', [
-        key,
-      ]);
-      if (rows[0]?.locked) {
-        if (options.onRunNotification) await client.query(`LISTEN ${RUN_CHANNEL}`);
-        setLeading(true);
-      }
+      const connection = client;
+      // Returns once this session holds the lock; fails with lock_not_available after waitMs.
+      await connection.query('SELECT pg_advisory_lock($1)', [key]);
+      if (stopped || client !== connection) return;
+      if (options.onRunNotification) await connection.query(`LISTEN ${RUN_CHANNEL}`);
+      setLeading(true);
     } catch (error) {
+      if (isWaitOver(error) && client && !stopped) {
+        // The wait ran out (lock_timeout, or a statement_timeout the server imposes): queue again.
+        void attempt();
+        return;
+      }
       options.log?.(`leader election: ${(error as Error).message}`);
       client?.end().catch(() => undefined);
       client = undefined;
@@ -125,6 +137,12 @@ export function electLeader(options: {
       await connection?.end().catch(() => undefined);
     },
   };
+}
+
+/** lock_not_available (`lock_timeout`) or query_canceled (a server-wide `statement_timeout`). */
+function isWaitOver(error: unknown): boolean {
+  const code = (error as { code?: unknown }).code;
+  return code === '55P03' || code === '57014';
 }
 
 /**
