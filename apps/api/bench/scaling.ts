@@ -2,14 +2,14 @@
 // throwaway PostgreSQL, jobs on the local executor:
 // 1. HTTP: a signed-in read every console page stands on (a workspace's project list), as
 //    many requests per second as one replica answers, then as two answer together (the load
-//    split evenly, the same connections in all); the ratio 2 replicas / 1 replica;
+//    split evenly, the same connections in all), in three turns; the ratio of the medians;
 // 2. SSE viewers: `viewers` live event streams of a running run held per replica, and the
 //    replica's resident memory per viewer;
 // 3. failover: the leader SIGKILLed, the time until the other replica logs that it leads (the
 //    killed one restarted as a follower between kills); the median of `kills`.
 // The load generator (autocannon) runs in this process: on a small machine it competes with
 // the replicas and PostgreSQL for the same cores, which the ratio includes.
-// Usage: node --import tsx apps/api/bench/scaling.ts [seconds=10] [viewers=300] [kills=3]
+// Usage: node --import tsx apps/api/bench/scaling.ts [seconds=10] [viewers=1000] [kills=3]
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -19,8 +19,10 @@ import { type ServerCall, signInSession, startSignedInServer, untilLeading } fro
 import { percentile, reportFigure } from './harness.ts';
 
 const SECONDS = Number(process.argv[2] ?? 10);
-const VIEWERS = Number(process.argv[3] ?? 300);
+const VIEWERS = Number(process.argv[3] ?? 1000);
 const KILLS = Number(process.argv[4] ?? 3);
+/** Turns of one replica / two replicas under HTTP load; the medians are reported. */
+const ROUNDS = 3;
 /** Connections of the HTTP load, over all replicas. */
 const CONNECTIONS = 16;
 const LIST_URL = '/api/v1/workspaces/bench/projects';
@@ -152,23 +154,31 @@ async function main() {
       await sleep(100);
     }
 
-    await requestsPerSecond([first], 2); // warm-up: JIT, pool, caches
-    const one = await requestsPerSecond([first], SECONDS);
-    console.log(`1 replica: ${one.toFixed(0)} req/s`);
     await viewersHeld([first], runUrl, 20); // warm-up: the stream's code paths, first allocations
     const [perViewerOne = 0] = await viewersHeld([first], runUrl, VIEWERS);
     console.log(`1 replica: ${VIEWERS} viewers held, ${perViewerOne.toFixed(1)} KiB RSS per viewer`);
 
     const second = await startReplica(postgres.url, 'warn');
     replicas.push(second);
-    await requestsPerSecond([second], 2);
-    const two = await requestsPerSecond([first, second], SECONDS);
-    console.log(`2 replicas: ${two.toFixed(0)} req/s`);
     await viewersHeld([second], runUrl, 20);
     const perViewerTwo = await viewersHeld([first, second], runUrl, VIEWERS);
     console.log(
       `2 replicas: ${VIEWERS} viewers held on each, ${perViewerTwo.map((v) => v.toFixed(1)).join(' and ')} KiB RSS per viewer`,
     );
+
+    // One replica, then both, in turns: the machine's other load falls on both figures alike.
+    await requestsPerSecond([first, second], 2); // warm-up: JIT, pool, caches
+    const ones: number[] = [];
+    const twos: number[] = [];
+    for (let round = 1; round <= ROUNDS; round++) {
+      ones.push(await requestsPerSecond([first], SECONDS));
+      twos.push(await requestsPerSecond([first, second], SECONDS));
+      console.log(
+        `round ${round}: 1 replica ${ones.at(-1)?.toFixed(0)} req/s, 2 replicas ${twos.at(-1)?.toFixed(0)} req/s`,
+      );
+    }
+    const one = percentile(ones, 50);
+    const two = percentile(twos, 50);
     await post(first.call, `${runUrl}/cancel`, {});
     for (;;) {
       const { body } = await first.call('GET', runUrl);
@@ -177,13 +187,13 @@ async function main() {
     }
 
     reportFigure({
-      figure: `HTTP req/s, signed-in project list, ${CONNECTIONS} connections, 1 replica`,
+      figure: `HTTP req/s, signed-in project list, ${CONNECTIONS} connections, 1 replica (median of ${ROUNDS})`,
       value: one,
       unit: 'req/s',
       goal: 'reported',
     });
     reportFigure({
-      figure: `HTTP req/s, signed-in project list, ${CONNECTIONS} connections, 2 replicas`,
+      figure: `HTTP req/s, signed-in project list, ${CONNECTIONS} connections, 2 replicas (median of ${ROUNDS})`,
       value: two,
       unit: 'req/s',
       goal: 'reported',

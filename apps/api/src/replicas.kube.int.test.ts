@@ -13,6 +13,7 @@ import {
   type TestDatabase,
 } from '@slipway/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { MANIFESTS } from '../test/deploy-fixtures.ts';
 import {
   leadershipChanges,
   type ServerCall,
@@ -41,6 +42,18 @@ const SPEC = `stages:
           - run: make test
 `;
 const JOBS = ['build/compile#1', 'build/lint#1', 'test/unit#1'];
+/** A deploy (the engine applies; no Job): its rollout is under way when the leader dies. */
+const DEPLOY_SPEC = `stages:
+  - name: ship
+    jobs:
+      - name: release
+        steps:
+          - deploy:
+              manifests: web
+              image: registry.example.com/app:\${{ run.number }}
+              config: [app-config]
+              timeout: 2m
+`;
 const RUNS_PER_REPLICA = 3;
 const TERMINAL = ['succeeded', 'failed', 'cancelled'];
 /** Generous (CI shares two cores): the measured figure is printed and goes to the README. */
@@ -125,6 +138,36 @@ describe.skipIf(postgresSkipReason() || clusterSkipReason())(
         const response = await follower.call('POST', url, payload);
         expect(response.status, `${url}: ${JSON.stringify(response.body)}`).toBe(201);
       }
+      // The deploy's manifest set and config set (version 1 each).
+      const project = await db.prisma.project.findFirstOrThrow({
+        where: { slug: 'app', workspace: { slug: ws } },
+      });
+      const environment = await db.prisma.environment.findFirstOrThrow({
+        where: { name: 'dev', workspace: { slug: ws } },
+      });
+      const manifestSet = await db.prisma.manifestSet.create({
+        data: { projectId: project.id, name: 'web', latestVersion: 1 },
+      });
+      await db.prisma.manifestVersion.create({
+        data: { manifestSetId: manifestSet.id, version: 1, files: { 'app.yaml': MANIFESTS() } },
+      });
+      const configSet = await db.prisma.configSet.create({
+        data: { projectId: project.id, name: 'app-config' },
+      });
+      await db.prisma.configVersion.create({
+        data: {
+          configSetId: configSet.id,
+          environmentId: environment.id,
+          version: 1,
+          data: { LOG_LEVEL: 'info' },
+        },
+      });
+      const cd = await follower.call('POST', `/api/v1/workspaces/${ws}/projects/app/pipelines`, {
+        name: 'cd',
+        spec: DEPLOY_SPEC,
+      });
+      expect(cd.status, JSON.stringify(cd.body)).toBe(201);
+
       // Every Job created in the namespace, by uid: a Job created twice shows up as two uids of one name.
       const created = new Map<string, Set<string>>();
       let watching = false;
@@ -164,6 +207,16 @@ describe.skipIf(postgresSkipReason() || clusterSkipReason())(
           expect(response.status, JSON.stringify(response.body)).toBe(201);
           return { number: (response.body as Run).number, throughLeader: through === leader };
         }),
+      );
+      const deploy = await follower.call('POST', `/api/v1/workspaces/${ws}/projects/app/pipelines/cd/runs`, {
+        releaseType: 'default',
+        environment: 'dev',
+      });
+      expect(deploy.status, JSON.stringify(deploy.body)).toBe(201);
+      await eventually('the deploy applied, its rollout waiting for pods', async () =>
+        (await db.prisma.release.findFirst({ where: { projectId: project.id, phase: 'applied' } }))
+          ? true
+          : undefined,
       );
       await eventually('every run’s first stage dispatched', async () =>
         [...created.values()].reduce((n, uids) => n + uids.size, 0) === 2 * numbers.length ? true : undefined,
@@ -213,6 +266,20 @@ describe.skipIf(postgresSkipReason() || clusterSkipReason())(
       expect(runs.map((run) => [run.number, run.status])).toEqual(
         numbers.map(({ number }) => [number, 'succeeded']),
       );
+
+      // The deploy the killed leader began: finished by the survivor, one release, applied once.
+      const deployed = await eventually('the deploy run to end', async () => {
+        const run = (await follower.call('GET', `/api/v1/workspaces/${ws}/projects/app/pipelines/cd/runs/1`))
+          .body as Run;
+        return TERMINAL.includes(run.status) ? run : undefined;
+      });
+      expect(deployed.status, JSON.stringify(deployed.jobs)).toBe('succeeded');
+      const releases = await db.prisma.release.findMany({ where: { projectId: project.id } });
+      expect(releases.map((r) => [r.number, r.status])).toEqual([[1, 'succeeded']]);
+      const applied = await db.prisma.releaseLogLine.findMany({ where: { releaseId: releases[0]?.id } });
+      expect(
+        applied.map((line) => line.text).filter((text) => text.startsWith(`Deployment/${namespace}/web `)),
+      ).toEqual([`Deployment/${namespace}/web created`]);
 
       // Exactly once, in the database: one row per job attempt, one dispatch and one end each,
       // one terminal status per run.
