@@ -13,7 +13,7 @@ import {
   type TestDatabase,
 } from '@slipway/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { MANIFESTS } from '../test/deploy-fixtures.ts';
+import { DEPLOY_SPEC, MANIFESTS } from '../test/deploy-fixtures.ts';
 import {
   leadershipChanges,
   type ServerCall,
@@ -42,18 +42,6 @@ const SPEC = `stages:
           - run: make test
 `;
 const JOBS = ['build/compile#1', 'build/lint#1', 'test/unit#1'];
-/** A deploy (the engine applies; no Job): its rollout is under way when the leader dies. */
-const DEPLOY_SPEC = `stages:
-  - name: ship
-    jobs:
-      - name: release
-        steps:
-          - deploy:
-              manifests: web
-              image: registry.example.com/app:\${{ run.number }}
-              config: [app-config]
-              timeout: 2m
-`;
 const RUNS_PER_REPLICA = 3;
 const TERMINAL = ['succeeded', 'failed', 'cancelled'];
 /** Generous (CI shares two cores): the measured figure is printed and goes to the README. */
