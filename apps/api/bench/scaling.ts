@@ -23,6 +23,10 @@ const VIEWERS = Number(process.argv[3] ?? 1000);
 const KILLS = Number(process.argv[4] ?? 3);
 /** Turns of one replica / two replicas under HTTP load; the medians are reported. */
 const ROUNDS = 3;
+/** How long a replica may take to stop after SIGTERM (it drains for 8 s). */
+const STOP_TIMEOUT_MS = 20_000;
+/** Viewers connecting at once per replica. */
+const VIEWER_BATCH = 50;
 /** Connections of the HTTP load, over all replicas. */
 const CONNECTIONS = 16;
 const LIST_URL = '/api/v1/workspaces/bench/projects';
@@ -63,8 +67,17 @@ async function startReplica(databaseUrl: string, logLevel: string): Promise<Repl
   return { server, call, cookie, dataDir };
 }
 
+/** SIGTERM, then SIGKILL if it has not exited within the drain time and a margin. */
 async function stopReplica(replica: Replica) {
-  if (replica.server.child.exitCode === null) await replica.server.stop();
+  if (replica.server.child.exitCode === null && replica.server.child.signalCode === null) {
+    const killer = setTimeout(() => replica.server.child.kill('SIGKILL'), STOP_TIMEOUT_MS);
+    const { code } = await replica.server.stop();
+    clearTimeout(killer);
+    if (code !== 0)
+      console.error(
+        `a replica did not stop cleanly (exit ${code}):\n${replica.server.output().slice(-4000)}`,
+      );
+  }
   await rm(replica.dataDir, { recursive: true, force: true });
 }
 
@@ -103,28 +116,31 @@ async function viewersHeld(replicas: Replica[], runUrl: string, count: number): 
   const before = await Promise.all(replicas.map((r) => rssKiB(r.server.child.pid ?? 0)));
   const abort = new AbortController();
   let closedEarly = 0;
-  const opened = replicas.flatMap((replica) =>
-    Array.from({ length: count }, async () => {
-      const response = await fetch(`${replica.server.baseUrl}${runUrl}/events`, {
-        headers: { cookie: replica.cookie },
-        signal: abort.signal,
-      });
-      if (response.status !== 200 || !response.body) throw new Error(`events: ${response.status}`);
-      const reader = response.body.getReader();
-      await reader.read();
-      // Held open (read on, so the server's writes never block) until the measurement ends.
-      void (async () => {
-        for (;;) {
-          const chunk = await reader.read().catch(() => ({ done: true }));
-          if (chunk.done) {
-            if (!abort.signal.aborted) closedEarly++;
-            return;
-          }
+  const open = async (replica: Replica) => {
+    const response = await fetch(`${replica.server.baseUrl}${runUrl}/events`, {
+      headers: { cookie: replica.cookie },
+      signal: abort.signal,
+    });
+    if (response.status !== 200 || !response.body) throw new Error(`events: ${response.status}`);
+    const reader = response.body.getReader();
+    await reader.read();
+    // Held open (read on, so the server's writes never block) until the measurement ends.
+    void (async () => {
+      for (;;) {
+        const chunk = await reader.read().catch(() => ({ done: true }));
+        if (chunk.done) {
+          if (!abort.signal.aborted) closedEarly++;
+          return;
         }
-      })();
-    }),
-  );
-  await Promise.all(opened);
+      }
+    })();
+  };
+  // In batches, as viewers arrive over time: a storm of simultaneous connects would measure
+  // its own transient allocations (RSS keeps its high-water mark) rather than held viewers.
+  for (let done = 0; done < count; done += VIEWER_BATCH) {
+    const batch = Math.min(VIEWER_BATCH, count - done);
+    await Promise.all(replicas.flatMap((replica) => Array.from({ length: batch }, () => open(replica))));
+  }
   // Let allocation settle (socket buffers, the stream's state) before reading memory.
   await sleep(3_000);
   const after = await Promise.all(replicas.map((r) => rssKiB(r.server.child.pid ?? 0)));
@@ -248,6 +264,10 @@ async function main() {
       unit: 'ms',
       goal: 'reported',
     });
+  } catch (error) {
+    console.error(error);
+    for (const replica of replicas) console.error(replica.server.output().slice(-4000));
+    process.exitCode = 1;
   } finally {
     for (const replica of replicas) await stopReplica(replica).catch(() => undefined);
     await postgres.stop();
