@@ -1,7 +1,7 @@
 // The run engine in the real server process: the seeded demo really runs on the local
 // executor, and a server killed with SIGKILL in the middle of a run finishes it after a
 // restart without running anything twice.
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import type { Run } from '@slipway/contracts';
@@ -100,6 +100,48 @@ describe('the run engine in the server process', () => {
     // The step ran once (one "begin"), across the restart, and its whole log was kept.
     expect(log.filter((line) => line.startsWith('begin '))).toHaveLength(1);
     expect(log).toContain('end of step');
+    expect((await second.stop()).code).toBe(0);
+  }, 120_000);
+
+  it('stops on SIGTERM while a step runs and writes nothing (its log is followed); the run ends after a restart', async () => {
+    const dataDir = await mkdtemp(path.join(os.tmpdir(), 'slipway-engine-'));
+    dirs.push(dataDir);
+    const port = await freeLoopbackPort();
+    const first = await launch(dataDir, port);
+    let call = await signInToServer(first.baseUrl, PASSWORD);
+    // The step stays silent until this file exists, which the test creates only after the stop.
+    const sentinel = path.join(dataDir, 'go-on');
+    const pipelines = '/api/v1/workspaces/demo/projects/hello/pipelines';
+    const spec = `stages:
+  - name: quiet
+    jobs:
+      - name: waiter
+        image: alpine:3.22
+        steps:
+          - name: wait
+            run: echo started; while [ ! -f ${sentinel} ]; do sleep 0.2; done; echo done
+`;
+    expect((await call('POST', pipelines, { name: 'quiet', spec })).status).toBe(201);
+    const runs = `${pipelines}/quiet/runs`;
+    expect((await call('POST', runs, { releaseType: 'default', environment: 'local' })).status).toBe(201);
+    await until('the step’s first line archived', async () => {
+      const page = (await call('GET', `${runs}/1/jobs/waiter/steps/wait/log`)).body as {
+        lines: { text: string }[];
+      };
+      return page.lines.some((line) => line.text === 'started') ? true : undefined;
+    });
+    // The log pump waits on a silent step: stopping the engine must end it (it hung before).
+    const stopped = await first.stop();
+    expect(stopped.code).toBe(0);
+    await writeFile(sentinel, '');
+
+    const second = await launch(dataDir, port);
+    call = await signInToServer(second.baseUrl, PASSWORD);
+    const finished = await until('the run to finish after the restart', async () => {
+      const run = (await call('GET', `${runs}/1`)).body as Run;
+      return ['succeeded', 'failed', 'cancelled'].includes(run.status) ? run : undefined;
+    });
+    expect(finished.status, JSON.stringify(finished.jobs)).toBe('succeeded');
     expect((await second.stop()).code).toBe(0);
   }, 120_000);
 });
