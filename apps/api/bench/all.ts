@@ -31,6 +31,7 @@ const BENCHMARKS: Benchmark[] = [
   { name: 'concurrent', file: 'bench/concurrent-runs.ts', args: [], needsCluster: true },
   { name: 'deploys', file: 'bench/deploy-latency.ts', args: [], needsCluster: true },
   { name: 'releases', file: 'bench/release-history.ts', args: [], needsCluster: false },
+  { name: 'scaling', file: 'bench/scaling.ts', args: [], needsCluster: false },
   {
     name: 'startup',
     file: 'bench/startup.ts',

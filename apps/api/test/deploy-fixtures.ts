@@ -42,6 +42,19 @@ spec:
     - port: 80
 ${extra}`;
 
+/** A pipeline whose one job deploys the manifest set `web` with the config set `app-config`. */
+export const DEPLOY_SPEC = `stages:
+  - name: ship
+    jobs:
+      - name: release
+        steps:
+          - deploy:
+              manifests: web
+              image: registry.example.com/shop:\${{ run.number }}
+              config: [app-config]
+              timeout: 2m
+`;
+
 /** A one-off freeze window over every date a test runs on: always in force. */
 export const ALWAYS_FROZEN = {
   kind: 'once',

@@ -23,13 +23,33 @@ export interface LeaderElection {
  * A leader sends no query while it leads: it learns that its session is gone from the
  * connection itself (the server's termination message or a socket error, and TCP
  * keepalive for a peer that vanished silently), then steps down and campaigns again.
- * A replica that does not lead tries for the lock every `retryMs`.
+ * A replica that does not lead waits for the lock in PostgreSQL's lock queue
+ * (`pg_advisory_lock`), so it is granted the lock the moment the leader's session ends; the
+ * wait is renewed every `waitMs` (`lock_timeout`), which bounds how long the server keeps a
+ * stopped follower's waiting session. After a connection failure it tries again every
+ * `retryMs`.
+ *
+ * A leader whose host vanishes without closing its connection (a node lost, a network cut:
+ * no FIN, no RST) must lose the lock too, and that is the server's call: PostgreSQL keeps a
+ * session, and its locks, until its socket fails, which with the operating system's TCP
+ * defaults takes hours (keepalive after 2 h idle; 15 retransmissions, about 15 min, while
+ * data is unacknowledged). So the lock's session sets its own server-side keepalive and
+ * user timeout (`tcp_keepalives_*`, `tcp_user_timeout`, PostgreSQL 12 or later, see
+ * {@link serverKeepAliveOptions}): the server drops it, and frees the lock for a follower,
+ * about `2 × keepAliveMs` after the leader went silent. The leader itself notices at about
+ * the same time through its own keepalive and steps down.
  */
 export function electLeader(options: {
   connectionString: string;
   lockKey?: number;
+  /** Wait after a failed connection or statement before campaigning again (ms). */
   retryMs?: number;
-  /** TCP keepalive probes start after this much idle time on the lock's connection (ms). */
+  /** Longest single wait in the lock queue (PostgreSQL's `lock_timeout`, ms); then it waits again. */
+  waitMs?: number;
+  /**
+   * TCP keepalive probes start after this much idle time on the lock's connection, on both
+   * ends (ms); a silent peer is given up about twice this long after it went quiet.
+   */
   keepAliveMs?: number;
   onChange: (leading: boolean) => void;
   /** While leading: told every notification on `RUN_CHANNEL` (its payload). */
@@ -38,6 +58,8 @@ export function electLeader(options: {
 }): LeaderElection {
   const key = options.lockKey ?? ENGINE_LEADER_LOCK;
   const retryMs = options.retryMs ?? 5_000;
+  const keepAliveMs = options.keepAliveMs ?? 10_000;
+  const waitMs = options.waitMs ?? 10_000;
   let client: pg.Client | undefined;
   let leading = false;
   let stopped = false;
@@ -71,7 +93,8 @@ export function electLeader(options: {
         const fresh = new pg.Client({
           connectionString: options.connectionString,
           keepAlive: true,
-          keepAliveInitialDelayMillis: options.keepAliveMs ?? 10_000,
+          keepAliveInitialDelayMillis: keepAliveMs,
+          options: `${serverKeepAliveOptions(keepAliveMs)} -c lock_timeout=${waitMs}`,
         });
         fresh.on('error', (error) => lost(fresh, error.message));
         fresh.on('end', () => lost(fresh, 'the connection ended'));
@@ -82,14 +105,18 @@ export function electLeader(options: {
         await fresh.connect();
         client = fresh;
       }
-      const { rows } = await client.query<{ locked: boolean }>('SELECT pg_try_advisory_lock($1) AS locked', [
-        key,
-      ]);
-      if (rows[0]?.locked) {
-        if (options.onRunNotification) await client.query(`LISTEN ${RUN_CHANNEL}`);
-        setLeading(true);
-      }
+      const connection = client;
+      // Returns once this session holds the lock; fails with lock_not_available after waitMs.
+      await connection.query('SELECT pg_advisory_lock($1)', [key]);
+      if (stopped || client !== connection) return;
+      if (options.onRunNotification) await connection.query(`LISTEN ${RUN_CHANNEL}`);
+      setLeading(true);
     } catch (error) {
+      if (isWaitOver(error) && client && !stopped) {
+        // The wait ran out (lock_timeout, or a statement_timeout the server imposes): queue again.
+        void attempt();
+        return;
+      }
       options.log?.(`leader election: ${(error as Error).message}`);
       client?.end().catch(() => undefined);
       client = undefined;
@@ -110,4 +137,29 @@ export function electLeader(options: {
       await connection?.end().catch(() => undefined);
     },
   };
+}
+
+/** lock_not_available (`lock_timeout`) or query_canceled (a server-wide `statement_timeout`). */
+function isWaitOver(error: unknown): boolean {
+  const code = (error as { code?: unknown }).code;
+  return code === '55P03' || code === '57014';
+}
+
+/**
+ * The lock session's server-side TCP settings, as PostgreSQL start-up options (`-c name=value`,
+ * https://www.postgresql.org/docs/current/runtime-config-connection.html#RUNTIME-CONFIG-TCP-SETTINGS):
+ * keepalive probes after `keepAliveMs` of silence, then every quarter of it (at least 1 s),
+ * four unanswered probes drop the session; `tcp_user_timeout` (RFC 5482) bounds the time sent
+ * data (a NOTIFY to the leader) may stay unacknowledged, where keepalive does not apply.
+ * Either way the session ends about `2 × keepAliveMs` after its peer fell silent.
+ */
+export function serverKeepAliveOptions(keepAliveMs: number): string {
+  const idle = Math.max(1, Math.round(keepAliveMs / 1000));
+  const interval = Math.max(1, Math.round(idle / 4));
+  return [
+    `-c tcp_keepalives_idle=${idle}`,
+    `-c tcp_keepalives_interval=${interval}`,
+    '-c tcp_keepalives_count=4',
+    `-c tcp_user_timeout=${2 * idle * 1000}`,
+  ].join(' ');
 }

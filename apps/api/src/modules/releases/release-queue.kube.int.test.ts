@@ -8,21 +8,10 @@ import type { V1Deployment } from '@slipway/kube';
 import { adminClient, clusterSkipReason, eventually, testKubeconfig } from '@slipway/kube/testing';
 import { postgresSkipReason } from '@slipway/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ALWAYS_FROZEN, MANIFESTS } from '../../../test/deploy-fixtures.ts';
+import { ALWAYS_FROZEN, DEPLOY_SPEC, MANIFESTS } from '../../../test/deploy-fixtures.ts';
 import { buildTestApp, type SignedInClient, signIn, type TestApp } from '../../../test/helper.ts';
 
 const COUNT = 20;
-const SPEC = `stages:
-  - name: ship
-    jobs:
-      - name: release
-        steps:
-          - deploy:
-              manifests: web
-              image: registry.example.com/shop:\${{ run.number }}
-              config: [app-config]
-              timeout: 2m
-`;
 const EXTRA_SERVICE = `---
 apiVersion: v1
 kind: Service
@@ -130,7 +119,7 @@ describe.skipIf(postgresSkipReason() || clusterSkipReason())(
       const pipeline = await admin.request({
         method: 'POST',
         url: `${WS}/projects/shop/pipelines`,
-        payload: { name: 'ci', spec: SPEC },
+        payload: { name: 'ci', spec: DEPLOY_SPEC },
       });
       expect(pipeline.statusCode, pipeline.body).toBe(201);
       t.engine.start();

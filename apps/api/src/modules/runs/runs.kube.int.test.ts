@@ -10,18 +10,12 @@ import {
   freeLoopbackPort,
   postgresSkipReason,
   type ServerProcess,
-  startServerProcess,
   type TestDatabase,
 } from '@slipway/testing';
 import type { Histogram } from 'prom-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  ADMIN_PASSWORD,
-  buildTestApp,
-  type SignedInClient,
-  signIn,
-  type TestApp,
-} from '../../../test/helper.ts';
+import { buildTestApp, type SignedInClient, signIn, type TestApp } from '../../../test/helper.ts';
+import { startSignedInServer } from '../../../test/server-session.ts';
 
 const SPEC = `# builds on Kubernetes
 stages:
@@ -299,29 +293,9 @@ describe.skipIf(postgresSkipReason() || clusterSkipReason())(
     });
 
     async function launch(port: number) {
-      server = startServerProcess({
-        PORT: String(port),
-        DATABASE_URL: database.url,
-        SLIPWAY_ADMIN_PASSWORD: ADMIN_PASSWORD,
-        SLIPWAY_SECRET_KEY: Buffer.alloc(32, 7).toString('base64'),
-      });
-      await server.waitUntilReady();
-      const login = await fetch(`${server.baseUrl}/api/v1/auth/login`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ username: 'admin', password: ADMIN_PASSWORD }),
-      });
-      const cookie = (login.headers.get('set-cookie') ?? '').split(';')[0] ?? '';
-      const csrf = ((await login.json()) as { csrfToken: string }).csrfToken;
-      const baseUrl = server.baseUrl;
-      return async (method: string, url: string, body?: unknown) => {
-        const response = await fetch(`${baseUrl}${url}`, {
-          method,
-          headers: { cookie, 'x-csrf-token': csrf, ...(body ? { 'content-type': 'application/json' } : {}) },
-          ...(body ? { body: JSON.stringify(body) } : {}),
-        });
-        return { status: response.status, body: (await response.json().catch(() => null)) as unknown };
-      };
+      const started = await startSignedInServer({ databaseUrl: database.url, port });
+      server = started.server;
+      return started.call;
     }
 
     it('finishes the run after a restart with exactly one Job per job attempt', async () => {

@@ -216,6 +216,9 @@ export function createLocalExecutor(options: { workDir: string }): Executor {
 
     async openLog(job: JobRef, stepIndex: number, fromByte: number, isFinished: () => boolean) {
       const logFile = file(job, `step-${stepIndex}.log`);
+      // Set once the reader destroys the stream (the engine stops): the tail must end then,
+      // even while the step writes nothing (an async generator only sees return() at a yield).
+      let readable: Readable | undefined;
       async function* tail() {
         let position = fromByte;
         const buffer = Buffer.alloc(64 * 1024);
@@ -243,9 +246,11 @@ export function createLocalExecutor(options: { workDir: string }): Executor {
           // Checked after reading to the end, so nothing written before the end is missed.
           if (!readSome && isFinished()) return;
           if (!readSome) await sleep(150);
+          if (readable?.destroyed) return;
         }
       }
-      return Readable.from(tail(), { objectMode: false });
+      readable = Readable.from(tail(), { objectMode: false });
+      return readable;
     },
 
     async release(job: JobRef): Promise<void> {
