@@ -1,11 +1,9 @@
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { DEFAULT_POOL_SIZE } from '@slipway/db';
+import { DatabaseUnreachableError, DEFAULT_POOL_SIZE } from '@slipway/db';
 import { z } from 'zod';
+import { INSTALL_ROOT } from './install-root.ts';
 import { parseSecretKey } from './lib/secret-box.ts';
 import type { NotificationSenderConfig } from './modules/notifications/notification-sender.ts';
-
-const REPO_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 
 /** Relative paths are taken from where the user ran the command, not from the package folder. */
 function resolveFromInvocation(value: string): string {
@@ -28,7 +26,7 @@ export const EnvSchema = z
       .string()
       .regex(/^postgres(ql)?:\/\//, { message: 'must be a postgres:// or postgresql:// URL' })
       .optional(),
-    SLIPWAY_DATA_DIR: z.string().min(1).default(path.join(REPO_ROOT, '.slipway/data')),
+    SLIPWAY_DATA_DIR: z.string().min(1).default(path.join(INSTALL_ROOT, '.slipway/data')),
     /** Where the local executor runs jobs (default: `<SLIPWAY_DATA_DIR>/work`). */
     SLIPWAY_WORK_DIR: z.string().min(1).optional(),
     SLIPWAY_ADMIN_PASSWORD: z
@@ -36,7 +34,7 @@ export const EnvSchema = z
       .min(12, { message: 'must be at least 12 characters' })
       .max(1024)
       .optional(),
-    SLIPWAY_CONSOLE_DIR: z.string().min(1).default(path.join(REPO_ROOT, 'apps/console/dist')),
+    SLIPWAY_CONSOLE_DIR: z.string().min(1).default(path.join(INSTALL_ROOT, 'apps/console/dist')),
     SLIPWAY_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
     SLIPWAY_SESSION_IDLE_MINUTES: positiveInt(12 * 60),
     SLIPWAY_SESSION_MAX_HOURS: positiveInt(7 * 24),
@@ -238,4 +236,14 @@ function oidcConfig(e: z.infer<typeof EnvSchema>): OidcConfig | undefined {
         return { group, workspace, role };
       }),
   };
+}
+
+/**
+ * The one-line reason an entry point (server.ts, migrate.ts) prints before exiting: an
+ * unreachable database points the operator at `DATABASE_URL` (its address, never its password,
+ * is in the message).
+ */
+export function startupFailureMessage(error: unknown): string {
+  if (error instanceof DatabaseUnreachableError) return `${error.message} (check DATABASE_URL)`;
+  return error instanceof Error ? error.message : String(error);
 }

@@ -1,7 +1,7 @@
 import { openDatabase } from '@slipway/db';
 import pino from 'pino';
 import { buildApp, REDACTED_LOG_PATHS } from './app.ts';
-import { ConfigError, loadConfig } from './config.ts';
+import { ConfigError, loadConfig, startupFailureMessage } from './config.ts';
 import { seedDemo } from './demo/seed-demo.ts';
 import { loadOrCreateSecretKey } from './lib/secret-box.ts';
 
@@ -129,8 +129,6 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  process.stderr.write(
-    `slipway: failed to start: ${error instanceof Error ? error.message : String(error)}\n`,
-  );
+  process.stderr.write(`slipway: failed to start: ${startupFailureMessage(error)}\n`);
   process.exit(1);
 });

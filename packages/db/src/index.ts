@@ -4,5 +4,5 @@ export { isForeignKeyViolation, isUniqueViolation } from './errors.ts';
 export type { Project, Session, User, Workspace } from './generated/prisma/client.ts';
 export { Prisma, PrismaClient } from './generated/prisma/client.ts';
 export { ENGINE_LEADER_LOCK, electLeader, type LeaderElection, RUN_CHANNEL } from './leader.ts';
-export { MigrationError } from './migrator.ts';
+export { DatabaseUnreachableError, MigrationError, migrate } from './migrator.ts';
 export { type ChannelHandlers, createLocalChannels, type NotificationChannel } from './notifications.ts';

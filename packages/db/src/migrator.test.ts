@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { MigrationError, type MigrationFile, planMigrations } from './migrator.ts';
+import { describeDatabaseTarget, MigrationError, type MigrationFile, planMigrations } from './migrator.ts';
 
 const file = (name: string, checksum = `sum-${name}`): MigrationFile => ({ name, sql: '', checksum });
 const row = (name: string, checksum = `sum-${name}`, finished = true) => ({
@@ -38,5 +38,15 @@ describe('planMigrations', () => {
     expect(() => planMigrations(files, [row('20260101000000_a', undefined, false)])).toThrow(
       /never finished/,
     );
+  });
+});
+
+describe('describeDatabaseTarget', () => {
+  it('names user, host, port and database, never the password or the query', () => {
+    expect(describeDatabaseTarget('postgres://app:s3cr%40t@db.example:6432/slipway?sslmode=require')).toBe(
+      'app@db.example:6432/slipway',
+    );
+    expect(describeDatabaseTarget('postgresql://db/slipway')).toBe('db:5432/slipway');
+    expect(describeDatabaseTarget('not a url')).toBe('(an address that is not a URL)');
   });
 });

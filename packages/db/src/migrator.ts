@@ -24,6 +24,40 @@ export class MigrationError extends Error {
   override name = 'MigrationError';
 }
 
+/**
+ * The database server could not be reached (refused, unknown host, timeout, authentication).
+ * `target` names it without the password: `user@host:port/database`.
+ */
+export class DatabaseUnreachableError extends Error {
+  override name = 'DatabaseUnreachableError';
+  constructor(
+    readonly target: string,
+    reason: string,
+  ) {
+    super(`cannot connect to the database ${target}: ${reason}`);
+  }
+}
+
+/** Why a connection failed, in one line: Node reports a refused `localhost` (tried on ::1 and 127.0.0.1) as an AggregateError with no message of its own. */
+function connectionFailure(error: unknown): string {
+  if (error instanceof AggregateError && error.errors.length > 0) {
+    return [...new Set(error.errors.map(connectionFailure))].join('; ');
+  }
+  if (error instanceof Error) return error.message || (error as { code?: string }).code || error.name;
+  return String(error);
+}
+
+/** `postgres://user:secret@host:5432/db?x=y` → `user@host:5432/db`: safe to log. */
+export function describeDatabaseTarget(connectionString: string): string {
+  try {
+    const url = new URL(connectionString);
+    const user = url.username ? `${decodeURIComponent(url.username)}@` : '';
+    return `${user}${url.hostname || 'localhost'}:${url.port || '5432'}${url.pathname}`;
+  } catch {
+    return '(an address that is not a URL)';
+  }
+}
+
 export async function readMigrationFiles(dir = MIGRATIONS_DIR): Promise<MigrationFile[]> {
   const entries = await readdir(dir, { withFileTypes: true });
   const names = entries
@@ -117,8 +151,12 @@ export async function migrate(
   options: { dir?: string; log?: (message: string) => void } = {},
 ): Promise<MigrateResult> {
   const files = await readMigrationFiles(options.dir);
-  const client = new pg.Client({ connectionString });
-  await client.connect();
+  const client = new pg.Client({ connectionString, connectionTimeoutMillis: 10_000 });
+  try {
+    await client.connect();
+  } catch (error) {
+    throw new DatabaseUnreachableError(describeDatabaseTarget(connectionString), connectionFailure(error));
+  }
   try {
     await client.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK_ID]);
     try {

@@ -5,7 +5,7 @@ export {
   PostgresUnavailableError,
   startPostgresServer,
 } from './postgres-server.ts';
-export { type ServerProcess, startServerProcess } from './server-process.ts';
+export { type ServerProcess, type ServerProcessOptions, startServerProcess } from './server-process.ts';
 export { type ReceivedMail, type SmtpReceiver, startSmtpReceiver } from './smtp-receiver.ts';
 export {
   createTestDatabase,

@@ -1,5 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import os from 'node:os';
+import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const API_DIR = fileURLToPath(new URL('../../../apps/api/', import.meta.url));
@@ -16,10 +17,23 @@ export interface ServerProcess {
   stop(): Promise<{ code: number | null; elapsedMs: number }>;
 }
 
-/** Runs the real API server (`apps/api/src/server.ts`) as a child process with only the given env. */
-export function startServerProcess(env: Record<string, string> & { PORT: string }): ServerProcess {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
-    cwd: API_DIR,
+/** How to start the server: from source through tsx (as `./run start` does), or a production build. */
+export interface ServerProcessOptions {
+  /**
+   * The built server to run with plain `node` (e.g. `<assembled dir>/apps/api/dist/server.js`,
+   * see scripts/assemble.sh); its own directory is the working directory. Default: the sources.
+   */
+  builtServer?: string;
+}
+
+/** Runs the real API server as a child process with only the given env (sources unless `options.builtServer`). */
+export function startServerProcess(
+  env: Record<string, string> & { PORT: string },
+  options: ServerProcessOptions = {},
+): ServerProcess {
+  const args = options.builtServer ? [options.builtServer] : ['--import', 'tsx', 'src/server.ts'];
+  const child = spawn(process.execPath, args, {
+    cwd: options.builtServer ? path.dirname(options.builtServer) : API_DIR,
     env: { PATH: process.env.PATH ?? '', HOME: os.tmpdir(), SLIPWAY_LOG_LEVEL: 'info', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

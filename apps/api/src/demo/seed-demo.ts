@@ -2,14 +2,14 @@ import { execFile } from 'node:child_process';
 import { cp, mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import type { PrismaClient } from '@slipway/db';
 import type { SlipwayServices } from '../app.ts';
+import { INSTALL_ROOT } from '../install-root.ts';
 import type { Actor } from '../lib/actor.ts';
 
 const run = promisify(execFile);
-export const DEMO_SOURCE = fileURLToPath(new URL('../../../../examples/hello/', import.meta.url));
+export const DEMO_SOURCE = path.join(INSTALL_ROOT, 'examples/hello/');
 export const DEMO = { workspace: 'demo', environment: 'local', project: 'hello', pipeline: 'ci' } as const;
 
 async function exists(file: string): Promise<boolean> {
