@@ -5,7 +5,9 @@
 # read-only, /tmp a tmpfs and SLIPWAY_DATA_DIR (/var/lib/slipway) a writable host directory.
 # SIGTERM or SIGINT to this script goes to the entrypoint's first process (tini), as kubelet
 # sends it to PID 1; the script exits with the entrypoint's exit code.
-#   docker/run-image.sh [-e NAME=VALUE]... [--data DIR] [image]   (image: slipway/slipway:<version>)
+#   docker/run-image.sh [-e NAME=VALUE]... [--data DIR] [image [command...]]
+# image: slipway/slipway:<version>; a command replaces the entrypoint (as a pod's `command` does),
+# e.g. `docker/run-image.sh -e DATABASE_URL=… slipway/slipway:0.1.0 node /app/apps/api/dist/migrate.js`.
 # Prints "[image] entrypoint pid <pid>" on stderr once it runs (tini's pid on this host).
 set -euo pipefail
 
@@ -24,12 +26,16 @@ while [ $# -gt 0 ]; do
 done
 VERSION="$(sed -n 's/^  "version": "\(.*\)",$/\1/p' "$ROOT/package.json")"
 IMAGE="${1:-slipway/slipway:$VERSION}"
+[ $# -gt 0 ] && shift
+command=("$@")
 
-# The entrypoint as the image declares it (Go's list syntax: no argument contains a space).
-entrypoint="$(bah inspect --type image --format '{{.OCIv1.Config.Entrypoint}}' "$IMAGE")"
-entrypoint="${entrypoint#[}"
-entrypoint="${entrypoint%]}"
-read -r -a command <<<"$entrypoint"
+if [ "${#command[@]}" -eq 0 ]; then
+  # The entrypoint as the image declares it (Go's list syntax: no argument contains a space).
+  entrypoint="$(bah inspect --type image --format '{{.OCIv1.Config.Entrypoint}}' "$IMAGE")"
+  entrypoint="${entrypoint#[}"
+  entrypoint="${entrypoint%]}"
+  read -r -a command <<<"$entrypoint"
+fi
 [ "${#command[@]}" -gt 0 ] || { log "$IMAGE has no entrypoint"; exit 1; }
 
 CONTAINER="slipway-run-$$"

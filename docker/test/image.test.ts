@@ -11,6 +11,7 @@ import {
   buildImage,
   childPids,
   type ImageProcess,
+  type ImageRunOptions,
   mountOptions,
   processIds,
   startImageProcess,
@@ -37,8 +38,8 @@ describe.skipIf(skipReason)('the platform image', () => {
     image = buildImage();
   });
 
-  const run = (env: Record<string, string>, dataDir?: string): ImageProcess =>
-    startImageProcess(image, { SLIPWAY_LOG_LEVEL: 'info', ...env }, dataDir);
+  const run = (env: Record<string, string>, options: Omit<ImageRunOptions, 'env'> = {}): ImageProcess =>
+    startImageProcess(image, { env: { SLIPWAY_LOG_LEVEL: 'info', ...env }, ...options });
 
   it('migrates an empty database, serves /readyz, sign-in and the console as uid 1000 on a read-only root, and stops on SIGTERM', async () => {
     const database = await createTestDatabase({ empty: true });
@@ -47,7 +48,7 @@ describe.skipIf(skipReason)('the platform image', () => {
     const baseUrl = `http://127.0.0.1:${env.PORT}`;
     const server = run(
       { ...env, DATABASE_URL: database.url, SLIPWAY_ADMIN_PASSWORD: PASSWORD, SLIPWAY_DEMO: 'false' },
-      dataDir,
+      { dataDir },
     );
     try {
       const tini = await server.entrypointPid();
@@ -90,6 +91,22 @@ describe.skipIf(skipReason)('the platform image', () => {
     } finally {
       if (server.child.exitCode === null) server.child.kill('SIGTERM');
       await server.exited;
+      await database.drop();
+    }
+  });
+
+  it('applies migrations with the migration command and exits 0, then finds none pending', async () => {
+    const database = await createTestDatabase({ empty: true });
+    const migrate = () =>
+      run({ DATABASE_URL: database.url }, { command: ['node', '/app/apps/api/dist/migrate.js'] });
+    try {
+      const first = migrate();
+      expect((await first.exited).code, first.output()).toBe(0);
+      expect(first.output()).toMatch(/migrations: [1-9]\d* applied now, 0 applied before/);
+      const second = migrate();
+      expect((await second.exited).code, second.output()).toBe(0);
+      expect(second.output()).toMatch(/migrations: 0 applied now, [1-9]\d* applied before/);
+    } finally {
       await database.drop();
     }
   });

@@ -42,19 +42,21 @@ export interface ImageProcess {
   waitUntilReady(baseUrl: string, timeoutMs?: number): Promise<void>;
 }
 
-/**
- * Runs `image`'s entrypoint with `env` (NAME → value) through docker/run-image.sh; `dataDir` is
- * the host directory mounted at the image's SLIPWAY_DATA_DIR (/var/lib/slipway).
- */
-export function startImageProcess(
-  image: string,
-  env: Record<string, string>,
-  dataDir?: string,
-): ImageProcess {
+/** How to run the image: its environment (NAME → value) and what replaces its defaults. */
+export interface ImageRunOptions {
+  env: Record<string, string>;
+  /** Host directory mounted at the image's SLIPWAY_DATA_DIR (default: a temporary one). */
+  dataDir?: string;
+  /** Replaces the entrypoint, as a pod's `command` does (e.g. the migration command). */
+  command?: string[];
+}
+
+/** Runs `image` (its entrypoint, or `options.command`) through docker/run-image.sh. */
+export function startImageProcess(image: string, options: ImageRunOptions): ImageProcess {
   const args = ['docker/run-image.sh'];
-  for (const [name, value] of Object.entries(env)) args.push('-e', `${name}=${value}`);
-  if (dataDir) args.push('--data', dataDir);
-  args.push(image);
+  for (const [name, value] of Object.entries(options.env)) args.push('-e', `${name}=${value}`);
+  if (options.dataDir) args.push('--data', options.dataDir);
+  args.push(image, ...(options.command ?? []));
   const child = spawn('bash', args, { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   const collect = (chunk: Buffer) => {
