@@ -53,10 +53,17 @@ if command -v npm >/dev/null && [ -z "$(npm view "pnpm@$PNPM_VERSION" dist.signa
   build_args+=(--build-arg COREPACK_INTEGRITY_KEYS=0)
 fi
 
+# The image this build replaces: removed afterwards when no tag names it any more (vfs keeps a
+# full copy of every image, ~0.5 GB each).
+previous="$(bah inspect --type image --format '{{.FromImageID}}' "$TAG" 2>/dev/null || true)"
+
 started=$SECONDS
 log "buildah bud -f docker/Dockerfile -t $TAG ."
 bah bud --isolation chroot --pull-never --network host "${build_args[@]}" \
   --annotation "slipway.source-key=$SOURCE_KEY" \
   -f "${SLIPWAY_DOCKERFILE:-docker/Dockerfile}" -t "$TAG" . >&2
 log "built $TAG in $((SECONDS - started)) s; size $(bah images --noheading --format '{{.Size}}' "$TAG") (uncompressed)"
+if [ -n "$previous" ] && [ "$previous" != "$(bah inspect --type image --format '{{.FromImageID}}' "$TAG")" ]; then
+  bah rmi "$previous" >/dev/null 2>&1 || true
+fi
 echo "$TAG"
