@@ -6,7 +6,7 @@ export const testProjects: TestProjectConfiguration[] = [
   {
     test: {
       name: 'unit',
-      include: ['apps/*/src/**/*.test.ts', 'packages/*/src/**/*.test.ts'],
+      include: ['apps/*/src/**/*.test.ts', 'packages/*/src/**/*.test.ts', 'charts/*/test/**/*.test.ts'],
       exclude: ['**/*.int.test.ts', '**/node_modules/**'],
       environment: 'node',
       // Property tests run real shells hundreds of times: seconds alone, more on a busy machine.
@@ -30,7 +30,11 @@ export const testProjects: TestProjectConfiguration[] = [
     // Integration tests that also need the local Kubernetes control plane.
     test: {
       name: 'cluster',
-      include: ['apps/*/src/**/*.kube.int.test.ts', 'packages/*/src/**/*.kube.int.test.ts'],
+      include: [
+        'apps/*/src/**/*.kube.int.test.ts',
+        'packages/*/src/**/*.kube.int.test.ts',
+        'charts/*/test/**/*.kube.int.test.ts',
+      ],
       exclude: ['**/node_modules/**'],
       environment: 'node',
       globalSetup: [

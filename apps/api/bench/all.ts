@@ -32,6 +32,13 @@ const BENCHMARKS: Benchmark[] = [
   { name: 'deploys', file: 'bench/deploy-latency.ts', args: [], needsCluster: true },
   { name: 'releases', file: 'bench/release-history.ts', args: [], needsCluster: false },
   {
+    name: 'startup',
+    file: 'bench/startup.ts',
+    args: ['.bench/server'],
+    needsCluster: false,
+    prepare: 'pnpm run build && rm -rf .bench/server && pnpm run assemble .bench/server',
+  },
+  {
     name: 'console',
     file: '../console/scripts/console-weight.ts',
     args: [],

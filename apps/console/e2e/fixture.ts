@@ -93,10 +93,13 @@ export function useConsole(options: { env?: Record<string, string> } = {}): Cons
   // Screenshot before the page closes (onTestFailed would run after this hook).
   afterEach(async (context) => {
     if (context.task.result?.state === 'fail' && page) {
-      const file = await saveFailureScreenshot(page, context.task.name).catch((error: unknown) =>
-        String(error),
-      );
-      console.error(`screenshot of the failure: ${file}`);
+      // Everything a failure on CI leaves to read: each page as it was, and what the server logged.
+      for (const [index, failed] of [page, ...extraPages].entries()) {
+        const name = index === 0 ? context.task.name : `${context.task.name} (page ${index + 1})`;
+        const file = await saveFailureScreenshot(failed, name).catch((error: unknown) => String(error));
+        console.error(`screenshot of the failure: ${file} (${failed.url()})`);
+      }
+      console.error(`server log, last lines:\n${server.output().slice(-4000)}`);
     }
     await page?.close();
     for (const extra of extraPages) await extra.context().close();
