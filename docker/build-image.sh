@@ -27,7 +27,7 @@ if git rev-parse --git-dir >/dev/null 2>&1; then
   index="$(mktemp)"
   rm -f "$index"
   # The build context: what .dockerignore leaves out of it is left out of the key too.
-  tree="$(GIT_INDEX_FILE="$index" git add -A -- . ':(exclude,glob)**/*.md' ':(exclude)charts' \
+  tree="$(GIT_INDEX_FILE="$index" git add -A -- . ':(exclude)README.md' ':(exclude)charts' \
     ':(exclude)docker/test' ':(exclude).ci' && GIT_INDEX_FILE="$index" git write-tree)"
   rm -f "$index"
   SOURCE_KEY="$tree-$(annotation "$BASE_IMAGE" slipway.base-key)"
