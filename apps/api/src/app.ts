@@ -64,6 +64,8 @@ import { createTokensRepo } from './modules/me/tokens.repo.ts';
 import { createMembersRepo } from './modules/members/members.repo.ts';
 import { registerMemberRoutes } from './modules/members/members.routes.ts';
 import { createMembersService } from './modules/members/members.service.ts';
+import { registerHttpMetrics } from './modules/metrics/http-metrics.ts';
+import { createMetrics, type Metrics } from './modules/metrics/metrics.ts';
 import type { NotificationSenderConfig } from './modules/notifications/notification-sender.ts';
 import {
   createNotificationsModule,
@@ -157,6 +159,8 @@ export interface SlipwayApp {
   releases: ReleaseController;
   /** `notify` (what the deploy parts report through) and the outbox's sender: started with the engine. */
   notifications: Pick<NotificationsModule, 'notify' | 'sender'>;
+  /** This app's Prometheus registry and series (served by `startMetricsListener`, see server.ts). */
+  metrics: Metrics;
 }
 
 /** Responses smaller than this are sent uncompressed. */
@@ -213,6 +217,9 @@ export async function buildApp(deps: AppDeps): Promise<SlipwayApp> {
   });
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
+  // First hook: the request's duration covers every other hook.
+  const metrics = createMetrics();
+  registerHttpMetrics(app, metrics);
   app.addHook('onRequest', async (request, reply) => {
     reply.header('x-request-id', request.id);
   });
@@ -299,6 +306,7 @@ export async function buildApp(deps: AppDeps): Promise<SlipwayApp> {
   const clusterClients = createClusterClients({
     secrets: createSecretBox(config.secretKey),
     timeoutMs: config.kubeTimeoutMs,
+    onWatchRestart: (resource) => metrics.watchRestarted(resource),
   });
   const clustersRepo = createClustersRepo(db.prisma);
   const clusters = createClustersService({
@@ -440,9 +448,20 @@ export async function buildApp(deps: AppDeps): Promise<SlipwayApp> {
     localExecutor,
     kubeExecutors,
     logger: deps.logger,
-    ...(deps.onReconcile ? { onReconcile: deps.onReconcile } : {}),
+    onReconcile: (runId, durationMs) => {
+      metrics.enginePass(durationMs / 1000);
+      deps.onReconcile?.(runId, durationMs);
+    },
+    metrics: metrics.runs,
     notify: (runId) => stream.notify(runId),
   });
+  metrics.readRunsActive(() => engine.activeRuns());
+  metrics.readDeployQueue(() =>
+    deploys.controller.queueDepths().catch((error: unknown) => {
+      deps.logger?.warn({ err: error }, 'metrics: could not read the deploy queues');
+      throw error;
+    }),
+  );
   const runs = createRunsService({
     runs: runsRepo,
     pipelines,
@@ -516,5 +535,6 @@ export async function buildApp(deps: AppDeps): Promise<SlipwayApp> {
     engine,
     releases,
     notifications: { notify: notifications.notify, sender: notifications.sender },
+    metrics,
   };
 }

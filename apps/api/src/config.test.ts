@@ -8,6 +8,7 @@ describe('loadConfig', () => {
     expect(config).toMatchObject({
       port: 8080,
       host: '127.0.0.1',
+      metricsPort: 9464,
       databaseUrl: undefined,
       trustProxy: false,
     });
@@ -19,6 +20,7 @@ describe('loadConfig', () => {
     const config = loadConfig({
       PORT: '9000',
       HOST: '0.0.0.0',
+      SLIPWAY_METRICS_PORT: '9100',
       DATABASE_URL: 'postgresql://u:p@db:5432/slipway',
       SLIPWAY_DATA_DIR: '/var/lib/slipway',
       SLIPWAY_ADMIN_PASSWORD: 'twelve-chars-or-more',
@@ -43,6 +45,7 @@ describe('loadConfig', () => {
     expect(config).toEqual({
       port: 9000,
       host: '0.0.0.0',
+      metricsPort: 9100,
       databaseUrl: 'postgresql://u:p@db:5432/slipway',
       dbPoolSize: 40,
       dataDir: '/var/lib/slipway',
@@ -106,6 +109,16 @@ describe('loadConfig', () => {
       /SLIPWAY_OIDC_CLIENT_ID: is required when SLIPWAY_OIDC_ISSUER is set/,
     );
     expect(() => loadConfig({ SLIPWAY_OIDC_GROUP_ROLES: 'nonsense' })).toThrow(/SLIPWAY_OIDC_GROUP_ROLES/);
+  });
+
+  it('reads SLIPWAY_METRICS_PORT: 0 turns the metrics listener off, anything but a port is refused naming it', () => {
+    expect(loadConfig({ SLIPWAY_METRICS_PORT: '0' }).metricsPort).toBe(0);
+    expect(loadConfig({ SLIPWAY_METRICS_PORT: '' }).metricsPort).toBe(9464);
+    for (const bad of ['metrics', '-1', '65536', '94.64']) {
+      expect(() => loadConfig({ SLIPWAY_METRICS_PORT: bad })).toThrow(
+        /SLIPWAY_METRICS_PORT: must be a port number \(0 turns the metrics listener off\)/,
+      );
+    }
   });
 
   it('treats empty variables as unset', () => {

@@ -22,6 +22,13 @@ export const EnvSchema = z
   .object({
     PORT: z.coerce.number({ message: 'must be a number' }).int().min(0).max(65535).default(8080),
     HOST: z.string().min(1).default('127.0.0.1'),
+    /** The Prometheus metrics listener (`/metrics`, same HOST); 0 turns it off. */
+    SLIPWAY_METRICS_PORT: z.coerce
+      .number({ message: 'must be a port number (0 turns the metrics listener off)' })
+      .int({ message: 'must be a port number (0 turns the metrics listener off)' })
+      .min(0, { message: 'must be a port number (0 turns the metrics listener off)' })
+      .max(65535, { message: 'must be a port number (0 turns the metrics listener off)' })
+      .default(9464),
     DATABASE_URL: z
       .string()
       .regex(/^postgres(ql)?:\/\//, { message: 'must be a postgres:// or postgresql:// URL' })
@@ -121,6 +128,8 @@ export const EnvSchema = z
 export interface AppConfig {
   port: number;
   host: string;
+  /** The metrics listener's port on `host` (SLIPWAY_METRICS_PORT); 0: no metrics listener. */
+  metricsPort: number;
   databaseUrl: string | undefined;
   /** Connections to the real PostgreSQL (`DATABASE_URL`); the embedded database uses one. */
   dbPoolSize: number;
@@ -180,6 +189,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   return {
     port: e.PORT,
     host: e.HOST,
+    metricsPort: e.SLIPWAY_METRICS_PORT,
     databaseUrl: e.DATABASE_URL,
     dbPoolSize: e.SLIPWAY_DB_POOL_SIZE,
     dataDir: resolveFromInvocation(e.SLIPWAY_DATA_DIR),

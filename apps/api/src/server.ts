@@ -4,6 +4,7 @@ import { buildApp, REDACTED_LOG_PATHS } from './app.ts';
 import { ConfigError, loadConfig, startupFailureMessage } from './config.ts';
 import { seedDemo } from './demo/seed-demo.ts';
 import { loadOrCreateSecretKey } from './lib/secret-box.ts';
+import { type MetricsListener, startMetricsListener } from './modules/metrics/metrics-listener.ts';
 
 /** How long in-flight requests may take to finish after SIGTERM before their connections are cut. */
 const DRAIN_TIMEOUT_MS = 8_000;
@@ -36,7 +37,7 @@ async function main(): Promise<void> {
   if (secret.source !== 'environment' && !db.embedded) {
     logger.warn('SLIPWAY_SECRET_KEY is not set: every replica sharing this database must use the same key');
   }
-  const { app, services, engine, releases, notifications } = await buildApp({
+  const { app, services, engine, releases, notifications, metrics } = await buildApp({
     config: { ...config, secretKey: secret.key },
     db,
     logger,
@@ -74,6 +75,7 @@ async function main(): Promise<void> {
   // The run engine works only in the replica holding the leadership lock.
   const leadership = db.electLeader(
     (leading) => {
+      metrics.setLeader(leading);
       if (leading) {
         logger.info('leading: the run engine is running here');
         engine.start();
@@ -91,12 +93,14 @@ async function main(): Promise<void> {
     (runId) => engine.wake(runId),
   );
 
+  let metricsListener: MetricsListener | undefined;
   let shuttingDown = false;
   const shutdown = async (signal: string) => {
     if (shuttingDown) return;
     shuttingDown = true;
     logger.info({ signal }, 'shutting down: no new connections, draining requests');
     clearInterval(purge);
+    await metricsListener?.close();
     await leadership.stop();
     const forceClose = setTimeout(() => {
       logger.warn('drain timeout reached: closing remaining connections');
@@ -126,6 +130,33 @@ async function main(): Promise<void> {
     throw error;
   }
   logger.info(`Slipway is listening on ${address} (${db.embedded ? 'embedded database' : 'DATABASE_URL'})`);
+
+  if (config.metricsPort === 0) {
+    logger.info('metrics: off (SLIPWAY_METRICS_PORT=0)');
+    return;
+  }
+  try {
+    metricsListener = await startMetricsListener({
+      registry: metrics.registry,
+      host: config.host,
+      port: config.metricsPort,
+      onError: (error) => logger.error({ err: error }, 'metrics: collecting failed'),
+    });
+  } catch (error) {
+    // A bad setting, like the ones loadConfig refuses: say which variable, exit 78 (EX_CONFIG).
+    const reason =
+      (error as NodeJS.ErrnoException).code === 'EADDRINUSE'
+        ? `port ${config.metricsPort} on ${config.host} is already in use`
+        : `cannot listen on ${config.host}:${config.metricsPort} (${(error as Error).message})`;
+    process.stderr.write(
+      `slipway: invalid configuration — SLIPWAY_METRICS_PORT: ${reason} (choose a free port, or 0 to turn the metrics listener off)\n`,
+    );
+    await leadership.stop().catch(() => undefined);
+    await app.close().catch(() => undefined);
+    await db.close().catch(() => undefined);
+    process.exit(78); // EX_CONFIG
+  }
+  logger.info(`metrics: serving ${metricsListener.url}`);
 }
 
 main().catch((error: unknown) => {

@@ -333,8 +333,11 @@ describe.skipIf(clusterSkipReason())('Kubernetes client against the local contro
     expect(versionBeforeRestart).toBeDefined();
     const seen: string[] = [];
     const recoveries: string[] = [];
+    const restarts: string[] = [];
     const stop = new AbortController();
-    const watching = kube.watch(
+    // A client telling about watch restarts (metrics), by the resource watched.
+    const counted = adminClient({ onWatchRestart: (resource) => restarts.push(resource) });
+    const watching = counted.watch(
       { apiVersion: 'v1', kind: 'ConfigMap', plural: 'configmaps', namespace },
       {
         signal: stop.signal,
@@ -349,5 +352,6 @@ describe.skipIf(clusterSkipReason())('Kubernetes client against the local contro
     stop.abort();
     await watching;
     expect(recoveries).toContain('410 Gone: relisting');
+    expect(restarts).toEqual(recoveries.map(() => 'configmaps'));
   });
 });

@@ -72,12 +72,39 @@ export interface KubeClient extends ReturnType<typeof clientOf> {
   impersonating(user: string): KubeClient;
 }
 
+/** How a client behaves; every field is optional. */
+export interface KubeClientOptions {
+  /** The bound of every call, ms (default 10 s). */
+  timeoutMs?: number;
+  /**
+   * Told each time a watch or informer of this client starts again (a dropped connection, a
+   * `410 Gone` relist), with the plural of the resource it watches (`jobs`, `pods`): metrics.
+   */
+  onWatchRestart?: (resource: string) => void;
+}
+
 /** Loads the cluster source and returns its client (see `KubeClient`). */
-export function createKubeClient(source: ClusterSource, options: { timeoutMs?: number } = {}): KubeClient {
+export function createKubeClient(source: ClusterSource, options: KubeClientOptions = {}): KubeClient {
   return clientWith(loadKubeConfig(source), options);
 }
 
-function clientWith(kc: KubeConfig, options: { timeoutMs?: number }): KubeClient {
+/** The options of a watch with its `onRecover` also telling `onWatchRestart` which resource restarted. */
+function reportingRestarts<O extends { onRecover?: ((reason: string) => void) | undefined }>(
+  target: WatchTarget,
+  watchOptions: O,
+  onWatchRestart: KubeClientOptions['onWatchRestart'],
+): O {
+  if (!onWatchRestart) return watchOptions;
+  return {
+    ...watchOptions,
+    onRecover: (reason: string) => {
+      onWatchRestart(target.plural);
+      watchOptions.onRecover?.(reason);
+    },
+  };
+}
+
+function clientWith(kc: KubeConfig, options: KubeClientOptions): KubeClient {
   // One client per user acted as, so its discovery cache is reused across a deploy's calls.
   const actingAs = new Map<string, KubeClient>();
   return {
@@ -93,7 +120,7 @@ function clientWith(kc: KubeConfig, options: { timeoutMs?: number }): KubeClient
   };
 }
 
-function clientOf(kc: KubeConfig, options: { timeoutMs?: number }) {
+function clientOf(kc: KubeConfig, options: KubeClientOptions) {
   const server = kc.getCurrentCluster()?.server ?? 'unknown server';
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   const core = kc.makeApiClient(CoreV1Api);
@@ -356,11 +383,14 @@ function clientOf(kc: KubeConfig, options: { timeoutMs?: number }) {
       call(`list events in ${namespace}`, async () => (await core.listNamespacedEvent({ namespace })).items),
 
     watch: <T extends KubernetesObject>(target: WatchTarget, watchOptions: WatchOptions<T>) =>
-      watchResource<T>(kc, target, watchOptions),
+      watchResource<T>(kc, target, reportingRestarts(target, watchOptions, options.onWatchRestart)),
 
     /** A shared informer (list + watch into an indexed cache) of one kind on this cluster; not started. */
     informer: <T extends KubernetesObject>(informerOptions: InformerOptions<T>) =>
-      createInformer<T>(kc, informerOptions),
+      createInformer<T>(
+        kc,
+        reportingRestarts(informerOptions.target, informerOptions, options.onWatchRestart),
+      ),
 
     podLogs: (
       target: { namespace: string; pod: string; container: string },

@@ -18,6 +18,7 @@ export {
   createKubeClient,
   FIELD_MANAGER,
   type KubeClient,
+  type KubeClientOptions,
   type OpenApiV3Path,
 } from './client.ts';
 export { DEPLOYER_SERVICE_ACCOUNT, deployerUser } from './deployer.ts';

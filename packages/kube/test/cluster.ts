@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { CoreV1Api, KubernetesObjectApi } from '@kubernetes/client-node';
-import { createKubeClient, type KubeClient } from '../src/index.ts';
+import { createKubeClient, type KubeClient, type KubeClientOptions } from '../src/index.ts';
 
 export const TEST_KUBECONFIG_ENV = 'SLIPWAY_TEST_KUBECONFIG';
 export const TEST_KUBE_SKIP_ENV = 'SLIPWAY_TEST_KUBE_SKIP';
@@ -18,7 +18,7 @@ export function testKubeconfig(): string {
   return readFileSync(file, 'utf8');
 }
 
-export function adminClient(options: { timeoutMs?: number } = {}): KubeClient {
+export function adminClient(options: KubeClientOptions = {}): KubeClient {
   return createKubeClient({ kubeconfig: testKubeconfig() }, options);
 }
 

@@ -26,7 +26,11 @@ export interface ServerProcessOptions {
   builtServer?: string;
 }
 
-/** Runs the real API server as a child process with only the given env (sources unless `options.builtServer`). */
+/**
+ * Runs the real API server as a child process with only the given env (the sources unless
+ * `options.builtServer`). The metrics listener is off (`SLIPWAY_METRICS_PORT=0`) unless the
+ * env sets a port: tests run many servers at once, and the default port 9464 would collide.
+ */
 export function startServerProcess(
   env: Record<string, string> & { PORT: string },
   options: ServerProcessOptions = {},
@@ -34,7 +38,13 @@ export function startServerProcess(
   const args = options.builtServer ? [options.builtServer] : ['--import', 'tsx', 'src/server.ts'];
   const child = spawn(process.execPath, args, {
     cwd: options.builtServer ? path.dirname(options.builtServer) : API_DIR,
-    env: { PATH: process.env.PATH ?? '', HOME: os.tmpdir(), SLIPWAY_LOG_LEVEL: 'info', ...env },
+    env: {
+      PATH: process.env.PATH ?? '',
+      HOME: os.tmpdir(),
+      SLIPWAY_LOG_LEVEL: 'info',
+      SLIPWAY_METRICS_PORT: '0',
+      ...env,
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';

@@ -14,7 +14,12 @@ export interface ClusterCredentials {
  * One Kubernetes client per registered cluster, rebuilt when the cluster's row changes
  * (new kubeconfig or context); the kubeconfig is decrypted only here.
  */
-export function createClusterClients(deps: { secrets: SecretBox; timeoutMs: number }) {
+export function createClusterClients(deps: {
+  secrets: SecretBox;
+  timeoutMs: number;
+  /** Told when a watch on any cluster restarts, with the resource it watches (metrics). */
+  onWatchRestart?: ((resource: string) => void) | undefined;
+}) {
   const cache = new Map<string, { version: number; client: KubeClient }>();
 
   function sourceOf(cluster: ClusterCredentials): ClusterSource {
@@ -30,7 +35,10 @@ export function createClusterClients(deps: { secrets: SecretBox; timeoutMs: numb
       const version = cluster.updatedAt.getTime();
       const cached = cache.get(cluster.id);
       if (cached && cached.version === version) return cached.client;
-      const client = createKubeClient(sourceOf(cluster), { timeoutMs: deps.timeoutMs });
+      const client = createKubeClient(sourceOf(cluster), {
+        timeoutMs: deps.timeoutMs,
+        ...(deps.onWatchRestart ? { onWatchRestart: deps.onWatchRestart } : {}),
+      });
       cache.set(cluster.id, { version, client });
       return client;
     },

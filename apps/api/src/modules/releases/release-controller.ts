@@ -349,6 +349,11 @@ export function createReleaseController(deps: {
     },
     /** A release entered the environment's queue (or one left it): start the next if it may. */
     admit,
+    /**
+     * Releases in each environment's deploy queue (`slipway_deploy_queue_depth`): the leader's
+     * to report, so null while this controller is not started.
+     */
+    queueDepths: async () => (started ? releases.queueDepths() : null),
     /** Reconciles the release now and resolves when that reconcile has ended (tests, the API). */
     settle(releaseId: string): Promise<void> {
       return queue.addAndWait(releaseId);

@@ -199,6 +199,22 @@ export function createReleasesRepo(prisma: PrismaClient) {
       });
     },
 
+    /** Every environment with the number of releases in its deploy queue (status `queued`; metrics). */
+    async queueDepths(): Promise<Array<{ workspace: string; environment: string; depth: number }>> {
+      const rows = await prisma.environment.findMany({
+        select: {
+          name: true,
+          workspace: { select: { slug: true } },
+          _count: { select: { releases: { where: { status: 'queued' } } } },
+        },
+      });
+      return rows.map((row) => ({
+        workspace: row.workspace.slug,
+        environment: row.name,
+        depth: row._count.releases,
+      }));
+    },
+
     /** Environments with queued releases (the controller admits them when it starts, and on resync). */
     async environmentsWithQueue(): Promise<string[]> {
       const rows = await prisma.release.findMany({

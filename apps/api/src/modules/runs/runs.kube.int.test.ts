@@ -13,6 +13,7 @@ import {
   startServerProcess,
   type TestDatabase,
 } from '@slipway/testing';
+import type { Histogram } from 'prom-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   ADMIN_PASSWORD,
@@ -189,6 +190,16 @@ describe.skipIf(postgresSkipReason() || clusterSkipReason())('runs as Kubernetes
       );
       return job?.spec?.ttlSecondsAfterFinished ? true : undefined;
     });
+
+    // Metrics: each of the three Jobs timed from its job becoming ready to the Job created.
+    const histogram = t.metrics.registry.getSingleMetric('slipway_dispatch_latency_seconds') as Histogram;
+    const dispatch = await histogram.get();
+    const dispatched = dispatch.values.find(
+      (v) => v.metricName === 'slipway_dispatch_latency_seconds_count' && v.labels.executor === 'kubernetes',
+    );
+    expect(dispatched?.value).toBe(3);
+    const archived = await t.metrics.registry.getSingleMetric('slipway_log_archived_bytes_total')?.get();
+    expect(archived?.values[0]?.value).toBeGreaterThan(0);
   });
 
   /** Starts a run of `blocked` and waits until both of its Jobs exist. */

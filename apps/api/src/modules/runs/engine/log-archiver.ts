@@ -49,6 +49,8 @@ export function createLogArchiver(deps: {
    * broke and it resumes at the engine's next look, which this asks for.
    */
   onPumpEnded?: (runId: string) => void;
+  /** Bytes of output (before masking) just written to the archive (metrics). */
+  onArchived?: (bytes: number) => void;
 }) {
   const { runs } = deps;
   const pumps = new Map<string, Promise<void>>();
@@ -76,6 +78,7 @@ export function createLogArchiver(deps: {
           throw new LogStorageError(chunks[0]?.firstLine ?? state.lines + 1, error);
         }
         storageFailures.delete(step.id);
+        deps.onArchived?.(chunks.reduce((sum, chunk) => sum + chunk.bytes, 0));
         deps.notify(target.runId);
       },
     });

@@ -3,8 +3,10 @@ import { FINISHED_STATUSES } from '@slipway/contracts';
 import type { FastifyBaseLogger } from 'fastify';
 import type { SecretBox } from '../../../lib/secret-box.ts';
 import type { ClusterCredentials } from '../../clusters/cluster-clients.ts';
+import type { RunMetrics } from '../../metrics/metrics.ts';
 import type { JobRunRow, RunsRepo, RunWithJobs } from '../runs.repo.ts';
 import type { Executor } from './executor.ts';
+import { readySince } from './job-ready.ts';
 import type { KubeExecutors } from './kube-executors.ts';
 import { createLogArchiver } from './log-archiver.ts';
 import { secretsOfRun } from './log-masking.ts';
@@ -46,6 +48,8 @@ export function createReconciler(deps: {
   notify: (runId: string) => void;
   /** Called after every reconcile with its duration (benchmarks, metrics). */
   onReconcile?: (runId: string, durationMs: number) => void;
+  /** Told about runs started and finished, jobs dispatched and log bytes archived. */
+  metrics?: RunMetrics | undefined;
   resyncMs?: number;
 }) {
   const { runs } = deps;
@@ -54,6 +58,7 @@ export function createReconciler(deps: {
     runs,
     logger: deps.logger,
     notify: deps.notify,
+    onArchived: (bytes) => deps.metrics?.logArchived(bytes),
     // A settled log may let the run's jobs be released; a broken stream resumes at a next look.
     onPumpEnded: (runId) => started && queue.addAfter(runId, PUMP_RESUME_MS),
   });
@@ -123,7 +128,11 @@ export function createReconciler(deps: {
       const executor = executorOf(action.job, ctx.clusters, ctx.target.clusterId);
       if (typeof executor === 'string') continue;
       const ref = refOf(ctx, run, action.job);
-      if (action.type === 'start') await executor.start(dispatchOf(ctx, run, action.job, action.planned));
+      if (action.type === 'start') {
+        await executor.start(dispatchOf(ctx, run, action.job, action.planned));
+        const ready = readySince(changes.next.jobs, action.job);
+        deps.metrics?.jobDispatched(executor.kind, (Date.now() - ready.getTime()) / 1000);
+      }
       if (action.type === 'stop') await executor.stop(ref);
       if (action.type === 'release') {
         await executor
@@ -179,6 +188,7 @@ export function createReconciler(deps: {
       return {};
     }
     await runs.apply(run.id, changes);
+    countRun(run, changes.next.status);
     if (changes.events.length > 0) deps.notify(run.id);
     await act(ctx, run, changes);
     const next = changes.next;
@@ -210,6 +220,7 @@ export function createReconciler(deps: {
   async function failRun(run: RunWithJobs, reason: string) {
     const changes = terminate(run, reason, new Date());
     await runs.apply(run.id, changes);
+    countRun(run, changes.next.status);
     deps.notify(run.id);
     contexts.drop(run.id);
     const clusters = new Map((await runs.clustersByIds(clusterIdsOf(run))).map((c) => [c.id, c]));
@@ -237,6 +248,12 @@ export function createReconciler(deps: {
     } finally {
       deps.onReconcile?.(runId, performance.now() - startedAt);
     }
+  }
+
+  /** Counts a run that left `queued` or ended with the changes just stored. */
+  function countRun(before: RunWithJobs, status: string) {
+    if (before.status === 'queued' && status !== 'queued') deps.metrics?.runStarted(before.trigger);
+    if (!finished(before.status) && finished(status)) deps.metrics?.runFinished(status);
   }
 
   /** A safety net while runs are active (a watch event lost); no timer with none active. */
@@ -281,6 +298,8 @@ export function createReconciler(deps: {
     start() {
       if (started) return;
       started = true;
+      // Runs settled here while not leading are not known to be active (slipway_runs_active).
+      active.clear();
       queue.restart();
       logs.start();
       // Secret values stay until every log of a run is archived; once per start, sweep what
@@ -290,6 +309,8 @@ export function createReconciler(deps: {
         .catch((error: unknown) => deps.logger?.error({ err: error }, 'loading the active runs failed'));
     },
     wake,
+    /** Runs not finished, as last seen by this engine while it leads (0 when it does not). */
+    activeRuns: (): number => (started ? active.size : 0),
     /**
      * Reconciles the run now through the queue (never at the same time as another reconcile
      * of it) and resolves when that reconcile has ended; works whether or not this leads.
