@@ -41,7 +41,7 @@ describe.skipIf(skipReason)('the platform image', () => {
   const run = (env: Record<string, string>, options: Omit<ImageRunOptions, 'env'> = {}): ImageProcess =>
     startImageProcess(image, { env: { SLIPWAY_LOG_LEVEL: 'info', ...env }, ...options });
 
-  it('migrates an empty database, serves /readyz, sign-in and the console as uid 1000 on a read-only root, and stops on SIGTERM', async () => {
+  it('migrates an empty database, serves /readyz, sign-in, metrics and the console as uid 1000 on a read-only root, and stops on SIGTERM', async () => {
     const database = await createTestDatabase({ empty: true });
     const dataDir = await mkdtemp(path.join(os.tmpdir(), 'slipway-image-data-'));
     const env = await ports();
@@ -73,6 +73,11 @@ describe.skipIf(skipReason)('the platform image', () => {
       const cookie = (login.headers.get('set-cookie') ?? '').split(';')[0] ?? '';
       const me = await fetch(`${baseUrl}/api/v1/me`, { headers: { cookie } });
       expect(me.status).toBe(200);
+
+      // Metrics on their own listener (SLIPWAY_METRICS_PORT, same HOST), as the chart's ServiceMonitor scrapes them.
+      const metrics = await fetch(`http://127.0.0.1:${env.SLIPWAY_METRICS_PORT}/metrics`);
+      expect(metrics.status).toBe(200);
+      expect(await metrics.text()).toMatch(/^slipway_leader \d/m);
 
       const index = await fetch(`${baseUrl}/`);
       expect(index.status).toBe(200);
