@@ -62,6 +62,20 @@ export const testProjects: TestProjectConfiguration[] = [
       fileParallelism: false,
     },
   },
+  {
+    // The container image (docker/): built with buildah, its entrypoint run against the test
+    // PostgreSQL. Needs root and buildah (installed by docker/build-image.sh in CI).
+    test: {
+      name: 'image',
+      include: ['docker/test/**/*.test.ts'],
+      environment: 'node',
+      globalSetup: ['packages/db/test/postgres-global-setup.ts'],
+      // A cold image build (debootstrap, pnpm install, build, vfs layer copies) takes minutes.
+      hookTimeout: 1_800_000,
+      testTimeout: 300_000,
+      fileParallelism: false,
+    },
+  },
 ];
 
 export default testProjects;
