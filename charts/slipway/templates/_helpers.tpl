@@ -29,10 +29,28 @@ app.kubernetes.io/version: {{ .Chart.AppVersion | quote }}
 app.kubernetes.io/managed-by: {{ .Release.Service }}
 {{- end }}
 
-{{/* Labels selecting the server's pods. */}}
+{{/* Labels of every object of this release. */}}
 {{- define "slipway.selectorLabels" -}}
 app.kubernetes.io/name: {{ include "slipway.name" . }}
 app.kubernetes.io/instance: {{ .Release.Name }}
+{{- end }}
+
+{{/*
+  Labels selecting the server's pods only: the Deployment, the Services and the PDB use them,
+  so the migration Job's pod (component `migrate`) is never a Service endpoint or counted by
+  the PodDisruptionBudget.
+*/}}
+{{- define "slipway.serverSelectorLabels" -}}
+{{ include "slipway.selectorLabels" . }}
+app.kubernetes.io/component: server
+{{- end }}
+
+{{/*
+  Name of the cluster-scoped RBAC objects: the release's name plus its namespace, so the same
+  release name installed in two namespaces does not claim one ClusterRole.
+*/}}
+{{- define "slipway.clusterRoleName" -}}
+{{- printf "%s-%s" (include "slipway.fullname" .) .Release.Namespace | trunc 63 | trimSuffix "-" }}
 {{- end }}
 
 {{- define "slipway.serviceAccountName" -}}

@@ -22,6 +22,7 @@ import {
   type KubernetesObject,
   objectsOf,
   type V1Deployment,
+  type V1Job,
   type V1Secret,
   valuesFile,
 } from './fixtures.ts';
@@ -69,7 +70,7 @@ describe('charts/slipway', () => {
         await deleteClusterScoped(client, {
           apiVersion: 'rbac.authorization.k8s.io/v1',
           kind,
-          name: `${release.name}-slipway`,
+          name: `${release.name}-slipway-${release.namespace}`,
         });
       }
     }
@@ -90,8 +91,8 @@ describe('charts/slipway', () => {
       expectOk(await run('template', 'r1', CHART, '-n', 'ns1', '--set', `database.url=${DATABASE_URL}`)),
     );
     expect(defaults.map((o) => `${o.kind}/${o.metadata?.name}`).sort()).toEqual([
-      'ClusterRole/r1-slipway',
-      'ClusterRoleBinding/r1-slipway',
+      'ClusterRole/r1-slipway-ns1',
+      'ClusterRoleBinding/r1-slipway-ns1',
       'Deployment/r1-slipway',
       'Job/r1-slipway-migrate',
       'PodDisruptionBudget/r1-slipway',
@@ -151,8 +152,30 @@ describe('charts/slipway', () => {
     });
     expect(config.secretKey).toHaveLength(32);
     expect(config.adminPassword).toHaveLength(24);
-    const job = defaults.find((o) => o.kind === 'Job');
+    const job = defaults.find((o) => o.kind === 'Job') as V1Job;
     expect(job?.metadata?.annotations?.['helm.sh/hook']).toBe('pre-upgrade');
+    // The Services, the PDB and the Deployment select the server's pods, never the migration
+    // Job's pod (it does not listen, and a PDB cannot scale a Job).
+    const serverPod = deployment.spec?.template.metadata?.labels ?? {};
+    const migrationPod = job.spec?.template.metadata?.labels ?? {};
+    const selecting = defaults.filter((o) =>
+      ['Service', 'PodDisruptionBudget', 'Deployment'].includes(o.kind ?? ''),
+    );
+    expect(selecting).toHaveLength(4);
+    for (const object of selecting) {
+      const spec = (
+        object as { spec: { selector: Record<string, string> | { matchLabels: Record<string, string> } } }
+      ).spec;
+      const selector = 'matchLabels' in spec.selector ? spec.selector.matchLabels : spec.selector;
+      const selects = (labels: Record<string, string>) =>
+        Object.entries(selector).every(([key, value]) => labels[key] === value);
+      expect(selects(serverPod), `${object.kind}/${object.metadata?.name} selects the server`).toBe(true);
+      expect(selects(migrationPod), `${object.kind}/${object.metadata?.name} selects the migration`).toBe(
+        false,
+      );
+    }
+    // `helm uninstall` keeps the Secret: its key decrypts what the database stores.
+    expect(secret.metadata?.annotations?.['helm.sh/resource-policy']).toBe('keep');
 
     // CloudNativePG's example values: DATABASE_URL from the operator's `<cluster>-app` Secret
     // (key `uri`); with every secret brought along, the chart creates no Secret of its own.
@@ -285,6 +308,30 @@ describe('charts/slipway', () => {
         120_000,
       );
     await available(2);
+
+    // The same release name in a second namespace: its cluster-scoped RBAC objects are its own.
+    // Uninstalled, it leaves its Secret; installed again, it adopts it and keeps the key.
+    const second = await namespace();
+    releases.push({ name: release, namespace: second });
+    const installSecond = () =>
+      run(
+        'install',
+        release,
+        CHART,
+        '-n',
+        second,
+        '--set',
+        `database.url=${DATABASE_URL}`,
+        '--timeout',
+        '3m',
+      );
+    expectOk(await installSecond());
+    const secondKey = (await client.getSecret(second, name))?.data?.['secret-key'];
+    expect(secondKey).toBeTruthy();
+    expectOk(await run('uninstall', release, '-n', second, '--wait', '--timeout', '2m'));
+    expect((await client.getSecret(second, name))?.data?.['secret-key']).toBe(secondKey);
+    expectOk(await installSecond());
+    expect((await client.getSecret(second, name))?.data?.['secret-key']).toBe(secondKey);
 
     // The chart's ServiceAccount may do what Slipway does in the cluster it runs in: every
     // permission the cluster check asks for, an environment's namespace and its deployer bound

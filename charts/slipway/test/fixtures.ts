@@ -11,6 +11,7 @@ import type { CommandResult } from './helm.ts';
 export type KubernetesObject = Parameters<KubeClient['applyObject']>[0];
 export type V1Deployment = NonNullable<Awaited<ReturnType<KubeClient['getDeployment']>>>;
 export type V1Secret = NonNullable<Awaited<ReturnType<KubeClient['getSecret']>>>;
+export type V1Job = NonNullable<Awaited<ReturnType<KubeClient['getJob']>>>;
 
 export const DATABASE_URL = 'postgresql://slipway:secret@db.example.internal:5432/slipway';
 
