@@ -11,6 +11,11 @@
 #   docker/base-image.sh [--force]
 set -euo pipefail
 
+# -h/--help prints the comment above; any other option this script does not know is refused.
+case "${1:-}" in
+  -h | --help) sed -n '2,11p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
+esac
+
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 # shellcheck source=docker/lib.sh
 . "$ROOT/docker/lib.sh"

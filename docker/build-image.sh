@@ -8,6 +8,11 @@
 #   docker/build-image.sh [--force] [tag]   (tag: default slipway/slipway:<package.json version>)
 set -euo pipefail
 
+# -h/--help prints the comment above; any other option this script does not know is refused.
+case "${1:-}" in
+  -h | --help) sed -n '2,8p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
+esac
+
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 # shellcheck source=docker/lib.sh
 . "$ROOT/docker/lib.sh"
@@ -16,6 +21,7 @@ cd "$ROOT"
 VERSION="$(sed -n 's/^  "version": "\(.*\)",$/\1/p' package.json)"
 FORCE=""
 [ "${1:-}" = "--force" ] && { FORCE=1; shift; }
+case "${1:-}" in -*) echo "build-image.sh: unknown option $1 (usage: docker/build-image.sh [--force] [tag])" >&2; exit 2 ;; esac
 TAG="${1:-slipway/slipway:$VERSION}"
 
 ensure_image_tools

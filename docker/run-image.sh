@@ -11,6 +11,11 @@
 # Prints "[image] entrypoint pid <pid>" on stderr once it runs (tini's pid on this host).
 set -euo pipefail
 
+# -h/--help prints the comment above; any other option this script does not know is refused.
+case "${1:-}" in
+  -h | --help) sed -n '2,11p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
+esac
+
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 # shellcheck source=docker/lib.sh
 . "$ROOT/docker/lib.sh"
@@ -21,6 +26,7 @@ while [ $# -gt 0 ]; do
   case "$1" in
     -e) envs+=(--env "$2"); shift 2 ;;
     --data) DATA="$2"; shift 2 ;;
+    -*) echo "run-image.sh: unknown option $1 (docker/run-image.sh --help)" >&2; exit 2 ;;
     *) break ;;
   esac
 done

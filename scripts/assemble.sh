@@ -8,15 +8,19 @@
 #   <dir>/package.json          marks the bundle as ES modules
 # Run it with `node <dir>/apps/api/dist/server.js`. The layout mirrors the repository so that
 # apps/api/src/install-root.ts finds the same files bundled and unbundled.
-# Usage: pnpm run assemble <dir>     (the directory must be empty or absent)
+# Usage: ./run assemble <dir>     (the directory must be empty or absent)
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-OUT="${1:?usage: pnpm run assemble <dir>}"
+if [ $# -ne 1 ] || [ -z "$1" ]; then
+  echo "usage: ./run assemble <dir>   (after ./run build; <dir> must be empty or absent)" >&2
+  exit 2
+fi
+OUT="$1"
 case "$OUT" in /*) ;; *) OUT="${INIT_CWD:-$PWD}/$OUT" ;; esac
 cd "$ROOT"
 
 for built in apps/api/dist/server.js apps/api/dist/migrate.js apps/console/dist/index.html; do
-  [ -f "$built" ] || { echo "assemble: $built is missing: run \`pnpm run build\` first" >&2; exit 1; }
+  [ -f "$built" ] || { echo "assemble: $built is missing: run \`./run build\` first" >&2; exit 1; }
 done
 if [ -e "$OUT" ] && [ -n "$(ls -A "$OUT" 2>/dev/null)" ]; then
   echo "assemble: $OUT is not empty" >&2
@@ -48,5 +52,7 @@ cp -R apps/console/dist "$OUT/apps/console/dist"
 cp -R prisma/migrations "$OUT/prisma/migrations"
 cp -R examples/hello "$OUT/examples/hello"
 version="$(sed -n 's/^  "version": "\(.*\)",$/\1/p' package.json)"
-printf '{\n  "name": "slipway",\n  "version": "%s",\n  "private": true,\n  "type": "module"\n}\n' "$version" >"$OUT/package.json"
+node_range="$(sed -n 's/^    "node": "\(.*\)"$/\1/p' package.json)"
+printf '{\n  "name": "slipway",\n  "version": "%s",\n  "private": true,\n  "type": "module",\n  "engines": { "node": "%s" }\n}\n' \
+  "$version" "$node_range" >"$OUT/package.json"
 echo "assembled the server in $OUT ($(du -sh "$OUT" | cut -f1)); run: node $OUT/apps/api/dist/server.js" >&2
