@@ -92,6 +92,8 @@ import { createRunsRepo } from './modules/runs/runs.repo.ts';
 import { registerRunRoutes } from './modules/runs/runs.routes.ts';
 import { createRunsService, type RunsService } from './modules/runs/runs.service.ts';
 import { createStepLogs } from './modules/runs/step-logs.ts';
+import type { Scheduler } from './modules/schedules/scheduler.ts';
+import { createSchedulesModule } from './modules/schedules/schedules.module.ts';
 import { createTemplatesRepo } from './modules/templates/templates.repo.ts';
 import { registerTemplateRoutes } from './modules/templates/templates.routes.ts';
 import { createTemplatesService } from './modules/templates/templates.service.ts';
@@ -159,6 +161,8 @@ export interface SlipwayApp {
   releases: ReleaseController;
   /** `notify` (what the deploy parts report through) and the outbox's sender: started with the engine. */
   notifications: Pick<NotificationsModule, 'notify' | 'sender'>;
+  /** Fires pipeline schedules: started only while this process leads, with the engine (server.ts). */
+  scheduler: Scheduler;
   /** This app's Prometheus registry and series (served by `startMetricsListener`, see server.ts). */
   metrics: Metrics;
 }
@@ -500,6 +504,8 @@ export async function buildApp(deps: AppDeps): Promise<SlipwayApp> {
   };
   registerRunRoutes(app, { runs, stream, logs: createStepLogs({ runs: runsRepo }) });
   deploys.registerRoutes(app);
+  const schedules = createSchedulesModule({ prisma: db.prisma, pipelines, runs, logger: deps.logger });
+  schedules.registerRoutes(app);
   const webhooksRepo = createWebhooksRepo(db.prisma);
   await registerWebhookRoutes(app, {
     webhooks: createWebhooksService({
@@ -519,6 +525,7 @@ export async function buildApp(deps: AppDeps): Promise<SlipwayApp> {
     bodyLimitBytes: config.bodyLimitBytes,
   });
   app.addHook('onClose', async () => {
+    await schedules.scheduler.stop();
     await releases.stop();
     await notifications.sender.stop();
     notifications.sender.close();
@@ -535,6 +542,7 @@ export async function buildApp(deps: AppDeps): Promise<SlipwayApp> {
     engine,
     releases,
     notifications: { notify: notifications.notify, sender: notifications.sender },
+    scheduler: schedules.scheduler,
     metrics,
   };
 }

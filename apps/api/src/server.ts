@@ -5,6 +5,7 @@ import { ConfigError, loadConfig, startupFailureMessage } from './config.ts';
 import { seedDemo } from './demo/seed-demo.ts';
 import { loadOrCreateSecretKey } from './lib/secret-box.ts';
 import { type MetricsListener, startMetricsListener } from './modules/metrics/metrics-listener.ts';
+import { SCHEDULES_CHANGED } from './modules/schedules/schedules.repo.ts';
 
 /** How long in-flight requests may take to finish after SIGTERM before their connections are cut. */
 const DRAIN_TIMEOUT_MS = 8_000;
@@ -37,7 +38,7 @@ async function main(): Promise<void> {
   if (secret.source !== 'environment' && !db.embedded) {
     logger.warn('SLIPWAY_SECRET_KEY is not set: every replica sharing this database must use the same key');
   }
-  const { app, services, engine, releases, notifications, metrics } = await buildApp({
+  const { app, services, engine, releases, notifications, scheduler, metrics } = await buildApp({
     config: { ...config, secretKey: secret.key },
     db,
     logger,
@@ -81,7 +82,9 @@ async function main(): Promise<void> {
         engine.start();
         releases.start();
         notifications.sender.start();
+        scheduler.start();
       } else {
+        void scheduler.stop();
         logger.info('not leading: the run engine waits');
         void notifications.sender.stop();
         void releases.stop();
@@ -89,8 +92,8 @@ async function main(): Promise<void> {
       }
     },
     (message) => logger.warn(message),
-    // A run created or changed through another replica.
-    (runId) => engine.wake(runId),
+    // A run (or a schedule) created or changed through another replica.
+    (runId) => (runId === SCHEDULES_CHANGED ? scheduler.rearm() : engine.wake(runId)),
   );
 
   let metricsListener: MetricsListener | undefined;

@@ -17,6 +17,7 @@ export * from './projects.ts';
 export * from './releases.ts';
 export * from './run-events.ts';
 export * from './runs.ts';
+export * from './schedules.ts';
 export * from './templates.ts';
 export * from './webhooks.ts';
 export * from './workspaces.ts';

@@ -146,7 +146,7 @@ export const RunSummarySchema = z.object({
   environment: z.string(),
   ref: z.string(),
   commit: z.string().nullable(),
-  trigger: z.enum(['manual', 'webhook', 'retry']),
+  trigger: z.enum(['manual', 'webhook', 'retry', 'schedule']),
   triggeredBy: z.string(),
   retryOf: z.number().int().nullable(),
   message: z.string().nullable(),

@@ -42,6 +42,7 @@ const EDITORS: Principal[] = [...PROJECT_ADMINS, 'developer', 'operator'];
 const APPROVERS: Principal[] = [...PROJECT_ADMINS, 'operator'];
 const GATED = 'stages:\n  - name: approve\n    approval: { role: operator, allowSelfApproval: true }\n';
 const RUNS = (f: Fixture) => `${W(f)}/projects/p/pipelines/ci/runs`;
+const SCHEDULES = (f: Pick<Fixture, 'ws'>) => `/api/v1/workspaces/${f.ws}/projects/p/pipelines/ci/schedules`;
 const TEMPLATE =
   'inputs:\n  - name: image\n    default: alpine\nstages:\n  - name: build\n    jobs:\n      - name: compile\n        image: ${{ inputs.image }}\n        steps:\n          - run: make\n';
 const KUBECONFIG = UNREACHABLE_KUBECONFIG;
@@ -62,6 +63,8 @@ interface Fixture {
   tokenId: string;
   /** The id of webhook `hook` of project p, for the public receiver. */
   webhookId: string;
+  /** Schedules of pipeline ci: the first is read and changed, the second deleted. */
+  scheduleIds: [string, string];
   /** An audit entry of the fixture's workspace. */
   auditEventId: string;
   /** The deploy approval of release 3 of project p (awaiting approval in environment e). */
@@ -256,6 +259,29 @@ const ROWS: Row[] = [
     operationId: 'createRun',
     allow: EDITORS,
     request: (f) => send('POST', RUNS(f), { releaseType: 'default', environment: 'e' }),
+  },
+  // Schedules: read with the project, saved by whoever may run the pipeline in the environment.
+  { operationId: 'listSchedules', allow: VISIBLE, request: (f) => get(SCHEDULES(f)) },
+  {
+    operationId: 'getSchedule',
+    allow: VISIBLE,
+    request: (f) => get(`${SCHEDULES(f)}/${f.scheduleIds[0]}`),
+  },
+  {
+    operationId: 'createSchedule',
+    allow: EDITORS,
+    request: (f) =>
+      send('POST', SCHEDULES(f), {
+        cron: '0 4 * * *',
+        timezone: 'UTC',
+        releaseType: 'default',
+        environment: 'e',
+      }),
+  },
+  {
+    operationId: 'updateSchedule',
+    allow: EDITORS,
+    request: (f) => send('PATCH', `${SCHEDULES(f)}/${f.scheduleIds[0]}`, { cron: '0 5 * * *' }),
   },
   { operationId: 'retryRun', allow: EDITORS, request: (f) => send('POST', `${RUNS(f)}/1/retry`, {}) },
   {
@@ -555,6 +581,11 @@ const ROWS: Row[] = [
   },
   { operationId: 'deleteRole', allow: ADMINS, request: (f) => send('DELETE', `${W(f)}/roles/r2`) },
   {
+    operationId: 'deleteSchedule',
+    allow: EDITORS,
+    request: (f) => send('DELETE', `${SCHEDULES(f)}/${f.scheduleIds[1]}`),
+  },
+  {
     operationId: 'deleteWebhook',
     allow: PROJECT_ADMINS,
     request: (f) => send('DELETE', `${W(f)}/projects/p/webhooks/hook2`),
@@ -677,6 +708,11 @@ describe.skipIf(postgresSkipReason())('route × role matrix', () => {
       webhookIds.push(webhook.id);
     }
     const webhookId = webhookIds[0] ?? '';
+    const schedule = { cron: '0 3 * * *', timezone: 'UTC', releaseType: 'default', environment: 'e' };
+    const scheduleIds: [string, string] = [
+      (await ok(send('POST', SCHEDULES({ ws }), schedule))).id,
+      (await ok(send('POST', SCHEDULES({ ws }), schedule))).id,
+    ];
     // Runs (the engine is not running here): ci #1 finished, ci #2 queued, gated #1 at its gate.
     for (const pipeline of ['ci', 'ci', 'gated']) {
       await ok(
@@ -792,6 +828,7 @@ describe.skipIf(postgresSkipReason())('route × role matrix', () => {
         otherSession: '00000000-0000-0000-0000-000000000000',
         tokenId: '00000000-0000-0000-0000-000000000000',
         webhookId,
+        scheduleIds,
         auditEventId,
         approvalId,
       };
@@ -815,6 +852,7 @@ describe.skipIf(postgresSkipReason())('route × role matrix', () => {
       otherSession,
       tokenId: created.id,
       webhookId,
+      scheduleIds,
       auditEventId,
       approvalId,
     };

@@ -53,7 +53,7 @@ export interface StartRunInput {
   ref?: string | undefined;
   /** The commit that triggered the run (a webhook's push); otherwise the checkout records it. */
   commit?: string | undefined;
-  trigger: 'manual' | 'webhook' | 'retry';
+  trigger: 'manual' | 'webhook' | 'retry' | 'schedule';
   idempotencyKey?: string | undefined;
   retry?: { of: RunWithJobs; fromStage?: string | undefined };
 }
@@ -224,6 +224,18 @@ export function createRunsService(deps: {
   }
 
   async function start(actor: Actor, params: Omit<RunParams, 'number'>, input: StartRunInput): Promise<Run> {
+    const run = await startOrCheck(actor, params, input, 'start');
+    if (!run) throw new Error('a run was checked instead of started');
+    return run;
+  }
+
+  /** `start`, or with `check` every refusal `start` would give now (a lock aside), creating nothing. */
+  async function startOrCheck(
+    actor: Actor,
+    params: Omit<RunParams, 'number'>,
+    input: StartRunInput,
+    mode: 'start' | 'check',
+  ): Promise<Run | undefined> {
     const target = await pipelines.forRun(
       actor,
       params.workspace,
@@ -233,7 +245,7 @@ export function createRunsService(deps: {
     );
     const { project, pipeline } = target;
     const fingerprint = input.idempotencyKey ? requestFingerprint(actor, pipeline.id, input) : null;
-    if (input.idempotencyKey) {
+    if (input.idempotencyKey && mode === 'start') {
       const existing = await runs.findByIdempotencyKey(pipeline.id, input.idempotencyKey);
       if (existing) return sameRequestRun(existing, fingerprint);
     }
@@ -252,7 +264,8 @@ export function createRunsService(deps: {
       ]);
     }
     await requireEnvironmentRights(actor, project, environment);
-    if (environment.locked) {
+    // A lock is temporary: a schedule saved meanwhile fires once it is lifted.
+    if (environment.locked && mode === 'start') {
       throw new ConflictError(
         `environment "${environment.name}" is locked: nothing may run in it until it is unlocked`,
         [{ field: 'body.environment', message: 'locked' }],
@@ -309,6 +322,7 @@ export function createRunsService(deps: {
         })),
       );
     }
+    if (mode === 'check') return undefined;
     const deployPins = await pinDeploys(deployPinsRepo, {
       spec,
       plan,
@@ -433,6 +447,14 @@ export function createRunsService(deps: {
 
   return {
     start,
+
+    /**
+     * Refuses `input` as `start` would (400 naming the field, 403, 404) without starting a
+     * run; an environment's lock is not checked. Schedules check what they will run with it.
+     */
+    async check(actor: Actor, params: Omit<RunParams, 'number'>, input: StartRunInput): Promise<void> {
+      await startOrCheck(actor, params, input, 'check');
+    },
 
     create(actor: Actor, params: Omit<RunParams, 'number'>, body: CreateRunBody, idempotencyKey?: string) {
       return start(actor, params, {
