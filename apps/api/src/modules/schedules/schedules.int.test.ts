@@ -1,0 +1,272 @@
+// Pipeline schedules on real PostgreSQL, with two app instances on one database: each tick
+// fires once even when both run the scheduler (a leadership hand-over), a tick missed while
+// down fires once, a crash between a tick's run and its claim loses and doubles nothing,
+// and bad input is refused at the field.
+import type { Run, Schedule } from '@slipway/contracts';
+import { type Database, openDatabase } from '@slipway/db';
+import { postgresSkipReason } from '@slipway/testing';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  buildTestApp,
+  type SignedInClient,
+  seedWorkspace,
+  signIn,
+  type TestApp,
+  testAppConfig,
+  until,
+} from '../../../test/helper.ts';
+import { buildApp, type SlipwayApp } from '../../app.ts';
+import { tickKey } from './scheduler.ts';
+
+const PIPELINES = '/api/v1/workspaces/acme/projects/shop/pipelines';
+const SCHEDULES = `${PIPELINES}/nightly/schedules`;
+const SPEC = `parameters:
+  - name: target
+    type: string
+    default: all
+releaseTypes:
+  full:
+    parameters: [target]
+stages:
+  - name: build
+    jobs:
+      - name: compile
+        image: alpine
+        steps:
+          - run: echo build
+`;
+
+describe.skipIf(postgresSkipReason())('pipeline schedules', () => {
+  let t: TestApp;
+  let second: SlipwayApp;
+  let secondDb: Database;
+  let admin: SignedInClient;
+
+  beforeAll(async () => {
+    t = await buildTestApp();
+    // A second replica on the same database.
+    secondDb = await openDatabase({ databaseUrl: t.database.url, dataDir: '/nonexistent' });
+    second = await buildApp({ db: secondDb, config: testAppConfig() });
+    await second.app.ready();
+    admin = await signIn(t.app);
+    await seedWorkspace(admin, 'acme', 'shop', 'dev');
+    await seedWorkspace(admin, 'other', undefined, 'gone');
+    const created = await admin.request({
+      method: 'POST',
+      url: PIPELINES,
+      payload: { name: 'nightly', spec: SPEC },
+    });
+    expect(created.statusCode, created.body).toBe(201);
+  });
+
+  afterAll(async () => {
+    await second?.app.close();
+    await secondDb?.close();
+    await t?.close();
+  });
+
+  async function create(payload: object) {
+    return admin.request({ method: 'POST', url: SCHEDULES, payload });
+  }
+  async function schedule(id: string): Promise<Schedule> {
+    return (await admin.request({ method: 'GET', url: `${SCHEDULES}/${id}` })).json();
+  }
+  function runsOf(id: string) {
+    return t.db.prisma.pipelineRun.findMany({
+      where: { idempotencyKey: { startsWith: `schedule:${id}:` } },
+      orderBy: { number: 'asc' },
+    });
+  }
+
+  it('refuses bad input with 400 naming the field', async () => {
+    const valid = { cron: '0 3 * * *', timezone: 'Europe/Berlin', releaseType: 'full', environment: 'dev' };
+    const cases: [object, string, RegExp][] = [
+      [{ timezone: 'Mars/Olympus' }, 'body.timezone', /unknown time zone/],
+      [{ cron: '61 * * * *' }, 'body.cron', /invalid cron expression: .+/],
+      [{ cron: 'every day' }, 'body.cron', /invalid cron expression: .+/],
+      [{ releaseType: 'nope' }, 'body.releaseType', /./],
+      [{ parameters: { unknown: 'x' } }, 'body.parameters.unknown', /./],
+      [{ environment: 'nowhere' }, 'body.environment', /unknown environment/],
+      [{ ref: 'refs/tags/' }, 'body.ref', /tag name is empty/],
+    ];
+    for (const [change, field, message] of cases) {
+      const response = await create({ ...valid, ...change });
+      expect(response.statusCode, `${JSON.stringify(change)}: ${response.body}`).toBe(400);
+      const detail = response.json().details.find((d: { field: string }) => d.field === field);
+      expect(detail?.message, `${JSON.stringify(change)}: ${response.body}`).toMatch(message);
+    }
+    expect((await admin.request({ method: 'GET', url: SCHEDULES })).json().items).toEqual([]);
+  });
+
+  it('creates a schedule with its next five fire times, audited; edits and deletes it', async () => {
+    const response = await create({
+      cron: '0 9 * * 1-5',
+      timezone: 'Europe/Berlin',
+      releaseType: 'full',
+      environment: 'dev',
+      parameters: { target: 'web' },
+      enabled: false,
+    });
+    expect(response.statusCode, response.body).toBe(201);
+    const disabled = response.json() as Schedule;
+    expect(disabled.nextRuns).toEqual([]);
+    const enabled = (
+      await admin.request({ method: 'PATCH', url: `${SCHEDULES}/${disabled.id}`, payload: { enabled: true } })
+    ).json() as Schedule;
+    expect(enabled.nextRuns).toHaveLength(5);
+    for (const at of enabled.nextRuns) {
+      const date = new Date(at);
+      expect(date.getTime()).toBeGreaterThan(Date.now());
+      // 09:00 in Berlin is 07:00 or 08:00 UTC, on weekdays.
+      expect([7, 8]).toContain(date.getUTCHours());
+      expect([1, 2, 3, 4, 5]).toContain(date.getUTCDay());
+    }
+    expect(enabled.runsAs).toBe('admin');
+    const bad = await admin.request({
+      method: 'PATCH',
+      url: `${SCHEDULES}/${disabled.id}`,
+      payload: { cron: '* * *' },
+    });
+    expect(bad.statusCode).toBe(400);
+    expect(bad.json().details[0].field).toBe('body.cron');
+    const deleted = await admin.request({ method: 'DELETE', url: `${SCHEDULES}/${disabled.id}` });
+    expect(deleted.statusCode).toBe(204);
+    expect((await admin.request({ method: 'GET', url: `${SCHEDULES}/${disabled.id}` })).statusCode).toBe(404);
+    const actions = await t.db.prisma.auditEvent.findMany({
+      where: { action: { in: ['createSchedule', 'updateSchedule', 'deleteSchedule'] } },
+      select: { action: true },
+    });
+    expect(actions.map((a) => a.action)).toEqual(
+      expect.arrayContaining(['createSchedule', 'updateSchedule', 'deleteSchedule']),
+    );
+  });
+
+  it('fires each tick once with two replicas running the scheduler; the runs are triggered by schedule', async () => {
+    const response = await create({
+      cron: '* * * * * *',
+      timezone: 'UTC',
+      releaseType: 'full',
+      environment: 'dev',
+      parameters: { target: 'api' },
+    });
+    expect(response.statusCode, response.body).toBe(201);
+    const { id } = response.json() as Schedule;
+    const startedAt = Date.now();
+    // Both at once, the worst case (two replicas that each believe they lead).
+    t.scheduler.start();
+    second.scheduler.start();
+    await until('three ticks to fire', async () => ((await runsOf(id)).length >= 3 ? true : undefined));
+    await admin.request({ method: 'PATCH', url: `${SCHEDULES}/${id}`, payload: { enabled: false } });
+    await Promise.all([t.scheduler.stop(), second.scheduler.stop()]);
+    const elapsedSeconds = Math.ceil((Date.now() - startedAt) / 1000);
+
+    const runs = await runsOf(id);
+    const ticks = runs.map(
+      (run) => run.idempotencyKey?.slice(`schedule:${id}:`.length, `schedule:${id}:`.length + 24) ?? '',
+    );
+    // One run per tick: distinct whole-second ticks, increasing with the run numbers.
+    expect(new Set(ticks).size).toBe(runs.length);
+    expect([...ticks].sort()).toEqual(ticks);
+    for (const tick of ticks) expect(tick).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.000Z$/);
+    expect(runs.length).toBeLessThanOrEqual(elapsedSeconds + 1);
+
+    const latest = runs.at(-1);
+    const run = (
+      await admin.request({ method: 'GET', url: `${PIPELINES}/nightly/runs/${latest?.number}` })
+    ).json() as Run;
+    expect(run.trigger).toBe('schedule');
+    expect(run.triggeredBy).toBe('admin');
+    expect(run.releaseType).toBe('full');
+    expect(run.parameters).toEqual({ target: 'api' });
+    const shown = await schedule(id);
+    expect(shown.lastRun?.number).toBe(latest?.number);
+    expect(shown.lastError).toBeNull();
+  });
+
+  it('fires ticks missed while down once, then continues from the next future tick', async () => {
+    const { id } = (
+      await create({ cron: '* * * * *', timezone: 'UTC', releaseType: 'full', environment: 'dev' })
+    ).json() as Schedule;
+    // Down for an hour: sixty ticks were missed.
+    const due = new Date(Math.floor(Date.now() / 60_000) * 60_000 - 3_600_000);
+    await t.db.prisma.pipelineSchedule.update({ where: { id }, data: { nextRunAt: due } });
+    t.scheduler.start();
+    const fired = await until('the missed tick to fire', async () => {
+      const row = await schedule(id);
+      return row.lastFiredAt ? row : undefined;
+    });
+    await t.scheduler.stop();
+    expect(fired.lastFiredAt).toBe(due.toISOString());
+    expect(new Date(fired.nextRunAt ?? 0).getTime()).toBeGreaterThan(Date.now() - 60_000);
+    expect((await runsOf(id)).length).toBe(1);
+  });
+
+  it('a crash after a tick’s run started but before its claim neither loses nor doubles the run', async () => {
+    const { id } = (
+      await create({ cron: '0 0 1 1 *', timezone: 'UTC', releaseType: 'full', environment: 'dev' })
+    ).json() as Schedule;
+    const due = new Date(Date.now() - 5_000);
+    await t.db.prisma.pipelineSchedule.update({ where: { id }, data: { nextRunAt: due } });
+    // What the scheduler had done when the process died: the run started, the tick unclaimed.
+    const actor = {
+      userId: '',
+      username: 'admin',
+      platformAdmin: true,
+      via: 'token' as const,
+      ipAddress: 'scheduler',
+    };
+    const user = await t.db.prisma.user.findUniqueOrThrow({ where: { username: 'admin' } });
+    const workspace = await t.db.prisma.workspace.findUniqueOrThrow({ where: { slug: 'acme' } });
+    const before = await t.services.runs.start(
+      { ...actor, userId: user.id, tokenWorkspaceId: workspace.id },
+      { workspace: 'acme', project: 'shop', pipeline: 'nightly' },
+      {
+        releaseType: 'full',
+        environment: 'dev',
+        parameters: {},
+        trigger: 'schedule',
+        idempotencyKey: tickKey(id, due),
+      },
+    );
+    second.scheduler.start();
+    const fired = await until('the tick to be claimed', async () => {
+      const row = await schedule(id);
+      return row.lastFiredAt ? row : undefined;
+    });
+    await second.scheduler.stop();
+    expect(fired.lastRun?.number).toBe(before.number);
+    expect((await runsOf(id)).map((r) => r.number)).toEqual([before.number]);
+  });
+
+  it('records a run refused at fire time on the schedule and keeps its ticks moving', async () => {
+    const { id } = (
+      await create({ cron: '* * * * *', timezone: 'UTC', releaseType: 'full', environment: 'dev' })
+    ).json() as Schedule;
+    // The pipeline's current spec becomes invalid after the schedule was saved.
+    const pipeline = await t.db.prisma.pipelineSchedule.findUniqueOrThrow({
+      where: { id },
+      select: { pipelineId: true },
+    });
+    const current = await t.db.prisma.pipeline.findUniqueOrThrow({ where: { id: pipeline.pipelineId } });
+    await t.db.prisma.pipelineRevision.updateMany({
+      where: { pipelineId: current.id, number: current.currentRevision },
+      data: { spec: 'stages: 42\n' },
+    });
+    const due = new Date(Date.now() - 5_000);
+    await t.db.prisma.pipelineSchedule.update({ where: { id }, data: { nextRunAt: due } });
+    t.scheduler.start();
+    const fired = await until('the refusal to be recorded', async () => {
+      const row = await schedule(id);
+      return row.lastError ? row : undefined;
+    });
+    await t.scheduler.stop();
+    await t.db.prisma.pipelineRevision.updateMany({
+      where: { pipelineId: current.id, number: current.currentRevision },
+      data: { spec: SPEC },
+    });
+    expect(fired.lastError).toMatch(/the run was refused/);
+    expect(fired.lastFiredAt).toBe(due.toISOString());
+    expect(new Date(fired.nextRunAt ?? 0).getTime()).toBeGreaterThan(due.getTime());
+    expect(await runsOf(id)).toEqual([]);
+  });
+});
