@@ -89,6 +89,7 @@ export const crumbs = {
   releaseDiff: crumb((params) => ({ to: paths.releaseDiff(releaseRef(params)), label: 'Compare' })),
   pipeline: crumb((params) => ({ to: paths.pipeline(pipelineRef(params)), label: p(params, 'pipeline') })),
   runs: crumb((params) => ({ to: paths.runs(pipelineRef(params)), label: 'runs' })),
+  schedules: crumb((params) => ({ to: paths.schedules(pipelineRef(params)), label: 'schedules' })),
   run: crumb((params) => ({
     to: paths.run({ ...pipelineRef(params), number: p(params, 'number') }),
     label: `#${p(params, 'number')}`,

@@ -30,6 +30,7 @@ export const routePatterns = {
   pipeline: '/workspaces/:workspace/projects/:project/pipelines/:pipeline',
   runs: '/workspaces/:workspace/projects/:project/pipelines/:pipeline/runs',
   run: '/workspaces/:workspace/projects/:project/pipelines/:pipeline/runs/:number',
+  schedules: '/workspaces/:workspace/projects/:project/pipelines/:pipeline/schedules',
   releases: '/workspaces/:workspace/projects/:project/releases',
   release: '/workspaces/:workspace/projects/:project/releases/:number',
   releaseDiff: '/workspaces/:workspace/projects/:project/releases/:number/diff',
@@ -115,6 +116,7 @@ export const paths = {
     `${projectPath(workspace, project)}/config/${segment(name)}`,
   pipeline: pipelinePath,
   runs: (ref: PipelineRef): string => `${pipelinePath(ref)}/runs`,
+  schedules: (ref: PipelineRef): string => `${pipelinePath(ref)}/schedules`,
   run: (ref: RunAddress): string => `${pipelinePath(ref)}/runs/${segment(String(ref.number))}`,
   /** The project's releases; `environment` filters them to one environment. */
   releases: (workspace: string, project: string, environment?: string): string =>

@@ -186,6 +186,11 @@ export const router = createBrowserRouter([
                           },
                         ],
                       },
+                      {
+                        path: routePatterns.schedules,
+                        handle: crumbs.schedules,
+                        lazy: page(() => import('../pages/schedules/SchedulesPage.tsx'), 'SchedulesPage'),
+                      },
                     ],
                   },
                 ],

@@ -40,6 +40,9 @@ export function PipelinePage() {
           <Link className="button" to={paths.runs(target)}>
             Runs
           </Link>
+          <Link className="button" to={paths.schedules(target)}>
+            Schedules
+          </Link>
           <Gate permission="pipeline.run" workspace={workspace} project={project} mode="disable">
             <button type="button" className="button" onClick={() => setRunDialogOpen(true)}>
               Run

@@ -1,0 +1,106 @@
+import type { CreateScheduleBody } from '@slipway/contracts';
+import type { Parameter } from '@slipway/pipeline';
+import type { PipelineRef } from '../../../app/paths.ts';
+import { FormActions } from '../../../components/FormActions.tsx';
+import { Form } from '../../../components/form/Form.tsx';
+import { CheckboxInput, SelectInput, TextAreaInput, TextInput } from '../../../components/form/fields.tsx';
+import { useForm } from '../../../components/form/use-form.ts';
+import { useEnvironments } from '../../environments/api/queries.ts';
+import { usePipeline } from '../../pipelines/api/pipelines.ts';
+import {
+  askedParameters,
+  DEFAULT_RELEASE_TYPE,
+  releaseTypesOf,
+  runnableSpec,
+} from '../../runs/dialog/run-form.ts';
+import { parseParameterLines } from '../../webhooks/webhook-form.ts';
+import { type ScheduleFormValues, scheduleBody } from '../schedule-form.ts';
+
+/**
+ * A schedule's cron, time zone and the run it starts. The API checks it as a run would be
+ * checked; its refusals show at their fields (`body.cron`, `body.timezone`, `body.parameters.x`).
+ */
+export function ScheduleForm<R>(props: {
+  target: PipelineRef;
+  initial: ScheduleFormValues;
+  submitLabel: string;
+  /** Sends the body (a mutation's `mutateAsync`); its rejection shows in the form. */
+  submit: (body: CreateScheduleBody) => Promise<R>;
+  onSuccess: (result: R) => void;
+  onCancel: () => void;
+}) {
+  const { target } = props;
+  const pipeline = usePipeline(target.workspace, target.project, target.pipeline);
+  const environments = useEnvironments(target.workspace);
+  const spec = pipeline.data ? runnableSpec(pipeline.data) : undefined;
+  const releaseTypes = spec ? releaseTypesOf(spec) : [];
+  const form = useForm<ScheduleFormValues, R>({
+    initial: props.initial,
+    validate: (values) => ({
+      parameters: parseParameterLines(values.parameters, asked).problems.join('; ') || undefined,
+    }),
+    submit: (values) => {
+      // A pipeline without release types runs every stage under the default one.
+      const releaseType = releaseTypes.length === 0 ? DEFAULT_RELEASE_TYPE : values.releaseType;
+      const parameters = parseParameterLines(values.parameters, asked).values;
+      return props.submit(scheduleBody({ ...values, releaseType }, parameters));
+    },
+    onSuccess: props.onSuccess,
+  });
+  const { values } = form;
+  const asked: Parameter[] = spec ? askedParameters(spec, values.releaseType || DEFAULT_RELEASE_TYPE) : [];
+
+  return (
+    <Form form={form} label="schedule">
+      <TextInput
+        label="Cron"
+        required
+        autoFocus
+        hint="minute hour day-of-month month day-of-week (e.g. 0 2 * * 1-5), or six fields with seconds first"
+        field={form.field('cron')}
+      />
+      <TextInput
+        label="Time zone"
+        required
+        hint="An IANA time zone, e.g. Europe/Berlin or UTC: the cron's times are read there, summer time included"
+        field={form.field('timezone')}
+      />
+      {releaseTypes.length > 0 ? (
+        <SelectInput
+          label="Release type"
+          required
+          placeholder="Choose…"
+          options={releaseTypes.map((name) => ({ value: name, label: name }))}
+          field={form.field('releaseType')}
+        />
+      ) : null}
+      <SelectInput
+        label="Environment"
+        required
+        placeholder="Choose…"
+        options={(environments.data?.items ?? []).map((e) => ({
+          value: e.name,
+          label: e.production ? `${e.name} (production)` : e.name,
+        }))}
+        field={form.field('environment')}
+      />
+      <TextAreaInput
+        label="Parameters"
+        placeholder="name=value"
+        hint={
+          asked.length > 0
+            ? `One name=value per line. This release type asks for: ${asked.map((p) => p.name).join(', ')}.`
+            : 'One name=value per line.'
+        }
+        field={form.field('parameters')}
+      />
+      <TextInput
+        label="Branch or tag"
+        hint="Empty: the project's branch. A tag as refs/tags/<name>."
+        field={form.field('ref')}
+      />
+      <CheckboxInput label="Enabled" field={form.field('enabled')} />
+      <FormActions submitLabel={props.submitLabel} pending={form.submitting} onCancel={props.onCancel} />
+    </Form>
+  );
+}
