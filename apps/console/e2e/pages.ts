@@ -57,6 +57,8 @@ export const MAIN_PAGES: readonly MainPage[] = [
   },
   { name: 'runs', path: paths.runs(PIPELINE), ready: table('Runs') },
   { name: 'run', path: paths.run({ ...PIPELINE, number: 1 }), ready: heading(/^Run #1/) },
+  // The demo has no schedules: the list page shows its empty state under its heading.
+  { name: 'schedules', path: paths.schedules(PIPELINE), ready: heading('Schedules') },
   {
     name: 'releases',
     path: paths.releases(DEMO.workspace, DEMO.project),
