@@ -5,7 +5,7 @@ import { ConfigError, loadConfig, startupFailureMessage } from './config.ts';
 import { seedDemo } from './demo/seed-demo.ts';
 import { loadOrCreateSecretKey } from './lib/secret-box.ts';
 import { type MetricsListener, startMetricsListener } from './modules/metrics/metrics-listener.ts';
-import { SCHEDULES_CHANGED } from './modules/schedules/schedules.repo.ts';
+import { announcementHandler } from './modules/schedules/scheduler.ts';
 
 /** How long in-flight requests may take to finish after SIGTERM before their connections are cut. */
 const DRAIN_TIMEOUT_MS = 8_000;
@@ -93,7 +93,7 @@ async function main(): Promise<void> {
     },
     (message) => logger.warn(message),
     // A run (or a schedule) created or changed through another replica.
-    (runId) => (runId === SCHEDULES_CHANGED ? scheduler.rearm() : engine.wake(runId)),
+    announcementHandler(scheduler, (runId) => engine.wake(runId)),
   );
 
   let metricsListener: MetricsListener | undefined;

@@ -14,7 +14,12 @@ import { AppError } from '../../lib/errors.ts';
 import type { RunsService } from '../runs/runs.service.ts';
 import { parametersOf } from '../webhooks/webhooks.service.ts';
 import { tickAfterFiring } from './cron.ts';
-import type { ScheduleRow, SchedulesRepo, TickOutcome } from './schedules.repo.ts';
+import {
+  SCHEDULES_CHANGED,
+  type ScheduleRow,
+  type SchedulesRepo,
+  type TickOutcome,
+} from './schedules.repo.ts';
 
 /** The longest the scheduler sleeps: a bound on how late an un-announced change is seen. */
 export const MAX_SLEEP_MS = 60_000;
@@ -26,6 +31,14 @@ const BATCH = 50;
 /** The Idempotency-Key of the run a schedule's tick starts. */
 export function tickKey(scheduleId: string, tick: Date): string {
   return `schedule:${scheduleId}:${tick.toISOString()}`;
+}
+
+/**
+ * The leader's handler of the run channel (`electLeader`'s `onRunNotification`): a schedule
+ * saved through any replica re-arms the scheduler; anything else is a run for the engine.
+ */
+export function announcementHandler(scheduler: Scheduler, wakeRun: (runId: string) => void) {
+  return (id: string): void => (id === SCHEDULES_CHANGED ? scheduler.rearm() : wakeRun(id));
 }
 
 export interface Scheduler {

@@ -2,7 +2,7 @@
 // fires once even when both run the scheduler (a leadership hand-over), a tick missed while
 // down fires once, a crash between a tick's run and its claim loses and doubles nothing,
 // and bad input is refused at the field.
-import type { Run, Schedule } from '@slipway/contracts';
+import { CSRF_HEADER, type Run, type Schedule } from '@slipway/contracts';
 import { type Database, openDatabase } from '@slipway/db';
 import { postgresSkipReason } from '@slipway/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -16,7 +16,7 @@ import {
   until,
 } from '../../../test/helper.ts';
 import { buildApp, type SlipwayApp } from '../../app.ts';
-import { tickKey } from './scheduler.ts';
+import { announcementHandler, tickKey } from './scheduler.ts';
 
 const PIPELINES = '/api/v1/workspaces/acme/projects/shop/pipelines';
 const SCHEDULES = `${PIPELINES}/nightly/schedules`;
@@ -268,5 +268,48 @@ describe.skipIf(postgresSkipReason())('pipeline schedules', () => {
     expect(fired.lastFiredAt).toBe(due.toISOString());
     expect(new Date(fired.nextRunAt ?? 0).getTime()).toBeGreaterThan(due.getTime());
     expect(await runsOf(id)).toEqual([]);
+  });
+
+  it('with leader election only the leader fires, and a schedule saved through the other replica wakes it', async () => {
+    // Nothing else enabled: the leader's scheduler sleeps its longest (60 s) after its first pass.
+    await t.db.prisma.pipelineSchedule.updateMany({ data: { enabled: false } });
+    const leading: string[] = [];
+    const elect = (name: string, db: Database, app: SlipwayApp) =>
+      db.electLeader(
+        (lead) => {
+          if (lead) {
+            leading.push(name);
+            app.scheduler.start();
+          } else void app.scheduler.stop();
+        },
+        undefined,
+        announcementHandler(app.scheduler, (runId) => app.engine.wake(runId)),
+      );
+    const first = elect('first', t.db, t);
+    await until('the first replica to lead', async () => (leading.includes('first') ? true : undefined));
+    const other = elect('second', secondDb, second);
+    try {
+      // Saved through the replica that does not lead (the same session works on both).
+      const response = await second.app.inject({
+        method: 'POST',
+        url: SCHEDULES,
+        payload: { cron: '* * * * * *', timezone: 'UTC', releaseType: 'full', environment: 'dev' },
+        headers: { cookie: admin.cookie, [CSRF_HEADER]: admin.csrfToken },
+      });
+      expect(response.statusCode, response.body).toBe(201);
+      const { id } = response.json() as Schedule;
+      // Well under the leader's 60 s sleep: only the announcement can wake it this soon.
+      await until(
+        'the leader to fire the new schedule',
+        async () => ((await runsOf(id)).length > 0 ? true : undefined),
+        20_000,
+      );
+      await admin.request({ method: 'PATCH', url: `${SCHEDULES}/${id}`, payload: { enabled: false } });
+      expect(leading).toEqual(['first']);
+    } finally {
+      await other.stop();
+      await first.stop();
+      await Promise.all([t.scheduler.stop(), second.scheduler.stop()]);
+    }
   });
 });
