@@ -577,6 +577,28 @@ stages:
     expect(refused.json().details).toEqual([
       expect.objectContaining({ field: 'body.releaseType', message: expect.stringContaining('nightly') }),
     ]);
+    // Back to release type full, which no longer asks for the run's parameter: refused too.
+    const unasked = await admin.request({
+      method: 'PUT',
+      url: `${PIPELINES}/evolving`,
+      payload: {
+        spec: spec('full', 'echo unasked').replace(
+          'full: { parameters: [greeting] }',
+          'full: { parameters: [] }',
+        ),
+        baseRevision: 3,
+      },
+    });
+    expect(unasked.statusCode, unasked.body).toBe(200);
+    const unaskedRetry = await admin.request({
+      method: 'POST',
+      url: `${PIPELINES}/evolving/runs/${first}/retry`,
+      payload: { revision: 'latest' },
+    });
+    expect(unaskedRetry.statusCode).toBe(400);
+    expect(unaskedRetry.json().details).toEqual([
+      expect.objectContaining({ field: 'body.parameters.greeting' }),
+    ]);
     const runs = (await admin.request({ method: 'GET', url: `${PIPELINES}/evolving/runs` })).json().items;
     expect(runs[0].number).toBe(retried.number);
 
