@@ -6,7 +6,7 @@ import { expect } from 'vitest';
 /** Calls the API as the signed-in user of `page` (its cookies, its CSRF token); fails on a non-2xx. */
 export async function api(
   page: Page,
-  method: 'GET' | 'POST' | 'PATCH' | 'DELETE',
+  method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE',
   url: string,
   data?: object,
 ) {
@@ -33,4 +33,15 @@ export async function fieldError(scope: Locator, label: string): Promise<Locator
   const id = await control.getAttribute('aria-describedby');
   if (!id) throw new Error(`the field ${label} is invalid but names no message`);
   return scope.locator(`[id="${id}"]`);
+}
+
+/**
+ * Saves the pipeline page's text as a new revision: Save… opens the dialog that asks for
+ * the revision's optional message, whose Save stores it.
+ */
+export async function savePipeline(page: Page, message = ''): Promise<void> {
+  await page.getByRole('button', { name: 'Save…' }).click();
+  const dialog = page.getByRole('dialog', { name: /^Save revision \d+$/ });
+  if (message) await dialog.getByLabel('Message (optional)').fill(message);
+  await dialog.getByRole('button', { name: 'Save', exact: true }).click();
 }

@@ -3,6 +3,7 @@ import { canvasEdits, newDeployJob, setIn } from '@slipway/pipeline';
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { browserSkipReason, useConsole } from './fixture.ts';
+import { savePipeline } from './helpers.ts';
 import { readYaml, replaceYaml } from './yaml-editor.ts';
 
 // A pipeline whose comments must survive every canvas edit.
@@ -30,7 +31,7 @@ describe.skipIf(browserSkipReason())('the pipeline canvas', () => {
     await expect.poll(() => readYaml(page)).toBe(expected);
 
     // Saved and reloaded: the same text.
-    await page.getByRole('button', { name: 'Save' }).click();
+    await savePipeline(page);
     await page.getByText(/^Revision 2 by admin/).waitFor();
     await page.reload();
     await page.getByRole('article', { name: 'Job job-3' }).waitFor();
@@ -127,7 +128,7 @@ describe.skipIf(browserSkipReason())('the pipeline canvas', () => {
     expect(expected).toContain('    approval: { role: operator, count: 3 }\n');
     for (const comment of COMMENTED.match(/#.*$/gm) ?? []) expect(expected).toContain(comment);
 
-    await page.getByRole('button', { name: 'Save' }).click();
+    await savePipeline(page);
     await page.getByText(/^Revision 3 by admin/).waitFor();
     await page.reload();
     await page.getByRole('article', { name: 'Job unit' }).waitFor();
@@ -174,7 +175,7 @@ describe.skipIf(browserSkipReason())('the pipeline canvas', () => {
     expect(await readYaml(page)).toBe(expected);
     for (const comment of COMMENTED.match(/#.*$/gm) ?? []) expect(expected).toContain(comment);
 
-    await page.getByRole('button', { name: 'Save' }).click();
+    await savePipeline(page);
     await page.getByText(/^Revision 2 by admin/).waitFor();
     await page.reload();
     await page.getByRole('article', { name: 'Deploy job deploy-1' }).waitFor();

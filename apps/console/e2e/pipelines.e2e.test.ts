@@ -1,6 +1,7 @@
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { browserSkipReason, useConsole } from './fixture.ts';
+import { savePipeline } from './helpers.ts';
 import { readYaml, replaceYaml, yamlMarkers } from './yaml-editor.ts';
 
 describe.skipIf(browserSkipReason())('pipelines in the console', () => {
@@ -37,7 +38,7 @@ describe.skipIf(browserSkipReason())('pipelines in the console', () => {
 
     const edited = original.replace('npm ci && npm test', 'npm ci && npm test # and more');
     await replaceYaml(page, edited);
-    await page.getByRole('button', { name: 'Save' }).click();
+    await savePipeline(page);
     await page.getByText(/^Revision 2 by admin/).waitFor();
     await page.reload();
     expect(await readYaml(page)).toBe(edited);
@@ -69,7 +70,7 @@ describe.skipIf(browserSkipReason())('pipelines in the console', () => {
     await replaceYaml(page, `${yamlAfter}\n  - : [`);
     await page.getByText(/the canvas shows the last valid version/).waitFor();
     await replaceYaml(page, yamlAfter);
-    await page.getByRole('button', { name: 'Save' }).click();
+    await savePipeline(page);
     await page.getByText(/^Revision 3 by admin/).waitFor();
     await page.reload();
     expect(await readYaml(page)).toBe(yamlAfter);

@@ -53,6 +53,15 @@ export const UpdatePipelineBodySchema = z.strictObject({
   baseRevision: z.number().int().min(1).max(INT4_MAX),
   message: z.string().max(500).optional(),
 });
+/**
+ * Restore an old revision: a NEW revision is saved whose spec is the old one's, on top of
+ * `baseRevision` (409 when someone saved meanwhile, as for a save).
+ */
+export const RestoreRevisionBodySchema = z.strictObject({
+  baseRevision: z.number().int().min(1).max(INT4_MAX),
+  /** Default: "Restore revision N". */
+  message: z.string().max(500).optional(),
+});
 export const ValidatePipelineBodySchema = z.strictObject({ spec: SpecTextSchema });
 export const ValidationResultSchema = z.object({ valid: z.boolean(), errors: z.array(SpecErrorSchema) });
 
@@ -147,6 +156,19 @@ export const pipelineEndpoints = {
     tag,
     params: RevisionParamsSchema,
     response: PipelineRevisionSchema,
+  }),
+  restoreRevision: defineEndpoint({
+    operationId: 'restorePipelineRevision',
+    auditedFields: ['baseRevision', 'message'],
+    method: 'POST',
+    path: `${base}/{pipeline}/revisions/{number}/restore`,
+    summary:
+      'Save a new revision whose spec is revision {number}’s, on top of baseRevision (409 when someone saved meanwhile)',
+    tag,
+    params: RevisionParamsSchema,
+    body: RestoreRevisionBodySchema,
+    successStatus: 201,
+    response: PipelineSchema,
   }),
   schema: defineEndpoint({
     operationId: 'getPipelineJsonSchema',

@@ -203,6 +203,12 @@ export const RetryRunBodySchema = z.strictObject({
     .max(63)
     .optional()
     .describe('Re-run from this stage, re-using what earlier stages produced (default: the whole run)'),
+  revision: z
+    .enum(['same', 'latest'])
+    .default('same')
+    .describe(
+      'same: the revision the run ran (default); latest: the pipeline’s current revision, with the same release type, environment, parameters and ref (the whole run; not with fromStage)',
+    ),
 });
 
 /** A decision on a gate; a rejection must say why (`comment`, not blank). */
@@ -284,10 +290,11 @@ export const runEndpoints = {
   }),
   retry: defineEndpoint({
     operationId: 'retryRun',
-    auditedFields: ['fromStage'],
+    auditedFields: ['fromStage', 'revision'],
     method: 'POST',
     path: `${base}/{number}/retry`,
-    summary: 'Start a new run with the same revision and values, whole or from a stage',
+    summary:
+      'Start a new run with the same values on the same revision (whole or from a stage) or on the pipeline’s current revision',
     tag,
     params: RunParamsSchema,
     body: RetryRunBodySchema,

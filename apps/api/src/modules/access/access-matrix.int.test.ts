@@ -342,6 +342,12 @@ const ROWS: Row[] = [
     }),
   },
   {
+    operationId: 'restorePipelineRevision',
+    allow: EDITORS,
+    // On top of revision 2, which updatePipeline (the same roles) has just saved.
+    request: (f) => send('POST', `${W(f)}/projects/p/pipelines/ci/revisions/1/restore`, { baseRevision: 2 }),
+  },
+  {
     operationId: 'deletePipeline',
     allow: EDITORS,
     request: (f) => send('DELETE', `${W(f)}/projects/p/pipelines/ci2`),

@@ -7,6 +7,7 @@ import {
   signIn,
   type TestApp,
 } from '../../../test/helper.ts';
+import { until } from '../../../test/wait.ts';
 
 const SPEC = `# build and test the shop API
 parameters:
@@ -168,6 +169,68 @@ describe.skipIf(postgresSkipReason())('pipelines API', () => {
     );
     expect([a?.statusCode, b?.statusCode].sort()).toEqual([200, 409]);
     expect((await client.request({ method: 'GET', url: `${base}/ci` })).json().revision).toBe(3);
+  });
+
+  it('restores an old revision as a NEW revision with its spec, conflict-guarded and audited', async () => {
+    const current = (await client.request({ method: 'GET', url: `${base}/ci` })).json();
+    expect(current.spec).not.toBe(SPEC);
+    const restored = await client.request({
+      method: 'POST',
+      url: `${base}/ci/revisions/1/restore`,
+      payload: { baseRevision: current.revision },
+    });
+    expect(restored.statusCode, restored.body).toBe(201);
+    expect(restored.json()).toMatchObject({ revision: current.revision + 1, spec: SPEC, updatedBy: 'admin' });
+    const [newest] = (await client.request({ method: 'GET', url: `${base}/ci/revisions` })).json().items;
+    expect(newest).toMatchObject({ number: current.revision + 1, message: 'Restore revision 1' });
+    // Both specs of a diff come from the revisions themselves, byte for byte.
+    const old = (
+      await client.request({ method: 'GET', url: `${base}/ci/revisions/${current.revision}` })
+    ).json();
+    expect(old.spec).toBe(current.spec);
+
+    const stale = await client.request({
+      method: 'POST',
+      url: `${base}/ci/revisions/2/restore`,
+      payload: { baseRevision: current.revision, message: 'back to 2' },
+    });
+    expect(stale.statusCode).toBe(409);
+    expect(stale.json().details).toEqual([
+      { field: 'body.baseRevision', message: `latest is ${current.revision + 1}` },
+    ]);
+    const named = await client.request({
+      method: 'POST',
+      url: `${base}/ci/revisions/2/restore`,
+      payload: { baseRevision: current.revision + 1, message: 'back to 2' },
+    });
+    expect(named.statusCode, named.body).toBe(201);
+    expect(named.json().revision).toBe(current.revision + 2);
+    const revisions = (await client.request({ method: 'GET', url: `${base}/ci/revisions` })).json().items;
+    expect(revisions[0]).toMatchObject({ number: current.revision + 2, message: 'back to 2' });
+    const two = (await client.request({ method: 'GET', url: `${base}/ci/revisions/2` })).json();
+    expect(named.json().spec).toBe(two.spec);
+    const missing = await client.request({
+      method: 'POST',
+      url: `${base}/ci/revisions/99/restore`,
+      payload: { baseRevision: current.revision + 2 },
+    });
+    expect(missing.statusCode).toBe(404);
+    const tooLong = await client.request({
+      method: 'POST',
+      url: `${base}/ci/revisions/1/restore`,
+      payload: { baseRevision: current.revision + 2, message: 'x'.repeat(501) },
+    });
+    expect(tooLong.statusCode).toBe(400);
+    expect(tooLong.json().details[0].field).toBe('body.message');
+
+    const events = await until('the restores to be audited', async () => {
+      const rows = await t.db.prisma.auditEvent.findMany({
+        where: { action: 'restorePipelineRevision', outcome: 'allowed' },
+        orderBy: { occurredAt: 'asc' },
+      });
+      return rows.length === 2 ? rows : undefined;
+    });
+    expect(events[1]).toMatchObject({ objectName: expect.stringContaining('ci'), project: 'api' });
   });
 
   it('serves the JSON Schema for editors', async () => {

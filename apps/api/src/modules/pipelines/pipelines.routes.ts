@@ -30,4 +30,8 @@ export function registerPipelineRoutes(app: FastifyInstance, deps: { pipelines: 
   registerEndpoint(app, e.revision, (r) =>
     pipelines.revision(actorOf(r), r.params.workspace, r.params.project, r.params.pipeline, r.params.number),
   );
+  registerEndpoint(app, e.restoreRevision, (r) => {
+    const { workspace, project, pipeline, number } = r.params;
+    return pipelines.restore(actorOf(r), workspace, project, pipeline, number, r.body);
+  });
 }

@@ -106,7 +106,7 @@ export function createPipelinesService(deps: {
     };
   }
 
-  return {
+  const service = {
     jsonSchema() {
       jsonSchema ??= pipelineJsonSchema();
       return jsonSchema;
@@ -231,6 +231,29 @@ export function createPipelinesService(deps: {
       return current(row.workspaceId, latest.pipeline);
     },
 
+    /**
+     * Restores revision `number`: saves a NEW revision (baseRevision + 1) whose spec is that
+     * revision's, checked and conflict-guarded exactly as a save (400 when the old spec no
+     * longer validates, e.g. its template version is gone; 409 when someone saved meanwhile).
+     */
+    async restore(
+      actor: Actor,
+      workspace: string,
+      project: string,
+      name: string,
+      number: number,
+      body: { baseRevision: number; message?: string | undefined },
+    ) {
+      const { pipeline } = await findOrThrow(actor, workspace, project, name, 'pipeline.edit');
+      const old = await pipelines.revision(pipeline.id, number);
+      if (!old) throw new NotFoundError(`pipeline "${name}" has no revision ${number}`);
+      return service.update(actor, workspace, project, name, {
+        spec: old.spec,
+        baseRevision: body.baseRevision,
+        message: body.message ?? `Restore revision ${number}`,
+      });
+    },
+
     async delete(actor: Actor, workspace: string, project: string, name: string) {
       const { pipeline } = await findOrThrow(actor, workspace, project, name, 'pipeline.edit');
       await pipelines.delete(pipeline.id);
@@ -262,6 +285,7 @@ export function createPipelinesService(deps: {
       };
     },
   };
+  return service;
 }
 
 export type PipelinesService = ReturnType<typeof createPipelinesService>;

@@ -493,6 +493,131 @@ stages:
     expect(badStage.statusCode).toBe(400);
   });
 
+  it('retries on the latest revision with the same values, refusing what that revision no longer takes', async () => {
+    const spec = (release: string, step: string) => `parameters:
+  - name: greeting
+    type: string
+releaseTypes:
+  ${release}: { parameters: [greeting] }
+stages:
+  - name: build
+    jobs:
+      - name: say
+        image: alpine:3.22
+        steps:
+          - run: ${step}
+`;
+    await pipeline('evolving', spec('full', 'exit 1'));
+    const first = (
+      (
+        await run(admin, 'evolving', {
+          releaseType: 'full',
+          environment: 'dev',
+          parameters: { greeting: 'hello' },
+        })
+      ).json() as Run
+    ).number;
+    expect((await finished('evolving', first)).status).toBe('failed');
+    const fixed = await admin.request({
+      method: 'PUT',
+      url: `${PIPELINES}/evolving`,
+      payload: { spec: spec('full', 'echo fixed'), baseRevision: 1, message: 'fix' },
+    });
+    expect(fixed.statusCode, fixed.body).toBe(200);
+
+    // The default is unchanged: the revision the run ran.
+    const same = await admin.request({
+      method: 'POST',
+      url: `${PIPELINES}/evolving/runs/${first}/retry`,
+      payload: {},
+    });
+    expect(same.statusCode, same.body).toBe(201);
+    expect(same.json()).toMatchObject({ revision: 1, retryOf: first });
+    expect((await finished('evolving', same.json().number)).status).toBe('failed');
+
+    const fromStage = await admin.request({
+      method: 'POST',
+      url: `${PIPELINES}/evolving/runs/${first}/retry`,
+      payload: { revision: 'latest', fromStage: 'build' },
+    });
+    expect(fromStage.statusCode).toBe(400);
+    expect(fromStage.json().details[0].field).toBe('body.fromStage');
+
+    const latest = await admin.request({
+      method: 'POST',
+      url: `${PIPELINES}/evolving/runs/${first}/retry`,
+      payload: { revision: 'latest' },
+    });
+    expect(latest.statusCode, latest.body).toBe(201);
+    const retried = latest.json() as Run;
+    expect(retried).toMatchObject({
+      number: same.json().number + 1,
+      revision: 2,
+      trigger: 'retry',
+      retryOf: first,
+      releaseType: 'full',
+      environment: 'dev',
+      parameters: { greeting: 'hello' },
+    });
+    expect((await finished('evolving', retried.number)).status).toBe('succeeded');
+
+    // The release type the run used is gone from the current revision: refused, nothing created.
+    const renamed = await admin.request({
+      method: 'PUT',
+      url: `${PIPELINES}/evolving`,
+      payload: { spec: spec('nightly', 'echo renamed'), baseRevision: 2 },
+    });
+    expect(renamed.statusCode, renamed.body).toBe(200);
+    const refused = await admin.request({
+      method: 'POST',
+      url: `${PIPELINES}/evolving/runs/${first}/retry`,
+      payload: { revision: 'latest' },
+    });
+    expect(refused.statusCode).toBe(400);
+    expect(refused.json().details).toEqual([
+      expect.objectContaining({ field: 'body.releaseType', message: expect.stringContaining('nightly') }),
+    ]);
+    // Back to release type full, which no longer asks for the run's parameter: refused too.
+    const unasked = await admin.request({
+      method: 'PUT',
+      url: `${PIPELINES}/evolving`,
+      payload: {
+        spec: spec('full', 'echo unasked').replace(
+          'full: { parameters: [greeting] }',
+          'full: { parameters: [] }',
+        ),
+        baseRevision: 3,
+      },
+    });
+    expect(unasked.statusCode, unasked.body).toBe(200);
+    const unaskedRetry = await admin.request({
+      method: 'POST',
+      url: `${PIPELINES}/evolving/runs/${first}/retry`,
+      payload: { revision: 'latest' },
+    });
+    expect(unaskedRetry.statusCode).toBe(400);
+    expect(unaskedRetry.json().details).toEqual([
+      expect.objectContaining({ field: 'body.parameters.greeting' }),
+    ]);
+    const runs = (await admin.request({ method: 'GET', url: `${PIPELINES}/evolving/runs` })).json().items;
+    expect(runs[0].number).toBe(retried.number);
+
+    const bad = await admin.request({
+      method: 'POST',
+      url: `${PIPELINES}/evolving/runs/${first}/retry`,
+      payload: { revision: 'newest' },
+    });
+    expect(bad.statusCode).toBe(400);
+    expect(bad.json().details[0].field).toBe('body.revision');
+    const viewer = await user('vic', 'viewer');
+    const denied = await viewer.request({
+      method: 'POST',
+      url: `${PIPELINES}/evolving/runs/${first}/retry`,
+      payload: { revision: 'latest' },
+    });
+    expect(denied.statusCode).toBe(403);
+  });
+
   it('waits at an approval gate: role, count and self-approval rules apply', async () => {
     await pipeline(
       'gated',

@@ -55,7 +55,11 @@ export interface StartRunInput {
   commit?: string | undefined;
   trigger: 'manual' | 'webhook' | 'retry' | 'schedule';
   idempotencyKey?: string | undefined;
-  retry?: { of: RunWithJobs; fromStage?: string | undefined };
+  /**
+   * The run being retried. `latest`: run the pipeline's current revision (checked like a new
+   * run, deploys pinned afresh) instead of the one `of` ran.
+   */
+  retry?: { of: RunWithJobs; fromStage?: string | undefined; latest?: boolean };
 }
 
 /** Plans the run, or refuses it (400) naming each expression that cannot be used. */
@@ -249,10 +253,12 @@ export function createRunsService(deps: {
       const existing = await runs.findByIdempotencyKey(pipeline.id, input.idempotencyKey);
       if (existing) return sameRequestRun(existing, fingerprint);
     }
-    // A retry runs exactly what the original ran; a new run runs the current revision.
-    const text = input.retry ? input.retry.of.spec : target.text;
-    const revision = input.retry ? input.retry.of.revision : target.revision;
-    if (!input.retry && target.errors.length > 0) throw invalidSpec(target.errors);
+    // A retry runs exactly what the original ran; a new run (or a retry on the latest
+    // revision) runs the current revision.
+    const same = input.retry !== undefined && !input.retry.latest;
+    const text = same && input.retry ? input.retry.of.spec : target.text;
+    const revision = same && input.retry ? input.retry.of.revision : target.revision;
+    if (!same && target.errors.length > 0) throw invalidSpec(target.errors);
     const spec = parseRunSpec(text);
     const unrunnable = unrunnableReason(spec);
     if (unrunnable) throw new BadRequestError(unrunnable, [{ field: 'spec', message: unrunnable }]);
@@ -328,7 +334,7 @@ export function createRunsService(deps: {
       plan,
       projectId: project.id,
       environment,
-      retryOf: input.retry?.of.deployPins,
+      retryOf: same ? input.retry?.of.deployPins : undefined,
     });
     const fromStage = input.retry?.fromStage;
     if (fromStage !== undefined && !plan.some((j) => j.stage === fromStage)) {
@@ -522,8 +528,28 @@ export function createRunsService(deps: {
       return requestCancel(run, message);
     },
 
-    async retry(actor: Actor, params: RunParams, body: { fromStage?: string | undefined }): Promise<Run> {
+    /**
+     * A new run with the values of run `params.number`: on the revision it ran (whole or
+     * from `fromStage`, re-using earlier stages' results), or with `revision: 'latest'` on
+     * the pipeline's current revision — always whole, since earlier stages' results came
+     * from another spec. A release type or parameter the current revision no longer accepts
+     * is refused (400 naming the field), nothing created.
+     */
+    async retry(
+      actor: Actor,
+      params: RunParams,
+      body: { fromStage?: string | undefined; revision?: 'same' | 'latest' | undefined },
+    ): Promise<Run> {
       const { run } = await findRun(actor, params, 'pipeline.run');
+      const latest = body.revision === 'latest';
+      if (latest && body.fromStage !== undefined) {
+        throw new BadRequestError('a retry on the latest revision runs the whole pipeline', [
+          {
+            field: 'body.fromStage',
+            message: 'not with revision "latest": earlier stages ran another revision',
+          },
+        ]);
+      }
       if (ACTIVE_RUN_STATUSES.includes(run.status)) {
         throw new ConflictError(`run ${run.number} is still ${run.status}; cancel it or wait for it to end`);
       }
@@ -542,7 +568,7 @@ export function createRunsService(deps: {
         parameters: { ...parameters, ...secrets },
         ref: run.ref,
         trigger: 'retry',
-        retry: { of: run, fromStage: body.fromStage },
+        retry: { of: run, fromStage: body.fromStage, latest },
       });
     },
 

@@ -6,10 +6,11 @@ import { ErrorNotice } from '../../components/ErrorNotice.tsx';
 import { Gate } from '../../components/Gate.tsx';
 import { DetailPage } from '../../components/page/DetailPage.tsx';
 import { usePermission } from '../../features/access/api/queries.ts';
-import { RevisionsTable } from '../../features/pipelines/components/RevisionsTable.tsx';
+import { SaveRevisionDialog } from '../../features/pipelines/components/SaveRevisionDialog.tsx';
 import { SpecErrors } from '../../features/pipelines/editor/errors/SpecErrors.tsx';
 import { PipelineEditor } from '../../features/pipelines/editor/PipelineEditor.tsx';
 import { usePipelineEditor } from '../../features/pipelines/editor/use-pipeline-editor.ts';
+import { RevisionHistory } from '../../features/pipelines/history/RevisionHistory.tsx';
 import { RunDialog } from '../../features/runs/dialog/RunDialog.tsx';
 
 /** The YAML of one pipeline: edit, check against the server's validator, save as a new revision. */
@@ -25,6 +26,9 @@ export function PipelinePage() {
   const { pipeline, validate, save, draft } = editor;
   const canEdit = usePermission('pipeline.edit', { workspace, project });
   const [runDialogOpen, setRunDialogOpen] = useState(false);
+  const [saving, setSaving] = useState(false);
+  // Kept across a failed save (400, 409), so the next attempt still has it.
+  const [message, setMessage] = useState('');
 
   const data = pipeline.data;
   return (
@@ -56,9 +60,9 @@ export function PipelinePage() {
               type="button"
               className="button button-primary"
               disabled={!draft.dirty || save.isPending}
-              onClick={editor.saveRevision}
+              onClick={() => setSaving(true)}
             >
-              {save.isPending ? 'Saving…' : 'Save'}
+              {save.isPending ? 'Saving…' : 'Save…'}
             </button>
           </Gate>
         </>
@@ -76,6 +80,17 @@ export function PipelinePage() {
         data && draft.text !== null ? (
           <>
             <RunDialog target={target} open={runDialogOpen} onClose={() => setRunDialogOpen(false)} />
+            <SaveRevisionDialog
+              open={saving}
+              next={data.revision + 1}
+              message={message}
+              onMessageChange={setMessage}
+              onClose={() => setSaving(false)}
+              onSave={() => {
+                setSaving(false);
+                editor.saveRevision(message, () => setMessage(''));
+              }}
+            />
             {draft.restored && draft.dirty ? (
               <div className="notice notice-info" role="status">
                 Your unsaved changes were restored (started from revision {draft.base}).{' '}
@@ -100,7 +115,7 @@ export function PipelinePage() {
               canEdit={canEdit.allowed}
             />
             <h2>Revisions</h2>
-            <RevisionsTable target={target} />
+            <RevisionHistory target={target} current={data.revision} onRestored={editor.showSaved} />
           </>
         ) : null
       }

@@ -1,4 +1,4 @@
-import { pipelineEndpoints } from '@slipway/contracts';
+import { type Pipeline, pipelineEndpoints } from '@slipway/contracts';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { callEndpoint } from '../../../api/client.ts';
 
@@ -9,6 +9,8 @@ export const pipelineKeys = {
     [...pipelineKeys.all, workspace, project, 'detail', name] as const,
   revisions: (workspace: string, project: string, name: string) =>
     [...pipelineKeys.all, workspace, project, 'revisions', name] as const,
+  revision: (workspace: string, project: string, name: string, number: number) =>
+    [...pipelineKeys.revisions(workspace, project, name), number] as const,
 };
 
 export function usePipelines(workspace: string, project: string) {
@@ -35,6 +37,19 @@ export function usePipelineRevisions(workspace: string, project: string, name: s
   });
 }
 
+/** One revision's spec, exactly as saved (revisions never change: cached for good); none while `number` is null. */
+export function usePipelineRevision(workspace: string, project: string, name: string, number: number | null) {
+  return useQuery({
+    queryKey: pipelineKeys.revision(workspace, project, name, number ?? 0),
+    queryFn: () =>
+      callEndpoint(pipelineEndpoints.revision, {
+        params: { workspace, project, pipeline: name, number: number ?? 0 },
+      }),
+    enabled: number !== null,
+    staleTime: Number.POSITIVE_INFINITY,
+  });
+}
+
 export function useValidatePipeline(workspace: string, project: string) {
   return useMutation({
     mutationFn: (spec: string) =>
@@ -51,15 +66,40 @@ export function useCreatePipeline(workspace: string, project: string) {
   });
 }
 
-export function useSavePipeline(workspace: string, project: string, name: string) {
+/** A new revision saved: it becomes the pipeline's current one, and the lists show it. */
+function useOnSaved(workspace: string, project: string, name: string) {
   const queryClient = useQueryClient();
+  return async (saved: Pipeline) => {
+    queryClient.setQueryData(pipelineKeys.detail(workspace, project, name), saved);
+    await queryClient.invalidateQueries({
+      queryKey: pipelineKeys.revisions(workspace, project, name),
+      exact: true,
+    });
+    await queryClient.invalidateQueries({ queryKey: pipelineKeys.list(workspace, project) });
+  };
+}
+
+export function useSavePipeline(workspace: string, project: string, name: string) {
+  const onSuccess = useOnSaved(workspace, project, name);
   return useMutation({
     mutationFn: (body: { spec: string; baseRevision: number; message?: string }) =>
       callEndpoint(pipelineEndpoints.update, { params: { workspace, project, pipeline: name }, body }),
-    onSuccess: async (saved) => {
-      queryClient.setQueryData(pipelineKeys.detail(workspace, project, name), saved);
-      await queryClient.invalidateQueries({ queryKey: pipelineKeys.revisions(workspace, project, name) });
-      await queryClient.invalidateQueries({ queryKey: pipelineKeys.list(workspace, project) });
-    },
+    onSuccess,
+  });
+}
+
+/** Restores revision `number` as a new revision on top of `baseRevision` (409 when someone saved meanwhile). */
+export function useRestoreRevision(workspace: string, project: string, name: string) {
+  const onSuccess = useOnSaved(workspace, project, name);
+  return useMutation({
+    mutationFn: (input: { number: number; baseRevision: number; message?: string }) =>
+      callEndpoint(pipelineEndpoints.restoreRevision, {
+        params: { workspace, project, pipeline: name, number: input.number },
+        body: {
+          baseRevision: input.baseRevision,
+          ...(input.message ? { message: input.message } : {}),
+        },
+      }),
+    onSuccess,
   });
 }

@@ -30,12 +30,28 @@ export function usePipelineEditor(ref: PipelineRef) {
     check: () => {
       if (text !== null) validate.mutate(text);
     },
-    saveRevision: () => {
+    /** Saves the text as a new revision with `message` (blank: none); `onSaved` after it is stored. */
+    saveRevision: (message = '', onSaved?: () => void) => {
       if (text === null || !pipeline.data) return;
+      const trimmed = message.trim();
       save.mutate(
-        { spec: text, baseRevision: base ?? pipeline.data.revision },
-        { onSuccess: (saved) => setBase(saved.revision) },
+        {
+          spec: text,
+          baseRevision: base ?? pipeline.data.revision,
+          ...(trimmed ? { message: trimmed } : {}),
+        },
+        {
+          onSuccess: (saved) => {
+            setBase(saved.revision);
+            onSaved?.();
+          },
+        },
       );
+    },
+    /** A revision saved elsewhere on the page (a restore) becomes the text being edited. */
+    showSaved: (saved: { spec: string; revision: number }) => {
+      draft.setText(saved.spec);
+      setBase(saved.revision);
     },
   };
 }

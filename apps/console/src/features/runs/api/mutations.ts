@@ -34,14 +34,20 @@ export function useCancelRun(ref: RunRef) {
   });
 }
 
-/** A new run: the whole run again, or from a stage. Resolves to the new run. */
+/**
+ * A new run: the whole run again or from a stage (on the revision the run ran), or the
+ * whole run on the pipeline's current revision (`revision: 'latest'`). Resolves to the new run.
+ */
 export function useRetryRun(ref: RunRef) {
   const queryClient = useQueryClient();
   return useMutation({
-    mutationFn: (fromStage: string | undefined) =>
+    mutationFn: (input: { fromStage?: string | undefined; revision?: 'latest' }) =>
       callEndpoint(runEndpoints.retry, {
         params: runParams(ref),
-        body: fromStage ? { fromStage } : {},
+        body: {
+          ...(input.fromStage ? { fromStage: input.fromStage } : {}),
+          ...(input.revision ? { revision: input.revision } : {}),
+        },
       }),
     onSuccess: async (run) => {
       queryClient.setQueryData(runKeys.detail({ ...ref, number: run.number }), run);
