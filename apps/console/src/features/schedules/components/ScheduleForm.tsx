@@ -3,10 +3,11 @@ import type { Parameter } from '@slipway/pipeline';
 import type { PipelineRef } from '../../../app/paths.ts';
 import { FormActions } from '../../../components/FormActions.tsx';
 import { Form } from '../../../components/form/Form.tsx';
-import { CheckboxInput, SelectInput, TextAreaInput, TextInput } from '../../../components/form/fields.tsx';
+import { CheckboxInput, TextInput } from '../../../components/form/fields.tsx';
 import { useForm } from '../../../components/form/use-form.ts';
 import { useEnvironments } from '../../environments/api/queries.ts';
 import { usePipeline } from '../../pipelines/api/pipelines.ts';
+import { RunTargetFields } from '../../runs/components/RunTargetFields.tsx';
 import {
   askedParameters,
   DEFAULT_RELEASE_TYPE,
@@ -65,34 +66,13 @@ export function ScheduleForm<R>(props: {
         hint="An IANA time zone, e.g. Europe/Berlin or UTC: the cron's times are read there, summer time included"
         field={form.field('timezone')}
       />
-      {releaseTypes.length > 0 ? (
-        <SelectInput
-          label="Release type"
-          required
-          placeholder="Choose…"
-          options={releaseTypes.map((name) => ({ value: name, label: name }))}
-          field={form.field('releaseType')}
-        />
-      ) : null}
-      <SelectInput
-        label="Environment"
-        required
-        placeholder="Choose…"
-        options={(environments.data?.items ?? []).map((e) => ({
-          value: e.name,
-          label: e.production ? `${e.name} (production)` : e.name,
-        }))}
-        field={form.field('environment')}
-      />
-      <TextAreaInput
-        label="Parameters"
-        placeholder="name=value"
-        hint={
-          asked.length > 0
-            ? `One name=value per line. This release type asks for: ${asked.map((p) => p.name).join(', ')}.`
-            : 'One name=value per line.'
-        }
-        field={form.field('parameters')}
+      <RunTargetFields
+        releaseTypes={releaseTypes}
+        environments={environments.data?.items ?? []}
+        asked={asked}
+        releaseType={form.field('releaseType')}
+        environment={form.field('environment')}
+        parameters={form.field('parameters')}
       />
       <TextInput
         label="Branch or tag"

@@ -12,6 +12,7 @@ import { SelectInput, TextAreaInput, TextInput } from '../../../components/form/
 import { useForm } from '../../../components/form/use-form.ts';
 import { useEnvironments } from '../../environments/api/queries.ts';
 import { usePipeline, usePipelines } from '../../pipelines/api/pipelines.ts';
+import { RunTargetFields } from '../../runs/components/RunTargetFields.tsx';
 import {
   askedParameters,
   DEFAULT_RELEASE_TYPE,
@@ -118,34 +119,13 @@ export function WebhookForm<R>(props: {
           onChange: (pipeline) => form.update({ pipeline, releaseType: '' }),
         }}
       />
-      {releaseTypes.length > 0 ? (
-        <SelectInput
-          label="Release type"
-          required
-          placeholder="Choose…"
-          options={releaseTypes.map((name) => ({ value: name, label: name }))}
-          field={form.field('releaseType')}
-        />
-      ) : null}
-      <SelectInput
-        label="Environment"
-        required
-        placeholder="Choose…"
-        options={(environments.data?.items ?? []).map((e) => ({
-          value: e.name,
-          label: e.production ? `${e.name} (production)` : e.name,
-        }))}
-        field={form.field('environment')}
-      />
-      <TextAreaInput
-        label="Parameters"
-        placeholder="name=value"
-        hint={
-          asked.length > 0
-            ? `One name=value per line. This release type asks for: ${asked.map((p) => p.name).join(', ')}.`
-            : 'One name=value per line.'
-        }
-        field={form.field('parameters')}
+      <RunTargetFields
+        releaseTypes={releaseTypes}
+        environments={environments.data?.items ?? []}
+        asked={asked}
+        releaseType={form.field('releaseType')}
+        environment={form.field('environment')}
+        parameters={form.field('parameters')}
       />
       <TextInput
         label="Secret"
