@@ -1,5 +1,6 @@
 import type { CreateWebhookBody, WebhookEvent, WebhookProvider } from '@slipway/contracts';
 import type { Parameter } from '@slipway/pipeline';
+import { DEFAULT_RELEASE_TYPE } from '../runs/dialog/run-form.ts';
 
 type ParameterValue = string | number | boolean;
 
@@ -115,3 +116,19 @@ export const PROVIDER_SETUP: Record<WebhookProvider, string> = {
   gitlab:
     'GitLab: Settings → Webhooks → Add new webhook. URL as below, the secret below as “Secret token”, triggers “Push events” and/or “Tag push events”.',
 };
+
+/**
+ * The release type and parameters a form that starts runs later (a webhook, a schedule) sends:
+ * the default release type when the pipeline declares none (every stage runs under it), and the
+ * `name=value` lines typed by the parameters the chosen release type asks for.
+ */
+export function runTargetOf(
+  values: { releaseType: string; parameters: string },
+  releaseTypes: readonly string[],
+  asked: readonly Parameter[],
+): { releaseType: string; parameters: Record<string, ParameterValue> } {
+  return {
+    releaseType: releaseTypes.length === 0 ? DEFAULT_RELEASE_TYPE : values.releaseType,
+    parameters: parseParameterLines(values.parameters, asked).values,
+  };
+}

@@ -14,7 +14,7 @@ import {
   releaseTypesOf,
   runnableSpec,
 } from '../../runs/dialog/run-form.ts';
-import { parseParameterLines } from '../../webhooks/webhook-form.ts';
+import { parseParameterLines, runTargetOf } from '../../webhooks/webhook-form.ts';
 import { type ScheduleFormValues, scheduleBody } from '../schedule-form.ts';
 
 /**
@@ -41,9 +41,7 @@ export function ScheduleForm<R>(props: {
       parameters: parseParameterLines(values.parameters, asked).problems.join('; ') || undefined,
     }),
     submit: (values) => {
-      // A pipeline without release types runs every stage under the default one.
-      const releaseType = releaseTypes.length === 0 ? DEFAULT_RELEASE_TYPE : values.releaseType;
-      const parameters = parseParameterLines(values.parameters, asked).values;
+      const { releaseType, parameters } = runTargetOf(values, releaseTypes, asked);
       return props.submit(scheduleBody({ ...values, releaseType }, parameters));
     },
     onSuccess: props.onSuccess,

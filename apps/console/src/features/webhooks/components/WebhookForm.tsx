@@ -23,6 +23,7 @@ import {
   createWebhookBody,
   initialWebhookValues,
   parseParameterLines,
+  runTargetOf,
   type WebhookFormValues,
 } from '../webhook-form.ts';
 
@@ -47,9 +48,7 @@ export function WebhookForm<R>(props: {
       parameters: parseParameterLines(values.parameters, asked).problems.join('; ') || undefined,
     }),
     submit: (values) => {
-      // A pipeline without release types runs every stage under the default one.
-      const releaseType = releaseTypes.length === 0 ? DEFAULT_RELEASE_TYPE : values.releaseType;
-      const parameters = parseParameterLines(values.parameters, asked).values;
+      const { releaseType, parameters } = runTargetOf(values, releaseTypes, asked);
       return props.submit(createWebhookBody({ ...values, releaseType }, parameters));
     },
     onSuccess: props.onSuccess,
