@@ -34,13 +34,18 @@ export { type ParameterError, parametersFor, resolveRunParameters } from './run-
 export {
   type Approval,
   approvalsOf,
+  DEFAULT_ARTIFACT_EXPIRY_SECONDS,
   DEFAULT_DEPLOY_TIMEOUT_SECONDS,
   DEFAULT_STEP_IMAGE,
   durationSeconds,
+  expirySeconds,
   type PlanContext,
   PlanError,
+  type PlannedArtifacts,
+  type PlannedCache,
   type PlannedDeploy,
   type PlannedJob,
+  type PlannedReports,
   type PlannedStep,
   planRun,
   secretEnvName,
@@ -77,5 +82,6 @@ export {
   interpolate,
   PARAMETER_ENV_PREFIX,
   parameterEnvName,
+  parseHashFiles,
 } from './variables.ts';
 export { evaluateWhen, globMatches, type RunContext } from './when.ts';

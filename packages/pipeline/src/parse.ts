@@ -5,7 +5,7 @@ import { loadYaml } from './load-yaml.ts';
 import { unaskedParameterCheck } from './release-type-reach.ts';
 import { BuildImageSchema, type PipelineSpec, PipelineSpecSchema, StepSchema } from './schema.ts';
 import { checkSemantics, declaredNames } from './semantics.ts';
-import { EXPRESSION, unknownVariable } from './variables.ts';
+import { EXPRESSION, parseHashFiles, unknownVariable } from './variables.ts';
 import { keepWrittenText } from './written-text.ts';
 
 /** Step kinds as people name them, with the YAML key each uses. */
@@ -244,12 +244,15 @@ function unknownVariables(
       const path = pathOf(ancestors);
       for (const match of node.value.matchAll(EXPRESSION)) {
         const expression = match[1] ?? '';
+        const call = hashFilesProblem(expression, path);
         const problem =
-          unknownVariable(expression, parameterNames) ??
-          (expression.startsWith('params.')
-            ? unasked?.(path, expression.slice('params.'.length))
-            : undefined);
-        if (!problem) continue;
+          call !== undefined
+            ? call
+            : (unknownVariable(expression, parameterNames) ??
+              (expression.startsWith('params.')
+                ? unasked?.(path, expression.slice('params.'.length))
+                : undefined));
+        if (problem === null || problem === undefined) continue;
         // Point at the expression itself: find it in the source of this scalar.
         const found = text.indexOf(match[0], node.range[0]);
         const { line, col } = lineCounter.linePos(
@@ -260,6 +263,19 @@ function unknownVariables(
     },
   });
   return errors;
+}
+
+/**
+ * `hashFiles(…)` is read only in a job's `cache.key` (the files exist only in the job's
+ * workspace): null when the expression is a valid call there, a problem when it is a call
+ * anywhere else or has bad arguments, undefined when it is not a call.
+ */
+function hashFilesProblem(expression: string, path: readonly PathSegment[]): string | null | undefined {
+  const call = parseHashFiles(expression);
+  if (call === undefined) return undefined;
+  const inCacheKey = path.length >= 2 && path.at(-1) === 'key' && path.at(-2) === 'cache';
+  if (!inCacheKey) return 'hashFiles() can only be used in a job’s cache.key';
+  return 'error' in call ? call.error : null;
 }
 
 function pathOf(ancestors: readonly unknown[]): PathSegment[] {

@@ -1,11 +1,12 @@
 import type { Job, PipelineSpec, Stage, Step } from './schema.ts';
-import { DURATION_PATTERN } from './schema.ts';
+import { DURATION_PATTERN, EXPIRY_PATTERN } from './schema.ts';
 import { doubleQuoted, type ResolvedExpression, renderScript } from './shell-render.ts';
 import {
   BUILT_IN_ENV,
   EXPRESSION,
   interpolate,
   parameterEnvName,
+  parseHashFiles,
   SECRET_ENV_PREFIX,
   secretEnvName,
   unknownVariable,
@@ -90,6 +91,64 @@ export interface PlannedJob {
   approval: Approval | undefined;
   /** The deploy step of a `deploy` job. */
   deploy?: PlannedDeploy | undefined;
+  /** `manual: true`: the run waits at the job until someone plays it. */
+  manual: boolean;
+  /** Files kept after the job succeeds (`artifacts`). */
+  artifacts: PlannedArtifacts | undefined;
+  /** Test reports read after the job ends, whether it succeeded or failed (`reports`). */
+  reports: PlannedReports | undefined;
+  /** The job's cache (`cache`). */
+  cache: PlannedCache | undefined;
+}
+
+/** A job's `artifacts`: globs relative to the workspace, and how long they are kept. */
+export interface PlannedArtifacts {
+  paths: string[];
+  /** Seconds after the job ends that they expire (`expireIn`, default 30 days). */
+  expireInSeconds: number;
+}
+
+/** A job's `reports`: globs of JUnit XML files, relative to the workspace. */
+export interface PlannedReports {
+  junit: string[];
+}
+
+/**
+ * A job's `cache`. The key is evaluated in the job's workspace after the checkout, because
+ * `hashFiles()` reads files there: literal parts (variables known before the run already
+ * filled in) and `hashFiles` parts, joined in order.
+ */
+export interface PlannedCache {
+  key: Array<{ text: string } | { hashFiles: string[] }>;
+  paths: string[];
+}
+
+/** Default of `artifacts.expireIn`: 30 days, in seconds (GitLab's default too). */
+export const DEFAULT_ARTIFACT_EXPIRY_SECONDS = 30 * 24 * 3600;
+
+/** `2w`, `7d`, `1d12h`, `30m` → seconds. */
+export function expirySeconds(expiry: string): number {
+  const match = EXPIRY_PATTERN.exec(expiry);
+  if (!match) throw new Error(`not an expiry: ${expiry}`);
+  const [, w, d, h, m] = match.map((part) => Number.parseInt(part ?? '0', 10));
+  return (((w ?? 0) * 7 + (d ?? 0)) * 24 + (h ?? 0)) * 3600 + (m ?? 0) * 60;
+}
+
+/** The key's parts, or a problem for an expression a cache key cannot use. */
+function cacheKeyOf(key: string, scope: PlanScope): PlannedCache['key'] {
+  const parts: PlannedCache['key'] = [];
+  for (const [index, part] of key.split(EXPRESSION).entries()) {
+    if (index % 2 === 0) {
+      if (part.includes('${{')) scope.problems.push(`cache key "${key}": missing "}}"`);
+      if (part) parts.push({ text: part });
+      continue;
+    }
+    const call = parseHashFiles(part);
+    if (call && 'globs' in call) parts.push({ hashFiles: call.globs });
+    else if (call) scope.problems.push(`cache key: ${call.error}`);
+    else parts.push({ text: dataText(`\${{ ${part} }}`, scope.values, scope.problems) });
+  }
+  return parts;
 }
 
 /** Why a run cannot be planned; each problem names the stage, job and step. */
@@ -411,6 +470,10 @@ export function planRun(spec: PipelineSpec, context: PlanContext): PlannedJob[] 
         credentials: [],
         steps: [],
         approval: normaliseApproval(stage.approval),
+        manual: false,
+        artifacts: undefined,
+        reports: undefined,
+        cache: undefined,
       });
       continue;
     }
@@ -434,6 +497,17 @@ export function planRun(spec: PipelineSpec, context: PlanContext): PlannedJob[] 
         steps: approval || deploy ? [] : planSteps(job, env, scope),
         approval,
         ...(deploy ? { deploy } : {}),
+        manual: job.manual === true,
+        artifacts: job.artifacts && {
+          paths: job.artifacts.paths,
+          expireInSeconds: job.artifacts.expireIn
+            ? expirySeconds(job.artifacts.expireIn)
+            : DEFAULT_ARTIFACT_EXPIRY_SECONDS,
+        },
+        reports: job.reports && {
+          junit: typeof job.reports.junit === 'string' ? [job.reports.junit] : job.reports.junit,
+        },
+        cache: job.cache && { key: cacheKeyOf(job.cache.key, scope), paths: job.cache.paths },
       });
       if (runs) problems.push(...scope.problems.map((p) => `stage '${stage.name}', job '${job.name}', ${p}`));
     }

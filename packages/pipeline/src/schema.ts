@@ -186,6 +186,65 @@ export const ResourcesSchema = z
   .describe('Resources of each step container (Kubernetes); default: 100m CPU, 128Mi requested, 2Gi at most');
 export type Resources = z.infer<typeof ResourcesSchema>;
 
+/** `dist/**`, `reports/*.xml`: a path or glob relative to the job's workspace, inside it. */
+const WorkspaceGlobSchema = z
+  .string()
+  .min(1)
+  .max(500)
+  .refine((glob) => !glob.startsWith('/') && !glob.split(/[\\/]/).includes('..'), {
+    message: 'must be a path or glob relative to the job’s workspace, without ".."',
+  })
+  .describe('A path or glob (* and **) relative to the job’s workspace');
+
+/** `7d`, `12h`, `2w`, `1d12h`: weeks, days, hours and minutes, in that order. */
+export const EXPIRY_PATTERN = /^(\d+w)?(\d+d)?(\d+h)?(\d+m)?$/;
+const ExpirySchema = z
+  .string()
+  .regex(EXPIRY_PATTERN, { message: 'must be a duration like 30m, 12h, 7d or 2w' })
+  .refine((value) => value.length > 0 && /[1-9]/.test(value), {
+    message: 'must be a duration like 30m, 12h, 7d or 2w',
+  })
+  .describe('A duration: 30m, 12h, 7d, 2w');
+
+export const ArtifactsSchema = z
+  .strictObject({
+    paths: z
+      .array(WorkspaceGlobSchema)
+      .min(1, 'artifacts need at least one path')
+      .describe('Files kept after the job succeeds, globs relative to the workspace: dist/**, app.tar.gz'),
+    expireIn: ExpirySchema.optional().describe('How long they are kept: 12h, 7d, 2w (default 30d)'),
+  })
+  .describe(
+    'Files the job keeps: downloadable from the run, and unpacked into the workspace of every job of a later stage',
+  );
+export type Artifacts = z.infer<typeof ArtifactsSchema>;
+
+export const ReportsSchema = z
+  .strictObject({
+    junit: z
+      .union([WorkspaceGlobSchema, z.array(WorkspaceGlobSchema).min(1, 'junit needs at least one glob')])
+      .describe('JUnit XML files the job’s tests write, a glob or a list of globs: reports/*.xml'),
+  })
+  .describe('Test reports, read after the job ends (also when it fails) and shown on the run’s Tests tab');
+export type Reports = z.infer<typeof ReportsSchema>;
+
+export const CacheSchema = z
+  .strictObject({
+    key: z
+      .string()
+      .min(1)
+      .max(250)
+      .describe(
+        "The cache's key, per project; may use ${{ }} variables and ${{ hashFiles('package-lock.json') }} (the files' SHA-256)",
+      ),
+    paths: z
+      .array(WorkspaceGlobSchema)
+      .min(1, 'a cache needs at least one path')
+      .describe('What is cached, relative to the workspace: node_modules, .m2/repository'),
+  })
+  .describe('Restored before the job’s steps when the key was saved before; saved after the job succeeds');
+export type Cache = z.infer<typeof CacheSchema>;
+
 export const JobSchema = z
   .strictObject({
     name: IdentifierSchema.describe('The job’s name, unique within its stage'),
@@ -202,6 +261,15 @@ export const JobSchema = z
     resources: ResourcesSchema.optional(),
     env: EnvSchema.optional(),
     credentials: CredentialsSchema.optional(),
+    manual: z
+      .boolean()
+      .optional()
+      .describe(
+        'The run waits at this job until someone allowed to run in the environment presses play; never played, it does not fail the run',
+      ),
+    artifacts: ArtifactsSchema.optional(),
+    reports: ReportsSchema.optional(),
+    cache: CacheSchema.optional(),
     steps: z
       .array(StepSchema)
       .min(1, 'a job needs at least one step')

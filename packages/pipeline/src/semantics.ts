@@ -280,6 +280,7 @@ export function checkSemantics(data: unknown, roles?: readonly string[]): Semant
           message: `job '${nameOf(job)}' appears twice in stage '${name}'`,
         });
       checkWhen(valid(WhenSchema, job.when), jobPath, context, problems);
+      checkJobKinds(job, asList(job.steps), jobPath, problems);
       // An image with a schema error is still an image: its own error says what is wrong.
       const jobHasImage = job.image !== undefined;
       const rawSteps = asList(job.steps);
@@ -298,6 +299,39 @@ export function checkSemantics(data: unknown, roles?: readonly string[]): Semant
     });
   });
   return problems;
+}
+
+/**
+ * Keys that need a container of the job's own: an approval or deploy job runs none (the
+ * engine executes it), so it has no workspace for artifacts, reports or a cache, and an
+ * approval job already waits for people, so it cannot also be manual.
+ */
+function checkJobKinds(
+  job: Record<string, unknown>,
+  rawSteps: unknown[],
+  jobPath: PathSegment[],
+  problems: SemanticProblem[],
+): void {
+  const kind = rawSteps.some((step) => asRecord(step)?.approval !== undefined)
+    ? 'approval'
+    : rawSteps.some((step) => asRecord(step)?.deploy !== undefined)
+      ? 'deploy'
+      : undefined;
+  if (!kind) return;
+  for (const key of ['artifacts', 'reports', 'cache'] as const) {
+    if (job[key] !== undefined)
+      problems.push({
+        path: [...jobPath, key],
+        atKey: true,
+        message: `${kind === 'approval' ? 'an approval' : 'a deploy'} job runs no container, so it has no ${key}: put ${key} on a job with run steps`,
+      });
+  }
+  if (kind === 'approval' && job.manual === true)
+    problems.push({
+      path: [...jobPath, 'manual'],
+      atKey: true,
+      message: 'an approval job already waits for people: it cannot also be manual',
+    });
 }
 
 /**

@@ -74,3 +74,38 @@ export function unknownVariable(expression: string, parameters: readonly string[
 export function interpolate(text: string, values: Readonly<Record<string, string>>): string {
   return text.replace(EXPRESSION, (whole, expression: string) => values[expression] ?? whole);
 }
+
+/** `hashFiles('a', "b/**")`: the call, with its arguments unparsed. */
+const HASH_FILES_CALL = /^hashFiles\s*\((.*)\)$/s;
+const QUOTED_ARGUMENT = /\s*(?:'([^']*)'|"([^"]*)")\s*(,|$)/y;
+
+/**
+ * Reads a `hashFiles(…)` expression (GitHub Actions' function of that name, which only a
+ * cache key may use here): one or more quoted globs relative to the workspace. Returns
+ * undefined when the expression is not a `hashFiles` call, `{ error }` when its arguments are
+ * not quoted globs.
+ */
+export function parseHashFiles(expression: string): { globs: string[] } | { error: string } | undefined {
+  const call = HASH_FILES_CALL.exec(expression.trim());
+  if (!call) return undefined;
+  const text = call[1] ?? '';
+  const globs: string[] = [];
+  QUOTED_ARGUMENT.lastIndex = 0;
+  while (QUOTED_ARGUMENT.lastIndex < text.length) {
+    const at = QUOTED_ARGUMENT.lastIndex;
+    const match = QUOTED_ARGUMENT.exec(text);
+    if (!match) {
+      return {
+        error: `hashFiles() takes quoted globs, like hashFiles('package-lock.json'): cannot read "${text.slice(at)}"`,
+      };
+    }
+    const glob = match[1] ?? match[2] ?? '';
+    if (glob === '' || glob.startsWith('/') || glob.split(/[\\/]/).includes('..'))
+      return { error: `hashFiles() globs are relative to the workspace, without "..": '${glob}'` };
+    globs.push(glob);
+    if (match[3] === '') break;
+  }
+  if (globs.length === 0)
+    return { error: "hashFiles() needs at least one glob, like hashFiles('package-lock.json')" };
+  return { globs };
+}

@@ -117,6 +117,10 @@ function planned(j: JobRunRow, over: Partial<PlannedJob> = {}): PlannedJob {
     credentials: [],
     steps: [],
     approval: j.kind === 'approval' ? ({ count: 1 } as PlannedJob['approval']) : undefined,
+    manual: false,
+    artifacts: undefined,
+    reports: undefined,
+    cache: undefined,
     ...over,
   };
 }

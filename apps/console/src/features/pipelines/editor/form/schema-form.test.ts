@@ -18,6 +18,10 @@ describe('forms generated from the job schema', () => {
       'resources',
       'env',
       'credentials',
+      'manual',
+      'artifacts',
+      'reports',
+      'cache',
     ]);
     expect(fields.find((f) => f.key === 'name')?.required).toBe(true);
     expect(fields.map((f) => fieldKind(f.schema, undefined))).toEqual([
@@ -29,7 +33,17 @@ describe('forms generated from the job schema', () => {
       'object',
       'map',
       'list',
+      'boolean',
+      'object',
+      'object',
+      'object',
     ]);
+    const junit = schemaAt(pipelineJsonSchema() as JsonSchema, ['stages', 'jobs', 'reports', 'junit']) ?? {};
+    expect(fieldKind(junit, 'reports/*.xml')).toBe('list');
+    expect(parseInput('list', junit, 'a.xml, b/*.xml', true)).toEqual({
+      ok: true,
+      value: ['a.xml', 'b/*.xml'],
+    });
     expect(fieldKind(field('image'), 'a\nb')).toBe('multiline');
   });
 

@@ -38,6 +38,20 @@ const isScalarSchema = (schema: JsonSchema) => {
   return types.size > 0 && [...types].every((type) => SCALAR_TYPES.has(type));
 };
 
+/** The item schema of a list field (`credentials`, or `junit`: one glob or a list of them). */
+const listItemsOf = (schema: JsonSchema): JsonSchema | undefined =>
+  schema.items ?? variantsOf(schema).find((variant) => variant.items)?.items;
+
+/** A list of scalars, or a scalar or such a list: both are edited as a comma-separated list. */
+const isScalarListSchema = (schema: JsonSchema) => {
+  const items = listItemsOf(schema);
+  return (
+    items !== undefined &&
+    isScalarSchema(items) &&
+    variantsOf(schema).every((variant) => variant.items !== undefined || isScalarSchema(variant))
+  );
+};
+
 /** The properties of an object schema, in the schema's order, minus those edited elsewhere. */
 export function formFields(schema: JsonSchema, exclude: readonly string[] = []): FormField[] {
   return Object.entries(schema.properties ?? {})
@@ -51,7 +65,7 @@ export function fieldKind(schema: JsonSchema, value: unknown): FieldKind {
   if (types.size === 1 && types.has('boolean')) return 'boolean';
   if (types.size > 0 && [...types].every((type) => type === 'number' || type === 'integer')) return 'number';
   if (isScalarSchema(schema)) return typeof value === 'string' && value.includes('\n') ? 'multiline' : 'text';
-  if (types.has('array') && schema.items && isScalarSchema(schema.items)) return 'list';
+  if (types.has('array') && isScalarListSchema(schema)) return 'list';
   if (types.has('object')) {
     const values = valueSchemaOf(schema);
     if (values) return 'map';
@@ -111,7 +125,7 @@ export function parseInput(kind: FieldKind, schema: JsonSchema, raw: string, req
   const text = kind === 'multiline' ? raw : raw.trim();
   if (text === '') return required ? { ok: false, error: 'is required' } : { ok: true, value: undefined };
   if (kind === 'list') {
-    const itemSchema = schema.items ?? {};
+    const itemSchema = listItemsOf(schema) ?? {};
     const items = text
       .split(',')
       .map((item) => item.trim())
