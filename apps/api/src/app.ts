@@ -13,13 +13,18 @@ import Fastify, {
 } from 'fastify';
 import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import helmet from 'helmet';
-import type { AppConfig } from './config.ts';
+import type { AppConfig, ArtifactsConfig } from './config.ts';
 import { createGitRepositories } from './lib/git-repository.ts';
 import { createRequestId } from './lib/request-id.ts';
 import { createSecretBox } from './lib/secret-box.ts';
 import { createAccessRepo } from './modules/access/access.repo.ts';
 import { createAccessService } from './modules/access/access.service.ts';
 import { createApprovalsModule } from './modules/approvals/approvals.module.ts';
+import type { ArtifactGc } from './modules/artifacts/artifact-gc.ts';
+import type { ArtifactStore } from './modules/artifacts/artifact-store.ts';
+import { DEFAULT_ARTIFACT_MAX_RUN_BYTES } from './modules/artifacts/artifact-store-url.ts';
+import { createArtifactsModule } from './modules/artifacts/artifacts.module.ts';
+import type { BlobStore } from './modules/artifacts/blob-store.ts';
 import { createAuditRepo } from './modules/audit/audit.repo.ts';
 import { registerAuditRoutes } from './modules/audit/audit.routes.ts';
 import { createAuditService } from './modules/audit/audit.service.ts';
@@ -134,6 +139,8 @@ export interface AppDeps {
     allowLocalRepos?: boolean;
     /** SMTP and the sender's retries (SLIPWAY_SMTP_*, SLIPWAY_NOTIFY_*); defaults without. */
     notifications?: NotificationSenderConfig | undefined;
+    /** SLIPWAY_ARTIFACT_STORE, SLIPWAY_ARTIFACT_MAX_RUN_BYTES; default PostgreSQL, 1 GiB per run. */
+    artifacts?: ArtifactsConfig | undefined;
   };
   db: Pick<Database, 'prisma' | 'checkReady' | 'sql'> & Partial<Pick<Database, 'openChannel'>>;
   /** A pino logger; none in tests. */
@@ -165,6 +172,11 @@ export interface SlipwayApp {
   scheduler: Scheduler;
   /** This app's Prometheus registry and series (served by `startMetricsListener`, see server.ts). */
   metrics: Metrics;
+  /**
+   * Job artifacts: the store (the job-files routes save into and read from it), the blob store
+   * (caches of Kubernetes jobs use it too) and the expiry, started only while leading (server.ts).
+   */
+  artifacts: { store: ArtifactStore; blobs: BlobStore; gc: ArtifactGc };
 }
 
 /** Responses smaller than this are sent uncompressed. */
@@ -503,6 +515,13 @@ export async function buildApp(deps: AppDeps): Promise<SlipwayApp> {
     },
   };
   registerRunRoutes(app, { runs, stream, logs: createStepLogs({ runs: runsRepo }) });
+  const artifacts = createArtifactsModule({
+    prisma: db.prisma,
+    config: config.artifacts ?? { store: { kind: 'postgres' }, maxRunBytes: DEFAULT_ARTIFACT_MAX_RUN_BYTES },
+    readableRun: (actor, params) => runs.readable(actor, params),
+    logger: deps.logger,
+  });
+  artifacts.registerRoutes(app);
   deploys.registerRoutes(app);
   const schedules = createSchedulesModule({ prisma: db.prisma, pipelines, runs, logger: deps.logger });
   schedules.registerRoutes(app);
@@ -525,6 +544,7 @@ export async function buildApp(deps: AppDeps): Promise<SlipwayApp> {
     bodyLimitBytes: config.bodyLimitBytes,
   });
   app.addHook('onClose', async () => {
+    await artifacts.gc.stop();
     await schedules.scheduler.stop();
     await releases.stop();
     await notifications.sender.stop();
@@ -544,5 +564,6 @@ export async function buildApp(deps: AppDeps): Promise<SlipwayApp> {
     notifications: { notify: notifications.notify, sender: notifications.sender },
     scheduler: schedules.scheduler,
     metrics,
+    artifacts: { store: artifacts.store, blobs: artifacts.blobs, gc: artifacts.gc },
   };
 }
