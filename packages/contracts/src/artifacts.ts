@@ -3,6 +3,21 @@ import { TimestampSchema } from './common.ts';
 import { defineEndpoint } from './endpoint.ts';
 import { RunParamsSchema } from './runs.ts';
 
+/** A size as people read it: `12 bytes`, `3.4 KiB`, `1.2 MiB`, `1 GiB` (binary units). */
+export function formatBytes(bytes: number): string {
+  const units = ['KiB', 'MiB', 'GiB', 'TiB'];
+  let value = bytes;
+  let unit = 'bytes';
+  for (const next of units) {
+    if (value < 1024) break;
+    value /= 1024;
+    unit = next;
+  }
+  return unit === 'bytes'
+    ? `${bytes} ${bytes === 1 ? 'byte' : 'bytes'}`
+    : `${Number(value.toFixed(1))} ${unit}`;
+}
+
 /** One file of a job's artifacts (README "Artifacts"). */
 export const ArtifactFileSchema = z.object({
   /** The job that produced it (a job a retry re-used: the run that ran it kept the file). */

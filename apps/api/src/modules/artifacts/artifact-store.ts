@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Readable } from 'node:stream';
 import zlib from 'node:zlib';
+import { formatBytes } from '@slipway/contracts';
 import tar from 'tar-stream';
 import { AppError, NotFoundError } from '../../lib/errors.ts';
 import type { ArtifactsRepo } from './artifacts.repo.ts';
@@ -44,19 +45,6 @@ export interface SavedArtifacts {
 export class ArtifactLimitError extends AppError {
   override name = 'ArtifactLimitError';
   readonly statusCode = 413;
-}
-
-/** `1 GiB`, `512 MiB`, `1.5 KiB`, `12 bytes`: sizes in messages. */
-export function formatBytes(bytes: number): string {
-  const units = ['KiB', 'MiB', 'GiB', 'TiB'];
-  let value = bytes;
-  let unit = 'bytes';
-  for (const next of units) {
-    if (value < 1024) break;
-    value /= 1024;
-    unit = next;
-  }
-  return unit === 'bytes' ? `${bytes} bytes` : `${Number(value.toFixed(1))} ${unit}`;
 }
 
 function limitError(job: string, limit: number, total: number): ArtifactLimitError {
