@@ -52,6 +52,7 @@ import {
 } from './modules/environments/environments.service.ts';
 import { ensureDeployer } from './modules/environments/namespaces.ts';
 import { registerHealthRoutes } from './modules/health/health.routes.ts';
+import { createJobFilesModule } from './modules/job-files/job-files.module.ts';
 import { registerKubernetesSchemaRoutes } from './modules/kubernetes-schema/kubernetes-schema.routes.ts';
 import { createKubernetesSchemaService } from './modules/kubernetes-schema/kubernetes-schema.service.ts';
 import { createManifestDryRun } from './modules/manifests/dry-run.ts';
@@ -85,7 +86,7 @@ import { createRolesService } from './modules/roles/roles.service.ts';
 import { createActiveRunsRepo } from './modules/runs/active-runs.repo.ts';
 import { createActiveRunsGuard } from './modules/runs/active-runs-guard.ts';
 import { createKubeExecutors } from './modules/runs/engine/kube-executors.ts';
-import { createLocalExecutor } from './modules/runs/engine/local-executor.ts';
+import { createLocalExecutor, loopbackUrlOf } from './modules/runs/engine/local-executor.ts';
 import { createReconciler, type Reconciler } from './modules/runs/engine/reconciler.ts';
 import { createRunStreamHub } from './modules/runs/run-stream.ts';
 import { createRunsRepo } from './modules/runs/runs.repo.ts';
@@ -132,6 +133,8 @@ export interface AppDeps {
     workDir: string;
     /** Projects may name repositories on the server's disk (SLIPWAY_ALLOW_LOCAL_REPOS); default false. */
     allowLocalRepos?: boolean;
+    /** The API's URL for Kubernetes jobs' restore/upload steps (SLIPWAY_JOB_API_URL); none: such jobs fail. */
+    jobApiUrl?: string | undefined;
     /** SMTP and the sender's retries (SLIPWAY_SMTP_*, SLIPWAY_NOTIFY_*); defaults without. */
     notifications?: NotificationSenderConfig | undefined;
   };
@@ -414,7 +417,14 @@ export async function buildApp(deps: AppDeps): Promise<SlipwayApp> {
 
   const runsRepo = createRunsRepo(db.prisma, db.sql);
   const stream = createRunStreamHub({ runs: runsRepo });
-  const localExecutor = createLocalExecutor({ workDir: config.workDir });
+  // Files into and out of jobs (artifacts, test reports, caches), with per-job tokens.
+  const jobFiles = createJobFilesModule({ prisma: db.prisma, secretKey: config.secretKey });
+  await jobFiles.registerRoutes(app);
+  const localExecutor = createLocalExecutor({
+    workDir: config.workDir,
+    // Known once the server listens (the tests listen on port 0).
+    apiUrl: () => loopbackUrlOf(app.server.address()),
+  });
   const kubeExecutors = createKubeExecutors({
     clients: clusterClients,
     onRecover: (cluster, reason) => deps.logger?.info({ cluster }, `cluster watch: ${reason}`),
@@ -451,6 +461,7 @@ export async function buildApp(deps: AppDeps): Promise<SlipwayApp> {
     resolveCredentials: credentials.resolveForRun,
     localExecutor,
     kubeExecutors,
+    jobFiles: { tokenOf: (jobRunId) => jobFiles.tokens.sign(jobRunId), kubeApiUrl: config.jobApiUrl },
     logger: deps.logger,
     onReconcile: (runId, durationMs) => {
       metrics.enginePass(durationMs / 1000);

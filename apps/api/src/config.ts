@@ -81,6 +81,13 @@ export const EnvSchema = z
     SLIPWAY_PUBLIC_URL: z
       .url({ message: 'must be the URL users reach Slipway at, e.g. https://slipway.example.com' })
       .optional(),
+    /** The API's URL as Kubernetes jobs reach it (their restore/upload steps); default SLIPWAY_PUBLIC_URL. */
+    SLIPWAY_JOB_API_URL: z
+      .url({
+        protocol: /^https?$/,
+        message: 'must be the http(s) URL pods reach the API at, e.g. http://slipway.slipway.svc:8080',
+      })
+      .optional(),
     SLIPWAY_SMTP_URL: z
       .url({
         protocol: /^smtps?$/,
@@ -153,6 +160,11 @@ export interface AppConfig {
   /** Failed sign-ins allowed per username and per address within the window. */
   loginThrottle: { maxFailures: number; windowMs: number };
   publicUrl: string | undefined;
+  /**
+   * The API's URL as Kubernetes jobs reach it (SLIPWAY_JOB_API_URL, else SLIPWAY_PUBLIC_URL):
+   * what their restore/upload steps call. Local jobs use the server's loopback address.
+   */
+  jobApiUrl: string | undefined;
   oidc: OidcConfig | undefined;
   /** SMTP for e-mail channels and the notification sender's retries. */
   notifications: NotificationSenderConfig;
@@ -213,6 +225,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       windowMs: e.SLIPWAY_LOGIN_WINDOW_MINUTES * 60_000,
     },
     publicUrl: e.SLIPWAY_PUBLIC_URL,
+    jobApiUrl: (e.SLIPWAY_JOB_API_URL ?? e.SLIPWAY_PUBLIC_URL)?.replace(/\/+$/, ''),
     oidc: oidcConfig(e),
     notifications: {
       smtpUrl: e.SLIPWAY_SMTP_URL,
