@@ -98,6 +98,8 @@ import { createSchedulesModule } from './modules/schedules/schedules.module.ts';
 import { createTemplatesRepo } from './modules/templates/templates.repo.ts';
 import { registerTemplateRoutes } from './modules/templates/templates.routes.ts';
 import { createTemplatesService } from './modules/templates/templates.service.ts';
+import type { TestReports } from './modules/test-reports/report-ingest.ts';
+import { createTestReportsModule } from './modules/test-reports/test-reports.module.ts';
 import { createUsersRepo } from './modules/users/users.repo.ts';
 import { registerUserRoutes } from './modules/users/users.routes.ts';
 import { createUsersService } from './modules/users/users.service.ts';
@@ -168,6 +170,8 @@ export interface SlipwayApp {
   scheduler: Scheduler;
   /** This app's Prometheus registry and series (served by `startMetricsListener`, see server.ts). */
   metrics: Metrics;
+  /** Stores the JUnit reports a job uploads (the job-files route calls `ingest`). */
+  testReports: TestReports;
 }
 
 /** Responses smaller than this are sent uncompressed. */
@@ -517,6 +521,8 @@ export async function buildApp(deps: AppDeps): Promise<SlipwayApp> {
   deploys.registerRoutes(app);
   const schedules = createSchedulesModule({ prisma: db.prisma, pipelines, runs, logger: deps.logger });
   schedules.registerRoutes(app);
+  const testReports = createTestReportsModule({ prisma: db.prisma, runs });
+  testReports.registerRoutes(app);
   const webhooksRepo = createWebhooksRepo(db.prisma);
   await registerWebhookRoutes(app, {
     webhooks: createWebhooksService({
@@ -555,5 +561,6 @@ export async function buildApp(deps: AppDeps): Promise<SlipwayApp> {
     notifications: { notify: notifications.notify, sender: notifications.sender },
     scheduler: schedules.scheduler,
     metrics,
+    testReports: testReports.testReports,
   };
 }

@@ -19,5 +19,6 @@ export * from './run-events.ts';
 export * from './runs.ts';
 export * from './schedules.ts';
 export * from './templates.ts';
+export * from './test-reports.ts';
 export * from './webhooks.ts';
 export * from './workspaces.ts';

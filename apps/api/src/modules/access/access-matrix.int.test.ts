@@ -205,6 +205,7 @@ const ROWS: Row[] = [
   { operationId: 'getApproval', allow: VISIBLE, request: (f) => get(`/api/v1/approvals/${f.approvalId}`) },
   { operationId: 'getRun', allow: VISIBLE, request: (f) => get(`${RUNS(f)}/1`) },
   { operationId: 'streamRunEvents', allow: VISIBLE, request: (f) => get(`${RUNS(f)}/1/events`) },
+  { operationId: 'getRunTests', allow: VISIBLE, request: (f) => get(`${RUNS(f)}/1/tests`) },
   {
     operationId: 'getStepLog',
     allow: VISIBLE,
