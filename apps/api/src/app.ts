@@ -31,6 +31,9 @@ import { createLoginThrottle } from './modules/auth/login-throttle.ts';
 import { createOidcRepo } from './modules/auth/oidc.repo.ts';
 import { registerOidcRoutes } from './modules/auth/oidc.routes.ts';
 import { createOidcService } from './modules/auth/oidc.service.ts';
+import { type CachesConfig, DEFAULT_CACHE_LIMITS, defaultCacheDir } from './modules/caches/cache-config.ts';
+import { createCachesModule } from './modules/caches/caches.module.ts';
+import { createDirectoryBlobStore } from './modules/caches/directory-blob-store.ts';
 import { createClusterClients } from './modules/clusters/cluster-clients.ts';
 import { createClustersRepo } from './modules/clusters/clusters.repo.ts';
 import { registerClusterRoutes } from './modules/clusters/clusters.routes.ts';
@@ -139,6 +142,8 @@ export interface AppDeps {
     jobApiUrl?: string | undefined;
     /** SMTP and the sender's retries (SLIPWAY_SMTP_*, SLIPWAY_NOTIFY_*); defaults without. */
     notifications?: NotificationSenderConfig | undefined;
+    /** Job caches (SLIPWAY_CACHE_*); default: `<workDir>/caches` and the default limits. */
+    caches?: CachesConfig | undefined;
   };
   db: Pick<Database, 'prisma' | 'checkReady' | 'sql'> & Partial<Pick<Database, 'openChannel'>>;
   /** A pino logger; none in tests. */
@@ -313,7 +318,21 @@ export async function buildApp(deps: AppDeps): Promise<SlipwayApp> {
     allowLocalRepos: config.allowLocalRepos ?? false,
     credentialExists: credentials.exists,
     guard: activeRunsGuard,
+    // Caches live partly outside the database: their archives go once the delete commits.
+    onDeleted: () =>
+      caches.projectDeleted().catch((error: unknown) => {
+        deps.logger?.warn({ err: error }, 'caches: could not remove a deleted project’s caches');
+      }),
   });
+  const cachesConfig = config.caches ?? { dir: defaultCacheDir(config.workDir), ...DEFAULT_CACHE_LIMITS };
+  const caches = createCachesModule({
+    prisma: db.prisma,
+    projects,
+    config: cachesConfig,
+    blobs: createDirectoryBlobStore(`${cachesConfig.dir}-kubernetes`),
+    logger: deps.logger,
+  });
+  caches.registerRoutes(app);
   const clusterClients = createClusterClients({
     secrets: createSecretBox(config.secretKey),
     timeoutMs: config.kubeTimeoutMs,
