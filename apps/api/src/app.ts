@@ -56,6 +56,7 @@ import {
 import { ensureDeployer } from './modules/environments/namespaces.ts';
 import { registerHealthRoutes } from './modules/health/health.routes.ts';
 import { createJobFilesModule } from './modules/job-files/job-files.module.ts';
+import { createJobTokens } from './modules/job-files/job-token.ts';
 import { registerKubernetesSchemaRoutes } from './modules/kubernetes-schema/kubernetes-schema.routes.ts';
 import { createKubernetesSchemaService } from './modules/kubernetes-schema/kubernetes-schema.service.ts';
 import { createManifestDryRun } from './modules/manifests/dry-run.ts';
@@ -440,9 +441,8 @@ export async function buildApp(deps: AppDeps): Promise<SlipwayApp> {
 
   const runsRepo = createRunsRepo(db.prisma, db.sql);
   const stream = createRunStreamHub({ runs: runsRepo });
-  // Files into and out of jobs (artifacts, test reports, caches), with per-job tokens.
-  const jobFiles = createJobFilesModule({ prisma: db.prisma, secretKey: config.secretKey });
-  await jobFiles.registerRoutes(app);
+  // Jobs with restore/upload steps get a token of their own for the job-files routes.
+  const jobTokens = createJobTokens(config.secretKey);
   const localExecutor = createLocalExecutor({
     workDir: config.workDir,
     // Known once the server listens (the tests listen on port 0).
@@ -484,7 +484,7 @@ export async function buildApp(deps: AppDeps): Promise<SlipwayApp> {
     resolveCredentials: credentials.resolveForRun,
     localExecutor,
     kubeExecutors,
-    jobFiles: { tokenOf: (jobRunId) => jobFiles.tokens.sign(jobRunId), kubeApiUrl: config.jobApiUrl },
+    jobFiles: { tokenOf: (jobRunId) => jobTokens.sign(jobRunId), kubeApiUrl: config.jobApiUrl },
     logger: deps.logger,
     onReconcile: (runId, durationMs) => {
       metrics.enginePass(durationMs / 1000);
@@ -542,6 +542,13 @@ export async function buildApp(deps: AppDeps): Promise<SlipwayApp> {
   schedules.registerRoutes(app);
   const testReports = createTestReportsModule({ prisma: db.prisma, runs });
   testReports.registerRoutes(app);
+  // Files into and out of jobs: the routes their restore/upload steps call with their token.
+  await createJobFilesModule({
+    prisma: db.prisma,
+    tokens: jobTokens,
+    testReports: testReports.testReports,
+    caches: caches.store,
+  }).registerRoutes(app);
   const webhooksRepo = createWebhooksRepo(db.prisma);
   await registerWebhookRoutes(app, {
     webhooks: createWebhooksService({

@@ -8,28 +8,27 @@ import {
   type JobCacheStore,
   type JobTestReports,
 } from './job-files.service.ts';
-import { createJobTokens, type JobTokens } from './job-token.ts';
+import type { JobTokens } from './job-token.ts';
 
 /**
- * How files get out of and into jobs: the per-job tokens (the engine hands them to jobs
- * with restore/upload steps) and the `/api/v1/job-files/*` routes those steps call, on top of
- * the artifact store, the test reports and the caches.
+ * How files get out of and into jobs: the `/api/v1/job-files/*` routes that jobs'
+ * restore/upload steps call with their token, on top of the artifact store, the test reports
+ * and the caches.
  */
 export function createJobFilesModule(deps: {
   prisma: PrismaClient;
-  /** The server's secret key: job tokens are HMACs with it. */
-  secretKey: Buffer;
+  /** The per-job tokens (HMACs with the server's secret key) the engine hands out. */
+  tokens: JobTokens;
   artifacts?: JobArtifactStore | undefined;
   testReports?: JobTestReports | undefined;
   caches?: JobCacheStore | undefined;
-}): { tokens: JobTokens; registerRoutes(app: FastifyInstance): Promise<void> } {
-  const tokens = createJobTokens(deps.secretKey);
+}): { registerRoutes(app: FastifyInstance): Promise<void> } {
   const jobFiles = createJobFilesService({
     repo: createJobFilesRepo(deps.prisma),
-    tokens,
+    tokens: deps.tokens,
     artifacts: deps.artifacts,
     testReports: deps.testReports,
     caches: deps.caches,
   });
-  return { tokens, registerRoutes: (app) => registerJobFilesRoutes(app, { jobFiles }) };
+  return { registerRoutes: (app) => registerJobFilesRoutes(app, { jobFiles }) };
 }
