@@ -24,7 +24,7 @@ import type { ArtifactGc } from './modules/artifacts/artifact-gc.ts';
 import type { ArtifactStore } from './modules/artifacts/artifact-store.ts';
 import { DEFAULT_ARTIFACT_MAX_RUN_BYTES } from './modules/artifacts/artifact-store-url.ts';
 import { createArtifactsModule } from './modules/artifacts/artifacts.module.ts';
-import type { BlobStore } from './modules/artifacts/blob-store.ts';
+import { type BlobStore, createBlobStore } from './modules/artifacts/blob-store.ts';
 import { createAuditRepo } from './modules/audit/audit.repo.ts';
 import { registerAuditRoutes } from './modules/audit/audit.routes.ts';
 import { createAuditService } from './modules/audit/audit.service.ts';
@@ -36,6 +36,8 @@ import { createLoginThrottle } from './modules/auth/login-throttle.ts';
 import { createOidcRepo } from './modules/auth/oidc.repo.ts';
 import { registerOidcRoutes } from './modules/auth/oidc.routes.ts';
 import { createOidcService } from './modules/auth/oidc.service.ts';
+import { type CachesConfig, DEFAULT_CACHE_LIMITS, defaultCacheDir } from './modules/caches/cache-config.ts';
+import { createCachesModule } from './modules/caches/caches.module.ts';
 import { createClusterClients } from './modules/clusters/cluster-clients.ts';
 import { createClustersRepo } from './modules/clusters/clusters.repo.ts';
 import { registerClusterRoutes } from './modules/clusters/clusters.routes.ts';
@@ -57,6 +59,8 @@ import {
 } from './modules/environments/environments.service.ts';
 import { ensureDeployer } from './modules/environments/namespaces.ts';
 import { registerHealthRoutes } from './modules/health/health.routes.ts';
+import { createJobFilesModule } from './modules/job-files/job-files.module.ts';
+import { createJobTokens } from './modules/job-files/job-token.ts';
 import { registerKubernetesSchemaRoutes } from './modules/kubernetes-schema/kubernetes-schema.routes.ts';
 import { createKubernetesSchemaService } from './modules/kubernetes-schema/kubernetes-schema.service.ts';
 import { createManifestDryRun } from './modules/manifests/dry-run.ts';
@@ -90,7 +94,7 @@ import { createRolesService } from './modules/roles/roles.service.ts';
 import { createActiveRunsRepo } from './modules/runs/active-runs.repo.ts';
 import { createActiveRunsGuard } from './modules/runs/active-runs-guard.ts';
 import { createKubeExecutors } from './modules/runs/engine/kube-executors.ts';
-import { createLocalExecutor } from './modules/runs/engine/local-executor.ts';
+import { createLocalExecutor, loopbackUrlOf } from './modules/runs/engine/local-executor.ts';
 import { createReconciler, type Reconciler } from './modules/runs/engine/reconciler.ts';
 import { createRunStreamHub } from './modules/runs/run-stream.ts';
 import { createRunsRepo } from './modules/runs/runs.repo.ts';
@@ -102,6 +106,8 @@ import { createSchedulesModule } from './modules/schedules/schedules.module.ts';
 import { createTemplatesRepo } from './modules/templates/templates.repo.ts';
 import { registerTemplateRoutes } from './modules/templates/templates.routes.ts';
 import { createTemplatesService } from './modules/templates/templates.service.ts';
+import type { TestReports } from './modules/test-reports/report-ingest.ts';
+import { createTestReportsModule } from './modules/test-reports/test-reports.module.ts';
 import { createUsersRepo } from './modules/users/users.repo.ts';
 import { registerUserRoutes } from './modules/users/users.routes.ts';
 import { createUsersService } from './modules/users/users.service.ts';
@@ -137,10 +143,14 @@ export interface AppDeps {
     workDir: string;
     /** Projects may name repositories on the server's disk (SLIPWAY_ALLOW_LOCAL_REPOS); default false. */
     allowLocalRepos?: boolean;
+    /** The API's URL for Kubernetes jobs' restore/upload steps (SLIPWAY_JOB_API_URL); none: such jobs fail. */
+    jobApiUrl?: string | undefined;
     /** SMTP and the sender's retries (SLIPWAY_SMTP_*, SLIPWAY_NOTIFY_*); defaults without. */
     notifications?: NotificationSenderConfig | undefined;
     /** SLIPWAY_ARTIFACT_STORE, SLIPWAY_ARTIFACT_MAX_RUN_BYTES; default PostgreSQL, 1 GiB per run. */
     artifacts?: ArtifactsConfig | undefined;
+    /** Job caches (SLIPWAY_CACHE_*); default: `<workDir>/caches` and the default limits. */
+    caches?: CachesConfig | undefined;
   };
   db: Pick<Database, 'prisma' | 'checkReady' | 'sql'> & Partial<Pick<Database, 'openChannel'>>;
   /** A pino logger; none in tests. */
@@ -177,6 +187,8 @@ export interface SlipwayApp {
    * (caches of Kubernetes jobs use it too) and the expiry, started only while leading (server.ts).
    */
   artifacts: { store: ArtifactStore; blobs: BlobStore; gc: ArtifactGc };
+  /** Stores the JUnit reports a job uploads (the job-files route calls `ingest`). */
+  testReports: TestReports;
 }
 
 /** Responses smaller than this are sent uncompressed. */
@@ -318,7 +330,27 @@ export async function buildApp(deps: AppDeps): Promise<SlipwayApp> {
     allowLocalRepos: config.allowLocalRepos ?? false,
     credentialExists: credentials.exists,
     guard: activeRunsGuard,
+    // Caches live partly outside the database: their archives go once the delete commits.
+    onDeleted: () =>
+      caches.projectDeleted().catch((error: unknown) => {
+        deps.logger?.warn({ err: error }, 'caches: could not remove a deleted project’s caches');
+      }),
   });
+  const cachesConfig = config.caches ?? { dir: defaultCacheDir(config.workDir), ...DEFAULT_CACHE_LIMITS };
+  const artifactsConfig = config.artifacts ?? {
+    store: { kind: 'postgres' },
+    maxRunBytes: DEFAULT_ARTIFACT_MAX_RUN_BYTES,
+  };
+  // One blob store (SLIPWAY_ARTIFACT_STORE) for artifacts and Kubernetes jobs' caches.
+  const blobs = createBlobStore(artifactsConfig.store, { prisma: db.prisma });
+  const caches = createCachesModule({
+    prisma: db.prisma,
+    projects,
+    config: cachesConfig,
+    blobs,
+    logger: deps.logger,
+  });
+  caches.registerRoutes(app);
   const clusterClients = createClusterClients({
     secrets: createSecretBox(config.secretKey),
     timeoutMs: config.kubeTimeoutMs,
@@ -426,7 +458,13 @@ export async function buildApp(deps: AppDeps): Promise<SlipwayApp> {
 
   const runsRepo = createRunsRepo(db.prisma, db.sql);
   const stream = createRunStreamHub({ runs: runsRepo });
-  const localExecutor = createLocalExecutor({ workDir: config.workDir });
+  // Jobs with restore/upload steps get a token of their own for the job-files routes.
+  const jobTokens = createJobTokens(config.secretKey);
+  const localExecutor = createLocalExecutor({
+    workDir: config.workDir,
+    // Known once the server listens (the tests listen on port 0).
+    apiUrl: () => loopbackUrlOf(app.server.address()),
+  });
   const kubeExecutors = createKubeExecutors({
     clients: clusterClients,
     onRecover: (cluster, reason) => deps.logger?.info({ cluster }, `cluster watch: ${reason}`),
@@ -463,6 +501,7 @@ export async function buildApp(deps: AppDeps): Promise<SlipwayApp> {
     resolveCredentials: credentials.resolveForRun,
     localExecutor,
     kubeExecutors,
+    jobFiles: { tokenOf: (jobRunId) => jobTokens.sign(jobRunId), kubeApiUrl: config.jobApiUrl },
     logger: deps.logger,
     onReconcile: (runId, durationMs) => {
       metrics.enginePass(durationMs / 1000);
@@ -517,7 +556,8 @@ export async function buildApp(deps: AppDeps): Promise<SlipwayApp> {
   registerRunRoutes(app, { runs, stream, logs: createStepLogs({ runs: runsRepo }) });
   const artifacts = createArtifactsModule({
     prisma: db.prisma,
-    config: config.artifacts ?? { store: { kind: 'postgres' }, maxRunBytes: DEFAULT_ARTIFACT_MAX_RUN_BYTES },
+    config: artifactsConfig,
+    blobs,
     readableRun: (actor, params) => runs.readable(actor, params),
     logger: deps.logger,
   });
@@ -525,6 +565,16 @@ export async function buildApp(deps: AppDeps): Promise<SlipwayApp> {
   deploys.registerRoutes(app);
   const schedules = createSchedulesModule({ prisma: db.prisma, pipelines, runs, logger: deps.logger });
   schedules.registerRoutes(app);
+  const testReports = createTestReportsModule({ prisma: db.prisma, runs });
+  testReports.registerRoutes(app);
+  // Files into and out of jobs: the routes their restore/upload steps call with their token.
+  await createJobFilesModule({
+    prisma: db.prisma,
+    tokens: jobTokens,
+    testReports: testReports.testReports,
+    caches: caches.store,
+    artifacts: artifacts.store,
+  }).registerRoutes(app);
   const webhooksRepo = createWebhooksRepo(db.prisma);
   await registerWebhookRoutes(app, {
     webhooks: createWebhooksService({
@@ -565,5 +615,6 @@ export async function buildApp(deps: AppDeps): Promise<SlipwayApp> {
     scheduler: schedules.scheduler,
     metrics,
     artifacts: { store: artifacts.store, blobs: artifacts.blobs, gc: artifacts.gc },
+    testReports: testReports.testReports,
   };
 }

@@ -44,6 +44,8 @@ describe('loadConfig', () => {
       SLIPWAY_ARTIFACT_STORE:
         's3://ci-artifacts/slipway/prod?endpoint=http://127.0.0.1:8333&region=eu-west-1',
       SLIPWAY_ARTIFACT_MAX_RUN_BYTES: '1000000',
+      SLIPWAY_CACHE_MAX_PROJECT_BYTES: '1000000',
+      SLIPWAY_CACHE_MAX_ENTRY_BYTES: '2000',
     });
     expect(config).toEqual({
       port: 9000,
@@ -83,6 +85,7 @@ describe('loadConfig', () => {
         },
         maxRunBytes: 1_000_000,
       },
+      caches: { dir: '/var/lib/slipway/caches', maxProjectBytes: 1_000_000, maxEntryBytes: 2000 },
     });
   });
 
@@ -109,6 +112,20 @@ describe('loadConfig', () => {
     );
     expect(() => loadConfig({ SLIPWAY_ARTIFACT_MAX_RUN_BYTES: '-1' })).toThrow(
       /SLIPWAY_ARTIFACT_MAX_RUN_BYTES/,
+    );
+  });
+
+  it('reads the cache limits: 5 GiB per project and 1 GiB per entry unless set, a non-number refused naming it', () => {
+    expect(loadConfig({ SLIPWAY_DATA_DIR: '/data' }).caches).toEqual({
+      dir: '/data/caches',
+      maxProjectBytes: 5 * 1024 ** 3,
+      maxEntryBytes: 1024 ** 3,
+    });
+    expect(() => loadConfig({ SLIPWAY_CACHE_MAX_ENTRY_BYTES: '1GB' })).toThrow(
+      /SLIPWAY_CACHE_MAX_ENTRY_BYTES: must be a number/,
+    );
+    expect(() => loadConfig({ SLIPWAY_CACHE_MAX_PROJECT_BYTES: '0' })).toThrow(
+      /SLIPWAY_CACHE_MAX_PROJECT_BYTES/,
     );
   });
 

@@ -8,6 +8,7 @@ import {
   DEFAULT_ARTIFACT_MAX_RUN_BYTES,
   parseArtifactStoreUrl,
 } from './modules/artifacts/artifact-store-url.ts';
+import { type CachesConfig, DEFAULT_CACHE_LIMITS } from './modules/caches/cache-config.ts';
 import type { NotificationSenderConfig } from './modules/notifications/notification-sender.ts';
 
 /** Relative paths are taken from where the user ran the command, not from the package folder. */
@@ -86,6 +87,13 @@ export const EnvSchema = z
     SLIPWAY_PUBLIC_URL: z
       .url({ message: 'must be the URL users reach Slipway at, e.g. https://slipway.example.com' })
       .optional(),
+    /** The API's URL as Kubernetes jobs reach it (their restore/upload steps); default SLIPWAY_PUBLIC_URL. */
+    SLIPWAY_JOB_API_URL: z
+      .url({
+        protocol: /^https?$/,
+        message: 'must be the http(s) URL pods reach the API at, e.g. http://slipway.slipway.svc:8080',
+      })
+      .optional(),
     SLIPWAY_SMTP_URL: z
       .url({
         protocol: /^smtps?$/,
@@ -93,6 +101,10 @@ export const EnvSchema = z
       })
       .optional(),
     SLIPWAY_SMTP_FROM: z.string().min(3).max(320).optional(),
+    /** A project's job caches, both executors together, are evicted down to this (5 GiB). */
+    SLIPWAY_CACHE_MAX_PROJECT_BYTES: positiveInt(DEFAULT_CACHE_LIMITS.maxProjectBytes),
+    /** A larger cache archive is refused while it uploads (1 GiB). */
+    SLIPWAY_CACHE_MAX_ENTRY_BYTES: positiveInt(DEFAULT_CACHE_LIMITS.maxEntryBytes),
     SLIPWAY_NOTIFY_ATTEMPTS: positiveInt(6),
     SLIPWAY_NOTIFY_RETRY_SECONDS: positiveInt(10),
     /** Where job artifacts are stored: unset = PostgreSQL large objects; `s3://bucket/prefix?endpoint=…&region=…`. */
@@ -172,11 +184,18 @@ export interface AppConfig {
   /** Failed sign-ins allowed per username and per address within the window. */
   loginThrottle: { maxFailures: number; windowMs: number };
   publicUrl: string | undefined;
+  /**
+   * The API's URL as Kubernetes jobs reach it (SLIPWAY_JOB_API_URL, else SLIPWAY_PUBLIC_URL):
+   * what their restore/upload steps call. Local jobs use the server's loopback address.
+   */
+  jobApiUrl: string | undefined;
   oidc: OidcConfig | undefined;
   /** SMTP for e-mail channels and the notification sender's retries. */
   notifications: NotificationSenderConfig;
   /** Job artifacts: where they are stored and how much one run may keep. */
   artifacts: ArtifactsConfig;
+  /** Job caches: the local executor's directory (`<dataDir>/caches`) and the size limits. */
+  caches: CachesConfig;
 }
 
 /** SLIPWAY_ARTIFACT_STORE and SLIPWAY_ARTIFACT_MAX_RUN_BYTES (README "Artifacts"). */
@@ -242,6 +261,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       windowMs: e.SLIPWAY_LOGIN_WINDOW_MINUTES * 60_000,
     },
     publicUrl: e.SLIPWAY_PUBLIC_URL,
+    jobApiUrl: (e.SLIPWAY_JOB_API_URL ?? e.SLIPWAY_PUBLIC_URL)?.replace(/\/+$/, ''),
     oidc: oidcConfig(e),
     notifications: {
       smtpUrl: e.SLIPWAY_SMTP_URL,
@@ -252,6 +272,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     artifacts: {
       store: e.SLIPWAY_ARTIFACT_STORE ?? { kind: 'postgres' },
       maxRunBytes: e.SLIPWAY_ARTIFACT_MAX_RUN_BYTES,
+    },
+    caches: {
+      dir: path.join(resolveFromInvocation(e.SLIPWAY_DATA_DIR), 'caches'),
+      maxProjectBytes: e.SLIPWAY_CACHE_MAX_PROJECT_BYTES,
+      maxEntryBytes: e.SLIPWAY_CACHE_MAX_ENTRY_BYTES,
     },
   };
 }
