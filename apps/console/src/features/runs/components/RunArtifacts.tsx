@@ -57,7 +57,7 @@ export function RunArtifacts(props: { target: RunRef; run: Run }) {
                           className="small"
                           href={artifactDownloadUrl(props.target, job)}
                           download
-                          aria-label={`Download the artifacts of ${job} (.tar.gz)`}
+                          aria-label={`Download .tar.gz of the artifacts of ${job}`}
                         >
                           Download .tar.gz
                         </a>
@@ -67,7 +67,9 @@ export function RunArtifacts(props: { target: RunRef; run: Run }) {
                       <code>{file.path}</code>
                     </td>
                     <td>{formatBytes(file.size)}</td>
-                    <td>{formatTime(file.expiresAt)}</td>
+                    <td>
+                      <time dateTime={file.expiresAt}>{formatTime(file.expiresAt)}</time>
+                    </td>
                   </tr>
                 )),
               )}
