@@ -24,7 +24,6 @@ import {
 import type { CachesConfig } from './cache-config.ts';
 import { ABANDONED_SAVE_MS, cacheKeyHash } from './cache-store.ts';
 import { createCachesModule } from './caches.module.ts';
-import { createDirectoryBlobStore } from './directory-blob-store.ts';
 
 const CACHES = '/api/v1/workspaces/acme/projects/shop/caches';
 
@@ -60,7 +59,8 @@ describe.skipIf(postgresSkipReason())('job caches', () => {
       prisma: t.db.prisma,
       projects: t.services.projects,
       config: { ...config, ...limits },
-      blobs: createDirectoryBlobStore(`${config.dir}-kubernetes`),
+      // Kubernetes jobs' caches: the app's artifact BlobStore (PostgreSQL large objects here).
+      blobs: t.artifacts.blobs,
       now,
     });
   }
@@ -185,7 +185,7 @@ describe.skipIf(postgresSkipReason())('job caches', () => {
     const last = (await admin.request({ method: 'GET', url: CACHES })).json() as CacheList;
     expect(last.items.map((i) => i.key)).toEqual(['huge']);
     expect(await filesUnder(config.dir)).toHaveLength(1);
-    expect(await filesUnder(`${config.dir}-kubernetes`)).toEqual([]);
+    expect(await t.db.prisma.postgresBlob.count({ where: { key: { startsWith: 'caches/' } } })).toBe(0);
   });
 
   it('replaces a reservation whose writer died, but not one still being written', async () => {
@@ -285,7 +285,7 @@ describe.skipIf(postgresSkipReason())('job caches', () => {
     const deleted = await admin.request({ method: 'DELETE', url: '/api/v1/workspaces/acme/projects/shop' });
     expect(deleted.statusCode, deleted.body).toBe(204);
     expect(await t.db.prisma.cacheEntry.findMany({ select: { key: true } })).toEqual([{ key: 'theirs' }]);
-    expect(await filesUnder(`${config.dir}-kubernetes`)).toEqual([]);
+    expect(await t.db.prisma.postgresBlob.count({ where: { key: { startsWith: 'caches/' } } })).toBe(0);
     const left = await filesUnder(config.dir);
     expect(left).toHaveLength(1);
     expect(left[0]?.startsWith(`${otherId}/`)).toBe(true);
