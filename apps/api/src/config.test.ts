@@ -170,4 +170,20 @@ describe('loadConfig', () => {
       }
     }
   });
+
+  it('reads SLIPWAY_JOB_API_URL, defaulting to SLIPWAY_PUBLIC_URL, and refuses what is not an http(s) URL', () => {
+    expect(loadConfig({}).jobApiUrl).toBeUndefined();
+    expect(loadConfig({ SLIPWAY_PUBLIC_URL: 'https://slipway.example.com/' }).jobApiUrl).toBe(
+      'https://slipway.example.com',
+    );
+    expect(
+      loadConfig({
+        SLIPWAY_PUBLIC_URL: 'https://slipway.example.com',
+        SLIPWAY_JOB_API_URL: 'http://slipway.ns.svc:80',
+      }).jobApiUrl,
+    ).toBe('http://slipway.ns.svc:80');
+    expect(() => loadConfig({ SLIPWAY_JOB_API_URL: 'ftp://x' })).toThrow(
+      /SLIPWAY_JOB_API_URL: must be the http\(s\) URL/,
+    );
+  });
 });
