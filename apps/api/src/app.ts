@@ -13,13 +13,18 @@ import Fastify, {
 } from 'fastify';
 import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import helmet from 'helmet';
-import type { AppConfig } from './config.ts';
+import type { AppConfig, ArtifactsConfig } from './config.ts';
 import { createGitRepositories } from './lib/git-repository.ts';
 import { createRequestId } from './lib/request-id.ts';
 import { createSecretBox } from './lib/secret-box.ts';
 import { createAccessRepo } from './modules/access/access.repo.ts';
 import { createAccessService } from './modules/access/access.service.ts';
 import { createApprovalsModule } from './modules/approvals/approvals.module.ts';
+import type { ArtifactGc } from './modules/artifacts/artifact-gc.ts';
+import type { ArtifactStore } from './modules/artifacts/artifact-store.ts';
+import { DEFAULT_ARTIFACT_MAX_RUN_BYTES } from './modules/artifacts/artifact-store-url.ts';
+import { createArtifactsModule } from './modules/artifacts/artifacts.module.ts';
+import { type BlobStore, createBlobStore } from './modules/artifacts/blob-store.ts';
 import { createAuditRepo } from './modules/audit/audit.repo.ts';
 import { registerAuditRoutes } from './modules/audit/audit.routes.ts';
 import { createAuditService } from './modules/audit/audit.service.ts';
@@ -33,7 +38,6 @@ import { registerOidcRoutes } from './modules/auth/oidc.routes.ts';
 import { createOidcService } from './modules/auth/oidc.service.ts';
 import { type CachesConfig, DEFAULT_CACHE_LIMITS, defaultCacheDir } from './modules/caches/cache-config.ts';
 import { createCachesModule } from './modules/caches/caches.module.ts';
-import { createDirectoryBlobStore } from './modules/caches/directory-blob-store.ts';
 import { createClusterClients } from './modules/clusters/cluster-clients.ts';
 import { createClustersRepo } from './modules/clusters/clusters.repo.ts';
 import { registerClusterRoutes } from './modules/clusters/clusters.routes.ts';
@@ -145,6 +149,8 @@ export interface AppDeps {
     notifications?: NotificationSenderConfig | undefined;
     /** Job caches (SLIPWAY_CACHE_*); default: `<workDir>/caches` and the default limits. */
     caches?: CachesConfig | undefined;
+    /** SLIPWAY_ARTIFACT_STORE, SLIPWAY_ARTIFACT_MAX_RUN_BYTES; default PostgreSQL, 1 GiB per run. */
+    artifacts?: ArtifactsConfig | undefined;
   };
   db: Pick<Database, 'prisma' | 'checkReady' | 'sql'> & Partial<Pick<Database, 'openChannel'>>;
   /** A pino logger; none in tests. */
@@ -178,6 +184,11 @@ export interface SlipwayApp {
   metrics: Metrics;
   /** Stores the JUnit reports a job uploads (the job-files route calls `ingest`). */
   testReports: TestReports;
+  /**
+   * Job artifacts: the store (the job-files routes save into and read from it), the blob store
+   * (caches of Kubernetes jobs use it too) and the expiry, started only while leading (server.ts).
+   */
+  artifacts: { store: ArtifactStore; blobs: BlobStore; gc: ArtifactGc };
 }
 
 /** Responses smaller than this are sent uncompressed. */
@@ -326,11 +337,17 @@ export async function buildApp(deps: AppDeps): Promise<SlipwayApp> {
       }),
   });
   const cachesConfig = config.caches ?? { dir: defaultCacheDir(config.workDir), ...DEFAULT_CACHE_LIMITS };
+  const artifactsConfig = config.artifacts ?? {
+    store: { kind: 'postgres' as const },
+    maxRunBytes: DEFAULT_ARTIFACT_MAX_RUN_BYTES,
+  };
+  // One blob store (PostgreSQL large objects, or S3): artifacts, and caches of Kubernetes jobs.
+  const blobs = createBlobStore(artifactsConfig.store, { prisma: db.prisma });
   const caches = createCachesModule({
     prisma: db.prisma,
     projects,
     config: cachesConfig,
-    blobs: createDirectoryBlobStore(`${cachesConfig.dir}-kubernetes`),
+    blobs,
     logger: deps.logger,
   });
   caches.registerRoutes(app);
@@ -537,6 +554,14 @@ export async function buildApp(deps: AppDeps): Promise<SlipwayApp> {
     },
   };
   registerRunRoutes(app, { runs, stream, logs: createStepLogs({ runs: runsRepo }) });
+  const artifacts = createArtifactsModule({
+    prisma: db.prisma,
+    config: artifactsConfig,
+    blobs,
+    readableRun: (actor, params) => runs.readable(actor, params),
+    logger: deps.logger,
+  });
+  artifacts.registerRoutes(app);
   deploys.registerRoutes(app);
   const schedules = createSchedulesModule({ prisma: db.prisma, pipelines, runs, logger: deps.logger });
   schedules.registerRoutes(app);
@@ -546,6 +571,7 @@ export async function buildApp(deps: AppDeps): Promise<SlipwayApp> {
   await createJobFilesModule({
     prisma: db.prisma,
     tokens: jobTokens,
+    artifacts: artifacts.store,
     testReports: testReports.testReports,
     caches: caches.store,
   }).registerRoutes(app);
@@ -568,6 +594,7 @@ export async function buildApp(deps: AppDeps): Promise<SlipwayApp> {
     bodyLimitBytes: config.bodyLimitBytes,
   });
   app.addHook('onClose', async () => {
+    await artifacts.gc.stop();
     await schedules.scheduler.stop();
     await releases.stop();
     await notifications.sender.stop();
@@ -588,5 +615,6 @@ export async function buildApp(deps: AppDeps): Promise<SlipwayApp> {
     scheduler: schedules.scheduler,
     metrics,
     testReports: testReports.testReports,
+    artifacts: { store: artifacts.store, blobs: artifacts.blobs, gc: artifacts.gc },
   };
 }

@@ -3,6 +3,11 @@ import { DatabaseUnreachableError, DEFAULT_POOL_SIZE } from '@slipway/db';
 import { z } from 'zod';
 import { INSTALL_ROOT } from './install-root.ts';
 import { parseSecretKey } from './lib/secret-box.ts';
+import {
+  type ArtifactStoreLocation,
+  DEFAULT_ARTIFACT_MAX_RUN_BYTES,
+  parseArtifactStoreUrl,
+} from './modules/artifacts/artifact-store-url.ts';
 import { type CachesConfig, DEFAULT_CACHE_LIMITS } from './modules/caches/cache-config.ts';
 import type { NotificationSenderConfig } from './modules/notifications/notification-sender.ts';
 
@@ -102,6 +107,20 @@ export const EnvSchema = z
     SLIPWAY_CACHE_MAX_ENTRY_BYTES: positiveInt(DEFAULT_CACHE_LIMITS.maxEntryBytes),
     SLIPWAY_NOTIFY_ATTEMPTS: positiveInt(6),
     SLIPWAY_NOTIFY_RETRY_SECONDS: positiveInt(10),
+    /** Where job artifacts are stored: unset = PostgreSQL large objects; `s3://bucket/prefix?endpoint=…&region=…`. */
+    SLIPWAY_ARTIFACT_STORE: z
+      .string()
+      .transform((value, ctx) => {
+        const parsed = parseArtifactStoreUrl(value);
+        if (typeof parsed === 'string') {
+          ctx.addIssue({ code: 'custom', message: parsed });
+          return z.NEVER;
+        }
+        return parsed;
+      })
+      .optional(),
+    /** Most bytes (sum of file sizes, uncompressed) of one run's artifacts. */
+    SLIPWAY_ARTIFACT_MAX_RUN_BYTES: positiveInt(DEFAULT_ARTIFACT_MAX_RUN_BYTES),
     SLIPWAY_OIDC_ISSUER: z.url({ message: 'must be the issuer URL of the OIDC provider' }).optional(),
     SLIPWAY_OIDC_CLIENT_ID: z.string().min(1).optional(),
     SLIPWAY_OIDC_CLIENT_SECRET: z.string().min(1).optional(),
@@ -175,6 +194,16 @@ export interface AppConfig {
   notifications: NotificationSenderConfig;
   /** Job caches: the local executor's directory (`<dataDir>/caches`) and the size limits. */
   caches: CachesConfig;
+  /** Job artifacts: where they are stored and how much one run may keep. */
+  artifacts: ArtifactsConfig;
+}
+
+/** SLIPWAY_ARTIFACT_STORE and SLIPWAY_ARTIFACT_MAX_RUN_BYTES (README "Artifacts"). */
+export interface ArtifactsConfig {
+  /** `postgres`: large objects in the database; `s3`: an S3-compatible bucket. */
+  store: ArtifactStoreLocation;
+  /** Most bytes (the files' sizes, uncompressed) of one run's artifacts. */
+  maxRunBytes: number;
 }
 
 export interface OidcConfig {
@@ -244,6 +273,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       dir: path.join(resolveFromInvocation(e.SLIPWAY_DATA_DIR), 'caches'),
       maxProjectBytes: e.SLIPWAY_CACHE_MAX_PROJECT_BYTES,
       maxEntryBytes: e.SLIPWAY_CACHE_MAX_ENTRY_BYTES,
+    },
+    artifacts: {
+      store: e.SLIPWAY_ARTIFACT_STORE ?? { kind: 'postgres' },
+      maxRunBytes: e.SLIPWAY_ARTIFACT_MAX_RUN_BYTES,
     },
   };
 }

@@ -1,6 +1,7 @@
 export * from './access.ts';
 export * from './access-endpoints.ts';
 export * from './approvals.ts';
+export * from './artifacts.ts';
 export * from './auth.ts';
 export * from './caches.ts';
 export * from './clusters.ts';

@@ -2,6 +2,7 @@
 // what is refused. An operation without a row here fails the test, so a new route cannot
 // ship without a permission rule.
 import { createHmac } from 'node:crypto';
+import { Readable } from 'node:stream';
 import { postgresSkipReason } from '@slipway/testing';
 import type { InjectOptions } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -210,6 +211,13 @@ const ROWS: Row[] = [
     operationId: 'getStepLog',
     allow: VISIBLE,
     request: (f) => get(`${RUNS(f)}/1/jobs/compile/steps/0/log`),
+  },
+  // Artifacts: whoever may read the run.
+  { operationId: 'listRunArtifacts', allow: VISIBLE, request: (f) => get(`${RUNS(f)}/1/artifacts`) },
+  {
+    operationId: 'downloadJobArtifacts',
+    allow: VISIBLE,
+    request: (f) => get(`${RUNS(f)}/1/artifacts/compile`),
   },
   { operationId: 'listProjectReleases', allow: VISIBLE, request: (f) => get(`${W(f)}/projects/p/releases`) },
   { operationId: 'getRelease', allow: VISIBLE, request: (f) => get(`${W(f)}/projects/p/releases/1`) },
@@ -765,6 +773,20 @@ describe.skipIf(postgresSkipReason())('route × role matrix', () => {
     await t.db.prisma.jobRun.updateMany({
       where: { run: { number: 1, pipeline: { name: 'gated', ...runOf.pipeline } } },
       data: { status: 'waiting' },
+    });
+    // ci #1's job kept artifacts (stored as the job-files route stores them).
+    const compiled = await t.db.prisma.jobRun.findFirstOrThrow({
+      where: { name: 'compile', run: { number: 1, pipeline: { name: 'ci', ...runOf.pipeline } } },
+    });
+    await t.artifacts.store.saveJobArtifacts({
+      jobRunId: compiled.id,
+      runId: compiled.runId,
+      projectId: '',
+      job: 'compile',
+      expiresAt: new Date(Date.now() + 3_600_000),
+      entries: (async function* () {
+        yield { path: 'out.txt', size: 2, stream: Readable.from([Buffer.from('ok')]) };
+      })(),
     });
     for (const name of ['r', 'r2']) {
       await ok(
