@@ -225,7 +225,15 @@ describe('charts/slipway', () => {
     });
     const jobApi = objectsOf(
       expectOk(
-        await run('template', 'r1', CHART, '-n', 'ns1', '--set', 'config.jobApiUrl=http://api.internal:8080'),
+        await run(
+          'template',
+          'r1',
+          CHART,
+          '-n',
+          'ns1',
+          '--set',
+          `database.url=${DATABASE_URL},config.jobApiUrl=http://api.internal:8080`,
+        ),
       ),
     );
     expect(

@@ -28,7 +28,7 @@ const SPEC = `stages:
 `;
 
 /** What the kubelet makes of a value written for it (every `$` doubled): the text as written. */
-const unescape = (value: string) => value.replace(/\$\$/g, '$');
+const asWritten = (value: string) => value.replace(/\$\$/g, '$');
 
 describe.skipIf(postgresSkipReason() || clusterSkipReason())('job files on Kubernetes', () => {
   const kube = adminClient();
@@ -118,14 +118,14 @@ describe.skipIf(postgresSkipReason() || clusterSkipReason())('job files on Kuber
         if (ref) {
           const secret = await kube.getSecret(`${ws}-dev`, ref.name ?? '');
           env[entry.name] = Buffer.from(secret?.data?.[ref.key] ?? '', 'base64').toString();
-        } else env[entry.name] = unescape(entry.value ?? '');
+        } else env[entry.name] = asWritten(entry.value ?? '');
       }
       const workspace = await mkdtemp(path.join(os.tmpdir(), 'slipway-kube-upload-'));
       try {
         await mkdir(path.join(workspace, 'dist'));
         await writeFile(path.join(workspace, 'dist/app.bin'), 'built on "Kubernetes"');
         const [shell, flags, script] = upload.command;
-        const { stdout } = await exec(shell as string, [flags as string, unescape(script as string)], {
+        const { stdout } = await exec(shell as string, [flags as string, asWritten(script as string)], {
           cwd: workspace,
           env,
         });
