@@ -113,7 +113,7 @@ describe.skipIf(browserSkipReason())('the run page’s Tests tab', () => {
 
     // The file that could not be read is named, with where it breaks.
     expect(await results.getByRole('list', { name: 'Report warnings' }).textContent()).toBe(
-      "test / unit: reports/broken.xml — 3:3: Expected closing tag 'testsuite' (opened in line 2, col 3) instead of closing tag 'testsuites'.",
+      "test / unit: reports/broken.xml — 3:1: Expected closing tag 'testsuite' (opened in line 2, col 3) instead of closing tag 'testsuites'.",
     );
 
     // The other cases, in a table.
