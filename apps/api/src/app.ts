@@ -31,6 +31,9 @@ import { createLoginThrottle } from './modules/auth/login-throttle.ts';
 import { createOidcRepo } from './modules/auth/oidc.repo.ts';
 import { registerOidcRoutes } from './modules/auth/oidc.routes.ts';
 import { createOidcService } from './modules/auth/oidc.service.ts';
+import { type CachesConfig, DEFAULT_CACHE_LIMITS, defaultCacheDir } from './modules/caches/cache-config.ts';
+import { createCachesModule } from './modules/caches/caches.module.ts';
+import { createDirectoryBlobStore } from './modules/caches/directory-blob-store.ts';
 import { createClusterClients } from './modules/clusters/cluster-clients.ts';
 import { createClustersRepo } from './modules/clusters/clusters.repo.ts';
 import { registerClusterRoutes } from './modules/clusters/clusters.routes.ts';
@@ -52,6 +55,8 @@ import {
 } from './modules/environments/environments.service.ts';
 import { ensureDeployer } from './modules/environments/namespaces.ts';
 import { registerHealthRoutes } from './modules/health/health.routes.ts';
+import { createJobFilesModule } from './modules/job-files/job-files.module.ts';
+import { createJobTokens } from './modules/job-files/job-token.ts';
 import { registerKubernetesSchemaRoutes } from './modules/kubernetes-schema/kubernetes-schema.routes.ts';
 import { createKubernetesSchemaService } from './modules/kubernetes-schema/kubernetes-schema.service.ts';
 import { createManifestDryRun } from './modules/manifests/dry-run.ts';
@@ -85,7 +90,7 @@ import { createRolesService } from './modules/roles/roles.service.ts';
 import { createActiveRunsRepo } from './modules/runs/active-runs.repo.ts';
 import { createActiveRunsGuard } from './modules/runs/active-runs-guard.ts';
 import { createKubeExecutors } from './modules/runs/engine/kube-executors.ts';
-import { createLocalExecutor } from './modules/runs/engine/local-executor.ts';
+import { createLocalExecutor, loopbackUrlOf } from './modules/runs/engine/local-executor.ts';
 import { createReconciler, type Reconciler } from './modules/runs/engine/reconciler.ts';
 import { createRunStreamHub } from './modules/runs/run-stream.ts';
 import { createRunsRepo } from './modules/runs/runs.repo.ts';
@@ -134,8 +139,12 @@ export interface AppDeps {
     workDir: string;
     /** Projects may name repositories on the server's disk (SLIPWAY_ALLOW_LOCAL_REPOS); default false. */
     allowLocalRepos?: boolean;
+    /** The API's URL for Kubernetes jobs' restore/upload steps (SLIPWAY_JOB_API_URL); none: such jobs fail. */
+    jobApiUrl?: string | undefined;
     /** SMTP and the sender's retries (SLIPWAY_SMTP_*, SLIPWAY_NOTIFY_*); defaults without. */
     notifications?: NotificationSenderConfig | undefined;
+    /** Job caches (SLIPWAY_CACHE_*); default: `<workDir>/caches` and the default limits. */
+    caches?: CachesConfig | undefined;
   };
   db: Pick<Database, 'prisma' | 'checkReady' | 'sql'> & Partial<Pick<Database, 'openChannel'>>;
   /** A pino logger; none in tests. */
@@ -310,7 +319,21 @@ export async function buildApp(deps: AppDeps): Promise<SlipwayApp> {
     allowLocalRepos: config.allowLocalRepos ?? false,
     credentialExists: credentials.exists,
     guard: activeRunsGuard,
+    // Caches live partly outside the database: their archives go once the delete commits.
+    onDeleted: () =>
+      caches.projectDeleted().catch((error: unknown) => {
+        deps.logger?.warn({ err: error }, 'caches: could not remove a deleted project’s caches');
+      }),
   });
+  const cachesConfig = config.caches ?? { dir: defaultCacheDir(config.workDir), ...DEFAULT_CACHE_LIMITS };
+  const caches = createCachesModule({
+    prisma: db.prisma,
+    projects,
+    config: cachesConfig,
+    blobs: createDirectoryBlobStore(`${cachesConfig.dir}-kubernetes`),
+    logger: deps.logger,
+  });
+  caches.registerRoutes(app);
   const clusterClients = createClusterClients({
     secrets: createSecretBox(config.secretKey),
     timeoutMs: config.kubeTimeoutMs,
@@ -418,7 +441,13 @@ export async function buildApp(deps: AppDeps): Promise<SlipwayApp> {
 
   const runsRepo = createRunsRepo(db.prisma, db.sql);
   const stream = createRunStreamHub({ runs: runsRepo });
-  const localExecutor = createLocalExecutor({ workDir: config.workDir });
+  // Jobs with restore/upload steps get a token of their own for the job-files routes.
+  const jobTokens = createJobTokens(config.secretKey);
+  const localExecutor = createLocalExecutor({
+    workDir: config.workDir,
+    // Known once the server listens (the tests listen on port 0).
+    apiUrl: () => loopbackUrlOf(app.server.address()),
+  });
   const kubeExecutors = createKubeExecutors({
     clients: clusterClients,
     onRecover: (cluster, reason) => deps.logger?.info({ cluster }, `cluster watch: ${reason}`),
@@ -455,6 +484,7 @@ export async function buildApp(deps: AppDeps): Promise<SlipwayApp> {
     resolveCredentials: credentials.resolveForRun,
     localExecutor,
     kubeExecutors,
+    jobFiles: { tokenOf: (jobRunId) => jobTokens.sign(jobRunId), kubeApiUrl: config.jobApiUrl },
     logger: deps.logger,
     onReconcile: (runId, durationMs) => {
       metrics.enginePass(durationMs / 1000);
@@ -512,6 +542,13 @@ export async function buildApp(deps: AppDeps): Promise<SlipwayApp> {
   schedules.registerRoutes(app);
   const testReports = createTestReportsModule({ prisma: db.prisma, runs });
   testReports.registerRoutes(app);
+  // Files into and out of jobs: the routes their restore/upload steps call with their token.
+  await createJobFilesModule({
+    prisma: db.prisma,
+    tokens: jobTokens,
+    testReports: testReports.testReports,
+    caches: caches.store,
+  }).registerRoutes(app);
   const webhooksRepo = createWebhooksRepo(db.prisma);
   await registerWebhookRoutes(app, {
     webhooks: createWebhooksService({

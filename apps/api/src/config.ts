@@ -3,6 +3,7 @@ import { DatabaseUnreachableError, DEFAULT_POOL_SIZE } from '@slipway/db';
 import { z } from 'zod';
 import { INSTALL_ROOT } from './install-root.ts';
 import { parseSecretKey } from './lib/secret-box.ts';
+import { type CachesConfig, DEFAULT_CACHE_LIMITS } from './modules/caches/cache-config.ts';
 import type { NotificationSenderConfig } from './modules/notifications/notification-sender.ts';
 
 /** Relative paths are taken from where the user ran the command, not from the package folder. */
@@ -81,6 +82,13 @@ export const EnvSchema = z
     SLIPWAY_PUBLIC_URL: z
       .url({ message: 'must be the URL users reach Slipway at, e.g. https://slipway.example.com' })
       .optional(),
+    /** The API's URL as Kubernetes jobs reach it (their restore/upload steps); default SLIPWAY_PUBLIC_URL. */
+    SLIPWAY_JOB_API_URL: z
+      .url({
+        protocol: /^https?$/,
+        message: 'must be the http(s) URL pods reach the API at, e.g. http://slipway.slipway.svc:8080',
+      })
+      .optional(),
     SLIPWAY_SMTP_URL: z
       .url({
         protocol: /^smtps?$/,
@@ -88,6 +96,10 @@ export const EnvSchema = z
       })
       .optional(),
     SLIPWAY_SMTP_FROM: z.string().min(3).max(320).optional(),
+    /** A project's job caches, both executors together, are evicted down to this (5 GiB). */
+    SLIPWAY_CACHE_MAX_PROJECT_BYTES: positiveInt(DEFAULT_CACHE_LIMITS.maxProjectBytes),
+    /** A larger cache archive is refused while it uploads (1 GiB). */
+    SLIPWAY_CACHE_MAX_ENTRY_BYTES: positiveInt(DEFAULT_CACHE_LIMITS.maxEntryBytes),
     SLIPWAY_NOTIFY_ATTEMPTS: positiveInt(6),
     SLIPWAY_NOTIFY_RETRY_SECONDS: positiveInt(10),
     SLIPWAY_OIDC_ISSUER: z.url({ message: 'must be the issuer URL of the OIDC provider' }).optional(),
@@ -153,9 +165,16 @@ export interface AppConfig {
   /** Failed sign-ins allowed per username and per address within the window. */
   loginThrottle: { maxFailures: number; windowMs: number };
   publicUrl: string | undefined;
+  /**
+   * The API's URL as Kubernetes jobs reach it (SLIPWAY_JOB_API_URL, else SLIPWAY_PUBLIC_URL):
+   * what their restore/upload steps call. Local jobs use the server's loopback address.
+   */
+  jobApiUrl: string | undefined;
   oidc: OidcConfig | undefined;
   /** SMTP for e-mail channels and the notification sender's retries. */
   notifications: NotificationSenderConfig;
+  /** Job caches: the local executor's directory (`<dataDir>/caches`) and the size limits. */
+  caches: CachesConfig;
 }
 
 export interface OidcConfig {
@@ -213,12 +232,18 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       windowMs: e.SLIPWAY_LOGIN_WINDOW_MINUTES * 60_000,
     },
     publicUrl: e.SLIPWAY_PUBLIC_URL,
+    jobApiUrl: (e.SLIPWAY_JOB_API_URL ?? e.SLIPWAY_PUBLIC_URL)?.replace(/\/+$/, ''),
     oidc: oidcConfig(e),
     notifications: {
       smtpUrl: e.SLIPWAY_SMTP_URL,
       smtpFrom: e.SLIPWAY_SMTP_FROM,
       attempts: e.SLIPWAY_NOTIFY_ATTEMPTS,
       retryBaseMs: e.SLIPWAY_NOTIFY_RETRY_SECONDS * 1000,
+    },
+    caches: {
+      dir: path.join(resolveFromInvocation(e.SLIPWAY_DATA_DIR), 'caches'),
+      maxProjectBytes: e.SLIPWAY_CACHE_MAX_PROJECT_BYTES,
+      maxEntryBytes: e.SLIPWAY_CACHE_MAX_ENTRY_BYTES,
     },
   };
 }

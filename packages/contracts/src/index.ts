@@ -2,6 +2,7 @@ export * from './access.ts';
 export * from './access-endpoints.ts';
 export * from './approvals.ts';
 export * from './auth.ts';
+export * from './caches.ts';
 export * from './clusters.ts';
 export * from './common.ts';
 export * from './config.ts';

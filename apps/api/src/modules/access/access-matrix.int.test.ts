@@ -78,6 +78,8 @@ interface Row {
   request: (f: Fixture) => InjectOptions;
   /** Statuses that still mean "allowed" (the service refused for another reason). */
   alsoAllowed?: number[];
+  /** Only a job's own token is accepted (job-files routes): every user, signed in or not, gets 401. */
+  jobTokenOnly?: boolean;
 }
 
 const get = (url: string, query?: Record<string, string>): InjectOptions => ({
@@ -629,6 +631,28 @@ const ROWS: Row[] = [
   },
   { operationId: 'deleteUser', allow: PLATFORM, request: (f) => send('DELETE', `/api/v1/users/t${f.i}`) },
   { operationId: 'logout', allow: WRITERS, request: () => send('POST', '/api/v1/auth/logout') },
+  // A job's restore and upload steps, with the job's token: no user may call them.
+  ...(
+    [
+      ['uploadJobArtifacts', 'PUT', '/api/v1/job-files/artifacts'],
+      ['listJobArtifacts', 'GET', '/api/v1/job-files/artifacts'],
+      ['downloadJobArtifacts', 'GET', '/api/v1/job-files/artifacts/build'],
+      ['uploadJobReports', 'PUT', '/api/v1/job-files/reports'],
+      ['downloadJobCache', 'GET', '/api/v1/job-files/cache?key=k'],
+      ['uploadJobCache', 'PUT', '/api/v1/job-files/cache?key=k'],
+    ] as const
+  ).map(
+    ([operationId, method, url]): Row => ({
+      operationId,
+      allow: [],
+      jobTokenOnly: true,
+      request: () => ({
+        method,
+        url,
+        ...(method === 'PUT' ? { payload: 'x', headers: { 'content-type': 'application/gzip' } } : {}),
+      }),
+    }),
+  ),
 ];
 
 const ROLE_OF: Partial<Record<Principal, { workspace?: string; project?: string }>> = {
@@ -909,7 +933,7 @@ describe.skipIf(postgresSkipReason())('route × role matrix', () => {
       const options = row.request(caller.fixture);
       const status = await caller.call(options);
       const allowed = row.allow === 'public' || row.allow.includes(principal);
-      const deniedStatuses = principal === 'anonymous' ? [401] : [403, 404];
+      const deniedStatuses = principal === 'anonymous' || row.jobTokenOnly ? [401] : [403, 404];
       const ok = allowed
         ? status < 400 || (row.alsoAllowed ?? []).includes(status)
         : deniedStatuses.includes(status);

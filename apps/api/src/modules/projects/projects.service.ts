@@ -43,6 +43,8 @@ export function createProjectsService(deps: {
   credentialExists: (workspaceId: string, name: string) => Promise<boolean>;
   /** Refuses deleting a project whose pipelines have active runs (or cancels them first). */
   guard: ActiveRunsGuard;
+  /** Told after a project's delete commits: removes what it had outside the database (caches). */
+  onDeleted?: (projectId: string) => Promise<void>;
 }) {
   const { projects, workspaces, access } = deps;
 
@@ -194,6 +196,7 @@ export function createProjectsService(deps: {
           await projects.delete(existing.id, tx);
         },
       });
+      await deps.onDeleted?.(existing.id);
     },
   };
 }
