@@ -1,19 +1,9 @@
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
-import { ingestTestReports } from '../../api/test/test-report-seed.ts';
 import { expectAccessible } from './axe.ts';
 import { browserSkipReason, useConsole } from './fixture.ts';
 import { api } from './helpers.ts';
 
-const PIPELINE = `stages:
-  - name: test
-    jobs:
-      - name: unit
-        image: alpine:3.22
-        steps:
-          - run: echo testing
-`;
-const TARGET = { workspace: 'qa', project: 'shop', pipeline: 'ci' } as const;
 const RUNS = `/api/v1/workspaces/qa/projects/shop/pipelines/ci/runs`;
 
 /** A vitest-style report of suite `src/cart.test.ts`: `name: status`. */
@@ -31,7 +21,44 @@ function report(cases: Record<string, 'passed' | 'failed' | 'skipped'>): string 
   return `<?xml version="1.0"?><testsuites name="vitest tests"><testsuite name="src/cart.test.ts">${body}</testsuite></testsuites>`;
 }
 
-/** Starts a run and waits until it has finished (the API, not the page). */
+/** `text` as lines of a YAML block scalar indented by `spaces`. */
+function indented(text: string, spaces: number): string {
+  return text
+    .split('\n')
+    .map((line) => `${' '.repeat(spaces)}${line}`)
+    .join('\n');
+}
+
+/**
+ * The test job writes its reports as a test runner would and fails when a test failed; its
+ * `reports.junit` uploads them after the failed step. Run 1 and the runs after it report
+ * differently, and the later ones also leave a broken report.
+ */
+const PIPELINE = `stages:
+  - name: test
+    jobs:
+      - name: unit
+        image: node:24
+        reports: { junit: 'reports/*.xml' }
+        steps:
+          - name: test
+            run: |
+              mkdir -p reports
+              if [ "\${{ run.number }}" = 1 ]; then
+              cat > reports/unit.xml <<'XML'
+${indented(report({ adds: 'passed', coupon: 'failed', totals: 'failed' }), 14)}
+              XML
+              else
+              cat > reports/unit.xml <<'XML'
+${indented(report({ adds: 'passed', coupon: 'passed', totals: 'failed', ships: 'failed', rounds: 'skipped' }), 14)}
+              XML
+              printf '<testsuites>\\n  <testsuite name="x">\\n</testsuites>\\n' > reports/broken.xml
+              fi
+              echo "2 tests failed"
+              exit 1
+`;
+
+/** Starts a run and waits until it has ended (the API, not the page): its test job fails. */
 async function finishedRun(page: Page): Promise<number> {
   const created = await api(page, 'POST', RUNS, { releaseType: 'default', environment: 'dev' });
   const { number } = (await created.json()) as { number: number };
@@ -43,7 +70,7 @@ async function finishedRun(page: Page): Promise<number> {
       },
       { timeout: 120_000, interval: 250 },
     )
-    .toBe('succeeded');
+    .toBe('failed');
   return number;
 }
 
@@ -60,27 +87,9 @@ describe.skipIf(browserSkipReason())('the run page’s Tests tab', () => {
     await api(page, 'POST', '/api/v1/workspaces/qa/environments', { name: 'dev' });
     await api(page, 'POST', '/api/v1/workspaces/qa/projects/shop/pipelines', { name: 'ci', spec: PIPELINE });
 
+    // Real runs: the job writes its reports and its upload step sends them to the server.
     const first = await finishedRun(page);
-    await ingestTestReports(
-      fixture.databaseUrl,
-      { ...TARGET, number: first, job: 'unit' },
-      { 'reports/unit.xml': report({ adds: 'passed', coupon: 'failed', totals: 'failed' }) },
-    );
     const second = await finishedRun(page);
-    await ingestTestReports(
-      fixture.databaseUrl,
-      { ...TARGET, number: second, job: 'unit' },
-      {
-        'reports/unit.xml': report({
-          adds: 'passed',
-          coupon: 'passed',
-          totals: 'failed',
-          ships: 'failed',
-          rounds: 'skipped',
-        }),
-        'reports/broken.xml': '<testsuites>\n  <testsuite name="x">\n</testsuites>\n',
-      },
-    );
 
     // The run page opens on its jobs; the Tests tab is one click (and a URL) away.
     await page.goto(`/workspaces/qa/projects/shop/pipelines/ci/runs/${second}`);
