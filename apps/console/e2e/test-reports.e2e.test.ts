@@ -106,7 +106,7 @@ describe.skipIf(browserSkipReason())('the run page’s Tests tab', () => {
     const failures = results.getByRole('list', { name: 'Failures' }).getByRole('listitem');
     await expect.poll(() => failures.count()).toBe(2);
     expect(await failures.nth(0).textContent()).toMatch(
-      /^still failing cart > totals src\/cart\.test\.ts · test \/ unit · 12 ms/,
+      /^still failing cart > totals src\/cart\.test\.ts · test \/ unit · 12ms/,
     );
     expect(await failures.nth(1).textContent()).toMatch(/^new cart > ships/);
     expect(await failures.nth(1).textContent()).toContain('expected ships to work');
@@ -129,9 +129,9 @@ describe.skipIf(browserSkipReason())('the run page’s Tests tab', () => {
     const rows = results.getByRole('table', { name: 'Passed and skipped tests' }).getByRole('row');
     expect(await rows.allTextContents()).toEqual([
       'StatusTestSuiteJobDuration',
-      'skippedcart > roundssrc/cart.test.tstest / unit12 ms',
-      'passedcart > addssrc/cart.test.tstest / unit12 ms',
-      'passedcart > couponsrc/cart.test.tstest / unit12 ms',
+      'skippedcart > roundssrc/cart.test.tstest / unit12ms',
+      'passedcart > addssrc/cart.test.tstest / unit12ms',
+      'passedcart > couponsrc/cart.test.tstest / unit12ms',
     ]);
     await expectAccessible(page);
 

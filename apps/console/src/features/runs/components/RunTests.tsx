@@ -1,37 +1,14 @@
-import type { Run, RunTests as RunTestResults, TestCase, TestCaseRef } from '@slipway/contracts';
+import type { Run, RunTests as RunTestResults, TestCase } from '@slipway/contracts';
 import { Link } from 'react-router';
 import { paths } from '../../../app/paths.ts';
 import { QueryError, Skeleton } from '../../../components/page/PageFrame.tsx';
 import type { RunRef } from '../api/keys.ts';
 import { useRunTests } from '../api/tests.ts';
+import { formatDuration } from '../format.ts';
+import { caseTitle, keyed } from './run-tests.ts';
 
 /** Passed and skipped cases shown at most (a big suite has thousands); failures are all shown. */
 const OTHER_CASES_SHOWN = 500;
-
-/** The case's name, after its classname when that says more than the suite and the name do (pytest). */
-function caseTitle(c: TestCaseRef): string {
-  const saysMore = c.classname !== '' && c.classname !== c.suite && !c.name.startsWith(c.classname);
-  return saysMore ? `${c.classname} › ${c.name}` : c.name;
-}
-
-/**
- * Each case with a React key of its own: its identity, numbered when a report lists the
- * same case more than once.
- */
-function keyed<T extends TestCaseRef>(cases: readonly T[]): Array<{ key: string; item: T }> {
-  const seen = new Map<string, number>();
-  return cases.map((item) => {
-    const identity = JSON.stringify([item.stage, item.job, item.suite, item.classname, item.name]);
-    const count = (seen.get(identity) ?? 0) + 1;
-    seen.set(identity, count);
-    return { key: `${identity}#${count}`, item };
-  });
-}
-
-function duration(ms: number | undefined): string {
-  if (ms === undefined) return '';
-  return ms < 1000 ? `${ms} ms` : `${(ms / 1000).toFixed(ms < 10_000 ? 2 : 1)} s`;
-}
 
 function plural(count: number, one: string): string {
   return `${count} ${one}${count === 1 ? '' : 's'}`;
@@ -50,7 +27,7 @@ function Failure({ failure }: { failure: TestCase }) {
         <strong>{caseTitle(failure)}</strong>{' '}
         <span className="muted small">
           {failure.suite} · {failure.stage} / {failure.job}
-          {failure.durationMs !== undefined ? ` · ${duration(failure.durationMs)}` : ''}
+          {failure.durationMs !== undefined ? ` · ${formatDuration(failure.durationMs)}` : ''}
         </span>
       </div>
       {failure.message ? <p className="test-message">{failure.message}</p> : null}
@@ -172,7 +149,7 @@ export function RunTests(props: { target: RunRef; run: Pick<Run, 'jobs'> }) {
                         <td>
                           {c.stage} / {c.job}
                         </td>
-                        <td>{duration(c.durationMs)}</td>
+                        <td>{c.durationMs === undefined ? '' : formatDuration(c.durationMs)}</td>
                       </tr>
                     ))}
                   </tbody>
