@@ -1,14 +1,18 @@
 import { useParams } from 'react-router';
-import { DetailPage } from '../../components/page/DetailPage.tsx';
+import { DetailPage, type DetailTab } from '../../components/page/DetailPage.tsx';
 import type { RunRef } from '../../features/runs/api/keys.ts';
 import { RunArtifacts } from '../../features/runs/components/RunArtifacts.tsx';
 import { RunStatusBadge } from '../../features/runs/components/RunStatusBadge.tsx';
+import { RunTests } from '../../features/runs/components/RunTests.tsx';
 import { RunActions } from '../../features/runs/run/RunActions.tsx';
 import { RunJobs } from '../../features/runs/run/RunJobs.tsx';
 import { RunSummary } from '../../features/runs/run/RunSummary.tsx';
 import { useLiveRun } from '../../features/runs/run/use-live-run.ts';
 
-/** One run: its stages and jobs live, a job's steps, a step's log, and what can be done. */
+/**
+ * One run: its stages and jobs live, a job's steps, a step's log, what can be done and the
+ * run's artifacts (tab **Jobs**); its test results (tab **Tests**, `?tab=tests`).
+ */
 export function RunPage() {
   const params = useParams();
   const target: RunRef = {
@@ -19,6 +23,27 @@ export function RunPage() {
   };
   const { run, feed, active, now } = useLiveRun(target);
   const data = run.data;
+  const tabs: DetailTab[] = data
+    ? [
+        {
+          id: 'jobs',
+          label: 'Jobs',
+          content: (
+            <>
+              {data.status === 'rejected' && data.message ? (
+                <p className="notice notice-error" data-testid="run-outcome">
+                  {data.message}
+                </p>
+              ) : null}
+              <RunSummary target={target} run={data} now={now} />
+              <RunJobs target={target} run={data} feed={feed} now={now} />
+              <RunArtifacts target={target} run={data} />
+            </>
+          ),
+        },
+        { id: 'tests', label: 'Tests', content: <RunTests target={target} run={data} /> },
+      ]
+    : [];
   return (
     <DetailPage
       title={
@@ -36,19 +61,7 @@ export function RunPage() {
       actions={data ? <RunActions target={target} run={data} /> : undefined}
       query={run}
       errorTitle="Cannot open run"
-    >
-      {data ? (
-        <>
-          {data.status === 'rejected' && data.message ? (
-            <p className="notice notice-error" data-testid="run-outcome">
-              {data.message}
-            </p>
-          ) : null}
-          <RunSummary target={target} run={data} now={now} />
-          <RunJobs target={target} run={data} feed={feed} now={now} />
-          <RunArtifacts target={target} run={data} />
-        </>
-      ) : null}
-    </DetailPage>
+      tabs={tabs}
+    />
   );
 }
