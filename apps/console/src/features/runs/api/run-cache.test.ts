@@ -17,6 +17,7 @@ function job(name: string, status: JobRun['status'], attempt = 1): JobRun {
     finishedAt: null,
     approval: null,
     release: null,
+    manual: null,
     steps: [0, 1].map((index) => ({
       index,
       name: `step-${index}`,

@@ -18,6 +18,7 @@ function job(stage: string, stageIndex: number, name: string, status: JobRun['st
     steps: [],
     approval: null,
     release: null,
+    manual: null,
   };
 }
 
