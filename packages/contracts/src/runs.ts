@@ -208,7 +208,7 @@ export const JobParamsSchema = RunParamsSchema.extend({
 }).strict();
 
 /** Playing a manual job takes no options; an empty object (or no body) is accepted. */
-export const PlayJobBodySchema = z.strictObject({}).optional();
+export const PlayJobBodySchema = z.strictObject({}).nullish();
 
 export const StepLogParamsSchema = RunParamsSchema.extend({
   job: z.string().min(1).max(63),
