@@ -394,7 +394,7 @@ export function createRunsService(deps: {
     const previous = input.retry ? latestAttempts(input.retry.of.jobs) : [];
     if (
       fromIndex > 0 &&
-      previous.some((j) => j.stageIndex < fromIndex && j.status !== 'succeeded' && j.status !== 'skipped')
+      previous.some((j) => j.stageIndex < fromIndex && !['succeeded', 'skipped', 'manual'].includes(j.status))
     ) {
       throw new BadRequestError(
         `stages before "${fromStage}" did not all succeed in run ${input.retry?.of.number}`,
@@ -403,9 +403,10 @@ export function createRunsService(deps: {
     }
     const positionOf = (job: PlannedJob) => plan.filter((j) => j.stage === job.stage).indexOf(job);
     const jobs: NewJobRun[] = plan.map((job) => {
+      // An unplayed manual job is not re-used: the retry reaches it afresh (and may play it).
       const earlier =
         job.stageIndex < fromIndex
-          ? previous.find((p) => p.stage === job.stage && p.name === job.name)
+          ? previous.find((p) => p.stage === job.stage && p.name === job.name && p.status !== 'manual')
           : undefined;
       if (earlier) {
         return {

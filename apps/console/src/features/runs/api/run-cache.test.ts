@@ -129,6 +129,18 @@ describe('applyRunEvent', () => {
     expect(run.jobs[0]?.steps[1]?.status).toBe('pending');
   });
 
+  it('a manual job: reached (manual), played (pending), then on; a replayed `manual` never moves it back', () => {
+    const jobEvent = (status: JobRun['status']) =>
+      message('job', { stage: 'test', name: 'lint', attempt: 1, status, message: null });
+    let next = applyRunEvent(run, jobEvent('manual'));
+    expect(next.jobs[1]?.status).toBe('manual');
+    next = applyRunEvent(next, jobEvent('pending'));
+    expect(next.jobs[1]?.status).toBe('pending');
+    next = applyRunEvent(next, jobEvent('running'));
+    expect(next.jobs[1]?.status).toBe('running');
+    expect(applyRunEvent(next, jobEvent('manual'))).toBe(next);
+  });
+
   it('never moves a status back when the stream replays older events', () => {
     const finished = { ...run, status: 'succeeded' as const };
     expect(applyRunEvent(finished, message('run', { status: 'queued' }))).toBe(finished);
