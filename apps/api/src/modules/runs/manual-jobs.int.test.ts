@@ -211,6 +211,20 @@ describe.skipIf(postgresSkipReason())('manual jobs on the local executor', () =>
     expect(refused.statusCode, refused.body).toBe(409);
   });
 
+  it('a retry from a stage after an unplayed manual job reaches that job afresh', async () => {
+    const number = await start(admin, 'ship');
+    await reaches('ship', number, 'succeeded');
+    const retried = await admin.request({
+      method: 'POST',
+      url: `${PIPELINES}/ship/runs/${number}/retry`,
+      payload: { fromStage: 'verify' },
+    });
+    expect(retried.statusCode, retried.body).toBe(201);
+    const retry = await reaches('ship', (retried.json() as Run).number, 'succeeded');
+    expect(jobOf(retry, 'compile')?.reusedFrom).toBe(number);
+    expect(jobOf(retry, 'publish')).toMatchObject({ status: 'manual', reusedFrom: null });
+  });
+
   it('refuses a body with unknown fields (naming them) and an unknown job', async () => {
     const number = await start(admin, 'ship');
     const bad = await play(admin, 'ship', number, 'publish', { force: true });
