@@ -1,8 +1,7 @@
-import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { expectAccessible } from './axe.ts';
 import { browserSkipReason, useConsole } from './fixture.ts';
-import { api } from './helpers.ts';
+import { api, runHeading } from './helpers.ts';
 
 // A manual job on the run page, on the local executor: the run finishes without it; a
 // viewer sees ▶ Play disabled with the reason; an operator plays it from the keyboard, and
@@ -29,11 +28,6 @@ const SPEC = `stages:
           - name: push
             run: echo published
 `;
-
-/** Run `number`'s heading once it shows `status` (live, without reloading). */
-function runHeading(page: Page, number: number, status: string) {
-  return page.getByRole('heading', { name: new RegExp(`^Run #${number}\\s+${status}$`) });
-}
 
 describe.skipIf(browserSkipReason())('manual jobs on the run page', () => {
   const fixture = useConsole();
