@@ -10,32 +10,9 @@ import {
   type TestApp,
   until,
 } from '../../../test/helper.ts';
+import { manualPipeline } from '../../../test/manual-pipeline.ts';
 
 const PIPELINES = '/api/v1/workspaces/manual/projects/shop/pipelines';
-
-/** Build, then a manual job (its step's command given), then a check that does not wait for it. */
-const spec = (publish: string) => `stages:
-  - name: build
-    jobs:
-      - name: compile
-        image: alpine:3.22
-        steps:
-          - run: echo built
-  - name: release
-    jobs:
-      - name: publish
-        manual: true
-        image: alpine:3.22
-        steps:
-          - name: push
-            run: ${publish}
-  - name: verify
-    jobs:
-      - name: check
-        image: alpine:3.22
-        steps:
-          - run: echo checked
-`;
 
 describe.skipIf(postgresSkipReason())('manual jobs on the local executor', () => {
   let t: TestApp;
@@ -101,7 +78,7 @@ describe.skipIf(postgresSkipReason())('manual jobs on the local executor', () =>
   }, 60_000);
 
   it('a run finishes succeeded without its manual job; an operator plays it, it runs, the run finishes again', async () => {
-    await pipeline('ship', spec('echo published'));
+    await pipeline('ship', manualPipeline());
     const number = await start(operator, 'ship');
     const first = await reaches('ship', number, 'succeeded');
     // The manual job waited to be played; the stage after it ran all the same.
@@ -182,7 +159,7 @@ describe.skipIf(postgresSkipReason())('manual jobs on the local executor', () =>
   });
 
   it('a played job that fails fails the run', async () => {
-    await pipeline('broken', spec('echo nope; exit 3'));
+    await pipeline('broken', manualPipeline('echo nope; exit 3'));
     const number = await start(admin, 'broken');
     await reaches('broken', number, 'succeeded');
     const played = await play(operator, 'broken', number, 'publish');
@@ -195,7 +172,7 @@ describe.skipIf(postgresSkipReason())('manual jobs on the local executor', () =>
   });
 
   it('cancelling a run cancels its manual jobs; they cannot be played then', async () => {
-    await pipeline('slow', spec('echo never').replace('echo checked', 'sleep 60'));
+    await pipeline('slow', manualPipeline('echo never', 'sleep 60'));
     const number = await start(admin, 'slow');
     await until('the manual job to wait and the next stage to run', async () => {
       const run = await get(admin, 'slow', number);
