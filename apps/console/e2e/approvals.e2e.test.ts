@@ -1,10 +1,9 @@
 import { clusterSkipReason } from '@slipway/kube/testing';
-import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { paths } from '../src/app/paths.ts';
 import { IMAGE, setUpDeployProject } from './deploy-project.ts';
 import { browserSkipReason, useConsole } from './fixture.ts';
-import { api } from './helpers.ts';
+import { api, runHeading } from './helpers.ts';
 import { useLocalStaging } from './local-staging.ts';
 import { diffEditorTexts } from './monaco-diff.ts';
 
@@ -18,9 +17,6 @@ import { diffEditorTexts } from './monaco-diff.ts';
 const PASSWORD = 'a-password-for-approvals';
 const SECRETS = ['first-secret-value', 'second-secret-value'];
 const RUN_TIMEOUT = 300_000;
-
-const runHeading = (page: Page, number: number, status: string) =>
-  page.getByRole('heading', { name: new RegExp(`^Run #${number}\\s+${status}$`) });
 
 describe.skipIf(browserSkipReason([clusterSkipReason()]))('deploy approvals in a browser', () => {
   const fixture = useConsole();

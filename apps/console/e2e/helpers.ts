@@ -45,3 +45,8 @@ export async function savePipeline(page: Page, message = ''): Promise<void> {
   if (message) await dialog.getByLabel('Message (optional)').fill(message);
   await dialog.getByRole('button', { name: 'Save', exact: true }).click();
 }
+
+/** Run `number`'s heading once it shows `status` (a regular expression; live, without reloading). */
+export function runHeading(page: Page, number: number, status: string): Locator {
+  return page.getByRole('heading', { name: new RegExp(`^Run #${number}\\s+${status}$`) });
+}

@@ -6,7 +6,7 @@ import type { Run } from '@slipway/contracts';
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { browserSkipReason, useConsole } from './fixture.ts';
-import { api, fieldError } from './helpers.ts';
+import { api, fieldError, runHeading } from './helpers.ts';
 
 // The run page's controls (approve/reject a gate, cancel, retry from a stage), driven the
 // way people use them. Runs go to the local executor (the environment has no cluster):
@@ -29,11 +29,6 @@ async function setUp(page: Page, workspace: string, pipeline: string, spec: stri
     spec,
   });
   return `/workspaces/${workspace}/projects/app/pipelines/${pipeline}`;
-}
-
-/** Run `number`'s heading once it shows `status` (live, without reloading). */
-function runHeading(page: Page, number: number, status: string) {
-  return page.getByRole('heading', { name: new RegExp(`^Run #${number}\\s+${status}$`) });
 }
 
 const GATED = `stages:

@@ -1,7 +1,7 @@
 import type { Locator, Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { browserSkipReason, useConsole } from './fixture.ts';
-import { api } from './helpers.ts';
+import { api, runHeading } from './helpers.ts';
 
 // The Run dialog and an approval gate's buttons driven with the keyboard only: every
 // control is reached with Tab in reading order, chosen with the arrow keys or Space, and
@@ -63,10 +63,6 @@ async function tabNext(page: Page, target: Locator): Promise<void> {
 
 /** Whether the focus is inside `scope` (a dialog). */
 const focusInside = (scope: Locator) => scope.evaluate((element) => element.contains(document.activeElement));
-
-function runHeading(page: Page, number: number, status: string) {
-  return page.getByRole('heading', { name: new RegExp(`^Run #${number}\\s+${status}$`) });
-}
 
 describe.skipIf(browserSkipReason())('the Run dialog and the approval buttons by keyboard', () => {
   const fixture = useConsole();

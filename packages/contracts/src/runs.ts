@@ -18,12 +18,15 @@ export type RunStatus = z.infer<typeof RunStatusSchema>;
 
 /**
  * Jobs and steps also end up `skipped` (a `when` that did not hold) or stay `pending`; an
- * approval gate someone rejected is `rejected`.
+ * approval gate someone rejected is `rejected`. A manual job (`manual: true`) the run has
+ * reached is `manual` until someone plays it (then `pending`, and on like any job): it
+ * holds nothing back and is neither active nor finished (a run may end with it unplayed).
  */
 export const WORK_STATUSES = [
   'pending',
   'running',
   'waiting',
+  'manual',
   'succeeded',
   'failed',
   'rejected',
@@ -134,6 +137,18 @@ export const JobRunSchema = z.object({
       caller: z.object({ mayDecide: z.boolean(), reason: z.string().nullable() }).nullable(),
     })
     .nullable(),
+  /**
+   * For manual jobs (`manual: true` in the spec; null for others): who played it and when
+   * (null until someone does) and, for a `manual` job read by one user, whether they may
+   * play it now and, if not, why — the rule the play endpoint applies. Null otherwise.
+   */
+  manual: z
+    .object({
+      playedBy: z.string().nullable(),
+      playedAt: TimestampSchema.nullable(),
+      caller: z.object({ mayPlay: z.boolean(), reason: z.string().nullable() }).nullable(),
+    })
+    .nullable(),
 });
 export type JobRun = z.infer<typeof JobRunSchema>;
 
@@ -183,6 +198,17 @@ export const RunEventsQuerySchema = z.strictObject({
     .optional()
     .describe('Start after this point (a run’s streamCursor); Last-Event-ID takes precedence'),
 });
+
+export const JobParamsSchema = RunParamsSchema.extend({
+  job: z
+    .string()
+    .min(1)
+    .max(127)
+    .describe('The job’s name, or `<stage>.<job>` when two stages have a job of that name'),
+}).strict();
+
+/** Playing a manual job takes no options; an empty object (or no body) is accepted. */
+export const PlayJobBodySchema = z.strictObject({}).nullish();
 
 export const StepLogParamsSchema = RunParamsSchema.extend({
   job: z.string().min(1).max(63),
@@ -310,6 +336,17 @@ export const runEndpoints = {
     tag,
     params: GateParamsSchema,
     body: DecideApprovalBodySchema,
+    response: RunSchema,
+  }),
+  play: defineEndpoint({
+    operationId: 'playJob',
+    method: 'POST',
+    path: `${base}/{number}/jobs/{job}/play`,
+    summary:
+      'Start a manual job the run is holding (status `manual`), also after the run ended: whoever may run in the run’s environment; 409 when the job is not `manual`',
+    tag,
+    params: JobParamsSchema,
+    body: PlayJobBodySchema,
     response: RunSchema,
   }),
   events: defineEndpoint({

@@ -102,7 +102,7 @@ export interface PlannedJob {
   approval: Approval | undefined;
   /** The deploy step of a `deploy` job. */
   deploy?: PlannedDeploy | undefined;
-  /** `manual: true`: the run waits at the job until someone plays it. */
+  /** `manual: true`: the job waits until someone plays it; the rest of the run goes on without it. */
   manual: boolean;
   /** Files kept after the job succeeds (`artifacts`). */
   artifacts: PlannedArtifacts | undefined;

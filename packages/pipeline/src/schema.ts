@@ -265,7 +265,7 @@ export const JobSchema = z
       .boolean()
       .optional()
       .describe(
-        'The run waits at this job until someone allowed to run in the environment presses play; never played, it does not fail the run',
+        'The job waits until someone allowed to run in the environment presses play; the rest of the run goes on without it, and a job never played does not fail the run',
       ),
     artifacts: ArtifactsSchema.optional(),
     reports: ReportsSchema.optional(),

@@ -321,6 +321,12 @@ const ROWS: Row[] = [
     alsoAllowed: [400], // e2 has no cluster to deploy to
   },
   { operationId: 'cancelRun', allow: EDITORS, request: (f) => send('POST', `${RUNS(f)}/2/cancel`) },
+  // Whoever may start a run in its environment (e: not production) may play its manual job.
+  {
+    operationId: 'playJob',
+    allow: EDITORS,
+    request: (f) => send('POST', `${RUNS(f)}/2/jobs/compile/play`, {}),
+  },
   {
     operationId: 'decideApproval',
     allow: APPROVERS,
@@ -752,7 +758,8 @@ describe.skipIf(postgresSkipReason())('route × role matrix', () => {
       (await ok(send('POST', SCHEDULES({ ws }), schedule))).id,
       (await ok(send('POST', SCHEDULES({ ws }), schedule))).id,
     ];
-    // Runs (the engine is not running here): ci #1 finished, ci #2 queued, gated #1 at its gate.
+    // Runs (the engine is not running here): ci #1 finished, ci #2 queued (its job manual, to
+    // be played), gated #1 at its gate.
     for (const pipeline of ['ci', 'ci', 'gated']) {
       await ok(
         send('POST', `/api/v1/workspaces/${ws}/projects/p/pipelines/${pipeline}/runs`, {
@@ -787,6 +794,10 @@ describe.skipIf(postgresSkipReason())('route × role matrix', () => {
       entries: (async function* () {
         yield { path: 'out.txt', size: 2, stream: Readable.from([Buffer.from('ok')]) };
       })(),
+    });
+    await t.db.prisma.jobRun.updateMany({
+      where: { run: { number: 2, pipeline: { name: 'ci', ...runOf.pipeline } } },
+      data: { status: 'manual' },
     });
     for (const name of ['r', 'r2']) {
       await ok(

@@ -40,11 +40,21 @@ export function latestAttempts(jobs: readonly JobRunRow[]): JobRunRow[] {
 /** Whether the one who asked may decide a waiting gate, and why not (see `gateRefusal`). */
 export type GateCaller = NonNullable<JobRun['approval']>['caller'];
 
+/** Whether the one who asked may play a manual job, and why not (see `playRefusal`). */
+export type PlayCaller = NonNullable<JobRun['manual']>['caller'];
+
+/** A manual job's part of the view: null for other jobs; `caller` only for a `manual` one read by a user. */
+export interface ManualView {
+  manual: boolean;
+  caller: PlayCaller;
+}
+
 export function toJobRun(
   job: JobRunRow,
   approval: Approval | undefined,
   caller: GateCaller = null,
   release: number | null = null,
+  manual: ManualView = { manual: false, caller: null },
 ): JobRun {
   return {
     name: job.name,
@@ -83,19 +93,25 @@ export function toJobRun(
             caller,
           }
         : null,
+    manual: manual.manual
+      ? { playedBy: job.playedByName, playedAt: iso(job.playedAt), caller: manual.caller }
+      : null,
   };
 }
 
 /**
  * The run as the API shows it. `approvals` are the gates' rules by `stage/name`; `callers`
  * (same keys) say whether the one who asked may decide each waiting gate; `releases` are the
- * release numbers of deploy job attempts, by job run id.
+ * release numbers of deploy job attempts, by job run id; `manualJobs` the `stage/name` keys
+ * of manual jobs, `players` (same keys) whether the one who asked may play each `manual` one.
  */
 export function toRun(
   row: RunWithJobs,
   approvals: ReadonlyMap<string, Approval>,
   callers: ReadonlyMap<string, GateCaller> = new Map(),
   releases: ReadonlyMap<string, number> = new Map(),
+  manualJobs: ReadonlySet<string> = new Set(),
+  players: ReadonlyMap<string, PlayCaller> = new Map(),
 ): Omit<Run, 'streamCursor'> {
   return {
     ...toRunSummary(row),
@@ -103,7 +119,10 @@ export function toRun(
     spec: row.spec,
     jobs: latestAttempts(row.jobs).map((job) => {
       const key = `${job.stage}/${job.name}`;
-      return toJobRun(job, approvals.get(key), callers.get(key) ?? null, releases.get(job.id) ?? null);
+      return toJobRun(job, approvals.get(key), callers.get(key) ?? null, releases.get(job.id) ?? null, {
+        manual: manualJobs.has(key) || job.playedAt !== null,
+        caller: players.get(key) ?? null,
+      });
     }),
   };
 }

@@ -82,6 +82,10 @@ export interface JobInsert {
   reusedFrom?: number | null;
   startedAt?: Date | null;
   finishedAt?: Date | null;
+  /** A played manual job's new attempt keeps who played it (see run-transitions.ts). */
+  playedById?: string | null;
+  playedByName?: string | null;
+  playedAt?: Date | null;
   steps: ReadonlyArray<{
     id: string;
     index: number;
@@ -104,11 +108,13 @@ function insertsOfJobs(runId: string, jobs: readonly JobInsert[]): Prisma.Sql[] 
     ) => Prisma.sql`(${j.id}::uuid, ${runId}::uuid, ${j.stage}, ${j.stageIndex}::int, ${j.position}::int, ${j.name}, ${j.kind},
       ${j.attempt}::int, ${j.status}, ${j.executor ?? null}, ${j.externalName ?? null}, ${j.clusterId ?? null}::uuid,
       ${j.namespace ?? null}, ${j.message ?? null}, ${j.reusedFrom ?? null}::int, ${j.startedAt ?? null}::timestamptz,
-      ${j.finishedAt ?? null}::timestamptz)`,
+      ${j.finishedAt ?? null}::timestamptz, ${j.playedById ?? null}::uuid, ${j.playedByName ?? null},
+      ${j.playedAt ?? null}::timestamptz)`,
   );
   const parts = [
     Prisma.sql`INSERT INTO "job_runs" (id, run_id, stage, stage_index, position, name, kind, attempt, status, executor,
-      external_name, cluster_id, namespace, message, reused_from, started_at, finished_at) VALUES ${Prisma.join(rows, ', ')}`,
+      external_name, cluster_id, namespace, message, reused_from, started_at, finished_at, played_by_id, played_by_name,
+      played_at) VALUES ${Prisma.join(rows, ', ')}`,
   ];
   const steps = jobs.flatMap((j) =>
     j.steps.map(

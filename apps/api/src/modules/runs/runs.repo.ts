@@ -78,8 +78,9 @@ export function createRunsRepo(prisma: PrismaClient, sql: Database['sql']) {
   /**
    * Forgets the secret parameter values of the run (or, without an id, of every run) once it
    * has ended and its logs are all archived: they are kept until then, so that a log
-   * archived later is masked too. Called when a run ends and when a step's log is settled;
-   * the sweep without an id once when the engine starts (a crash between the two).
+   * archived later is masked too, and while a manual job may still be played (it runs with
+   * them). Called when a run ends and when a step's log is settled; the sweep without an id
+   * once when the engine starts (a crash between the two).
    */
   async function dropSecretsIfSettled(runId?: string, db: Db = prisma): Promise<void> {
     await db.pipelineRun.updateMany({
@@ -87,12 +88,17 @@ export function createRunsRepo(prisma: PrismaClient, sql: Database['sql']) {
         ...(runId ? { id: runId } : {}),
         secretValues: { not: null },
         status: { notIn: [...ACTIVE_RUN_STATUSES] },
-        jobs: {
-          none: {
-            executor: { not: null },
-            steps: { some: { logComplete: false, status: { not: 'pending' } } },
+        AND: [
+          {
+            jobs: {
+              none: {
+                executor: { not: null },
+                steps: { some: { logComplete: false, status: { not: 'pending' } } },
+              },
+            },
           },
-        },
+          { jobs: { none: { status: 'manual' } } },
+        ],
       },
       data: { secretValues: null },
     });
@@ -362,6 +368,50 @@ export function createRunsRepo(prisma: PrismaClient, sql: Database['sql']) {
         prisma.logChunk.findFirst({ where: { runId }, orderBy: { id: 'desc' }, select: { id: true } }),
       ]);
       return { event: event?.id ?? 0n, chunk: chunk?.id ?? 0n };
+    },
+
+    /**
+     * Plays a manual job: in one transaction, the job goes from `manual` to `pending` with
+     * who played it and when, and a run that had ended `succeeded` is `running` again (its
+     * events written, the engine announced on commit). False, with nothing changed, when the
+     * job was not `manual` any more (played meanwhile, or ended with its run). The engine
+     * also reopens a succeeded run with a played job itself (see `reopensForPlayedJob`), so
+     * a reconcile that stored `succeeded` over this is put right at its next look.
+     */
+    async playJob(
+      runId: string,
+      jobId: string,
+      player: { userId: string; userName: string; message: string },
+    ): Promise<boolean> {
+      return prisma.$transaction(async (tx) => {
+        const played = await tx.jobRun.updateMany({
+          where: { id: jobId, status: 'manual' },
+          data: {
+            status: 'pending',
+            message: player.message,
+            playedById: player.userId,
+            playedByName: player.userName,
+            playedAt: new Date(),
+          },
+        });
+        if (played.count === 0) return false;
+        const job = await tx.jobRun.findUniqueOrThrow({ where: { id: jobId } });
+        await event(tx, runId, {
+          type: 'job',
+          stage: job.stage,
+          name: job.name,
+          attempt: job.attempt,
+          status: 'pending',
+          message: job.message,
+        });
+        const reopened = await tx.pipelineRun.updateMany({
+          where: { id: runId, status: 'succeeded' },
+          data: { status: 'running', finishedAt: null },
+        });
+        if (reopened.count > 0) await event(tx, runId, { type: 'run', status: 'running' });
+        await tx.$executeRaw`SELECT pg_notify(${RUN_CHANNEL}, ${runId})`;
+        return true;
+      });
     },
 
     addDecision(

@@ -38,6 +38,7 @@ export function registerRunRoutes(
   registerEndpoint(app, e.cancel, (r) => runs.cancel(actorOf(r), r.params));
   registerEndpoint(app, e.retry, (r) => runs.retry(actorOf(r), r.params, r.body));
   registerEndpoint(app, e.decide, (r) => runs.decide(actorOf(r), r.params, r.body));
+  registerEndpoint(app, e.play, (r) => runs.play(actorOf(r), r.params));
 
   registerStreamingEndpoint(app, e.stepLog, async (r, reply) => {
     const run = await runs.readable(actorOf(r), r.params);

@@ -22,6 +22,7 @@ import {
 } from '@slipway/pipeline';
 import canonicalize from 'canonicalize';
 import type { Actor } from '../../lib/actor.ts';
+import { noteChanges } from '../../lib/audit-note.ts';
 import {
   BadRequestError,
   ConflictError,
@@ -38,9 +39,16 @@ import { createDeployPinsRepo, type DeployPinsRepo } from './deploy-pins.repo.ts
 import { pinDeploys } from './deploy-pins.ts';
 import { type CredentialResolver, credentialsOfRun } from './engine/run-credentials.ts';
 import { type GateRefusal, gateRefusal } from './gate-decisions.ts';
+import {
+  environmentRefusal,
+  environmentRunPermission,
+  manualJobsOf,
+  type PlayRefusal,
+  playRefusal,
+} from './manual-jobs.ts';
 import { CHECKOUT_STEP, parseRunSpec } from './run-spec.ts';
 import { formatCursor } from './run-stream.ts';
-import { type GateCaller, latestAttempts, toRun, toRunSummary } from './run-view.ts';
+import { type GateCaller, latestAttempts, type PlayCaller, toRun, toRunSummary } from './run-view.ts';
 import type { NewJobRun, RunsRepo, RunWithJobs } from './runs.repo.ts';
 
 export const SECRET_MASK = '***';
@@ -133,7 +141,20 @@ export function createRunsService(deps: {
     caller?: { actor: Actor; project: ProjectRef; workspace: string },
   ): Promise<Run> {
     const cursor = formatCursor(await runs.latestIds(row.id));
+    const spec = parseRunSpec(row.spec);
     const callers = new Map<string, GateCaller>();
+    const players = new Map<string, PlayCaller>();
+    const manualJobs = manualJobsOf(spec);
+    if (caller) {
+      for (const job of latestAttempts(row.jobs)) {
+        if (job.status !== 'manual') continue;
+        const refusal = await playRefusalFor(caller.actor, caller.project, row, job);
+        players.set(`${job.stage}/${job.name}`, {
+          mayPlay: refusal === null,
+          reason: refusal?.message ?? null,
+        });
+      }
+    }
     if (caller) {
       for (const job of latestAttempts(row.jobs)) {
         if (job.kind !== 'approval' || job.status !== 'waiting') continue;
@@ -147,7 +168,31 @@ export function createRunsService(deps: {
     const deployJobs = latestAttempts(row.jobs).filter((job) => job.kind === 'deploy' && job.startedAt);
     const releases =
       deployJobs.length > 0 ? await runs.releaseNumbers(deployJobs.map((job) => job.id)) : new Map();
-    return { ...toRun(row, approvalsOf(parseRunSpec(row.spec)), callers, releases), streamCursor: cursor };
+    return {
+      ...toRun(row, approvalsOf(spec), callers, releases, manualJobs, players),
+      streamCursor: cursor,
+    };
+  }
+
+  /** Why `actor` may not play the manual job `job` of `run` now (null: they may); see `playRefusal`. */
+  async function playRefusalFor(
+    actor: Actor,
+    project: ProjectRef,
+    run: RunWithJobs,
+    job: RunWithJobs['jobs'][number],
+  ): Promise<PlayRefusal | null> {
+    const [held, environment] = await Promise.all([
+      access.permissionsFor(actor, { project }),
+      deps.environments.findByName(project.workspaceId, run.environmentName),
+    ]);
+    return playRefusal({
+      job,
+      environment: run.environmentId === null ? null : environment,
+      held: held.project,
+      secretsGone:
+        Object.values(run.parameters as Record<string, unknown>).includes(SECRET_MASK) &&
+        run.secretValues === null,
+    });
   }
 
   async function findRun(actor: Actor, params: RunParams, permission: 'project.read' | 'pipeline.run') {
@@ -168,13 +213,12 @@ export function createRunsService(deps: {
     project: { id: string; slug: string; workspaceId: string },
     environment: { name: string; production: boolean },
   ) {
-    const permission: Permission = environment.production ? 'deploy.production' : 'deploy.nonproduction';
+    const permission: Permission = environmentRunPermission(environment);
     await access.requireProject(actor, project, permission).catch((error: unknown) => {
       if (error instanceof ForbiddenError) {
-        throw new ForbiddenError(
-          `you may not run in environment "${environment.name}"${environment.production ? ' (production: needs the operator role)' : ''}`,
-          [{ field: 'body.environment', message: `needs the permission ${permission}` }],
-        );
+        throw new ForbiddenError(environmentRefusal(environment), [
+          { field: 'body.environment', message: `needs the permission ${permission}` },
+        ]);
       }
       throw error;
     });
@@ -350,7 +394,7 @@ export function createRunsService(deps: {
     const previous = input.retry ? latestAttempts(input.retry.of.jobs) : [];
     if (
       fromIndex > 0 &&
-      previous.some((j) => j.stageIndex < fromIndex && j.status !== 'succeeded' && j.status !== 'skipped')
+      previous.some((j) => j.stageIndex < fromIndex && !['succeeded', 'skipped', 'manual'].includes(j.status))
     ) {
       throw new BadRequestError(
         `stages before "${fromStage}" did not all succeed in run ${input.retry?.of.number}`,
@@ -359,9 +403,10 @@ export function createRunsService(deps: {
     }
     const positionOf = (job: PlannedJob) => plan.filter((j) => j.stage === job.stage).indexOf(job);
     const jobs: NewJobRun[] = plan.map((job) => {
+      // An unplayed manual job is not re-used: the retry reaches it afresh (and may play it).
       const earlier =
         job.stageIndex < fromIndex
-          ? previous.find((p) => p.stage === job.stage && p.name === job.name)
+          ? previous.find((p) => p.stage === job.stage && p.name === job.name && p.status !== 'manual')
           : undefined;
       if (earlier) {
         return {
@@ -614,6 +659,49 @@ export function createRunsService(deps: {
         decision: body.decision,
       });
       await announce(run.id);
+      const latest = await runs.findById(run.id);
+      return view(latest ?? run, caller);
+    },
+
+    /**
+     * Plays the manual job `params.job` (its name, or `<stage>.<job>`): it starts like any
+     * job, also after the run ended (the run is `running` again). Run creation's permission
+     * check applies to the run's environment (403); a job not `manual` (played already, or
+     * ended with its run), a locked or deleted environment, or secret values no longer kept
+     * is a 409. The audit trail records the call (operation `playJob`).
+     */
+    async play(actor: Actor, params: RunParams & { job: string }): Promise<Run> {
+      const { run, project } = await findRun(actor, params, 'pipeline.run');
+      const matches = latestAttempts(run.jobs).filter(
+        (j) => j.kind !== 'approval' && (j.name === params.job || `${j.stage}.${j.name}` === params.job),
+      );
+      const job = matches[0];
+      if (!job) throw new NotFoundError(`run ${run.number} has no job "${params.job}"`);
+      if (matches.length > 1) {
+        throw new BadRequestError(`job "${params.job}" is ambiguous; use <stage>.<job>`, [
+          { field: 'job', message: 'more than one stage has a job of this name' },
+        ]);
+      }
+      const caller = { actor, project, workspace: params.workspace };
+      const refusal = await playRefusalFor(actor, project, run, job);
+      if (refusal) {
+        const details = [{ field: 'job', message: refusal.detail }];
+        throw refusal.status === 409
+          ? new ConflictError(refusal.message, details)
+          : new ForbiddenError(refusal.message, details);
+      }
+      const played = await runs.playJob(run.id, job.id, {
+        userId: actor.userId,
+        userName: actor.username,
+        message: `played by ${actor.username}`,
+      });
+      if (!played) {
+        throw new ConflictError(`job "${params.job}" was played or ended meanwhile`, [
+          { field: 'job', message: 'not manual any more' },
+        ]);
+      }
+      noteChanges({ status: 'manual' }, { status: 'pending' }, ['status']);
+      deps.wake(run.id);
       const latest = await runs.findById(run.id);
       return view(latest ?? run, caller);
     },

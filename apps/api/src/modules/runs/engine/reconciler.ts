@@ -12,7 +12,15 @@ import { createLogArchiver } from './log-archiver.ts';
 import { secretsOfRun } from './log-masking.ts';
 import { createRunContexts, dispatchOf, type RunContext, refOf, TerminalError } from './run-context.ts';
 import type { CredentialResolver } from './run-credentials.ts';
-import { logsSettled, type Observed, type Transition, terminate, transition } from './run-transitions.ts';
+import {
+  hasPlayableJob,
+  logsSettled,
+  type Observed,
+  reopensForPlayedJob,
+  type Transition,
+  terminate,
+  transition,
+} from './run-transitions.ts';
 import { createWorkQueue, type WorkResult } from './work-queue.ts';
 
 const finished = (status: string) => FINISHED_STATUSES.includes(status);
@@ -159,7 +167,7 @@ export function createReconciler(deps: {
   async function reconcile(runId: string): Promise<WorkResult> {
     const began = Date.now();
     const run = await runs.findById(runId);
-    if (!run || (finished(run.status) && settled(run))) {
+    if (!run || (finished(run.status) && settled(run) && !reopensForPlayedJob(run))) {
       contexts.drop(runId);
       active.delete(runId);
       return {};
@@ -169,7 +177,7 @@ export function createReconciler(deps: {
       ctx = await contexts.get(run);
     } catch (error) {
       if (!(error instanceof TerminalError)) throw error;
-      if (!finished(run.status)) await failRun(run, error.message);
+      if (!finished(run.status) || reopensForPlayedJob(run)) await failRun(run, error.message);
       active.delete(runId);
       return {};
     }
@@ -367,11 +375,14 @@ export function createReconciler(deps: {
   };
 }
 
-/** Whether nothing is left to do for an ended run: every log archived, every job released. */
+/**
+ * Whether nothing is left to do for an ended run: every log archived, every job released
+ * (secret values gone, or kept for a manual job that may still be played).
+ */
 function settled(run: RunWithJobs): boolean {
   return (
     logsSettled(run) &&
-    run.secretValues === null &&
+    (run.secretValues === null || hasPlayableJob(run)) &&
     run.jobs.every((job) => !job.executor || job.releasedAt !== null || job.reusedFrom !== null)
   );
 }

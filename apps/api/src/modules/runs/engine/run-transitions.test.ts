@@ -1,62 +1,12 @@
 import type { PlannedJob } from '@slipway/pipeline';
 import { describe, expect, it } from 'vitest';
-import type { JobRunRow, RunWithJobs, StepRunRow } from '../runs.repo.ts';
+import { EARLIER, job, run, step } from '../../../../test/run-rows.ts';
+import type { JobRunRow, RunWithJobs } from '../runs.repo.ts';
 import type { JobObservation } from './executor.ts';
 import { type Observed, type Transition, terminate, transition } from './run-transitions.ts';
 
 const NOW = new Date('2026-12-01T10:00:00.000Z');
-const EARLIER = new Date('2026-12-01T09:59:50.000Z'); // 10 s before NOW
 const TARGET = { executor: 'kubernetes' as const, clusterId: 'c1', namespace: 'ns' };
-
-function step(jobId: string, index: number, over: Partial<StepRunRow> = {}): StepRunRow {
-  return {
-    id: `${jobId}-s${index}`,
-    jobRunId: jobId,
-    index,
-    name: index === 0 ? 'checkout' : `step${index}`,
-    status: 'pending',
-    exitCode: null,
-    logBytes: 0n,
-    logLines: 0,
-    logComplete: false,
-    logError: null,
-    result: null,
-    startedAt: null,
-    finishedAt: null,
-    ...over,
-  };
-}
-
-function job(id: string, over: Partial<JobRunRow> = {}, stepCount = 2): JobRunRow {
-  const base: JobRunRow = {
-    id,
-    runId: 'run',
-    stage: over.stage ?? 's',
-    stageIndex: 0,
-    position: 0,
-    name: id,
-    kind: 'job',
-    attempt: 1,
-    status: 'pending',
-    executor: null,
-    externalName: null,
-    clusterId: null,
-    namespace: null,
-    message: null,
-    reusedFrom: null,
-    releasedAt: null,
-    createdAt: EARLIER,
-    startedAt: null,
-    finishedAt: null,
-    steps: [],
-    decisions: [],
-    ...over,
-  };
-  if (!over.steps) {
-    base.steps = base.kind === 'approval' ? [] : Array.from({ length: stepCount }, (_, i) => step(id, i));
-  }
-  return base;
-}
 
 /** A job as the engine left it running on the cluster (started 10 s ago). */
 function running(id: string, over: Partial<JobRunRow> = {}): JobRunRow {
@@ -69,39 +19,6 @@ function running(id: string, over: Partial<JobRunRow> = {}): JobRunRow {
     startedAt: EARLIER,
     ...over,
   });
-}
-
-function run(jobs: JobRunRow[], over: Partial<RunWithJobs> = {}): RunWithJobs {
-  return {
-    id: 'run',
-    pipelineId: 'p',
-    number: 1,
-    revision: 1,
-    spec: '',
-    releaseType: 'default',
-    environmentId: 'e',
-    environmentName: 'dev',
-    parameters: {},
-    secretValues: null,
-    ref: 'main',
-    commitSha: null,
-    trigger: 'manual',
-    triggeredById: null,
-    triggeredByName: 'admin',
-    idempotencyKey: null,
-    idempotencyFingerprint: null,
-    retryOf: null,
-    deployPins: null,
-    status: 'running',
-    cancelRequested: false,
-    message: null,
-    createdAt: EARLIER,
-    startedAt: EARLIER,
-    finishedAt: null,
-    pipeline: { name: 'ci', projectId: 'proj' },
-    jobs,
-    ...over,
-  };
 }
 
 function planned(j: JobRunRow, over: Partial<PlannedJob> = {}): PlannedJob {

@@ -111,6 +111,27 @@ function endStatus(current: string, neverStarted: boolean, jobEnd: 'cancelled' |
   return neverStarted && jobEnd === 'failed' ? 'skipped' : jobEnd;
 }
 
+/**
+ * A manual job someone played that waits to start (`pending`, `playedAt` set): it starts
+ * at once, wherever the run is, and holds no stage back (GitLab's manual jobs with the
+ * default `allow_failure`).
+ */
+export const playedAndPending = (job: JobRunRow) => job.status === 'pending' && job.playedAt !== null;
+
+/**
+ * Whether a run that ended `succeeded` has a manual job played since: the run goes back to
+ * `running` until that job ends (its result counts). A failed, rejected or cancelled run
+ * has no `manual` job left to play (they were skipped or cancelled with it).
+ */
+export function reopensForPlayedJob(run: RunWithJobs): boolean {
+  return run.status === 'succeeded' && latestAttempts(run.jobs).some(playedAndPending);
+}
+
+/** Whether a manual job of the run may still be played (its secret values are kept for it). */
+export function hasPlayableJob(run: RunWithJobs): boolean {
+  return latestAttempts(run.jobs).some((job) => job.status === 'manual');
+}
+
 /** Whether every started step of the run that ran on an executor has its whole log archived. */
 export function logsSettled(run: RunWithJobs): boolean {
   return run.jobs.every(
@@ -329,9 +350,35 @@ export function transition(input: TransitionInput): Transition {
     setRun({ status: 'failed', message: message.slice(0, 2000), finishedAt: now });
   }
 
+  /**
+   * Opens the stages in order from the first with unfinished work: an approval gate waits,
+   * a job starts, a manual job turns `manual` and holds nothing back, so a stage of only
+   * manual (or skipped) jobs is passed at once. Played manual jobs start wherever the run is.
+   */
+  function openStages(jobs: JobRunRow[]) {
+    const holding = () =>
+      jobs.filter((j) => !finished(j.status) && j.status !== 'manual' && j.playedAt === null);
+    let stageIndex: number | undefined;
+    for (;;) {
+      const next = holding();
+      if (next.length === 0) break;
+      const current = Math.min(...next.map((j) => j.stageIndex));
+      if (current === stageIndex) break;
+      stageIndex = current;
+      for (const job of next.filter((j) => j.stageIndex === current && j.status === 'pending')) {
+        if (job.kind === 'approval') setJob(job, { status: 'waiting', startedAt: now });
+        else if (plannedOf(job)?.manual) setJob(job, { status: 'manual' });
+        else startJob(job);
+      }
+    }
+    for (const job of jobs.filter(playedAndPending)) startJob(job);
+  }
+
   function advance() {
     if (input.failWith !== undefined) return fail(input.failWith);
     if (run.status === 'queued') setRun({ status: 'running', startedAt: now });
+    // A manual job played after the run ended: the run is back until that job ends.
+    if (finished(run.status)) setRun({ status: 'running', finishedAt: null });
     if (run.cancelRequested) {
       for (const job of latestAttempts(run.jobs)) {
         if (finished(job.status)) continue;
@@ -350,7 +397,8 @@ export function transition(input: TransitionInput): Transition {
     // A rejected gate ends the run as `rejected` (its message says by whom and why).
     const failed = jobs.find((j) => j.status === 'failed' || j.status === 'rejected');
     if (failed) {
-      for (const job of jobs.filter((j) => j.status === 'pending')) {
+      // A manual job can no longer be played once the run has failed.
+      for (const job of jobs.filter((j) => j.status === 'pending' || j.status === 'manual')) {
         endSteps(job, 'skipped');
         setJob(job, { status: 'skipped' });
       }
@@ -363,15 +411,11 @@ export function transition(input: TransitionInput): Transition {
       }
       return;
     }
-    const open = jobs.filter((j) => !finished(j.status));
-    if (open.length === 0) {
+    openStages(jobs);
+    // An unplayed manual job does not keep the run open, nor fail it.
+    if (jobs.every((j) => finished(j.status) || j.status === 'manual')) {
       setRun({ status: 'succeeded', finishedAt: now });
       return;
-    }
-    const stageIndex = Math.min(...open.map((j) => j.stageIndex));
-    for (const job of open.filter((j) => j.stageIndex === stageIndex && j.status === 'pending')) {
-      if (job.kind === 'approval') setJob(job, { status: 'waiting', startedAt: now });
-      else startJob(job);
     }
     const status = jobs.some((j) => j.status === 'running')
       ? 'running'
@@ -384,10 +428,13 @@ export function transition(input: TransitionInput): Transition {
     }
   }
 
-  if (!finished(run.status)) advance();
+  if (!finished(run.status) || reopensForPlayedJob(run)) advance();
   // Secret values are kept until every log of the ended run is archived (a log archived
-  // later is masked with them too); then they go.
-  if (finished(run.status) && run.secretValues !== null && logsSettled(run)) setRun({ secretValues: null });
+  // later is masked with them too) and no manual job is left to play (it runs with them);
+  // then they go.
+  if (finished(run.status) && run.secretValues !== null && logsSettled(run) && !hasPlayableJob(run)) {
+    setRun({ secretValues: null });
+  }
   // Finished jobs whose logs are all archived: their executor may clean up now.
   for (const job of run.jobs) {
     if (!finished(job.status) || !job.executor || job.releasedAt || job.reusedFrom !== null) continue;

@@ -67,3 +67,19 @@ export function useDecideApproval(ref: RunRef) {
     onSuccess: (run) => queryClient.setQueryData(runKeys.detail(ref), run),
   });
 }
+
+/**
+ * Plays a manual job (`job`: its `stage.name`). Resolves to the run as it is then (`running`
+ * again when it had ended), which the page shows at once and follows live from there.
+ */
+export function usePlayJob(ref: RunRef) {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: (job: string) =>
+      callEndpoint(runEndpoints.play, { params: { ...runParams(ref), job }, body: {} }),
+    onSuccess: async (run) => {
+      queryClient.setQueryData(runKeys.detail(ref), run);
+      await refreshLists(queryClient, ref);
+    },
+  });
+}

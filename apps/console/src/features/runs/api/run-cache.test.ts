@@ -17,6 +17,7 @@ function job(name: string, status: JobRun['status'], attempt = 1): JobRun {
     finishedAt: null,
     approval: null,
     release: null,
+    manual: null,
     steps: [0, 1].map((index) => ({
       index,
       name: `step-${index}`,
@@ -126,6 +127,18 @@ describe('applyRunEvent', () => {
     );
     expect(next.jobs[0]?.steps[1]).toMatchObject({ status: 'failed', exitCode: 2 });
     expect(run.jobs[0]?.steps[1]?.status).toBe('pending');
+  });
+
+  it('a manual job: reached (manual), played (pending), then on; a replayed `manual` never moves it back', () => {
+    const jobEvent = (status: JobRun['status']) =>
+      message('job', { stage: 'test', name: 'lint', attempt: 1, status, message: null });
+    let next = applyRunEvent(run, jobEvent('manual'));
+    expect(next.jobs[1]?.status).toBe('manual');
+    next = applyRunEvent(next, jobEvent('pending'));
+    expect(next.jobs[1]?.status).toBe('pending');
+    next = applyRunEvent(next, jobEvent('running'));
+    expect(next.jobs[1]?.status).toBe('running');
+    expect(applyRunEvent(next, jobEvent('manual'))).toBe(next);
   });
 
   it('never moves a status back when the stream replays older events', () => {

@@ -38,7 +38,8 @@ export function parseStreamMessage(type: string, data: string): RunEvent | undef
  * timestamps; these patches only make the change show at once).
  */
 function progress(status: string): number {
-  if (status === 'queued' || status === 'pending') return 0;
+  // A manual job has not started: playing it makes it `pending` again.
+  if (status === 'queued' || status === 'pending' || status === 'manual') return 0;
   if (status === 'running' || status === 'waiting') return 1;
   return 2;
 }

@@ -7,6 +7,7 @@ import { ApprovalPanel } from '../approval/ApprovalPanel.tsx';
 import { LogViewer } from '../logs/LogViewer.tsx';
 import { DeployRelease } from './DeployRelease.tsx';
 import { JobSteps } from './JobSteps.tsx';
+import { ManualJobPanel } from './ManualJobPanel.tsx';
 import { defaultJob } from './run-graph.ts';
 import { StageGraph } from './StageGraph.tsx';
 
@@ -59,6 +60,7 @@ export function RunJobs(props: {
             {job.kind === 'deploy' && job.release !== null ? (
               <DeployRelease target={target} environment={run.environment} number={job.release} />
             ) : null}
+            <ManualJobPanel target={target} job={job} />
             <JobSteps
               job={job}
               selected={step?.index}

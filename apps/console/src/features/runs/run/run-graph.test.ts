@@ -18,6 +18,7 @@ function job(stage: string, stageIndex: number, name: string, status: JobRun['st
     steps: [],
     approval: null,
     release: null,
+    manual: null,
   };
 }
 
@@ -41,6 +42,19 @@ describe('run graph', () => {
     expect(stageStatus([{ status: 'succeeded' }, { status: 'running' }])).toBe('running');
     expect(stageStatus([{ status: 'succeeded' }, { status: 'skipped' }])).toBe('succeeded');
     expect(stageStatus([{ status: 'skipped' }])).toBe('skipped');
+    // A manual job nobody played: the stage shows that, unless another job of it did something.
+    expect(stageStatus([{ status: 'manual' }, { status: 'skipped' }])).toBe('manual');
+    expect(stageStatus([{ status: 'manual' }, { status: 'succeeded' }])).toBe('succeeded');
+    expect(stageStatus([{ status: 'manual' }, { status: 'running' }])).toBe('running');
+  });
+
+  it('an unplayed manual job does not stop a retry from a later stage', () => {
+    const jobs = [
+      job('build', 0, 'compile', 'succeeded'),
+      job('release', 1, 'publish', 'manual'),
+      job('verify', 2, 'check', 'failed'),
+    ];
+    expect(retryableStages({ jobs })).toEqual(['release', 'verify']);
   });
 
   it('offers retrying from each stage up to the first that did not succeed, never the first', () => {
