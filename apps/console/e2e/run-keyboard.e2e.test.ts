@@ -64,6 +64,26 @@ async function tabNext(page: Page, target: Locator): Promise<void> {
 /** Whether the focus is inside `scope` (a dialog). */
 const focusInside = (scope: Locator) => scope.evaluate((element) => element.contains(document.activeElement));
 
+/**
+ * Makes the next `close` event of a dialog press `button` before the dialog's own handler
+ * sees it, as a quick user's press does when it lands after the browser closed the dialog
+ * but before the `close` event it queued (Chromium: at the next frame). Resolves to a
+ * function that says whether that event has come.
+ */
+async function pressBeforeCloseEvent(button: Locator): Promise<() => Promise<boolean>> {
+  const mark = 'data-close-event-seen';
+  await button.evaluate((element, attribute) => {
+    element.removeAttribute(attribute);
+    const press = () => {
+      element.setAttribute(attribute, '');
+      (element as HTMLElement).click();
+    };
+    // Capture on the window: before the dialog's own listener, whatever it is.
+    window.addEventListener('close', press, { capture: true, once: true });
+  }, mark);
+  return async () => (await button.getAttribute(mark)) !== null;
+}
+
 describe.skipIf(browserSkipReason())('the Run dialog and the approval buttons by keyboard', () => {
   const fixture = useConsole();
 
@@ -193,5 +213,38 @@ describe.skipIf(browserSkipReason())('the Run dialog and the approval buttons by
     await expect
       .poll(() => page.getByTestId('run-outcome').textContent())
       .toBe('approve / approve: rejected by admin: Not with the keyboard today');
+  });
+
+  it('a press of Run right after the Run dialog closed opens it again, whatever the close event does', async () => {
+    const { page } = fixture;
+    await fixture.signIn();
+    await api(page, 'POST', '/api/v1/workspaces', { slug: 'again', name: 'Again' });
+    await api(page, 'POST', '/api/v1/workspaces/again/projects', { slug: 'app', name: 'App' });
+    await api(page, 'POST', '/api/v1/workspaces/again/environments', { name: 'dev' });
+    await api(page, 'POST', '/api/v1/workspaces/again/projects/app/pipelines', {
+      name: 'release',
+      spec: PIPELINE,
+    });
+    await page.goto('/workspaces/again/projects/app/pipelines/release/runs');
+    await page.getByText('No runs yet').waitFor();
+    const runButton = page.getByRole('button', { name: 'Run', exact: true });
+    const dialog = page.getByRole('dialog', { name: 'Run release' });
+
+    // Closed by Escape, by Cancel and by ×: each time Run is pressed before the dialog's
+    // close event arrives, and the dialog is open once that event has come and gone.
+    const closings: [string, () => Promise<void>][] = [
+      ['Escape', () => page.keyboard.press('Escape')],
+      ['Cancel', () => dialog.getByRole('button', { name: 'Cancel' }).click()],
+      ['×', () => dialog.getByRole('button', { name: 'Close', exact: true }).click()],
+    ];
+    await runButton.click();
+    for (const [name, close] of closings) {
+      await dialog.getByLabel('Branch or tag').waitFor();
+      const closeEventSeen = await pressBeforeCloseEvent(runButton);
+      await close();
+      await expect.poll(closeEventSeen, { message: `the close event after ${name}` }).toBe(true);
+      // (Before #16's fix the late close event closed it again for good: this timed out.)
+      await dialog.waitFor();
+    }
   });
 });
