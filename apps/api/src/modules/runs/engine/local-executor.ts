@@ -77,7 +77,10 @@ export function createLocalExecutor(options: {
    * the restore/upload steps' SLIPWAY_API_URL.
    */
   apiUrl?: () => string | undefined;
+  /** Whether a runner's process group lives (`kill(pid, 0)`); tests replace it to order events. */
+  isRunnerAlive?: (pgid: number) => boolean;
 }): Executor {
+  const runnerLives = options.isRunnerAlive ?? isAlive;
   const dirOf = (job: JobRef) => path.join(options.workDir, job.externalName);
   const file = (job: JobRef, name: string) => path.join(dirOf(job), name);
 
@@ -217,6 +220,10 @@ export function createLocalExecutor(options: {
     async observe(job: JobRef, stepCount: number): Promise<JobObservation> {
       const pgid = Number.parseInt((await readText(file(job, 'pgid'))) ?? '', 10);
       if (!Number.isInteger(pgid)) return { state: 'missing', steps: [] };
+      // Whether the runner lives is read BEFORE its files: a runner that ended before this
+      // read wrote all it ever will, so the files read next are final. Read after them, a
+      // runner that wrote its last exit code and ended in between would look lost.
+      const runnerAlive = runnerLives(pgid);
       const steps: ObservedStep[] = [];
       let failed = false;
       const always = new Set(
@@ -244,7 +251,7 @@ export function createLocalExecutor(options: {
       // After a failure the runner still runs the steps that always run: the job goes on.
       const finishing =
         failed && steps.some((s, i) => always.has(i) && s.status !== 'succeeded' && s.status !== 'failed');
-      if (finishing && isAlive(pgid) && (await readText(file(job, 'ended'))) === undefined) {
+      if (finishing && runnerAlive && (await readText(file(job, 'ended'))) === undefined) {
         return { state: 'running', steps };
       }
       if (failed) {
@@ -257,7 +264,7 @@ export function createLocalExecutor(options: {
         return { state: 'failed', steps, message: `a step exited with code ${code}` };
       }
       if (steps.every((s) => s.status === 'succeeded')) return { state: 'succeeded', steps };
-      if (!isAlive(pgid)) {
+      if (!runnerAlive) {
         // The runner is gone without recording an end: killed (cancel, timeout) or lost.
         const stopped = await readText(file(job, 'stopped'));
         for (const step of steps) if (step.status === 'running') step.status = 'failed';
