@@ -215,7 +215,7 @@ const ROWS: Row[] = [
   // Artifacts: whoever may read the run.
   { operationId: 'listRunArtifacts', allow: VISIBLE, request: (f) => get(`${RUNS(f)}/1/artifacts`) },
   {
-    operationId: 'downloadJobArtifacts',
+    operationId: 'downloadRunJobArtifacts',
     allow: VISIBLE,
     request: (f) => get(`${RUNS(f)}/1/artifacts/compile`),
   },
