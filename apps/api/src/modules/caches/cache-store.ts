@@ -1,6 +1,6 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { Readable } from 'node:stream';
-import { isUniqueViolation } from '@slipway/db';
+import { isForeignKeyViolation, isUniqueViolation } from '@slipway/db';
 import type { FastifyBaseLogger } from 'fastify';
 import type { CacheLimits } from './cache-config.ts';
 import type { CacheExecutor, CachesRepo, StoredEntry } from './caches.repo.ts';
@@ -117,6 +117,7 @@ export function createCacheStore(deps: {
         await repo.reserve({ ...ref, id, key: target.key, storageKey });
         return { id, storageKey };
       } catch (error) {
+        if (isForeignKeyViolation(error)) return 'gone';
         if (!isUniqueViolation(error)) throw error;
       }
       const existing = await repo.find(ref);
@@ -166,6 +167,7 @@ export function createCacheStore(deps: {
       const problem = keyProblem(target.key);
       if (problem) return refuse(problem);
       const reserved = await reserve(target, cacheKeyHash(target.key));
+      if (reserved === 'gone') return refuse('the project was deleted');
       if (!reserved) return refuse('exists');
       const blobs = stores[target.executor];
       let size: number;

@@ -291,5 +291,10 @@ describe.skipIf(postgresSkipReason())('job caches', () => {
     expect(left[0]?.startsWith(`${otherId}/`)).toBe(true);
     expect(await readdir(config.dir)).toEqual([otherId]);
     expect((await buffer((await store.open(theirs)) as Readable)).length).toBe(10);
+    // A job of the deleted project that saves afterwards is told so.
+    expect(await store.save(local('late'), bodyOf(randomBytes(10)))).toEqual({
+      saved: false,
+      reason: 'the project was deleted',
+    });
   });
 });
