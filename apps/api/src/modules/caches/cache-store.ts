@@ -104,11 +104,14 @@ export function createCacheStore(deps: {
     await repo.delete(entry.id);
   }
 
-  /** Takes the key for this writer; null when another writer has it (or had it first). */
+  /**
+   * Takes the key for this writer: null when another writer has it (or had it first),
+   * 'gone' when the project no longer exists.
+   */
   async function reserve(
     target: CacheTarget,
     keyHash: string,
-  ): Promise<{ id: string; storageKey: string } | null> {
+  ): Promise<{ id: string; storageKey: string } | null | 'gone'> {
     const ref = { projectId: target.projectId, executor: target.executor, keyHash };
     for (let attempt = 0; attempt < 3; attempt++) {
       const id = randomUUID();
