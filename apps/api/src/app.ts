@@ -13,13 +13,18 @@ import Fastify, {
 } from 'fastify';
 import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import helmet from 'helmet';
-import type { AppConfig } from './config.ts';
+import type { AppConfig, ArtifactsConfig } from './config.ts';
 import { createGitRepositories } from './lib/git-repository.ts';
 import { createRequestId } from './lib/request-id.ts';
 import { createSecretBox } from './lib/secret-box.ts';
 import { createAccessRepo } from './modules/access/access.repo.ts';
 import { createAccessService } from './modules/access/access.service.ts';
 import { createApprovalsModule } from './modules/approvals/approvals.module.ts';
+import type { ArtifactGc } from './modules/artifacts/artifact-gc.ts';
+import type { ArtifactStore } from './modules/artifacts/artifact-store.ts';
+import { DEFAULT_ARTIFACT_MAX_RUN_BYTES } from './modules/artifacts/artifact-store-url.ts';
+import { createArtifactsModule } from './modules/artifacts/artifacts.module.ts';
+import { type BlobStore, createBlobStore } from './modules/artifacts/blob-store.ts';
 import { createAuditRepo } from './modules/audit/audit.repo.ts';
 import { registerAuditRoutes } from './modules/audit/audit.routes.ts';
 import { createAuditService } from './modules/audit/audit.service.ts';
@@ -33,7 +38,6 @@ import { registerOidcRoutes } from './modules/auth/oidc.routes.ts';
 import { createOidcService } from './modules/auth/oidc.service.ts';
 import { type CachesConfig, DEFAULT_CACHE_LIMITS, defaultCacheDir } from './modules/caches/cache-config.ts';
 import { createCachesModule } from './modules/caches/caches.module.ts';
-import { createDirectoryBlobStore } from './modules/caches/directory-blob-store.ts';
 import { createClusterClients } from './modules/clusters/cluster-clients.ts';
 import { createClustersRepo } from './modules/clusters/clusters.repo.ts';
 import { registerClusterRoutes } from './modules/clusters/clusters.routes.ts';
@@ -55,6 +59,8 @@ import {
 } from './modules/environments/environments.service.ts';
 import { ensureDeployer } from './modules/environments/namespaces.ts';
 import { registerHealthRoutes } from './modules/health/health.routes.ts';
+import { createJobFilesModule } from './modules/job-files/job-files.module.ts';
+import { createJobTokens } from './modules/job-files/job-token.ts';
 import { registerKubernetesSchemaRoutes } from './modules/kubernetes-schema/kubernetes-schema.routes.ts';
 import { createKubernetesSchemaService } from './modules/kubernetes-schema/kubernetes-schema.service.ts';
 import { createManifestDryRun } from './modules/manifests/dry-run.ts';
@@ -88,7 +94,7 @@ import { createRolesService } from './modules/roles/roles.service.ts';
 import { createActiveRunsRepo } from './modules/runs/active-runs.repo.ts';
 import { createActiveRunsGuard } from './modules/runs/active-runs-guard.ts';
 import { createKubeExecutors } from './modules/runs/engine/kube-executors.ts';
-import { createLocalExecutor } from './modules/runs/engine/local-executor.ts';
+import { createLocalExecutor, loopbackUrlOf } from './modules/runs/engine/local-executor.ts';
 import { createReconciler, type Reconciler } from './modules/runs/engine/reconciler.ts';
 import { createRunStreamHub } from './modules/runs/run-stream.ts';
 import { createRunsRepo } from './modules/runs/runs.repo.ts';
@@ -100,6 +106,8 @@ import { createSchedulesModule } from './modules/schedules/schedules.module.ts';
 import { createTemplatesRepo } from './modules/templates/templates.repo.ts';
 import { registerTemplateRoutes } from './modules/templates/templates.routes.ts';
 import { createTemplatesService } from './modules/templates/templates.service.ts';
+import type { TestReports } from './modules/test-reports/report-ingest.ts';
+import { createTestReportsModule } from './modules/test-reports/test-reports.module.ts';
 import { createUsersRepo } from './modules/users/users.repo.ts';
 import { registerUserRoutes } from './modules/users/users.routes.ts';
 import { createUsersService } from './modules/users/users.service.ts';
@@ -135,8 +143,12 @@ export interface AppDeps {
     workDir: string;
     /** Projects may name repositories on the server's disk (SLIPWAY_ALLOW_LOCAL_REPOS); default false. */
     allowLocalRepos?: boolean;
+    /** The API's URL for Kubernetes jobs' restore/upload steps (SLIPWAY_JOB_API_URL); none: such jobs fail. */
+    jobApiUrl?: string | undefined;
     /** SMTP and the sender's retries (SLIPWAY_SMTP_*, SLIPWAY_NOTIFY_*); defaults without. */
     notifications?: NotificationSenderConfig | undefined;
+    /** SLIPWAY_ARTIFACT_STORE, SLIPWAY_ARTIFACT_MAX_RUN_BYTES; default PostgreSQL, 1 GiB per run. */
+    artifacts?: ArtifactsConfig | undefined;
     /** Job caches (SLIPWAY_CACHE_*); default: `<workDir>/caches` and the default limits. */
     caches?: CachesConfig | undefined;
   };
@@ -170,6 +182,13 @@ export interface SlipwayApp {
   scheduler: Scheduler;
   /** This app's Prometheus registry and series (served by `startMetricsListener`, see server.ts). */
   metrics: Metrics;
+  /**
+   * Job artifacts: the store (the job-files routes save into and read from it), the blob store
+   * (caches of Kubernetes jobs use it too) and the expiry, started only while leading (server.ts).
+   */
+  artifacts: { store: ArtifactStore; blobs: BlobStore; gc: ArtifactGc };
+  /** Stores the JUnit reports a job uploads (the job-files route calls `ingest`). */
+  testReports: TestReports;
 }
 
 /** Responses smaller than this are sent uncompressed. */
@@ -318,11 +337,17 @@ export async function buildApp(deps: AppDeps): Promise<SlipwayApp> {
       }),
   });
   const cachesConfig = config.caches ?? { dir: defaultCacheDir(config.workDir), ...DEFAULT_CACHE_LIMITS };
+  const artifactsConfig = config.artifacts ?? {
+    store: { kind: 'postgres' },
+    maxRunBytes: DEFAULT_ARTIFACT_MAX_RUN_BYTES,
+  };
+  // One blob store (SLIPWAY_ARTIFACT_STORE) for artifacts and Kubernetes jobs' caches.
+  const blobs = createBlobStore(artifactsConfig.store, { prisma: db.prisma });
   const caches = createCachesModule({
     prisma: db.prisma,
     projects,
     config: cachesConfig,
-    blobs: createDirectoryBlobStore(`${cachesConfig.dir}-kubernetes`),
+    blobs,
     logger: deps.logger,
   });
   caches.registerRoutes(app);
@@ -433,7 +458,13 @@ export async function buildApp(deps: AppDeps): Promise<SlipwayApp> {
 
   const runsRepo = createRunsRepo(db.prisma, db.sql);
   const stream = createRunStreamHub({ runs: runsRepo });
-  const localExecutor = createLocalExecutor({ workDir: config.workDir });
+  // Jobs with restore/upload steps get a token of their own for the job-files routes.
+  const jobTokens = createJobTokens(config.secretKey);
+  const localExecutor = createLocalExecutor({
+    workDir: config.workDir,
+    // Known once the server listens (the tests listen on port 0).
+    apiUrl: () => loopbackUrlOf(app.server.address()),
+  });
   const kubeExecutors = createKubeExecutors({
     clients: clusterClients,
     onRecover: (cluster, reason) => deps.logger?.info({ cluster }, `cluster watch: ${reason}`),
@@ -470,6 +501,7 @@ export async function buildApp(deps: AppDeps): Promise<SlipwayApp> {
     resolveCredentials: credentials.resolveForRun,
     localExecutor,
     kubeExecutors,
+    jobFiles: { tokenOf: (jobRunId) => jobTokens.sign(jobRunId), kubeApiUrl: config.jobApiUrl },
     logger: deps.logger,
     onReconcile: (runId, durationMs) => {
       metrics.enginePass(durationMs / 1000);
@@ -522,9 +554,27 @@ export async function buildApp(deps: AppDeps): Promise<SlipwayApp> {
     },
   };
   registerRunRoutes(app, { runs, stream, logs: createStepLogs({ runs: runsRepo }) });
+  const artifacts = createArtifactsModule({
+    prisma: db.prisma,
+    config: artifactsConfig,
+    blobs,
+    readableRun: (actor, params) => runs.readable(actor, params),
+    logger: deps.logger,
+  });
+  artifacts.registerRoutes(app);
   deploys.registerRoutes(app);
   const schedules = createSchedulesModule({ prisma: db.prisma, pipelines, runs, logger: deps.logger });
   schedules.registerRoutes(app);
+  const testReports = createTestReportsModule({ prisma: db.prisma, runs });
+  testReports.registerRoutes(app);
+  // Files into and out of jobs: the routes their restore/upload steps call with their token.
+  await createJobFilesModule({
+    prisma: db.prisma,
+    tokens: jobTokens,
+    testReports: testReports.testReports,
+    caches: caches.store,
+    artifacts: artifacts.store,
+  }).registerRoutes(app);
   const webhooksRepo = createWebhooksRepo(db.prisma);
   await registerWebhookRoutes(app, {
     webhooks: createWebhooksService({
@@ -544,6 +594,7 @@ export async function buildApp(deps: AppDeps): Promise<SlipwayApp> {
     bodyLimitBytes: config.bodyLimitBytes,
   });
   app.addHook('onClose', async () => {
+    await artifacts.gc.stop();
     await schedules.scheduler.stop();
     await releases.stop();
     await notifications.sender.stop();
@@ -563,5 +614,7 @@ export async function buildApp(deps: AppDeps): Promise<SlipwayApp> {
     notifications: { notify: notifications.notify, sender: notifications.sender },
     scheduler: schedules.scheduler,
     metrics,
+    artifacts: { store: artifacts.store, blobs: artifacts.blobs, gc: artifacts.gc },
+    testReports: testReports.testReports,
   };
 }

@@ -41,6 +41,9 @@ describe('loadConfig', () => {
       SLIPWAY_SMTP_FROM: 'Slipway <slipway@example.com>',
       SLIPWAY_NOTIFY_ATTEMPTS: '4',
       SLIPWAY_NOTIFY_RETRY_SECONDS: '30',
+      SLIPWAY_ARTIFACT_STORE:
+        's3://ci-artifacts/slipway/prod?endpoint=http://127.0.0.1:8333&region=eu-west-1',
+      SLIPWAY_ARTIFACT_MAX_RUN_BYTES: '1000000',
       SLIPWAY_CACHE_MAX_PROJECT_BYTES: '1000000',
       SLIPWAY_CACHE_MAX_ENTRY_BYTES: '2000',
     });
@@ -72,8 +75,44 @@ describe('loadConfig', () => {
         attempts: 4,
         retryBaseMs: 30_000,
       },
+      artifacts: {
+        store: {
+          kind: 's3',
+          bucket: 'ci-artifacts',
+          prefix: 'slipway/prod/',
+          endpoint: 'http://127.0.0.1:8333',
+          region: 'eu-west-1',
+        },
+        maxRunBytes: 1_000_000,
+      },
       caches: { dir: '/var/lib/slipway/caches', maxProjectBytes: 1_000_000, maxEntryBytes: 2000 },
     });
+  });
+
+  it('stores artifacts in PostgreSQL up to 1 GiB per run unless told otherwise, and names a bad store URL', () => {
+    expect(loadConfig({}).artifacts).toEqual({ store: { kind: 'postgres' }, maxRunBytes: 1024 ** 3 });
+    expect(loadConfig({ SLIPWAY_ARTIFACT_STORE: 's3://bucket' }).artifacts.store).toEqual({
+      kind: 's3',
+      bucket: 'bucket',
+      prefix: '',
+      endpoint: undefined,
+      region: 'us-east-1',
+    });
+    expect(() => loadConfig({ SLIPWAY_ARTIFACT_STORE: 'https://bucket.example' })).toThrow(
+      /SLIPWAY_ARTIFACT_STORE: must be s3:\/\/bucket/,
+    );
+    expect(() => loadConfig({ SLIPWAY_ARTIFACT_STORE: 's3://b?endpoint=ftp://x' })).toThrow(
+      /SLIPWAY_ARTIFACT_STORE: bucket "b" is not a valid bucket name/,
+    );
+    expect(() => loadConfig({ SLIPWAY_ARTIFACT_STORE: 's3://bucket?endpoint=ftp://x' })).toThrow(
+      /SLIPWAY_ARTIFACT_STORE: endpoint must be an http/,
+    );
+    expect(() => loadConfig({ SLIPWAY_ARTIFACT_STORE: 's3://key:secret@bucket' })).toThrow(
+      /SLIPWAY_ARTIFACT_STORE: must not carry credentials/,
+    );
+    expect(() => loadConfig({ SLIPWAY_ARTIFACT_MAX_RUN_BYTES: '-1' })).toThrow(
+      /SLIPWAY_ARTIFACT_MAX_RUN_BYTES/,
+    );
   });
 
   it('reads the cache limits: 5 GiB per project and 1 GiB per entry unless set, a non-number refused naming it', () => {

@@ -3,6 +3,11 @@ import { DatabaseUnreachableError, DEFAULT_POOL_SIZE } from '@slipway/db';
 import { z } from 'zod';
 import { INSTALL_ROOT } from './install-root.ts';
 import { parseSecretKey } from './lib/secret-box.ts';
+import {
+  type ArtifactStoreLocation,
+  DEFAULT_ARTIFACT_MAX_RUN_BYTES,
+  parseArtifactStoreUrl,
+} from './modules/artifacts/artifact-store-url.ts';
 import { type CachesConfig, DEFAULT_CACHE_LIMITS } from './modules/caches/cache-config.ts';
 import type { NotificationSenderConfig } from './modules/notifications/notification-sender.ts';
 
@@ -82,6 +87,13 @@ export const EnvSchema = z
     SLIPWAY_PUBLIC_URL: z
       .url({ message: 'must be the URL users reach Slipway at, e.g. https://slipway.example.com' })
       .optional(),
+    /** The API's URL as Kubernetes jobs reach it (their restore/upload steps); default SLIPWAY_PUBLIC_URL. */
+    SLIPWAY_JOB_API_URL: z
+      .url({
+        protocol: /^https?$/,
+        message: 'must be the http(s) URL pods reach the API at, e.g. http://slipway.slipway.svc:8080',
+      })
+      .optional(),
     SLIPWAY_SMTP_URL: z
       .url({
         protocol: /^smtps?$/,
@@ -95,6 +107,20 @@ export const EnvSchema = z
     SLIPWAY_CACHE_MAX_ENTRY_BYTES: positiveInt(DEFAULT_CACHE_LIMITS.maxEntryBytes),
     SLIPWAY_NOTIFY_ATTEMPTS: positiveInt(6),
     SLIPWAY_NOTIFY_RETRY_SECONDS: positiveInt(10),
+    /** Where job artifacts are stored: unset = PostgreSQL large objects; `s3://bucket/prefix?endpoint=…&region=…`. */
+    SLIPWAY_ARTIFACT_STORE: z
+      .string()
+      .transform((value, ctx) => {
+        const parsed = parseArtifactStoreUrl(value);
+        if (typeof parsed === 'string') {
+          ctx.addIssue({ code: 'custom', message: parsed });
+          return z.NEVER;
+        }
+        return parsed;
+      })
+      .optional(),
+    /** Most bytes (sum of file sizes, uncompressed) of one run's artifacts. */
+    SLIPWAY_ARTIFACT_MAX_RUN_BYTES: positiveInt(DEFAULT_ARTIFACT_MAX_RUN_BYTES),
     SLIPWAY_OIDC_ISSUER: z.url({ message: 'must be the issuer URL of the OIDC provider' }).optional(),
     SLIPWAY_OIDC_CLIENT_ID: z.string().min(1).optional(),
     SLIPWAY_OIDC_CLIENT_SECRET: z.string().min(1).optional(),
@@ -158,11 +184,26 @@ export interface AppConfig {
   /** Failed sign-ins allowed per username and per address within the window. */
   loginThrottle: { maxFailures: number; windowMs: number };
   publicUrl: string | undefined;
+  /**
+   * The API's URL as Kubernetes jobs reach it (SLIPWAY_JOB_API_URL, else SLIPWAY_PUBLIC_URL):
+   * what their restore/upload steps call. Local jobs use the server's loopback address.
+   */
+  jobApiUrl: string | undefined;
   oidc: OidcConfig | undefined;
   /** SMTP for e-mail channels and the notification sender's retries. */
   notifications: NotificationSenderConfig;
+  /** Job artifacts: where they are stored and how much one run may keep. */
+  artifacts: ArtifactsConfig;
   /** Job caches: the local executor's directory (`<dataDir>/caches`) and the size limits. */
   caches: CachesConfig;
+}
+
+/** SLIPWAY_ARTIFACT_STORE and SLIPWAY_ARTIFACT_MAX_RUN_BYTES (README "Artifacts"). */
+export interface ArtifactsConfig {
+  /** `postgres`: large objects in the database; `s3`: an S3-compatible bucket. */
+  store: ArtifactStoreLocation;
+  /** Most bytes (the files' sizes, uncompressed) of one run's artifacts. */
+  maxRunBytes: number;
 }
 
 export interface OidcConfig {
@@ -220,12 +261,17 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       windowMs: e.SLIPWAY_LOGIN_WINDOW_MINUTES * 60_000,
     },
     publicUrl: e.SLIPWAY_PUBLIC_URL,
+    jobApiUrl: (e.SLIPWAY_JOB_API_URL ?? e.SLIPWAY_PUBLIC_URL)?.replace(/\/+$/, ''),
     oidc: oidcConfig(e),
     notifications: {
       smtpUrl: e.SLIPWAY_SMTP_URL,
       smtpFrom: e.SLIPWAY_SMTP_FROM,
       attempts: e.SLIPWAY_NOTIFY_ATTEMPTS,
       retryBaseMs: e.SLIPWAY_NOTIFY_RETRY_SECONDS * 1000,
+    },
+    artifacts: {
+      store: e.SLIPWAY_ARTIFACT_STORE ?? { kind: 'postgres' },
+      maxRunBytes: e.SLIPWAY_ARTIFACT_MAX_RUN_BYTES,
     },
     caches: {
       dir: path.join(resolveFromInvocation(e.SLIPWAY_DATA_DIR), 'caches'),

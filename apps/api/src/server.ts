@@ -38,7 +38,7 @@ async function main(): Promise<void> {
   if (secret.source !== 'environment' && !db.embedded) {
     logger.warn('SLIPWAY_SECRET_KEY is not set: every replica sharing this database must use the same key');
   }
-  const { app, services, engine, releases, notifications, scheduler, metrics } = await buildApp({
+  const { app, services, engine, releases, notifications, scheduler, metrics, artifacts } = await buildApp({
     config: { ...config, secretKey: secret.key },
     db,
     logger,
@@ -83,7 +83,9 @@ async function main(): Promise<void> {
         releases.start();
         notifications.sender.start();
         scheduler.start();
+        artifacts.gc.start();
       } else {
+        void artifacts.gc.stop();
         void scheduler.stop();
         logger.info('not leading: the run engine waits');
         void notifications.sender.stop();

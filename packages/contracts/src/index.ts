@@ -1,6 +1,7 @@
 export * from './access.ts';
 export * from './access-endpoints.ts';
 export * from './approvals.ts';
+export * from './artifacts.ts';
 export * from './auth.ts';
 export * from './caches.ts';
 export * from './clusters.ts';
@@ -20,5 +21,6 @@ export * from './run-events.ts';
 export * from './runs.ts';
 export * from './schedules.ts';
 export * from './templates.ts';
+export * from './test-reports.ts';
 export * from './webhooks.ts';
 export * from './workspaces.ts';

@@ -28,6 +28,19 @@ export {
 } from './document-edits.ts';
 export { closest, didYouMean, formatPath, type SpecError } from './errors.ts';
 export { formatRunRef, type GitRef, invalidRunRef, parseRunRef, refVariables } from './git-ref.ts';
+export {
+  addTransferSteps,
+  CACHE_HIT_FILE,
+  CACHE_KEY_FILE,
+  globBases,
+  globsRegex,
+  globToRegex,
+  RESTORE_STEP,
+  restoreScript,
+  TRANSFER_IMAGE,
+  UPLOAD_STEP,
+  uploadScript,
+} from './job-files.ts';
 export { keyText, type LoadedYaml, loadYaml, loadYamlDocuments, readDocument } from './load-yaml.ts';
 export { type ParseOptions, type ParseResult, parsePipeline } from './parse.ts';
 export { type ParameterError, parametersFor, resolveRunParameters } from './run-parameters.ts';

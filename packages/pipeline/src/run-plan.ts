@@ -1,3 +1,4 @@
+import { addTransferSteps } from './job-files.ts';
 import type { Job, PipelineSpec, Stage, Step } from './schema.ts';
 import { DURATION_PATTERN, EXPIRY_PATTERN } from './schema.ts';
 import { doubleQuoted, type ResolvedExpression, renderScript } from './shell-render.ts';
@@ -48,6 +49,16 @@ export interface PlannedStep {
   /** The step's own environment (pipeline < stage < job < step), entries without `${{ }}`. */
   env: Record<string, string>;
   buildImage?: { context: string; dockerfile: string; destination: string; credential?: string };
+  /**
+   * A synthetic step Slipway adds (job-files.ts): `restore` unpacks earlier stages'
+   * artifacts and the cache, `upload` sends artifacts, reports and the cache to the API.
+   */
+  transfer?: 'restore' | 'upload';
+  /**
+   * Runs after a failed step too (the local runner, with `SLIPWAY_JOB_FAILED=1`); the job
+   * stays failed. Set on the `upload` step of a job with `reports`.
+   */
+  always?: boolean;
 }
 
 /**
@@ -444,7 +455,8 @@ export function unrunnableReason(spec: PipelineSpec): string | undefined {
  * this release type, environment, branch and parameters, and each step's script and
  * environment, every `${{ }}` made a reference to the variable holding its value. Throws
  * PlanError when an expression of a job that runs cannot be used (unknown, unterminated,
- * a secret where nothing expands).
+ * a secret where nothing expands). Jobs with artifacts, reports or a cache, and jobs after
+ * a stage with artifacts, get the synthetic `restore`/`upload` steps (job-files.ts).
  */
 export function planRun(spec: PipelineSpec, context: PlanContext): PlannedJob[] {
   variableEnv(spec, context); // refuses parameters that would share a variable
@@ -513,5 +525,5 @@ export function planRun(spec: PipelineSpec, context: PlanContext): PlannedJob[] 
     }
   }
   if (problems.length > 0) throw new PlanError(problems);
-  return jobs;
+  return addTransferSteps(jobs);
 }

@@ -2,6 +2,7 @@
 // what is refused. An operation without a row here fails the test, so a new route cannot
 // ship without a permission rule.
 import { createHmac } from 'node:crypto';
+import { Readable } from 'node:stream';
 import { postgresSkipReason } from '@slipway/testing';
 import type { InjectOptions } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -78,6 +79,8 @@ interface Row {
   request: (f: Fixture) => InjectOptions;
   /** Statuses that still mean "allowed" (the service refused for another reason). */
   alsoAllowed?: number[];
+  /** Only a job's own token is accepted (job-files routes): every user, signed in or not, gets 401. */
+  jobTokenOnly?: boolean;
 }
 
 const get = (url: string, query?: Record<string, string>): InjectOptions => ({
@@ -203,10 +206,18 @@ const ROWS: Row[] = [
   { operationId: 'getApproval', allow: VISIBLE, request: (f) => get(`/api/v1/approvals/${f.approvalId}`) },
   { operationId: 'getRun', allow: VISIBLE, request: (f) => get(`${RUNS(f)}/1`) },
   { operationId: 'streamRunEvents', allow: VISIBLE, request: (f) => get(`${RUNS(f)}/1/events`) },
+  { operationId: 'getRunTests', allow: VISIBLE, request: (f) => get(`${RUNS(f)}/1/tests`) },
   {
     operationId: 'getStepLog',
     allow: VISIBLE,
     request: (f) => get(`${RUNS(f)}/1/jobs/compile/steps/0/log`),
+  },
+  // Artifacts: whoever may read the run.
+  { operationId: 'listRunArtifacts', allow: VISIBLE, request: (f) => get(`${RUNS(f)}/1/artifacts`) },
+  {
+    operationId: 'downloadJobArtifacts',
+    allow: VISIBLE,
+    request: (f) => get(`${RUNS(f)}/1/artifacts/compile`),
   },
   { operationId: 'listProjectReleases', allow: VISIBLE, request: (f) => get(`${W(f)}/projects/p/releases`) },
   { operationId: 'getRelease', allow: VISIBLE, request: (f) => get(`${W(f)}/projects/p/releases/1`) },
@@ -628,6 +639,28 @@ const ROWS: Row[] = [
   },
   { operationId: 'deleteUser', allow: PLATFORM, request: (f) => send('DELETE', `/api/v1/users/t${f.i}`) },
   { operationId: 'logout', allow: WRITERS, request: () => send('POST', '/api/v1/auth/logout') },
+  // A job's restore and upload steps, with the job's token: no user may call them.
+  ...(
+    [
+      ['uploadJobArtifacts', 'PUT', '/api/v1/job-files/artifacts'],
+      ['listJobArtifacts', 'GET', '/api/v1/job-files/artifacts'],
+      ['downloadJobArtifacts', 'GET', '/api/v1/job-files/artifacts/build'],
+      ['uploadJobReports', 'PUT', '/api/v1/job-files/reports'],
+      ['downloadJobCache', 'GET', '/api/v1/job-files/cache?key=k'],
+      ['uploadJobCache', 'PUT', '/api/v1/job-files/cache?key=k'],
+    ] as const
+  ).map(
+    ([operationId, method, url]): Row => ({
+      operationId,
+      allow: [],
+      jobTokenOnly: true,
+      request: () => ({
+        method,
+        url,
+        ...(method === 'PUT' ? { payload: 'x', headers: { 'content-type': 'application/gzip' } } : {}),
+      }),
+    }),
+  ),
 ];
 
 const ROLE_OF: Partial<Record<Principal, { workspace?: string; project?: string }>> = {
@@ -740,6 +773,20 @@ describe.skipIf(postgresSkipReason())('route × role matrix', () => {
     await t.db.prisma.jobRun.updateMany({
       where: { run: { number: 1, pipeline: { name: 'gated', ...runOf.pipeline } } },
       data: { status: 'waiting' },
+    });
+    // ci #1's job kept artifacts (stored as the job-files route stores them).
+    const compiled = await t.db.prisma.jobRun.findFirstOrThrow({
+      where: { name: 'compile', run: { number: 1, pipeline: { name: 'ci', ...runOf.pipeline } } },
+    });
+    await t.artifacts.store.saveJobArtifacts({
+      jobRunId: compiled.id,
+      runId: compiled.runId,
+      projectId: '',
+      job: 'compile',
+      expiresAt: new Date(Date.now() + 3_600_000),
+      entries: (async function* () {
+        yield { path: 'out.txt', size: 2, stream: Readable.from([Buffer.from('ok')]) };
+      })(),
     });
     for (const name of ['r', 'r2']) {
       await ok(
@@ -908,7 +955,7 @@ describe.skipIf(postgresSkipReason())('route × role matrix', () => {
       const options = row.request(caller.fixture);
       const status = await caller.call(options);
       const allowed = row.allow === 'public' || row.allow.includes(principal);
-      const deniedStatuses = principal === 'anonymous' ? [401] : [403, 404];
+      const deniedStatuses = principal === 'anonymous' || row.jobTokenOnly ? [401] : [403, 404];
       const ok = allowed
         ? status < 400 || (row.alsoAllowed ?? []).includes(status)
         : deniedStatuses.includes(status);

@@ -1,6 +1,7 @@
 import { useParams } from 'react-router';
 import { DetailPage } from '../../components/page/DetailPage.tsx';
 import type { RunRef } from '../../features/runs/api/keys.ts';
+import { RunArtifacts } from '../../features/runs/components/RunArtifacts.tsx';
 import { RunStatusBadge } from '../../features/runs/components/RunStatusBadge.tsx';
 import { RunActions } from '../../features/runs/run/RunActions.tsx';
 import { RunJobs } from '../../features/runs/run/RunJobs.tsx';
@@ -45,6 +46,7 @@ export function RunPage() {
           ) : null}
           <RunSummary target={target} run={data} now={now} />
           <RunJobs target={target} run={data} feed={feed} now={now} />
+          <RunArtifacts target={target} run={data} />
         </>
       ) : null}
     </DetailPage>

@@ -31,6 +31,12 @@ export interface JobDispatch {
   secretEnv: Record<string, string>;
   /** The project's git credential, for the checkout step only. */
   gitAuth: { username: string; password: string } | undefined;
+  /**
+   * For jobs with restore/upload steps (`PlannedStep.transfer`): the job attempt's token
+   * (`SLIPWAY_JOB_TOKEN`, given only to those steps, masked in logs) and the API URL they call
+   * (`SLIPWAY_API_URL`; the local executor uses its own server's loopback URL instead).
+   */
+  transfer?: { token: string; apiUrl: string | undefined } | undefined;
   /** Docker configs of the registries the job's build steps push to, by credential name. */
   registryConfigs: Record<string, string>;
   timeoutSeconds: number | undefined;

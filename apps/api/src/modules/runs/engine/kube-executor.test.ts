@@ -257,3 +257,78 @@ describe('a Job whose Secret never came', () => {
     expect(waitsForSecret(undefined, name)).toBe(false);
   });
 });
+
+describe('restore and upload steps in the Job', () => {
+  const plan = (() => {
+    const { spec, errors } = parsePipeline(`stages:
+  - name: build
+    jobs:
+      - name: compile
+        image: node:24
+        artifacts: { paths: [dist/**] }
+        steps:
+          - run: make
+  - name: test
+    jobs:
+      - name: unit
+        image: node:24
+        cache: { key: npm, paths: [node_modules] }
+        reports: { junit: reports/*.xml }
+        steps:
+          - run: npm test
+`);
+    if (!spec) throw new Error(JSON.stringify(errors));
+    return planRun(spec, {
+      releaseType: 'default',
+      environment: 'dev',
+      branch: 'main',
+      parameters: {},
+      runNumber: 7,
+      runId: 'r',
+      sha: '',
+      namespace: 'shop-dev',
+      project: 'api',
+      workspace: 'shop',
+      secretParameters: [],
+    });
+  })();
+  const unit = plan[1];
+  if (!unit) throw new Error('no job');
+  const job: JobDispatch = {
+    ...dispatch,
+    steps: unit.steps,
+    registryConfigs: {},
+    transfer: { token: 'job-run-id.signature', apiUrl: 'http://slipway.slipway.svc:8080' },
+  };
+
+  it('runs them as init containers of the transfer image, the token from the Secret, no user secret', () => {
+    const spec = jobManifest(job, 'job-secrets').spec?.template.spec;
+    const init = spec?.initContainers ?? [];
+    expect(init.map((c) => [c.name, c.image])).toEqual([
+      ['s0-checkout', 'alpine/git:2.49.1'],
+      ['s1-restore', 'curlimages/curl:8.17.0'],
+      ['s2-step-1', 'node:24'],
+      ['s3-upload', 'curlimages/curl:8.17.0'],
+    ]);
+    const env = (name: string) => init.find((c) => c.name === name)?.env ?? [];
+    for (const name of ['s1-restore', 's3-upload']) {
+      expect(env(name)).toContainEqual({ name: 'SLIPWAY_API_URL', value: 'http://slipway.slipway.svc:8080' });
+      expect(env(name)).toContainEqual({
+        name: 'SLIPWAY_JOB_TOKEN',
+        valueFrom: { secretKeyRef: { name: 'job-secrets', key: 'slipway-job-token' } },
+      });
+      expect(env(name).map((e) => e.name)).not.toContain('SLIPWAY_SECRET_TOKEN');
+    }
+    expect(env('s2-step-1').map((e) => e.name)).not.toContain('SLIPWAY_JOB_TOKEN');
+    expect(env('s2-step-1').map((e) => e.name)).toContain('SLIPWAY_SECRET_TOKEN');
+    expect(jobSecretData(job)['slipway-job-token']).toBe('job-run-id.signature');
+    const upload = init.find((c) => c.name === 's3-upload');
+    expect(upload?.command?.[2]).toContain('$$SLIPWAY_API_URL/api/v1/job-files/');
+    expect(JSON.stringify(spec)).not.toContain('job-run-id.signature');
+  });
+
+  it('gives jobs without transfer steps no token', () => {
+    const plain = { ...dispatch, registryConfigs: {}, transfer: undefined };
+    expect(jobSecretData(plain)['slipway-job-token']).toBeUndefined();
+  });
+});

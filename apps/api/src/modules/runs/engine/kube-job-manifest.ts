@@ -60,6 +60,8 @@ function secretEnvRefs(keys: readonly string[], secretName: string | undefined) 
 export const GIT_USERNAME_KEY = 'slipway-git-username';
 export const GIT_PASSWORD_KEY = 'slipway-git-password';
 export const registryKey = (credential: string) => `slipway-registry-${credential}`;
+/** The key of the job's token (restore/upload steps only). */
+export const JOB_TOKEN_KEY = 'slipway-job-token';
 
 /** Everything secret a job needs, as the data of its Secret. */
 export function jobSecretData(job: JobDispatch): Record<string, string> {
@@ -68,10 +70,21 @@ export function jobSecretData(job: JobDispatch): Record<string, string> {
     ...(job.gitAuth
       ? { [GIT_USERNAME_KEY]: job.gitAuth.username, [GIT_PASSWORD_KEY]: job.gitAuth.password }
       : {}),
+    ...(job.transfer ? { [JOB_TOKEN_KEY]: job.transfer.token } : {}),
     ...Object.fromEntries(
       Object.entries(job.registryConfigs).map(([name, config]) => [registryKey(name), config]),
     ),
   };
+}
+
+/** SLIPWAY_API_URL and SLIPWAY_JOB_TOKEN (from the job's Secret) of a restore/upload step. */
+function transferEnv(job: JobDispatch, secretName: string | undefined) {
+  return [
+    { name: 'SLIPWAY_API_URL', value: kubeLiteral(job.transfer?.apiUrl ?? '') },
+    ...(job.transfer && secretName
+      ? [{ name: 'SLIPWAY_JOB_TOKEN', valueFrom: { secretKeyRef: { name: secretName, key: JOB_TOKEN_KEY } } }]
+      : []),
+  ];
 }
 
 function stepContainer(
@@ -84,7 +97,13 @@ function stepContainer(
     name: containerName(index, step.name),
     workingDir: WORKSPACE,
     volumeMounts: [{ name: 'workspace', mountPath: WORKSPACE }],
-    env: [...envList(stepEnvironment(job, step)), ...secretEnvRefs(Object.keys(job.secretEnv), secretName)],
+    env: [
+      ...envList(stepEnvironment(job, step)),
+      // A restore/upload step gets the API's URL and the job's token, not the job's secrets.
+      ...(step.transfer
+        ? transferEnv(job, secretName)
+        : secretEnvRefs(Object.keys(job.secretEnv), secretName)),
+    ],
     terminationMessagePolicy: 'FallbackToLogsOnError',
     resources: {
       requests: { cpu: job.resources.cpu ?? '100m', memory: job.resources.memory ?? '128Mi' },

@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
 import { mkdir, open, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { Readable } from 'node:stream';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -19,6 +20,23 @@ import {
 /** Single-quotes a value for sh. */
 export function shellQuote(value: string): string {
   return `'${value.replace(/'/g, `'\\''`)}'`;
+}
+
+/**
+ * The URL this server is reached at from its own machine (`http://127.0.0.1:<port>`), from
+ * its listening address (an any-address becomes the loopback one); undefined until it listens.
+ */
+export function loopbackUrlOf(address: AddressInfo | string | null): string | undefined {
+  if (!address || typeof address === 'string') return undefined;
+  const host =
+    address.address === '0.0.0.0' || address.address === ''
+      ? '127.0.0.1'
+      : address.address === '::'
+        ? '[::1]'
+        : address.family === 'IPv6'
+          ? `[${address.address}]`
+          : address.address;
+  return `http://${host}:${address.port}`;
 }
 
 function isAlive(pid: number): boolean {
@@ -52,7 +70,14 @@ async function mtime(file: string): Promise<Date | undefined> {
  * exit codes, logs, the runner's process group), so a restarted server adopts running
  * jobs and reads how finished ones ended. Not isolated: for development only.
  */
-export function createLocalExecutor(options: { workDir: string }): Executor {
+export function createLocalExecutor(options: {
+  workDir: string;
+  /**
+   * This server's own address as its jobs reach it (a loopback URL; known once it listens):
+   * the restore/upload steps' SLIPWAY_API_URL.
+   */
+  apiUrl?: () => string | undefined;
+}): Executor {
   const dirOf = (job: JobRef) => path.join(options.workDir, job.externalName);
   const file = (job: JobRef, name: string) => path.join(dirOf(job), name);
 
@@ -66,23 +91,35 @@ export function createLocalExecutor(options: { workDir: string }): Executor {
       // Steps run in bash when there is one (as GitHub Actions' runners do: its echo prints
       // backslashes as they are), else in sh.
       'if command -v bash >/dev/null 2>&1; then STEP_SHELL="bash --noprofile --norc -e"; else STEP_SHELL="/bin/sh -e"; fi',
+      'failed=0',
     ];
-    const stepCount = job.steps.length + (job.repository ? 1 : 0);
+    const offset = job.repository ? 1 : 0;
+    const stepCount = job.steps.length + offset;
     const images = [...new Set(job.steps.map((s) => s.image).filter(Boolean))];
     const notice = `slipway: local executor: steps run as processes on the Slipway server, not isolated, for development only${images.length ? `; step images are not used (${images.join(', ')})` : ''}`;
     for (let index = 0; index < stepCount; index++) {
+      const step = index < offset ? undefined : job.steps[index - offset];
       const log = `step-${index}.log`;
-      lines.push(`date -u +%s > step-${index}.started`);
-      if (index === 0) lines.push(`echo ${shellQuote(notice)} > ${log}`);
-      lines.push(
-        `(cd workspace && exec $STEP_SHELL "$JOB_DIR/step-${index}.sh") >> ${log} 2>&1`,
+      // Only restore/upload steps get the job's token; the job's own steps run without it.
+      const hideToken = step?.transfer ? '' : 'unset SLIPWAY_JOB_TOKEN; ';
+      const body = [
+        `date -u +%s > step-${index}.started`,
+        ...(index === 0 ? [`echo ${shellQuote(notice)} > ${log}`] : []),
+        `(${hideToken}cd workspace && exec $STEP_SHELL "$JOB_DIR/step-${index}.sh") >> ${log} 2>&1`,
         'code=$?',
         `echo "$code" > step-${index}.exit.tmp && mv step-${index}.exit.tmp step-${index}.exit`,
-        'if [ "$code" -ne 0 ]; then exit "$code"; fi',
-        // Only the checkout may use the git credential.
-        ...(index === 0 && job.repository ? ['unset SLIPWAY_GIT_USERNAME SLIPWAY_GIT_PASSWORD'] : []),
-      );
+        'if [ "$code" -ne 0 ] && [ "$failed" -eq 0 ]; then failed=$code; fi',
+      ];
+      if (step?.always) {
+        // Runs after a failed step too (uploading test reports), told so; the job stays failed.
+        lines.push('if [ "$failed" -ne 0 ]; then export SLIPWAY_JOB_FAILED=1; fi', ...body);
+      } else {
+        lines.push('if [ "$failed" -eq 0 ]; then', ...body.map((line) => `  ${line}`), 'fi');
+      }
+      // Only the checkout may use the git credential.
+      if (index === 0 && job.repository) lines.push('unset SLIPWAY_GIT_USERNAME SLIPWAY_GIT_PASSWORD');
     }
+    lines.push(': > ended', 'exit "$failed"');
     return `${lines.join('\n')}\n`;
   }
 
@@ -147,6 +184,10 @@ export function createLocalExecutor(options: { workDir: string }): Executor {
         await writeFile(path.join(staging, `step-${index}.sh`), stepScript(job, index));
       }
       await writeFile(path.join(staging, 'runner.sh'), runnerScript(job), { mode: 0o755 });
+      // Steps that run after a failure: observe() shows them pending (not skipped) meanwhile.
+      const always = job.steps.flatMap((s, i) => (s.always ? [i + (job.repository ? 1 : 0)] : []));
+      await writeFile(path.join(staging, 'always'), always.join('\n'));
+      const apiUrl = job.transfer ? options.apiUrl?.() : undefined;
       await rm(dir, { recursive: true, force: true });
       await rename(staging, dir);
       const child = spawn('/bin/sh', [path.join(dir, 'runner.sh')], {
@@ -160,6 +201,9 @@ export function createLocalExecutor(options: { workDir: string }): Executor {
           HOME: path.join(dir, 'home'),
           ...job.env,
           ...job.secretEnv,
+          ...(job.transfer
+            ? { SLIPWAY_JOB_TOKEN: job.transfer.token, ...(apiUrl ? { SLIPWAY_API_URL: apiUrl } : {}) }
+            : {}),
           ...(job.gitAuth
             ? { SLIPWAY_GIT_USERNAME: job.gitAuth.username, SLIPWAY_GIT_PASSWORD: job.gitAuth.password }
             : {}),
@@ -175,6 +219,9 @@ export function createLocalExecutor(options: { workDir: string }): Executor {
       if (!Number.isInteger(pgid)) return { state: 'missing', steps: [] };
       const steps: ObservedStep[] = [];
       let failed = false;
+      const always = new Set(
+        ((await readText(file(job, 'always'))) ?? '').split('\n').filter(Boolean).map(Number),
+      );
       for (let index = 0; index < stepCount; index++) {
         const exit = await readText(file(job, `step-${index}.exit`));
         const startedAt = await mtime(file(job, `step-${index}.started`));
@@ -188,13 +235,24 @@ export function createLocalExecutor(options: { workDir: string }): Executor {
             startedAt,
             finishedAt: await mtime(file(job, `step-${index}.exit`)),
           });
-        } else if (startedAt && !failed) {
+        } else if (startedAt) {
           steps.push({ status: 'running', startedAt });
         } else {
-          steps.push({ status: failed ? 'skipped' : 'pending' });
+          steps.push({ status: failed && !always.has(index) ? 'skipped' : 'pending' });
         }
       }
+      // After a failure the runner still runs the steps that always run: the job goes on.
+      const finishing =
+        failed && steps.some((s, i) => always.has(i) && s.status !== 'succeeded' && s.status !== 'failed');
+      if (finishing && isAlive(pgid) && (await readText(file(job, 'ended'))) === undefined) {
+        return { state: 'running', steps };
+      }
       if (failed) {
+        // An always-step the runner did not get to (or did not end: it was killed).
+        for (const step of steps) {
+          if (step.status === 'pending') step.status = 'skipped';
+          if (step.status === 'running') step.status = 'failed';
+        }
         const code = steps.find((s) => s.status === 'failed')?.exitCode;
         return { state: 'failed', steps, message: `a step exited with code ${code}` };
       }

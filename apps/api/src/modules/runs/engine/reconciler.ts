@@ -41,6 +41,12 @@ export function createReconciler(deps: {
   resolveCredentials: CredentialResolver;
   localExecutor: Executor;
   kubeExecutors: KubeExecutors;
+  /**
+   * Jobs with restore/upload steps (modules/job-files): the token of a job attempt, and the
+   * API URL Kubernetes jobs call (SLIPWAY_JOB_API_URL, else SLIPWAY_PUBLIC_URL; none: such a
+   * job fails at dispatch, naming the setting).
+   */
+  jobFiles?: { tokenOf(jobRunId: string): string; kubeApiUrl: string | undefined } | undefined;
   /** Executes jobs of kind `deploy` (modules/releases); without it they wait. */
   deployExecutor?: Executor | undefined;
   logger?: FastifyBaseLogger | undefined;
@@ -129,7 +135,11 @@ export function createReconciler(deps: {
       if (typeof executor === 'string') continue;
       const ref = refOf(ctx, run, action.job);
       if (action.type === 'start') {
-        await executor.start(dispatchOf(ctx, run, action.job, action.planned));
+        const transfer = deps.jobFiles && {
+          token: deps.jobFiles.tokenOf(action.job.id),
+          apiUrl: executor.kind === 'kubernetes' ? deps.jobFiles.kubeApiUrl : undefined,
+        };
+        await executor.start(dispatchOf(ctx, run, action.job, action.planned, transfer));
         const ready = readySince(changes.next.jobs, action.job);
         deps.metrics?.jobDispatched(executor.kind, (Date.now() - ready.getTime()) / 1000);
       }
@@ -187,6 +197,11 @@ export function createReconciler(deps: {
       await failRun(run, ctx.target.gone);
       return {};
     }
+    const unreachable = dispatching ? apiUnreachable(changes) : undefined;
+    if (unreachable) {
+      await failRun(run, unreachable);
+      return {};
+    }
     await runs.apply(run.id, changes);
     countRun(run, changes.next.status);
     if (changes.events.length > 0) deps.notify(run.id);
@@ -198,6 +213,21 @@ export function createReconciler(deps: {
     else active.add(runId);
     armResync();
     return { requeueAfterMs: changes.requeueAfterMs };
+  }
+
+  /**
+   * Why a Kubernetes job about to start could not reach the API from its restore/upload
+   * steps (no SLIPWAY_JOB_API_URL nor SLIPWAY_PUBLIC_URL), or undefined.
+   */
+  function apiUnreachable(changes: { actions: Transition['actions'] }): string | undefined {
+    if (deps.jobFiles?.kubeApiUrl) return undefined;
+    for (const action of changes.actions) {
+      if (action.type !== 'start' || action.job.executor !== 'kubernetes') continue;
+      if (action.planned.steps.some((step) => step.transfer)) {
+        return `${action.job.stage} / ${action.job.name}: its artifacts, reports or cache travel through the API, and the Kubernetes jobs do not know its address: set SLIPWAY_JOB_API_URL (or SLIPWAY_PUBLIC_URL)`;
+      }
+    }
+    return undefined;
   }
 
   function ensurePumps(ctx: RunContext, next: RunWithJobs) {
@@ -212,7 +242,11 @@ export function createReconciler(deps: {
       jobs: next.jobs.filter((job) => executors.has(job.id)),
       executorOf: (job) => executors.get(job.id) as Executor,
       refOf: (job) => refOf(ctx, next, job),
-      secrets: secretsOfRun(ctx.secrets, ctx.credentials.values()),
+      secrets: [
+        ...secretsOfRun(ctx.secrets, ctx.credentials.values()),
+        // Job tokens never reach a log: only the restore/upload steps have them.
+        ...next.jobs.flatMap((j) => (j.executor && deps.jobFiles ? [deps.jobFiles.tokenOf(j.id)] : [])),
+      ],
     });
   }
 

@@ -204,12 +204,16 @@ export function refOf(ctx: RunContext, run: RunWithJobs, job: JobRunRow): JobRef
   };
 }
 
-/** Everything the executor needs to run one attempt of a job. */
+/**
+ * Everything the executor needs to run one attempt of a job. `transfer` (token and API URL)
+ * is passed on to jobs with restore/upload steps only.
+ */
 export function dispatchOf(
   ctx: RunContext,
   run: RunWithJobs,
   job: JobRunRow,
   planned: PlannedJob,
+  transfer?: JobDispatch['transfer'],
 ): JobDispatch {
   // The run's variables (the same values `${{ }}` gives) plus where the step runs.
   const env: Record<string, string> = {
@@ -257,6 +261,7 @@ export function dispatchOf(
     secretEnv,
     gitAuth: git ? { username: git.username ?? 'git', password: git.secret } : undefined,
     registryConfigs,
+    ...(transfer && planned.steps.some((s) => s.transfer) ? { transfer } : {}),
     timeoutSeconds: planned.timeoutSeconds,
     resources: planned.resources,
     deploy: planned.deploy
