@@ -4,7 +4,7 @@ import { isForeignKeyViolation, isUniqueViolation } from '@slipway/db';
 import type { FastifyBaseLogger } from 'fastify';
 import type { CacheLimits } from './cache-config.ts';
 import type { CacheExecutor, CachesRepo, StoredEntry } from './caches.repo.ts';
-import type { BlobStore } from './directory-blob-store.ts';
+import type { CacheBlobStore } from './directory-blob-store.ts';
 
 /** GitHub Actions' limit on a cache key's length, kept for the same reason: keys are names. */
 export const MAX_CACHE_KEY_LENGTH = 512;
@@ -90,7 +90,7 @@ async function* limited(source: Readable, max: number): AsyncGenerator<Buffer> {
  */
 export function createCacheStore(deps: {
   repo: CachesRepo;
-  stores: Record<CacheExecutor, BlobStore>;
+  stores: Record<CacheExecutor, CacheBlobStore>;
   limits: CacheLimits;
   logger?: FastifyBaseLogger | undefined;
   now?: () => Date;

@@ -21,10 +21,10 @@ import {
   type TestApp,
   until,
 } from '../../../test/helper.ts';
+import { type BlobStore, createBlobStore } from '../artifacts/blob-store.ts';
 import type { CachesConfig } from './cache-config.ts';
 import { ABANDONED_SAVE_MS, cacheKeyHash } from './cache-store.ts';
 import { createCachesModule } from './caches.module.ts';
-import { createDirectoryBlobStore } from './directory-blob-store.ts';
 
 const CACHES = '/api/v1/workspaces/acme/projects/shop/caches';
 
@@ -49,6 +49,14 @@ describe.skipIf(postgresSkipReason())('job caches', () => {
   let dir: string;
   let config: CachesConfig;
   let projectId: string;
+  /** Kubernetes jobs' caches: the artifacts' BlobStore (PostgreSQL large objects), as the app has it. */
+  let blobs: BlobStore;
+  /** Keys of the complete blobs under `caches/` in PostgreSQL. */
+  const cacheBlobs = async () =>
+    (
+      await t.db.prisma.$queryRaw<{ key: string }[]>`
+        SELECT key FROM postgres_blobs WHERE key LIKE 'caches/%' AND complete ORDER BY key`
+    ).map((row) => row.key);
   // A clock that moves one second per reading: the order of use is the order of calls.
   const start = Date.now();
   let tick = 0;
@@ -60,7 +68,7 @@ describe.skipIf(postgresSkipReason())('job caches', () => {
       prisma: t.db.prisma,
       projects: t.services.projects,
       config: { ...config, ...limits },
-      blobs: createDirectoryBlobStore(`${config.dir}-kubernetes`),
+      blobs,
       now,
     });
   }
@@ -70,6 +78,7 @@ describe.skipIf(postgresSkipReason())('job caches', () => {
     dir = await mkdtemp(path.join(os.tmpdir(), 'slipway-caches-'));
     config = { dir: path.join(dir, 'caches'), maxProjectBytes: 1024 ** 2, maxEntryBytes: 512 * 1024 };
     t = await buildTestApp({ caches: config });
+    blobs = createBlobStore({ kind: 'postgres' }, { prisma: t.db.prisma });
     admin = await signIn(t.app);
     await seedWorkspace(admin, 'acme', 'shop');
     await seedWorkspace(admin, 'acme2', 'other');
@@ -174,7 +183,10 @@ describe.skipIf(postgresSkipReason())('job caches', () => {
     expect(await store.open(local('b'))).toBeNull();
     // Kubernetes jobs' caches count towards the same project total.
     const kube = { projectId, executor: 'kubernetes' as const, key: 'e' };
-    expect(await store.save(kube, bodyOf(randomBytes(1500)))).toEqual({ saved: true });
+    const kubeBytes = randomBytes(1500);
+    expect(await store.save(kube, bodyOf(kubeBytes))).toEqual({ saved: true });
+    expect((await buffer((await store.open(kube)) as Readable)).equals(kubeBytes)).toBe(true);
+    expect(await cacheBlobs()).toEqual([expect.stringMatching(new RegExp(`^caches/${projectId}/`))]);
     const after = (await admin.request({ method: 'GET', url: CACHES })).json() as CacheList;
     expect(after.items.map((i) => [i.key, i.executor])).toEqual([
       ['e', 'kubernetes'],
@@ -185,7 +197,7 @@ describe.skipIf(postgresSkipReason())('job caches', () => {
     const last = (await admin.request({ method: 'GET', url: CACHES })).json() as CacheList;
     expect(last.items.map((i) => i.key)).toEqual(['huge']);
     expect(await filesUnder(config.dir)).toHaveLength(1);
-    expect(await filesUnder(`${config.dir}-kubernetes`)).toEqual([]);
+    expect(await cacheBlobs()).toEqual([]);
   });
 
   it('replaces a reservation whose writer died, but not one still being written', async () => {
@@ -282,10 +294,12 @@ describe.skipIf(postgresSkipReason())('job caches', () => {
     const theirs = { projectId: otherId, executor: 'local' as const, key: 'theirs' };
     expect(await store.save(theirs, bodyOf(randomBytes(10)))).toEqual({ saved: true });
 
+    expect(await cacheBlobs()).toHaveLength(1);
+
     const deleted = await admin.request({ method: 'DELETE', url: '/api/v1/workspaces/acme/projects/shop' });
     expect(deleted.statusCode, deleted.body).toBe(204);
     expect(await t.db.prisma.cacheEntry.findMany({ select: { key: true } })).toEqual([{ key: 'theirs' }]);
-    expect(await filesUnder(`${config.dir}-kubernetes`)).toEqual([]);
+    expect(await cacheBlobs()).toEqual([]);
     const left = await filesUnder(config.dir);
     expect(left).toHaveLength(1);
     expect(left[0]?.startsWith(`${otherId}/`)).toBe(true);

@@ -6,10 +6,10 @@ import { type CacheStore, createCacheStore } from './cache-store.ts';
 import { createCachesRepo } from './caches.repo.ts';
 import { registerCacheRoutes } from './caches.routes.ts';
 import { createCachesService } from './caches.service.ts';
-import { type BlobStore, createDirectoryBlobStore } from './directory-blob-store.ts';
+import { type CacheBlobStore, createDirectoryBlobStore } from './directory-blob-store.ts';
 
 /** Kubernetes jobs' caches share the artifacts' BlobStore, under their own prefix. */
-function prefixed(blobs: BlobStore, prefix: string): BlobStore {
+function prefixed(blobs: CacheBlobStore, prefix: string): CacheBlobStore {
   return {
     put: (key, stream) => blobs.put(prefix + key, stream),
     open: (key) => blobs.open(prefix + key),
@@ -27,7 +27,7 @@ export function createCachesModule(deps: {
   projects: Pick<ProjectsService, 'authorize'>;
   config: CachesConfig;
   /** Where Kubernetes jobs' caches live: the artifacts module's BlobStore, reached by every replica. */
-  blobs: BlobStore;
+  blobs: CacheBlobStore;
   logger?: FastifyBaseLogger | undefined;
   /** The clock that orders entries by use (default: the system's). */
   now?: () => Date;

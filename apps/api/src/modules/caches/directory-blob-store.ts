@@ -1,20 +1,16 @@
 import { randomUUID } from 'node:crypto';
 import { type FileHandle, mkdir, open, rename, rm, rmdir, stat } from 'node:fs/promises';
 import path from 'node:path';
-import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
+import type { BlobStore } from '../artifacts/blob-store.ts';
 
 /**
- * Named byte streams kept somewhere (the shape of the artifacts module's BlobStore): `put`
- * stores a stream whole under a key and resolves with its size in bytes (a failed stream
- * stores nothing), `open` streams it back (null when there is none), `delete` removes it
- * (nothing to remove is no error).
+ * What the cache store needs of a BlobStore (the artifacts module's interface): `put` stores
+ * a stream whole under a key and resolves with its size in bytes (a failed stream stores
+ * nothing), `open` streams it back (null when there is none), `delete` removes it (nothing to
+ * remove is no error).
  */
-export interface BlobStore {
-  put(key: string, stream: Readable): Promise<{ size: number }>;
-  open(key: string): Promise<Readable | null>;
-  delete(key: string): Promise<void>;
-}
+export type CacheBlobStore = Pick<BlobStore, 'put' | 'open' | 'delete'>;
 
 /** Keys are relative paths of `/`-separated segments, none empty, `.` or `..`. */
 function fileOf(root: string, key: string): string {
@@ -49,7 +45,7 @@ async function createExclusive(file: string): Promise<FileHandle> {
  * to a temporary file beside its place and renamed into it once whole, so a crash or a failed
  * stream never leaves a partial blob under the key (a rename within a directory is atomic).
  */
-export function createDirectoryBlobStore(root: string): BlobStore {
+export function createDirectoryBlobStore(root: string): CacheBlobStore {
   return {
     async put(key, stream) {
       const file = fileOf(root, key);

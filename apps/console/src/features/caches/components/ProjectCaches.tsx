@@ -1,14 +1,13 @@
-import type { CacheEntry } from '@slipway/contracts';
+import { type CacheEntry, formatBytes } from '@slipway/contracts';
 import { Gate } from '../../../components/Gate.tsx';
 import { type ListColumn, ListSection } from '../../../components/page/ListPage.tsx';
 import { useConfirm } from '../../../components/page/use-confirm.tsx';
 import { useCaches, useClearCaches } from '../api.ts';
-import { formatSize } from '../format-size.ts';
 
 const columns: ListColumn<CacheEntry>[] = [
   { header: 'Key', cell: (entry) => <code>{entry.key}</code> },
   { header: 'Executor', cell: (entry) => (entry.executor === 'local' ? 'Local' : 'Kubernetes') },
-  { header: 'Size', cell: (entry) => formatSize(entry.size) },
+  { header: 'Size', cell: (entry) => formatBytes(entry.size) },
   {
     header: 'Last used',
     className: 'muted',
@@ -47,8 +46,8 @@ export function ProjectCaches({ workspace, project }: { workspace: string; proje
       </div>
       {list && list.items.length > 0 ? (
         <p className="muted">
-          {formatSize(list.totalSize)} of {formatSize(list.maxProjectBytes)} used; the least recently used are
-          removed past that.
+          {formatBytes(list.totalSize)} of {formatBytes(list.maxProjectBytes)} used; the least recently used
+          are removed past that.
         </p>
       ) : null}
       <ListSection
