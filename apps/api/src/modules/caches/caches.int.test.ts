@@ -2,8 +2,8 @@
 // the first writer of a key wins (concurrent saves included), the entry limit refuses while
 // streaming and keeps nothing, the least recently used entries are evicted, and clearing or
 // deleting the project removes the archives; the list and clear routes with their permissions.
-import { randomBytes } from 'node:crypto';
-import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { randomBytes, randomUUID } from 'node:crypto';
+import { mkdir, mkdtemp, readdir, rm, utimes, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { PassThrough, Readable } from 'node:stream';
@@ -25,6 +25,7 @@ import { type BlobStore, createBlobStore } from '../artifacts/blob-store.ts';
 import type { CachesConfig } from './cache-config.ts';
 import { ABANDONED_SAVE_MS, cacheKeyHash } from './cache-store.ts';
 import { createCachesModule } from './caches.module.ts';
+import { ABANDONED_WRITE_MS, createDirectoryBlobStore } from './directory-blob-store.ts';
 
 const CACHES = '/api/v1/workspaces/acme/projects/shop/caches';
 
@@ -230,6 +231,31 @@ describe.skipIf(postgresSkipReason())('job caches', () => {
     await rm(path.join(config.dir, lost.storageKey));
     expect(await store.open(local('lost'))).toBeNull();
     expect(await store.save(local('lost'), bodyOf(randomBytes(10)))).toEqual({ saved: true });
+  });
+
+  it('removes the temporary files of uploads a restart interrupted when it starts, not one under way', async () => {
+    const folder = path.join(config.dir, projectId);
+    await mkdir(folder, { recursive: true });
+    const stale = path.join(folder, `${cacheKeyHash('stale')}-x.tar.gz.${randomUUID()}.tmp`);
+    const fresh = path.join(folder, `${cacheKeyHash('fresh')}-y.tar.gz.${randomUUID()}.tmp`);
+    const before = new Date(Date.now() - ABANDONED_WRITE_MS - 60_000);
+    for (const [file, when] of [
+      [stale, before],
+      [fresh, new Date()],
+    ] as const) {
+      await writeFile(file, 'partial');
+      await utimes(file, when, when);
+    }
+    expect(await createDirectoryBlobStore(config.dir).collectAbandoned()).toBe(1);
+    expect((await filesUnder(config.dir)).some((f) => f.endsWith(path.basename(fresh)))).toBe(true);
+    // The module sweeps when it is built (the server's start).
+    await writeFile(stale, 'partial');
+    await utimes(stale, before, before);
+    cachesWith();
+    await until('the stale upload removed', async () =>
+      (await filesUnder(config.dir)).some((f) => f.endsWith(path.basename(stale))) ? undefined : true,
+    );
+    await rm(fresh);
   });
 
   it('lists caches to readers and lets only who may update the project clear them', async () => {
