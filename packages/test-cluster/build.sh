@@ -17,17 +17,7 @@ set -euo pipefail
 source "$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/lib.sh"
 
 GO_DIR="$TC_DIR/go"
-FORCE=0
-SYNC=0
-for arg in "$@"; do
-  case "$arg" in
-    --force) FORCE=1 ;;
-    --sync-modules) SYNC=1 ;;
-    --print-bin-dir) echo "$KUBE_BIN_DIR"; exit 0 ;;
-    -h|--help) sed -n '2,14p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
-    *) die "unknown argument: $arg" ;;
-  esac
-done
+parse_build_args "$KUBE_BIN_DIR" 14 "${BASH_SOURCE[0]}" "$@"
 
 command -v go >/dev/null 2>&1 || die "go is not installed (need Go >= 1.26)"
 

@@ -147,10 +147,10 @@ export interface AppDeps {
     jobApiUrl?: string | undefined;
     /** SMTP and the sender's retries (SLIPWAY_SMTP_*, SLIPWAY_NOTIFY_*); defaults without. */
     notifications?: NotificationSenderConfig | undefined;
-    /** SLIPWAY_ARTIFACT_STORE, SLIPWAY_ARTIFACT_MAX_RUN_BYTES; default PostgreSQL, 1 GiB per run. */
-    artifacts?: ArtifactsConfig | undefined;
     /** Job caches (SLIPWAY_CACHE_*); default: `<workDir>/caches` and the default limits. */
     caches?: CachesConfig | undefined;
+    /** SLIPWAY_ARTIFACT_STORE, SLIPWAY_ARTIFACT_MAX_RUN_BYTES; default PostgreSQL, 1 GiB per run. */
+    artifacts?: ArtifactsConfig | undefined;
   };
   db: Pick<Database, 'prisma' | 'checkReady' | 'sql'> & Partial<Pick<Database, 'openChannel'>>;
   /** A pino logger; none in tests. */
@@ -182,13 +182,13 @@ export interface SlipwayApp {
   scheduler: Scheduler;
   /** This app's Prometheus registry and series (served by `startMetricsListener`, see server.ts). */
   metrics: Metrics;
+  /** Stores the JUnit reports a job uploads (the job-files route calls `ingest`). */
+  testReports: TestReports;
   /**
    * Job artifacts: the store (the job-files routes save into and read from it), the blob store
    * (caches of Kubernetes jobs use it too) and the expiry, started only while leading (server.ts).
    */
   artifacts: { store: ArtifactStore; blobs: BlobStore; gc: ArtifactGc };
-  /** Stores the JUnit reports a job uploads (the job-files route calls `ingest`). */
-  testReports: TestReports;
 }
 
 /** Responses smaller than this are sent uncompressed. */
@@ -338,10 +338,10 @@ export async function buildApp(deps: AppDeps): Promise<SlipwayApp> {
   });
   const cachesConfig = config.caches ?? { dir: defaultCacheDir(config.workDir), ...DEFAULT_CACHE_LIMITS };
   const artifactsConfig = config.artifacts ?? {
-    store: { kind: 'postgres' },
+    store: { kind: 'postgres' as const },
     maxRunBytes: DEFAULT_ARTIFACT_MAX_RUN_BYTES,
   };
-  // One blob store (SLIPWAY_ARTIFACT_STORE) for artifacts and Kubernetes jobs' caches.
+  // One blob store (PostgreSQL large objects, or S3): artifacts, and caches of Kubernetes jobs.
   const blobs = createBlobStore(artifactsConfig.store, { prisma: db.prisma });
   const caches = createCachesModule({
     prisma: db.prisma,
@@ -571,9 +571,9 @@ export async function buildApp(deps: AppDeps): Promise<SlipwayApp> {
   await createJobFilesModule({
     prisma: db.prisma,
     tokens: jobTokens,
+    artifacts: artifacts.store,
     testReports: testReports.testReports,
     caches: caches.store,
-    artifacts: artifacts.store,
   }).registerRoutes(app);
   const webhooksRepo = createWebhooksRepo(db.prisma);
   await registerWebhookRoutes(app, {
@@ -614,7 +614,7 @@ export async function buildApp(deps: AppDeps): Promise<SlipwayApp> {
     notifications: { notify: notifications.notify, sender: notifications.sender },
     scheduler: schedules.scheduler,
     metrics,
-    artifacts: { store: artifacts.store, blobs: artifacts.blobs, gc: artifacts.gc },
     testReports: testReports.testReports,
+    artifacts: { store: artifacts.store, blobs: artifacts.blobs, gc: artifacts.gc },
   };
 }

@@ -41,11 +41,11 @@ describe('loadConfig', () => {
       SLIPWAY_SMTP_FROM: 'Slipway <slipway@example.com>',
       SLIPWAY_NOTIFY_ATTEMPTS: '4',
       SLIPWAY_NOTIFY_RETRY_SECONDS: '30',
+      SLIPWAY_CACHE_MAX_PROJECT_BYTES: '1000000',
+      SLIPWAY_CACHE_MAX_ENTRY_BYTES: '2000',
       SLIPWAY_ARTIFACT_STORE:
         's3://ci-artifacts/slipway/prod?endpoint=http://127.0.0.1:8333&region=eu-west-1',
       SLIPWAY_ARTIFACT_MAX_RUN_BYTES: '1000000',
-      SLIPWAY_CACHE_MAX_PROJECT_BYTES: '1000000',
-      SLIPWAY_CACHE_MAX_ENTRY_BYTES: '2000',
     });
     expect(config).toEqual({
       port: 9000,
@@ -75,6 +75,7 @@ describe('loadConfig', () => {
         attempts: 4,
         retryBaseMs: 30_000,
       },
+      caches: { dir: '/var/lib/slipway/caches', maxProjectBytes: 1_000_000, maxEntryBytes: 2000 },
       artifacts: {
         store: {
           kind: 's3',
@@ -85,8 +86,21 @@ describe('loadConfig', () => {
         },
         maxRunBytes: 1_000_000,
       },
-      caches: { dir: '/var/lib/slipway/caches', maxProjectBytes: 1_000_000, maxEntryBytes: 2000 },
     });
+  });
+
+  it('reads the cache limits: 5 GiB per project and 1 GiB per entry unless set, a non-number refused naming it', () => {
+    expect(loadConfig({ SLIPWAY_DATA_DIR: '/data' }).caches).toEqual({
+      dir: '/data/caches',
+      maxProjectBytes: 5 * 1024 ** 3,
+      maxEntryBytes: 1024 ** 3,
+    });
+    expect(() => loadConfig({ SLIPWAY_CACHE_MAX_ENTRY_BYTES: '1GB' })).toThrow(
+      /SLIPWAY_CACHE_MAX_ENTRY_BYTES: must be a number/,
+    );
+    expect(() => loadConfig({ SLIPWAY_CACHE_MAX_PROJECT_BYTES: '0' })).toThrow(
+      /SLIPWAY_CACHE_MAX_PROJECT_BYTES/,
+    );
   });
 
   it('stores artifacts in PostgreSQL up to 1 GiB per run unless told otherwise, and names a bad store URL', () => {
@@ -112,20 +126,6 @@ describe('loadConfig', () => {
     );
     expect(() => loadConfig({ SLIPWAY_ARTIFACT_MAX_RUN_BYTES: '-1' })).toThrow(
       /SLIPWAY_ARTIFACT_MAX_RUN_BYTES/,
-    );
-  });
-
-  it('reads the cache limits: 5 GiB per project and 1 GiB per entry unless set, a non-number refused naming it', () => {
-    expect(loadConfig({ SLIPWAY_DATA_DIR: '/data' }).caches).toEqual({
-      dir: '/data/caches',
-      maxProjectBytes: 5 * 1024 ** 3,
-      maxEntryBytes: 1024 ** 3,
-    });
-    expect(() => loadConfig({ SLIPWAY_CACHE_MAX_ENTRY_BYTES: '1GB' })).toThrow(
-      /SLIPWAY_CACHE_MAX_ENTRY_BYTES: must be a number/,
-    );
-    expect(() => loadConfig({ SLIPWAY_CACHE_MAX_PROJECT_BYTES: '0' })).toThrow(
-      /SLIPWAY_CACHE_MAX_PROJECT_BYTES/,
     );
   });
 
@@ -208,5 +208,21 @@ describe('loadConfig', () => {
         expect(message).toContain(name);
       }
     }
+  });
+
+  it('reads SLIPWAY_JOB_API_URL, defaulting to SLIPWAY_PUBLIC_URL, and refuses what is not an http(s) URL', () => {
+    expect(loadConfig({}).jobApiUrl).toBeUndefined();
+    expect(loadConfig({ SLIPWAY_PUBLIC_URL: 'https://slipway.example.com/' }).jobApiUrl).toBe(
+      'https://slipway.example.com',
+    );
+    expect(
+      loadConfig({
+        SLIPWAY_PUBLIC_URL: 'https://slipway.example.com',
+        SLIPWAY_JOB_API_URL: 'http://slipway.ns.svc:80',
+      }).jobApiUrl,
+    ).toBe('http://slipway.ns.svc:80');
+    expect(() => loadConfig({ SLIPWAY_JOB_API_URL: 'ftp://x' })).toThrow(
+      /SLIPWAY_JOB_API_URL: must be the http\(s\) URL/,
+    );
   });
 });

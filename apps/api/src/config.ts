@@ -192,10 +192,10 @@ export interface AppConfig {
   oidc: OidcConfig | undefined;
   /** SMTP for e-mail channels and the notification sender's retries. */
   notifications: NotificationSenderConfig;
-  /** Job artifacts: where they are stored and how much one run may keep. */
-  artifacts: ArtifactsConfig;
   /** Job caches: the local executor's directory (`<dataDir>/caches`) and the size limits. */
   caches: CachesConfig;
+  /** Job artifacts: where they are stored and how much one run may keep. */
+  artifacts: ArtifactsConfig;
 }
 
 /** SLIPWAY_ARTIFACT_STORE and SLIPWAY_ARTIFACT_MAX_RUN_BYTES (README "Artifacts"). */
@@ -269,14 +269,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       attempts: e.SLIPWAY_NOTIFY_ATTEMPTS,
       retryBaseMs: e.SLIPWAY_NOTIFY_RETRY_SECONDS * 1000,
     },
-    artifacts: {
-      store: e.SLIPWAY_ARTIFACT_STORE ?? { kind: 'postgres' },
-      maxRunBytes: e.SLIPWAY_ARTIFACT_MAX_RUN_BYTES,
-    },
     caches: {
       dir: path.join(resolveFromInvocation(e.SLIPWAY_DATA_DIR), 'caches'),
       maxProjectBytes: e.SLIPWAY_CACHE_MAX_PROJECT_BYTES,
       maxEntryBytes: e.SLIPWAY_CACHE_MAX_ENTRY_BYTES,
+    },
+    artifacts: {
+      store: e.SLIPWAY_ARTIFACT_STORE ?? { kind: 'postgres' },
+      maxRunBytes: e.SLIPWAY_ARTIFACT_MAX_RUN_BYTES,
     },
   };
 }

@@ -108,6 +108,15 @@ app.kubernetes.io/component: server
 {{- end }}
 {{- end }}
 
+{{/* SLIPWAY_JOB_API_URL: config.jobApiUrl, else the in-cluster Service (pipeline Jobs' restore/upload steps call it). */}}
+{{- define "slipway.jobApiUrl" -}}
+{{- if .Values.config.jobApiUrl }}
+{{- .Values.config.jobApiUrl }}
+{{- else }}
+{{- printf "http://%s.%s.svc:%v" (include "slipway.fullname" .) .Release.Namespace .Values.service.port }}
+{{- end }}
+{{- end }}
+
 {{/* Pod-level settings shared by the server and the migration Job. */}}
 {{- define "slipway.podScheduling" -}}
 {{- with .Values.imagePullSecrets }}

@@ -129,6 +129,8 @@ describe('charts/slipway', () => {
       DATABASE_URL: { name: 'r1-slipway', key: 'database-url' },
       SLIPWAY_SECRET_KEY: { name: 'r1-slipway', key: 'secret-key' },
       SLIPWAY_ADMIN_PASSWORD: { name: 'r1-slipway', key: 'admin-password' },
+      // Pipeline Jobs' restore/upload steps reach the API through its Service.
+      SLIPWAY_JOB_API_URL: 'http://r1-slipway.ns1.svc:80',
     });
     const secret = defaults.find((o) => o.kind === 'Secret') as V1Secret;
     expect(Buffer.from(secret.data?.['secret-key'] ?? '', 'base64').toString()).toMatch(
@@ -220,6 +222,25 @@ describe('charts/slipway', () => {
     expect(ingressDeployment.spec?.template.spec?.containers[0]?.env).toContainEqual({
       name: 'SLIPWAY_PUBLIC_URL',
       value: 'https://slipway.example.com',
+    });
+    const jobApi = objectsOf(
+      expectOk(
+        await run(
+          'template',
+          'r1',
+          CHART,
+          '-n',
+          'ns1',
+          '--set',
+          `database.url=${DATABASE_URL},config.jobApiUrl=http://api.internal:8080`,
+        ),
+      ),
+    );
+    expect(
+      (jobApi.find((o) => o.kind === 'Deployment') as V1Deployment).spec?.template.spec?.containers[0]?.env,
+    ).toContainEqual({
+      name: 'SLIPWAY_JOB_API_URL',
+      value: 'http://api.internal:8080',
     });
   });
 

@@ -5,6 +5,7 @@ export {
   PostgresUnavailableError,
   startPostgresServer,
 } from './postgres-server.ts';
+export { findWeed, type S3Server, startS3Server } from './s3-server.ts';
 export { type ServerProcess, type ServerProcessOptions, startServerProcess } from './server-process.ts';
 export { type ReceivedMail, type SmtpReceiver, startSmtpReceiver } from './smtp-receiver.ts';
 export {

@@ -21,7 +21,6 @@ import {
   type TestApp,
   until,
 } from '../../../test/helper.ts';
-import { type BlobStore, createBlobStore } from '../artifacts/blob-store.ts';
 import type { CachesConfig } from './cache-config.ts';
 import { ABANDONED_SAVE_MS, cacheKeyHash } from './cache-store.ts';
 import { createCachesModule } from './caches.module.ts';
@@ -50,26 +49,28 @@ describe.skipIf(postgresSkipReason())('job caches', () => {
   let dir: string;
   let config: CachesConfig;
   let projectId: string;
-  /** Kubernetes jobs' caches: the artifacts' BlobStore (PostgreSQL large objects), as the app has it. */
-  let blobs: BlobStore;
-  /** Keys of the complete blobs under `caches/` in PostgreSQL. */
+  /** Keys of the complete blobs under `caches/` in the app's BlobStore (PostgreSQL here). */
   const cacheBlobs = async () =>
     (
-      await t.db.prisma.$queryRaw<{ key: string }[]>`
-        SELECT key FROM postgres_blobs WHERE key LIKE 'caches/%' AND complete ORDER BY key`
+      await t.db.prisma.postgresBlob.findMany({
+        where: { key: { startsWith: 'caches/' }, complete: true },
+        orderBy: { key: 'asc' },
+        select: { key: true },
+      })
     ).map((row) => row.key);
   // A clock that moves one second per reading: the order of use is the order of calls.
   const start = Date.now();
   let tick = 0;
   const now = () => new Date(start + tick++ * 1000);
 
-  /** A store as the job-files routes get it, on the app's database and directories. */
+  /** A store as the job-files routes get it, on the app's database, directory and BlobStore. */
   function cachesWith(limits: Partial<CachesConfig> = {}) {
     return createCachesModule({
       prisma: t.db.prisma,
       projects: t.services.projects,
       config: { ...config, ...limits },
-      blobs,
+      // Kubernetes jobs' caches: the app's artifact BlobStore (PostgreSQL large objects here).
+      blobs: t.artifacts.blobs,
       now,
     });
   }
@@ -79,7 +80,6 @@ describe.skipIf(postgresSkipReason())('job caches', () => {
     dir = await mkdtemp(path.join(os.tmpdir(), 'slipway-caches-'));
     config = { dir: path.join(dir, 'caches'), maxProjectBytes: 1024 ** 2, maxEntryBytes: 512 * 1024 };
     t = await buildTestApp({ caches: config });
-    blobs = createBlobStore({ kind: 'postgres' }, { prisma: t.db.prisma });
     admin = await signIn(t.app);
     await seedWorkspace(admin, 'acme', 'shop');
     await seedWorkspace(admin, 'acme2', 'other');

@@ -1,6 +1,12 @@
 // Files into and out of jobs on the local executor, end to end: the real server (listening,
 // so jobs reach it at its loopback URL), PostgreSQL, the runner's restore and upload steps
 // with curl and tar, and the real test reports and cache store behind the job-files routes.
+import { execFile } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
 import type { Run } from '@slipway/contracts';
 import { postgresSkipReason } from '@slipway/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -14,6 +20,7 @@ import {
   until,
 } from '../../../test/helper.ts';
 
+const exec = promisify(execFile);
 const PROJECT = '/api/v1/workspaces/files/projects/app';
 const PIPELINES = `${PROJECT}/pipelines`;
 
@@ -82,6 +89,73 @@ describe.skipIf(postgresSkipReason())('restore and upload steps on the local exe
   afterAll(async () => {
     await t?.close();
     await repository?.remove();
+  });
+
+  it("passes a stage's artifacts to the next stage and serves them for download byte for byte", async () => {
+    await pipeline(
+      'build',
+      `stages:
+  - name: build
+    jobs:
+      - name: compile
+        image: alpine:3.22
+        artifacts: { paths: [dist/**], expireIn: 1d }
+        steps:
+          - name: make
+            run: |
+              mkdir -p dist/docs && head -c 300000 /dev/urandom > dist/app.bin && echo notes > dist/docs/README
+              echo scratch > not-kept.txt
+              sha256sum dist/app.bin > ../app.sha256
+              cat ../app.sha256
+  - name: test
+    jobs:
+      - name: check
+        image: alpine:3.22
+        steps:
+          - name: read
+            run: |
+              sha256sum dist/app.bin
+              ls dist/docs
+              test ! -e not-kept.txt && echo "only the artifacts came"
+`,
+    );
+    const run = await runToEnd('build');
+    expect(run.status).toBe('succeeded');
+    expect(stepsOf(run, 'compile')).toEqual(['checkout:succeeded', 'make:succeeded', 'upload:succeeded']);
+    expect(stepsOf(run, 'check')).toEqual(['checkout:succeeded', 'restore:succeeded', 'read:succeeded']);
+    const made = await log('build', run.number, 'compile', 'make');
+    const digest = made.match(/([0-9a-f]{64}) {2}dist\/app.bin/)?.[1];
+    expect(digest, made).toBeDefined();
+    expect(await log('build', run.number, 'compile', 'upload')).toContain('kept 2 files');
+    expect(await log('build', run.number, 'check', 'restore')).toContain(
+      'restoring the artifacts of compile',
+    );
+    const read = await log('build', run.number, 'check', 'read');
+    expect(read).toContain(`${digest}  dist/app.bin`);
+    expect(read).toContain('only the artifacts came');
+
+    const listed = await admin.request({
+      method: 'GET',
+      url: `${PIPELINES}/build/runs/${run.number}/artifacts`,
+    });
+    expect((listed.json() as { items: Array<{ job: string; path: string; size: number }> }).items).toEqual([
+      expect.objectContaining({ job: 'compile', path: 'dist/app.bin', size: 300_000 }),
+      expect.objectContaining({ job: 'compile', path: 'dist/docs/README', size: 6 }),
+    ]);
+    const download = await admin.request({
+      method: 'GET',
+      url: `${PIPELINES}/build/runs/${run.number}/artifacts/compile`,
+    });
+    expect(download.statusCode).toBe(200);
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'slipway-artifacts-download-'));
+    try {
+      await writeFile(path.join(dir, 'a.tgz'), download.rawPayload);
+      await exec('tar', ['-xzf', 'a.tgz'], { cwd: dir });
+      const bytes = await readFile(path.join(dir, 'dist/app.bin'));
+      expect(createHash('sha256').update(bytes).digest('hex')).toBe(digest);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 
   it('misses the cache and saves it, then hits it: the second run skips the download', async () => {
