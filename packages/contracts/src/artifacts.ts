@@ -53,7 +53,7 @@ export const artifactEndpoints = {
     response: RunArtifactsSchema,
   }),
   download: defineEndpoint({
-    operationId: 'downloadJobArtifacts',
+    operationId: 'downloadRunJobArtifacts',
     method: 'GET',
     path: `${base}/{job}`,
     summary: 'A job’s artifacts as one .tar.gz (streamed; named <pipeline>-<run>-<job>.tar.gz)',

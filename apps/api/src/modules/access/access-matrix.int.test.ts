@@ -214,10 +214,17 @@ const ROWS: Row[] = [
     allow: VISIBLE,
     request: (f) => get(`${RUNS(f)}/1/jobs/compile/steps/0/log`),
   },
+  // Caches (K's; added with the merge): read with the project, cleared by whoever may update it.
+  { operationId: 'listCaches', allow: VISIBLE, request: (f) => get(`${W(f)}/projects/p/caches`) },
+  {
+    operationId: 'clearCaches',
+    allow: PROJECT_ADMINS,
+    request: (f) => send('DELETE', `${W(f)}/projects/p/caches`),
+  },
   // Artifacts: whoever may read the run.
   { operationId: 'listRunArtifacts', allow: VISIBLE, request: (f) => get(`${RUNS(f)}/1/artifacts`) },
   {
-    operationId: 'downloadJobArtifacts',
+    operationId: 'downloadRunJobArtifacts',
     allow: VISIBLE,
     request: (f) => get(`${RUNS(f)}/1/artifacts/compile`),
   },
