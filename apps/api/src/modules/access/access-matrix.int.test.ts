@@ -183,8 +183,6 @@ const ROWS: Row[] = [
   { operationId: 'getCredential', allow: VISIBLE, request: (f) => get(`${W(f)}/credentials/cr`) },
   { operationId: 'listWorkspaceMembers', allow: VISIBLE, request: (f) => get(`${W(f)}/members`) },
   { operationId: 'listProjectMembers', allow: VISIBLE, request: (f) => get(`${W(f)}/projects/p/members`) },
-  // Job caches: listed to readers of the project, cleared by its admins (project.update).
-  { operationId: 'listCaches', allow: VISIBLE, request: (f) => get(`${W(f)}/projects/p/caches`) },
   {
     operationId: 'getPipelineJsonSchema',
     allow: AUTHED,
@@ -488,11 +486,6 @@ const ROWS: Row[] = [
     operationId: 'updateProject',
     allow: PROJECT_ADMINS,
     request: (f) => send('PATCH', `${W(f)}/projects/p`, { description: 'changed' }),
-  },
-  {
-    operationId: 'clearCaches',
-    allow: PROJECT_ADMINS,
-    request: (f) => send('DELETE', `${W(f)}/projects/p/caches`),
   },
   {
     operationId: 'createWebhook',
