@@ -1,10 +1,10 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { Readable } from 'node:stream';
-import { isUniqueViolation } from '@slipway/db';
+import { isForeignKeyViolation, isUniqueViolation } from '@slipway/db';
 import type { FastifyBaseLogger } from 'fastify';
 import type { CacheLimits } from './cache-config.ts';
 import type { CacheExecutor, CachesRepo, StoredEntry } from './caches.repo.ts';
-import type { BlobStore } from './directory-blob-store.ts';
+import type { CacheBlobStore } from './directory-blob-store.ts';
 
 /** GitHub Actions' limit on a cache key's length, kept for the same reason: keys are names. */
 export const MAX_CACHE_KEY_LENGTH = 512;
@@ -90,7 +90,7 @@ async function* limited(source: Readable, max: number): AsyncGenerator<Buffer> {
  */
 export function createCacheStore(deps: {
   repo: CachesRepo;
-  stores: Record<CacheExecutor, BlobStore>;
+  stores: Record<CacheExecutor, CacheBlobStore>;
   limits: CacheLimits;
   logger?: FastifyBaseLogger | undefined;
   now?: () => Date;
@@ -104,11 +104,14 @@ export function createCacheStore(deps: {
     await repo.delete(entry.id);
   }
 
-  /** Takes the key for this writer; null when another writer has it (or had it first). */
+  /**
+   * Takes the key for this writer: null when another writer has it (or had it first),
+   * 'gone' when the project no longer exists.
+   */
   async function reserve(
     target: CacheTarget,
     keyHash: string,
-  ): Promise<{ id: string; storageKey: string } | null> {
+  ): Promise<{ id: string; storageKey: string } | null | 'gone'> {
     const ref = { projectId: target.projectId, executor: target.executor, keyHash };
     for (let attempt = 0; attempt < 3; attempt++) {
       const id = randomUUID();
@@ -117,6 +120,7 @@ export function createCacheStore(deps: {
         await repo.reserve({ ...ref, id, key: target.key, storageKey });
         return { id, storageKey };
       } catch (error) {
+        if (isForeignKeyViolation(error)) return 'gone';
         if (!isUniqueViolation(error)) throw error;
       }
       const existing = await repo.find(ref);
@@ -166,6 +170,7 @@ export function createCacheStore(deps: {
       const problem = keyProblem(target.key);
       if (problem) return refuse(problem);
       const reserved = await reserve(target, cacheKeyHash(target.key));
+      if (reserved === 'gone') return refuse('the project was deleted');
       if (!reserved) return refuse('exists');
       const blobs = stores[target.executor];
       let size: number;

@@ -2,8 +2,8 @@
 // the first writer of a key wins (concurrent saves included), the entry limit refuses while
 // streaming and keeps nothing, the least recently used entries are evicted, and clearing or
 // deleting the project removes the archives; the list and clear routes with their permissions.
-import { randomBytes } from 'node:crypto';
-import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { randomBytes, randomUUID } from 'node:crypto';
+import { mkdir, mkdtemp, readdir, rm, utimes, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { PassThrough, Readable } from 'node:stream';
@@ -24,6 +24,7 @@ import {
 import type { CachesConfig } from './cache-config.ts';
 import { ABANDONED_SAVE_MS, cacheKeyHash } from './cache-store.ts';
 import { createCachesModule } from './caches.module.ts';
+import { ABANDONED_WRITE_MS, createDirectoryBlobStore } from './directory-blob-store.ts';
 
 const CACHES = '/api/v1/workspaces/acme/projects/shop/caches';
 
@@ -48,12 +49,21 @@ describe.skipIf(postgresSkipReason())('job caches', () => {
   let dir: string;
   let config: CachesConfig;
   let projectId: string;
+  /** Keys of the complete blobs under `caches/` in the app's BlobStore (PostgreSQL here). */
+  const cacheBlobs = async () =>
+    (
+      await t.db.prisma.postgresBlob.findMany({
+        where: { key: { startsWith: 'caches/' }, complete: true },
+        orderBy: { key: 'asc' },
+        select: { key: true },
+      })
+    ).map((row) => row.key);
   // A clock that moves one second per reading: the order of use is the order of calls.
   const start = Date.now();
   let tick = 0;
   const now = () => new Date(start + tick++ * 1000);
 
-  /** A store as the job-files routes get it, on the app's database and directories. */
+  /** A store as the job-files routes get it, on the app's database, directory and BlobStore. */
   function cachesWith(limits: Partial<CachesConfig> = {}) {
     return createCachesModule({
       prisma: t.db.prisma,
@@ -174,7 +184,10 @@ describe.skipIf(postgresSkipReason())('job caches', () => {
     expect(await store.open(local('b'))).toBeNull();
     // Kubernetes jobs' caches count towards the same project total.
     const kube = { projectId, executor: 'kubernetes' as const, key: 'e' };
-    expect(await store.save(kube, bodyOf(randomBytes(1500)))).toEqual({ saved: true });
+    const kubeBytes = randomBytes(1500);
+    expect(await store.save(kube, bodyOf(kubeBytes))).toEqual({ saved: true });
+    expect((await buffer((await store.open(kube)) as Readable)).equals(kubeBytes)).toBe(true);
+    expect(await cacheBlobs()).toEqual([expect.stringMatching(new RegExp(`^caches/${projectId}/`))]);
     const after = (await admin.request({ method: 'GET', url: CACHES })).json() as CacheList;
     expect(after.items.map((i) => [i.key, i.executor])).toEqual([
       ['e', 'kubernetes'],
@@ -185,7 +198,7 @@ describe.skipIf(postgresSkipReason())('job caches', () => {
     const last = (await admin.request({ method: 'GET', url: CACHES })).json() as CacheList;
     expect(last.items.map((i) => i.key)).toEqual(['huge']);
     expect(await filesUnder(config.dir)).toHaveLength(1);
-    expect(await t.db.prisma.postgresBlob.count({ where: { key: { startsWith: 'caches/' } } })).toBe(0);
+    expect(await cacheBlobs()).toEqual([]);
   });
 
   it('replaces a reservation whose writer died, but not one still being written', async () => {
@@ -218,6 +231,31 @@ describe.skipIf(postgresSkipReason())('job caches', () => {
     await rm(path.join(config.dir, lost.storageKey));
     expect(await store.open(local('lost'))).toBeNull();
     expect(await store.save(local('lost'), bodyOf(randomBytes(10)))).toEqual({ saved: true });
+  });
+
+  it('removes the temporary files of uploads a restart interrupted when it starts, not one under way', async () => {
+    const folder = path.join(config.dir, projectId);
+    await mkdir(folder, { recursive: true });
+    const stale = path.join(folder, `${cacheKeyHash('stale')}-x.tar.gz.${randomUUID()}.tmp`);
+    const fresh = path.join(folder, `${cacheKeyHash('fresh')}-y.tar.gz.${randomUUID()}.tmp`);
+    const before = new Date(Date.now() - ABANDONED_WRITE_MS - 60_000);
+    for (const [file, when] of [
+      [stale, before],
+      [fresh, new Date()],
+    ] as const) {
+      await writeFile(file, 'partial');
+      await utimes(file, when, when);
+    }
+    expect(await createDirectoryBlobStore(config.dir).collectAbandoned()).toBe(1);
+    expect((await filesUnder(config.dir)).some((f) => f.endsWith(path.basename(fresh)))).toBe(true);
+    // The module sweeps when it is built (the server's start).
+    await writeFile(stale, 'partial');
+    await utimes(stale, before, before);
+    cachesWith();
+    await until('the stale upload removed', async () =>
+      (await filesUnder(config.dir)).some((f) => f.endsWith(path.basename(stale))) ? undefined : true,
+    );
+    await rm(fresh);
   });
 
   it('lists caches to readers and lets only who may update the project clear them', async () => {
@@ -282,14 +320,21 @@ describe.skipIf(postgresSkipReason())('job caches', () => {
     const theirs = { projectId: otherId, executor: 'local' as const, key: 'theirs' };
     expect(await store.save(theirs, bodyOf(randomBytes(10)))).toEqual({ saved: true });
 
+    expect(await cacheBlobs()).toHaveLength(1);
+
     const deleted = await admin.request({ method: 'DELETE', url: '/api/v1/workspaces/acme/projects/shop' });
     expect(deleted.statusCode, deleted.body).toBe(204);
     expect(await t.db.prisma.cacheEntry.findMany({ select: { key: true } })).toEqual([{ key: 'theirs' }]);
-    expect(await t.db.prisma.postgresBlob.count({ where: { key: { startsWith: 'caches/' } } })).toBe(0);
+    expect(await cacheBlobs()).toEqual([]);
     const left = await filesUnder(config.dir);
     expect(left).toHaveLength(1);
     expect(left[0]?.startsWith(`${otherId}/`)).toBe(true);
     expect(await readdir(config.dir)).toEqual([otherId]);
     expect((await buffer((await store.open(theirs)) as Readable)).length).toBe(10);
+    // A job of the deleted project that saves afterwards is told so.
+    expect(await store.save(local('late'), bodyOf(randomBytes(10)))).toEqual({
+      saved: false,
+      reason: 'the project was deleted',
+    });
   });
 });

@@ -6,10 +6,10 @@ import { type CacheStore, createCacheStore } from './cache-store.ts';
 import { createCachesRepo } from './caches.repo.ts';
 import { registerCacheRoutes } from './caches.routes.ts';
 import { createCachesService } from './caches.service.ts';
-import { type BlobStore, createDirectoryBlobStore } from './directory-blob-store.ts';
+import { type CacheBlobStore, createDirectoryBlobStore } from './directory-blob-store.ts';
 
 /** Kubernetes jobs' caches share the artifacts' BlobStore, under their own prefix. */
-function prefixed(blobs: BlobStore, prefix: string): BlobStore {
+function prefixed(blobs: CacheBlobStore, prefix: string): CacheBlobStore {
   return {
     put: (key, stream) => blobs.put(prefix + key, stream),
     open: (key) => blobs.open(prefix + key),
@@ -20,14 +20,15 @@ function prefixed(blobs: BlobStore, prefix: string): BlobStore {
 /**
  * Job caches: the store the job-files routes restore from and save to (`store`), the
  * project's list and clear routes, and `projectDeleted`, which removes a deleted project's
- * archives (the projects service calls it after the delete commits).
+ * archives (the projects service calls it after the delete commits). Built once at the
+ * server's start, it removes the local directory's temporary files of interrupted uploads.
  */
 export function createCachesModule(deps: {
   prisma: PrismaClient;
   projects: Pick<ProjectsService, 'authorize'>;
   config: CachesConfig;
   /** Where Kubernetes jobs' caches live: the artifacts module's BlobStore, reached by every replica. */
-  blobs: BlobStore;
+  blobs: CacheBlobStore;
   logger?: FastifyBaseLogger | undefined;
   /** The clock that orders entries by use (default: the system's). */
   now?: () => Date;
@@ -37,10 +38,18 @@ export function createCachesModule(deps: {
   registerRoutes(app: FastifyInstance): void;
 } {
   const repo = createCachesRepo(deps.prisma);
+  const directory = createDirectoryBlobStore(deps.config.dir);
+  // What writes left when the server stopped mid-upload (one server per data directory).
+  directory.collectAbandoned().then(
+    (removed) => {
+      if (removed > 0) deps.logger?.info({ removed }, 'caches: removed unfinished uploads');
+    },
+    (error: unknown) => deps.logger?.warn({ err: error }, 'caches: could not remove unfinished uploads'),
+  );
   const limits = { maxProjectBytes: deps.config.maxProjectBytes, maxEntryBytes: deps.config.maxEntryBytes };
   const store = createCacheStore({
     repo,
-    stores: { local: createDirectoryBlobStore(deps.config.dir), kubernetes: prefixed(deps.blobs, 'caches/') },
+    stores: { local: directory, kubernetes: prefixed(deps.blobs, 'caches/') },
     limits,
     logger: deps.logger,
     ...(deps.now ? { now: deps.now } : {}),

@@ -1,20 +1,19 @@
 import { randomUUID } from 'node:crypto';
-import { type FileHandle, mkdir, open, rename, rm, rmdir, stat } from 'node:fs/promises';
+import { type FileHandle, mkdir, open, readdir, rename, rm, rmdir, stat } from 'node:fs/promises';
 import path from 'node:path';
-import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
+import type { BlobStore } from '../artifacts/blob-store.ts';
 
 /**
- * Named byte streams kept somewhere (the shape of the artifacts module's BlobStore): `put`
- * stores a stream whole under a key and resolves with its size in bytes (a failed stream
- * stores nothing), `open` streams it back (null when there is none), `delete` removes it
- * (nothing to remove is no error).
+ * What the cache store needs of a BlobStore (the artifacts module's interface): `put` stores
+ * a stream whole under a key and resolves with its size in bytes (a failed stream stores
+ * nothing), `open` streams it back (null when there is none), `delete` removes it (nothing to
+ * remove is no error).
  */
-export interface BlobStore {
-  put(key: string, stream: Readable): Promise<{ size: number }>;
-  open(key: string): Promise<Readable | null>;
-  delete(key: string): Promise<void>;
-}
+export type CacheBlobStore = Pick<BlobStore, 'put' | 'open' | 'delete'>;
+
+/** A temporary file untouched this long belongs to a write that will never finish. */
+export const ABANDONED_WRITE_MS = 60 * 60_000;
 
 /** Keys are relative paths of `/`-separated segments, none empty, `.` or `..`. */
 function fileOf(root: string, key: string): string {
@@ -49,7 +48,7 @@ async function createExclusive(file: string): Promise<FileHandle> {
  * to a temporary file beside its place and renamed into it once whole, so a crash or a failed
  * stream never leaves a partial blob under the key (a rename within a directory is atomic).
  */
-export function createDirectoryBlobStore(root: string): BlobStore {
+export function createDirectoryBlobStore(root: string): CacheBlobStore & Pick<BlobStore, 'collectAbandoned'> {
   return {
     async put(key, stream) {
       const file = fileOf(root, key);
@@ -79,6 +78,31 @@ export function createDirectoryBlobStore(root: string): BlobStore {
       await rm(file, { force: true });
       // The directory goes with its last blob (another blob written meanwhile keeps it).
       await rmdir(path.dirname(file)).catch(() => {});
+    },
+    /**
+     * Removes the temporary files of writes a crash interrupted: those older than
+     * `ABANDONED_WRITE_MS` (a write under way keeps its file's modification time fresh).
+     */
+    async collectAbandoned() {
+      const entries = await readdir(root, { recursive: true, withFileTypes: true }).catch(
+        (error: unknown) => {
+          if (isMissing(error)) return [];
+          throw error;
+        },
+      );
+      let removed = 0;
+      for (const entry of entries) {
+        if (!entry.isFile() || !entry.name.endsWith('.tmp')) continue;
+        const file = path.join(entry.parentPath, entry.name);
+        const modified = await stat(file).then(
+          (s) => s.mtimeMs,
+          () => Date.now(),
+        );
+        if (Date.now() - modified < ABANDONED_WRITE_MS) continue;
+        await rm(file, { force: true });
+        removed += 1;
+      }
+      return removed;
     },
   };
 }

@@ -4,6 +4,7 @@ import { paths } from '../../app/paths.ts';
 import { Gate } from '../../components/Gate.tsx';
 import { Modal } from '../../components/Modal.tsx';
 import { DetailPage, useConfirm } from '../../components/page/DetailPage.tsx';
+import { ProjectCaches } from '../../features/caches/components/ProjectCaches.tsx';
 import { useDeleteProject, useUpdateProject } from '../../features/projects/api/mutations.ts';
 import { useProject } from '../../features/projects/api/queries.ts';
 import { ProjectForm } from '../../features/projects/components/ProjectForm.tsx';
@@ -105,6 +106,7 @@ export function ProjectPage() {
               <dd>{new Date(p.updatedAt).toLocaleString()}</dd>
             </dl>
             <ProjectPipelines workspace={workspace} project={slug} />
+            <ProjectCaches workspace={workspace} project={slug} />
             <Modal title="Edit project" open={editing} onClose={closeEdit}>
               <ProjectForm
                 mode="edit"
