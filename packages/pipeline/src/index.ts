@@ -47,11 +47,9 @@ export { type ParameterError, parametersFor, resolveRunParameters } from './run-
 export {
   type Approval,
   approvalsOf,
-  DEFAULT_ARTIFACT_EXPIRY_SECONDS,
   DEFAULT_DEPLOY_TIMEOUT_SECONDS,
   DEFAULT_STEP_IMAGE,
   durationSeconds,
-  expirySeconds,
   type PlanContext,
   PlanError,
   type PlannedArtifacts,

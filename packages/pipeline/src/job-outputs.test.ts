@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parsePipeline } from './parse.ts';
-import { expirySeconds, planRun } from './run-plan.ts';
+import { planRun } from './run-plan.ts';
+import { artifactExpirySeconds, expirySeconds } from './schema.ts';
 import { parseHashFiles } from './variables.ts';
 
 const CONTEXT = {
@@ -79,8 +80,8 @@ describe('the job keys artifacts, reports, cache and manual', () => {
     const { errors } = parsePipeline(text);
     expect(errors.map((e) => `${e.line}:${e.column} ${e.path}: ${e.message}`)).toEqual([
       '6:17 stages[0].jobs[0].manual: Invalid input: expected boolean, received string',
-      '8:19 stages[0].jobs[0].artifacts.paths[0]: must be a path or glob relative to the job’s workspace, without ".."',
-      '8:31 stages[0].jobs[0].artifacts.paths[1]: must be a path or glob relative to the job’s workspace, without ".."',
+      '8:19 stages[0].jobs[0].artifacts.paths[0]: must stay inside the job’s workspace: no ".." segment (also not inside {…})',
+      '8:31 stages[0].jobs[0].artifacts.paths[1]: must be relative to the job’s workspace, not an absolute path',
       '9:21 stages[0].jobs[0].artifacts.expireIn: must be a duration like 30m, 12h, 7d or 2w',
       '11:18 stages[0].jobs[0].reports.junit: junit needs at least one glob',
       '14:18 stages[0].jobs[0].cache.paths: a cache needs at least one path',
@@ -127,6 +128,22 @@ describe('the job keys artifacts, reports, cache and manual', () => {
       '5:9 an approval job already waits for people: it cannot also be manual',
       '6:9 an approval job runs no container, so it has no artifacts: put artifacts on a job with run steps',
     ]);
+  });
+
+  it('refuses an expiry over a year and ".." inside braces (a 5xx and a glob leaving the workspace before)', () => {
+    const text = PIPELINE.replace('expireIn: 1w2d', 'expireIn: 99999999999w').replace(
+      '[dist/**, app.tar.gz]',
+      '["{dist,..}/app.txt"]',
+    );
+    expect(parsePipeline(text).errors.map((e) => `${e.line}:${e.column} ${e.message}`)).toEqual([
+      '8:19 must stay inside the job’s workspace: no ".." segment (also not inside {…})',
+      '9:21 must be at most 365d (a year)',
+    ]);
+    expect(parsePipeline(PIPELINE.replace('expireIn: 1w2d', 'expireIn: 365d')).errors).toEqual([]);
+    expect(parseHashFiles("hashFiles('{a,..}/x')")).toMatchObject({ error: expect.stringContaining('..') });
+    // A stored spec read under an older rule still gets a date a database can hold.
+    expect(artifactExpirySeconds('99999999999w')).toBe(365 * 86400);
+    expect(artifactExpirySeconds(undefined)).toBe(30 * 86400);
   });
 
   it('reads expiries in weeks, days, hours and minutes', () => {

@@ -1,6 +1,6 @@
 import { addTransferSteps } from './job-files.ts';
 import type { Job, PipelineSpec, Stage, Step } from './schema.ts';
-import { DURATION_PATTERN, EXPIRY_PATTERN } from './schema.ts';
+import { artifactExpirySeconds, DURATION_PATTERN } from './schema.ts';
 import { doubleQuoted, type ResolvedExpression, renderScript } from './shell-render.ts';
 import {
   BUILT_IN_ENV,
@@ -132,17 +132,6 @@ export interface PlannedReports {
 export interface PlannedCache {
   key: Array<{ text: string } | { hashFiles: string[] }>;
   paths: string[];
-}
-
-/** Default of `artifacts.expireIn`: 30 days, in seconds (GitLab's default too). */
-export const DEFAULT_ARTIFACT_EXPIRY_SECONDS = 30 * 24 * 3600;
-
-/** `2w`, `7d`, `1d12h`, `30m` → seconds. */
-export function expirySeconds(expiry: string): number {
-  const match = EXPIRY_PATTERN.exec(expiry);
-  if (!match) throw new Error(`not an expiry: ${expiry}`);
-  const [, w, d, h, m] = match.map((part) => Number.parseInt(part ?? '0', 10));
-  return (((w ?? 0) * 7 + (d ?? 0)) * 24 + (h ?? 0)) * 3600 + (m ?? 0) * 60;
 }
 
 /** The key's parts, or a problem for an expression a cache key cannot use. */
@@ -512,9 +501,7 @@ export function planRun(spec: PipelineSpec, context: PlanContext): PlannedJob[] 
         manual: job.manual === true,
         artifacts: job.artifacts && {
           paths: job.artifacts.paths,
-          expireInSeconds: job.artifacts.expireIn
-            ? expirySeconds(job.artifacts.expireIn)
-            : DEFAULT_ARTIFACT_EXPIRY_SECONDS,
+          expireInSeconds: artifactExpirySeconds(job.artifacts.expireIn),
         },
         reports: job.reports && {
           junit: typeof job.reports.junit === 'string' ? [job.reports.junit] : job.reports.junit,

@@ -186,25 +186,66 @@ export const ResourcesSchema = z
   .describe('Resources of each step container (Kubernetes); default: 100m CPU, 128Mi requested, 2Gi at most');
 export type Resources = z.infer<typeof ResourcesSchema>;
 
+/**
+ * Whether a glob could name something outside the job's workspace: an absolute path, or a
+ * `..` segment, also as an alternative of a `{…}` brace (`{dist,..}/x`).
+ */
+export function globLeavesWorkspace(glob: string): 'absolute' | 'parent' | undefined {
+  if (glob.startsWith('/')) return 'absolute';
+  return glob.split(/[\\/{},]/).includes('..') ? 'parent' : undefined;
+}
+
 /** `dist/**`, `reports/*.xml`: a path or glob relative to the job's workspace, inside it. */
 const WorkspaceGlobSchema = z
   .string()
-  .min(1)
-  .max(500)
-  .refine((glob) => !glob.startsWith('/') && !glob.split(/[\\/]/).includes('..'), {
-    message: 'must be a path or glob relative to the job’s workspace, without ".."',
+  .min(1, 'must not be empty')
+  .max(500, 'must be at most 500 characters')
+  .refine((glob) => globLeavesWorkspace(glob) !== 'absolute', {
+    message: 'must be relative to the job’s workspace, not an absolute path',
+  })
+  .refine((glob) => globLeavesWorkspace(glob) !== 'parent', {
+    message: 'must stay inside the job’s workspace: no ".." segment (also not inside {…})',
   })
   .describe('A path or glob (* and **) relative to the job’s workspace');
 
 /** `7d`, `12h`, `2w`, `1d12h`: weeks, days, hours and minutes, in that order. */
 export const EXPIRY_PATTERN = /^(\d+w)?(\d+d)?(\d+h)?(\d+m)?$/;
+
+/** The longest `artifacts.expireIn`: 365 days, in seconds. */
+export const MAX_EXPIRY_SECONDS = 365 * 24 * 3600;
+
+/** `2w`, `7d`, `1d12h`, `30m` → seconds; NaN when it is not an expiry. */
+export function expirySeconds(expiry: string): number {
+  const match = EXPIRY_PATTERN.exec(expiry);
+  if (!match) return Number.NaN;
+  const [w, d, h, m] = match.slice(1).map((part) => Number.parseInt(part ?? '0', 10));
+  return (((w ?? 0) * 7 + (d ?? 0)) * 24 + (h ?? 0)) * 3600 + (m ?? 0) * 60;
+}
+
+/** Default of `artifacts.expireIn`: 30 days, in seconds (GitLab's default too). */
+export const DEFAULT_ARTIFACT_EXPIRY_SECONDS = 30 * 24 * 3600;
+
+/**
+ * Seconds an artifact written with this `expireIn` is kept: the default when there is none
+ * (or it cannot be read, a stored spec older than a rule), never more than a year.
+ */
+export function artifactExpirySeconds(expireIn: string | undefined): number {
+  const seconds = expireIn === undefined ? Number.NaN : expirySeconds(expireIn);
+  return Number.isFinite(seconds) && seconds > 0
+    ? Math.min(seconds, MAX_EXPIRY_SECONDS)
+    : DEFAULT_ARTIFACT_EXPIRY_SECONDS;
+}
+
 const ExpirySchema = z
   .string()
   .regex(EXPIRY_PATTERN, { message: 'must be a duration like 30m, 12h, 7d or 2w' })
   .refine((value) => value.length > 0 && /[1-9]/.test(value), {
     message: 'must be a duration like 30m, 12h, 7d or 2w',
   })
-  .describe('A duration: 30m, 12h, 7d, 2w');
+  .refine((value) => !(expirySeconds(value) > MAX_EXPIRY_SECONDS), {
+    message: 'must be at most 365d (a year)',
+  })
+  .describe('A duration: 30m, 12h, 7d, 2w; at most 365d');
 
 export const ArtifactsSchema = z
   .strictObject({

@@ -1,5 +1,5 @@
 import type { Readable } from 'node:stream';
-import { DEFAULT_ARTIFACT_EXPIRY_SECONDS, expirySeconds } from '@slipway/pipeline';
+import { artifactExpirySeconds } from '@slipway/pipeline';
 import { AppError, BadRequestError, NotFoundError, UnauthorizedError } from '../../lib/errors.ts';
 import { parseRunSpec } from '../runs/run-spec.ts';
 import type { JobFilesRepo } from './job-files.repo.ts';
@@ -156,9 +156,7 @@ export function createJobFilesService(deps: {
         executor: row.executor === 'kubernetes' ? 'kubernetes' : 'local',
         artifacts: job?.artifacts && {
           paths: job.artifacts.paths,
-          expireInSeconds: job.artifacts.expireIn
-            ? expirySeconds(job.artifacts.expireIn)
-            : DEFAULT_ARTIFACT_EXPIRY_SECONDS,
+          expireInSeconds: artifactExpirySeconds(job.artifacts.expireIn),
         },
         junit: junit === undefined ? undefined : typeof junit === 'string' ? [junit] : junit,
         cachePaths: job?.cache?.paths,
