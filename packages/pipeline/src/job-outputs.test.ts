@@ -112,6 +112,9 @@ describe('the job keys artifacts, reports, cache and manual', () => {
       error: expect.stringContaining('at least one glob'),
     });
     expect(parseHashFiles('params.x')).toBeUndefined();
+    expect(parseHashFiles("hashFiles('package.json'")).toMatchObject({
+      error: expect.stringContaining('closing ")"'),
+    });
   });
 
   it('refuses the keys on jobs that run no container, and manual on an approval job', () => {

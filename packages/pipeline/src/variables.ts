@@ -88,7 +88,13 @@ const QUOTED_ARGUMENT = /\s*(?:'([^']*)'|"([^"]*)")\s*(,|$)/y;
  */
 export function parseHashFiles(expression: string): { globs: string[] } | { error: string } | undefined {
   const call = HASH_FILES_CALL.exec(expression.trim());
-  if (!call) return undefined;
+  if (!call) {
+    return /^hashFiles\b/.test(expression.trim())
+      ? {
+          error: `hashFiles() is written hashFiles('glob', …) with its closing ")": cannot read "${expression.trim()}"`,
+        }
+      : undefined;
+  }
   const text = call[1] ?? '';
   const globs: string[] = [];
   QUOTED_ARGUMENT.lastIndex = 0;
