@@ -36,8 +36,10 @@ export {
   globsRegex,
   globToRegex,
   RESTORE_STEP,
+  reportsSidecarScript,
   restoreScript,
   TRANSFER_IMAGE,
+  UPLOAD_STARTED_FILE,
   UPLOAD_STEP,
   uploadScript,
 } from './job-files.ts';

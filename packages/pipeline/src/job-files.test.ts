@@ -1,7 +1,7 @@
 // The restore and upload scripts, RUN with /bin/sh in a temporary workspace against a small
 // HTTP server speaking the job-files protocol (node:http), and the glob rule they share
 // with the server (picomatch).
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { once } from 'node:events';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
@@ -17,8 +17,10 @@ import {
   globBases,
   globsRegex,
   RESTORE_STEP,
+  reportsSidecarScript,
   restoreScript,
   TRANSFER_IMAGE,
+  UPLOAD_STARTED_FILE,
   UPLOAD_STEP,
   uploadScript,
 } from './job-files.ts';
@@ -184,6 +186,73 @@ describe('the restore and upload scripts, run with /bin/sh', () => {
     expect(result.code, result.output).toBe(0);
     expect(received.puts.map((p) => p.route)).toEqual(['reports']);
     expect(result.output).toContain('the job failed: its artifacts are not kept');
+  });
+
+  /**
+   * Runs the reports sidecar's script as the kubelet would (`/bin/sh -ec`), waits until it
+   * stands by, lets `during` change the workspace, then sends SIGTERM (what the kubelet does
+   * when the pod ends) and waits for the exit.
+   */
+  async function sidecar(script: string, during: () => Promise<void>) {
+    const child = spawn('/bin/sh', ['-ec', script], {
+      cwd: workspace,
+      env: { PATH: process.env.PATH, SLIPWAY_API_URL: apiUrl, SLIPWAY_JOB_TOKEN: TOKEN },
+    });
+    let output = '';
+    const standingBy = new Promise<void>((resolve) => {
+      const collect = (chunk: Buffer) => {
+        output += chunk.toString();
+        if (output.includes('standing by')) resolve();
+      };
+      child.stdout.on('data', collect);
+      child.stderr.on('data', collect);
+    });
+    const exited = once(child, 'exit') as Promise<[number | null, NodeJS.Signals | null]>;
+    await standingBy;
+    await during();
+    child.kill('SIGTERM');
+    const [code] = await exited;
+    return { code, output };
+  }
+
+  const reportsJob = {
+    artifacts: { paths: ['dist/**'], expireInSeconds: 60 },
+    reports: { junit: ['reports/*.xml'] },
+    cache: undefined,
+  };
+
+  it('the reports sidecar uploads the reports (only) when the pod ends before the upload step', async () => {
+    const result = await sidecar(reportsSidecarScript(uploadScript(reportsJob)), () =>
+      // A test step writes its report, then fails: the upload step never starts.
+      files({ 'reports/a.xml': '<testsuite/>', 'dist/app.bin': 'app' }),
+    );
+    expect(result.code, result.output).toBe(0);
+    expect(received.puts.map((p) => [p.route, p.entries])).toEqual([['reports', ['./reports/a.xml']]]);
+    expect(result.output).toContain('the job ended before its upload step: uploading the test reports');
+    expect(result.output).toContain('the job failed: its artifacts are not kept');
+  });
+
+  it('the reports sidecar does nothing when the upload step has started, and passes on a refused upload', async () => {
+    const started = await sidecar(reportsSidecarScript(uploadScript(reportsJob)), async () => {
+      await files({ 'reports/a.xml': '<testsuite/>' });
+      // What the upload step's first line leaves.
+      await run(`mkdir -p .git && : > ${UPLOAD_STARTED_FILE}\n`);
+    });
+    expect(started.code, started.output).toBe(0);
+    expect(received.puts).toEqual([]);
+    expect(started.output).not.toContain('uploading');
+
+    await rm(path.join(workspace, UPLOAD_STARTED_FILE));
+    const failing = await sidecar(reportsSidecarScript('echo "refused" >&2; exit 3\n'), async () => {});
+    expect(failing.code).toBe(3);
+    expect(failing.output).toContain('refused');
+  });
+
+  it('the upload step marks that it started, so the sidecar stands down', async () => {
+    await files({ 'reports/a.xml': '<a/>' });
+    const result = await run(uploadScript(reportsJob));
+    expect(result.code, result.output).toBe(0);
+    await expect(readFile(path.join(workspace, UPLOAD_STARTED_FILE), 'utf8')).resolves.toBe('');
   });
 
   it('prints the API message and fails when an upload is refused (over the size limit)', async () => {

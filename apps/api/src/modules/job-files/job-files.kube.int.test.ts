@@ -2,8 +2,9 @@
 // the test takes the upload container out of the Job the engine created — its script and
 // environment, the token read from the job's Secret — and runs it here with /bin/sh against
 // the server: everything but the container runtime, end to end.
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { once } from 'node:events';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -25,6 +26,22 @@ const SPEC = `stages:
         steps:
           - name: make
             run: mkdir -p dist && echo built > dist/app.bin
+      - name: unit
+        image: alpine:3.22
+        reports: { junit: reports/*.xml }
+        steps:
+          - name: test
+            run: exit 1
+`;
+
+/** A JUnit report with one failing test, as a test step would leave it. */
+const FAILING_REPORT = `<?xml version="1.0"?>
+<testsuite name="cart" tests="2" failures="1">
+  <testcase classname="cart" name="adds an item" time="0.01"/>
+  <testcase classname="cart" name="applies the discount" time="0.02">
+    <failure message="expected 90, got 100">AssertionError: expected 90, got 100</failure>
+  </testcase>
+</testsuite>
 `;
 
 /** What the kubelet makes of a value written for it (every `$` doubled): the text as written. */
@@ -109,17 +126,23 @@ describe.skipIf(postgresSkipReason() || clusterSkipReason())('job files on Kuber
       expect(init[1]?.env?.map((e) => e.name)).not.toContain('SLIPWAY_JOB_TOKEN');
     });
 
-    it('runs the upload container’s script here against the server: the artifacts arrive', async () => {
-      const upload = job.spec?.template.spec?.initContainers?.find((c) => c.name === 's2-upload');
-      if (!upload?.command) throw new Error('no upload container');
+    /** A container's environment as the kubelet gives it: values as written, Secret keys read. */
+    async function envOf(container: V1Container) {
       const env: Record<string, string> = { PATH: process.env.PATH ?? '/usr/bin:/bin' };
-      for (const entry of upload.env ?? []) {
+      for (const entry of container.env ?? []) {
         const ref = entry.valueFrom?.secretKeyRef;
         if (ref) {
           const secret = await kube.getSecret(`${ws}-dev`, ref.name ?? '');
           env[entry.name] = Buffer.from(secret?.data?.[ref.key] ?? '', 'base64').toString();
         } else env[entry.name] = asWritten(entry.value ?? '');
       }
+      return env;
+    }
+
+    it('runs the upload container’s script here against the server: the artifacts arrive', async () => {
+      const upload = job.spec?.template.spec?.initContainers?.find((c) => c.name === 's2-upload');
+      if (!upload?.command) throw new Error('no upload container');
+      const env = await envOf(upload);
       const workspace = await mkdtemp(path.join(os.tmpdir(), 'slipway-kube-upload-'));
       try {
         await mkdir(path.join(workspace, 'dist'));
@@ -137,6 +160,61 @@ describe.skipIf(postgresSkipReason() || clusterSkipReason())('job files on Kuber
       expect((listed.json() as { items: unknown[] }).items).toEqual([
         expect.objectContaining({ job: 'compile', path: 'dist/app.bin', size: 21 }),
       ]);
+    });
+
+    it('uploads the reports of a failed test step from the reports sidecar when the pod ends', async () => {
+      const unit = await eventually('the unit Job', async () => {
+        const [found] = await kube.listJobs(`${ws}-dev`, 'slipway.dev/job=unit');
+        return found;
+      });
+      // The API server accepted the native sidecar (restartPolicy Always), first in the pod.
+      const init = unit.spec?.template.spec?.initContainers ?? [];
+      expect(init.map((c) => [c.name, c.restartPolicy ?? 'step'])).toEqual([
+        ['reports-on-failure', 'Always'],
+        ['s0-checkout', 'step'],
+        ['s1-test', 'step'],
+        ['s2-upload', 'step'],
+      ]);
+      const sidecar = init[0] as V1Container;
+      const [shell, flags, script] = sidecar.command ?? [];
+      const workspace = await mkdtemp(path.join(os.tmpdir(), 'slipway-kube-sidecar-'));
+      try {
+        const child = spawn(shell as string, [flags as string, asWritten(script as string)], {
+          cwd: workspace,
+          env: await envOf(sidecar),
+        });
+        let output = '';
+        const standingBy = new Promise<void>((resolve) => {
+          const collect = (chunk: Buffer) => {
+            output += chunk.toString();
+            if (output.includes('standing by')) resolve();
+          };
+          child.stdout.on('data', collect);
+          child.stderr.on('data', collect);
+        });
+        const exited = once(child, 'exit');
+        await standingBy;
+        // The test step writes its report and exits 1; the kubelet then stops the sidecar.
+        await mkdir(path.join(workspace, 'reports'));
+        await writeFile(path.join(workspace, 'reports/junit.xml'), FAILING_REPORT);
+        child.kill('SIGTERM');
+        const [code] = await exited;
+        expect(code, output).toBe(0);
+        expect(output).toContain('uploading the test reports');
+      } finally {
+        await rm(workspace, { recursive: true, force: true });
+      }
+      const tests = await admin.request({ method: 'GET', url: `${base}/ci/runs/${run.number}/tests` });
+      expect(tests.statusCode, tests.body).toBe(200);
+      expect(tests.json()).toMatchObject({ total: 2, passed: 1, failed: 1 });
+      expect((tests.json() as { cases: unknown[] }).cases).toContainEqual(
+        expect.objectContaining({
+          job: 'unit',
+          name: 'applies the discount',
+          status: 'failed',
+          message: 'expected 90, got 100',
+        }),
+      );
     });
   });
 

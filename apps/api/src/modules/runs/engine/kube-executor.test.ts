@@ -1,10 +1,24 @@
 import { spawnSync } from 'node:child_process';
+import type { V1Job, V1Pod } from '@slipway/kube';
+
+/** A container state as a pod's status reports it. */
+type V1ContainerState = NonNullable<
+  NonNullable<NonNullable<V1Pod['status']>['initContainerStatuses']>[number]['state']
+>;
+
 import { type PlanContext, parsePipeline, planRun, variableEnv } from '@slipway/pipeline';
 import { describe, expect, it } from 'vitest';
 import type { JobDispatch } from './executor.ts';
 import { externalNameOf } from './executor.ts';
-import { resultOf, waitsForSecret } from './kube-executor.ts';
-import { BUILD_IMAGE, containerName, jobManifest, jobSecretData } from './kube-job-manifest.ts';
+import { observationOf, resultOf, stepContainerName, waitsForSecret } from './kube-executor.ts';
+import {
+  BUILD_IMAGE,
+  containerName,
+  jobManifest,
+  jobSecretData,
+  REPORTS_GRACE_SECONDS,
+  REPORTS_SIDECAR,
+} from './kube-job-manifest.ts';
 
 /**
  * What the kubelet does to a container's command, args and env values before starting it
@@ -258,6 +272,21 @@ describe('a Job whose Secret never came', () => {
   });
 });
 
+/** The plan context of the transfer-step tests: run 7 of shop/api on main, to dev. */
+const PLAN_CONTEXT: PlanContext = {
+  releaseType: 'default',
+  environment: 'dev',
+  branch: 'main',
+  parameters: {},
+  runNumber: 7,
+  runId: 'r',
+  sha: '',
+  namespace: 'shop-dev',
+  project: 'api',
+  workspace: 'shop',
+  secretParameters: [],
+};
+
 describe('restore and upload steps in the Job', () => {
   const plan = (() => {
     const { spec, errors } = parsePipeline(`stages:
@@ -278,19 +307,7 @@ describe('restore and upload steps in the Job', () => {
           - run: npm test
 `);
     if (!spec) throw new Error(JSON.stringify(errors));
-    return planRun(spec, {
-      releaseType: 'default',
-      environment: 'dev',
-      branch: 'main',
-      parameters: {},
-      runNumber: 7,
-      runId: 'r',
-      sha: '',
-      namespace: 'shop-dev',
-      project: 'api',
-      workspace: 'shop',
-      secretParameters: [],
-    });
+    return planRun(spec, PLAN_CONTEXT);
   })();
   const unit = plan[1];
   if (!unit) throw new Error('no job');
@@ -305,6 +322,7 @@ describe('restore and upload steps in the Job', () => {
     const spec = jobManifest(job, 'job-secrets').spec?.template.spec;
     const init = spec?.initContainers ?? [];
     expect(init.map((c) => [c.name, c.image])).toEqual([
+      [REPORTS_SIDECAR, 'curlimages/curl:8.17.0'],
       ['s0-checkout', 'alpine/git:2.49.1'],
       ['s1-restore', 'curlimages/curl:8.17.0'],
       ['s2-step-1', 'node:24'],
@@ -330,5 +348,143 @@ describe('restore and upload steps in the Job', () => {
   it('gives jobs without transfer steps no token', () => {
     const plain = { ...dispatch, registryConfigs: {}, transfer: undefined };
     expect(jobSecretData(plain)['slipway-job-token']).toBeUndefined();
+  });
+});
+
+describe('the reports sidecar (test reports of a failed job)', () => {
+  const { spec, errors } = parsePipeline(`stages:
+  - name: test
+    jobs:
+      - name: unit
+        image: node:24
+        reports: { junit: reports/*.xml }
+        steps:
+          - name: test
+            run: npm test
+      - name: lint
+        image: node:24
+        steps:
+          - run: npm run lint
+`);
+  if (!spec) throw new Error(JSON.stringify(errors));
+  const [unit, lint] = planRun(spec, PLAN_CONTEXT);
+  const transfer = { token: 'job-run-id.signature', apiUrl: 'http://slipway.slipway.svc:8080' };
+  const job = jobManifest(
+    { ...dispatch, steps: unit?.steps ?? [], registryConfigs: {}, transfer },
+    'job-secrets',
+  );
+  const podSpec = job.spec?.template.spec;
+
+  it('runs first, as a native sidecar of the transfer image with the upload step’s environment', () => {
+    const init = podSpec?.initContainers ?? [];
+    expect(init.map((c) => [c.name, c.restartPolicy ?? 'step'])).toEqual([
+      [REPORTS_SIDECAR, 'Always'],
+      ['s0-checkout', 'step'],
+      ['s1-test', 'step'],
+      ['s2-upload', 'step'],
+    ]);
+    const [sidecar] = init;
+    expect(sidecar?.image).toBe('curlimages/curl:8.17.0');
+    expect(sidecar?.env).toContainEqual({
+      name: 'SLIPWAY_JOB_TOKEN',
+      valueFrom: { secretKeyRef: { name: 'job-secrets', key: 'slipway-job-token' } },
+    });
+    expect(sidecar?.env).toContainEqual({ name: 'SLIPWAY_API_URL', value: transfer.apiUrl });
+    // The upload step's script, run with SLIPWAY_JOB_FAILED=1 on SIGTERM.
+    expect(sidecar?.command?.[2]).toContain('trap slipway_on_term TERM');
+    expect(sidecar?.command?.[2]).toContain('SLIPWAY_JOB_FAILED=1');
+    expect(sidecar?.command?.[2]).toContain('slipway_upload "test reports" reports');
+    expect(podSpec?.terminationGracePeriodSeconds).toBe(REPORTS_GRACE_SECONDS);
+    expect(JSON.stringify(podSpec)).not.toContain(transfer.token);
+  });
+
+  it('is left out of jobs without reports', () => {
+    const plain = jobManifest({ ...dispatch, steps: lint?.steps ?? [], registryConfigs: {} }, undefined);
+    expect(plain.spec?.template.spec?.initContainers?.map((c) => c.name)).not.toContain(REPORTS_SIDECAR);
+    expect(plain.spec?.template.spec?.terminationGracePeriodSeconds).toBeUndefined();
+  });
+
+  const status = (name: string, state: V1ContainerState) => ({
+    name,
+    image: '',
+    imageID: '',
+    ready: false,
+    restartCount: 0,
+    state,
+  });
+  const ended = (exitCode: number) => ({ terminated: { exitCode } });
+  const running = { running: {} };
+  const pod = (statuses: Array<[string, V1ContainerState]>): V1Pod => ({
+    spec: podSpec ?? { containers: [] },
+    status: { initContainerStatuses: statuses.map(([name, state]) => status(name, state)) },
+  });
+  const failedJob = (minutesAgo: number): V1Job => ({
+    ...job,
+    status: {
+      conditions: [
+        {
+          type: 'Failed',
+          status: 'True',
+          lastTransitionTime: new Date(Date.now() - minutesAgo * 60_000),
+        },
+      ],
+    },
+  });
+
+  it('stands in for the upload step after a failed step: the job runs on while it uploads', () => {
+    const uploading = pod([
+      [REPORTS_SIDECAR, running],
+      ['s0-checkout', ended(0)],
+      ['s1-test', ended(1)],
+      ['s2-upload', { waiting: { reason: 'PodInitializing' } }],
+    ]);
+    expect(stepContainerName(uploading, job, 2)).toBe(REPORTS_SIDECAR);
+    expect(stepContainerName(uploading, job, 1)).toBe('s1-test');
+    const observed = observationOf(failedJob(0), uploading, 3);
+    expect(observed.state).toBe('running');
+    expect(observed.steps.map((s) => s.status)).toEqual(['succeeded', 'failed', 'running']);
+
+    const done = pod([
+      [REPORTS_SIDECAR, ended(0)],
+      ['s0-checkout', ended(0)],
+      ['s1-test', ended(1)],
+    ]);
+    const final = observationOf(failedJob(0), done, 3);
+    expect(final).toMatchObject({ state: 'failed', message: 'step 1 exited with code 1' });
+    expect(final.steps.map((s) => s.status)).toEqual(['succeeded', 'failed', 'succeeded']);
+  });
+
+  it('ends the job once the grace period is long over, whatever the sidecar reports', () => {
+    const stuck = pod([
+      [REPORTS_SIDECAR, running],
+      ['s0-checkout', ended(0)],
+      ['s1-test', ended(1)],
+    ]);
+    const observed = observationOf(failedJob(REPORTS_GRACE_SECONDS / 60 + 1), stuck, 3);
+    expect(observed.state).toBe('failed');
+    expect(observed.steps.map((s) => s.status)).toEqual(['succeeded', 'failed', 'failed']);
+  });
+
+  it('keeps the upload step its own while no step failed, and once it started', () => {
+    const midway = pod([
+      [REPORTS_SIDECAR, running],
+      ['s0-checkout', ended(0)],
+      ['s1-test', running],
+    ]);
+    expect(stepContainerName(midway, job, 2)).toBe('s2-upload');
+    expect(observationOf({ ...job, status: {} }, midway, 3).steps.map((s) => s.status)).toEqual([
+      'succeeded',
+      'running',
+      'pending',
+    ]);
+    const uploadRan = pod([
+      [REPORTS_SIDECAR, running],
+      ['s0-checkout', ended(0)],
+      ['s1-test', ended(0)],
+      ['s2-upload', ended(1)],
+    ]);
+    expect(stepContainerName(uploadRan, job, 2)).toBe('s2-upload');
+    // Without a pod (not scheduled yet), the Job's template names the containers.
+    expect(stepContainerName(undefined, job, 0)).toBe('s0-checkout');
   });
 });

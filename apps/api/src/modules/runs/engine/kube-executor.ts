@@ -1,6 +1,12 @@
 import { type KubeClient, KubeError, type V1Job, type V1Pod } from '@slipway/kube';
 import type { Executor, JobDispatch, JobObservation, JobRef, ObservedStep } from './executor.ts';
-import { JOB_LABEL, jobManifest, jobSecretData } from './kube-job-manifest.ts';
+import {
+  JOB_LABEL,
+  jobManifest,
+  jobSecretData,
+  REPORTS_GRACE_SECONDS,
+  REPORTS_SIDECAR,
+} from './kube-job-manifest.ts';
 import { createRunInformers } from './kube-run-informers.ts';
 import { followLog } from './log-follow.ts';
 
@@ -26,8 +32,34 @@ export function resultOf(message: string | undefined): string | undefined {
   return text.slice(0, 500);
 }
 
+const statusOf = (pod: V1Pod | undefined, name: string | undefined) =>
+  name === undefined ? undefined : pod?.status?.initContainerStatuses?.find((s) => s.name === name);
+
+/**
+ * The init container whose status and log are step `index`'s: its own, in step order after
+ * the reports sidecar — except the upload step (the last init container) of a pod with
+ * the sidecar when an earlier step failed and the upload step never started: then the
+ * sidecar's, which uploads the reports in its place (see `reportsSidecarScript`).
+ */
+export function stepContainerName(
+  pod: V1Pod | undefined,
+  job: V1Job | null,
+  index: number,
+): string | undefined {
+  const containers = pod?.spec?.initContainers ?? job?.spec?.template.spec?.initContainers ?? [];
+  const names = containers.filter((c) => c.name !== REPORTS_SIDECAR).map((c) => c.name);
+  const own = names[index];
+  if (index !== names.length - 1 || !containers.some((c) => c.name === REPORTS_SIDECAR)) return own;
+  const ownState = statusOf(pod, own)?.state;
+  if (ownState?.running || ownState?.terminated) return own;
+  const earlierFailed = names
+    .slice(0, index)
+    .some((name) => (statusOf(pod, name)?.state?.terminated?.exitCode ?? 0) !== 0);
+  return earlierFailed ? REPORTS_SIDECAR : own;
+}
+
 function stepFrom(pod: V1Pod | undefined, index: number, name: string): ObservedStep {
-  const status = pod?.status?.initContainerStatuses?.find((s) => s.name === name);
+  const status = statusOf(pod, name);
   const terminated = status?.state?.terminated;
   if (terminated) {
     return {
@@ -66,11 +98,15 @@ const newest = (pods: V1Pod[]): V1Pod | undefined =>
     String(b.metadata?.creationTimestamp).localeCompare(String(a.metadata?.creationTimestamp)),
   )[0];
 
-function observationOf(current: V1Job, pod: V1Pod | undefined, stepCount: number): JobObservation {
-  const names = [
-    ...(pod?.spec?.initContainers ?? current.spec?.template.spec?.initContainers ?? []).map((c) => c.name),
-  ];
-  const steps = Array.from({ length: stepCount }, (_, index) => stepFrom(pod, index, names[index] ?? ''));
+/**
+ * What a Job and its newest pod say about a job attempt of `stepCount` steps: each step's
+ * status from its init container (see `stepContainerName`), the attempt's state from the
+ * Job's `Complete`/`Failed` conditions — still `running` while the reports sidecar uploads
+ * after a failure (at most the pod's grace period and 30 s more).
+ */
+export function observationOf(current: V1Job, pod: V1Pod | undefined, stepCount: number): JobObservation {
+  const names = Array.from({ length: stepCount }, (_, index) => stepContainerName(pod, current, index));
+  const steps = names.map((name, index) => stepFrom(pod, index, name ?? ''));
   const conditions = current.status?.conditions ?? [];
   const failed = conditions.find((c) => c.type === 'Failed' && c.status === 'True');
   const complete = conditions.find((c) => c.type === 'Complete' && c.status === 'True');
@@ -79,6 +115,14 @@ function observationOf(current: V1Job, pod: V1Pod | undefined, stepCount: number
     return { state: 'succeeded', steps };
   }
   if (failed || (current.status?.failed ?? 0) > 0) {
+    // The reports sidecar is still uploading: the job ends when it has (or when its grace
+    // period is over, whatever the kubelet reports).
+    const failedFor = Date.now() - new Date(failed?.lastTransitionTime ?? Number.NaN).getTime();
+    const uploading =
+      names.at(-1) === REPORTS_SIDECAR &&
+      steps.at(-1)?.status === 'running' &&
+      failedFor <= (REPORTS_GRACE_SECONDS + 30) * 1000;
+    if (uploading) return { state: 'running', steps };
     const failedAt = steps.findIndex((s) => s.status === 'failed');
     for (const [index, step] of steps.entries()) {
       if (step.status === 'running') step.status = 'failed';
@@ -209,9 +253,9 @@ export function createKubeExecutor(deps: {
     },
 
     async openLog(job: JobRef, stepIndex: number, fromByte: number, isFinished: () => boolean) {
-      const { pod } = await read(job);
-      const name = pod?.spec?.initContainers?.[stepIndex]?.name;
-      const status = pod?.status?.initContainerStatuses?.find((s) => s.name === name);
+      const { current, pod } = await read(job);
+      const name = stepContainerName(pod, current, stepIndex);
+      const status = statusOf(pod, name);
       if (!pod?.metadata?.name || !name || !(status?.state?.running || status?.state?.terminated))
         return null;
       const source = await kube.podLogs(

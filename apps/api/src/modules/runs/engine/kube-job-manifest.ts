@@ -1,7 +1,12 @@
 // The Kubernetes Job of one pipeline job attempt: an init container per step (in order,
 // each with its own image, status and log), values in env, secrets from the job's Secret.
 import type { V1Container, V1Job, V1SecurityContext } from '@slipway/kube';
-import { DEFAULT_STEP_IMAGE, type PlannedStep } from '@slipway/pipeline';
+import {
+  DEFAULT_STEP_IMAGE,
+  type PlannedStep,
+  reportsSidecarScript,
+  TRANSFER_IMAGE,
+} from '@slipway/pipeline';
 import {
   CHECKOUT_COMMIT_FILE,
   GIT_AUTH_SCRIPT,
@@ -14,6 +19,13 @@ import {
 export const LABEL_PREFIX = 'slipway.dev';
 export const JOB_LABEL = `${LABEL_PREFIX}/job-attempt`;
 const WORKSPACE = '/workspace';
+/**
+ * Name of the reports sidecar (see `reportsSidecar`); not a step's `s<index>-…` name, so it
+ * never collides with one.
+ */
+export const REPORTS_SIDECAR = 'reports-on-failure';
+/** The grace period of a pod with the reports sidecar: time to upload the reports after a failure. */
+export const REPORTS_GRACE_SECONDS = 120;
 /** Image of the checkout step (git). */
 export const GIT_IMAGE = 'alpine/git:2.49.1';
 /** Daemonless image builds: rootless BuildKit, run without a daemon. */
@@ -157,6 +169,30 @@ function stepContainer(
   };
 }
 
+/**
+ * A native sidecar (an init container with `restartPolicy: Always`, Kubernetes ≥ 1.29) that
+ * uploads a job's test reports when a step fails: the upload step, an init container after
+ * the failed one, never runs then. Only for a job whose upload step runs `always` (it has
+ * `reports`); it gets the upload step's environment (the API's URL and the job token).
+ * Undefined for other jobs.
+ */
+function reportsSidecar(job: JobDispatch, secretName: string | undefined): V1Container | undefined {
+  const index = job.steps.findIndex((s) => s.always && s.transfer === 'upload');
+  const upload = job.steps[index];
+  if (!upload) return undefined;
+  return {
+    name: REPORTS_SIDECAR,
+    image: TRANSFER_IMAGE,
+    restartPolicy: 'Always',
+    workingDir: WORKSPACE,
+    command: ['/bin/sh', '-ec', kubeLiteral(reportsSidecarScript(stepScriptOf(upload)))],
+    env: [...envList(stepEnvironment(job, upload)), ...transferEnv(job, secretName)],
+    volumeMounts: [{ name: 'workspace', mountPath: WORKSPACE }],
+    securityContext: RESTRICTED,
+    resources: { requests: { cpu: '10m', memory: '16Mi' }, limits: { memory: '256Mi' } },
+  };
+}
+
 export function jobManifest(job: JobDispatch, secretName: string | undefined): V1Job {
   const labels = {
     'app.kubernetes.io/managed-by': 'slipway',
@@ -220,6 +256,7 @@ export function jobManifest(job: JobDispatch, secretName: string | undefined): V
   const registryCredentials = [
     ...new Set(job.steps.flatMap((s) => (s.buildImage?.credential ? [s.buildImage.credential] : []))),
   ];
+  const sidecar = reportsSidecar(job, secretName);
   return {
     apiVersion: 'batch/v1',
     kind: 'Job',
@@ -232,6 +269,7 @@ export function jobManifest(job: JobDispatch, secretName: string | undefined): V
         metadata: { labels },
         spec: {
           restartPolicy: 'Never',
+          ...(sidecar ? { terminationGracePeriodSeconds: REPORTS_GRACE_SECONDS } : {}),
           automountServiceAccountToken: false,
           securityContext: {
             runAsNonRoot: true,
@@ -250,8 +288,10 @@ export function jobManifest(job: JobDispatch, secretName: string | undefined): V
               : []),
           ],
           // Each step is an init container: they run in order, each with its own image,
-          // status and log; the first failure stops the pod.
+          // status and log; the first failure stops the pod. The reports sidecar comes first,
+          // so that it runs whichever step fails.
           initContainers: [
+            ...(sidecar ? [sidecar] : []),
             ...checkout,
             ...job.steps.map((step, index) => stepContainer(job, step, index + offset, secretName)),
           ],
