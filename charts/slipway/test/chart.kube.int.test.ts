@@ -242,6 +242,37 @@ describe('charts/slipway', () => {
       name: 'SLIPWAY_JOB_API_URL',
       value: 'http://api.internal:8080',
     });
+    const s3Store = 's3://builds/slipway?endpoint=https://minio.internal:9000&region=eu-1';
+    const withBucket = objectsOf(
+      expectOk(
+        await run(
+          'template',
+          'r1',
+          CHART,
+          '-n',
+          'ns1',
+          '-f',
+          valuesFile('bucket', {
+            database: { url: DATABASE_URL },
+            artifacts: { store: s3Store, existingSecret: 'builds-s3' },
+          }),
+        ),
+      ),
+    );
+    const bucketEnv = (withBucket.find((o) => o.kind === 'Deployment') as V1Deployment).spec?.template.spec
+      ?.containers[0]?.env;
+    expect(bucketEnv).toContainEqual({ name: 'SLIPWAY_ARTIFACT_STORE', value: s3Store });
+    for (const key of ['AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY']) {
+      expect(bucketEnv).toContainEqual({
+        name: key,
+        valueFrom: { secretKeyRef: { name: 'builds-s3', key } },
+      });
+    }
+    // Unset: the server's default (PostgreSQL), no credentials.
+    const defaultEnv = (jobApi.find((o) => o.kind === 'Deployment') as V1Deployment).spec?.template.spec
+      ?.containers[0]?.env;
+    expect(defaultEnv?.map((e) => e.name)).not.toContain('SLIPWAY_ARTIFACT_STORE');
+    expect(defaultEnv?.map((e) => e.name)).not.toContain('AWS_ACCESS_KEY_ID');
   });
 
   test('every rendered object passes a server-side dry-run apply with field validation Strict', async ({
