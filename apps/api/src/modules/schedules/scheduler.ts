@@ -108,9 +108,14 @@ export function createScheduler(deps: {
     }
   }
 
-  async function fire(row: ScheduleRow): Promise<void> {
-    const tick = row.nextRunAt;
+  async function fire(due: ScheduleRow): Promise<void> {
+    const tick = due.nextRunAt;
     if (!tick) return;
+    // Read again just before starting: the batch was read earlier (a whole pass ago under
+    // load), and an edit saved since (disabled, retimed, other parameters) must win. An edit
+    // saved while the run starts cannot stop it: that tick was due before the edit.
+    const row = await schedules.stillDue(due.id, tick);
+    if (!row) return;
     const outcome = await startRun(row, tick);
     const next = tickAfterFiring(row.cron, row.timezone, tick, now());
     await schedules.claim(row.id, tick, next, outcome);

@@ -16,7 +16,9 @@ import {
   until,
 } from '../../../test/helper.ts';
 import { buildApp, type SlipwayApp } from '../../app.ts';
-import { announcementHandler, tickKey } from './scheduler.ts';
+import type { RunsService } from '../runs/runs.service.ts';
+import { announcementHandler, createScheduler, tickKey } from './scheduler.ts';
+import { createSchedulesRepo } from './schedules.repo.ts';
 
 const PIPELINES = '/api/v1/workspaces/acme/projects/shop/pipelines';
 const SCHEDULES = `${PIPELINES}/nightly/schedules`;
@@ -236,6 +238,68 @@ describe.skipIf(postgresSkipReason())('pipeline schedules', () => {
     await second.scheduler.stop();
     expect(fired.lastRun?.number).toBe(before.number);
     expect((await runsOf(id)).map((r) => r.number)).toEqual([before.number]);
+  });
+
+  it('an edit saved after the due ticks were read wins; one saved while the run starts keeps the run on record', async () => {
+    const disable = (id: string) =>
+      admin.request({ method: 'PATCH', url: `${SCHEDULES}/${id}`, payload: { enabled: false } });
+    const repo = createSchedulesRepo(t.db.prisma);
+    const dueAgo = async (id: string) => {
+      const due = new Date(Date.now() - 5_000);
+      await t.db.prisma.pipelineSchedule.update({ where: { id }, data: { nextRunAt: due } });
+      return due;
+    };
+    const payload = { cron: '0 0 1 1 *', timezone: 'UTC', releaseType: 'full', environment: 'dev' };
+
+    // Disabled after the scheduler read the batch of due ticks, before it fired this one.
+    const early = (await create(payload)).json() as Schedule;
+    await dueAgo(early.id);
+    let pass = 0;
+    const readThenDisable = createScheduler({
+      schedules: {
+        ...repo,
+        async due(now, take) {
+          const rows = await repo.due(now, take);
+          if (pass++ === 0) expect((await disable(early.id)).statusCode).toBe(200);
+          return rows.filter((r) => r.id === early.id);
+        },
+      },
+      runs: t.services.runs,
+    });
+    readThenDisable.start();
+    await until('a pass to read the due ticks', async () => (pass > 0 ? true : undefined));
+    await readThenDisable.stop(); // waits for the pass in progress
+    expect(await runsOf(early.id)).toEqual([]);
+    expect(await schedule(early.id)).toMatchObject({ enabled: false, nextRunAt: null, lastFiredAt: null });
+
+    // Disabled while the tick's run is being created: the run (of a tick due before the
+    // edit) goes ahead and is the schedule's last run; the schedule stays disabled.
+    const late = (await create(payload)).json() as Schedule;
+    const due = await dueAgo(late.id);
+    const disableDuringStart: RunsService = {
+      ...t.services.runs,
+      async start(...args) {
+        expect((await disable(late.id)).statusCode).toBe(200);
+        return t.services.runs.start(...args);
+      },
+    };
+    const startThenDisable = createScheduler({
+      schedules: {
+        ...repo,
+        due: async (now, take) => (await repo.due(now, take)).filter((r) => r.id === late.id),
+      },
+      runs: disableDuringStart,
+    });
+    startThenDisable.start();
+    const fired = await until('the run to be recorded', async () => {
+      const row = await schedule(late.id);
+      return row.lastFiredAt ? row : undefined;
+    });
+    await startThenDisable.stop();
+    const runs = await runsOf(late.id);
+    expect(runs.map((r) => r.idempotencyKey)).toEqual([tickKey(late.id, due)]);
+    expect(fired).toMatchObject({ enabled: false, nextRunAt: null, lastFiredAt: due.toISOString() });
+    expect(fired.lastRun?.number).toBe(runs[0]?.number);
   });
 
   it('records a run refused at fire time on the schedule and keeps its ticks moving', async () => {

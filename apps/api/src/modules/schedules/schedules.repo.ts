@@ -42,8 +42,8 @@ export function createSchedulesRepo(prisma: PrismaClient) {
       return db.pipelineSchedule.delete({ where: { id } });
     },
     /** Enabled schedules whose tick is due at `now`, oldest tick first. */
-    due(now: Date, take: number, db: Db = prisma) {
-      return db.pipelineSchedule.findMany({
+    async due(now: Date, take: number, db: Db = prisma) {
+      return await db.pipelineSchedule.findMany({
         where: { enabled: true, nextRunAt: { lte: now } },
         orderBy: { nextRunAt: 'asc' },
         take,
@@ -59,22 +59,37 @@ export function createSchedulesRepo(prisma: PrismaClient) {
       });
       return row?.nextRunAt ?? null;
     },
+    /** The schedule as it is now if it is still enabled with `tick` due (null: edited since). */
+    stillDue(id: string, tick: Date, db: Db = prisma) {
+      return db.pipelineSchedule.findFirst({
+        where: { id, enabled: true, nextRunAt: tick },
+        include: withTarget,
+      });
+    },
     /**
      * Moves the schedule from tick `due` to `next`, recording what `due` did, only if `due`
-     * is still its tick (compare-and-set): false when another pass or an edit moved it.
+     * is still its tick (compare-and-set): false when another pass or an edit moved it. An
+     * edit that came while the tick's run was starting keeps its own next tick, but the run
+     * is still recorded as the schedule's last one (unless a later tick's already is), so a
+     * run never belongs to no schedule.
      */
     async claim(id: string, due: Date, next: Date | null, outcome: TickOutcome, db: Db = prisma) {
+      const result = {
+        lastFiredAt: due,
+        ...('runNumber' in outcome
+          ? { lastRunNumber: outcome.runNumber, lastError: null }
+          : { lastError: outcome.error.slice(0, 2000) }),
+      };
       const { count } = await db.pipelineSchedule.updateMany({
         where: { id, nextRunAt: due },
-        data: {
-          nextRunAt: next,
-          lastFiredAt: due,
-          ...('runNumber' in outcome
-            ? { lastRunNumber: outcome.runNumber, lastError: null }
-            : { lastError: outcome.error.slice(0, 2000) }),
-        },
+        data: { nextRunAt: next, ...result },
       });
-      return count === 1;
+      if (count === 1) return true;
+      await db.pipelineSchedule.updateMany({
+        where: { id, OR: [{ lastFiredAt: null }, { lastFiredAt: { lt: due } }] },
+        data: result,
+      });
+      return false;
     },
     /** Tells the leading replica (maybe another) that schedules changed. */
     async announce(): Promise<void> {
