@@ -227,6 +227,13 @@ describe.skipIf(postgresSkipReason() || clusterSkipReason())('job files on Kuber
       return current.status === 'failed' ? current : undefined;
     });
     expect(failed.message).toContain('set SLIPWAY_JOB_API_URL');
+    // The jobs that could not go out are what failed, with the reason (not skipped, silent).
+    for (const name of ['compile', 'unit']) {
+      expect(failed.jobs.find((j) => j.name === name)).toMatchObject({
+        status: 'failed',
+        message: expect.stringContaining('set SLIPWAY_JOB_API_URL'),
+      });
+    }
     expect(await kube.listJobs(`nourl-${suffix}-dev`, 'slipway.dev/job=compile')).toEqual([]);
   });
 });

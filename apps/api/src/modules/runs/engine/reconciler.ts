@@ -190,24 +190,31 @@ export function createReconciler(deps: {
     let changes = transition({ ...input, target: ctx.target });
     const before = new Map(run.jobs.map((job) => [job.id, job.status]));
     const dispatching = changes.actions.some((a) => a.type === 'start' && before.get(a.job.id) !== 'running');
+    // The jobs going out now: when they cannot, they are what failed (not skipped).
+    const outgoing = () =>
+      new Set(
+        changes.actions.flatMap((a) =>
+          a.type === 'start' && before.get(a.job.id) !== 'running' ? [a.job.id] : [],
+        ),
+      );
     if (dispatching && ctx.builtAt < began) {
       // A job goes out: to where the environment points now, with the credentials as they are now.
       try {
         ctx = await contexts.get(run, { fresh: true });
       } catch (error) {
         if (!(error instanceof TerminalError)) throw error;
-        await failRun(run, error.message);
+        await failRun(run, error.message, outgoing());
         return {};
       }
       changes = transition({ ...input, plan: ctx.plan, target: ctx.target });
     }
     if (dispatching && ctx.target.gone) {
-      await failRun(run, ctx.target.gone);
+      await failRun(run, ctx.target.gone, outgoing());
       return {};
     }
     const unreachable = dispatching ? apiUnreachable(changes) : undefined;
     if (unreachable) {
-      await failRun(run, unreachable);
+      await failRun(run, unreachable, outgoing());
       return {};
     }
     await runs.apply(run.id, changes);
@@ -258,9 +265,12 @@ export function createReconciler(deps: {
     });
   }
 
-  /** A run that cannot go on fails once, with the reason as its message. */
-  async function failRun(run: RunWithJobs, reason: string) {
-    const changes = terminate(run, reason, new Date());
+  /**
+   * A run that cannot go on fails once, with the reason as its message (and as the message of
+   * `failedJobIds`, the jobs that could not go on: they end failed, the other open ones skipped).
+   */
+  async function failRun(run: RunWithJobs, reason: string, failedJobIds?: ReadonlySet<string>) {
+    const changes = terminate(run, reason, new Date(), failedJobIds);
     await runs.apply(run.id, changes);
     countRun(run, changes.next.status);
     deps.notify(run.id);

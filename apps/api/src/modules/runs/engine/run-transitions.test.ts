@@ -435,4 +435,17 @@ describe('run transitions: settling and terminal errors', () => {
     expect(actionsOf(t)[0]).toBe('stop:a');
     expect(actionsOf(t)).not.toContain('start:b');
   });
+
+  it('a job that could not be dispatched is what failed, with the reason; the others are skipped', () => {
+    const b = job('b');
+    const c = job('c', { stage: 't', stageIndex: 1 });
+    const t = terminate(run([b, c]), 'set SLIPWAY_JOB_API_URL', NOW, new Set([b.id]));
+    expect(statusOf(t, 'b')).toBe('failed');
+    expect(t.next.jobs.find((j) => j.id === b.id)).toMatchObject({
+      message: 'set SLIPWAY_JOB_API_URL',
+      finishedAt: NOW,
+    });
+    expect(statusOf(t, 'c')).toBe('skipped');
+    expect(t.next.jobs.find((j) => j.id === c.id)?.message).toBeNull();
+  });
 });

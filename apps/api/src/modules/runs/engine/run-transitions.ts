@@ -47,6 +47,11 @@ export interface TransitionInput {
   pollMs?: number | undefined;
   /** The run cannot go on (a `TerminalError`): it fails with this message, its open jobs end. */
   failWith?: string | undefined;
+  /**
+   * With `failWith`: the jobs that could not go on (e.g. could not be dispatched). They end
+   * `failed` with the message, not `skipped` like the other open jobs.
+   */
+  failedJobIds?: ReadonlySet<string> | undefined;
 }
 
 /** Statuses are the contract's (`RunStatus`, `WorkStatus`): the events built from them are typed. */
@@ -344,8 +349,13 @@ export function transition(input: TransitionInput): Transition {
       if (finished(job.status)) continue;
       const running = job.status === 'running';
       if (running && job.executor) actions.push({ type: 'stop', job });
+      const cause = input.failedJobIds?.has(job.id) ?? false;
       endSteps(job, running ? 'failed' : 'skipped');
-      setJob(job, { status: running ? 'failed' : 'skipped', finishedAt: now });
+      setJob(job, {
+        status: running || cause ? 'failed' : 'skipped',
+        finishedAt: now,
+        ...(cause ? { message: message.slice(0, 2000) } : {}),
+      });
     }
     setRun({ status: 'failed', message: message.slice(0, 2000), finishedAt: now });
   }
@@ -453,9 +463,18 @@ export function transition(input: TransitionInput): Transition {
   };
 }
 
-/** The changes that end a run which cannot go on (see `TransitionInput.failWith`). */
-export function terminate(run: RunWithJobs, message: string, now: Date): Transition {
+/**
+ * The changes that end a run which cannot go on (see `TransitionInput.failWith`); the jobs
+ * of `failedJobIds` (the ones that could not go on) end `failed` with the message.
+ */
+export function terminate(
+  run: RunWithJobs,
+  message: string,
+  now: Date,
+  failedJobIds: ReadonlySet<string> = new Set(),
+): Transition {
   return transition({
+    failedJobIds,
     run,
     plan: [],
     observed: new Map(),
