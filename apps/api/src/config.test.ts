@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ConfigError, loadConfig } from './config.ts';
+import { ConfigError, isLoopbackUrl, loadConfig } from './config.ts';
 
 describe('loadConfig', () => {
   it('defaults to the embedded setup on 127.0.0.1:8080', () => {
@@ -224,5 +224,25 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ SLIPWAY_JOB_API_URL: 'ftp://x' })).toThrow(
       /SLIPWAY_JOB_API_URL: must be the http\(s\) URL/,
     );
+  });
+});
+
+describe('isLoopbackUrl (the start-up warning about SLIPWAY_JOB_API_URL)', () => {
+  it('tells loopback hosts from addresses pods can reach', () => {
+    for (const url of [
+      'http://127.0.0.1:8080',
+      'http://localhost:8080',
+      'http://127.8.0.1',
+      'http://[::1]:80',
+      'http://api.localhost',
+    ])
+      expect(isLoopbackUrl(url), url).toBe(true);
+    for (const url of [
+      'http://slipway.slipway.svc:8080',
+      'https://10.0.0.4',
+      'http://128.0.0.1',
+      'not a url',
+    ])
+      expect(isLoopbackUrl(url), url).toBe(false);
   });
 });

@@ -315,3 +315,17 @@ export function startupFailureMessage(error: unknown): string {
   if (error instanceof DatabaseUnreachableError) return `${error.message} (check DATABASE_URL)`;
   return error instanceof Error ? error.message : String(error);
 }
+
+/**
+ * Whether a URL's host is a loopback address (`localhost`, 127.0.0.0/8, `::1`): what a pod
+ * elsewhere can never reach. False for anything that is not a URL.
+ */
+export function isLoopbackUrl(url: string): boolean {
+  let host: string;
+  try {
+    host = new URL(url).hostname.toLowerCase();
+  } catch {
+    return false;
+  }
+  return host === 'localhost' || host.endsWith('.localhost') || /^127\./.test(host) || host === '[::1]';
+}

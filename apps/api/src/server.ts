@@ -1,7 +1,7 @@
 import { openDatabase } from '@slipway/db';
 import pino from 'pino';
 import { buildApp, REDACTED_LOG_PATHS } from './app.ts';
-import { ConfigError, loadConfig, startupFailureMessage } from './config.ts';
+import { ConfigError, isLoopbackUrl, loadConfig, startupFailureMessage } from './config.ts';
 import { seedDemo } from './demo/seed-demo.ts';
 import { loadOrCreateSecretKey } from './lib/secret-box.ts';
 import { type MetricsListener, startMetricsListener } from './modules/metrics/metrics-listener.ts';
@@ -37,6 +37,11 @@ async function main(): Promise<void> {
     logger.info(`generated the secret key for stored credentials in ${secret.file}`);
   if (secret.source !== 'environment' && !db.embedded) {
     logger.warn('SLIPWAY_SECRET_KEY is not set: every replica sharing this database must use the same key');
+  }
+  if (config.jobApiUrl && isLoopbackUrl(config.jobApiUrl)) {
+    logger.warn(
+      `SLIPWAY_JOB_API_URL is ${config.jobApiUrl}, a loopback address: pods of a real cluster cannot reach it, so their jobs' artifacts, test reports and caches fail to move (fine only for the local KWOK cluster, which runs no containers)`,
+    );
   }
   const { app, services, engine, releases, notifications, scheduler, metrics, artifacts } = await buildApp({
     config: { ...config, secretKey: secret.key },

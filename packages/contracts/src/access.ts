@@ -11,7 +11,8 @@ export const UsernameSchema = z
       'username may contain lowercase letters, digits, ".", "_" and "-", starting with a letter or digit',
   });
 
-export const PASSWORD_RULE = 'at least 12 characters, not all the same character, and not the username';
+export const PASSWORD_RULE =
+  'at least 12 characters, not all the same character, and not containing the username';
 export const PasswordSchema = z
   .string()
   .min(12, `password must have ${PASSWORD_RULE}`)

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parsePipeline } from './parse.ts';
 import { planRun } from './run-plan.ts';
-import { artifactExpirySeconds, expirySeconds } from './schema.ts';
+import { artifactExpirySeconds, expirySeconds, globBracketProblem } from './schema.ts';
 import { parseHashFiles } from './variables.ts';
 
 const CONTEXT = {
@@ -115,6 +115,23 @@ describe('the job keys artifacts, reports, cache and manual', () => {
     expect(parseHashFiles("hashFiles('package.json'")).toMatchObject({
       error: expect.stringContaining('closing ")"'),
     });
+  });
+
+  it('refuses unclosed brackets in globs and a zero expiry, each with its own message (a new-user trial)', () => {
+    const text = PIPELINE.replace('[dist/**, app.tar.gz]', '["dist/[a", "x}"]')
+      .replace('expireIn: 1w2d', 'expireIn: 0m')
+      .replace('junit: reports/*.xml', 'junit: "reports/{a.xml"')
+      .replace(`hashFiles('package-lock.json', "apps/*/package.json")`, `hashFiles('[bad')`);
+    expect(parsePipeline(text).errors.map((e) => `${e.line}:${e.column} ${e.message}`)).toEqual([
+      '8:19 has a "[" at character 6 without its "]" (a class like [abc])',
+      '8:30 has a "}" at character 2 without its "{"',
+      '9:21 must be longer than 0 (like 30m, 12h, 7d or 2w)',
+      '11:18 has a "{" without its "}" (a choice like {a,b})',
+      `13:40 hashFiles('[bad') has a "[" at character 1 without its "]" (a class like [abc])`,
+    ]);
+    // What stays valid: classes (also with "]" first), choices, nesting.
+    for (const glob of ['dist/[abc]/*.js', 'x/[]a]', 'src/{a,b/{c,d}}/**', 'reports/*.xml'])
+      expect(globBracketProblem(glob), glob).toBeUndefined();
   });
 
   it('refuses the keys on jobs that run no container, and manual on an approval job', () => {

@@ -195,6 +195,25 @@ export function globLeavesWorkspace(glob: string): 'absolute' | 'parent' | undef
   return glob.split(/[\\/{},]/).includes('..') ? 'parent' : undefined;
 }
 
+/**
+ * What is wrong with a glob's brackets, or undefined: a `[` without its `]` or a `{` without
+ * its `}` (and the reverse), which picomatch would silently read as literal characters.
+ */
+export function globBracketProblem(glob: string): string | undefined {
+  let braces = 0;
+  for (let i = 0; i < glob.length; i++) {
+    const c = glob[i];
+    if (c === '[') {
+      // A class's first character may be `]` (POSIX), so its end is searched after it.
+      const end = glob.indexOf(']', i + 2);
+      if (end === -1) return `has a "[" at character ${i + 1} without its "]" (a class like [abc])`;
+      i = end;
+    } else if (c === '{') braces++;
+    else if (c === '}' && --braces < 0) return `has a "}" at character ${i + 1} without its "{"`;
+  }
+  return braces > 0 ? 'has a "{" without its "}" (a choice like {a,b})' : undefined;
+}
+
 /** `dist/**`, `reports/*.xml`: a path or glob relative to the job's workspace, inside it. */
 const WorkspaceGlobSchema = z
   .string()
@@ -205,6 +224,10 @@ const WorkspaceGlobSchema = z
   })
   .refine((glob) => globLeavesWorkspace(glob) !== 'parent', {
     message: 'must stay inside the job’s workspace: no ".." segment (also not inside {…})',
+  })
+  .superRefine((glob, ctx) => {
+    const problem = globBracketProblem(glob);
+    if (problem) ctx.addIssue({ code: 'custom', message: problem });
   })
   .describe('A path or glob (* and **) relative to the job’s workspace');
 
@@ -239,8 +262,9 @@ export function artifactExpirySeconds(expireIn: string | undefined): number {
 const ExpirySchema = z
   .string()
   .regex(EXPIRY_PATTERN, { message: 'must be a duration like 30m, 12h, 7d or 2w' })
-  .refine((value) => value.length > 0 && /[1-9]/.test(value), {
-    message: 'must be a duration like 30m, 12h, 7d or 2w',
+  .refine((value) => value.length > 0, { message: 'must be a duration like 30m, 12h, 7d or 2w' })
+  .refine((value) => value.length === 0 || /[1-9]/.test(value), {
+    message: 'must be longer than 0 (like 30m, 12h, 7d or 2w)',
   })
   .refine((value) => !(expirySeconds(value) > MAX_EXPIRY_SECONDS), {
     message: 'must be at most 365d (a year)',

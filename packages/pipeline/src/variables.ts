@@ -1,5 +1,5 @@
 import { didYouMean } from './errors.ts';
-import { globLeavesWorkspace } from './schema.ts';
+import { globBracketProblem, globLeavesWorkspace } from './schema.ts';
 
 /** Built-in variables usable as `${{ name }}` anywhere in a spec, besides `params.<name>`. */
 export const BUILT_IN_VARIABLES = {
@@ -109,6 +109,8 @@ export function parseHashFiles(expression: string): { globs: string[] } | { erro
     const glob = match[1] ?? match[2] ?? '';
     if (glob === '' || globLeavesWorkspace(glob))
       return { error: `hashFiles() globs are relative to the workspace, without "..": '${glob}'` };
+    const problem = globBracketProblem(glob);
+    if (problem) return { error: `hashFiles('${glob}') ${problem}` };
     globs.push(glob);
     if (match[3] === '') break;
   }
