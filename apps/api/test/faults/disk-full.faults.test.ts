@@ -13,7 +13,7 @@ import {
 } from '@slipway/testing';
 import { afterAll, describe, expect, it } from 'vitest';
 import { startSignedInServer } from '../server-session.ts';
-import { createAll, expectStillRunning, finishedRun, tempDir } from './helpers.ts';
+import { createAll, expectStillRunning, finishedRun, setUpPipeline, tempDir } from './helpers.ts';
 
 const SPEC = `stages:
   - name: build
@@ -68,14 +68,7 @@ describe.skipIf(postgresSkipReason())('the data directory’s disk full', () => 
     });
     server = started.server;
     const { call } = started;
-    const pipelines = '/api/v1/workspaces/disk/projects/app/pipelines';
-    await createAll(call, [
-      ['/api/v1/workspaces', { slug: 'disk', name: 'disk' }],
-      ['/api/v1/workspaces/disk/environments', { name: 'local' }],
-      ['/api/v1/workspaces/disk/projects', { slug: 'app', name: 'app' }],
-      [pipelines, { name: 'ci', spec: SPEC }],
-    ]);
-    const runs = `${pipelines}/ci/runs`;
+    const runs = await setUpPipeline(call, { workspace: 'disk', environment: 'local', spec: SPEC });
 
     const filler = path.join(dataDir, 'filler');
     fill(filler);

@@ -38,6 +38,25 @@ export async function createAll(call: ServerCall, setup: [string, object][]): Pr
   }
 }
 
+/**
+ * Workspace `workspace` with environment `environment` (on `cluster` when given, else the
+ * local executor), project `app` and pipeline `ci` of `spec`; returns the pipeline's runs URL.
+ */
+export async function setUpPipeline(
+  call: ServerCall,
+  options: { workspace: string; environment: string; cluster?: string; spec: string },
+): Promise<string> {
+  const { workspace: ws, environment, cluster, spec } = options;
+  const pipelines = `/api/v1/workspaces/${ws}/projects/app/pipelines`;
+  await createAll(call, [
+    ['/api/v1/workspaces', { slug: ws, name: ws }],
+    [`/api/v1/workspaces/${ws}/environments`, { name: environment, ...(cluster ? { cluster } : {}) }],
+    [`/api/v1/workspaces/${ws}/projects`, { slug: 'app', name: 'app' }],
+    [pipelines, { name: 'ci', spec }],
+  ]);
+  return `${pipelines}/ci/runs`;
+}
+
 /** Waits until run `number` at `runsUrl` has finished and returns it. */
 export function finishedRun(call: ServerCall, runsUrl: string, number: number, timeoutMs = 120_000) {
   return until(
@@ -55,4 +74,24 @@ export function finishedRun(call: ServerCall, runsUrl: string, number: number, t
 export function expectStillRunning(server: ServerProcess): void {
   expect(server.child.exitCode, server.output().slice(-3000)).toBeNull();
   expect(server.child.signalCode).toBeNull();
+}
+
+/**
+ * A seeded pseudo-random generator (mulberry32; numbers in [0, 1)). The seed comes from
+ * SLIPWAY_FAULTS_SEED when set (to replay a failure), else is random; tests print it.
+ */
+export function seededRandom(): { seed: number; next: () => number } {
+  const fromEnv = Number.parseInt(process.env.SLIPWAY_FAULTS_SEED ?? '', 10);
+  const seed = Number.isInteger(fromEnv) ? fromEnv >>> 0 : Math.floor(Math.random() * 2 ** 32);
+  let state = seed;
+  return {
+    seed,
+    next() {
+      state = (state + 0x6d2b79f5) >>> 0;
+      let t = state;
+      t = Math.imul(t ^ (t >>> 15), t | 1);
+      t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+      return ((t ^ (t >>> 14)) >>> 0) / 2 ** 32;
+    },
+  };
 }

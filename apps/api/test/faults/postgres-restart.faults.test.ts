@@ -7,7 +7,14 @@ import { type PostgresServer, postgresSkipReason, type ServerProcess } from '@sl
 import { afterAll, describe, expect, it } from 'vitest';
 import { startSignedInServer } from '../server-session.ts';
 import { until } from '../wait.ts';
-import { createAll, expectStillRunning, finishedRun, ownPostgres, tempDir } from './helpers.ts';
+import {
+  createAll,
+  expectStillRunning,
+  finishedRun,
+  ownPostgres,
+  setUpPipeline,
+  tempDir,
+} from './helpers.ts';
 
 const SPEC = `stages:
   - name: build
@@ -51,14 +58,7 @@ describe.skipIf(postgresSkipReason())('PostgreSQL restarted under a running serv
     });
     server = started.server;
     const { call } = started;
-    const pipelines = '/api/v1/workspaces/pg/projects/app/pipelines';
-    await createAll(call, [
-      ['/api/v1/workspaces', { slug: 'pg', name: 'pg' }],
-      ['/api/v1/workspaces/pg/environments', { name: 'local' }],
-      ['/api/v1/workspaces/pg/projects', { slug: 'app', name: 'app' }],
-      [pipelines, { name: 'ci', spec: SPEC }],
-    ]);
-    const runs = `${pipelines}/ci/runs`;
+    const runs = await setUpPipeline(call, { workspace: 'pg', environment: 'local', spec: SPEC });
     await createAll(call, [[runs, { releaseType: 'default', environment: 'local' }]]);
     await until('both parallel steps to run', async () => {
       const run = (await call('GET', `${runs}/1`)).body as Run;
