@@ -57,8 +57,11 @@ describe.skipIf(postgresSkipReason() || clusterSkipReason())('kill -9 of the API
     console.log(`[faults] kill -9: seed ${random.seed} (replay: SLIPWAY_FAULTS_SEED=${random.seed})`);
     database = await createTestDatabase();
     const port = await freeLoopbackPort();
+    const startUps: number[] = [];
     const launch = async (): Promise<ServerCall> => {
+      const began = Date.now();
       const started = await startSignedInServer({ databaseUrl: database?.url ?? '', port });
+      startUps.push(Date.now() - began);
       server = started.server;
       return started.call;
     };
@@ -89,8 +92,12 @@ describe.skipIf(postgresSkipReason() || clusterSkipReason())('kill -9 of the API
     }
     console.log(`[faults] kill -9: ${KILLS} kills, ms after a start: ${killPoints.join(', ')}`);
 
+    const settling = Date.now();
     const finished: Run[] = [];
     for (let number = 1; number <= created; number++) finished.push(await finishedRun(call, runs, number));
+    console.log(
+      `[faults] kill -9: ${created} runs finished ${Date.now() - settling} ms after the last restart; server start-ups took ${Math.round(startUps.reduce((a, b) => a + b, 0) / startUps.length)} ms on average`,
+    );
     const notSucceeded = finished.filter((run) => run.status !== 'succeeded');
     expect(notSucceeded.map((run) => [run.number, run.status, run.message])).toEqual([]);
     // Exactly once: one attempt of every job, and one Kubernetes Job per job attempt.
