@@ -46,6 +46,24 @@ export const testProjects: TestProjectConfiguration[] = [
     },
   },
   {
+    // Fault injection (issue #17): the server process killed, the cluster's API server and
+    // PostgreSQL restarted, the work directory's disk full. Each file is a bounded scenario
+    // that owns the processes it breaks; one at a time, since they restart shared components.
+    test: {
+      name: 'faults',
+      include: ['apps/*/test/faults/**/*.faults.test.ts'],
+      exclude: ['**/node_modules/**'],
+      environment: 'node',
+      globalSetup: [
+        'packages/db/test/postgres-global-setup.ts',
+        'packages/kube/test/cluster-global-setup.ts',
+      ],
+      testTimeout: 240_000,
+      hookTimeout: 180_000,
+      fileParallelism: false,
+    },
+  },
+  {
     test: {
       name: 'browser',
       include: ['apps/console/e2e/**/*.e2e.test.ts'],

@@ -2,6 +2,7 @@ export { type HttpReceiver, type ReceivedRequest, startHttpReceiver } from './ht
 export {
   findPostgresBin,
   freeLoopbackPort,
+  type PostgresServer,
   PostgresUnavailableError,
   startPostgresServer,
 } from './postgres-server.ts';

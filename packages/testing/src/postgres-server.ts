@@ -74,12 +74,22 @@ export interface PostgresServer {
   url: string;
   port: number;
   urlFor(database: string): string;
+  /**
+   * `pg_ctl restart -m fast`: every connection is cut (clients see 57P01
+   * admin_shutdown), the server comes back on the same port with the same data.
+   */
+  restart(): Promise<void>;
+  /** `pg_ctl stop -m fast`: the server is down (connections refused) until `resume()`. */
+  pause(): Promise<void>;
+  /** Starts a paused server again on the same port with the same data and options. */
+  resume(): Promise<void>;
   stop(): Promise<void>;
 }
 
 /**
  * Starts a throwaway PostgreSQL cluster (initdb + pg_ctl) in a temp dir on a free loopback
- * port, tuned for tests (no fsync). `stop()` removes everything.
+ * port, tuned for tests (no fsync). `restart()`/`pause()`/`resume()` break it on purpose (the
+ * faults tier); `stop()` removes everything.
  */
 export async function startPostgresServer(): Promise<PostgresServer> {
   const bin = findPostgresBin();
@@ -88,6 +98,29 @@ export async function startPostgresServer(): Promise<PostgresServer> {
   const dataDir = path.join(dir, 'data');
   const logFile = path.join(dir, 'server.log');
   const port = await freeLoopbackPort();
+  const serverOptions = [
+    `-p ${port}`,
+    '-c listen_addresses=127.0.0.1',
+    `-c unix_socket_directories=${dir}`,
+    '-c fsync=off',
+    '-c synchronous_commit=off',
+    '-c full_page_writes=off',
+    '-c max_connections=200',
+  ].join(' ');
+  const pgCtl = (action: 'start' | 'restart') =>
+    run(path.join(bin, 'pg_ctl'), [
+      '-D',
+      dataDir,
+      '-o',
+      serverOptions,
+      '-l',
+      logFile,
+      ...(action === 'restart' ? ['-m', 'fast'] : []),
+      '-w',
+      '-t',
+      '60',
+      action,
+    ]);
   try {
     await run(path.join(bin, 'initdb'), [
       '-D',
@@ -100,27 +133,7 @@ export async function startPostgresServer(): Promise<PostgresServer> {
       '--locale=C',
       '--no-sync',
     ]);
-    const serverOptions = [
-      `-p ${port}`,
-      '-c listen_addresses=127.0.0.1',
-      `-c unix_socket_directories=${dir}`,
-      '-c fsync=off',
-      '-c synchronous_commit=off',
-      '-c full_page_writes=off',
-      '-c max_connections=200',
-    ].join(' ');
-    await run(path.join(bin, 'pg_ctl'), [
-      '-D',
-      dataDir,
-      '-o',
-      serverOptions,
-      '-l',
-      logFile,
-      '-w',
-      '-t',
-      '60',
-      'start',
-    ]);
+    await pgCtl('start');
   } catch (error) {
     const log = await readFile(logFile, 'utf8').catch(() => '');
     await rm(dir, { recursive: true, force: true });
@@ -131,6 +144,9 @@ export async function startPostgresServer(): Promise<PostgresServer> {
     url: urlFor('postgres'),
     port,
     urlFor,
+    restart: () => pgCtl('restart'),
+    pause: () => run(path.join(bin, 'pg_ctl'), ['-D', dataDir, '-m', 'fast', '-w', '-t', '60', 'stop']),
+    resume: () => pgCtl('start'),
     async stop() {
       await run(path.join(bin, 'pg_ctl'), ['-D', dataDir, '-m', 'immediate', '-w', 'stop']).catch(
         () => undefined,

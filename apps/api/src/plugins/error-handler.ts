@@ -1,5 +1,6 @@
 import { STATUS_CODES } from 'node:http';
 import type { ErrorBody } from '@slipway/contracts';
+import { isDatabaseUnavailable } from '@slipway/db';
 import { KubeError } from '@slipway/kube';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors, isResponseSerializationError } from 'fastify-type-provider-zod';
@@ -101,6 +102,13 @@ export function registerErrorHandler(
           ? `malformed JSON body: ${error.message}`
           : error.message;
       return reply.code(statusCode).send(body(request, statusCode, message));
+    }
+    if (isDatabaseUnavailable(error)) {
+      // PostgreSQL is restarting or unreachable: the request was not carried out; the pool
+      // reconnects by itself, so the client may simply try again (faults tier, #17).
+      request.log.warn({ err: error }, 'database unavailable');
+      reply.header('retry-after', '5');
+      return reply.code(503).send(body(request, 503, 'the database is unavailable; try again shortly'));
     }
     request.log.error({ err: error }, 'request failed');
     return reply.code(500).send(body(request, 500, 'internal error'));

@@ -16,6 +16,7 @@ import {
   stepEnvironment,
   stepScriptOf,
 } from './executor.ts';
+import { TerminalError } from './run-context.ts';
 
 /** Single-quotes a value for sh. */
 export function shellQuote(value: string): string {
@@ -62,6 +63,12 @@ async function mtime(file: string): Promise<Date | undefined> {
   } catch {
     return undefined;
   }
+}
+
+/** ENOSPC (no space left on device) or EDQUOT (disk quota exceeded) from a file system call. */
+function isDiskFull(error: unknown): boolean {
+  const code = (error as NodeJS.ErrnoException | undefined)?.code;
+  return code === 'ENOSPC' || code === 'EDQUOT';
 }
 
 /**
@@ -173,6 +180,50 @@ export function createLocalExecutor(options: {
     signal('SIGKILL');
   }
 
+  /** Writes the job's directory (staged, then renamed into place) and spawns its runner. */
+  async function startRunner(job: JobDispatch, dir: string, staging: string): Promise<void> {
+    await rm(staging, { recursive: true, force: true });
+    await mkdir(path.join(staging, 'workspace'), { recursive: true });
+    const total = job.steps.length + (job.repository ? 1 : 0);
+    for (let index = 0; index < total; index++) {
+      await writeFile(path.join(staging, `step-${index}.sh`), stepScript(job, index));
+    }
+    await writeFile(path.join(staging, 'runner.sh'), runnerScript(job), { mode: 0o755 });
+    // Steps that run after a failure: observe() shows them pending (not skipped) meanwhile.
+    const always = job.steps.flatMap((s, i) => (s.always ? [i + (job.repository ? 1 : 0)] : []));
+    await writeFile(path.join(staging, 'always'), always.join('\n'));
+    const apiUrl = job.transfer ? options.apiUrl?.() : undefined;
+    await rm(dir, { recursive: true, force: true });
+    await rename(staging, dir);
+    const child = spawn('/bin/sh', [path.join(dir, 'runner.sh')], {
+      // Its own process group: cancel kills every process of the job, and the job
+      // survives a restart of the server.
+      detached: true,
+      stdio: 'ignore',
+      env: {
+        PATH: process.env.PATH ?? '/usr/bin:/bin',
+        // A home of the job's own: the checkout's git configuration stays with the job.
+        HOME: path.join(dir, 'home'),
+        ...job.env,
+        ...job.secretEnv,
+        ...(job.transfer
+          ? { SLIPWAY_JOB_TOKEN: job.transfer.token, ...(apiUrl ? { SLIPWAY_API_URL: apiUrl } : {}) }
+          : {}),
+        ...(job.gitAuth
+          ? { SLIPWAY_GIT_USERNAME: job.gitAuth.username, SLIPWAY_GIT_PASSWORD: job.gitAuth.password }
+          : {}),
+      },
+    });
+    child.unref();
+    if (child.pid === undefined) throw new Error('could not start the local runner');
+    const pgid = child.pid;
+    await writeFile(path.join(dir, 'pgid'), String(pgid)).catch((error: unknown) => {
+      // Unrecorded, the runner could be neither adopted nor stopped: end it now.
+      process.kill(-pgid, 'SIGKILL');
+      throw error;
+    });
+  }
+
   return {
     kind: 'local',
 
@@ -180,41 +231,17 @@ export function createLocalExecutor(options: {
       const dir = dirOf(job);
       if (await readText(path.join(dir, 'pgid'))) return; // started before: adopt it
       const staging = `${dir}.staging-${process.pid}`;
-      await rm(staging, { recursive: true, force: true });
-      await mkdir(path.join(staging, 'workspace'), { recursive: true });
-      const total = job.steps.length + (job.repository ? 1 : 0);
-      for (let index = 0; index < total; index++) {
-        await writeFile(path.join(staging, `step-${index}.sh`), stepScript(job, index));
+      try {
+        await startRunner(job, dir, staging);
+      } catch (error) {
+        if (!isDiskFull(error)) throw error;
+        // Retrying cannot help until someone frees space: the run fails and says why (#17).
+        await rm(staging, { recursive: true, force: true }).catch(() => undefined);
+        await rm(dir, { recursive: true, force: true }).catch(() => undefined);
+        throw new TerminalError(
+          `cannot start job ${job.externalName}: the work directory ${options.workDir} is full (${(error as Error).message})`,
+        );
       }
-      await writeFile(path.join(staging, 'runner.sh'), runnerScript(job), { mode: 0o755 });
-      // Steps that run after a failure: observe() shows them pending (not skipped) meanwhile.
-      const always = job.steps.flatMap((s, i) => (s.always ? [i + (job.repository ? 1 : 0)] : []));
-      await writeFile(path.join(staging, 'always'), always.join('\n'));
-      const apiUrl = job.transfer ? options.apiUrl?.() : undefined;
-      await rm(dir, { recursive: true, force: true });
-      await rename(staging, dir);
-      const child = spawn('/bin/sh', [path.join(dir, 'runner.sh')], {
-        // Its own process group: cancel kills every process of the job, and the job
-        // survives a restart of the server.
-        detached: true,
-        stdio: 'ignore',
-        env: {
-          PATH: process.env.PATH ?? '/usr/bin:/bin',
-          // A home of the job's own: the checkout's git configuration stays with the job.
-          HOME: path.join(dir, 'home'),
-          ...job.env,
-          ...job.secretEnv,
-          ...(job.transfer
-            ? { SLIPWAY_JOB_TOKEN: job.transfer.token, ...(apiUrl ? { SLIPWAY_API_URL: apiUrl } : {}) }
-            : {}),
-          ...(job.gitAuth
-            ? { SLIPWAY_GIT_USERNAME: job.gitAuth.username, SLIPWAY_GIT_PASSWORD: job.gitAuth.password }
-            : {}),
-        },
-      });
-      child.unref();
-      if (child.pid === undefined) throw new Error('could not start the local runner');
-      await writeFile(path.join(dir, 'pgid'), String(child.pid));
     },
 
     async observe(job: JobRef, stepCount: number): Promise<JobObservation> {

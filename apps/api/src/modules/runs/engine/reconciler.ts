@@ -220,7 +220,16 @@ export function createReconciler(deps: {
     await runs.apply(run.id, changes);
     countRun(run, changes.next.status);
     if (changes.events.length > 0) deps.notify(run.id);
-    await act(ctx, run, changes);
+    try {
+      await act(ctx, run, changes);
+    } catch (error) {
+      // An executor that cannot start a job for a reason no retry cures (a full disk).
+      if (!(error instanceof TerminalError)) throw error;
+      const current = await runs.findById(run.id);
+      if (current) await failRun(current, error.message);
+      active.delete(runId);
+      return {};
+    }
     const next = changes.next;
     // Logs are archived by the leader only (a settle elsewhere must not pump them twice).
     if (started) ensurePumps(ctx, next);
