@@ -4,7 +4,7 @@
 // platform admin, streaming its output; prints the examples run and failures of each and
 // exits 1 when anything failed. Defaults: 100 examples per operation, 600 s per identity
 // (0: no time limit, the examples bound the run). FUZZ_SEED sets the seed, FUZZ_AS=viewer or
-// admin runs one identity only.
+// admin runs one identity only, FUZZ_PHASES (comma-separated) some phases only.
 import { startPostgresServer } from '@slipway/testing';
 import pg from 'pg';
 import { startFuzzTarget } from './fuzz-target.ts';
@@ -45,6 +45,7 @@ try {
           maxExamples,
           seed,
           maxTimeSeconds,
+          ...(process.env.FUZZ_PHASES ? { phases: process.env.FUZZ_PHASES.split(',') } : {}),
         },
         (chunk) => process.stdout.write(chunk),
       );

@@ -70,6 +70,8 @@ export interface SchemathesisResult {
 /** The `st run` arguments for `options` (exported for the long-run script, which prints them). */
 export function schemathesisArgs(options: SchemathesisOptions): string[] {
   const args = [
+    '--config-file',
+    `${TOOL_DIR}schemathesis.toml`,
     'run',
     `${options.baseUrl}${OPENAPI_PATH}`,
     '--checks',
