@@ -27,6 +27,20 @@ export const testProjects: TestProjectConfiguration[] = [
     },
   },
   {
+    // Schemathesis against the real server process on PostgreSQL (#17): a bounded number of
+    // examples per operation, as a workspace viewer and as a platform admin. Python 3 is
+    // needed (tools/schemathesis/setup.sh installs the pinned Schemathesis on first use).
+    test: {
+      name: 'fuzz',
+      include: ['apps/api/test/fuzz/**/*.fuzz.test.ts'],
+      environment: 'node',
+      globalSetup: ['packages/db/test/postgres-global-setup.ts'],
+      testTimeout: 300_000,
+      hookTimeout: 300_000,
+      fileParallelism: false,
+    },
+  },
+  {
     // Integration tests that also need the local Kubernetes control plane.
     test: {
       name: 'cluster',

@@ -3,6 +3,7 @@ import swaggerUi from '@fastify/swagger-ui';
 import { SESSION_COOKIE } from '@slipway/contracts';
 import type { FastifyInstance } from 'fastify';
 import { jsonSchemaTransform } from 'fastify-type-provider-zod';
+import { addLinks, completeResponses, type OpenApiDocument } from './openapi-links.ts';
 
 /** Must be registered before the routes: @fastify/swagger collects them as they are added. */
 export async function registerOpenApi(app: FastifyInstance): Promise<void> {
@@ -21,6 +22,14 @@ export async function registerOpenApi(app: FastifyInstance): Promise<void> {
       },
     },
     transform: jsonSchemaTransform,
+    // Every status declared, and links between operations (see openapi-links.ts).
+    transformObject: (documentObject) => {
+      const document =
+        'openapiObject' in documentObject ? documentObject.openapiObject : documentObject.swaggerObject;
+      completeResponses(document as OpenApiDocument);
+      addLinks(document as OpenApiDocument);
+      return document;
+    },
   });
 }
 

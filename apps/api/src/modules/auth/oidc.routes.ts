@@ -1,9 +1,28 @@
-import { authEndpoints, SESSION_COOKIE } from '@slipway/contracts';
+import { authEndpoints, ErrorBodySchema, SESSION_COOKIE } from '@slipway/contracts';
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { registerEndpoint } from '../../lib/route.ts';
 import { OIDC_CALLBACK_PATH, OIDC_COOKIE, type OidcService } from './oidc.service.ts';
+
+/** What both redirect routes answer: a 302, or an error body (404 when OIDC is not configured). */
+const REDIRECT_RESPONSES = {
+  302: z.null().describe('Redirect (Location header)'),
+  '4xx': ErrorBodySchema,
+  '5xx': ErrorBodySchema,
+};
+
+/**
+ * The query an OpenID provider returns with (OpenID Connect Core 1.0 §3.1.2.5–6, RFC 9207's
+ * `iss`): the service reads them from the URL; other parameters a provider adds pass.
+ */
+const CallbackQuerySchema = z.looseObject({
+  code: z.string().max(4096).optional(),
+  state: z.string().max(4096).optional(),
+  iss: z.string().max(2048).optional(),
+  error: z.string().max(256).optional(),
+  error_description: z.string().max(4096).optional(),
+});
 
 /** Browser redirects, not JSON calls: registered as plain public routes. */
 export function registerOidcRoutes(app: FastifyInstance, deps: { oidc: OidcService }): void {
@@ -19,6 +38,7 @@ export function registerOidcRoutes(app: FastifyInstance, deps: { oidc: OidcServi
         summary: 'Redirect to the OIDC provider (authorization code flow with PKCE)',
         tags: ['auth'],
         querystring: z.strictObject({ next: z.string().max(2048).optional() }),
+        response: REDIRECT_RESPONSES,
       },
     },
     async (request, reply) => {
@@ -44,7 +64,8 @@ export function registerOidcRoutes(app: FastifyInstance, deps: { oidc: OidcServi
         operationId: 'finishOidcSignIn',
         summary: 'Where the OIDC provider returns: opens a session and redirects into the console',
         tags: ['auth'],
-        querystring: z.record(z.string(), z.string()),
+        querystring: CallbackQuerySchema,
+        response: REDIRECT_RESPONSES,
       },
     },
     async (request, reply) => {

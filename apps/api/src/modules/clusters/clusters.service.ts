@@ -9,7 +9,7 @@ import { isForeignKeyViolation, isUniqueViolation } from '@slipway/db';
 import { type AccessCheck, KubeError, loadKubeConfig } from '@slipway/kube';
 import type { Actor } from '../../lib/actor.ts';
 import { decodeCursor, toPage } from '../../lib/cursor.ts';
-import { ConflictError, ForbiddenError, NotFoundError } from '../../lib/errors.ts';
+import { BadRequestError, ConflictError, ForbiddenError, NotFoundError } from '../../lib/errors.ts';
 import type { SecretBox } from '../../lib/secret-box.ts';
 import type { AccessService } from '../access/access.service.ts';
 import { type ActiveRunsGuard, activeRunDetails, describeActiveRuns } from '../runs/active-runs-guard.ts';
@@ -48,12 +48,44 @@ function toCluster(row: ClusterRow): Cluster {
   };
 }
 
+/**
+ * The API server address of a kubeconfig's current cluster must be an absolute `https://`
+ * or `http://` URL with a host and no query or fragment (client-node appends API paths to
+ * it). Anything else would be stored and fail at the first call as "the cluster at
+ * https://undefined:undefined" (a 502 found by the fuzz tier, #17): refused here with a 400.
+ */
+function requireServerUrl(server: string): string {
+  let url: URL | undefined;
+  try {
+    url = new URL(server);
+  } catch {
+    url = undefined;
+  }
+  const valid =
+    url !== undefined &&
+    (url.protocol === 'https:' || url.protocol === 'http:') &&
+    url.hostname !== '' &&
+    url.search === '' &&
+    url.hash === '' &&
+    !server.includes('?') &&
+    !server.includes('#');
+  if (!valid) {
+    const message = "the current cluster's server must be an https:// (or http://) URL with a host";
+    throw new BadRequestError(`kubeconfig: ${message}, not ${JSON.stringify(server.slice(0, 200))}`, [
+      { field: 'body.kubeconfig', message },
+    ]);
+  }
+  return server;
+}
+
 /** Validates a kubeconfig (and context) and returns what is stored: encrypted text, server. */
 function sealKubeconfig(secrets: SecretBox, kubeconfig: string, context: string | undefined) {
   const kc = loadKubeConfig({ kubeconfig, context });
+  // loadKubeConfig refuses a current context without a server; its form is checked here.
+  const server = requireServerUrl(kc.getCurrentCluster()?.server ?? '');
   return {
     kubeconfigEncrypted: secrets.encrypt(kubeconfig),
-    server: kc.getCurrentCluster()?.server ?? null,
+    server,
     context: context ?? kc.getCurrentContext(),
   };
 }
