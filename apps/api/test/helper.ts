@@ -32,6 +32,9 @@ export function testAppConfig(overrides: Partial<AppDeps['config']> = {}): AppDe
     oidc: undefined,
     secretKey: TEST_SECRET_KEY,
     workDir: path.join(os.tmpdir(), `slipway-test-work-${process.pid}`),
+    // Tests' repositories and receivers listen on loopback (SLIPWAY_ALLOW_LOCAL_NETWORK=true);
+    // the tests of the guard itself turn it off.
+    allowLocalNetwork: true,
     ...overrides,
   };
 }
