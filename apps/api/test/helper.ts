@@ -65,6 +65,20 @@ export async function buildTestApp(
   };
 }
 
+/**
+ * A second server on `t`'s database with other settings (e.g. the local network off) and
+ * dependencies (e.g. an injected resolver), ready; the test closes it.
+ */
+export async function buildAppOn(
+  t: TestApp,
+  overrides: Partial<AppDeps['config']>,
+  deps: Pick<AppDeps, 'resolveHost'> = {},
+): Promise<SlipwayApp> {
+  const built = await buildApp({ db: t.db, config: testAppConfig(overrides), ...deps });
+  await built.app.ready();
+  return built;
+}
+
 export interface SignedInClient {
   csrfToken: string;
   cookie: string;
