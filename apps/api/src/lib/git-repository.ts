@@ -244,31 +244,36 @@ export function createGitRepositories(options: {
   async function reach(url: string, deadline: number): Promise<Reach> {
     const target = remoteOf(url);
     if (!target || outbound.allowLocalNetwork) return { url, args: [], env: {} };
-    try {
-      if (target.scheme === 'ssh') {
-        const [first] = await resolveOutbound(target.host, outbound);
-        return { url, args: [], env: { GIT_SSH_COMMAND: sshCommand(target.host, first?.address) } };
-      }
-      const finalUrl = await followRedirects(url, deadline);
-      const final = remoteOf(finalUrl) ?? target;
-      const addresses = await resolveOutbound(final.host, outbound);
-      const pinned = addresses.map(({ address, family }) => (family === 6 ? `[${address}]` : address));
-      return {
-        url: finalUrl,
-        args: [
-          '-c',
-          'http.followRedirects=false',
-          ...(isIP(final.host)
-            ? []
-            : ['-c', `http.curloptResolve=${final.host}:${final.port}:${pinned.join(',')}`]),
-        ],
-        env: {},
-      };
-    } catch (error) {
-      if (error instanceof OutboundAddressError) throw new RepositoryUnreadableError(error.message);
-      // Unresolvable, refused…: git tries and says why in its own words.
-      return { url, args: ['-c', 'http.followRedirects=false'], env: {} };
+    // A name the server cannot resolve is not handed to git to resolve on its own.
+    const checked = (host: string) =>
+      resolveOutbound(host, outbound).catch((error: unknown) => {
+        if (error instanceof OutboundAddressError) throw new RepositoryUnreadableError(error.message);
+        throw new RepositoryUnreadableError(`could not resolve host ${host}`);
+      });
+    if (target.scheme === 'ssh') {
+      const [first] = await checked(target.host);
+      if (isIP(target.host) || !first) return { url, args: [], env: {} };
+      return { url, args: [], env: { GIT_SSH_COMMAND: sshCommand(target.host, first.address) } };
     }
+    const finalUrl = await followRedirects(url, deadline).catch((error: unknown) => {
+      if (error instanceof OutboundAddressError) throw new RepositoryUnreadableError(error.message);
+      // Refused, timed out, not HTTP…: git tries the URL and says why in its own words.
+      return url;
+    });
+    const final = remoteOf(finalUrl) ?? target;
+    const addresses = await checked(final.host);
+    const pinned = addresses.map(({ address, family }) => (family === 6 ? `[${address}]` : address));
+    return {
+      url: finalUrl,
+      args: [
+        '-c',
+        'http.followRedirects=false',
+        ...(isIP(final.host)
+          ? []
+          : ['-c', `http.curloptResolve=${final.host}:${final.port}:${pinned.join(',')}`]),
+      ],
+      env: {},
+    };
   }
 
   /**
@@ -387,12 +392,15 @@ export function remoteOf(
   }
 }
 
-/** ssh pinned to the checked `address`, host keys still looked up by `host`. */
-function sshCommand(host: string, address: string | undefined): string {
-  const base = 'ssh -o BatchMode=yes -o ConnectTimeout=15';
-  // Both are checked (an IP address; a host name the URL parser accepted) before the shell sees them.
-  if (!address || !/^[0-9a-f.:]+$/i.test(address) || !/^[a-z0-9.-]+$/i.test(host)) return base;
-  return `${base} -o HostName=${address} -o HostKeyAlias=${host}`;
+/**
+ * ssh pinned to the checked `address`, host keys still looked up by `host`. Both go into a
+ * shell command (GIT_SSH_COMMAND), so both are checked first: RepositoryUnreadableError.
+ */
+function sshCommand(host: string, address: string): string {
+  if (!isIP(address) || !/^[a-z0-9][a-z0-9._-]*$/i.test(host)) {
+    throw new RepositoryUnreadableError(`the host name ${JSON.stringify(host)} cannot be used over ssh`);
+  }
+  return `ssh -o BatchMode=yes -o ConnectTimeout=15 -o HostName=${address} -o HostKeyAlias=${host}`;
 }
 
 /** The environment without the server's git settings, prompts or askpass programs. */

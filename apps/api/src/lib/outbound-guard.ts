@@ -89,7 +89,7 @@ export async function resolveOutbound(host: string, policy: OutboundPolicy): Pro
 export async function refuseLocalHost(
   host: string,
   policy: OutboundPolicy,
-  timeoutMs = 2_000,
+  timeoutMs = 1_500,
 ): Promise<void> {
   if (policy.allowLocalNetwork) return;
   let timer: NodeJS.Timeout | undefined;

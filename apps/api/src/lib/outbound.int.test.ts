@@ -151,6 +151,18 @@ describe('outbound requests to real loopback servers', () => {
       ]);
     });
 
+    it('does not let git resolve a name the server could not (git would find localhost in /etc/hosts)', async () => {
+      const before = allowed.requests.length;
+      const blind = { ...off, resolve: resolver({}) };
+      await expect(filesAt(blind, `http://localhost:${allowed.port}/app.git`)).rejects.toThrow(
+        'could not resolve host localhost',
+      );
+      await expect(filesAt(blind, 'git@localhost:app.git')).rejects.toThrow(
+        'could not resolve host localhost',
+      );
+      expect(allowed.requests.length).toBe(before);
+    });
+
     it('clones from loopback with the local network allowed', async () => {
       expect(await filesAt({ allowLocalNetwork: true }, `${forbidden.url}/app.git`)).toEqual([
         'package.json',
