@@ -15,6 +15,7 @@ import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod
 import helmet from 'helmet';
 import type { AppConfig, ArtifactsConfig } from './config.ts';
 import { createGitRepositories } from './lib/git-repository.ts';
+import type { OutboundPolicy, ResolveHost } from './lib/outbound-guard.ts';
 import { createRequestId } from './lib/request-id.ts';
 import { createSecretBox } from './lib/secret-box.ts';
 import { createAccessRepo } from './modules/access/access.repo.ts';
@@ -143,6 +144,11 @@ export interface AppDeps {
     workDir: string;
     /** Projects may name repositories on the server's disk (SLIPWAY_ALLOW_LOCAL_REPOS); default false. */
     allowLocalRepos?: boolean;
+    /**
+     * The server may connect to local-network addresses users type: repositories,
+     * notification receivers (SLIPWAY_ALLOW_LOCAL_NETWORK); default false.
+     */
+    allowLocalNetwork?: boolean;
     /** The API's URL for Kubernetes jobs' restore/upload steps (SLIPWAY_JOB_API_URL); none: such jobs fail. */
     jobApiUrl?: string | undefined;
     /** SMTP and the sender's retries (SLIPWAY_SMTP_*, SLIPWAY_NOTIFY_*); defaults without. */
@@ -157,6 +163,8 @@ export interface AppDeps {
   logger?: FastifyBaseLogger;
   /** Told the duration of every reconcile of the run engine (benchmarks, metrics). */
   onReconcile?: (runId: string, durationMs: number) => void;
+  /** Resolves the host names users type before the server connects to them (default: the system's); tests inject one. */
+  resolveHost?: ResolveHost;
 }
 
 export interface SlipwayServices {
@@ -323,11 +331,16 @@ export async function buildApp(deps: AppDeps): Promise<SlipwayApp> {
     cancel: (run, message) => runs.cancelBecause(run, message),
     settle: (runId) => engine.settle(runId),
   });
+  const outbound: OutboundPolicy = {
+    allowLocalNetwork: config.allowLocalNetwork ?? false,
+    resolve: deps.resolveHost,
+  };
   const projects = createProjectsService({
     projects: createProjectsRepo(db.prisma, db.sql),
     workspaces,
     access,
     allowLocalRepos: config.allowLocalRepos ?? false,
+    outbound,
     credentialExists: credentials.exists,
     guard: activeRunsGuard,
     // Caches live partly outside the database: their archives go once the delete commits.
@@ -445,7 +458,7 @@ export async function buildApp(deps: AppDeps): Promise<SlipwayApp> {
   registerConfigRoutes(app, {
     config: createConfigService({ config: createConfigRepo(db.prisma), projects }),
   });
-  const gitRepositories = createGitRepositories({ allowLocal: config.allowLocalRepos ?? false });
+  const gitRepositories = createGitRepositories({ allowLocal: config.allowLocalRepos ?? false, outbound });
   registerProjectRoutes(app, {
     projects,
     projectImport: createProjectImportService({
@@ -479,6 +492,7 @@ export async function buildApp(deps: AppDeps): Promise<SlipwayApp> {
     customRoles,
     publicUrl: config.publicUrl,
     sender: config.notifications,
+    outbound,
     logger: deps.logger,
   });
   notifications.registerRoutes(app);

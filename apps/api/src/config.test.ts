@@ -35,6 +35,7 @@ describe('loadConfig', () => {
       SLIPWAY_SECRET_KEY: 'ab'.repeat(32),
       SLIPWAY_KUBE_TIMEOUT_SECONDS: '5',
       SLIPWAY_ALLOW_LOCAL_REPOS: 'true',
+      SLIPWAY_ALLOW_LOCAL_NETWORK: 'true',
       SLIPWAY_WORK_DIR: '/var/lib/slipway-work',
       SLIPWAY_DEMO: 'true',
       SLIPWAY_SMTP_URL: 'smtp://mail.example.com:587',
@@ -66,6 +67,7 @@ describe('loadConfig', () => {
       secretKey: Buffer.alloc(32, 0xab),
       kubeTimeoutMs: 5000,
       allowLocalRepos: true,
+      allowLocalNetwork: true,
       loginThrottle: { maxFailures: 10, windowMs: 15 * 60_000 },
       publicUrl: undefined,
       oidc: undefined,
@@ -87,6 +89,18 @@ describe('loadConfig', () => {
         maxRunBytes: 1_000_000,
       },
     });
+  });
+
+  it('allows the local network by default only for the embedded demo outside production', () => {
+    const db = { DATABASE_URL: 'postgresql://u:p@db:5432/slipway' };
+    expect(loadConfig({}).allowLocalNetwork).toBe(true);
+    expect(loadConfig({ NODE_ENV: 'production' }).allowLocalNetwork).toBe(false);
+    expect(loadConfig(db).allowLocalNetwork).toBe(false);
+    expect(loadConfig({ ...db, SLIPWAY_ALLOW_LOCAL_NETWORK: 'true' }).allowLocalNetwork).toBe(true);
+    expect(loadConfig({ SLIPWAY_ALLOW_LOCAL_NETWORK: 'false' }).allowLocalNetwork).toBe(false);
+    expect(() => loadConfig({ SLIPWAY_ALLOW_LOCAL_NETWORK: 'maybe' })).toThrow(
+      /SLIPWAY_ALLOW_LOCAL_NETWORK: must be true or false/,
+    );
   });
 
   it('reads the cache limits: 5 GiB per project and 1 GiB per entry unless set, a non-number refused naming it', () => {

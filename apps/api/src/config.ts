@@ -82,6 +82,8 @@ export const EnvSchema = z
       .optional(),
     SLIPWAY_KUBE_TIMEOUT_SECONDS: positiveInt(10),
     SLIPWAY_ALLOW_LOCAL_REPOS: booleanString.default(false),
+    /** Connect to local-network addresses users type (default: only the embedded demo outside production). */
+    SLIPWAY_ALLOW_LOCAL_NETWORK: booleanString.optional(),
     SLIPWAY_LOGIN_MAX_FAILURES: positiveInt(10),
     SLIPWAY_LOGIN_WINDOW_MINUTES: positiveInt(15),
     SLIPWAY_PUBLIC_URL: z
@@ -181,6 +183,13 @@ export interface AppConfig {
   kubeTimeoutMs: number;
   /** Projects may name repositories on the server's disk (file://, paths): development and tests only. */
   allowLocalRepos: boolean;
+  /**
+   * The server may connect to loopback, private, link-local (cloud metadata) and other local
+   * addresses when a user names them (repositories, notification receivers):
+   * SLIPWAY_ALLOW_LOCAL_NETWORK, default true only with the embedded database outside
+   * production (GitLab's "allow requests to the local network").
+   */
+  allowLocalNetwork: boolean;
   /** Failed sign-ins allowed per username and per address within the window. */
   loginThrottle: { maxFailures: number; windowMs: number };
   publicUrl: string | undefined;
@@ -256,6 +265,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     secretKey: e.SLIPWAY_SECRET_KEY,
     kubeTimeoutMs: e.SLIPWAY_KUBE_TIMEOUT_SECONDS * 1000,
     allowLocalRepos: e.SLIPWAY_ALLOW_LOCAL_REPOS,
+    allowLocalNetwork:
+      e.SLIPWAY_ALLOW_LOCAL_NETWORK ?? (e.DATABASE_URL === undefined && present.NODE_ENV !== 'production'),
     loginThrottle: {
       maxFailures: e.SLIPWAY_LOGIN_MAX_FAILURES,
       windowMs: e.SLIPWAY_LOGIN_WINDOW_MINUTES * 60_000,

@@ -32,6 +32,9 @@ export function testAppConfig(overrides: Partial<AppDeps['config']> = {}): AppDe
     oidc: undefined,
     secretKey: TEST_SECRET_KEY,
     workDir: path.join(os.tmpdir(), `slipway-test-work-${process.pid}`),
+    // Tests' repositories and receivers listen on loopback (SLIPWAY_ALLOW_LOCAL_NETWORK=true);
+    // the tests of the guard itself turn it off.
+    allowLocalNetwork: true,
     ...overrides,
   };
 }
@@ -60,6 +63,20 @@ export async function buildTestApp(
       await database.drop();
     },
   };
+}
+
+/**
+ * A second server on `t`'s database with other settings (e.g. the local network off) and
+ * dependencies (e.g. an injected resolver), ready; the test closes it.
+ */
+export async function buildAppOn(
+  t: TestApp,
+  overrides: Partial<AppDeps['config']>,
+  deps: Pick<AppDeps, 'resolveHost'> = {},
+): Promise<SlipwayApp> {
+  const built = await buildApp({ db: t.db, config: testAppConfig(overrides), ...deps });
+  await built.app.ready();
+  return built;
 }
 
 export interface SignedInClient {

@@ -73,6 +73,8 @@ export function useConsole(options: { env?: Record<string, string> } = {}): Cons
       SLIPWAY_LOG_LEVEL: 'warn',
       // Tests import projects from git repositories they create in a temporary directory.
       SLIPWAY_ALLOW_LOCAL_REPOS: 'true',
+      // …and their webhook receivers listen on loopback.
+      SLIPWAY_ALLOW_LOCAL_NETWORK: 'true',
       ...options.env,
     });
     await server.waitUntilReady(SET_UP_TIMEOUT - 30_000);

@@ -3,8 +3,11 @@
 // deadline, without prompts and without the server's own git configuration.
 import { spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
+import { isIP } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import { OutboundAddressError, type OutboundPolicy, resolveOutbound } from './outbound-guard.ts';
+import { createOutboundFetch } from './outbound-http.ts';
 
 /** The repository could not be read; `message` is safe to show (credentials removed). */
 export class RepositoryUnreadableError extends Error {
@@ -27,8 +30,19 @@ const DEFAULT_TIMEOUT_MS = 30_000;
 const MAX_FILE_BYTES = 256 * 1024;
 const MAX_LISTING_BYTES = 1024 * 1024;
 
-export function createGitRepositories(options: { allowLocal: boolean; timeoutMs?: number }) {
+/**
+ * Reading repositories the server is told about. `allowLocal`: file:// and paths
+ * (SLIPWAY_ALLOW_LOCAL_REPOS). `outbound`: where git may connect (SLIPWAY_ALLOW_LOCAL_NETWORK;
+ * default: not to the local network) — see `reach` for how git is held to it.
+ */
+export function createGitRepositories(options: {
+  allowLocal: boolean;
+  timeoutMs?: number;
+  outbound?: OutboundPolicy | undefined;
+}) {
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  const outbound = options.outbound ?? { allowLocalNetwork: false };
+  const outboundFetch = createOutboundFetch(outbound);
   // Only the transports the API accepts; local ones only when allowed. `ext::` and friends never.
   const protocols = [
     '-c',
@@ -49,9 +63,15 @@ export function createGitRepositories(options: { allowLocal: boolean; timeoutMs?
         throw new RepositoryUnreadableError('local repositories are not allowed on this server');
       }
       const deadline = Date.now() + timeoutMs;
+      const reached = await reach(url, deadline);
       const dir = await mkdtemp(path.join(os.tmpdir(), 'slipway-repo-'));
       const git = (args: string[], limitBytes = MAX_LISTING_BYTES) =>
-        runGit([...protocols, ...args], { cwd: dir, deadline, limitBytes });
+        runGit([...protocols, ...reached.args, ...args], {
+          cwd: dir,
+          deadline,
+          limitBytes,
+          env: reached.env,
+        });
       try {
         const clone = (ref: string | undefined) =>
           git([
@@ -63,7 +83,7 @@ export function createGitRepositories(options: { allowLocal: boolean; timeoutMs?
             '--no-tags',
             ...(ref ? [`--branch=${ref}`] : []),
             '--',
-            url,
+            reached.url,
             'repo',
           ]);
         let cloned = await clone(branch);
@@ -114,9 +134,15 @@ export function createGitRepositories(options: { allowLocal: boolean; timeoutMs?
         throw new RepositoryUnreadableError('local repositories are not allowed on this server');
       }
       const deadline = Date.now() + timeoutMs;
+      const reached = await reach(url, deadline);
       const dir = await mkdtemp(path.join(os.tmpdir(), 'slipway-repo-'));
       const git = (args: string[], limitBytes = MAX_LISTING_BYTES) =>
-        runGit([...protocols, ...args], { cwd: dir, deadline, limitBytes });
+        runGit([...protocols, ...reached.args, ...args], {
+          cwd: dir,
+          deadline,
+          limitBytes,
+          env: reached.env,
+        });
       try {
         const cloned = await git([
           'clone',
@@ -126,7 +152,7 @@ export function createGitRepositories(options: { allowLocal: boolean; timeoutMs?
           '--no-tags',
           ...(at.branch ? [`--branch=${at.branch}`] : []),
           '--',
-          url,
+          reached.url,
           'repo',
         ]);
         if (!cloned.ok) throw new RepositoryUnreadableError(describeFailure(cloned, timeoutMs));
@@ -205,6 +231,92 @@ export function createGitRepositories(options: { allowLocal: boolean; timeoutMs?
   };
 
   /**
+   * Holds git to the outbound policy. git resolves names and follows redirects itself, so
+   * when the local network is not allowed: the host is resolved and every address checked
+   * here, then pinned — http(s) through `http.curloptResolve` (curl connects to the checked
+   * addresses, TLS still verifies the name), ssh through `-o HostName=<address>` with
+   * `HostKeyAlias` keeping known_hosts by name. Redirects: git would follow the first one to
+   * any host, so the server asks `info/refs` itself first, through the guarded `fetch` (each
+   * hop checked), clones the address it ends at, and tells git `http.followRedirects=false`.
+   * Local repositories (file://, paths) have no host. Throws RepositoryUnreadableError naming
+   * SLIPWAY_ALLOW_LOCAL_NETWORK.
+   */
+  async function reach(url: string, deadline: number): Promise<Reach> {
+    const target = remoteOf(url);
+    if (!target || outbound.allowLocalNetwork) return { url, args: [], env: {} };
+    // A name the server cannot resolve is not handed to git to resolve on its own.
+    const checked = (host: string) =>
+      resolveOutbound(host, outbound).catch((error: unknown) => {
+        if (error instanceof OutboundAddressError) throw new RepositoryUnreadableError(error.message);
+        throw new RepositoryUnreadableError(`could not resolve host ${host}`);
+      });
+    if (target.scheme === 'ssh') {
+      const [first] = await checked(target.host);
+      if (isIP(target.host) || !first) return { url, args: [], env: {} };
+      return { url, args: [], env: { GIT_SSH_COMMAND: sshCommand(target.host, first.address) } };
+    }
+    const finalUrl = await followRedirects(url, deadline).catch((error: unknown) => {
+      if (error instanceof OutboundAddressError) throw new RepositoryUnreadableError(error.message);
+      // Refused, timed out, not HTTP…: git tries the URL and says why in its own words.
+      return url;
+    });
+    const final = remoteOf(finalUrl) ?? target;
+    const addresses = await checked(final.host);
+    const pinned = addresses.map(({ address, family }) => (family === 6 ? `[${address}]` : address));
+    return {
+      url: finalUrl,
+      args: [
+        '-c',
+        'http.followRedirects=false',
+        ...(isIP(final.host)
+          ? []
+          : ['-c', `http.curloptResolve=${final.host}:${final.port}:${pinned.join(',')}`]),
+      ],
+      env: {},
+    };
+  }
+
+  /**
+   * Where git's first request (`GET <url>/info/refs?service=git-upload-pack`) ends after
+   * redirects, each hop checked: the repository URL it stands for (the original one when
+   * there was no redirect). Credentials in the URL go as Basic authorization (fetch refuses
+   * them in URLs) and only to the original origin. Throws OutboundAddressError.
+   */
+  async function followRedirects(url: string, deadline: number): Promise<string> {
+    const parsed = new URL(url);
+    const headers: Record<string, string> = { 'user-agent': 'git/2 (Slipway)' };
+    if (parsed.username || parsed.password) {
+      const user = decodeURIComponent(parsed.username);
+      const password = decodeURIComponent(parsed.password);
+      headers.authorization = `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}`;
+    }
+    const bare = new URL(parsed);
+    bare.username = '';
+    bare.password = '';
+    const suffix = '/info/refs?service=git-upload-pack';
+    const ask = `${bare.href.replace(/\/+$/, '')}${suffix}`;
+    let response: Awaited<ReturnType<typeof outboundFetch>>;
+    try {
+      response = await outboundFetch(ask, {
+        headers,
+        redirect: 'follow',
+        signal: AbortSignal.timeout(Math.max(deadline - Date.now(), 1)),
+      });
+    } catch (error) {
+      const cause = (error as { cause?: unknown }).cause;
+      throw cause instanceof OutboundAddressError ? cause : error;
+    }
+    await response.body?.cancel();
+    if (!response.redirected || !response.url.endsWith(suffix)) return url;
+    const landed = new URL(response.url.slice(0, -suffix.length));
+    if (landed.origin === parsed.origin) {
+      landed.username = parsed.username;
+      landed.password = parsed.password;
+    }
+    return landed.href;
+  }
+
+  /**
    * A blob-less bare clone of the branches' history in a temporary directory, handed to
    * `use` and removed afterwards. Throws RepositoryUnreadableError.
    */
@@ -216,9 +328,15 @@ export function createGitRepositories(options: { allowLocal: boolean; timeoutMs?
       throw new RepositoryUnreadableError('local repositories are not allowed on this server');
     }
     const deadline = Date.now() + timeoutMs;
+    const reached = await reach(url, deadline);
     const dir = await mkdtemp(path.join(os.tmpdir(), 'slipway-repo-'));
     const git = (args: string[]) =>
-      runGit([...protocols, ...args], { cwd: dir, deadline, limitBytes: MAX_LISTING_BYTES });
+      runGit([...protocols, ...reached.args, ...args], {
+        cwd: dir,
+        deadline,
+        limitBytes: MAX_LISTING_BYTES,
+        env: reached.env,
+      });
     try {
       const cloned = await git([
         'clone',
@@ -227,7 +345,7 @@ export function createGitRepositories(options: { allowLocal: boolean; timeoutMs?
         '--filter=blob:none',
         '--no-tags',
         '--',
-        url,
+        reached.url,
         'repo',
       ]);
       if (!cloned.ok) throw new RepositoryUnreadableError(describeFailure(cloned, timeoutMs));
@@ -240,11 +358,49 @@ export function createGitRepositories(options: { allowLocal: boolean; timeoutMs?
 
 export type GitRepositories = ReturnType<typeof createGitRepositories>;
 
+/** How git is to reach a repository: the URL to clone, extra `-c` settings, extra environment. */
+interface Reach {
+  url: string;
+  args: string[];
+  env: Record<string, string>;
+}
+
 interface GitResult {
   ok: boolean;
   stdout: string;
   stderr: string;
   timedOut: boolean;
+}
+
+/** The host, port and transport of a remote repository URL; null for local ones (file://, paths). */
+export function remoteOf(
+  url: string,
+): { scheme: 'http' | 'https' | 'ssh'; host: string; port: number } | null {
+  if (isLocalRepository(url)) return null;
+  // The WHATWG parser normalises hosts: `2852039166` and `0xA9FEA9FE` become 169.254.169.254.
+  const normalise = (host: string) => new URL(`http://${host}`).hostname.replace(/^\[(.*)\]$/, '$1');
+  try {
+    const scp = /^[A-Za-z0-9_][A-Za-z0-9._-]*@([^\s/:]+):/.exec(url);
+    if (scp?.[1]) return { scheme: 'ssh', host: normalise(scp[1]), port: 22 };
+    const parsed = new URL(url);
+    const scheme = parsed.protocol.slice(0, -1);
+    if (scheme !== 'http' && scheme !== 'https' && scheme !== 'ssh') return null;
+    const port = Number(parsed.port) || { http: 80, https: 443, ssh: 22 }[scheme];
+    return { scheme, host: normalise(parsed.hostname), port };
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * ssh pinned to the checked `address`, host keys still looked up by `host`. Both go into a
+ * shell command (GIT_SSH_COMMAND), so both are checked first: RepositoryUnreadableError.
+ */
+function sshCommand(host: string, address: string): string {
+  if (!isIP(address) || !/^[a-z0-9][a-z0-9._-]*$/i.test(host)) {
+    throw new RepositoryUnreadableError(`the host name ${JSON.stringify(host)} cannot be used over ssh`);
+  }
+  return `ssh -o BatchMode=yes -o ConnectTimeout=15 -o HostName=${address} -o HostKeyAlias=${host}`;
 }
 
 /** The environment without the server's git settings, prompts or askpass programs. */
@@ -264,12 +420,12 @@ function gitEnvironment(): NodeJS.ProcessEnv {
 /** Runs git in its own process group so that a timeout also ends its helpers (ssh, remote-https). */
 function runGit(
   args: string[],
-  options: { cwd: string; deadline: number; limitBytes: number },
+  options: { cwd: string; deadline: number; limitBytes: number; env?: Record<string, string> },
 ): Promise<GitResult> {
   return new Promise((resolve) => {
     const child = spawn('git', args, {
       cwd: options.cwd,
-      env: gitEnvironment(),
+      env: { ...gitEnvironment(), ...options.env },
       stdio: ['ignore', 'pipe', 'pipe'],
       detached: true,
     });

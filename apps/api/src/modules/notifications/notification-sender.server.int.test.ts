@@ -44,6 +44,8 @@ describe('the notification sender in the server process', () => {
       SLIPWAY_ADMIN_PASSWORD: PASSWORD,
       SLIPWAY_SMTP_URL: smtp.url,
       SLIPWAY_SMTP_FROM: 'Slipway <slipway@example.test>',
+      // The receiver listens on loopback (the embedded default, said explicitly).
+      SLIPWAY_ALLOW_LOCAL_NETWORK: 'true',
     });
     await server.waitUntilReady();
     const login = await fetch(`${base}/api/v1/auth/login`, {

@@ -1,6 +1,8 @@
 import { type NotificationPayload, NotificationPayloadSchema } from '@slipway/contracts';
 import type { FastifyBaseLogger } from 'fastify';
 import nodemailer from 'nodemailer';
+import type { OutboundPolicy } from '../../lib/outbound-guard.ts';
+import { createOutboundFetch } from '../../lib/outbound-http.ts';
 import type { SecretBox } from '../../lib/secret-box.ts';
 import {
   DELIVERY_HEADER,
@@ -61,9 +63,13 @@ export function createNotificationSender(deps: {
   repo: NotificationsRepo;
   secrets: SecretBox;
   config?: NotificationSenderConfig | undefined;
+  /** Where webhook and Slack receivers may be (default: not in the local network). */
+  outbound?: OutboundPolicy | undefined;
   logger?: FastifyBaseLogger | undefined;
 }) {
   const config = { ...DEFAULTS, ...withoutUndefined(deps.config ?? {}) };
+  // Every connection (the receivers are users' URLs) is resolved and checked first.
+  const fetch = createOutboundFetch(deps.outbound ?? { allowLocalNetwork: false }, config.timeoutMs);
   const mailer = config.smtpUrl
     ? nodemailer.createTransport({
         url: config.smtpUrl,

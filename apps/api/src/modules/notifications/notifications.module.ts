@@ -1,6 +1,7 @@
 import type { Permission } from '@slipway/contracts';
 import type { PrismaClient } from '@slipway/db';
 import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
+import type { OutboundPolicy } from '../../lib/outbound-guard.ts';
 import type { SecretBox } from '../../lib/secret-box.ts';
 import type { AccessService } from '../access/access.service.ts';
 import type { WorkspacesService } from '../workspaces/workspaces.service.ts';
@@ -23,6 +24,8 @@ export function createNotificationsModule(deps: {
   customRoles: (workspaceId: string) => Promise<ReadonlyMap<string, readonly Permission[]>>;
   publicUrl?: string | undefined;
   sender?: NotificationSenderConfig | undefined;
+  /** Where webhook and Slack deliveries may connect (SLIPWAY_ALLOW_LOCAL_NETWORK). */
+  outbound: OutboundPolicy;
   logger?: FastifyBaseLogger | undefined;
 }) {
   const repo = createNotificationsRepo(deps.prisma);
@@ -30,6 +33,7 @@ export function createNotificationsModule(deps: {
     repo,
     secrets: deps.secrets,
     config: deps.sender,
+    outbound: deps.outbound,
     logger: deps.logger,
   });
   const notify = createNotifier({
@@ -44,6 +48,7 @@ export function createNotificationsModule(deps: {
     repo,
     workspaces: deps.workspaces,
     secrets: deps.secrets,
+    outbound: deps.outbound,
     stored: () => sender.wake(),
   });
   return {

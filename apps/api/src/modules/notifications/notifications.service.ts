@@ -13,6 +13,7 @@ import type { z } from 'zod';
 import type { Actor } from '../../lib/actor.ts';
 import { decodeCursor, toPage } from '../../lib/cursor.ts';
 import { BadRequestError, ConflictError, NotFoundError } from '../../lib/errors.ts';
+import { type OutboundPolicy, refuseLocalAddress } from '../../lib/outbound-guard.ts';
 import type { SecretBox } from '../../lib/secret-box.ts';
 import type { WorkspacesService } from '../workspaces/workspaces.service.ts';
 import type { NotificationChannelRow, NotificationsRepo } from './notifications.repo.ts';
@@ -90,10 +91,18 @@ export function createNotificationsService(deps: {
   repo: NotificationsRepo;
   workspaces: WorkspacesService;
   secrets: SecretBox;
+  /** Where receivers may be on the network (SLIPWAY_ALLOW_LOCAL_NETWORK; default: not local). */
+  outbound?: OutboundPolicy | undefined;
   /** A delivery was queued (the test endpoint): the sender may look now. */
   stored?: () => void;
 }) {
   const { repo, workspaces, secrets } = deps;
+
+  /** 400 naming body.url when the receiver is in the local network (checked again at every delivery). */
+  async function refuseLocalUrl(url: string | null | undefined): Promise<void> {
+    const host = url ? URL.parse(url)?.hostname : undefined;
+    await refuseLocalAddress(host, deps.outbound ?? { allowLocalNetwork: false }, 'body.url');
+  }
 
   async function findOrThrow(workspace: { id: string; slug: string }, name: string) {
     const row = await repo.findChannel(workspace.id, name);
@@ -112,6 +121,7 @@ export function createNotificationsService(deps: {
       const workspace = await workspaces.authorize(actor, workspaceSlug, 'workspace.environments.manage');
       const recipients = body.recipients ?? [];
       checkShape(body.type, { url: body.url ?? null, secret: body.secret !== undefined, recipients });
+      await refuseLocalUrl(body.url);
       try {
         const row = await repo.createChannel({
           workspaceId: workspace.id,
@@ -149,6 +159,7 @@ export function createNotificationsService(deps: {
         secret: typeof body.secret === 'string',
         recipients: body.recipients ?? existing.recipients,
       });
+      if (body.url !== existing.url) await refuseLocalUrl(body.url);
       const row = await repo.updateChannel(existing.id, {
         ...(body.url === undefined ? {} : { url: body.url }),
         ...(body.secret === undefined

@@ -11,7 +11,8 @@ import type { Actor } from '../../lib/actor.ts';
 import { noteChanges } from '../../lib/audit-note.ts';
 import { decodeCursor, toPage } from '../../lib/cursor.ts';
 import { BadRequestError, ConflictError, NotFoundError } from '../../lib/errors.ts';
-import { isLocalRepository } from '../../lib/git-repository.ts';
+import { isLocalRepository, remoteOf } from '../../lib/git-repository.ts';
+import { type OutboundPolicy, refuseLocalAddress } from '../../lib/outbound-guard.ts';
 import { projectSubject } from '../access/ability.ts';
 import type { AccessService } from '../access/access.service.ts';
 import type { ActiveRunsGuard } from '../runs/active-runs-guard.ts';
@@ -39,6 +40,8 @@ export function createProjectsService(deps: {
   access: AccessService;
   /** Whether repoUrl may name the server's own disk (file://, absolute paths): development and tests. */
   allowLocalRepos?: boolean;
+  /** Where repositories may be on the network (SLIPWAY_ALLOW_LOCAL_NETWORK; default: not local). */
+  outbound?: OutboundPolicy;
   /** Whether the workspace has a credential of this name (the credentials module's `exists`). */
   credentialExists: (workspaceId: string, name: string) => Promise<boolean>;
   /** Refuses deleting a project whose pipelines have active runs (or cancels them first). */
@@ -48,7 +51,8 @@ export function createProjectsService(deps: {
 }) {
   const { projects, workspaces, access } = deps;
 
-  function checkRepoUrl(repoUrl: string | null | undefined): void {
+  /** 400 naming body.repoUrl: a local repository (unless allowed), or one in the local network. */
+  async function checkRepoUrl(repoUrl: string | null | undefined): Promise<void> {
     if (repoUrl && isLocalRepository(repoUrl) && !deps.allowLocalRepos) {
       throw new BadRequestError('local repositories are not allowed on this server', [
         {
@@ -58,6 +62,9 @@ export function createProjectsService(deps: {
         },
       ]);
     }
+    if (!repoUrl) return;
+    const policy = deps.outbound ?? { allowLocalNetwork: false };
+    await refuseLocalAddress(remoteOf(repoUrl)?.host, policy, 'body.repoUrl');
   }
 
   // The name is resolved again when a run starts; checking here catches typos early.
@@ -114,7 +121,7 @@ export function createProjectsService(deps: {
 
     async create(actor: Actor, workspaceSlug: string, body: CreateProjectBody): Promise<Project> {
       const workspace = await workspaces.authorize(actor, workspaceSlug, 'project.create');
-      checkRepoUrl(body.repoUrl);
+      await checkRepoUrl(body.repoUrl);
       await checkGitCredential(workspace.id, body.gitCredential);
       if (body.starterPipeline === 'auto' && !body.repoUrl) {
         throw new BadRequestError('a starter pipeline needs the repository to detect its type', [
@@ -162,7 +169,7 @@ export function createProjectsService(deps: {
       const existing = await authorize(actor, workspaceSlug, slug, 'project.update');
       // Only a new repository is checked: a project keeps the one it has (the demo's, which
       // the server created on its own disk, or one set while local repositories were allowed).
-      if (body.repoUrl !== existing.repoUrl) checkRepoUrl(body.repoUrl);
+      if (body.repoUrl !== existing.repoUrl) await checkRepoUrl(body.repoUrl);
       await checkGitCredential(existing.workspaceId, body.gitCredential);
       const updated = toProject(workspaceSlug, await projects.update(existing.id, body));
       noteChanges(toProject(workspaceSlug, existing), updated, [
