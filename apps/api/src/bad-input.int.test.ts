@@ -4,7 +4,7 @@
 // the one error shape, naming the field where there is one, and store nothing.
 import { ErrorBodySchema } from '@slipway/contracts';
 import { postgresSkipReason } from '@slipway/testing';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import {
   fieldName,
   type OpenApiDocument,
@@ -100,16 +100,23 @@ describe.skipIf(postgresSkipReason())('bad input on every operation', () => {
     await t?.close();
   });
 
+  /** What is wrong with the answers of the running test, one line each: it passes when empty. */
+  let problems: string[] = [];
+  beforeEach(() => {
+    problems = [];
+  });
+
   /**
-   * Sends one request and returns what is wrong with the answer (empty when nothing): a 4xx
-   * in the error shape, its requestId the response's, naming `field` when given, and — for
-   * a method that may write — no stored row changed.
+   * Sends one request and notes what is wrong with the answer: not a 4xx in the error shape,
+   * a requestId other than the response's, or `expected.field` not named.
    */
-  async function refused(label: string, op: Operation, send: () => Promise<Answer>, expected: Expected = {}) {
-    const writes = op.method !== 'GET';
-    const before = writes ? await digest() : {};
+  async function expectRefused(
+    label: string,
+    op: Operation,
+    send: () => Promise<Answer>,
+    expected: Expected = {},
+  ) {
     const response = await send();
-    const problems: string[] = [];
     const say = (what: string) =>
       problems.push(`${label}: ${what} — ${response.statusCode} ${response.body.slice(0, 300)}`);
     // An operation with a credential of its own (a job token) refuses the admin's session first.
@@ -134,12 +141,16 @@ describe.skipIf(postgresSkipReason())('bad input on every operation', () => {
       if (expected.field && !named && !unauthenticated)
         say(`does not name ${expected.field} ${expected.message ?? ''}`);
     }
-    if (writes && response.statusCode >= 400) {
-      const after = await digest();
-      const changed = Object.keys(after).filter((table) => after[table] !== before[table]);
-      if (changed.length > 0) say(`stored rows in ${changed.join(', ')}`);
-    }
-    return problems;
+  }
+
+  /** Runs refused requests to `op` and notes any stored row they changed (GETs store nothing). */
+  async function storingNothing(op: Operation, label: string, requests: () => Promise<void>) {
+    if (op.method === 'GET') return requests();
+    const before = await digest();
+    await requests();
+    const after = await digest();
+    const changed = Object.keys(after).filter((table) => after[table] !== before[table]);
+    if (changed.length > 0) problems.push(`${label}: stored rows in ${changed.join(', ')}`);
   }
 
   const paramValues = (op: Operation) =>
@@ -153,34 +164,33 @@ describe.skipIf(postgresSkipReason())('bad input on every operation', () => {
       payload,
       headers: { 'content-type': 'application/json' },
     });
+  const withBody = () => operations.filter((op) => op.body);
 
   it('walks operations from the OpenAPI document', () => {
     expect(operations.length).toBeGreaterThan(100);
-    expect(operations.filter((op) => op.body).length).toBeGreaterThan(30);
+    expect(withBody().length).toBeGreaterThan(30);
   });
 
   it('refuses NUL bytes in every string field of a body, naming the field', async () => {
-    const problems: string[] = [];
-    for (const op of operations.filter((o) => o.body)) {
+    for (const op of withBody()) {
       const sample = sampleOf(op.body ?? {}, doc);
-      for (const path of stringLeaves(sample)) {
-        const payload = JSON.stringify(replacedAt(sample, path, (old) => `${String(old)}\u0000`));
-        const field = fieldName('body', path);
-        problems.push(
-          ...(await refused(`${op.operationId} ${field}`, op, sendText(op, payload), {
+      await storingNothing(op, `${op.operationId} NUL bytes`, async () => {
+        for (const path of stringLeaves(sample)) {
+          const payload = JSON.stringify(replacedAt(sample, path, (old) => `${String(old)}\u0000`));
+          const field = fieldName('body', path);
+          await expectRefused(`${op.operationId} ${field}`, op, sendText(op, payload), {
             status: 400,
             field,
             message: /NUL/,
-          })),
-        );
-      }
+          });
+        }
+      });
     }
     expect(problems).toEqual([]);
   });
 
   it('takes a body at the size limit to validation and refuses one byte over with 413', async () => {
-    const problems: string[] = [];
-    for (const op of operations.filter((o) => o.body)) {
+    for (const op of withBody()) {
       const sample = sampleOf(op.body ?? {}, doc) as object;
       const base = JSON.stringify({ ...sample, padding: '' });
       const atLimit = JSON.stringify({
@@ -188,16 +198,16 @@ describe.skipIf(postgresSkipReason())('bad input on every operation', () => {
         padding: 'x'.repeat(BODY_LIMIT - Buffer.byteLength(base)),
       });
       expect(Buffer.byteLength(atLimit)).toBe(BODY_LIMIT);
-      // At the limit the body is read and validated: `padding` is no field of any operation.
-      problems.push(
-        ...(await refused(`${op.operationId} at the limit`, op, sendText(op, atLimit), {
+      await storingNothing(op, `${op.operationId} size limit`, async () => {
+        // At the limit the body is read and validated: `padding` is no field of any operation.
+        await expectRefused(`${op.operationId} at the limit`, op, sendText(op, atLimit), {
           status: 400,
           field: 'body.padding',
-        })),
-        ...(await refused(`${op.operationId} one byte over`, op, sendText(op, `${atLimit} `), {
+        });
+        await expectRefused(`${op.operationId} one byte over`, op, sendText(op, `${atLimit} `), {
           status: 413,
-        })),
-      );
+        });
+      });
     }
     expect(problems).toEqual([]);
   });
@@ -208,72 +218,65 @@ describe.skipIf(postgresSkipReason())('bad input on every operation', () => {
       object: `${'{"a":'.repeat(DEPTH)}1${'}'.repeat(DEPTH)}`,
     };
     const tooDeep = { status: 400, field: 'body', message: /nests deeper than/ };
-    const problems: string[] = [];
-    for (const op of operations.filter((o) => o.body)) {
+    const notUtf8 = { status: 400, field: 'body', message: /UTF-8/ };
+    for (const op of withBody()) {
       const sample = sampleOf(op.body ?? {}, doc) as Record<string, unknown>;
-      for (const [kind, text] of Object.entries(deep)) {
-        problems.push(
-          ...(await refused(`${op.operationId} a deep ${kind}`, op, sendText(op, text), tooDeep)),
-        );
-        for (const field of Object.keys(sample)) {
-          const payload = JSON.stringify({ ...sample, [field]: '\u0001DEEP' }).replace('"\\u0001DEEP"', text);
-          problems.push(
-            ...(await refused(
+      await storingNothing(op, `${op.operationId} deep or not UTF-8`, async () => {
+        for (const [kind, text] of Object.entries(deep)) {
+          await expectRefused(`${op.operationId} a deep ${kind}`, op, sendText(op, text), tooDeep);
+          for (const field of Object.keys(sample)) {
+            const payload = JSON.stringify({ ...sample, [field]: '\u0001DEEP' }).replace(
+              '"\\u0001DEEP"',
+              text,
+            );
+            await expectRefused(
               `${op.operationId} ${field} a deep ${kind}`,
               op,
               sendText(op, payload),
               tooDeep,
-            )),
-          );
+            );
+          }
         }
-      }
-      for (const path of stringLeaves(sample).slice(0, 3)) {
-        const marked = JSON.stringify(replacedAt(sample, path, () => '\u0001MARK'));
-        const [before = '', after = ''] = marked.split('\\u0001MARK');
-        const bytes = Buffer.concat([
-          Buffer.from(before),
-          Buffer.from([0x61, 0xff, 0xc3, 0x28]),
-          Buffer.from(after),
-        ]);
-        problems.push(
-          ...(await refused(
+        for (const path of stringLeaves(sample).slice(0, 3)) {
+          const [before = '', after = ''] = JSON.stringify(
+            replacedAt(sample, path, () => '\u0001MARK'),
+          ).split('\\u0001MARK');
+          const bytes = Buffer.concat([
+            Buffer.from(before),
+            Buffer.from([0x61, 0xff, 0xc3, 0x28]),
+            Buffer.from(after),
+          ]);
+          await expectRefused(
             `${op.operationId} ${fieldName('body', path)} invalid UTF-8`,
             op,
             sendText(op, bytes),
-            {
-              status: 400,
-              field: 'body',
-              message: /UTF-8/,
-            },
-          )),
-        );
-      }
+            notUtf8,
+          );
+        }
+      });
     }
     expect(problems).toEqual([]);
   });
 
   it('refuses hostile path parameters, sent byte for byte, and NUL bytes in query parameters', async () => {
     const session = { cookie: admin.cookie, 'x-csrf-token': admin.csrfToken };
-    const problems: string[] = [];
     for (const op of operations) {
-      for (const param of op.pathParams) {
-        const valid = paramValues(op)[param.name] ?? '';
-        for (const [kind, value] of Object.entries(hostilePathValues(valid))) {
-          const path = urlOf(op, { ...paramValues(op), [param.name]: value });
-          problems.push(
-            ...(await refused(
+      await storingNothing(op, `${op.method} ${op.path} hostile parameters`, async () => {
+        for (const param of op.pathParams) {
+          const valid = paramValues(op)[param.name] ?? '';
+          for (const [kind, value] of Object.entries(hostilePathValues(valid))) {
+            const path = urlOf(op, { ...paramValues(op), [param.name]: value });
+            await expectRefused(
               `${op.method} ${path} (${param.name}: ${kind})`,
               op,
               () => rawRequest(port, { method: op.method, path, headers: session }),
               EXPECTED_FOR[kind]?.(param.name),
-            )),
-          );
+            );
+          }
         }
-      }
-      for (const param of op.queryParams) {
-        const url = `${validUrl(op)}?${param.name}=a%00b`;
-        problems.push(
-          ...(await refused(
+        for (const param of op.queryParams) {
+          const url = `${validUrl(op)}?${param.name}=a%00b`;
+          await expectRefused(
             `${op.method} ${url}`,
             op,
             () => admin.request({ method: op.method as 'GET', url }),
@@ -282,11 +285,25 @@ describe.skipIf(postgresSkipReason())('bad input on every operation', () => {
               field: `query.${param.name}`,
               message: /NUL/,
             },
-          )),
-        );
-      }
+          );
+        }
+      });
     }
     expect(problems).toEqual([]);
+  });
+
+  it('records a refused write carrying NUL bytes in the audit trail', async () => {
+    const refusal = await admin.request({
+      method: 'POST',
+      url: '/api/v1/workspaces/ws/projects',
+      payload: { slug: 'nul\u0000', name: 'with\u0000nul' },
+    });
+    expect(refusal.statusCode).toBe(400);
+    const events = await admin.request({ method: 'GET', url: '/api/v1/audit-events?action=createProject' });
+    const event = (
+      events.json() as { items: { requestId: string; objectName: string; outcome: string }[] }
+    ).items.find((item) => item.requestId === refusal.headers['x-request-id']);
+    expect(event).toMatchObject({ outcome: 'failed', objectName: 'ws/nul\uFFFD' });
   });
 
   it('answers a URL or headers over the server limit (431) in the error shape', async () => {
