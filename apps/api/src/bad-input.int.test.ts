@@ -2,6 +2,8 @@
 // the size limit and one byte over, deeply nested JSON, invalid UTF-8, NUL bytes in every
 // string field, and hostile path and query parameters. Each must be answered with a 4xx in
 // the one error shape, naming the field where there is one, and store nothing.
+
+import { Readable } from 'node:stream';
 import { ErrorBodySchema } from '@slipway/contracts';
 import { postgresSkipReason } from '@slipway/testing';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -17,7 +19,15 @@ import {
 } from '../test/bad-input/operations.ts';
 import { closeRawConnections, rawExchange, rawRequest } from '../test/bad-input/raw-http.ts';
 import { storedRows } from '../test/bad-input/stored-rows.ts';
-import { buildTestApp, type SignedInClient, seedWorkspace, signIn, type TestApp } from '../test/helper.ts';
+import {
+  buildTestApp,
+  type SignedInClient,
+  seedWorkspace,
+  signIn,
+  type TestApp,
+  testAppConfig,
+} from '../test/helper.ts';
+import { buildApp } from './app.ts';
 
 const BODY_LIMIT = 64 * 1024;
 const DEPTH = 10_000;
@@ -304,6 +314,33 @@ describe.skipIf(postgresSkipReason())('bad input on every operation', () => {
       events.json() as { items: { requestId: string; objectName: string; outcome: string }[] }
     ).items.find((item) => item.requestId === refusal.headers['x-request-id']);
     expect(event).toMatchObject({ outcome: 'failed', objectName: 'ws/nul\uFFFD' });
+  });
+
+  it('answers a download that fails before its first byte in the error shape', async () => {
+    // The CSV export set text/csv, then its first page's query failed: the error body could
+    // not be serialized as CSV and Fastify answered its own FST_ERR_FAILED_ERROR_SERIALIZATION.
+    const built = await buildApp({ db: t.db, config: testAppConfig() });
+    built.app.get('/api/v1/failing-download', async (_request, reply) =>
+      reply.type('text/csv; charset=utf-8').send(
+        Readable.from(
+          (async function* () {
+            yield* [];
+            throw new Error('the first page could not be read');
+          })(),
+        ),
+      ),
+    );
+    try {
+      const response = await built.app.inject({ method: 'GET', url: '/api/v1/failing-download' });
+      expect(response.statusCode).toBe(500);
+      expect(response.headers['content-type']).toMatch(/application\/json/);
+      expect(ErrorBodySchema.strict().parse(response.json())).toMatchObject({
+        requestId: response.headers['x-request-id'],
+        message: 'internal error',
+      });
+    } finally {
+      await built.app.close();
+    }
   });
 
   it('answers a URL or headers over the server limit (431) in the error shape', async () => {

@@ -140,6 +140,9 @@ export function registerErrorHandler(
   } = {},
 ): void {
   app.setErrorHandler((error: FastifyError, request, reply: FastifyReply) => {
+    // A download that failed before its first byte (a CSV export's query) had set its own
+    // content type: the error body is JSON all the same (else Fastify cannot serialize it).
+    reply.type('application/json; charset=utf-8');
     if (error instanceof KubeError) {
       if (error.statusCode >= 500) request.log.warn({ err: error.cause ?? error }, 'cluster request failed');
       return reply.code(error.statusCode).send(body(request, error.statusCode, error.message, error.details));
