@@ -45,11 +45,12 @@ function errorResponses(endpoint: Endpoint) {
 /** The message of a string that holds U+0000 (PostgreSQL's text and jsonb cannot store it). */
 export const NUL_MESSAGE = 'must not contain NUL characters (\\u0000)';
 
-/** Parsed JSON or query objects (the query parser's have no prototype); not a raw Buffer body. */
-function isPlainObject(value: unknown): value is Record<string, unknown> {
-  if (value === null || typeof value !== 'object') return false;
-  const prototype = Object.getPrototypeOf(value);
-  return prototype === Object.prototype || prototype === null;
+/**
+ * Parsed JSON, query and path parameter objects (the router's and the query parser's have a
+ * prototype-less prototype of their own); not a raw Buffer body (a webhook delivery's).
+ */
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return value !== null && typeof value === 'object' && !ArrayBuffer.isView(value);
 }
 
 /** The fields (`body.stages[0].name`) of every string in `value` that holds a NUL character. */
@@ -60,7 +61,7 @@ function fieldsWithNul(value: unknown, at: string, found: string[] = []): string
     value.forEach((item, index) => {
       fieldsWithNul(item, `${at}[${index}]`, found);
     });
-  } else if (isPlainObject(value)) {
+  } else if (isRecord(value)) {
     for (const [key, item] of Object.entries(value)) {
       // A key is a field too (a ConfigMap's data, a run's parameters): named by itself.
       if (key.includes('\u0000')) found.push(`${at}.${JSON.stringify(key)}`);
