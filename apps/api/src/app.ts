@@ -15,8 +15,10 @@ import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod
 import helmet from 'helmet';
 import type { AppConfig, ArtifactsConfig } from './config.ts';
 import { createGitRepositories } from './lib/git-repository.ts';
+import { registerJsonBodyParser } from './lib/json-body.ts';
 import type { OutboundPolicy, ResolveHost } from './lib/outbound-guard.ts';
 import { createRequestId } from './lib/request-id.ts';
+import { refuseNulCharacters } from './lib/route.ts';
 import { createSecretBox } from './lib/secret-box.ts';
 import { createAccessRepo } from './modules/access/access.repo.ts';
 import { createAccessService } from './modules/access/access.service.ts';
@@ -122,7 +124,7 @@ import { createWorkspacesService, type WorkspacesService } from './modules/works
 import { registerAuditTrail } from './plugins/audit-trail.ts';
 import { registerAuthentication } from './plugins/authentication.ts';
 import { registerConsole } from './plugins/console-static.ts';
-import { registerErrorHandler } from './plugins/error-handler.ts';
+import { answerClientError, answerFrameworkError, registerErrorHandler } from './plugins/error-handler.ts';
 import { registerOpenApi, registerOpenApiDocuments } from './plugins/openapi.ts';
 
 export interface AppDeps {
@@ -247,11 +249,16 @@ export async function buildApp(deps: AppDeps): Promise<SlipwayApp> {
     requestIdHeader: false,
     trustProxy: config.trustProxy,
     bodyLimit: config.bodyLimitBytes,
+    // Refusals of the router and of Node's HTTP parser in the one error shape too.
+    frameworkErrors: answerFrameworkError,
+    clientErrorHandler: answerClientError,
     forceCloseConnections: 'idle',
     routerOptions: { ignoreTrailingSlash: true },
     logController: new OneLinePerRequest(),
   });
   app.setValidatorCompiler(validatorCompiler);
+  registerJsonBodyParser(app);
+  app.addHook('preValidation', refuseNulCharacters);
   app.setSerializerCompiler(serializerCompiler);
   // First hook: the request's duration covers every other hook.
   const metrics = createMetrics();

@@ -2,6 +2,7 @@ import { type Endpoint, type EndpointResponse, ErrorBodySchema } from '@slipway/
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { type AuditNote, runWithAuditNote } from './audit-note.ts';
+import { BadRequestError } from './errors.ts';
 
 type Out<T> = T extends z.ZodType ? z.output<T> : unknown;
 
@@ -39,6 +40,56 @@ function errorResponses(endpoint: Endpoint) {
     (bodies[status] ?? ErrorBodySchema).describe(meaning),
   ]);
   return { ...Object.fromEntries(declared), ...ERROR_RESPONSES };
+}
+
+/** The message of a string that holds U+0000 (PostgreSQL's text and jsonb cannot store it). */
+export const NUL_MESSAGE = 'must not contain NUL characters (\\u0000)';
+
+/**
+ * Parsed JSON, query and path parameter objects (the router's and the query parser's have a
+ * prototype-less prototype of their own); not a raw Buffer body (a webhook delivery's).
+ */
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return value !== null && typeof value === 'object' && !ArrayBuffer.isView(value);
+}
+
+/** The fields (`body.stages[0].name`) of every string in `value` that holds a NUL character. */
+function fieldsWithNul(value: unknown, at: string, found: string[] = []): string[] {
+  if (typeof value === 'string') {
+    if (value.includes('\u0000')) found.push(at);
+  } else if (Array.isArray(value)) {
+    value.forEach((item, index) => {
+      fieldsWithNul(item, `${at}[${index}]`, found);
+    });
+  } else if (isRecord(value)) {
+    for (const [key, item] of Object.entries(value)) {
+      // A key is a field too (a ConfigMap's data, a run's parameters): named by itself.
+      if (key.includes('\u0000')) found.push(`${at}.${JSON.stringify(key)}`);
+      fieldsWithNul(item, `${at}.${key}`, found);
+    }
+  }
+  return found;
+}
+
+/**
+ * Refuses a NUL character anywhere in the path parameters, query or body, naming each field,
+ * before the schemas run: PostgreSQL refuses U+0000 in text and jsonb ("invalid byte sequence
+ * for encoding UTF8: 0x00"), so such a value would otherwise fail at the first write or
+ * lookup with a 500, or — encrypted or hashed first — be stored where no other client can
+ * read it back. `buildApp` adds it as a preValidation hook of every route (contract routes
+ * and the plain ones: OIDC redirects, job files, webhook deliveries).
+ */
+export async function refuseNulCharacters(request: FastifyRequest): Promise<void> {
+  const fields = [
+    ...fieldsWithNul(request.params, 'path'),
+    ...fieldsWithNul(request.query, 'query'),
+    ...fieldsWithNul(request.body, 'body'),
+  ];
+  if (fields.length === 0) return;
+  throw new BadRequestError(
+    `invalid request: ${fields.map((field) => `${field}: ${NUL_MESSAGE}`).join('; ')}`,
+    fields.map((field) => ({ field, message: NUL_MESSAGE })),
+  );
 }
 
 /** Method, URL, auth and the request schemas and OpenAPI metadata of an endpoint. */

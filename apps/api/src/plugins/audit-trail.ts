@@ -34,6 +34,23 @@ function bounded(value: unknown): unknown {
 }
 
 /**
+ * The value with every U+0000 (in strings and object keys) replaced by U+FFFD: PostgreSQL's
+ * text and jsonb cannot hold NUL, and a refused request that carried one (path, body or the
+ * username tried) must still be recorded rather than fail the insert.
+ */
+function storable<T>(value: T): T {
+  if (typeof value === 'string') return value.replaceAll('\u0000', '\uFFFD') as T;
+  if (Array.isArray(value)) return value.map(storable) as T;
+  // Plain objects only: a Date (a noted change's before/after) keeps its own serialization.
+  if (value !== null && typeof value === 'object' && Object.getPrototypeOf(value) === Object.prototype) {
+    return Object.fromEntries(
+      Object.entries(value).map(([key, item]) => [storable(key), storable(item)]),
+    ) as T;
+  }
+  return value;
+}
+
+/**
  * The entry's detail: the names of the body fields sent (never their values), the values
  * of the fields the endpoint declares safe to record (`auditedFields`), and the before →
  * after of what the handler changed (`noteChanges`). Null when there is nothing to say.
@@ -76,21 +93,23 @@ export function registerAuditTrail(app: FastifyInstance, deps: { audit: AuditRep
     const actor = request.auth?.actor;
     const noted = request.auditNote?.actor;
     try {
-      await deps.audit.record({
-        actorId: actor?.userId ?? noted?.id ?? null,
-        actorName: (actor?.username ?? noted?.name ?? null)?.slice(0, 64) ?? null,
-        actorVia: actor?.via ?? noted?.via ?? 'anonymous',
-        action: request.routeOptions.schema?.operationId ?? `${request.method} ${request.routeOptions.url}`,
-        objectType: request.routeOptions.schema?.tags?.[0] ?? 'unknown',
-        objectName: objectNameOf(request),
-        workspace: params.workspace ?? null,
-        project: params.project ?? null,
-        outcome: outcomeOf(reply.statusCode),
-        statusCode: reply.statusCode,
-        ipAddress: request.ip.slice(0, 64),
-        requestId: request.id,
-        detail: detailOf(request) ?? undefined,
-      });
+      await deps.audit.record(
+        storable({
+          actorId: actor?.userId ?? noted?.id ?? null,
+          actorName: (actor?.username ?? noted?.name ?? null)?.slice(0, 64) ?? null,
+          actorVia: actor?.via ?? noted?.via ?? 'anonymous',
+          action: request.routeOptions.schema?.operationId ?? `${request.method} ${request.routeOptions.url}`,
+          objectType: request.routeOptions.schema?.tags?.[0] ?? 'unknown',
+          objectName: objectNameOf(request),
+          workspace: params.workspace ?? null,
+          project: params.project ?? null,
+          outcome: outcomeOf(reply.statusCode),
+          statusCode: reply.statusCode,
+          ipAddress: request.ip.slice(0, 64),
+          requestId: request.id,
+          detail: detailOf(request) ?? undefined,
+        }),
+      );
     } catch (error) {
       request.log.error({ err: error }, 'could not record the audit event');
     }

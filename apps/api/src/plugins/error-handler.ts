@@ -1,8 +1,10 @@
-import { STATUS_CODES } from 'node:http';
+import { randomUUID } from 'node:crypto';
+import { maxHeaderSize, STATUS_CODES } from 'node:http';
+import type { Socket } from 'node:net';
 import type { ErrorBody } from '@slipway/contracts';
 import { isDatabaseUnavailable } from '@slipway/db';
 import { KubeError } from '@slipway/kube';
-import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { ConnectionError, FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors, isResponseSerializationError } from 'fastify-type-provider-zod';
 import { AppError, TooManyRequestsError } from '../lib/errors.ts';
 
@@ -67,6 +69,69 @@ function body(
   };
 }
 
+/** What a URL that the router refuses before any route runs gets told, by Fastify error code. */
+const FRAMEWORK_MESSAGES: Record<string, string> = {
+  // find-my-way's maxParamLength (100): longer than any name or id of the API.
+  FST_ERR_MAX_PARAM_LENGTH: 'a path segment is longer than 100 characters',
+  FST_ERR_BAD_URL: 'the URL path is not valid percent-encoded UTF-8',
+};
+
+/**
+ * Fastify's `frameworkErrors` option: errors of the router, raised before any route or hook
+ * runs — a path parameter over `maxParamLength` (414 URI Too Long) and a path that does not
+ * decode (400) — answered in the one error shape, naming the path, instead of Fastify's own
+ * body (which has no requestId).
+ */
+export function answerFrameworkError(
+  error: FastifyError,
+  request: FastifyRequest,
+  reply: FastifyReply,
+): void {
+  const statusCode = error.statusCode ?? 500;
+  reply.header('x-request-id', request.id);
+  if (statusCode >= 500) {
+    request.log.error({ err: error }, 'request failed');
+    reply.code(500).send(body(request, 500, 'internal error'));
+    return;
+  }
+  const message = FRAMEWORK_MESSAGES[error.code] ?? error.message;
+  reply.code(statusCode).send(body(request, statusCode, message, [{ field: 'path', message }]));
+}
+
+/** What a request the HTTP parser refuses gets told, by its Node.js / llhttp error code. */
+function clientErrorOf(code: string): { statusCode: number; message: string } {
+  if (code === 'HPE_HEADER_OVERFLOW')
+    return {
+      statusCode: 431,
+      message: `the request line and headers are larger than ${maxHeaderSize} bytes`,
+    };
+  if (code === 'ERR_HTTP_REQUEST_TIMEOUT')
+    return { statusCode: 408, message: 'the request was not received in time' };
+  return { statusCode: 400, message: 'malformed HTTP request' };
+}
+
+/**
+ * Fastify's `clientErrorHandler` option: a request Node's HTTP parser refuses before Fastify
+ * sees it (headers or URL over `http.maxHeaderSize`: 431; a request that is not HTTP: 400; too
+ * slow: 408) gets the one error shape too, with a fresh requestId (there is no request to take
+ * one from), then the connection is closed as Node's own handler does.
+ */
+export function answerClientError(this: FastifyInstance, error: ConnectionError, socket: Socket): void {
+  if (error.code === 'ECONNRESET' || socket.destroyed) return;
+  const { statusCode, message } = clientErrorOf(error.code);
+  const requestId = randomUUID();
+  this.log.debug({ err: error, requestId }, 'client error');
+  if (socket.writable) {
+    const payload = JSON.stringify({ requestId, statusCode, error: STATUS_CODES[statusCode], message });
+    socket.write(
+      `HTTP/1.1 ${statusCode} ${STATUS_CODES[statusCode]}\r\n` +
+        `Content-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(payload)}\r\n` +
+        `X-Request-Id: ${requestId}\r\nConnection: close\r\n\r\n${payload}`,
+    );
+  }
+  socket.destroy(error);
+}
+
 /** The one place errors become HTTP responses: `{ requestId, statusCode, error, message, details? }`. */
 export function registerErrorHandler(
   app: FastifyInstance,
@@ -76,6 +141,9 @@ export function registerErrorHandler(
   } = {},
 ): void {
   app.setErrorHandler((error: FastifyError, request, reply: FastifyReply) => {
+    // A download that failed before its first byte (a CSV export's query) had set its own
+    // content type: the error body is JSON all the same (else Fastify cannot serialize it).
+    reply.type('application/json; charset=utf-8');
     if (error instanceof KubeError) {
       if (error.statusCode >= 500) request.log.warn({ err: error.cause ?? error }, 'cluster request failed');
       return reply.code(error.statusCode).send(body(request, error.statusCode, error.message, error.details));
