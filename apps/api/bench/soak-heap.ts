@@ -1,60 +1,118 @@
 // The soak's leak finder (`./run soak --heap`): the server writes a V8 heap snapshot on
 // SIGUSR2 (`--heapsnapshot-signal`, into `--diagnostic-dir`), after a full garbage
 // collection, so a snapshot holds only live objects. Two snapshots, after the warm-up and at
-// the end, counted by constructor: what grew between them is what the server keeps.
+// the end: the objects of the second that the first did not have (V8 keeps an object's id
+// across snapshots), by kind and by what holds them, are what the server keeps.
 import { readdir, readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
 
-/** Live objects of one kind: how many and their own (shallow) size in bytes. */
-export interface HeapCount {
-  count: number;
-  bytes: number;
-}
-
-/** V8's `.heapsnapshot` JSON: nodes as a flat array of `meta.node_fields` per node. */
+/** V8's `.heapsnapshot` JSON: nodes and edges as flat arrays of `meta.node_fields` / `meta.edge_fields`. */
 interface HeapSnapshotFile {
-  snapshot: { meta: { node_fields: string[]; node_types: [string[], ...unknown[]] } };
+  snapshot: {
+    meta: {
+      node_fields: string[];
+      node_types: [string[], ...unknown[]];
+      edge_fields: string[];
+      edge_types: [string[], ...unknown[]];
+    };
+  };
   nodes: number[];
+  edges: number[];
   strings: string[];
 }
 
 /**
- * Counts a snapshot's nodes by `<type>:<name>` (an object's name is its constructor's;
- * strings, code and hidden nodes are grouped by type alone, their names being contents).
+ * A snapshot reduced to what the leak report needs: the id of every live object (V8 keeps an
+ * object's id across the snapshots of one process) and, for each, its kind and what holds it.
  */
-export function countHeap(file: HeapSnapshotFile): Map<string, HeapCount> {
-  const fields = file.snapshot.meta.node_fields;
-  const types = file.snapshot.meta.node_types[0];
-  const width = fields.length;
-  const typeAt = fields.indexOf('type');
-  const nameAt = fields.indexOf('name');
-  const sizeAt = fields.indexOf('self_size');
-  const counts = new Map<string, HeapCount>();
-  for (let at = 0; at < file.nodes.length; at += width) {
-    const type = types[file.nodes[at + typeAt] ?? 0] ?? 'unknown';
-    const named = type === 'object' || type === 'closure' || type === 'native';
-    const key = named ? `${type}:${file.strings[file.nodes[at + nameAt] ?? 0] ?? ''}` : type;
-    const entry = counts.get(key) ?? { count: 0, bytes: 0 };
-    entry.count += 1;
-    entry.bytes += file.nodes[at + sizeAt] ?? 0;
-    counts.set(key, entry);
-  }
-  return counts;
+export interface HeapCensus {
+  ids: Set<number>;
+  /** Per object id: `<kind> ← <holder's kind>.<edge>`; `<kind>` is `<type>:<constructor>`, or the type alone for strings, code, numbers. */
+  held: Map<number, string>;
 }
 
-/** The kinds whose count grew most from `before` to `after`, biggest growth in bytes first. */
-export function heapGrowth(
-  before: Map<string, HeapCount>,
-  after: Map<string, HeapCount>,
-  top = 15,
-): { kind: string; count: number; bytes: number }[] {
-  return [...after.entries()]
-    .map(([kind, now]) => {
-      const then = before.get(kind) ?? { count: 0, bytes: 0 };
-      return { kind, count: now.count - then.count, bytes: now.bytes - then.bytes };
-    })
-    .filter((growth) => growth.count > 0)
-    .sort((a, b) => b.bytes - a.bytes)
+/** How many holders up each reported object's chain goes. */
+const HOLDER_DEPTH = 4;
+/** Node types whose new objects are reported (not `code`, `hidden`, `array`: V8's own). */
+const REPORTED_TYPES = new Set([
+  'object',
+  'closure',
+  'string',
+  'concatenated string',
+  'sliced string',
+  'number',
+  'native',
+]);
+
+/** Reads a snapshot into a census (the first strong holder of each object is named). */
+export function censusOf(file: HeapSnapshotFile): HeapCensus {
+  const { meta } = file.snapshot;
+  const nodeWidth = meta.node_fields.length;
+  const edgeWidth = meta.edge_fields.length;
+  const [typeAt, nameAt, idAt, edgeCountAt] = ['type', 'name', 'id', 'edge_count'].map((f) =>
+    meta.node_fields.indexOf(f),
+  ) as [number, number, number, number];
+  const [edgeTypeAt, edgeNameAt, toAt] = ['type', 'name_or_index', 'to_node'].map((f) =>
+    meta.edge_fields.indexOf(f),
+  ) as [number, number, number];
+  const nodeTypes = meta.node_types[0];
+  const edgeTypes = meta.edge_types[0];
+  const kindOf = (node: number) => {
+    const type = nodeTypes[file.nodes[node + typeAt] ?? 0] ?? 'unknown';
+    const named = type === 'object' || type === 'closure' || type === 'native';
+    return named ? `${type}:${file.strings[file.nodes[node + nameAt] ?? 0] ?? ''}` : type;
+  };
+  // Each node's first strong holder: the holding node and the edge's label.
+  const holder = new Map<number, { from: number; label: string }>();
+  let edge = 0;
+  for (let node = 0; node < file.nodes.length; node += nodeWidth) {
+    const edges = file.nodes[node + edgeCountAt] ?? 0;
+    for (let i = 0; i < edges; i += 1, edge += edgeWidth) {
+      const type = edgeTypes[file.edges[edge + edgeTypeAt] ?? 0];
+      if (type === 'weak' || type === 'shortcut') continue;
+      const to = file.edges[edge + toAt] ?? 0;
+      if (holder.has(to)) continue;
+      const name = file.edges[edge + edgeNameAt] ?? 0;
+      const label = type === 'element' || type === 'hidden' ? `[${type}]` : (file.strings[name] ?? '');
+      holder.set(to, { from: node, label });
+    }
+  }
+  /** `kind ← holder.edge ← its holder.edge …`, HOLDER_DEPTH steps up. */
+  const chainOf = (node: number) => {
+    const parts = [kindOf(node)];
+    for (let at = node, depth = 0; depth < HOLDER_DEPTH; depth += 1) {
+      const up = holder.get(at);
+      if (!up) break;
+      parts.push(`${kindOf(up.from)}.${up.label}`);
+      at = up.from;
+    }
+    return parts.join(' ← ');
+  };
+  const ids = new Set<number>();
+  const held = new Map<number, string>();
+  for (let node = 0; node < file.nodes.length; node += nodeWidth) {
+    const id = file.nodes[node + idAt] ?? 0;
+    ids.add(id);
+    // Code, hidden and internal arrays come and go with compilation: only the program's own values are reported.
+    const type = nodeTypes[file.nodes[node + typeAt] ?? 0] ?? '';
+    if (REPORTED_TYPES.has(type)) held.set(id, chainOf(node));
+  }
+  return { ids, held };
+}
+
+/** Objects alive in `after` that were not in `before`, grouped by kind and holder, most first. */
+export function newObjects(
+  before: HeapCensus,
+  after: HeapCensus,
+  top = 20,
+): { what: string; count: number }[] {
+  const counts = new Map<string, number>();
+  for (const [id, what] of after.held) {
+    if (!before.ids.has(id)) counts.set(what, (counts.get(what) ?? 0) + 1);
+  }
+  return [...counts.entries()]
+    .map(([what, count]) => ({ what, count }))
+    .sort((a, b) => b.count - a.count)
     .slice(0, top);
 }
 
@@ -62,11 +120,7 @@ export function heapGrowth(
  * Asks the server (started with `--heapsnapshot-signal=SIGUSR2 --diagnostic-dir=<dir>`) for a
  * snapshot and counts it once written; the file is removed. Resolves within `timeoutMs` or throws.
  */
-export async function takeHeapCounts(
-  pid: number,
-  dir: string,
-  timeoutMs = 180_000,
-): Promise<Map<string, HeapCount>> {
+export async function takeHeapCensus(pid: number, dir: string, timeoutMs = 180_000): Promise<HeapCensus> {
   const before = new Set(await readdir(dir));
   process.kill(pid, 'SIGUSR2');
   const deadline = Date.now() + timeoutMs;
@@ -76,9 +130,9 @@ export async function takeHeapCounts(
       const file = path.join(dir, written);
       // The file is complete when it parses (V8 writes it in one go, then closes it).
       try {
-        const counts = countHeap(JSON.parse(await readFile(file, 'utf8')) as HeapSnapshotFile);
+        const census = censusOf(JSON.parse(await readFile(file, 'utf8')) as HeapSnapshotFile);
         await rm(file, { force: true });
-        return counts;
+        return census;
       } catch {
         // still being written
       }

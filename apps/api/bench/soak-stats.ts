@@ -20,7 +20,13 @@ export interface SoakError {
 export class SoakStats {
   readonly routes = new Map<string, RouteRecord>();
   readonly errors: SoakError[] = [];
-  readonly startedAt = performance.now();
+  /** When the load began (performance.now() ms); set by `begin`. */
+  startedAt = performance.now();
+
+  /** The load begins now: times are counted from here (the server's start-up is not part of the soak). */
+  begin(): void {
+    this.startedAt = performance.now();
+  }
 
   private record(route: string): RouteRecord {
     let record = this.routes.get(route);
