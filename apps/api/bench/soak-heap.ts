@@ -32,7 +32,7 @@ export interface HeapCensus {
 }
 
 /** How many holders up each reported object's chain goes. */
-const HOLDER_DEPTH = 4;
+const HOLDER_DEPTH = 6;
 /** Node types whose new objects are reported (not `code`, `hidden`, `array`: V8's own). */
 const REPORTED_TYPES = new Set([
   'object',
@@ -80,10 +80,16 @@ export function censusOf(file: HeapSnapshotFile): HeapCensus {
   /** `kind ← holder.edge ← its holder.edge …`, HOLDER_DEPTH steps up. */
   const chainOf = (node: number) => {
     const parts = [kindOf(node)];
-    for (let at = node, depth = 0; depth < HOLDER_DEPTH; depth += 1) {
+    // Bounded steps: a cycle of holders of one kind (a ring of list nodes) must not spin.
+    for (let at = node, depth = 0, steps = 0; depth < HOLDER_DEPTH && steps < 10_000; steps += 1) {
       const up = holder.get(at);
       if (!up) break;
-      parts.push(`${kindOf(up.from)}.${up.label}`);
+      const part = `${kindOf(up.from)}.${up.label}`;
+      // A string built by appending is a chain of ropes: one step for the whole chain.
+      if (parts.at(-1) !== part) {
+        parts.push(part);
+        depth += 1;
+      }
       at = up.from;
     }
     return parts.join(' ← ');
