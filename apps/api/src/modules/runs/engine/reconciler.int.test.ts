@@ -257,6 +257,29 @@ describe.skipIf(postgresSkipReason())('the run engine', () => {
     }
   });
 
+  it('forgets an ended run once its logs are archived and its job released (its context held no longer)', async () => {
+    const id = await queuedRun('forgotten', '          - run: echo one\n          - run: echo two\n');
+    const e = engine({});
+    e.start();
+    try {
+      await until('the run to succeed with its job released', async () => {
+        const run = await runRow(id);
+        return run.status === 'succeeded' && run.jobs.every((job) => job.releasedAt !== null)
+          ? run
+          : undefined;
+      });
+      // Nothing looks at the run again by itself: the pass that released its job must let it go
+      // (the soak found every ended run's plan, credentials and clusters kept for the process's life).
+      await until(
+        'the context to be dropped',
+        async () => (e.contextsHeld() === 0 ? true : undefined),
+        10_000,
+      );
+    } finally {
+      await e.stop();
+    }
+  });
+
   it('keeps a job on the executor it was dispatched to when its environment is repointed to a cluster', async () => {
     const marker = path.join(workDir, 'go-on');
     const id = await queuedRun(

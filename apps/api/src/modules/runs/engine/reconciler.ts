@@ -235,6 +235,10 @@ export function createReconciler(deps: {
     if (started) ensurePumps(ctx, next);
     if (finished(next.status)) active.delete(runId);
     else active.add(runId);
+    // Its jobs were just released (act) and nothing asks for this run again: forget its
+    // context now, or it stays in memory for the life of the process (found by the soak).
+    // A later look (a manual job played, a release to retry) builds it again.
+    if (finished(next.status) && logsSettled(next) && !hasPlayableJob(next)) contexts.drop(runId);
     armResync();
     return { requeueAfterMs: changes.requeueAfterMs };
   }
@@ -370,6 +374,8 @@ export function createReconciler(deps: {
         .catch((error: unknown) => deps.logger?.error({ err: error }, 'loading the active runs failed'));
     },
     wake,
+    /** Runs whose context (plan, credentials, clusters) this engine holds in memory: the active ones. */
+    contextsHeld: (): number => contexts.size(),
     /** Runs not finished, as last seen by this engine while it leads (0 when it does not). */
     activeRuns: (): number => (started ? active.size : 0),
     /**
