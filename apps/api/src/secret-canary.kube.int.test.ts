@@ -9,7 +9,8 @@
 // objects of the test's namespaces (Secrets aside), every database column not meant to
 // hold ciphertext, and what the server sent to receivers.
 import { createHmac, randomBytes, randomUUID } from 'node:crypto';
-import type { Run } from '@slipway/contracts';
+import type { Server } from 'node:http';
+import { type Run, SESSION_COOKIE } from '@slipway/contracts';
 import { type Database, openDatabase } from '@slipway/db';
 import { adminClient, clusterSkipReason, eventually, testKubeconfig } from '@slipway/kube/testing';
 import {
@@ -26,16 +27,23 @@ import {
 } from '@slipway/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse as parseYaml, stringify as stringifyYaml } from 'yaml';
+import { startProvider, throughProvider } from '../test/oidc-provider.ts';
 import { canarySet, canaryValue } from '../test/secret-canary/canaries.ts';
 import {
   type Exchange,
   type Leak,
+  recordingFetch,
   SECRET_COLUMNS,
   scanCluster,
   scanDatabase,
   textColumns,
 } from '../test/secret-canary/scan.ts';
-import { type RecordedCall, recordedClient, signInRecorded } from '../test/secret-canary/session.ts';
+import {
+  cookieOf,
+  type RecordedCall,
+  recordedClient,
+  signInRecorded,
+} from '../test/secret-canary/session.ts';
 
 const TERMINAL = ['succeeded', 'failed', 'cancelled', 'rejected'];
 
@@ -101,6 +109,7 @@ describe.skipIf(postgresSkipReason() || clusterSkipReason())('secret canaries', 
   let receiver: HttpReceiver;
   let smtp: SmtpReceiver;
   let call: RecordedCall;
+  let oidc: { issuer: string; server: Server } | undefined;
 
   /** A call that must answer `status`. */
   async function must(status: number, method: string, url: string, body?: unknown) {
@@ -144,6 +153,12 @@ describe.skipIf(postgresSkipReason() || clusterSkipReason())('secret canaries', 
     const oidcSecret = canaries.add('OIDC client secret', canaryValue('oidc client secret'));
     const secretKey = canaries.add('server secret key', randomBytes(32).toString('base64'));
     const port = await freeLoopbackPort();
+    const publicUrl = `http://127.0.0.1:${port}`;
+    oidc = await startProvider(await freeLoopbackPort(), () => 'sub-sso', {
+      clientSecret: oidcSecret,
+      publicUrl,
+      accounts: { 'sub-sso': { preferred_username: 'sso-user', email: 'sso@example.com', groups: [] } },
+    });
     const smtpUrl = new URL(smtp.url);
     smtpUrl.username = 'mailer';
     smtpUrl.password = encodeURIComponent(smtpPassword);
@@ -154,11 +169,10 @@ describe.skipIf(postgresSkipReason() || clusterSkipReason())('secret canaries', 
       SLIPWAY_SECRET_KEY: secretKey,
       SLIPWAY_SMTP_URL: smtpUrl.href,
       SLIPWAY_SMTP_FROM: 'slipway@example.com',
-      // An issuer that is no OpenID provider: sign-in through it fails, the secret is in the config.
-      SLIPWAY_OIDC_ISSUER: receiver.url,
+      SLIPWAY_OIDC_ISSUER: oidc.issuer,
       SLIPWAY_OIDC_CLIENT_ID: 'slipway',
       SLIPWAY_OIDC_CLIENT_SECRET: oidcSecret,
-      SLIPWAY_PUBLIC_URL: `http://127.0.0.1:${port}`,
+      SLIPWAY_PUBLIC_URL: publicUrl,
       SLIPWAY_LOG_LEVEL: 'debug',
     });
     await server.waitUntilReady();
@@ -375,8 +389,24 @@ describe.skipIf(postgresSkipReason() || clusterSkipReason())('secret canaries', 
         : undefined;
     });
 
-    // OIDC: sign-in through a provider that is not one (the error path, with the client secret loaded).
-    await call('GET', '/api/v1/auth/oidc/login');
+    // OIDC: the authorization-code flow through a real provider (the client secret authenticates
+    // the code exchange), and a replayed callback (refused).
+    const record = recordingFetch(exchanges);
+    const begin = await record(`${server.baseUrl}/api/v1/auth/oidc/login`, { redirect: 'manual' });
+    expect(begin.status).toBe(302);
+    const flow = cookieOf(begin, 'slipway_oidc');
+    const back = await throughProvider(String(begin.headers.get('location')), publicUrl);
+    const finish = () =>
+      record(`${server.baseUrl}${back.pathname}${back.search}`, {
+        redirect: 'manual',
+        headers: { cookie: flow },
+      });
+    const signedIn = await finish();
+    expect(signedIn.status, await signedIn.text()).toBe(302);
+    const ssoSession = cookieOf(signedIn, SESSION_COOKIE);
+    expect(ssoSession).not.toBe('');
+    canaries.add('session token (OIDC)', decodeURIComponent(ssoSession.slice(SESSION_COOKIE.length + 1)));
+    expect((await finish()).status).toBeGreaterThanOrEqual(400);
 
     // Errors with secrets in the request.
     await call('POST', credentials, {
@@ -452,6 +482,7 @@ describe.skipIf(postgresSkipReason() || clusterSkipReason())('secret canaries', 
     if (server && server.child.exitCode === null) await server.stop();
     await receiver?.close();
     await smtp?.close();
+    oidc?.server.close();
     await db?.close();
     await kube.deleteNamespace(namespace).catch(() => undefined);
     await database?.drop();

@@ -53,14 +53,21 @@ export async function signInRecorded(
     body: JSON.stringify({ username, password }),
   });
   if (response.status !== 200) throw new Error(`sign-in as ${username} failed: ${response.status}`);
-  const cookie = response.headers
-    .getSetCookie()
-    .map((c) => c.split(';')[0] ?? '')
-    .find((c) => c.startsWith(`${SESSION_COOKIE}=`));
+  const cookie = cookieOf(response, SESSION_COOKIE);
   if (!cookie) throw new Error('sign-in set no session cookie');
   const { csrfToken } = (await response.json()) as { csrfToken: string };
   return {
     sessionToken: decodeURIComponent(cookie.slice(SESSION_COOKIE.length + 1)),
     headers: { cookie, [CSRF_HEADER]: csrfToken },
   };
+}
+
+/** The `name=value` of cookie `name` a response sets ('' when it sets none). */
+export function cookieOf(response: Response, name: string): string {
+  return (
+    response.headers
+      .getSetCookie()
+      .map((c) => c.split(';')[0] ?? '')
+      .find((c) => c.startsWith(`${name}=`)) ?? ''
+  );
 }
