@@ -584,7 +584,13 @@ export async function buildApp(deps: AppDeps): Promise<SlipwayApp> {
   });
   artifacts.registerRoutes(app);
   deploys.registerRoutes(app);
-  const schedules = createSchedulesModule({ prisma: db.prisma, pipelines, runs, logger: deps.logger });
+  const schedules = createSchedulesModule({
+    prisma: db.prisma,
+    pipelines,
+    runs,
+    secrets: createSecretBox(config.secretKey),
+    logger: deps.logger,
+  });
   schedules.registerRoutes(app);
   const testReports = createTestReportsModule({ prisma: db.prisma, runs });
   testReports.registerRoutes(app);

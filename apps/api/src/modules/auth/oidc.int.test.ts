@@ -4,7 +4,6 @@
 import type { Server } from 'node:http';
 import { SESSION_COOKIE } from '@slipway/contracts';
 import { freeLoopbackPort, postgresSkipReason } from '@slipway/testing';
-import Provider, { type KoaContextWithOIDC } from 'oidc-provider';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   buildTestApp,
@@ -13,6 +12,7 @@ import {
   type TestApp,
   testAppConfig,
 } from '../../../test/helper.ts';
+import { startProvider, throughProvider } from '../../../test/oidc-provider.ts';
 import { buildApp, type SlipwayApp } from '../../app.ts';
 
 const PUBLIC_URL = 'http://slipway.test';
@@ -26,93 +26,6 @@ const ACCOUNTS: Record<string, Record<string, unknown>> = {
   'sub-bob': { preferred_username: 'bob', name: 'Bob', email: 'bob@example.com', groups: [] },
   'sub-clash': { preferred_username: 'local-only', groups: [] },
 };
-
-async function startProvider(
-  port: number,
-  accountFor: () => string,
-): Promise<{ issuer: string; server: Server }> {
-  const issuer = `http://127.0.0.1:${port}`;
-  const provider = new Provider(issuer, {
-    clients: [
-      {
-        client_id: 'slipway',
-        client_secret: 'slipway-client-secret',
-        redirect_uris: [`${PUBLIC_URL}/api/v1/auth/oidc/callback`],
-        grant_types: ['authorization_code'],
-        response_types: ['code'],
-      },
-    ],
-    claims: {
-      openid: ['sub'],
-      profile: ['name', 'preferred_username'],
-      email: ['email'],
-      groups: ['groups'],
-    },
-    scopes: ['openid', 'profile', 'email', 'groups'],
-    findAccount: async (_ctx, sub) => ({
-      accountId: sub,
-      claims: async () => ({ sub, ...ACCOUNTS[sub] }),
-    }),
-    pkce: { required: () => true },
-    features: { devInteractions: { enabled: false } },
-    interactions: { url: (_ctx, interaction) => `/interaction/${interaction.uid}` },
-    cookies: { keys: ['a-test-cookie-signing-key'] },
-  });
-  // The "user" at the provider: signs in as the chosen account and consents at once.
-  provider.use(async (ctx: KoaContextWithOIDC, next: () => Promise<void>) => {
-    if (!/^\/interaction\/[^/]+$/.test(ctx.path)) return next();
-    const details = await provider.interactionDetails(ctx.req, ctx.res);
-    if (details.prompt.name === 'login') {
-      await provider.interactionFinished(
-        ctx.req,
-        ctx.res,
-        { login: { accountId: accountFor() } },
-        { mergeWithLastSubmission: false },
-      );
-      return;
-    }
-    const missing = details.prompt.details as { missingOIDCScope?: string[]; missingOIDCClaims?: string[] };
-    const grant = new provider.Grant({
-      accountId: String(details.session?.accountId),
-      clientId: String(details.params.client_id),
-    });
-    if (missing.missingOIDCScope) grant.addOIDCScope(missing.missingOIDCScope.join(' '));
-    if (missing.missingOIDCClaims) grant.addOIDCClaims(missing.missingOIDCClaims);
-    await provider.interactionFinished(
-      ctx.req,
-      ctx.res,
-      { consent: { grantId: await grant.save() } },
-      { mergeWithLastSubmission: true },
-    );
-  });
-  const server = await new Promise<Server>((resolve) => {
-    const s = provider.listen(port, '127.0.0.1', () => resolve(s));
-  });
-  return { issuer, server };
-}
-
-/** Follows the provider's redirects like a browser until it sends us back to Slipway. */
-async function throughProvider(start: string): Promise<URL> {
-  const jar = new Map<string, string>();
-  let url = new URL(start);
-  for (let hop = 0; hop < 15; hop++) {
-    if (url.href.startsWith(PUBLIC_URL)) return url;
-    const response = await fetch(url, {
-      redirect: 'manual',
-      headers: { cookie: [...jar].map(([k, v]) => `${k}=${v}`).join('; ') },
-    });
-    for (const cookie of response.headers.getSetCookie()) {
-      const [pair = ''] = cookie.split(';');
-      const index = pair.indexOf('=');
-      jar.set(pair.slice(0, index), pair.slice(index + 1));
-    }
-    const location = response.headers.get('location');
-    if (!location)
-      throw new Error(`provider stopped at ${url.href} with ${response.status}: ${await response.text()}`);
-    url = new URL(location, url);
-  }
-  throw new Error('too many redirects at the provider');
-}
 
 describe.skipIf(postgresSkipReason())('OIDC sign-in', () => {
   let t: TestApp;
@@ -134,7 +47,11 @@ describe.skipIf(postgresSkipReason())('OIDC sign-in', () => {
       url: '/api/v1/users',
       payload: { username: 'local-only', password: 'a-local-password' },
     });
-    const { issuer, server } = await startProvider(await freeLoopbackPort(), () => account);
+    const { issuer, server } = await startProvider(await freeLoopbackPort(), () => account, {
+      clientSecret: 'slipway-client-secret',
+      publicUrl: PUBLIC_URL,
+      accounts: ACCOUNTS,
+    });
     providerServer = server;
     oidcApp = await buildApp({
       db: t.db,
@@ -175,7 +92,7 @@ describe.skipIf(postgresSkipReason())('OIDC sign-in', () => {
     expect(authorize.searchParams.get('code_challenge_method')).toBe('S256');
     expect(authorize.searchParams.get('code_challenge')).toBeTruthy();
     const flowCookie = start.cookies.find((c) => c.name === 'slipway_oidc');
-    const callback = await throughProvider(authorize.href);
+    const callback = await throughProvider(authorize.href, PUBLIC_URL);
     const finish = await oidcApp.app.inject({
       method: 'GET',
       url: callback.pathname + callback.search,
@@ -252,7 +169,7 @@ describe.skipIf(postgresSkipReason())('OIDC sign-in', () => {
   it('refuses a callback without the flow cookie or with a forged state', async () => {
     const start = await oidcApp.app.inject({ method: 'GET', url: '/api/v1/auth/oidc/login' });
     const flowCookie = start.cookies.find((c) => c.name === 'slipway_oidc')?.value;
-    const callback = await throughProvider(String(start.headers.location));
+    const callback = await throughProvider(String(start.headers.location), PUBLIC_URL);
     const noCookie = await oidcApp.app.inject({ method: 'GET', url: callback.pathname + callback.search });
     expect(noCookie.statusCode).toBe(400);
     const forged = new URLSearchParams(callback.search);

@@ -11,8 +11,9 @@
 import type { FastifyBaseLogger } from 'fastify';
 import type { Actor } from '../../lib/actor.ts';
 import { AppError } from '../../lib/errors.ts';
+import type { SecretBox } from '../../lib/secret-box.ts';
+import { openParameters } from '../../lib/stored-parameters.ts';
 import type { RunsService } from '../runs/runs.service.ts';
-import { parametersOf } from '../webhooks/webhooks.service.ts';
 import { tickAfterFiring } from './cron.ts';
 import {
   SCHEDULES_CHANGED,
@@ -53,6 +54,8 @@ export interface Scheduler {
 export function createScheduler(deps: {
   schedules: SchedulesRepo;
   runs: RunsService;
+  /** Decrypts the stored values of secret parameters. */
+  secrets: SecretBox;
   logger?: FastifyBaseLogger | undefined;
   now?: () => Date;
 }): Scheduler {
@@ -93,7 +96,7 @@ export function createScheduler(deps: {
         {
           releaseType: row.releaseType,
           environment: row.environmentName,
-          parameters: parametersOf(row.parameters),
+          parameters: openParameters(row.parameters, deps.secrets),
           ref: row.ref ?? undefined,
           trigger: 'schedule',
           idempotencyKey: tickKey(row.id, tick),

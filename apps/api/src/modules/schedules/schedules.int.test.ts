@@ -11,11 +11,13 @@ import {
   type SignedInClient,
   seedWorkspace,
   signIn,
+  TEST_SECRET_KEY,
   type TestApp,
   testAppConfig,
   until,
 } from '../../../test/helper.ts';
 import { buildApp, type SlipwayApp } from '../../app.ts';
+import { createSecretBox } from '../../lib/secret-box.ts';
 import type { RunsService } from '../runs/runs.service.ts';
 import { announcementHandler, createScheduler, tickKey } from './scheduler.ts';
 import { createSchedulesRepo } from './schedules.repo.ts';
@@ -185,6 +187,62 @@ describe.skipIf(postgresSkipReason())('pipeline schedules', () => {
     expect(shown.lastError).toBeNull();
   });
 
+  it('stores a secret parameter’s value encrypted, shows it masked, keeps it when sent back masked, and runs with it', async () => {
+    const vault = `${PIPELINES}/vault`;
+    const saved = await admin.request({
+      method: 'POST',
+      url: PIPELINES,
+      payload: {
+        name: 'vault',
+        spec: `parameters:\n  - name: token\n    type: secret\n  - name: region\n    type: string\n${SPEC.slice(SPEC.indexOf('stages:'))}`,
+      },
+    });
+    expect(saved.statusCode, saved.body).toBe(201);
+    const value = 'sched-secret-7f3e9a1c';
+    const created = await admin.request({
+      method: 'POST',
+      url: `${vault}/schedules`,
+      payload: {
+        cron: '0 3 1 1 *',
+        timezone: 'UTC',
+        releaseType: 'default',
+        environment: 'dev',
+        parameters: { token: value, region: 'eu' },
+      },
+    });
+    expect(created.statusCode, created.body).toBe(201);
+    const { id, parameters } = created.json() as Schedule;
+    expect(parameters).toEqual({ token: '***', region: 'eu' });
+    const row = async () =>
+      JSON.stringify((await t.db.prisma.pipelineSchedule.findUniqueOrThrow({ where: { id } })).parameters);
+    expect(await row()).not.toContain(value);
+    expect(await row()).toContain('"region":"eu"');
+    // The masked value sent back (as an edit form shows it) keeps the stored one.
+    const edited = await admin.request({
+      method: 'PATCH',
+      url: `${vault}/schedules/${id}`,
+      payload: { parameters: { token: '***', region: 'us' }, ref: null },
+    });
+    expect(edited.statusCode, edited.body).toBe(200);
+    expect((edited.json() as Schedule).parameters).toEqual({ token: '***', region: 'us' });
+    expect(await row()).not.toContain(value);
+
+    await t.db.prisma.pipelineSchedule.update({
+      where: { id },
+      data: { nextRunAt: new Date(Date.now() - 5_000) },
+    });
+    t.scheduler.start();
+    const [run] = await until('the tick to fire', async () => {
+      const runs = await runsOf(id);
+      return runs.length > 0 ? runs : undefined;
+    });
+    await t.scheduler.stop();
+    expect(run?.parameters).toEqual({ token: '***', region: 'us' });
+    expect(JSON.parse(createSecretBox(TEST_SECRET_KEY).decrypt(run?.secretValues ?? ''))).toEqual({
+      token: value,
+    });
+  });
+
   it('fires ticks missed while down once, then continues from the next future tick', async () => {
     const { id } = (
       await create({ cron: '* * * * *', timezone: 'UTC', releaseType: 'full', environment: 'dev' })
@@ -265,6 +323,7 @@ describe.skipIf(postgresSkipReason())('pipeline schedules', () => {
         },
       },
       runs: t.services.runs,
+      secrets: createSecretBox(TEST_SECRET_KEY),
     });
     readThenDisable.start();
     await until('a pass to read the due ticks', async () => (pass > 0 ? true : undefined));
@@ -289,6 +348,7 @@ describe.skipIf(postgresSkipReason())('pipeline schedules', () => {
         due: async (now, take) => (await repo.due(now, take)).filter((r) => r.id === late.id),
       },
       runs: disableDuringStart,
+      secrets: createSecretBox(TEST_SECRET_KEY),
     });
     startThenDisable.start();
     const fired = await until('the run to be recorded', async () => {

@@ -1,5 +1,6 @@
 import type { PrismaClient } from '@slipway/db';
 import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
+import type { SecretBox } from '../../lib/secret-box.ts';
 import type { PipelinesService } from '../pipelines/pipelines.service.ts';
 import type { RunsService } from '../runs/runs.service.ts';
 import { createScheduler, type Scheduler } from './scheduler.ts';
@@ -16,14 +17,22 @@ export function createSchedulesModule(deps: {
   prisma: PrismaClient;
   pipelines: PipelinesService;
   runs: RunsService;
+  /** Encrypts the values of secret parameters a schedule stores. */
+  secrets: SecretBox;
   logger?: FastifyBaseLogger | undefined;
 }): { scheduler: Scheduler; registerRoutes(app: FastifyInstance): void } {
   const repo = createSchedulesRepo(deps.prisma);
-  const scheduler = createScheduler({ schedules: repo, runs: deps.runs, logger: deps.logger });
+  const scheduler = createScheduler({
+    schedules: repo,
+    runs: deps.runs,
+    secrets: deps.secrets,
+    logger: deps.logger,
+  });
   const service = createSchedulesService({
     schedules: repo,
     pipelines: deps.pipelines,
     runs: deps.runs,
+    secrets: deps.secrets,
     changed: async () => {
       scheduler.rearm();
       await repo.announce();

@@ -6,13 +6,19 @@ import {
 } from '@slipway/contracts';
 import type { Actor } from '../../lib/actor.ts';
 import { BadRequestError, NotFoundError } from '../../lib/errors.ts';
+import type { SecretBox } from '../../lib/secret-box.ts';
+import {
+  openParameters,
+  type ParameterValue,
+  sealParameters,
+  secretParameterNames,
+  sentParameters,
+  shownParameters,
+} from '../../lib/stored-parameters.ts';
 import type { PipelinesService } from '../pipelines/pipelines.service.ts';
 import type { RunsService } from '../runs/runs.service.ts';
-import { parametersOf } from '../webhooks/webhooks.service.ts';
 import { nextFireTime, nextFireTimes, timingProblem } from './cron.ts';
 import type { ScheduleRow, SchedulesRepo } from './schedules.repo.ts';
-
-type ParameterValue = string | number | boolean;
 
 /** The pipeline a schedule request is about (URL parameters). */
 export interface PipelineTarget {
@@ -43,7 +49,7 @@ export function toSchedule(row: ScheduleRow): Schedule {
     timezone: row.timezone,
     releaseType: row.releaseType,
     environment: row.environmentName,
-    parameters: parametersOf(row.parameters),
+    parameters: shownParameters(row.parameters),
     ref: row.ref,
     enabled: row.enabled,
     runsAs: row.createdByName,
@@ -66,6 +72,8 @@ export function createSchedulesService(deps: {
   schedules: SchedulesRepo;
   pipelines: PipelinesService;
   runs: RunsService;
+  /** Encrypts the values of secret parameters (the pipeline's `type: secret` ones). */
+  secrets: SecretBox;
   /** Tells the scheduler (here, and on the leading replica) that schedules changed. */
   changed: () => Promise<void>;
   now?: () => Date;
@@ -89,6 +97,18 @@ export function createSchedulesService(deps: {
     const row = await schedules.find(pipeline.id, id);
     if (!row) throw new NotFoundError(`pipeline "${target.pipeline}" has no schedule ${id}`);
     return row;
+  }
+
+  /** The pipeline's secret parameters now (their values are stored encrypted). */
+  async function secretNamesOf(actor: Actor, target: PipelineTarget): Promise<string[]> {
+    const { text, errors } = await pipelines.forRun(
+      actor,
+      target.workspace,
+      target.project,
+      target.pipeline,
+      'pipeline.run',
+    );
+    return errors.length === 0 ? secretParameterNames(text) : [];
   }
 
   /** Refuses a schedule whose timing is invalid or whose run would be refused now. */
@@ -135,7 +155,7 @@ export function createSchedulesService(deps: {
         enabled: body.enabled ?? true,
       };
       await check(actor, target, fields);
-      const { pipeline } = await pipelines.forRun(
+      const { pipeline, text } = await pipelines.forRun(
         actor,
         target.workspace,
         target.project,
@@ -148,7 +168,7 @@ export function createSchedulesService(deps: {
         timezone: fields.timezone,
         releaseType: fields.releaseType,
         environmentName: fields.environment,
-        parameters: fields.parameters,
+        parameters: sealParameters(fields.parameters, secretParameterNames(text), deps.secrets),
         ref: fields.ref,
         enabled: fields.enabled,
         nextRunAt: nextTick(fields),
@@ -175,7 +195,9 @@ export function createSchedulesService(deps: {
         timezone: body.timezone ?? row.timezone,
         releaseType: body.releaseType ?? row.releaseType,
         environment: body.environment ?? row.environmentName,
-        parameters: body.parameters ?? parametersOf(row.parameters),
+        parameters: body.parameters
+          ? sentParameters(body.parameters, row.parameters, deps.secrets)
+          : openParameters(row.parameters, deps.secrets),
         ref: body.ref === undefined ? row.ref : body.ref,
         enabled: body.enabled ?? row.enabled,
       };
@@ -189,7 +211,12 @@ export function createSchedulesService(deps: {
         timezone: fields.timezone,
         releaseType: fields.releaseType,
         environmentName: fields.environment,
-        parameters: fields.parameters,
+        parameters: sealParameters(
+          fields.parameters,
+          await secretNamesOf(actor, target),
+          deps.secrets,
+          row.parameters,
+        ),
         ref: fields.ref,
         enabled: fields.enabled,
         ...(retimed ? { nextRunAt: nextTick(fields) } : {}),

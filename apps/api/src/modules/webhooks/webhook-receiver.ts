@@ -11,6 +11,7 @@ import {
   UnprocessableEntityError,
 } from '../../lib/errors.ts';
 import type { SecretBox } from '../../lib/secret-box.ts';
+import { openParameters } from '../../lib/stored-parameters.ts';
 import type { AuditRepo } from '../audit/audit.repo.ts';
 import type { RunsService } from '../runs/runs.service.ts';
 import {
@@ -22,7 +23,6 @@ import {
 } from './webhook-events.ts';
 import { matchWebhook } from './webhook-filters.ts';
 import type { NewDelivery, WebhooksRepo } from './webhooks.repo.ts';
-import { parametersOf } from './webhooks.service.ts';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -125,7 +125,7 @@ export function createWebhookReceiver(deps: {
         {
           releaseType: webhook.releaseType,
           environment: webhook.environmentName,
-          parameters: parametersOf(webhook.parameters),
+          parameters: openParameters(webhook.parameters, deps.secrets),
           ref,
           commit: event.sha ?? undefined,
           trigger: 'webhook',

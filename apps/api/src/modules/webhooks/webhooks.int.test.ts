@@ -7,8 +7,10 @@ import {
   type SignedInClient,
   seedWorkspace,
   signIn,
+  TEST_SECRET_KEY,
   type TestApp,
 } from '../../../test/helper.ts';
+import { createSecretBox } from '../../lib/secret-box.ts';
 
 const PASSWORD = 'webhooks-test-password';
 const PROJECT = '/api/v1/workspaces/acme/projects/shop';
@@ -457,5 +459,51 @@ describe.skipIf(postgresSkipReason())('project webhooks', () => {
     const names = ((await admin.request({ method: 'GET', url: WEBHOOKS })).json() as { items: Webhook[] })
       .items;
     expect(names.map((w) => w.name)).toEqual(['gh', 'gl', 'theirs']);
+  });
+
+  it('stores a secret parameter’s value encrypted, shows it masked, keeps it when sent back masked, and runs with it', async () => {
+    const saved = await admin.request({
+      method: 'POST',
+      url: `${PROJECT}/pipelines`,
+      payload: {
+        name: 'vault',
+        spec: `parameters:\n  - name: token\n    type: secret\n${SPEC.slice(SPEC.indexOf('stages:'))}`,
+      },
+    });
+    expect(saved.statusCode, saved.body).toBe(201);
+    const value = 'hook-secret-param-5c1d';
+    const hook = await created({
+      name: 'vault-hook',
+      provider: 'github',
+      secret: SECRET,
+      events: ['push'],
+      pipeline: 'vault',
+      releaseType: 'default',
+      environment: 'dev',
+      parameters: { token: value },
+    });
+    expect(hook.parameters).toEqual({ token: '***' });
+    const row = async () =>
+      JSON.stringify((await t.db.prisma.webhook.findUniqueOrThrow({ where: { id: hook.id } })).parameters);
+    expect(await row()).not.toContain(value);
+    // The masked value sent back (as an edit form shows it) keeps the stored one.
+    const edited = await admin.request({
+      method: 'PATCH',
+      url: `${WEBHOOKS}/vault-hook`,
+      payload: { parameters: { token: '***' } },
+    });
+    expect(edited.statusCode, edited.body).toBe(200);
+    expect((edited.json() as Webhook).parameters).toEqual({ token: '***' });
+    const listed = await admin.request({ method: 'GET', url: WEBHOOKS });
+    expect(listed.body).not.toContain(value);
+    expect(await row()).not.toContain(value);
+
+    const delivered = await github(hook.id, githubPushBody({ ref: 'refs/heads/main' }));
+    expect(delivered.statusCode, delivered.body).toBe(200);
+    const run = await t.db.prisma.pipelineRun.findFirstOrThrow({ where: { pipeline: { name: 'vault' } } });
+    expect(run.parameters).toEqual({ token: '***' });
+    expect(JSON.parse(createSecretBox(TEST_SECRET_KEY).decrypt(run.secretValues ?? ''))).toEqual({
+      token: value,
+    });
   });
 });

@@ -14,12 +14,20 @@ import {
   WebhookProviderSchema,
   webhookReceiverPath,
 } from '@slipway/contracts';
-import { isUniqueViolation, type Prisma } from '@slipway/db';
+import { isUniqueViolation } from '@slipway/db';
 import { parsePipeline, resolveRunParameters } from '@slipway/pipeline';
 import type { Actor } from '../../lib/actor.ts';
 import { decodeCursor, toPage } from '../../lib/cursor.ts';
 import { BadRequestError, ConflictError, ForbiddenError, NotFoundError } from '../../lib/errors.ts';
 import type { SecretBox } from '../../lib/secret-box.ts';
+import {
+  openParameters,
+  type ParameterValue,
+  sealParameters,
+  secretParameterNames,
+  sentParameters,
+  shownParameters,
+} from '../../lib/stored-parameters.ts';
 import type { AccessService } from '../access/access.service.ts';
 import type { EnvironmentsRepo } from '../environments/environments.repo.ts';
 import type { PipelinesService } from '../pipelines/pipelines.service.ts';
@@ -28,7 +36,6 @@ import type { ProjectsService } from '../projects/projects.service.ts';
 import type { DeliveryRow, WebhookRow, WebhooksRepo } from './webhooks.repo.ts';
 
 type Detail = NonNullable<ErrorBody['details']>[number];
-type ParameterValue = string | number | boolean;
 
 /** What a delivery that passes the filters runs. */
 interface Mapping {
@@ -36,17 +43,6 @@ interface Mapping {
   releaseType: string;
   environment: string;
   parameters: Record<string, ParameterValue>;
-}
-
-export function parametersOf(value: Prisma.JsonValue): Record<string, ParameterValue> {
-  if (!value || typeof value !== 'object' || Array.isArray(value)) return {};
-  const parameters: Record<string, ParameterValue> = {};
-  for (const [name, entry] of Object.entries(value)) {
-    if (typeof entry === 'string' || typeof entry === 'number' || typeof entry === 'boolean') {
-      parameters[name] = entry;
-    }
-  }
-  return parameters;
 }
 
 export function outcomeOf(value: string): DeliveryOutcome {
@@ -70,7 +66,7 @@ function toWebhook(row: WebhookRow): Webhook {
     pipeline: row.pipelineName,
     releaseType: row.releaseType,
     environment: row.environmentName,
-    parameters: parametersOf(row.parameters),
+    parameters: shownParameters(row.parameters),
     enabled: row.enabled,
     hasSecret: true,
     runsAs: row.createdByName,
@@ -134,9 +130,15 @@ export function createWebhooksService(deps: {
 
   /**
    * Checks the mapping as a run would, so a webhook is not saved only to fail on every
-   * delivery; and checks that the one saving it (whom its runs act as) may run it.
+   * delivery; and checks that the one saving it (whom its runs act as) may run it. Returns
+   * the names of the pipeline's secret parameters (their values are stored encrypted).
    */
-  async function checkMapping(actor: Actor, workspace: string, project: ProjectRow, mapping: Mapping) {
+  async function checkMapping(
+    actor: Actor,
+    workspace: string,
+    project: ProjectRow,
+    mapping: Mapping,
+  ): Promise<string[]> {
     const details: Detail[] = [];
     let specText: string | undefined;
     try {
@@ -175,6 +177,7 @@ export function createWebhooksService(deps: {
       const deploy: Permission = environment.production ? 'deploy.production' : 'deploy.nonproduction';
       await requirePermission(actor, project, deploy, 'body.environment');
     }
+    return secretParameterNames(specText);
   }
 
   return {
@@ -200,7 +203,7 @@ export function createWebhooksService(deps: {
         environment: body.environment,
         parameters: body.parameters ?? {},
       };
-      await checkMapping(actor, workspace, row, mapping);
+      const secretNames = await checkMapping(actor, workspace, row, mapping);
       const secret = body.secret ?? randomBytes(32).toString('base64url');
       try {
         const created = await webhooks.create({
@@ -215,7 +218,7 @@ export function createWebhooksService(deps: {
           pipelineName: mapping.pipeline,
           releaseType: mapping.releaseType,
           environmentName: mapping.environment,
-          parameters: mapping.parameters,
+          parameters: sealParameters(mapping.parameters, secretNames, deps.secrets),
           enabled: body.enabled ?? true,
           createdById: actor.userId,
           createdByName: actor.username,
@@ -244,11 +247,13 @@ export function createWebhooksService(deps: {
         pipeline: body.pipeline ?? webhook.pipelineName,
         releaseType: body.releaseType ?? webhook.releaseType,
         environment: body.environment ?? webhook.environmentName,
-        parameters: body.parameters ?? parametersOf(webhook.parameters),
+        parameters: body.parameters
+          ? sentParameters(body.parameters, webhook.parameters, deps.secrets)
+          : openParameters(webhook.parameters, deps.secrets),
       };
       const enabled = body.enabled ?? webhook.enabled;
       // Disabling needs no check: it can only stop runs, and must work when the pipeline is gone.
-      if (enabled) await checkMapping(actor, workspace, row, mapping);
+      const secretNames = enabled ? await checkMapping(actor, workspace, row, mapping) : [];
       const updated = await webhooks.update(webhook.id, {
         ...(body.secret !== undefined ? { secretEncrypted: deps.secrets.encrypt(body.secret) } : {}),
         ...(body.events !== undefined ? { events: [...new Set(body.events)] } : {}),
@@ -258,7 +263,7 @@ export function createWebhooksService(deps: {
         pipelineName: mapping.pipeline,
         releaseType: mapping.releaseType,
         environmentName: mapping.environment,
-        parameters: mapping.parameters,
+        parameters: sealParameters(mapping.parameters, secretNames, deps.secrets, webhook.parameters),
         enabled,
         createdById: actor.userId,
         createdByName: actor.username,
