@@ -160,6 +160,8 @@ async function main(): Promise<number> {
     SLIPWAY_LOG_LEVEL: 'warn',
     // Sign-ins are the load here, not an attack.
     SLIPWAY_LOGIN_MAX_FAILURES: '100000',
+    // The webhook receiver listens on loopback.
+    SLIPWAY_ALLOW_LOCAL_NETWORK: 'true',
     ...(args.heap ? { NODE_OPTIONS: `--heapsnapshot-signal=SIGUSR2 --diagnostic-dir=${dataDir}` } : {}),
   });
   const pid = server.child.pid ?? 0;

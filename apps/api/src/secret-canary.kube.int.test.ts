@@ -174,6 +174,8 @@ describe.skipIf(postgresSkipReason() || clusterSkipReason())('secret canaries', 
       SLIPWAY_OIDC_CLIENT_SECRET: oidcSecret,
       SLIPWAY_PUBLIC_URL: publicUrl,
       SLIPWAY_LOG_LEVEL: 'debug',
+      // The notification receivers and the OIDC provider listen on loopback.
+      SLIPWAY_ALLOW_LOCAL_NETWORK: 'true',
     });
     await server.waitUntilReady();
 
