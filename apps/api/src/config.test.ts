@@ -1,4 +1,6 @@
+import { spawnSync } from 'node:child_process';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, isLoopbackUrl, loadConfig } from './config.ts';
 
@@ -258,5 +260,22 @@ describe('isLoopbackUrl (the start-up warning about SLIPWAY_JOB_API_URL)', () =>
       'not a url',
     ])
       expect(isLoopbackUrl(url), url).toBe(false);
+  });
+});
+
+describe('check-config (what ./run start runs before building the console)', () => {
+  const script = fileURLToPath(new URL('./check-config.ts', import.meta.url));
+  const check = (env: Record<string, string>) =>
+    spawnSync(process.execPath, ['--import', 'tsx', script], {
+      cwd: path.dirname(script),
+      env: { PATH: process.env.PATH ?? '', ...env },
+      encoding: 'utf8',
+    });
+
+  it('exits 78 naming the malformed variable, 0 for a valid configuration', () => {
+    const bad = check({ SLIPWAY_JOB_API_URL: '127.0.0.1:8080' });
+    expect(bad.status).toBe(78);
+    expect(bad.stderr).toContain('SLIPWAY_JOB_API_URL');
+    expect(check({}).status).toBe(0);
   });
 });
