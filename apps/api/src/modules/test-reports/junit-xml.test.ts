@@ -136,6 +136,11 @@ describe('reports that cannot be read', () => {
 
   it('refuses text that is not XML, an empty file, and XML that is not JUnit', async () => {
     expect(await fixture('not-xml.txt')).toEqual({ ok: false, message: "1:1: char 'c' is not expected." });
+    // Cut off with several elements open (the library says only "Invalid '[…]' found" at 1:1).
+    expect(parseJUnitReport('<testsuite name="a">\n  <testcase name="b">')).toEqual({
+      ok: false,
+      message: '2:22: the file ends before <testsuite>, <testcase> close (a truncated report?)',
+    });
     expect(parseJUnitReport('  \n')).toEqual({ ok: false, message: 'the file is empty' });
     expect(await fixture('not-junit.xml')).toEqual({
       ok: false,

@@ -131,6 +131,14 @@ export function parseJUnitReport(xml: string): JUnitParseResult {
   const valid = XMLValidator.validate(text);
   if (valid !== true) {
     const { line, col, msg } = valid.err;
+    // Several elements left open at the end: fast-xml-parser says "Invalid '[…]' found" at 1:1.
+    const open = /^Invalid '(\[.*\])' found\.$/.exec(msg)?.[1];
+    if (open) {
+      const names = (JSON.parse(open) as string[]).map((name) => `<${name}>`).join(', ');
+      const lines = text.split('\n');
+      const end = `${lines.length}:${(lines.at(-1)?.length ?? 0) + 1}`;
+      return { ok: false, message: `${end}: the file ends before ${names} close (a truncated report?)` };
+    }
     return { ok: false, message: `${line}:${col}: ${msg}` };
   }
   let document: XmlNode;
