@@ -171,7 +171,10 @@ describe.skipIf(postgresSkipReason())('the run engine', () => {
     await t.db.prisma.environment.deleteMany({ where: { name: 'temp' } });
     const failed = await failedRun(id);
     expect(failed.message).toBe('its environment "temp" was deleted');
-    expect(failed.jobs.map((j) => [j.status, j.executor])).toEqual([['skipped', null]]);
+    // The job that could not go out is what failed, with the reason.
+    expect(failed.jobs.map((j) => [j.status, j.message, j.executor])).toEqual([
+      ['failed', 'its environment "temp" was deleted', null],
+    ]);
   });
 
   it('fails a job whose recorded cluster was deleted, saying so, and never runs it locally', async () => {
