@@ -49,6 +49,12 @@ function helmOrSkip(skip: (note?: string) => never) {
   return helm ?? skip(skipReason ?? helmSkip);
 }
 
+/** The environment of the server container of rendered objects' Deployment. */
+function serverEnv(objects: Array<{ kind?: string }>) {
+  return (objects.find((o) => o.kind === 'Deployment') as V1Deployment | undefined)?.spec?.template.spec
+    ?.containers[0]?.env;
+}
+
 describe('charts/slipway', () => {
   const client = skipReason ? undefined : adminClient();
   const namespaces: string[] = [];
@@ -197,8 +203,7 @@ describe('charts/slipway', () => {
       ),
     );
     expect(existing.map((o) => o.kind)).not.toContain('Secret');
-    const existingEnv = (existing.find((o) => o.kind === 'Deployment') as V1Deployment).spec?.template.spec
-      ?.containers[0]?.env;
+    const existingEnv = serverEnv(existing);
     expect(existingEnv).toContainEqual({
       name: 'DATABASE_URL',
       valueFrom: { secretKeyRef: { name: 'slipway-db-app', key: 'uri' } },
@@ -236,9 +241,7 @@ describe('charts/slipway', () => {
         ),
       ),
     );
-    expect(
-      (jobApi.find((o) => o.kind === 'Deployment') as V1Deployment).spec?.template.spec?.containers[0]?.env,
-    ).toContainEqual({
+    expect(serverEnv(jobApi)).toContainEqual({
       name: 'SLIPWAY_JOB_API_URL',
       value: 'http://api.internal:8080',
     });
@@ -259,8 +262,7 @@ describe('charts/slipway', () => {
         ),
       ),
     );
-    const bucketEnv = (withBucket.find((o) => o.kind === 'Deployment') as V1Deployment).spec?.template.spec
-      ?.containers[0]?.env;
+    const bucketEnv = serverEnv(withBucket);
     expect(bucketEnv).toContainEqual({ name: 'SLIPWAY_ARTIFACT_STORE', value: s3Store });
     for (const key of ['AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY']) {
       expect(bucketEnv).toContainEqual({
@@ -269,8 +271,7 @@ describe('charts/slipway', () => {
       });
     }
     // Unset: the server's default (PostgreSQL), no credentials.
-    const defaultEnv = (jobApi.find((o) => o.kind === 'Deployment') as V1Deployment).spec?.template.spec
-      ?.containers[0]?.env;
+    const defaultEnv = serverEnv(jobApi);
     expect(defaultEnv?.map((e) => e.name)).not.toContain('SLIPWAY_ARTIFACT_STORE');
     expect(defaultEnv?.map((e) => e.name)).not.toContain('AWS_ACCESS_KEY_ID');
   });

@@ -189,7 +189,6 @@ export function createReconciler(deps: {
     const input = { run, plan: ctx.plan, observed, now: new Date(), newId: randomUUID, pollMs };
     let changes = transition({ ...input, target: ctx.target });
     const before = new Map(run.jobs.map((job) => [job.id, job.status]));
-    const dispatching = changes.actions.some((a) => a.type === 'start' && before.get(a.job.id) !== 'running');
     // The jobs going out now: when they cannot, they are what failed (not skipped).
     const outgoing = () =>
       new Set(
@@ -197,6 +196,7 @@ export function createReconciler(deps: {
           a.type === 'start' && before.get(a.job.id) !== 'running' ? [a.job.id] : [],
         ),
       );
+    const dispatching = outgoing().size > 0;
     if (dispatching && ctx.builtAt < began) {
       // A job goes out: to where the environment points now, with the credentials as they are now.
       try {
@@ -226,7 +226,7 @@ export function createReconciler(deps: {
       // An executor that cannot start a job for a reason no retry cures (a full disk).
       if (!(error instanceof TerminalError)) throw error;
       const current = await runs.findById(run.id);
-      if (current) await failRun(current, error.message);
+      if (current) await failRun(current, error.message, outgoing());
       active.delete(runId);
       return {};
     }
