@@ -32,6 +32,7 @@ import {
 } from '../../lib/errors.ts';
 import type { SecretBox } from '../../lib/secret-box.ts';
 import { invalidSpec } from '../../lib/spec-errors.ts';
+import { SECRET_PARAMETER_MASK } from '../../lib/stored-parameters.ts';
 import type { AccessService, ProjectRef } from '../access/access.service.ts';
 import type { EnvironmentsRepo } from '../environments/environments.repo.ts';
 import type { PipelinesService } from '../pipelines/pipelines.service.ts';
@@ -50,8 +51,6 @@ import { CHECKOUT_STEP, parseRunSpec } from './run-spec.ts';
 import { formatCursor } from './run-stream.ts';
 import { type GateCaller, latestAttempts, type PlayCaller, toRun, toRunSummary } from './run-view.ts';
 import type { NewJobRun, RunsRepo, RunWithJobs } from './runs.repo.ts';
-
-export const SECRET_MASK = '***';
 
 export interface StartRunInput {
   releaseType: string;
@@ -190,7 +189,7 @@ export function createRunsService(deps: {
       environment: run.environmentId === null ? null : environment,
       held: held.project,
       secretsGone:
-        Object.values(run.parameters as Record<string, unknown>).includes(SECRET_MASK) &&
+        Object.values(run.parameters as Record<string, unknown>).includes(SECRET_PARAMETER_MASK) &&
         run.secretValues === null,
     });
   }
@@ -337,7 +336,7 @@ export function createRunsService(deps: {
     const secretValues: Record<string, string> = {};
     for (const [name, value] of Object.entries(resolved.values)) {
       if (secretNames.includes(name)) {
-        shown[name] = SECRET_MASK;
+        shown[name] = SECRET_PARAMETER_MASK;
         secretValues[name] = String(value);
       } else shown[name] = value;
     }
@@ -599,7 +598,7 @@ export function createRunsService(deps: {
         throw new ConflictError(`run ${run.number} is still ${run.status}; cancel it or wait for it to end`);
       }
       const parameters = run.parameters as Record<string, string | number | boolean>;
-      if (Object.values(parameters).includes(SECRET_MASK) && run.secretValues === null) {
+      if (Object.values(parameters).includes(SECRET_PARAMETER_MASK) && run.secretValues === null) {
         throw new ConflictError(
           `run ${run.number} had secret parameters, which are not kept after a run; start a new run`,
         );
