@@ -121,7 +121,7 @@ describe('the server process', () => {
     expect(code).toBe(78);
     expect(server.output()).toMatch(/PORT: must be a number/);
     expect(server.output()).toMatch(/SLIPWAY_SESSION_IDLE_MINUTES/);
-  }, 150_000);
+  });
 
   it.skipIf(postgresSkipReason())(
     'uses DATABASE_URL when set: migrates an empty database and takes the admin password from the environment',

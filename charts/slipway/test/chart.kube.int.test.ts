@@ -81,7 +81,7 @@ describe('charts/slipway', () => {
       }
     }
     for (const name of namespaces) await client.deleteNamespace(name);
-  }, 180_000);
+  });
 
   test('helm lint --strict passes with the default values and with every optional part on', async ({
     skip,

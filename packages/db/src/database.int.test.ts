@@ -12,7 +12,7 @@ describe('the embedded database (PGlite)', () => {
   beforeAll(async () => {
     dataDir = await mkdtemp(path.join(os.tmpdir(), 'slipway-embedded-'));
     db = await openDatabase({ dataDir });
-  }, 180_000);
+  });
 
   afterAll(async () => {
     await db?.close();

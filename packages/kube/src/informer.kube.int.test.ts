@@ -190,5 +190,5 @@ describe.skipIf(clusterSkipReason())('informer against the local control plane',
       informer.stop();
       await relay.close();
     }
-  }, 120_000);
+  });
 });

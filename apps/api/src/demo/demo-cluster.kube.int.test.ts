@@ -149,7 +149,7 @@ describe.skipIf(postgresSkipReason() ?? clusterSkipReason())('the demo with a cl
     for (const namespace of [`${PREFIX}-staging`, `${PREFIX}-production`]) {
       await kube.deleteNamespace(namespace).catch(() => undefined);
     }
-  }, 120_000);
+  });
 
   it('demo:cluster sets up staging, production, the manifest and config sets and the release type; twice changes nothing', async () => {
     const first = await demoCluster();

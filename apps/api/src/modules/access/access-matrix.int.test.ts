@@ -949,7 +949,7 @@ describe.skipIf(postgresSkipReason())('route × role matrix', () => {
     t = await buildTestApp();
     admin = await signIn(t.app);
     for (const [i, principal] of PRINCIPALS.entries()) callers.set(principal, await fixtureFor(principal, i));
-  }, 120_000);
+  });
   afterAll(async () => {
     await t?.close();
   });

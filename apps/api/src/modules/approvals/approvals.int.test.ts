@@ -119,11 +119,11 @@ describe.skipIf(postgresSkipReason())('deploy approvals: inbox, diff and the pol
         createdByName: 'admin',
       },
     });
-  }, 120_000);
+  });
 
   afterAll(async () => {
     await t?.close();
-  }, 60_000);
+  });
 
   it('lists what the caller may decide, counts it, and shows the diff (no cluster: stored objects)', async () => {
     const id = await waiting();

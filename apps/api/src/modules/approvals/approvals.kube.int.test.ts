@@ -103,12 +103,12 @@ describe.skipIf(postgresSkipReason() || clusterSkipReason())('the approval diff 
     ids.environment = environment.id;
     ids.workspace = environment.workspaceId;
     ids.cluster = environment.clusterId ?? '';
-  }, 120_000);
+  });
 
   afterAll(async () => {
     await kube.deleteNamespace(namespace).catch(() => undefined);
     await t?.close();
-  }, 60_000);
+  });
 
   it('create, update, unchanged and prune from a dry run as the deployer; a live change makes the approval stale', async () => {
     // Release 1 is live: its three ConfigMaps are in the cluster as it applied them.

@@ -144,7 +144,7 @@ describe.skipIf(postgresSkipReason() || clusterSkipReason())('promotion on the r
         createdByName: 'admin',
       },
     });
-  }, 120_000);
+  });
 
   afterAll(async () => {
     await t?.close();

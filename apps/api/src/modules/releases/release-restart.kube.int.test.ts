@@ -124,5 +124,5 @@ describe.skipIf(postgresSkipReason() || clusterSkipReason())('a SIGKILLed server
       `Deployment/${namespace}/web created`,
     ]);
     expect((await server?.stop())?.code).toBe(0);
-  }, 150_000);
+  });
 });

@@ -95,11 +95,11 @@ describe.skipIf(postgresSkipReason())('approval gates: who may decide, and rejec
     });
     expect(env.statusCode, env.body).toBe(201);
     t.engine.start();
-  }, 120_000);
+  });
 
   afterAll(async () => {
     await t?.close();
-  }, 60_000);
+  });
 
   it('a gate naming a custom role needs that role’s permissions, read at decision time', async () => {
     await role('release-manager', ['project.read', 'approval.decide', 'release.rollback', 'config.edit']);

@@ -101,7 +101,7 @@ describe('the run engine in the server process', () => {
     expect(log.filter((line) => line.startsWith('begin '))).toHaveLength(1);
     expect(log).toContain('end of step');
     expect((await second.stop()).code).toBe(0);
-  }, 120_000);
+  });
 
   it('stops on SIGTERM while a step runs and writes nothing (its log is followed); the run ends after a restart', async () => {
     const dataDir = await mkdtemp(path.join(os.tmpdir(), 'slipway-engine-'));
@@ -143,5 +143,5 @@ describe('the run engine in the server process', () => {
     });
     expect(finished.status, JSON.stringify(finished.jobs)).toBe('succeeded');
     expect((await second.stop()).code).toBe(0);
-  }, 120_000);
+  });
 });

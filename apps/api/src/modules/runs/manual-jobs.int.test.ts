@@ -71,11 +71,11 @@ describe.skipIf(postgresSkipReason())('manual jobs on the local executor', () =>
     operator = await signInAsProjectMember(t.app, admin, { ...target, username: 'olive', role: 'operator' });
     viewer = await signInAsProjectMember(t.app, admin, { ...target, username: 'vic', role: 'viewer' });
     t.engine.start();
-  }, 120_000);
+  });
 
   afterAll(async () => {
     await t?.close();
-  }, 60_000);
+  });
 
   it('a run finishes succeeded without its manual job; an operator plays it, it runs, the run finishes again', async () => {
     await pipeline('ship', manualPipeline());

@@ -350,6 +350,6 @@ describe.skipIf(postgresSkipReason() || clusterSkipReason())(
       );
       expect(perAttempt.sort()).toEqual(['lint#1', 'tarball#1', 'unit#1']);
       expect((await server?.stop())?.code).toBe(0);
-    }, 150_000);
+    });
   },
 );

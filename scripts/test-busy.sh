@@ -1,0 +1,49 @@
+#!/usr/bin/env bash
+# Runs a test command while CPU-heavy processes share the machine's cores (issue #17 item 7:
+# the suite must pass on a busy machine, where CI's two shared cores often are).
+#
+#   ./run test:busy                 # the whole `./run test` under load
+#   ./run test:busy test:int        # one tier (any package script) under load
+#
+# The load is SLIPWAY_BUSY_WORKERS processes (default: one per core) spinning on the CPU at
+# normal priority, so the test run gets about half of every core. Every 60 s the script
+# prints the 1-minute load average; at the end the command's exit status, its wall time and
+# the highest load seen. The workers stop when the command ends (or on Ctrl-C).
+set -euo pipefail
+
+command=("${@:-test}")
+workers="${SLIPWAY_BUSY_WORKERS:-$(nproc)}"
+if ! [[ "$workers" =~ ^[0-9]+$ ]]; then
+  echo "SLIPWAY_BUSY_WORKERS must be a whole number of processes, got '$workers'" >&2
+  exit 2
+fi
+
+pids=()
+stop_load() {
+  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
+}
+trap stop_load EXIT INT TERM
+
+for _ in $(seq 1 "$workers"); do
+  node -e 'for (;;) {}' &
+  pids+=("$!")
+done
+
+peak_file="$(mktemp)"
+echo 0 >"$peak_file"
+(
+  while sleep 60; do
+    load="$(cut -d' ' -f1 /proc/loadavg)"
+    echo "[busy] load average (1 min): $load" >&2
+    if awk -v a="$load" -v b="$(cat "$peak_file")" 'BEGIN { exit !(a > b) }'; then echo "$load" >"$peak_file"; fi
+  done
+) &
+pids+=("$!")
+
+echo "[busy] $workers CPU-bound workers started; running: pnpm run ${command[*]}" >&2
+started="$(date +%s)"
+status=0
+pnpm --silent run "${command[@]}" || status=$?
+echo "[busy] pnpm run ${command[*]}: exit $status after $(($(date +%s) - started)) s with $workers CPU-bound workers; peak load average $(cat "$peak_file")" >&2
+rm -f "$peak_file"
+exit "$status"
