@@ -124,3 +124,25 @@ export async function expectClusterMatches(
     expect(configMap.data).toEqual({ GREETING: name === 'app-config-v1' ? 'v1' : 'v2' });
   }
 }
+
+/** A deploy log line of one applied object (see `release-transitions.ts`, phase `applied`). */
+const APPLIED_LINE = /^(\S+) (created|configured|unchanged|created \(immutable\)|exists; reused)$/;
+
+/**
+ * Each release applied its objects once: its deploy log names every object it deployed (the
+ * Deployment, its ConfigMap and Service, the config version's ConfigMap) exactly once —
+ * the log is stored with the phase in one transaction, so an apply repeated after a kill
+ * leaves one set of lines, not two.
+ */
+export async function expectAppliedOnce(call: ServerCall, ws: string, releases: Release[]): Promise<void> {
+  const doubled: string[] = [];
+  for (const release of releases) {
+    const answer = await call('GET', `/api/v1/workspaces/${ws}/projects/app/releases/${release.number}/log`);
+    expect(answer.status, JSON.stringify(answer.body)).toBe(200);
+    const refs = (answer.body as { lines: { text: string }[] }).lines
+      .map((line) => APPLIED_LINE.exec(line.text)?.[1])
+      .filter((ref) => ref !== undefined);
+    if (refs.length !== 4 || new Set(refs).size !== 4) doubled.push(`${release.number}: ${refs.join(', ')}`);
+  }
+  expect(doubled).toEqual([]);
+}

@@ -22,6 +22,7 @@ import { until } from '../wait.ts';
 import {
   DEPLOY_STAGE,
   deploySetUp,
+  expectAppliedOnce,
   expectClusterMatches,
   expectOneReleasePerDeploy,
   listReleases,
@@ -181,6 +182,7 @@ describe.skipIf(postgresSkipReason() || clusterSkipReason())('kill -9 of the API
     if (!rollback) throw new Error('no rollback was asked for');
     const live = expectOneReleasePerDeploy(releases, finished, rollback);
     await expectClusterMatches(kube, namespace, releases, live);
+    await expectAppliedOnce(call, ws, releases);
     expect(deployingAtKill.some((numbers) => numbers.length > 0)).toBe(true);
     expect(server?.child.exitCode).toBeNull();
   }, 600_000);
