@@ -49,8 +49,11 @@ ${DEPLOY_STAGE}`;
 /** Kubernetes Jobs per run: the parallel jobs (a deploy job is executed by the server itself). */
 const JOBS_PER_RUN = 3;
 const KILLS = 10;
-/** The life of the server (0-based) in which a rollback to release 1 is asked for; asked again in the next. */
-const ROLLBACK_LIFE = 3;
+/**
+ * The life of the server (0-based) in which a rollback to release 1 is asked for, once that
+ * succeeded (early, so the rollback deploys while kills still come); asked again in the next.
+ */
+const ROLLBACK_LIFE = 1;
 /** The life from which new runs pin config version 2 (saved at its start). */
 const CONFIG_V2_LIFE = 4;
 
@@ -149,7 +152,7 @@ describe.skipIf(postgresSkipReason() || clusterSkipReason())('kill -9 of the API
     }
     console.log(`[faults] kill -9: ${KILLS} kills, ms after a start: ${killPoints.join(', ')}`);
     console.log(
-      `[faults] kill -9: release deploying at each kill: ${deployingAtKill.map((n) => (n.length ? n.join('+') : '-')).join(', ')} (${deployingAtKill.filter((n) => n.length).length}/${KILLS} kills mid-deploy; the rollback is release ${rollback?.number})`,
+      `[faults] kill -9: release deploying at each kill: ${deployingAtKill.map((n) => (n.length ? n.join('+') : '-')).join(', ')} (${deployingAtKill.filter((n) => n.length).length}/${KILLS} kills mid-deploy; the rollback is release ${rollback?.number}, deploying at ${deployingAtKill.filter((n) => n.includes(rollback?.number ?? 0)).length} kills)`,
     );
 
     const settling = Date.now();
