@@ -8,7 +8,7 @@ import type { Run } from '@slipway/contracts';
 import { type PostgresServer, type ServerProcess, startPostgresServer } from '@slipway/testing';
 import pg from 'pg';
 import { expect } from 'vitest';
-import type { ServerCall } from '../server-session.ts';
+import { type ServerCall, signInSession } from '../server-session.ts';
 import { until } from '../wait.ts';
 
 /** Statuses a run ends in. */
@@ -40,21 +40,48 @@ export async function createAll(call: ServerCall, setup: [string, object][]): Pr
 
 /**
  * Workspace `workspace` with environment `environment` (on `cluster` when given, else the
- * local executor), project `app` and pipeline `ci` of `spec`; returns the pipeline's runs URL.
+ * local executor), project `app`, then `beforePipeline` (e.g. the manifest and config sets a
+ * deploy step names), and pipeline `ci` of `spec`; returns the pipeline's runs URL.
  */
 export async function setUpPipeline(
   call: ServerCall,
-  options: { workspace: string; environment: string; cluster?: string; spec: string },
+  options: {
+    workspace: string;
+    environment: string;
+    cluster?: string;
+    spec: string;
+    beforePipeline?: [string, object][];
+  },
 ): Promise<string> {
-  const { workspace: ws, environment, cluster, spec } = options;
+  const { workspace: ws, environment, cluster, spec, beforePipeline = [] } = options;
   const pipelines = `/api/v1/workspaces/${ws}/projects/app/pipelines`;
   await createAll(call, [
     ['/api/v1/workspaces', { slug: ws, name: ws }],
     [`/api/v1/workspaces/${ws}/environments`, { name: environment, ...(cluster ? { cluster } : {}) }],
     [`/api/v1/workspaces/${ws}/projects`, { slug: 'app', name: 'app' }],
+    ...beforePipeline,
     [pipelines, { name: 'ci', spec }],
   ]);
   return `${pipelines}/ci/runs`;
+}
+
+/**
+ * POSTs `body` to `url` of the server at `baseUrl` as a newly signed-in admin with the
+ * `Idempotency-Key` header `key` (the session's `ServerCall` sends no extra headers).
+ */
+export async function postWithIdempotencyKey(
+  baseUrl: string,
+  url: string,
+  body: object,
+  key: string,
+): Promise<{ status: number; body: unknown }> {
+  const { cookie, csrf } = await signInSession(baseUrl);
+  const response = await fetch(`${baseUrl}${url}`, {
+    method: 'POST',
+    headers: { cookie, 'x-csrf-token': csrf, 'content-type': 'application/json', 'idempotency-key': key },
+    body: JSON.stringify(body),
+  });
+  return { status: response.status, body: (await response.json().catch(() => null)) as unknown };
 }
 
 /** Waits until run `number` at `runsUrl` has finished and returns it. */
