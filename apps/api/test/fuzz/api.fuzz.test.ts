@@ -15,10 +15,10 @@ import { ensureSchemathesis, runSchemathesis } from './schemathesis.ts';
 const MAX_EXAMPLES = Number(process.env.FUZZ_EXAMPLES ?? 5);
 const SEED = Number(process.env.FUZZ_SEED ?? 17);
 
-/** Schemathesis's `st`, or why it cannot run here (then the tier skips, except in CI where it fails). */
-async function schemathesis(): Promise<{ st: string } | { skip: string }> {
+/** The Python that runs Schemathesis, or why it cannot run here (then the tier skips, except in CI where it fails). */
+async function schemathesis(): Promise<{ python: string } | { skip: string }> {
   try {
-    return { st: await ensureSchemathesis() };
+    return { python: await ensureSchemathesis() };
   } catch (error) {
     if (process.env.CI === 'true') throw error;
     return { skip: `Schemathesis could not be installed: ${(error as Error).message}` };
@@ -42,8 +42,8 @@ describe.skipIf('skip' in tool)('Schemathesis against the OpenAPI document', () 
 
   // The viewer first: the admin's run may change what the viewer can see.
   it.each(['viewer', 'admin'] as const)('finds nothing signed in as the %s', async (who) => {
-    const st = (tool as { st: string }).st;
-    const result = await runSchemathesis(st, {
+    const python = (tool as { python: string }).python;
+    const result = await runSchemathesis(python, {
       baseUrl: target.baseUrl,
       identity: target[who],
       keepUsers: [target.admin.username, target.viewer.username],

@@ -15,7 +15,7 @@ const seconds = Number(process.argv[3] ?? 600);
 const maxTimeSeconds = seconds > 0 ? seconds : undefined;
 const seed = Number(process.env.FUZZ_SEED ?? Date.now() % 1_000_000);
 
-const st = await ensureSchemathesis();
+const python = await ensureSchemathesis();
 const postgres = await startPostgresServer();
 let failed = false;
 try {
@@ -37,7 +37,7 @@ try {
       );
       const started = Date.now();
       const result = await runSchemathesis(
-        st,
+        python,
         {
           baseUrl: target.baseUrl,
           identity: account,

@@ -1,4 +1,5 @@
-// Runs Schemathesis (the pinned CLI that tools/schemathesis/setup.sh installs under .tools/)
+// Runs Schemathesis (the pinned CLI that tools/schemathesis/setup.sh installs under .tools/,
+// as `<venv python> -m schemathesis.cli`: see setup.sh for why not the venv's `st` script)
 // against a running server's OpenAPI document and reads back what it found.
 import { execFile, spawn } from 'node:child_process';
 import os from 'node:os';
@@ -29,7 +30,7 @@ export const EXCLUDED_OPERATIONS: Record<string, string> = {
   streamRunEvents: 'Server-Sent Events: the stream stays open while the run is live',
 };
 
-/** Installs Schemathesis on first use (idempotent) and returns the path of its `st` command. */
+/** Installs Schemathesis on first use (idempotent) and returns the path of its environment's Python. */
 export async function ensureSchemathesis(): Promise<string> {
   const { stdout } = await promisify(execFile)('bash', [SETUP_SCRIPT], { maxBuffer: 1 << 20 });
   return stdout.trim();
@@ -67,7 +68,7 @@ export interface SchemathesisResult {
   failures: number;
 }
 
-/** The `st run` arguments for `options` (exported for the long-run script, which prints them). */
+/** The `schemathesis run` arguments for `options` (exported for the long-run script, which prints them). */
 export function schemathesisArgs(options: SchemathesisOptions): string[] {
   const args = [
     '--config-file',
@@ -118,13 +119,13 @@ export function summaryOf(output: string): Pick<SchemathesisResult, 'generated' 
   };
 }
 
-/** Runs `st run` to its end; `onOutput` sees the output as it arrives (for a long run's progress). */
+/** Runs `schemathesis run` to its end; `onOutput` sees the output as it arrives (for a long run's progress). */
 export async function runSchemathesis(
-  st: string,
+  python: string,
   options: SchemathesisOptions,
   onOutput?: (chunk: string) => void,
 ): Promise<SchemathesisResult> {
-  const child = spawn(st, schemathesisArgs(options), {
+  const child = spawn(python, ['-m', 'schemathesis.cli', ...schemathesisArgs(options)], {
     // Schemathesis keeps a `.schemathesis/` folder in its working directory: not in the repository.
     cwd: options.reportDir ?? os.tmpdir(),
     stdio: ['ignore', 'pipe', 'pipe'],
