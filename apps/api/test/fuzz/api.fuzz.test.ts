@@ -10,7 +10,7 @@
 import { createTestDatabase, postgresSkipReason, type TestDatabase } from '@slipway/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type FuzzTarget, startFuzzTarget } from './fuzz-target.ts';
-import { ensureSchemathesis, runSchemathesis } from './schemathesis.ts';
+import { describeRun, ensureSchemathesis, runSchemathesis } from './schemathesis.ts';
 
 const MAX_EXAMPLES = Number(process.env.FUZZ_EXAMPLES ?? 5);
 const SEED = Number(process.env.FUZZ_SEED ?? 17);
@@ -47,13 +47,12 @@ describe.skipIf('skip' in tool)('Schemathesis against the OpenAPI document', () 
       baseUrl: target.baseUrl,
       identity: target[who],
       keepUsers: [target.admin.username, target.viewer.username],
+      objects: target.objects,
       maxExamples: MAX_EXAMPLES,
       seed: SEED,
       phases: ['examples', 'fuzzing', 'stateful'],
     });
-    process.stdout.write(
-      `[fuzz] ${who}: ${result.generated ?? '?'} test cases, ${result.failures} failures\n`,
-    );
+    process.stdout.write(`[fuzz] ${who}: ${describeRun(result)}\n`);
     expect(result.exitCode, result.output).toBe(0);
     expect(result.generated, result.output).toBeGreaterThan(0);
   });

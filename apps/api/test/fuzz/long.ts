@@ -8,7 +8,7 @@
 import { startPostgresServer } from '@slipway/testing';
 import pg from 'pg';
 import { startFuzzTarget } from './fuzz-target.ts';
-import { ensureSchemathesis, runSchemathesis } from './schemathesis.ts';
+import { describeRun, ensureSchemathesis, runSchemathesis } from './schemathesis.ts';
 
 const maxExamples = Number(process.argv[2] ?? 100);
 const seconds = Number(process.argv[3] ?? 600);
@@ -42,6 +42,7 @@ try {
           baseUrl: target.baseUrl,
           identity: account,
           keepUsers: [target.admin.username, target.viewer.username],
+          objects: target.objects,
           maxExamples,
           seed,
           maxTimeSeconds,
@@ -50,9 +51,7 @@ try {
         (chunk) => process.stdout.write(chunk),
       );
       const seconds = Math.round((Date.now() - started) / 1000);
-      rows.push(
-        `${identity}: ${result.generated ?? '?'} examples run, ${result.failures} unique failures, ${seconds} s (exit ${result.exitCode})`,
-      );
+      rows.push(`${identity}: ${describeRun(result)}; ${seconds} s (exit ${result.exitCode})`);
       if (result.exitCode !== 0) failed = true;
     }
     console.log(`\nfuzz:long summary (seed ${seed})`);
