@@ -123,6 +123,7 @@ function pathParameters(path: string): string[] {
  * of `param`, `slug`, `name`, `number`, `id`, `username` the body has) or from the list's
  * first item, and the parameters `P` itself has taken from the request. Links follow the
  * OpenAPI 3.1 Link Object (runtime expressions `$request.path.x`, `$response.body#/y`).
+ * Then the links that rule cannot derive ({@link addRelatedLinks}).
  */
 export function addLinks(document: OpenApiDocument): void {
   const operations = operationsOf(document);
@@ -149,5 +150,76 @@ export function addLinks(document: OpenApiDocument): void {
       links[target.operation.operationId] = { operationId: target.operation.operationId, parameters };
     }
     if (Object.keys(links).length > 0) success[1].links = { ...success[1].links, ...links };
+  }
+  addRelatedLinks(document);
+}
+
+/**
+ * A link the path rule of {@link addLinks} cannot derive: the target's path is not under the
+ * source's collection (a webhook's receiver `/hooks/{id}`), or its parameter names an object
+ * nested in the source's body (a run's job and step, a created user under `user`).
+ * `parameters` maps the target's path parameters to runtime expressions; the target's other
+ * path parameters are taken from the source's request path (`$request.path.<name>`).
+ */
+interface RelatedLink {
+  from: string;
+  status: string;
+  to: readonly string[];
+  parameters: Record<string, string>;
+}
+
+/** The run's first job and its first step, as a run body (`getRun`, `createRun`) lists them. */
+const RUN_JOB = { job: '$response.body#/jobs/0/name' };
+const RUN_STEP = { ...RUN_JOB, step: '$response.body#/jobs/0/steps/0/name' };
+
+const RELATED_LINKS: readonly RelatedLink[] = [
+  ...(
+    [
+      ['getRun', '200', {}],
+      ['createRun', '201', { number: '$response.body#/number' }],
+    ] as const
+  ).flatMap(([from, status, run]) => [
+    { from, status, to: ['getStepLog'], parameters: { ...run, ...RUN_STEP } },
+    { from, status, to: ['playJob', 'downloadRunJobArtifacts'], parameters: { ...run, ...RUN_JOB } },
+  ]),
+  { from: 'createWebhook', status: '201', to: ['receiveWebhook'], parameters: { id: '$response.body#/id' } },
+  { from: 'getWebhook', status: '200', to: ['receiveWebhook'], parameters: { id: '$response.body#/id' } },
+  {
+    from: 'listWebhooks',
+    status: '200',
+    to: ['receiveWebhook'],
+    parameters: { id: '$response.body#/items/0/id' },
+  },
+  {
+    from: 'createUser',
+    status: '201',
+    to: ['getUser', 'updateUser', 'deleteUser'],
+    parameters: { username: '$response.body#/user/username' },
+  },
+];
+
+/**
+ * Adds the {@link RELATED_LINKS} to the document (OpenAPI 3.1 Link Objects, as
+ * {@link addLinks}). An entry whose operations or status the document lacks (an app built
+ * with some of the routes only) is left out; `openapi.int.test.ts` checks the whole server's
+ * document has them all.
+ */
+export function addRelatedLinks(document: OpenApiDocument): void {
+  const byId = new Map(operationsOf(document).map((entry) => [entry.operation.operationId, entry] as const));
+  for (const { from, status, to, parameters } of RELATED_LINKS) {
+    const source = byId.get(from);
+    const response = source?.operation.responses?.[status];
+    if (!source || !response) continue;
+    const sourceParams = new Set(pathParameters(source.path));
+    for (const operationId of to) {
+      const target = byId.get(operationId);
+      if (!target) continue;
+      const names = pathParameters(target.path);
+      if (names.some((name) => !(name in parameters) && !sourceParams.has(name))) continue;
+      const linked = Object.fromEntries(
+        names.map((name) => [`path.${name}`, parameters[name] ?? `$request.path.${name}`]),
+      );
+      response.links = { ...response.links, [operationId]: { operationId, parameters: linked } };
+    }
   }
 }

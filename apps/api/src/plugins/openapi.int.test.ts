@@ -82,6 +82,32 @@ describe.skipIf(postgresSkipReason())('the OpenAPI document', () => {
     expect(listProjects?.getProject?.parameters['path.project']).toBe('$response.body#/items/0/slug');
   });
 
+  it("links a run to its first job's step log, a webhook to its receiver and a created user to the user", () => {
+    const runs = '/api/v1/workspaces/{workspace}/projects/{project}/pipelines/{pipeline}/runs';
+    const fromRun = `$request.path`;
+    expect(paths[`${runs}/{number}`]?.get?.responses['200']?.links?.getStepLog?.parameters).toEqual({
+      'path.workspace': `${fromRun}.workspace`,
+      'path.project': `${fromRun}.project`,
+      'path.pipeline': `${fromRun}.pipeline`,
+      'path.number': `${fromRun}.number`,
+      'path.job': '$response.body#/jobs/0/name',
+      'path.step': '$response.body#/jobs/0/steps/0/name',
+    });
+    expect(paths[runs]?.post?.responses['201']?.links?.getStepLog?.parameters?.['path.number']).toBe(
+      '$response.body#/number',
+    );
+    const webhooks = '/api/v1/workspaces/{workspace}/projects/{project}/webhooks';
+    expect(paths[webhooks]?.post?.responses['201']?.links?.receiveWebhook?.parameters).toEqual({
+      'path.id': '$response.body#/id',
+    });
+    expect(paths[webhooks]?.get?.responses['200']?.links?.receiveWebhook?.parameters).toEqual({
+      'path.id': '$response.body#/items/0/id',
+    });
+    expect(paths['/api/v1/users']?.post?.responses['201']?.links?.deleteUser?.parameters).toEqual({
+      'path.username': '$response.body#/user/username',
+    });
+  });
+
   it('links only to operations that exist, with parameters each target has', () => {
     const byId = new Map(operations().map(({ operation }) => [operation.operationId, operation]));
     const broken = operations().flatMap(({ name, operation }) =>

@@ -1,15 +1,34 @@
 // The server the fuzz tier attacks: the real server process on a test PostgreSQL database,
-// seeded over HTTP with objects for the stateful phase to start from, and the two identities
-// the fuzzer signs in as (a platform admin and a workspace viewer).
+// seeded over HTTP with objects for the fuzzer to reach (a workspace with an environment on
+// the local executor, a project, a pipeline with a finished run, a webhook and a schedule),
+// and the two identities the fuzzer signs in as (a platform admin and a workspace viewer).
 import { mkdtemp } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import type { ServerProcess } from '@slipway/testing';
 import { ADMIN_PASSWORD } from '../helper.ts';
 import { type ServerCall, startSignedInServer } from '../server-session.ts';
+import { until } from '../wait.ts';
 
-/** The workspace, project and pipeline the seed creates (the fuzzer's OpenAPI examples name them too). */
-export const SEED = { workspace: 'fuzz', project: 'shop', pipeline: 'ci', viewer: 'viewer' } as const;
+/**
+ * The objects the seed creates, by the path parameter that names each: the fuzz hooks
+ * (tools/schemathesis/slipway_hooks.py) put them into generated paths, so generated requests
+ * reach real objects and not only 404s, and keep them from being deleted. `number` is the
+ * finished run (its job `job`, step `step`, and its event stream, which ends); the webhook's
+ * and the schedule's generated ids are added as `hook` and `schedule` at seeding.
+ */
+export const SEED = {
+  workspace: 'fuzz',
+  project: 'shop',
+  pipeline: 'ci',
+  environment: 'local',
+  number: 1,
+  job: 'unit',
+  step: 'hello',
+  webhook: 'gh',
+} as const;
+
+const VIEWER = 'viewer';
 
 const VIEWER_PASSWORD = 'correct-horse-read-only';
 
@@ -21,7 +40,8 @@ stages:
       - name: unit
         image: alpine:3
         steps:
-          - run: echo hi
+          - name: hello
+            run: echo hi
 `;
 
 /** A user the fuzzer signs in as (password sign-in: a session and its CSRF token). */
@@ -38,6 +58,8 @@ export interface FuzzTarget {
   admin: FuzzIdentity;
   /** A user who is only a `workspace-viewer` of the seeded workspace. */
   viewer: FuzzIdentity;
+  /** The seeded objects by path parameter name ({@link SEED}, plus the `hook` and `schedule` ids). */
+  objects: Record<string, string | number>;
   stop(): Promise<void>;
 }
 
@@ -56,9 +78,11 @@ async function expectStatus(
 }
 
 /**
- * Starts the real server on `databaseUrl` and seeds it: a workspace with a project and a
- * pipeline, and a second user who is a `workspace-viewer` of that workspace. Throws with
- * the response on any seed failure.
+ * Starts the real server on `databaseUrl` and seeds it ({@link SEED}): a workspace with an
+ * environment on the local executor (no cluster), a project, a pipeline whose first run has
+ * finished (waited for, so its job, step log and event stream exist and the stream ends), a
+ * webhook and a schedule on that pipeline, and a second user who is a `workspace-viewer` of
+ * the workspace. Throws with the response on any seed failure, or when the run fails.
  */
 export async function startFuzzTarget(databaseUrl: string): Promise<FuzzTarget> {
   const dataDir = await mkdtemp(path.join(os.tmpdir(), 'slipway-fuzz-'));
@@ -74,28 +98,50 @@ export async function startFuzzTarget(databaseUrl: string): Promise<FuzzTarget> 
   });
   try {
     const ws = `/api/v1/workspaces/${SEED.workspace}`;
+    const project = `${ws}/projects/${SEED.project}`;
+    const pipeline = `${project}/pipelines/${SEED.pipeline}`;
+    const target = { releaseType: 'full', environment: SEED.environment };
     await expectStatus(call, 'POST', '/api/v1/workspaces', { slug: SEED.workspace, name: 'Fuzz' }, 201);
+    await expectStatus(call, 'POST', `${ws}/environments`, { name: SEED.environment }, 201);
     await expectStatus(call, 'POST', `${ws}/projects`, { slug: SEED.project, name: 'Shop' }, 201);
-    await expectStatus(
+    await expectStatus(call, 'POST', `${project}/pipelines`, { name: SEED.pipeline, spec: SEED_SPEC }, 201);
+    await expectStatus(call, 'POST', `${pipeline}/runs`, target, 201);
+    const run = await until('the seeded run to finish', async () => {
+      const { body } = await call('GET', `${pipeline}/runs/${SEED.number}`);
+      const status = (body as { status?: string }).status ?? '';
+      return ['succeeded', 'failed', 'cancelled'].includes(status) ? body : undefined;
+    });
+    if ((run as { status: string }).status !== 'succeeded')
+      throw new Error(`seed run did not succeed: ${JSON.stringify(run)}`);
+    const webhook = (await expectStatus(
       call,
       'POST',
-      `${ws}/projects/${SEED.project}/pipelines`,
-      { name: SEED.pipeline, spec: SEED_SPEC },
+      `${project}/webhooks`,
+      {
+        name: SEED.webhook,
+        provider: 'github',
+        events: ['push'],
+        secret: 'fuzz-webhook-secret',
+        pipeline: SEED.pipeline,
+        ...target,
+      },
       201,
-    );
-    await expectStatus(
+    )) as { id: string };
+    const schedule = (await expectStatus(
       call,
       'POST',
-      '/api/v1/users',
-      { username: SEED.viewer, password: VIEWER_PASSWORD },
+      `${pipeline}/schedules`,
+      { cron: '0 3 1 1 *', timezone: 'UTC', ...target },
       201,
-    );
-    await expectStatus(call, 'POST', `${ws}/members`, { user: SEED.viewer, role: 'workspace-viewer' }, 201);
+    )) as { id: string };
+    await expectStatus(call, 'POST', '/api/v1/users', { username: VIEWER, password: VIEWER_PASSWORD }, 201);
+    await expectStatus(call, 'POST', `${ws}/members`, { user: VIEWER, role: 'workspace-viewer' }, 201);
     return {
       server,
       baseUrl: server.baseUrl,
       admin: { username: 'admin', password: ADMIN_PASSWORD },
-      viewer: { username: SEED.viewer, password: VIEWER_PASSWORD },
+      viewer: { username: VIEWER, password: VIEWER_PASSWORD },
+      objects: { ...SEED, hook: webhook.id, schedule: schedule.id },
       async stop() {
         await server.stop();
       },

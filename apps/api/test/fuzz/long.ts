@@ -8,14 +8,14 @@
 import { startPostgresServer } from '@slipway/testing';
 import pg from 'pg';
 import { startFuzzTarget } from './fuzz-target.ts';
-import { ensureSchemathesis, runSchemathesis } from './schemathesis.ts';
+import { describeRun, ensureSchemathesis, runSchemathesis } from './schemathesis.ts';
 
 const maxExamples = Number(process.argv[2] ?? 100);
 const seconds = Number(process.argv[3] ?? 600);
 const maxTimeSeconds = seconds > 0 ? seconds : undefined;
 const seed = Number(process.env.FUZZ_SEED ?? Date.now() % 1_000_000);
 
-const st = await ensureSchemathesis();
+const python = await ensureSchemathesis();
 const postgres = await startPostgresServer();
 let failed = false;
 try {
@@ -37,11 +37,12 @@ try {
       );
       const started = Date.now();
       const result = await runSchemathesis(
-        st,
+        python,
         {
           baseUrl: target.baseUrl,
           identity: account,
           keepUsers: [target.admin.username, target.viewer.username],
+          objects: target.objects,
           maxExamples,
           seed,
           maxTimeSeconds,
@@ -50,9 +51,7 @@ try {
         (chunk) => process.stdout.write(chunk),
       );
       const seconds = Math.round((Date.now() - started) / 1000);
-      rows.push(
-        `${identity}: ${result.generated ?? '?'} examples run, ${result.failures} unique failures, ${seconds} s (exit ${result.exitCode})`,
-      );
+      rows.push(`${identity}: ${describeRun(result)}; ${seconds} s (exit ${result.exitCode})`);
       if (result.exitCode !== 0) failed = true;
     }
     console.log(`\nfuzz:long summary (seed ${seed})`);

@@ -1,4 +1,5 @@
-// Runs Schemathesis (the pinned CLI that tools/schemathesis/setup.sh installs under .tools/)
+// Runs Schemathesis (the pinned CLI that tools/schemathesis/setup.sh installs under .tools/,
+// as `<venv python> -m schemathesis.cli`: see setup.sh for why not the venv's `st` script)
 // against a running server's OpenAPI document and reads back what it found.
 import { execFile, spawn } from 'node:child_process';
 import os from 'node:os';
@@ -21,15 +22,14 @@ export const CHECKS = ['not_a_server_error', 'status_code_conformance', 'respons
 export const MAX_RESPONSE_TIME_SECONDS = 2;
 
 /**
- * Operations the fuzzer leaves out, each with its reason: a stream that stays open while a
- * run is live (Schemathesis reads a response to its end, so an open stream is a timeout
- * rather than a finding).
+ * Operations the fuzzer leaves out, each with its reason. None today: the run event stream
+ * (`streamRunEvents`) stays open while a run is live, but Schemathesis reads an event stream
+ * only up to `max-stream-events` events (schemathesis.toml: 1 for this operation) and the
+ * hooks send a request for a live run to the seeded, finished run, whose stream ends.
  */
-export const EXCLUDED_OPERATIONS: Record<string, string> = {
-  streamRunEvents: 'Server-Sent Events: the stream stays open while the run is live',
-};
+export const EXCLUDED_OPERATIONS: Record<string, string> = {};
 
-/** Installs Schemathesis on first use (idempotent) and returns the path of its `st` command. */
+/** Installs Schemathesis on first use (idempotent) and returns the path of its environment's Python. */
 export async function ensureSchemathesis(): Promise<string> {
   const { stdout } = await promisify(execFile)('bash', [SETUP_SCRIPT], { maxBuffer: 1 << 20 });
   return stdout.trim();
@@ -43,6 +43,11 @@ export interface SchemathesisOptions {
   identity: { username: string; password: string };
   /** Accounts the fuzzer must not update or delete (those it signs in as). */
   keepUsers: readonly string[];
+  /**
+   * Seeded objects by path parameter name (`FuzzTarget.objects`): the hooks put them into
+   * generated paths and keep them from being deleted.
+   */
+  objects?: Record<string, string | number>;
   /** Test cases per operation and phase (`--max-examples`). */
   maxExamples: number;
   /** Hypothesis seed, for a reproducible run. */
@@ -65,9 +70,23 @@ export interface SchemathesisResult {
   generated: number | undefined;
   /** Unique failures found ("found K unique failures"), 0 when none were found. */
   failures: number;
+  /** Each phase that ran, as its summary block says it ended. */
+  phases: PhaseSummary[];
+  /** Links the stateful phase followed ("API Links: N covered / M selected"), when it ran. */
+  links: { covered: number; selected: number } | undefined;
 }
 
-/** The `st run` arguments for `options` (exported for the long-run script, which prints them). */
+/** One phase's summary block: its name, duration and outcome counts (or stateful scenarios). */
+export interface PhaseSummary {
+  name: string;
+  seconds: number;
+  /** Outcome → count, e.g. `{ passed: 150, skipped: 2 }` (operations; scenarios for stateful). */
+  outcomes: Record<string, number>;
+  /** Stateful only: the scenarios run. */
+  scenarios?: number;
+}
+
+/** The `schemathesis run` arguments for `options` (exported for the long-run script, which prints them). */
 export function schemathesisArgs(options: SchemathesisOptions): string[] {
   const args = [
     '--config-file',
@@ -108,23 +127,63 @@ export function schemathesisArgs(options: SchemathesisOptions): string[] {
   return args;
 }
 
-/** Reads the totals from Schemathesis's closing summary. */
-export function summaryOf(output: string): Pick<SchemathesisResult, 'generated' | 'failures'> {
+const PHASE_HEADER = /^\s*\S+\s+(Examples|Coverage|Fuzzing|Stateful) \(in ([\d.]+)s\)/;
+
+/** The phase summary blocks of Schemathesis's output (` ✅  Fuzzing (in 12.3s)` and the lines under it). */
+export function phasesOf(output: string): PhaseSummary[] {
+  const phases: PhaseSummary[] = [];
+  let current: PhaseSummary | undefined;
+  for (const line of output.split('\n')) {
+    const header = line.match(PHASE_HEADER);
+    if (header) {
+      current = { name: (header[1] as string).toLowerCase(), seconds: Number(header[2]), outcomes: {} };
+      phases.push(current);
+      continue;
+    }
+    if (!current) continue;
+    if (/^[=━]{3}/.test(line) || /^\s*\S+\s{2}[A-Z]/.test(line)) {
+      current = undefined;
+      continue;
+    }
+    const scenarios = line.match(/^\s*Scenarios:\s*(\d+)/);
+    if (scenarios) current.scenarios = Number(scenarios[1]);
+    for (const [, count, outcome] of line.matchAll(/(\d+) (passed|failed|skipped|errored)/g))
+      current.outcomes[outcome as string] = Number(count);
+  }
+  return phases;
+}
+
+/** Reads the totals, the phases and the links followed from Schemathesis's output. */
+export function summaryOf(output: string): Omit<SchemathesisResult, 'exitCode' | 'output'> {
   const generated = output.match(/Test cases:\s*(\d+) generated/);
   const failures = output.match(/(\d+) unique failures?/);
+  const links = output.match(/API Links:\s*(\d+) covered \/ (\d+) selected/);
   return {
     generated: generated ? Number(generated[1]) : undefined,
     failures: failures ? Number(failures[1]) : 0,
+    phases: phasesOf(output),
+    links: links ? { covered: Number(links[1]), selected: Number(links[2]) } : undefined,
   };
 }
 
-/** Runs `st run` to its end; `onOutput` sees the output as it arrives (for a long run's progress). */
+/** One line for a run: cases, failures, each phase's outcome and the links followed. */
+export function describeRun(result: Omit<SchemathesisResult, 'exitCode' | 'output'>): string {
+  const phases = result.phases.map((phase) => {
+    const outcomes = Object.entries(phase.outcomes).map(([outcome, count]) => `${count} ${outcome}`);
+    const scenarios = phase.scenarios === undefined ? '' : `${phase.scenarios} scenarios, `;
+    return `${phase.name} ${scenarios}${outcomes.join(' ')} (${phase.seconds} s)`;
+  });
+  const links = result.links ? `; ${result.links.covered} of ${result.links.selected} links reached` : '';
+  return `${result.generated ?? '?'} test cases, ${result.failures} failures; ${phases.join('; ')}${links}`;
+}
+
+/** Runs `schemathesis run` to its end; `onOutput` sees the output as it arrives (for a long run's progress). */
 export async function runSchemathesis(
-  st: string,
+  python: string,
   options: SchemathesisOptions,
   onOutput?: (chunk: string) => void,
 ): Promise<SchemathesisResult> {
-  const child = spawn(st, schemathesisArgs(options), {
+  const child = spawn(python, ['-m', 'schemathesis.cli', ...schemathesisArgs(options)], {
     // Schemathesis keeps a `.schemathesis/` folder in its working directory: not in the repository.
     cwd: options.reportDir ?? os.tmpdir(),
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -138,6 +197,7 @@ export async function runSchemathesis(
       SLIPWAY_FUZZ_PASSWORD: options.identity.password,
       SLIPWAY_FUZZ_COOKIE: SESSION_COOKIE,
       SLIPWAY_FUZZ_KEEP_USERS: options.keepUsers.join(','),
+      SLIPWAY_FUZZ_OBJECTS: JSON.stringify(options.objects ?? {}),
     },
   });
   let output = '';
