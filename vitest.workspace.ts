@@ -37,7 +37,8 @@ export const testProjects: TestProjectConfiguration[] = [
       include: ['apps/api/test/fuzz/**/*.fuzz.test.ts'],
       environment: 'node',
       globalSetup: ['packages/db/test/postgres-global-setup.ts'],
-      testTimeout: 300_000,
+      // About 1.5 min per role on an idle machine; the bound leaves room for `./run test:busy`.
+      testTimeout: 600_000,
       hookTimeout: 300_000,
       fileParallelism: false,
     },
