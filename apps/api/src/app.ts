@@ -86,6 +86,7 @@ import {
 import { createPipelinesRepo } from './modules/pipelines/pipelines.repo.ts';
 import { registerPipelineRoutes } from './modules/pipelines/pipelines.routes.ts';
 import { createPipelinesService, type PipelinesService } from './modules/pipelines/pipelines.service.ts';
+import { createStoredParameterSealer } from './modules/pipelines/stored-parameter-sealing.ts';
 import { createProjectImportService } from './modules/projects/project-import.service.ts';
 import { createProjectsRepo } from './modules/projects/projects.repo.ts';
 import { registerProjectRoutes } from './modules/projects/projects.routes.ts';
@@ -106,6 +107,7 @@ import { createRunsService, type RunsService } from './modules/runs/runs.service
 import { createStepLogs } from './modules/runs/step-logs.ts';
 import type { Scheduler } from './modules/schedules/scheduler.ts';
 import { createSchedulesModule } from './modules/schedules/schedules.module.ts';
+import { createSchedulesRepo } from './modules/schedules/schedules.repo.ts';
 import { createTemplatesRepo } from './modules/templates/templates.repo.ts';
 import { registerTemplateRoutes } from './modules/templates/templates.routes.ts';
 import { createTemplatesService } from './modules/templates/templates.service.ts';
@@ -448,6 +450,11 @@ export async function buildApp(deps: AppDeps): Promise<SlipwayApp> {
     projects,
     resolveTemplate: templates.resolve,
     gateRoles: roles.gateRoles,
+    sealStoredParameters: createStoredParameterSealer({
+      schedules: createSchedulesRepo(db.prisma),
+      webhooks: createWebhooksRepo(db.prisma),
+      secrets: createSecretBox(config.secretKey),
+    }),
   });
   registerPipelineRoutes(app, { pipelines });
   registerManifestRoutes(app, {
