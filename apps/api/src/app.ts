@@ -12,7 +12,6 @@ import Fastify, {
   LogController,
 } from 'fastify';
 import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
-import helmet from 'helmet';
 import type { AppConfig, ArtifactsConfig } from './config.ts';
 import { createGitRepositories } from './lib/git-repository.ts';
 import { registerJsonBodyParser } from './lib/json-body.ts';
@@ -128,6 +127,7 @@ import { registerAuthentication } from './plugins/authentication.ts';
 import { registerConsole } from './plugins/console-static.ts';
 import { answerClientError, answerFrameworkError, registerErrorHandler } from './plugins/error-handler.ts';
 import { registerOpenApi, registerOpenApiDocuments } from './plugins/openapi.ts';
+import { SECURITY_HEADERS } from './plugins/security-headers.ts';
 
 export interface AppDeps {
   config: Pick<
@@ -271,25 +271,10 @@ export async function buildApp(deps: AppDeps): Promise<SlipwayApp> {
 
   // External plugins.
   await app.register(cookie);
-  // Security headers (helmet). Built once: @fastify/helmet builds the middleware again on
-  // every request, a measurable part of a small read's cost.
-  const securityHeaders = helmet({
-    contentSecurityPolicy: {
-      directives: {
-        'default-src': ["'self'"],
-        'script-src': ["'self'"],
-        'style-src': ["'self'", "'unsafe-inline'"],
-        'img-src': ["'self'", 'data:'],
-        'worker-src': ["'self'", 'blob:'],
-        'connect-src': ["'self'"],
-        'frame-ancestors': ["'none'"],
-        // Slipway is often reached over plain http on a private address; upgrading would break it.
-        'upgrade-insecure-requests': null,
-      },
-    },
-  });
-  app.addHook('onRequest', (request, reply, done) => {
-    securityHeaders(request.raw, reply.raw, (error) => done(error as Error | undefined));
+  // Security headers (helmet's, computed once: see security-headers.ts), on the raw response
+  // as helmet sets them, so that hijacked answers (event streams) carry them too.
+  app.addHook('onRequest', async (_request, reply) => {
+    for (const [name, value] of Object.entries(SECURITY_HEADERS)) reply.raw.setHeader(name, value);
   });
   if (config.corsOrigins.length > 0) {
     await app.register(cors, { origin: config.corsOrigins, credentials: true });
