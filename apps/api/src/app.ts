@@ -15,7 +15,7 @@ import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod
 import type { AppConfig, ArtifactsConfig } from './config.ts';
 import { createGitRepositories } from './lib/git-repository.ts';
 import { registerJsonBodyParser } from './lib/json-body.ts';
-import type { OutboundPolicy, ResolveHost } from './lib/outbound-guard.ts';
+import type { OutboundPolicy, OutboundProxy, ResolveHost } from './lib/outbound-guard.ts';
 import { createRequestId } from './lib/request-id.ts';
 import { refuseNulCharacters } from './lib/route.ts';
 import { createSecretBox } from './lib/secret-box.ts';
@@ -153,6 +153,8 @@ export interface AppDeps {
      * notification receivers (SLIPWAY_ALLOW_LOCAL_NETWORK); default false.
      */
     allowLocalNetwork?: boolean;
+    /** The proxy for those requests (http_proxy, https_proxy, no_proxy); none: direct. */
+    outboundProxy?: OutboundProxy | undefined;
     /** The API's URL for Kubernetes jobs' restore/upload steps (SLIPWAY_JOB_API_URL); none: such jobs fail. */
     jobApiUrl?: string | undefined;
     /** SMTP and the sender's retries (SLIPWAY_SMTP_*, SLIPWAY_NOTIFY_*); defaults without. */
@@ -328,6 +330,7 @@ export async function buildApp(deps: AppDeps): Promise<SlipwayApp> {
   const outbound: OutboundPolicy = {
     allowLocalNetwork: config.allowLocalNetwork ?? false,
     resolve: deps.resolveHost,
+    proxy: config.outboundProxy,
   };
   const projects = createProjectsService({
     projects: createProjectsRepo(db.prisma, db.sql),
