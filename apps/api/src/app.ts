@@ -12,11 +12,10 @@ import Fastify, {
   LogController,
 } from 'fastify';
 import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
-import helmet from 'helmet';
 import type { AppConfig, ArtifactsConfig } from './config.ts';
 import { createGitRepositories } from './lib/git-repository.ts';
 import { registerJsonBodyParser } from './lib/json-body.ts';
-import type { OutboundPolicy, ResolveHost } from './lib/outbound-guard.ts';
+import type { OutboundPolicy, OutboundProxy, ResolveHost } from './lib/outbound-guard.ts';
 import { createRequestId } from './lib/request-id.ts';
 import { refuseNulCharacters } from './lib/route.ts';
 import { createSecretBox } from './lib/secret-box.ts';
@@ -86,6 +85,7 @@ import {
 import { createPipelinesRepo } from './modules/pipelines/pipelines.repo.ts';
 import { registerPipelineRoutes } from './modules/pipelines/pipelines.routes.ts';
 import { createPipelinesService, type PipelinesService } from './modules/pipelines/pipelines.service.ts';
+import { createStoredParameterSealer } from './modules/pipelines/stored-parameter-sealing.ts';
 import { createProjectImportService } from './modules/projects/project-import.service.ts';
 import { createProjectsRepo } from './modules/projects/projects.repo.ts';
 import { registerProjectRoutes } from './modules/projects/projects.routes.ts';
@@ -106,6 +106,7 @@ import { createRunsService, type RunsService } from './modules/runs/runs.service
 import { createStepLogs } from './modules/runs/step-logs.ts';
 import type { Scheduler } from './modules/schedules/scheduler.ts';
 import { createSchedulesModule } from './modules/schedules/schedules.module.ts';
+import { createSchedulesRepo } from './modules/schedules/schedules.repo.ts';
 import { createTemplatesRepo } from './modules/templates/templates.repo.ts';
 import { registerTemplateRoutes } from './modules/templates/templates.routes.ts';
 import { createTemplatesService } from './modules/templates/templates.service.ts';
@@ -126,6 +127,7 @@ import { registerAuthentication } from './plugins/authentication.ts';
 import { registerConsole } from './plugins/console-static.ts';
 import { answerClientError, answerFrameworkError, registerErrorHandler } from './plugins/error-handler.ts';
 import { registerOpenApi, registerOpenApiDocuments } from './plugins/openapi.ts';
+import { SECURITY_HEADERS } from './plugins/security-headers.ts';
 
 export interface AppDeps {
   config: Pick<
@@ -151,6 +153,8 @@ export interface AppDeps {
      * notification receivers (SLIPWAY_ALLOW_LOCAL_NETWORK); default false.
      */
     allowLocalNetwork?: boolean;
+    /** The proxy for those requests (http_proxy, https_proxy, no_proxy); none: direct. */
+    outboundProxy?: OutboundProxy | undefined;
     /** The API's URL for Kubernetes jobs' restore/upload steps (SLIPWAY_JOB_API_URL); none: such jobs fail. */
     jobApiUrl?: string | undefined;
     /** SMTP and the sender's retries (SLIPWAY_SMTP_*, SLIPWAY_NOTIFY_*); defaults without. */
@@ -269,25 +273,10 @@ export async function buildApp(deps: AppDeps): Promise<SlipwayApp> {
 
   // External plugins.
   await app.register(cookie);
-  // Security headers (helmet). Built once: @fastify/helmet builds the middleware again on
-  // every request, a measurable part of a small read's cost.
-  const securityHeaders = helmet({
-    contentSecurityPolicy: {
-      directives: {
-        'default-src': ["'self'"],
-        'script-src': ["'self'"],
-        'style-src': ["'self'", "'unsafe-inline'"],
-        'img-src': ["'self'", 'data:'],
-        'worker-src': ["'self'", 'blob:'],
-        'connect-src': ["'self'"],
-        'frame-ancestors': ["'none'"],
-        // Slipway is often reached over plain http on a private address; upgrading would break it.
-        'upgrade-insecure-requests': null,
-      },
-    },
-  });
-  app.addHook('onRequest', (request, reply, done) => {
-    securityHeaders(request.raw, reply.raw, (error) => done(error as Error | undefined));
+  // Security headers (helmet's, computed once: see security-headers.ts), on the raw response
+  // as helmet sets them, so that hijacked answers (event streams) carry them too.
+  app.addHook('onRequest', async (_request, reply) => {
+    for (const [name, value] of Object.entries(SECURITY_HEADERS)) reply.raw.setHeader(name, value);
   });
   if (config.corsOrigins.length > 0) {
     await app.register(cors, { origin: config.corsOrigins, credentials: true });
@@ -341,6 +330,7 @@ export async function buildApp(deps: AppDeps): Promise<SlipwayApp> {
   const outbound: OutboundPolicy = {
     allowLocalNetwork: config.allowLocalNetwork ?? false,
     resolve: deps.resolveHost,
+    proxy: config.outboundProxy,
   };
   const projects = createProjectsService({
     projects: createProjectsRepo(db.prisma, db.sql),
@@ -448,6 +438,11 @@ export async function buildApp(deps: AppDeps): Promise<SlipwayApp> {
     projects,
     resolveTemplate: templates.resolve,
     gateRoles: roles.gateRoles,
+    sealStoredParameters: createStoredParameterSealer({
+      schedules: createSchedulesRepo(db.prisma),
+      webhooks: createWebhooksRepo(db.prisma),
+      secrets: createSecretBox(config.secretKey),
+    }),
   });
   registerPipelineRoutes(app, { pipelines });
   registerManifestRoutes(app, {

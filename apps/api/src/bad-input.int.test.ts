@@ -77,6 +77,15 @@ interface Expected {
   message?: RegExp;
 }
 
+/** The headers helmet gives every answer (see `app.int.test.ts` for a routed one). */
+function expectSecurityHeaders(headers: Record<string, unknown>): void {
+  expect(headers['content-security-policy']).toContain("default-src 'self'");
+  expect(headers['x-content-type-options']).toBe('nosniff');
+  expect(headers['x-frame-options']).toBe('SAMEORIGIN');
+  expect(headers['referrer-policy']).toBe('no-referrer');
+  expect(headers['strict-transport-security']).toMatch(/max-age=/);
+}
+
 describe.skipIf(postgresSkipReason())('bad input on every operation', () => {
   let t: TestApp;
   let admin: SignedInClient;
@@ -343,6 +352,18 @@ describe.skipIf(postgresSkipReason())('bad input on every operation', () => {
     }
   });
 
+  it('puts the security headers of every other answer on the router’s 414 and malformed-URL 400 too', async () => {
+    for (const [path, status] of [
+      [`/api/v1/workspaces/${'a'.repeat(101)}`, 414],
+      ['/api/v1/workspaces/a%E0%A4%A', 400],
+    ] as const) {
+      const response = await rawRequest(port, { method: 'GET', path });
+      expect(response.statusCode).toBe(status);
+      expect(ErrorBodySchema.strict().parse(JSON.parse(response.body))).toMatchObject({ statusCode: status });
+      expectSecurityHeaders(response.headers);
+    }
+  });
+
   it('answers a URL or headers over the server limit (431) in the error shape', async () => {
     for (const head of [
       `GET /api/v1/workspaces?cursor=${'a'.repeat(20_000)} HTTP/1.1\r\nHost: localhost`,
@@ -351,6 +372,7 @@ describe.skipIf(postgresSkipReason())('bad input on every operation', () => {
       const response = await rawExchange(port, head);
       expect(response.statusCode).toBe(431);
       expect(response.headers['content-type']).toMatch(/application\/json/);
+      expectSecurityHeaders(response.headers);
       expect(ErrorBodySchema.strict().parse(JSON.parse(response.body))).toEqual({
         requestId: response.headers['x-request-id'],
         statusCode: 431,

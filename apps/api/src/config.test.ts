@@ -145,6 +145,26 @@ describe('loadConfig', () => {
     );
   });
 
+  it('reads the outgoing proxy from http_proxy, https_proxy and no_proxy, lower case first', () => {
+    expect(loadConfig({}).outboundProxy).toBeUndefined();
+    expect(loadConfig({ NO_PROXY: 'internal' }).outboundProxy).toBeUndefined();
+    expect(
+      loadConfig({
+        http_proxy: 'http://lower:3128',
+        HTTP_PROXY: 'http://upper:3128',
+        HTTPS_PROXY: 'http://secure:3128',
+        NO_PROXY: 'localhost,.internal',
+      }).outboundProxy,
+    ).toEqual({
+      httpProxy: 'http://lower:3128',
+      httpsProxy: 'http://secure:3128',
+      noProxy: 'localhost,.internal',
+    });
+    expect(() => loadConfig({ https_proxy: 'socks5://proxy:1080' })).toThrow(
+      /https_proxy: must be the proxy/,
+    );
+  });
+
   it('reads the SMTP settings, naming a missing From address and a URL of another scheme', () => {
     expect(loadConfig({}).notifications).toEqual({
       smtpUrl: undefined,

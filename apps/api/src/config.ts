@@ -2,6 +2,7 @@ import path from 'node:path';
 import { DatabaseUnreachableError, DEFAULT_POOL_SIZE } from '@slipway/db';
 import { z } from 'zod';
 import { INSTALL_ROOT } from './install-root.ts';
+import type { OutboundProxy } from './lib/outbound-guard.ts';
 import { parseSecretKey } from './lib/secret-box.ts';
 import {
   type ArtifactStoreLocation,
@@ -22,6 +23,19 @@ const booleanString = z
 
 const positiveInt = (fallback: number) =>
   z.coerce.number({ message: 'must be a number' }).int().positive().default(fallback);
+
+/** A proxy variable: the proxy's http(s) URL (`http://proxy.internal:3128`). */
+const proxyUrl = z
+  .url({ protocol: /^https?$/, message: 'must be the proxy’s http(s) URL, e.g. http://proxy.internal:3128' })
+  .optional();
+
+/** The outgoing proxy from the standard variables; lower case first, as curl reads them. */
+function proxyOf(e: z.infer<typeof EnvSchema>): OutboundProxy | undefined {
+  const httpProxy = e.http_proxy ?? e.HTTP_PROXY;
+  const httpsProxy = e.https_proxy ?? e.HTTPS_PROXY;
+  if (!httpProxy && !httpsProxy) return undefined;
+  return { httpProxy, httpsProxy, noProxy: e.no_proxy ?? e.NO_PROXY };
+}
 
 /** Every environment variable Slipway reads. The README's configuration table mirrors this. */
 export const EnvSchema = z
@@ -84,6 +98,13 @@ export const EnvSchema = z
     SLIPWAY_ALLOW_LOCAL_REPOS: booleanString.default(false),
     /** Connect to local-network addresses users type (default: only the embedded demo outside production). */
     SLIPWAY_ALLOW_LOCAL_NETWORK: booleanString.optional(),
+    /** The proxy for outgoing requests (lower case wins, as curl reads them). */
+    http_proxy: proxyUrl,
+    HTTP_PROXY: proxyUrl,
+    https_proxy: proxyUrl,
+    HTTPS_PROXY: proxyUrl,
+    no_proxy: z.string().max(4096).optional(),
+    NO_PROXY: z.string().max(4096).optional(),
     SLIPWAY_LOGIN_MAX_FAILURES: positiveInt(10),
     SLIPWAY_LOGIN_WINDOW_MINUTES: positiveInt(15),
     SLIPWAY_PUBLIC_URL: z
@@ -190,6 +211,11 @@ export interface AppConfig {
    * production (GitLab's "allow requests to the local network").
    */
   allowLocalNetwork: boolean;
+  /**
+   * The proxy for requests to addresses users type (notification receivers, repository
+   * checks): `http_proxy`, `https_proxy`, `no_proxy` (or upper case). Undefined: direct.
+   */
+  outboundProxy: OutboundProxy | undefined;
   /** Failed sign-ins allowed per username and per address within the window. */
   loginThrottle: { maxFailures: number; windowMs: number };
   publicUrl: string | undefined;
@@ -267,6 +293,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     allowLocalRepos: e.SLIPWAY_ALLOW_LOCAL_REPOS,
     allowLocalNetwork:
       e.SLIPWAY_ALLOW_LOCAL_NETWORK ?? (e.DATABASE_URL === undefined && present.NODE_ENV !== 'production'),
+    outboundProxy: proxyOf(e),
     loginThrottle: {
       maxFailures: e.SLIPWAY_LOGIN_MAX_FAILURES,
       windowMs: e.SLIPWAY_LOGIN_WINDOW_MINUTES * 60_000,

@@ -53,6 +53,10 @@ export const NotificationChannelTypeSchema = z.enum(['webhook', 'slack', 'email'
 export const NotificationChannelSchema = z.object({
   name: z.string(),
   type: NotificationChannelTypeSchema,
+  /**
+   * Where deliveries go, masked: `<scheme>://<host>/***` (the URL is stored encrypted: a Slack
+   * URL is a secret). Sent back unchanged on an update, it keeps the stored URL. Null: e-mail.
+   */
   url: z.string().nullable(),
   /** Whether a webhook signing secret is set (never shown). */
   hasSecret: z.boolean(),
@@ -121,7 +125,7 @@ export const notificationEndpoints = {
   }),
   create: defineEndpoint({
     operationId: 'createNotificationChannel',
-    auditedFields: ['name', 'type', 'url', 'recipients', 'events', 'enabled'],
+    auditedFields: ['name', 'type', 'recipients', 'events', 'enabled'],
     method: 'POST',
     path: base,
     summary: 'Add a notification channel',
@@ -134,7 +138,7 @@ export const notificationEndpoints = {
   }),
   update: defineEndpoint({
     operationId: 'updateNotificationChannel',
-    auditedFields: ['url', 'recipients', 'events', 'enabled'],
+    auditedFields: ['recipients', 'events', 'enabled'],
     method: 'PATCH',
     path: `${base}/{channel}`,
     summary: 'Change a notification channel',

@@ -29,6 +29,21 @@ export interface OutboundPolicy {
   resolve?: ResolveHost | undefined;
   /** Addresses allowed although local (exact literals, e.g. an internal Git server's). */
   allowedAddresses?: readonly string[] | undefined;
+  /** The HTTP(S) proxy to send requests through (http_proxy, https_proxy, no_proxy); none: direct. */
+  proxy?: OutboundProxy | undefined;
+}
+
+/**
+ * Proxy settings as the standard environment variables give them (curl's and GitLab's
+ * reading: `http_proxy`/`HTTP_PROXY` for http:// URLs, `https_proxy`/`HTTPS_PROXY` for
+ * https://, `no_proxy`/`NO_PROXY` a comma-separated list of hosts, domains and ports to reach
+ * directly). The proxy is the operator's, so its own address is never checked; the
+ * destination still is (resolved here) before a request is handed to it.
+ */
+export interface OutboundProxy {
+  httpProxy?: string | undefined;
+  httpsProxy?: string | undefined;
+  noProxy?: string | undefined;
 }
 
 /**

@@ -4,8 +4,15 @@
 // redirects included, each opens its own — passes the same check. TLS still verifies the
 // certificate against the name, and the Host header keeps the name. The approach of the
 // request-filtering-agent package, for undici's fetch.
+//
+// With a proxy configured (OutboundPolicy.proxy: http_proxy, https_proxy, no_proxy), requests
+// go through undici's EnvHttpProxyAgent, as GitLab sends its webhooks through the proxy of its
+// environment: every destination — each redirect hop too — is resolved and checked here
+// before the request is handed on, and destinations in no_proxy still connect through the
+// pinned connector. The proxy resolves the name again itself: a DNS answer that changes in
+// between is the proxy's to guard (GitLab accepts the same).
 import net, { type LookupFunction } from 'node:net';
-import { Agent, buildConnector, fetch as undiciFetch } from 'undici';
+import { Agent, buildConnector, type Dispatcher, EnvHttpProxyAgent, fetch as undiciFetch } from 'undici';
 import { type OutboundPolicy, resolveOutbound } from './outbound-guard.ts';
 
 /** `fetch` limited by an OutboundPolicy; refused connections reject with a TypeError whose `cause` is an OutboundAddressError. */
@@ -41,6 +48,32 @@ export function createOutboundFetch(policy: OutboundPolicy, connectTimeoutMs = 1
       (error: Error) => callback(error, null),
     );
   };
-  const dispatcher = new Agent({ connect });
+  const proxy = policy.proxy;
+  const dispatcher =
+    proxy?.httpProxy || proxy?.httpsProxy
+      ? new EnvHttpProxyAgent({
+          // '' (not undefined): EnvHttpProxyAgent would read process.env itself otherwise.
+          httpProxy: proxy.httpProxy ?? '',
+          httpsProxy: proxy.httpsProxy ?? '',
+          noProxy: proxy.noProxy ?? '',
+          connect,
+        }).compose(checkingDestinations(policy))
+      : new Agent({ connect });
   return (url, init) => undiciFetch(url, { ...init, dispatcher });
+}
+
+/**
+ * An interceptor that resolves and checks the destination of every request (every redirect
+ * is a request of its own) before it goes on to the proxy; a refused one fails with the
+ * OutboundAddressError, as undici's own dns interceptor reports its lookups' errors.
+ */
+function checkingDestinations(policy: OutboundPolicy): Dispatcher.DispatcherComposeInterceptor {
+  return (dispatch) => (options, handler) => {
+    const host = new URL(String(options.origin)).hostname;
+    resolveOutbound(host, policy).then(
+      () => dispatch(options, handler),
+      (error: Error) => handler.onResponseError?.(null as unknown as Dispatcher.DispatchController, error),
+    );
+    return true;
+  };
 }

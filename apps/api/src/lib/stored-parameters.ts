@@ -105,3 +105,25 @@ export function sealParameters(
   }
   return stored;
 }
+
+/**
+ * Stored parameters with the plain values of `secretNames` sealed, for when a pipeline save
+ * makes a parameter secret: values saved while it was not must not stay readable (found in
+ * #17). Null when no value needed sealing (nothing to write).
+ */
+export function sealNewlySecret(
+  stored: Prisma.JsonValue,
+  secretNames: readonly string[],
+  box: SecretBox,
+): Prisma.InputJsonObject | null {
+  const secret = new Set(secretNames);
+  const entries = entriesOf(stored);
+  if (!entries.some(([name, entry]) => secret.has(name) && isPlain(entry))) return null;
+  const sealed: Record<string, Prisma.InputJsonValue> = {};
+  for (const [name, entry] of entries) {
+    if (secret.has(name) && isPlain(entry)) sealed[name] = { sealed: box.encrypt(String(entry)) };
+    else if (isSealed(entry)) sealed[name] = { sealed: entry.sealed };
+    else if (isPlain(entry)) sealed[name] = entry;
+  }
+  return sealed;
+}

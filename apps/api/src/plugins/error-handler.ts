@@ -7,6 +7,7 @@ import { KubeError } from '@slipway/kube';
 import type { ConnectionError, FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors, isResponseSerializationError } from 'fastify-type-provider-zod';
 import { AppError, TooManyRequestsError } from '../lib/errors.ts';
+import { SECURITY_HEADERS, securityHeaderLines } from './security-headers.ts';
 
 type Detail = NonNullable<ErrorBody['details']>[number];
 
@@ -88,6 +89,8 @@ export function answerFrameworkError(
   reply: FastifyReply,
 ): void {
   const statusCode = error.statusCode ?? 500;
+  // No hook has run: the headers every other answer has are set here.
+  reply.headers(SECURITY_HEADERS);
   reply.header('x-request-id', request.id);
   if (statusCode >= 500) {
     request.log.error({ err: error }, 'request failed');
@@ -126,7 +129,7 @@ export function answerClientError(this: FastifyInstance, error: ConnectionError,
     socket.write(
       `HTTP/1.1 ${statusCode} ${STATUS_CODES[statusCode]}\r\n` +
         `Content-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(payload)}\r\n` +
-        `X-Request-Id: ${requestId}\r\nConnection: close\r\n\r\n${payload}`,
+        `X-Request-Id: ${requestId}\r\n${securityHeaderLines()}Connection: close\r\n\r\n${payload}`,
     );
   }
   socket.destroy(error);

@@ -21,6 +21,7 @@ export const SECRET_COLUMNS: Record<string, string> = {
   'credentials.secret_encrypted': 'the credential’s secret, encrypted with the server key',
   'webhooks.secret_encrypted': 'the webhook’s shared secret, encrypted with the server key',
   'notification_channels.secret_encrypted': 'the channel’s HMAC key, encrypted with the server key',
+  'notification_channels.url_encrypted': 'the receiver URL (a Slack URL holds a token), encrypted',
   'pipeline_runs.secret_values': 'a running run’s secret parameters, encrypted; dropped when it ends',
   'users.password_hash': 'scrypt hash of the password',
   'users.invite_token_hash': 'SHA-256 of the invite token',

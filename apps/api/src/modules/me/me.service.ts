@@ -31,6 +31,21 @@ export function createMeService(deps: {
 }) {
   const { tokens, access, workspaces, projects } = deps;
 
+  /**
+   * The workspace a new token is limited to. One the actor cannot see answers like one that does
+   * not exist (no existence leak), and both name the body field: the path is fine, the reference is not.
+   */
+  async function tokenWorkspace(actor: Actor, slug: string) {
+    try {
+      return await workspaces.authorize(actor, slug, 'workspace.read');
+    } catch (error) {
+      if (!(error instanceof NotFoundError)) throw error;
+      throw new BadRequestError(`no workspace "${slug}"`, [
+        { field: 'body.workspace', message: 'unknown workspace' },
+      ]);
+    }
+  }
+
   return {
     async listTokens(actor: Actor) {
       return { items: (await tokens.list(actor.userId)).map(toApiToken) };
@@ -38,9 +53,7 @@ export function createMeService(deps: {
 
     async createToken(actor: Actor, body: CreateApiTokenBody) {
       // A token can never do more than its owner: it is limited to a workspace they can see.
-      const workspace = body.workspace
-        ? await workspaces.authorize(actor, body.workspace, 'workspace.read')
-        : undefined;
+      const workspace = body.workspace ? await tokenWorkspace(actor, body.workspace) : undefined;
       if (actor.tokenWorkspaceId && workspace?.id !== actor.tokenWorkspaceId) {
         throw new BadRequestError('a workspace-limited token can only create tokens for the same workspace', [
           { field: 'body.workspace', message: 'must be the token’s own workspace' },

@@ -37,6 +37,21 @@ export function createMembersService(deps: {
     return user;
   }
 
+  /**
+   * The membership of the user named in the path: 404 when that user does not exist or is not
+   * a member of `where` (the path names the resource; an unknown one is not a bad body field).
+   */
+  async function memberOrThrow(
+    username: string,
+    where: string,
+    find: (userId: string) => Promise<MemberRow | null>,
+  ): Promise<MemberRow> {
+    const user = await members.findUser(username);
+    const row = user ? await find(user.id) : null;
+    if (!row) throw new NotFoundError(`"${username}" is not a member of ${where}`);
+    return row;
+  }
+
   async function assertRole(
     workspaceId: string,
     scope: 'workspace' | 'project',
@@ -94,10 +109,8 @@ export function createMembersService(deps: {
       },
       async update(actor: Actor, workspaceSlug: string, username: string, body: { role: string }) {
         const workspace = await workspaces.authorize(actor, workspaceSlug, 'workspace.members.manage');
-        const row = await memberOrThrow(
-          members.findWorkspace(workspace.id, (await userOrThrow(username)).id),
-          username,
-          `workspace "${workspaceSlug}"`,
+        const row = await memberOrThrow(username, `workspace "${workspaceSlug}"`, (userId) =>
+          members.findWorkspace(workspace.id, userId),
         );
         await assertRole(workspace.id, 'workspace', body.role);
         await assertKeepsAnAdmin(workspace.id, row, body.role);
@@ -108,10 +121,8 @@ export function createMembersService(deps: {
       },
       async remove(actor: Actor, workspaceSlug: string, username: string) {
         const workspace = await workspaces.authorize(actor, workspaceSlug, 'workspace.members.manage');
-        const row = await memberOrThrow(
-          members.findWorkspace(workspace.id, (await userOrThrow(username)).id),
-          username,
-          `workspace "${workspaceSlug}"`,
+        const row = await memberOrThrow(username, `workspace "${workspaceSlug}"`, (userId) =>
+          members.findWorkspace(workspace.id, userId),
         );
         await assertKeepsAnAdmin(workspace.id, row, null);
         await members.deleteWorkspace(row.id);
@@ -155,10 +166,8 @@ export function createMembersService(deps: {
         body: { role: string },
       ) {
         const project = await projects.authorize(actor, workspaceSlug, projectSlug, 'project.members.manage');
-        const row = await memberOrThrow(
-          members.findProject(project.id, (await userOrThrow(username)).id),
-          username,
-          `project "${projectSlug}"`,
+        const row = await memberOrThrow(username, `project "${projectSlug}"`, (userId) =>
+          members.findProject(project.id, userId),
         );
         await assertRole(project.workspaceId, 'project', body.role);
         noteChanges(row, { role: body.role }, ['role']);
@@ -168,10 +177,8 @@ export function createMembersService(deps: {
       },
       async remove(actor: Actor, workspaceSlug: string, projectSlug: string, username: string) {
         const project = await projects.authorize(actor, workspaceSlug, projectSlug, 'project.members.manage');
-        const row = await memberOrThrow(
-          members.findProject(project.id, (await userOrThrow(username)).id),
-          username,
-          `project "${projectSlug}"`,
+        const row = await memberOrThrow(username, `project "${projectSlug}"`, (userId) =>
+          members.findProject(project.id, userId),
         );
         await members.deleteProject(row.id);
         await changed(row.userId);
@@ -179,16 +186,6 @@ export function createMembersService(deps: {
       },
     },
   };
-}
-
-async function memberOrThrow(
-  found: Promise<MemberRow | null>,
-  username: string,
-  where: string,
-): Promise<MemberRow> {
-  const row = await found;
-  if (!row) throw new NotFoundError(`"${username}" is not a member of ${where}`);
-  return row;
 }
 
 export type MembersService = ReturnType<typeof createMembersService>;

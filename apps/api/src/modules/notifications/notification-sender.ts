@@ -4,6 +4,7 @@ import nodemailer from 'nodemailer';
 import type { OutboundPolicy } from '../../lib/outbound-guard.ts';
 import { createOutboundFetch } from '../../lib/outbound-http.ts';
 import type { SecretBox } from '../../lib/secret-box.ts';
+import { openChannelUrl } from './channel-url.ts';
 import {
   DELIVERY_HEADER,
   EVENT_HEADER,
@@ -111,10 +112,10 @@ export function createNotificationSender(deps: {
     const payload: NotificationPayload = parsed.data;
     switch (delivery.channelType) {
       case 'webhook': {
-        if (!delivery.url)
-          return { ok: false, statusCode: null, error: 'the channel has no URL', permanent: true };
+        const url = openChannelUrl(delivery, deps.secrets);
+        if (!url) return { ok: false, statusCode: null, error: 'the channel has no URL', permanent: true };
         const body = JSON.stringify(payload);
-        return post(delivery.url, body, {
+        return post(url, body, {
           [EVENT_HEADER]: payload.event,
           [DELIVERY_HEADER]: String(delivery.id),
           ...(delivery.secretEncrypted
@@ -122,10 +123,11 @@ export function createNotificationSender(deps: {
             : {}),
         });
       }
-      case 'slack':
-        if (!delivery.url)
-          return { ok: false, statusCode: null, error: 'the channel has no URL', permanent: true };
-        return post(delivery.url, JSON.stringify(slackMessageOf(payload)), {});
+      case 'slack': {
+        const url = openChannelUrl(delivery, deps.secrets);
+        if (!url) return { ok: false, statusCode: null, error: 'the channel has no URL', permanent: true };
+        return post(url, JSON.stringify(slackMessageOf(payload)), {});
+      }
       case 'email': {
         if (!mailer || !config.smtpFrom) {
           return {

@@ -12,9 +12,11 @@ import {
   type SignedInClient,
   seedWorkspace,
   signIn,
+  TEST_SECRET_KEY,
   type TestApp,
   until,
 } from '../../../test/helper.ts';
+import { createSecretBox } from '../../lib/secret-box.ts';
 import { admissionOf } from '../releases/release-admission.ts';
 import { createReleasesRepo, type ReleaseInsert, type ReleasesRepo } from '../releases/releases.repo.ts';
 import { reportingReleaseEvents } from './release-events.ts';
@@ -246,6 +248,76 @@ describe.skipIf(postgresSkipReason())('notifications: channels, outbox and deliv
     expect(removed.statusCode).toBe(204);
     const gone = await admin.request({ method: 'GET', url: `${CHANNELS('nw')}/crud/deliveries` });
     expect(gone.statusCode).toBe(404);
+  });
+
+  it('keeps a channel URL secret: stored encrypted, shown masked, the mask sent back keeps it; a URL stored plain before still works and is sealed by the next save', async () => {
+    const token = 'T0001/B0001/slack-url-token-canary';
+    const url = `${receiver.url}/services/${token}`;
+    const masked = `${new URL(receiver.url).origin}/***`;
+    const created = await admin.request({
+      method: 'POST',
+      url: CHANNELS('nw'),
+      payload: { name: 'chat-secret', type: 'slack', url },
+    });
+    expect(created.statusCode, created.body).toBe(201);
+    expect(created.json().url).toBe(masked);
+    const list = await admin.request({ method: 'GET', url: CHANNELS('nw') });
+    expect(list.body).not.toContain('slack-url-token-canary');
+    expect(list.json().items.find((c: { name: string }) => c.name === 'chat-secret').url).toBe(masked);
+    const stored = await t.db.prisma.notificationChannel.findFirstOrThrow({ where: { name: 'chat-secret' } });
+    expect(stored.url).toBeNull();
+    expect(stored.urlEncrypted).not.toContain('slack-url-token-canary');
+
+    // A form that shows the channel sends its masked URL back: the stored one stays.
+    const kept = await admin.request({
+      method: 'PATCH',
+      url: `${CHANNELS('nw')}/chat-secret`,
+      payload: { url: masked, events: ['release.failed'] },
+    });
+    expect(kept.statusCode, kept.body).toBe(200);
+    expect(
+      (await admin.request({ method: 'POST', url: `${CHANNELS('nw')}/chat-secret/test` })).statusCode,
+    ).toBe(201);
+    await until('the test message at the stored URL', async () =>
+      receiver.requests.find((r) => r.path === `/services/${token}`),
+    );
+    const audit = await admin.request({
+      method: 'GET',
+      url: '/api/v1/audit-events',
+      query: { workspace: 'nw' },
+    });
+    expect(audit.statusCode).toBe(200);
+    expect(audit.body).toContain('chat-secret');
+    expect(audit.body).not.toContain('slack-url-token-canary');
+
+    // A channel saved before URLs were encrypted: its plain URL is read, and sealed on the next save.
+    const legacy = `${receiver.url}/legacy/legacy-url-token`;
+    await t.db.prisma.notificationChannel.update({
+      where: { id: stored.id },
+      data: { url: legacy, urlEncrypted: null },
+    });
+    expect((await admin.request({ method: 'GET', url: CHANNELS('nw') })).body).not.toContain(
+      'legacy-url-token',
+    );
+    expect(
+      (await admin.request({ method: 'POST', url: `${CHANNELS('nw')}/chat-secret/test` })).statusCode,
+    ).toBe(201);
+    await until('the test message at the legacy URL', async () =>
+      receiver.requests.find((r) => r.path === '/legacy/legacy-url-token'),
+    );
+    const saved = await admin.request({
+      method: 'PATCH',
+      url: `${CHANNELS('nw')}/chat-secret`,
+      payload: { enabled: true },
+    });
+    expect(saved.statusCode, saved.body).toBe(200);
+    const sealed = await t.db.prisma.notificationChannel.findUniqueOrThrow({ where: { id: stored.id } });
+    expect(sealed.url).toBeNull();
+    expect(createSecretBox(TEST_SECRET_KEY).decrypt(sealed.urlEncrypted ?? '')).toBe(legacy);
+    // The later tests count the workspace's channels.
+    expect((await admin.request({ method: 'DELETE', url: `${CHANNELS('nw')}/chat-secret` })).statusCode).toBe(
+      204,
+    );
   });
 
   it('sends a test notification to a webhook, signed with HMAC-SHA256 over the raw body, and logs it', async () => {

@@ -11,7 +11,9 @@ export interface DueDelivery {
   recipients: string[];
   attempts: number;
   channelType: string;
+  /** Legacy plain URL; `urlEncrypted` when set (see `channel-url.ts`). */
   url: string | null;
+  urlEncrypted: string | null;
   secretEncrypted: string | null;
 }
 
@@ -93,7 +95,7 @@ export function createNotificationsRepo(prisma: PrismaClient) {
         WHERE d.id = due.id AND c.id = d.channel_id
         RETURNING d.id, d.event, d.event_key AS "eventKey", d.payload,
           coalesce(d.recipients, '{}') AS recipients, d.attempts,
-          c.type AS "channelType", c.url, c.secret_encrypted AS "secretEncrypted"`;
+          c.type AS "channelType", c.url, c.url_encrypted AS "urlEncrypted", c.secret_encrypted AS "secretEncrypted"`;
     },
 
     /**

@@ -16,6 +16,7 @@ import { BadRequestError, ConflictError, NotFoundError } from '../../lib/errors.
 import { type OutboundPolicy, refuseLocalAddress } from '../../lib/outbound-guard.ts';
 import type { SecretBox } from '../../lib/secret-box.ts';
 import type { WorkspacesService } from '../workspaces/workspaces.service.ts';
+import { isMaskedUrl, maskedChannelUrl, openChannelUrl, sealChannelUrl } from './channel-url.ts';
 import type { NotificationChannelRow, NotificationsRepo } from './notifications.repo.ts';
 import { testPayloadOf } from './notifier.ts';
 
@@ -25,11 +26,11 @@ type NotificationDelivery = z.infer<typeof NotificationDeliverySchema>;
 type DeliveryRow = Awaited<ReturnType<NotificationsRepo['deliveries']>>[number];
 
 // Built field by field so that no column (least of all the secret) leaks by accident.
-function toChannel(row: NotificationChannelRow): NotificationChannel {
+function toChannel(row: NotificationChannelRow, box: SecretBox): NotificationChannel {
   return {
     name: row.name,
     type: NotificationChannelTypeSchema.parse(row.type),
-    url: row.url,
+    url: maskedChannelUrl(openChannelUrl(row, box)),
     hasSecret: row.secretEncrypted !== null,
     recipients: row.recipients,
     events: row.events.map((event) => NotificationEventSchema.parse(event)),
@@ -85,7 +86,8 @@ function checkShape(
 /**
  * A workspace's notification channels: read with `workspace.read`, changed with
  * `workspace.environments.manage` (who manages the environments manages who hears about
- * their deploys). Secrets are stored encrypted and never returned (`hasSecret`).
+ * their deploys). Secrets are stored encrypted and never returned (`hasSecret`); so is the
+ * receiver URL, shown masked (`channel-url.ts`).
  */
 export function createNotificationsService(deps: {
   repo: NotificationsRepo;
@@ -114,7 +116,7 @@ export function createNotificationsService(deps: {
   return {
     async list(actor: Actor, workspaceSlug: string): Promise<{ items: NotificationChannel[] }> {
       const workspace = await workspaces.authorize(actor, workspaceSlug, 'workspace.read');
-      return { items: (await repo.listChannels(workspace.id)).map(toChannel) };
+      return { items: (await repo.listChannels(workspace.id)).map((row) => toChannel(row, secrets)) };
     },
 
     async create(actor: Actor, workspaceSlug: string, body: CreateBody): Promise<NotificationChannel> {
@@ -127,13 +129,13 @@ export function createNotificationsService(deps: {
           workspaceId: workspace.id,
           name: body.name,
           type: body.type,
-          url: body.url ?? null,
+          ...sealChannelUrl(body.url ?? null, secrets),
           secretEncrypted: body.secret === undefined ? null : secrets.encrypt(body.secret),
           recipients,
           events: [...new Set(body.events ?? [])],
           enabled: body.enabled ?? true,
         });
-        return toChannel(row);
+        return toChannel(row, secrets);
       } catch (error) {
         if (isUniqueViolation(error)) {
           throw new ConflictError(
@@ -154,14 +156,18 @@ export function createNotificationsService(deps: {
       const workspace = await workspaces.authorize(actor, workspaceSlug, 'workspace.environments.manage');
       const existing = await findOrThrow(workspace, name);
       const type = NotificationChannelTypeSchema.parse(existing.type);
+      const storedUrl = openChannelUrl(existing, secrets);
+      // The masked URL a response showed, sent back as it was, keeps the stored one.
+      const url = body.url === undefined || isMaskedUrl(body.url, storedUrl) ? undefined : body.url;
       checkShape(type, {
-        url: body.url ?? existing.url,
+        url: url ?? storedUrl,
         secret: typeof body.secret === 'string',
         recipients: body.recipients ?? existing.recipients,
       });
-      if (body.url !== existing.url) await refuseLocalUrl(body.url);
+      if (url !== undefined && url !== storedUrl) await refuseLocalUrl(url);
       const row = await repo.updateChannel(existing.id, {
-        ...(body.url === undefined ? {} : { url: body.url }),
+        // A URL still stored in plain text (saved before it was encrypted) is sealed now.
+        ...(url === undefined && existing.url === null ? {} : sealChannelUrl(url ?? storedUrl, secrets)),
         ...(body.secret === undefined
           ? {}
           : { secretEncrypted: body.secret === null ? null : secrets.encrypt(body.secret) }),
@@ -169,7 +175,7 @@ export function createNotificationsService(deps: {
         ...(body.events === undefined ? {} : { events: [...new Set(body.events)] }),
         ...(body.enabled === undefined ? {} : { enabled: body.enabled }),
       });
-      return toChannel(row);
+      return toChannel(row, secrets);
     },
 
     async delete(actor: Actor, workspaceSlug: string, name: string): Promise<void> {

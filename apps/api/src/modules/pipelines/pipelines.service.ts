@@ -13,6 +13,7 @@ import { ConflictError, NotFoundError } from '../../lib/errors.ts';
 import { invalidSpec } from '../../lib/spec-errors.ts';
 import type { ProjectsService } from '../projects/projects.service.ts';
 import type { PipelinesRepo } from './pipelines.repo.ts';
+import type { SealStoredParameters } from './stored-parameter-sealing.ts';
 
 interface PipelineRow {
   id: string;
@@ -52,6 +53,8 @@ export function createPipelinesService(deps: {
   resolveTemplate: (workspaceId: string, name: string, version: number) => Promise<string | null>;
   /** The roles an approval gate may name in the workspace (built-in and custom). */
   gateRoles: (workspaceId: string) => Promise<string[]>;
+  /** Seals stored schedule/webhook values of parameters a saved revision makes secret (same transaction). */
+  sealStoredParameters?: SealStoredParameters | undefined;
 }) {
   const { pipelines, projects } = deps;
   const checkedSpecs = createCheckedSpecs();
@@ -139,7 +142,7 @@ export function createPipelinesService(deps: {
       body: { name: string; spec: string; message?: string | undefined },
     ) {
       const row = await projects.authorize(actor, workspace, project, 'pipeline.edit');
-      const { errors, ref } = await check(row.workspaceId, body.spec);
+      const { errors, ref, expanded } = await check(row.workspaceId, body.spec);
       if (errors.length > 0) throw invalidSpec(errors);
       try {
         const pipeline = await pipelines.transaction(async (tx) => {
@@ -155,6 +158,9 @@ export function createPipelinesService(deps: {
             },
             tx,
           );
+          // Webhooks of a pipeline deleted and created again under this name keep their values.
+          const saved = { projectId: row.id, pipelineId: created.id, pipelineName: created.name };
+          await deps.sealStoredParameters?.(saved, expanded ?? body.spec, tx);
           return created;
         });
         return current(row.workspaceId, pipeline);
@@ -203,7 +209,7 @@ export function createPipelinesService(deps: {
       body: { spec: string; baseRevision: number; message?: string | undefined },
     ) {
       const { project: row, pipeline } = await findOrThrow(actor, workspace, project, name, 'pipeline.edit');
-      const { errors, ref } = await check(row.workspaceId, body.spec);
+      const { errors, ref, expanded } = await check(row.workspaceId, body.spec);
       if (errors.length > 0) throw invalidSpec(errors);
       const conflict = (latest: number) =>
         new ConflictError(
@@ -224,6 +230,8 @@ export function createPipelinesService(deps: {
           },
           tx,
         );
+        const saved = { projectId: row.id, pipelineId: pipeline.id, pipelineName: pipeline.name };
+        await deps.sealStoredParameters?.(saved, expanded ?? body.spec, tx);
         return true;
       });
       const latest = await findOrThrow(actor, workspace, project, name, 'project.read');

@@ -82,6 +82,36 @@ describe.skipIf(postgresSkipReason())('projects API', () => {
     ).toEqual(['body.defaultBranch', 'body.repoUrl']);
   });
 
+  it('refuses credentials in a repository URL, and masks those saved before; the mask sent back keeps them', async () => {
+    const withToken = 'https://ci:repo-url-token-canary@git.example.com/team/app.git';
+    const refused = await client.request({
+      method: 'POST',
+      url: base,
+      payload: { slug: 'tokened', name: 'Tokened', repoUrl: withToken },
+    });
+    expect(refused.statusCode).toBe(400);
+    expect(refused.json().details).toEqual([expect.objectContaining({ field: 'body.repoUrl' })]);
+    const created = await client.request({
+      method: 'POST',
+      url: base,
+      payload: { slug: 'tokened', name: 'Tokened', repoUrl: 'https://git.example.com/team/app.git' },
+    });
+    expect(created.statusCode, created.body).toBe(201);
+    const patch = (payload: object) => client.request({ method: 'PATCH', url: `${base}/tokened`, payload });
+    expect((await patch({ repoUrl: withToken })).json().details[0].field).toBe('body.repoUrl');
+
+    // A project saved before such URLs were refused.
+    await t.db.prisma.project.update({ where: { id: created.json().id }, data: { repoUrl: withToken } });
+    const shown = await client.request({ method: 'GET', url: `${base}/tokened` });
+    expect(shown.body).not.toContain('repo-url-token-canary');
+    expect(shown.json().repoUrl).toBe('https://***@git.example.com/team/app.git');
+    const kept = await patch({ repoUrl: shown.json().repoUrl, description: 'still cloning' });
+    expect(kept.statusCode, kept.body).toBe(200);
+    expect(kept.body).not.toContain('repo-url-token-canary');
+    const row = await t.db.prisma.project.findUniqueOrThrow({ where: { id: created.json().id } });
+    expect(row.repoUrl).toBe(withToken);
+  });
+
   it('answers 404 for a project of an unknown workspace', async () => {
     const response = await client.request({ method: 'GET', url: '/api/v1/workspaces/nope/projects' });
     expect(response.statusCode).toBe(404);

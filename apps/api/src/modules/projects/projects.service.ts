@@ -13,11 +13,31 @@ import { decodeCursor, toPage } from '../../lib/cursor.ts';
 import { BadRequestError, ConflictError, NotFoundError } from '../../lib/errors.ts';
 import { isLocalRepository, remoteOf } from '../../lib/git-repository.ts';
 import { type OutboundPolicy, refuseLocalAddress } from '../../lib/outbound-guard.ts';
+import { SECRET_PARAMETER_MASK } from '../../lib/stored-parameters.ts';
 import { projectSubject } from '../access/ability.ts';
 import type { AccessService } from '../access/access.service.ts';
 import type { ActiveRunsGuard } from '../runs/active-runs-guard.ts';
 import type { WorkspacesService } from '../workspaces/workspaces.service.ts';
 import type { ProjectRow, ProjectsRepo } from './projects.repo.ts';
+
+/**
+ * Whether an http(s) repository URL carries user-info (`https://user:token@host/…`): a
+ * credential that every project reader (and the audit trail) would see. Found in #17; such
+ * secrets belong in a git credential (`gitCredential`), stored encrypted.
+ */
+function hasCredentials(url: string): boolean {
+  const parsed = URL.parse(url);
+  return !!parsed && /^https?:$/.test(parsed.protocol) && (parsed.username !== '' || parsed.password !== '');
+}
+
+/** The repository URL as responses show it: user-info (saved before it was refused) masked. */
+function shownRepoUrl(url: string | null): string | null {
+  if (url === null || !hasCredentials(url)) return url;
+  const masked = new URL(url);
+  masked.username = SECRET_PARAMETER_MASK;
+  masked.password = '';
+  return masked.href;
+}
 
 function toProject(workspaceSlug: string, row: ProjectRow): Project {
   return {
@@ -26,7 +46,7 @@ function toProject(workspaceSlug: string, row: ProjectRow): Project {
     slug: row.slug,
     name: row.name,
     description: row.description,
-    repoUrl: row.repoUrl,
+    repoUrl: shownRepoUrl(row.repoUrl),
     defaultBranch: row.defaultBranch,
     gitCredential: row.gitCredential,
     createdAt: row.createdAt.toISOString(),
@@ -63,6 +83,15 @@ export function createProjectsService(deps: {
       ]);
     }
     if (!repoUrl) return;
+    if (hasCredentials(repoUrl)) {
+      throw new BadRequestError('the repository URL carries credentials', [
+        {
+          field: 'body.repoUrl',
+          message:
+            'would be shown to every project reader: put the user and token in a git credential (gitCredential)',
+        },
+      ]);
+    }
     const policy = deps.outbound ?? { allowLocalNetwork: false };
     await refuseLocalAddress(remoteOf(repoUrl)?.host, policy, 'body.repoUrl');
   }
@@ -167,11 +196,17 @@ export function createProjectsService(deps: {
       body: UpdateProjectBody,
     ): Promise<Project> {
       const existing = await authorize(actor, workspaceSlug, slug, 'project.update');
+      // The masked URL a response showed, sent back as it was, keeps the stored one.
+      const changes =
+        body.repoUrl && body.repoUrl === shownRepoUrl(existing.repoUrl)
+          ? { ...body, repoUrl: undefined }
+          : body;
       // Only a new repository is checked: a project keeps the one it has (the demo's, which
       // the server created on its own disk, or one set while local repositories were allowed).
-      if (body.repoUrl !== existing.repoUrl) await checkRepoUrl(body.repoUrl);
+      if (changes.repoUrl !== undefined && changes.repoUrl !== existing.repoUrl)
+        await checkRepoUrl(changes.repoUrl);
       await checkGitCredential(existing.workspaceId, body.gitCredential);
-      const updated = toProject(workspaceSlug, await projects.update(existing.id, body));
+      const updated = toProject(workspaceSlug, await projects.update(existing.id, changes));
       noteChanges(toProject(workspaceSlug, existing), updated, [
         'name',
         'description',

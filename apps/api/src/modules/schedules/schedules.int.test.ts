@@ -243,6 +243,67 @@ describe.skipIf(postgresSkipReason())('pipeline schedules', () => {
     });
   });
 
+  it('seals the values schedules and webhooks saved for a parameter when a pipeline save makes it secret', async () => {
+    const rotate = `${PIPELINES}/rotate`;
+    const value = 'was-plain-then-secret-5d1c';
+    expect(
+      (await admin.request({ method: 'POST', url: PIPELINES, payload: { name: 'rotate', spec: SPEC } }))
+        .statusCode,
+    ).toBe(201);
+    const created = await admin.request({
+      method: 'POST',
+      url: `${rotate}/schedules`,
+      payload: {
+        cron: '0 3 1 1 *',
+        timezone: 'UTC',
+        releaseType: 'full',
+        environment: 'dev',
+        parameters: { target: value },
+      },
+    });
+    expect(created.statusCode, created.body).toBe(201);
+    const { id } = created.json() as Schedule;
+    const hooks = '/api/v1/workspaces/acme/projects/shop/webhooks';
+    const hook = await admin.request({
+      method: 'POST',
+      url: hooks,
+      payload: {
+        name: 'rotate-hook',
+        provider: 'github',
+        events: ['push'],
+        pipeline: 'rotate',
+        releaseType: 'full',
+        environment: 'dev',
+        parameters: { target: value },
+      },
+    });
+    expect(hook.statusCode, hook.body).toBe(201);
+    expect(hook.json().parameters).toEqual({ target: value });
+
+    const secretSpec = SPEC.replace('    type: string\n    default: all\n', '    type: secret\n');
+    expect(secretSpec).not.toBe(SPEC);
+    const saved = await admin.request({
+      method: 'PUT',
+      url: rotate,
+      payload: { spec: secretSpec, baseRevision: 1 },
+    });
+    expect(saved.statusCode, saved.body).toBe(200);
+
+    const shownSchedule = await admin.request({ method: 'GET', url: `${rotate}/schedules/${id}` });
+    expect(shownSchedule.json().parameters).toEqual({ target: '***' });
+    const shownHook = await admin.request({ method: 'GET', url: `${hooks}/rotate-hook` });
+    expect(shownHook.json().parameters).toEqual({ target: '***' });
+    const box = createSecretBox(TEST_SECRET_KEY);
+    const scheduleRow = await t.db.prisma.pipelineSchedule.findUniqueOrThrow({ where: { id } });
+    const webhookRow = await t.db.prisma.webhook.findFirstOrThrow({ where: { name: 'rotate-hook' } });
+    for (const stored of [scheduleRow.parameters, webhookRow.parameters]) {
+      expect(JSON.stringify(stored)).not.toContain(value);
+      // Still the value runs start with.
+      expect(box.decrypt((stored as { target: { sealed: string } }).target.sealed)).toBe(value);
+    }
+    expect((await admin.request({ method: 'DELETE', url: `${hooks}/rotate-hook` })).statusCode).toBe(204);
+  });
+
   it('fires ticks missed while down once, then continues from the next future tick', async () => {
     const { id } = (
       await create({ cron: '* * * * *', timezone: 'UTC', releaseType: 'full', environment: 'dev' })
