@@ -82,8 +82,10 @@ describe.skipIf(browserSkipReason())('releases in a browser', () => {
     await page.waitForURL(/\/releases\/1\/diff\?to=2$/);
     await page.getByRole('heading', { name: 'Release #1 → #2' }).waitFor();
 
-    await page.getByText(SEEDED.images[0]).waitFor();
-    await page.getByText(SEEDED.images[1]).waitFor();
+    // In the image change, not in the manifests' diff editor below it (which shows them too).
+    const image = page.getByRole('region', { name: 'Image change' });
+    await image.getByText(SEEDED.images[0]).waitFor();
+    await image.getByText(SEEDED.images[1]).waitFor();
     const config = page.getByRole('table', { name: 'Changes of app-config' });
     expect(await config.getByRole('row', { name: /GREETING/ }).textContent()).toMatch(
       /changed.*hello.*hello again/,

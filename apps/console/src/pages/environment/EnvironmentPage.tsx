@@ -14,6 +14,7 @@ import { useDeleteEnvironment, useUpdateEnvironment } from '../../features/envir
 import { useEnvironment, useEnvironmentWorkloads } from '../../features/environments/api/queries.ts';
 import {
   approvalPolicyOf,
+  clusterChoices,
   EnvironmentForm,
   initialEnvironmentValues,
 } from '../../features/environments/components/EnvironmentForm.tsx';
@@ -267,7 +268,7 @@ export function EnvironmentPage() {
                 mode="edit"
                 workspace={workspace}
                 initial={initialEnvironmentValues(env)}
-                clusters={isAdmin ? clusters.data?.items.map((c) => c.name) : undefined}
+                clusters={clusterChoices(isAdmin, clusters)}
                 onCancel={closeEdit}
                 submit={(values) =>
                   update.mutateAsync({

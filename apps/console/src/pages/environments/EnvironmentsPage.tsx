@@ -11,6 +11,7 @@ import { useCreateEnvironment } from '../../features/environments/api/mutations.
 import { useEnvironments } from '../../features/environments/api/queries.ts';
 import {
   approvalPolicyOf,
+  clusterChoices,
   EnvironmentForm,
   initialEnvironmentValues,
 } from '../../features/environments/components/EnvironmentForm.tsx';
@@ -90,7 +91,7 @@ export function EnvironmentsPage() {
           mode="create"
           workspace={workspace}
           initial={initialEnvironmentValues()}
-          clusters={isAdmin ? clusters.data?.items.map((c) => c.name) : undefined}
+          clusters={clusterChoices(isAdmin, clusters)}
           onCancel={close}
           submit={(values) =>
             create.mutateAsync({

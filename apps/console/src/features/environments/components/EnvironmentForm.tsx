@@ -89,6 +89,19 @@ function roleOptions(roles: readonly { name: string; builtIn: boolean }[] | unde
 }
 
 /**
+ * What {@link EnvironmentForm}'s `clusters` gets from the clusters query of a page: the
+ * names for an admin once listed, `'loading'` until then, undefined for everyone else and
+ * when the list failed (then the cluster is typed by name).
+ */
+export function clusterChoices(
+  isAdmin: boolean,
+  clusters: { data?: { items: readonly { name: string }[] }; isError: boolean },
+): string[] | 'loading' | undefined {
+  if (!isAdmin || clusters.isError) return undefined;
+  return clusters.data ? clusters.data.items.map((cluster) => cluster.name) : 'loading';
+}
+
+/**
  * Environment placement and approval policy. `clusters` is the list an admin sees; for
  * others it is unknown and the cluster is typed by name.
  */
@@ -97,7 +110,12 @@ export function EnvironmentForm<R>(props: {
   /** The workspace whose roles the approver role is chosen from. */
   workspace: string;
   initial: EnvironmentFormValues;
-  clusters: string[] | undefined;
+  /**
+   * The cluster names an admin picks from; `'loading'` while they load (a disabled select
+   * then, so the control does not change kind when they arrive); undefined when the caller
+   * cannot list clusters (the cluster is typed by name). See {@link clusterChoices}.
+   */
+  clusters: string[] | 'loading' | undefined;
   /** Sends the values (a mutation's `mutateAsync`); its rejection shows in the form. */
   submit: (values: EnvironmentFormValues) => Promise<R>;
   onSuccess: (result: R) => void;
@@ -125,7 +143,11 @@ export function EnvironmentForm<R>(props: {
         <SelectInput
           label="Cluster"
           placeholder="None — run on the local executor"
-          options={props.clusters.map((name) => ({ value: name, label: name }))}
+          {...(props.clusters === 'loading' ? { disabled: true, hint: 'Loading the clusters…' } : {})}
+          options={(props.clusters === 'loading'
+            ? [form.values.cluster].filter(Boolean)
+            : props.clusters
+          ).map((name) => ({ value: name, label: name }))}
           field={form.field('cluster')}
         />
       ) : (
@@ -165,15 +187,27 @@ export function EnvironmentForm<R>(props: {
       <fieldset className="fieldset">
         <legend>Approval policy</legend>
         <NumberInput label="Required approvals" min={0} max={10} field={form.field('requiredApprovals')} />
-        {roles.data ? (
+        {roles.isError ? (
+          // The roles could not be listed (no right to, or the request failed): typed by name.
+          <TextInput label="Approver role" field={form.field('approverRole')} />
+        ) : (
+          // A select from the start, disabled while the roles load, so the control does not
+          // change kind under the user's hand (or a test's) when they arrive.
           <SelectInput
             label="Approver role"
-            hint="Built-in or custom role of this workspace whose holders approve deploys here."
-            options={roleOptions(roles.data.items, form.values.approverRole)}
+            hint={
+              roles.data
+                ? 'Built-in or custom role of this workspace whose holders approve deploys here.'
+                : 'Loading the roles of this workspace…'
+            }
+            disabled={!roles.data}
+            options={
+              roles.data
+                ? roleOptions(roles.data.items, form.values.approverRole)
+                : [{ value: form.values.approverRole, label: form.values.approverRole }]
+            }
             field={form.field('approverRole')}
           />
-        ) : (
-          <TextInput label="Approver role" field={form.field('approverRole')} />
         )}
         <CheckboxInput
           label="Whoever started or committed a deploy may approve it"

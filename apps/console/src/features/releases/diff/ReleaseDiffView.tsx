@@ -7,7 +7,7 @@ import '../releases.css';
 function ImageChange({ diff }: { diff: ReleaseDiff }) {
   const side = (image: string | null) => (image ? <code>{image}</code> : <span className="muted">none</span>);
   return (
-    <div className="release-diff-sides">
+    <section className="release-diff-sides" aria-label="Image change">
       <div>{side(diff.image.from)}</div>
       <span aria-hidden="true">→</span>
       <div>
@@ -18,7 +18,7 @@ function ImageChange({ diff }: { diff: ReleaseDiff }) {
           <span className="badge">unchanged</span>
         )}
       </div>
-    </div>
+    </section>
   );
 }
 
