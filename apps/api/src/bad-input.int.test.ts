@@ -311,6 +311,42 @@ describe.skipIf(postgresSkipReason())('bad input on every operation', () => {
     expect(problems).toEqual([]);
   });
 
+  it('refuses pagination cursors it did not hand out, naming query.cursor, on every list', async () => {
+    // Found by the long fuzz run: a runs cursor past 2^31 − 1 reached the database (500). The
+    // encoded ones carry the same kinds: numbers past integer/bigint, row ids that are no UUID,
+    // times PostgreSQL cannot hold.
+    const encoded = (after: string) => Buffer.from(JSON.stringify({ after }), 'utf8').toString('base64url');
+    const uuid = '00000000-0000-4000-8000-000000000000';
+    const cursors = [
+      '2147483648',
+      '9999999999',
+      '1e30',
+      '999999999999999999999999999999',
+      '-1',
+      encoded('2147483648'),
+      encoded('99999999999999999999'),
+      encoded('9223372036854775808'),
+      encoded('2026-01-01T00:00:00.000Z|not-a-uuid'),
+      encoded(`-100000-01-01T00:00:00.000Z|${uuid}`),
+      encoded(`2026-01-01T00:00:00.000Z|${uuid}|more`),
+    ];
+    const lists = operations.filter((op) => op.queryParams.some((param) => param.name === 'cursor'));
+    expect(lists.map((op) => op.operationId)).toContain('listRuns');
+    for (const op of lists) {
+      for (const cursor of cursors) {
+        const url = `${validUrl(op)}?cursor=${encodeURIComponent(cursor)}`;
+        const response = await admin.request({ method: 'GET', url });
+        // Lists keyed by a name take any text after which to start (200); the runs list is
+        // keyed by number, so each of these is refused. A list whose parent the walk does not
+        // seed answers 404 before reading the cursor. Never a 5xx.
+        const mustRefuse = op.operationId === 'listRuns';
+        if (!mustRefuse && (response.statusCode < 400 || response.statusCode === 404)) continue;
+        await expectRefused(`GET ${url}`, op, async () => response, { status: 400, field: 'query.cursor' });
+      }
+    }
+    expect(problems).toEqual([]);
+  });
+
   it('records a refused write carrying NUL bytes in the audit trail', async () => {
     const refusal = await admin.request({
       method: 'POST',

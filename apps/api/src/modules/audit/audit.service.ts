@@ -1,7 +1,7 @@
 import type { AuditEvent, AuditFilterQuery, AuditQuery } from '@slipway/contracts';
 import type { Actor } from '../../lib/actor.ts';
-import { decodeCursor, toPage } from '../../lib/cursor.ts';
-import { BadRequestError, ForbiddenError, NotFoundError } from '../../lib/errors.ts';
+import { decodeCursor, timeIdCursorKey, toPage } from '../../lib/cursor.ts';
+import { ForbiddenError, NotFoundError } from '../../lib/errors.ts';
 import type { AccessService } from '../access/access.service.ts';
 import type { WorkspacesService } from '../workspaces/workspaces.service.ts';
 import type { AuditDetail, AuditFilter, AuditRepo, AuditRow } from './audit.repo.ts';
@@ -90,18 +90,8 @@ export function createAuditService(deps: {
     /** Platform admins read everything; workspace admins read their workspace with ?workspace=. */
     async list(actor: Actor, query: AuditQuery) {
       await authorizeRead(actor, query.workspace);
-      const cursor = decodeCursor(query.cursor);
-      let before: { occurredAt: Date; id: string } | undefined;
-      if (cursor) {
-        const [at, id] = cursor.split('|');
-        const occurredAt = new Date(at ?? '');
-        if (!id || Number.isNaN(occurredAt.getTime())) {
-          throw new BadRequestError('invalid pagination cursor', [
-            { field: 'query.cursor', message: 'malformed' },
-          ]);
-        }
-        before = { occurredAt, id };
-      }
+      const after = timeIdCursorKey(decodeCursor(query.cursor));
+      const before = after && { occurredAt: after.at, id: after.id };
       const rows = await audit.list({ ...filterOf(query), before }, query.limit + 1);
       return toPage(rows, query.limit, (row) => `${row.occurredAt.toISOString()}|${row.id}`, toAuditEvent);
     },

@@ -11,7 +11,7 @@ import {
 import { isUniqueViolation } from '@slipway/db';
 import type { z } from 'zod';
 import type { Actor } from '../../lib/actor.ts';
-import { decodeCursor, toPage } from '../../lib/cursor.ts';
+import { bigintCursorKey, decodeCursor, toPage } from '../../lib/cursor.ts';
 import { BadRequestError, ConflictError, NotFoundError } from '../../lib/errors.ts';
 import { type OutboundPolicy, refuseLocalAddress } from '../../lib/outbound-guard.ts';
 import type { SecretBox } from '../../lib/secret-box.ts';
@@ -219,16 +219,10 @@ export function createNotificationsService(deps: {
     ): Promise<{ items: NotificationDelivery[]; nextCursor: string | null }> {
       const workspace = await workspaces.authorize(actor, workspaceSlug, 'workspace.read');
       const channel = await findOrThrow(workspace, name);
-      const after = decodeCursor(query.cursor);
-      if (after !== undefined && !/^\d{1,19}$/.test(after)) {
-        throw new BadRequestError('invalid pagination cursor', [
-          { field: 'query.cursor', message: 'not a cursor returned by this API; start again without it' },
-        ]);
-      }
       const rows = await repo.deliveries(
         channel.id,
         query.limit + 1,
-        after === undefined ? undefined : BigInt(after),
+        bigintCursorKey(decodeCursor(query.cursor)),
       );
       return toPage(rows, query.limit, (row) => String(row.id), toDelivery);
     },

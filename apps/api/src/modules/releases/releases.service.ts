@@ -10,7 +10,7 @@ import {
 } from '@slipway/contracts';
 import type { KubernetesObject } from '@slipway/kube';
 import type { Actor } from '../../lib/actor.ts';
-import { decodeCursor, toPage } from '../../lib/cursor.ts';
+import { decodeCursor, numberCursorKey, timeIdCursorKey, toPage } from '../../lib/cursor.ts';
 import { BadRequestError, ConflictError, NotFoundError } from '../../lib/errors.ts';
 import type { AccessService } from '../access/access.service.ts';
 import { activeFreeze, storedFreezeWindows } from '../environments/freeze-windows.ts';
@@ -136,9 +136,7 @@ export function createReleasesService(deps: {
       query: PageQuery & { environment?: string | undefined },
     ) {
       const row = await projects.authorize(actor, workspace, project, 'project.read');
-      const after = decodeCursor(query.cursor);
-      const beforeNumber = after === undefined ? undefined : Number.parseInt(after, 10);
-      if (beforeNumber !== undefined && !Number.isFinite(beforeNumber)) decodeCursor('-');
+      const beforeNumber = numberCursorKey(decodeCursor(query.cursor));
       const rows = await releases.listByProject(
         row.id,
         { environmentName: query.environment, beforeNumber },
@@ -351,14 +349,8 @@ export function createReleasesService(deps: {
       query: PageQuery & { project?: string | undefined },
     ) {
       const { environment, projectIds } = await environmentOrThrow(actor, workspace, name);
-      const after = decodeCursor(query.cursor);
-      let before: { createdAt: Date; id: string } | undefined;
-      if (after !== undefined) {
-        const [at, id] = after.split('|');
-        const createdAt = new Date(at ?? '');
-        if (!id || Number.isNaN(createdAt.getTime())) decodeCursor('-');
-        before = { createdAt, id: id ?? '' };
-      }
+      const after = timeIdCursorKey(decodeCursor(query.cursor));
+      const before = after && { createdAt: after.at, id: after.id };
       const rows = await releases.listByEnvironment(
         environment.id,
         { readable: projectIds === 'all' ? 'all' : { projectIds }, projectSlug: query.project, before },

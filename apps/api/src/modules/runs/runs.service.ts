@@ -23,6 +23,7 @@ import {
 import canonicalize from 'canonicalize';
 import type { Actor } from '../../lib/actor.ts';
 import { noteChanges } from '../../lib/audit-note.ts';
+import { numberCursorKey } from '../../lib/cursor.ts';
 import {
   BadRequestError,
   ConflictError,
@@ -536,12 +537,8 @@ export function createRunsService(deps: {
         params.pipeline,
         'project.read',
       );
-      const before = query.cursor === undefined ? undefined : Number.parseInt(query.cursor, 10);
-      if (before !== undefined && (!Number.isInteger(before) || before < 1)) {
-        throw new BadRequestError('invalid pagination cursor', [
-          { field: 'query.cursor', message: 'not a cursor returned by this API' },
-        ]);
-      }
+      // The runs list's cursor is the last run number itself (not an encoded token).
+      const before = numberCursorKey(query.cursor);
       const rows = await runs.list(pipeline.id, { ...query, beforeNumber: before, take: query.limit + 1 });
       const page = rows.slice(0, query.limit);
       return {

@@ -17,7 +17,7 @@ import {
 import { isUniqueViolation } from '@slipway/db';
 import { parsePipeline, resolveRunParameters } from '@slipway/pipeline';
 import type { Actor } from '../../lib/actor.ts';
-import { decodeCursor, toPage } from '../../lib/cursor.ts';
+import { decodeCursor, timeIdCursorKey, toPage } from '../../lib/cursor.ts';
 import { BadRequestError, ConflictError, ForbiddenError, NotFoundError } from '../../lib/errors.ts';
 import type { SecretBox } from '../../lib/secret-box.ts';
 import {
@@ -284,18 +284,8 @@ export function createWebhooksService(deps: {
       query: PageQuery,
     ): Promise<{ items: WebhookDelivery[]; nextCursor: string | null }> {
       const { webhook } = await findOrThrow(actor, workspace, project, name, 'project.read');
-      const cursor = decodeCursor(query.cursor);
-      let before: { receivedAt: Date; id: string } | undefined;
-      if (cursor) {
-        const [at, id] = cursor.split('|');
-        const receivedAt = new Date(at ?? '');
-        if (!id || Number.isNaN(receivedAt.getTime())) {
-          throw new BadRequestError('invalid pagination cursor', [
-            { field: 'query.cursor', message: 'malformed' },
-          ]);
-        }
-        before = { receivedAt, id };
-      }
+      const after = timeIdCursorKey(decodeCursor(query.cursor));
+      const before = after && { receivedAt: after.at, id: after.id };
       const rows = await webhooks.deliveries(webhook.id, query.limit + 1, before);
       return toPage(rows, query.limit, (row) => `${row.receivedAt.toISOString()}|${row.id}`, toDelivery);
     },
