@@ -33,6 +33,15 @@ export function isMaskedUrl(sent: string, stored: string | null): boolean {
   return stored !== null && sent === maskedChannelUrl(stored);
 }
 
+/**
+ * Whether `url` is a mask (`…/***`) rather than a receiver: sent back for another channel, or
+ * after the scheme or host was edited, it matches no stored URL and must not become one (a
+ * delivery to the literal mask then failed, found by a trial in #17).
+ */
+export function looksMasked(url: string): boolean {
+  return url.endsWith(`/${SECRET_PARAMETER_MASK}`);
+}
+
 /** The columns to write for a URL: encrypted, and the legacy plain column cleared. */
 export function sealChannelUrl(url: string | null, box: SecretBox): StoredChannelUrl {
   return { url: null, urlEncrypted: url === null ? null : box.encrypt(url) };

@@ -275,6 +275,20 @@ describe.skipIf(postgresSkipReason())('notifications: channels, outbox and deliv
       payload: { url: masked, events: ['release.failed'] },
     });
     expect(kept.statusCode, kept.body).toBe(200);
+    // A mask that is not this channel's as shown (its scheme edited) is no receiver: refused.
+    const otherMask = masked.replace(/^http:/, 'https:');
+    for (const sent of [
+      { method: 'PATCH' as const, url: `${CHANNELS('nw')}/chat-secret`, payload: { url: otherMask } },
+      {
+        method: 'POST' as const,
+        url: CHANNELS('nw'),
+        payload: { name: 'copied-mask', type: 'slack', url: masked },
+      },
+    ]) {
+      const refused = await admin.request(sent);
+      expect(refused.statusCode, refused.body).toBe(400);
+      expect(refused.json().details).toEqual([expect.objectContaining({ field: 'body.url' })]);
+    }
     expect(
       (await admin.request({ method: 'POST', url: `${CHANNELS('nw')}/chat-secret/test` })).statusCode,
     ).toBe(201);

@@ -15,8 +15,9 @@ import { bigintCursorKey, decodeCursor, toPage } from '../../lib/cursor.ts';
 import { BadRequestError, ConflictError, NotFoundError } from '../../lib/errors.ts';
 import { type OutboundPolicy, refuseLocalAddress } from '../../lib/outbound-guard.ts';
 import type { SecretBox } from '../../lib/secret-box.ts';
+import { SECRET_PARAMETER_MASK } from '../../lib/stored-parameters.ts';
 import type { WorkspacesService } from '../workspaces/workspaces.service.ts';
-import { isMaskedUrl, maskedChannelUrl, openChannelUrl, sealChannelUrl } from './channel-url.ts';
+import { isMaskedUrl, looksMasked, maskedChannelUrl, openChannelUrl, sealChannelUrl } from './channel-url.ts';
 import type { NotificationChannelRow, NotificationsRepo } from './notifications.repo.ts';
 import { testPayloadOf } from './notifier.ts';
 
@@ -89,6 +90,24 @@ function checkShape(
  * their deploys). Secrets are stored encrypted and never returned (`hasSecret`); so is the
  * receiver URL, shown masked (`channel-url.ts`).
  */
+/**
+ * 400 naming `body.url` for a masked URL that is not this channel's own mask as shown: it is
+ * no receiver, so storing it would only make every delivery fail.
+ */
+function refuseMaskedUrl(url: string | undefined): void {
+  if (url !== undefined && looksMasked(url)) {
+    throw new BadRequestError(
+      'body.url: a masked URL keeps the stored one only as shown; type the whole URL',
+      [
+        {
+          field: 'body.url',
+          message: `ends with the mask /${SECRET_PARAMETER_MASK}: send the masked URL exactly as shown to keep the stored one, or the whole new URL`,
+        },
+      ],
+    );
+  }
+}
+
 export function createNotificationsService(deps: {
   repo: NotificationsRepo;
   workspaces: WorkspacesService;
@@ -123,6 +142,7 @@ export function createNotificationsService(deps: {
       const workspace = await workspaces.authorize(actor, workspaceSlug, 'workspace.environments.manage');
       const recipients = body.recipients ?? [];
       checkShape(body.type, { url: body.url ?? null, secret: body.secret !== undefined, recipients });
+      refuseMaskedUrl(body.url);
       await refuseLocalUrl(body.url);
       try {
         const row = await repo.createChannel({
@@ -164,6 +184,7 @@ export function createNotificationsService(deps: {
         secret: typeof body.secret === 'string',
         recipients: body.recipients ?? existing.recipients,
       });
+      refuseMaskedUrl(url);
       if (url !== undefined && url !== storedUrl) await refuseLocalUrl(url);
       const row = await repo.updateChannel(existing.id, {
         // A URL still stored in plain text (saved before it was encrypted) is sealed now.

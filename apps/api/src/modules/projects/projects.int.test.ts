@@ -110,6 +110,20 @@ describe.skipIf(postgresSkipReason())('projects API', () => {
     expect(kept.body).not.toContain('repo-url-token-canary');
     const row = await t.db.prisma.project.findUniqueOrThrow({ where: { id: created.json().id } });
     expect(row.repoUrl).toBe(withToken);
+
+    // The same kind in other schemes: a password in an ssh URL (the ssh user alone is no secret).
+    const sshWithPassword = 'ssh://git:ssh-password-canary@git.example.com/team/app.git';
+    expect((await patch({ repoUrl: sshWithPassword })).json().details[0].field).toBe('body.repoUrl');
+    expect((await patch({ repoUrl: 'ssh://git@git.example.com/team/app.git' })).statusCode).toBe(200);
+    await t.db.prisma.project.update({
+      where: { id: created.json().id },
+      data: { repoUrl: sshWithPassword },
+    });
+    const sshShown = await client.request({ method: 'GET', url: `${base}/tokened` });
+    expect(sshShown.json().repoUrl).toBe('ssh://git:***@git.example.com/team/app.git');
+    expect((await patch({ repoUrl: sshShown.json().repoUrl })).statusCode).toBe(200);
+    const sshRow = await t.db.prisma.project.findUniqueOrThrow({ where: { id: created.json().id } });
+    expect(sshRow.repoUrl).toBe(sshWithPassword);
   });
 
   it('answers 404 for a project of an unknown workspace', async () => {

@@ -21,21 +21,30 @@ import type { WorkspacesService } from '../workspaces/workspaces.service.ts';
 import type { ProjectRow, ProjectsRepo } from './projects.repo.ts';
 
 /**
- * Whether an http(s) repository URL carries user-info (`https://user:token@host/…`): a
- * credential that every project reader (and the audit trail) would see. Found in #17; such
- * secrets belong in a git credential (`gitCredential`), stored encrypted.
+ * Whether a repository URL carries a credential: any user-info of an http(s) URL
+ * (`https://user:token@host/…`, `https://token@host/…`) or a password in any other URL
+ * (`ssh://git:password@host/…`; the ssh user alone, `ssh://git@host/…`, is no secret) — what
+ * every project reader (and the audit trail) would see. Found in #17; such secrets belong in
+ * a git credential (`gitCredential`), stored encrypted.
  */
 function hasCredentials(url: string): boolean {
   const parsed = URL.parse(url);
-  return !!parsed && /^https?:$/.test(parsed.protocol) && (parsed.username !== '' || parsed.password !== '');
+  if (!parsed) return false;
+  if (/^https?:$/.test(parsed.protocol)) return parsed.username !== '' || parsed.password !== '';
+  return parsed.password !== '';
 }
 
 /** The repository URL as responses show it: user-info (saved before it was refused) masked. */
 function shownRepoUrl(url: string | null): string | null {
   if (url === null || !hasCredentials(url)) return url;
   const masked = new URL(url);
-  masked.username = SECRET_PARAMETER_MASK;
-  masked.password = '';
+  if (/^https?:$/.test(masked.protocol)) {
+    masked.username = SECRET_PARAMETER_MASK;
+    masked.password = '';
+  } else {
+    // The ssh user (`git`) says how to connect; only the password is the secret.
+    masked.password = SECRET_PARAMETER_MASK;
+  }
   return masked.href;
 }
 
