@@ -205,5 +205,13 @@ describe.skipIf(postgresSkipReason())('the application shell', () => {
     expect(missingAsset.statusCode).toBe(404);
     const api = await t.app.inject({ method: 'GET', url: '/api/v1/unknown' });
     expect(api.headers['content-type']).toMatch(/application\/json/);
+    // A path parameter over the router's limit is a 414 for every method, the console's
+    // catch-all GET route notwithstanding (it answered 404 echoing the path).
+    for (const method of ['GET', 'HEAD', 'DELETE'] as const) {
+      const long = await t.app.inject({ method, url: `/api/v1/workspaces/${'a'.repeat(101)}` });
+      expect(long.statusCode, `${method}: ${long.body}`).toBe(414);
+      if (method !== 'HEAD')
+        expect(long.json().details).toEqual([expect.objectContaining({ field: 'path' })]);
+    }
   });
 });

@@ -70,10 +70,13 @@ function body(
   };
 }
 
+/** find-my-way's `maxParamLength`, Fastify's default: the longest path parameter routed. */
+const MAX_PARAM_LENGTH = 100;
+
 /** What a URL that the router refuses before any route runs gets told, by Fastify error code. */
 const FRAMEWORK_MESSAGES: Record<string, string> = {
   // find-my-way's maxParamLength (100): longer than any name or id of the API.
-  FST_ERR_MAX_PARAM_LENGTH: 'a path segment is longer than 100 characters',
+  FST_ERR_MAX_PARAM_LENGTH: `a path segment is longer than ${MAX_PARAM_LENGTH} characters`,
   FST_ERR_BAD_URL: 'the URL path is not valid percent-encoded UTF-8',
 };
 
@@ -187,6 +190,17 @@ export function registerErrorHandler(
 
   app.setNotFoundHandler((request, reply) => {
     if (options.notFoundFallback?.(request, reply)) return;
+    // With the console served, its catch-all GET route takes an API path whose parameter the
+    // router refused as too long: answer it as the router does without the console (414).
+    const pathname = request.url.split('?')[0] ?? '';
+    if (
+      pathname.startsWith('/api/') &&
+      pathname.split('/').some((segment) => segment.length > MAX_PARAM_LENGTH)
+    ) {
+      const message = FRAMEWORK_MESSAGES.FST_ERR_MAX_PARAM_LENGTH ?? '';
+      reply.code(414).send(body(request, 414, message, [{ field: 'path', message }]));
+      return;
+    }
     reply
       .code(404)
       .send(body(request, 404, `no route for ${request.method} ${request.url.split('?')[0] ?? ''}`));
