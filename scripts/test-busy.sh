@@ -7,7 +7,7 @@
 #
 # The load is SLIPWAY_BUSY_WORKERS processes (default: one per core) spinning on the CPU at
 # normal priority, so the test run gets about half of every core. Every 60 s the script
-# prints the 1-minute load average; at the end the command's exit status, its wall time and
+# prints the 1-minute load average (the peak is sampled every 10 s); at the end the command's exit status, its wall time and
 # the highest load seen. The workers stop when the command ends (or on Ctrl-C).
 set -euo pipefail
 
@@ -31,11 +31,18 @@ done
 
 peak_file="$(mktemp)"
 echo 0 >"$peak_file"
+note_peak() {
+  local load
+  load="$(cut -d' ' -f1 /proc/loadavg)"
+  if awk -v a="$load" -v b="$(cat "$peak_file")" 'BEGIN { exit !(a > b) }'; then echo "$load" >"$peak_file"; fi
+}
 (
-  while sleep 60; do
-    load="$(cut -d' ' -f1 /proc/loadavg)"
-    echo "[busy] load average (1 min): $load" >&2
-    if awk -v a="$load" -v b="$(cat "$peak_file")" 'BEGIN { exit !(a > b) }'; then echo "$load" >"$peak_file"; fi
+  # The peak is sampled every 10 s (so a short run has one too), the load printed every 60 s.
+  samples=0
+  while sleep 10; do
+    note_peak
+    samples=$((samples + 1))
+    if [ $((samples % 6)) -eq 0 ]; then echo "[busy] load average (1 min): $(cut -d' ' -f1 /proc/loadavg)" >&2; fi
   done
 ) &
 pids+=("$!")
@@ -44,6 +51,7 @@ echo "[busy] $workers CPU-bound workers started; running: pnpm run ${command[*]}
 started="$(date +%s)"
 status=0
 pnpm --silent run "${command[@]}" || status=$?
+note_peak
 echo "[busy] pnpm run ${command[*]}: exit $status after $(($(date +%s) - started)) s with $workers CPU-bound workers; peak load average $(cat "$peak_file")" >&2
 rm -f "$peak_file"
 exit "$status"
