@@ -38,12 +38,21 @@ interface PageMonaco {
   };
 }
 
-/** Waits for the editor named `name` (Monaco loads lazily) and returns nothing else. */
+/**
+ * Waits for the editor named `name` (Monaco loads lazily) to be on the page with its model,
+ * and returns nothing else. On the page: an editor of a dialog that is closing keeps its
+ * name and model until it is disposed, while the page's own may still be loading — on a busy
+ * machine a read in between got the closed dialog's editor (or none).
+ */
 export async function waitForYamlEditor(page: Page, name = 'Pipeline YAML'): Promise<void> {
   await page.waitForFunction((label) => {
     const monaco = (window as unknown as { monaco?: PageMonaco }).monaco;
     return (
-      monaco?.editor.getEditors().some((e) => e.getRawOptions().ariaLabel === label && e.getModel()) ?? false
+      monaco?.editor
+        .getEditors()
+        .some(
+          (e) => e.getRawOptions().ariaLabel === label && e.getModel() && e.getContainerDomNode().isConnected,
+        ) ?? false
     );
   }, name);
 }
